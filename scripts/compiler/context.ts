@@ -1,0 +1,152 @@
+/**
+ * State shared by the transforms of one macro: the checker, the diagnostics, the Jinja name of
+ * every local, which locals live in the macro's namespace, and statements hoisted ahead of the
+ * statement being transformed.
+ */
+import { Node, SyntaxKind, type Symbol as TsSymbol, type TypeChecker, type SourceFile } from "ts-morph";
+import { Codes, type Diagnostic, type DiagnosticCode } from "./diagnostics.js";
+import type { Stmt } from "./ir.js";
+import { GENERATED_PREFIX, RESERVED_NAMES } from "./prelude-map.js";
+
+export const NAMESPACE = `${GENERATED_PREFIX}ns`;
+
+export class CompileError extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
+  }
+}
+
+export interface ProgramFacts {
+  checker: TypeChecker;
+  preludeFile: string;
+  /** Every macro (function declaration) in the compiled sources, by name. */
+  macros: Map<string, Node>;
+  isSourceFile: (file: SourceFile) => boolean;
+}
+
+export class MacroContext {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly names = new Map<TsSymbol, string>();
+  private readonly taken = new Set<string>();
+  readonly namespaced = new Set<TsSymbol>();
+  /** Set when lowered code writes to the namespace, so the macro must create it. */
+  usesNamespace = false;
+  private readonly hoisted: Stmt[][] = [];
+  private conditionalDepth = 0;
+  private counter = 0;
+
+  constructor(readonly program: ProgramFacts) {}
+
+  get checker(): TypeChecker {
+    return this.program.checker;
+  }
+
+  error(node: Node, code: DiagnosticCode, message: string): CompileError {
+    const sourceFile = node.getSourceFile();
+    const { line, column } = sourceFile.getLineAndColumnAtPos(node.getStart());
+    return new CompileError({ file: sourceFile.getFilePath(), line, column, code, message });
+  }
+
+  /** Gives a declared identifier its Jinja name, unique within the macro. */
+  declare(identifier: Node): string {
+    const symbol = identifier.getSymbol();
+    const text = identifier.getText();
+    if (symbol === undefined) throw this.error(identifier, Codes.unsupportedExpression, `cannot resolve '${text}'`);
+    const existing = this.names.get(symbol);
+    if (existing !== undefined) return existing;
+    if (RESERVED_NAMES.has(text)) {
+      throw this.error(identifier, Codes.nameConflict,
+        `'${text}' is a name of dbt's context or of Jinja; a local of that name would hide it. Rename it.`);
+    }
+    if (text.startsWith(GENERATED_PREFIX)) {
+      throw this.error(identifier, Codes.nameConflict,
+        `names starting with '${GENERATED_PREFIX}' are reserved for the compiler. Rename '${text}'.`);
+    }
+    let candidate = text;
+    for (let suffix = 2; this.taken.has(candidate); suffix += 1) candidate = `${text}_${suffix}`;
+    this.taken.add(candidate);
+    this.names.set(symbol, candidate);
+    return candidate;
+  }
+
+  /** The Jinja spelling of a local, or undefined when the symbol is no local of this macro. */
+  local(symbol: TsSymbol): string | undefined {
+    const jinjaName = this.names.get(symbol);
+    if (jinjaName === undefined) return undefined;
+    return this.namespaced.has(symbol) ? `${NAMESPACE}.${jinjaName}` : jinjaName;
+  }
+
+  temporary(purpose: string): string {
+    this.counter += 1;
+    const candidate = `${GENERATED_PREFIX}${purpose}_${this.counter}`;
+    this.taken.add(candidate);
+    return candidate;
+  }
+
+  /** Runs `transform` collecting the statements it hoists; returns both. */
+  collecting<T>(transform: () => T): { value: T; hoisted: Stmt[] } {
+    this.hoisted.push([]);
+    const savedDepth = this.conditionalDepth;
+    this.conditionalDepth = 0;
+    try {
+      const value = transform();
+      return { value, hoisted: this.hoisted[this.hoisted.length - 1]! };
+    } finally {
+      this.hoisted.pop();
+      this.conditionalDepth = savedDepth;
+    }
+  }
+
+  /** Statements that must run before the current statement, to compute part of its value. */
+  hoist(node: Node, statements: Stmt[]): void {
+    if (this.conditionalDepth > 0) {
+      throw this.error(node, Codes.conditionalLowering,
+        "this needs a loop in Jinja, which would run even where JavaScript would not evaluate it " +
+          "(right of &&, ||, ?? or inside ?:). Compute it in a statement of its own first.");
+    }
+    const buffer = this.hoisted[this.hoisted.length - 1];
+    if (buffer === undefined) throw this.error(node, Codes.unsupportedExpression, "cannot lower this here");
+    buffer.push(...statements);
+  }
+
+  conditionally<T>(transform: () => T): T {
+    this.conditionalDepth += 1;
+    try {
+      return transform();
+    } finally {
+      this.conditionalDepth -= 1;
+    }
+  }
+}
+
+/**
+ * Locals assigned inside a for loop that does not also declare them: a Jinja `set` there would
+ * only change a copy that ends with the iteration, so they live in a namespace instead.
+ */
+export function findNamespacedLocals(body: Node, checker: TypeChecker): Set<TsSymbol> {
+  const result = new Set<TsSymbol>();
+  const consider = (target: Node, at: Node) => {
+    if (!Node.isIdentifier(target)) return;
+    const symbol = checker.getSymbolAtLocation(target);
+    const declaration = symbol?.getDeclarations()[0];
+    if (symbol === undefined || declaration === undefined) return;
+    const loop = at.getFirstAncestor((ancestor) => Node.isForOfStatement(ancestor) || Node.isArrowFunction(ancestor));
+    if (loop !== undefined && !isAncestor(loop, declaration)) result.add(symbol);
+  };
+  body.forEachDescendant((node) => {
+    if (Node.isBinaryExpression(node)) {
+      const operator = node.getOperatorToken().getKind();
+      if (operator >= SyntaxKind.FirstAssignment && operator <= SyntaxKind.LastAssignment) consider(node.getLeft(), node);
+    } else if (Node.isPrefixUnaryExpression(node) || Node.isPostfixUnaryExpression(node)) {
+      consider(node.getOperand(), node);
+    }
+  });
+  return result;
+}
+
+function isAncestor(ancestor: Node, node: Node): boolean {
+  for (let current: Node | undefined = node; current !== undefined; current = current.getParent()) {
+    if (current === ancestor) return true;
+  }
+  return false;
+}

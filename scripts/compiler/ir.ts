@@ -1,0 +1,108 @@
+/**
+ * The Jinja IR: the small language the transforms produce and the printer prints.
+ * Kept free of TypeScript types so that transforms and printer stay apart.
+ */
+
+export type BinaryOperator =
+  | "+" | "-" | "*" | "/" | "~"
+  | "==" | "!=" | "<" | "<=" | ">" | ">="
+  | "and" | "or" | "in" | "not in";
+
+export type Expr =
+  | { kind: "literal"; value: string | number | boolean | null }
+  | { kind: "name"; name: string }
+  | { kind: "attr"; object: Expr; name: string }
+  | { kind: "item"; object: Expr; key: Expr }
+  | { kind: "slice"; object: Expr; start: Expr | undefined; end: Expr | undefined }
+  | { kind: "call"; callee: Expr; args: Expr[]; kwargs: Array<[string, Expr]> }
+  | { kind: "binary"; op: BinaryOperator; left: Expr; right: Expr }
+  | { kind: "not"; operand: Expr }
+  | { kind: "negate"; operand: Expr }
+  | { kind: "conditional"; test: Expr; then: Expr; otherwise: Expr }
+  | { kind: "list"; items: Expr[] }
+  | { kind: "dict"; entries: Array<[Expr, Expr]> }
+  | { kind: "filter"; operand: Expr; name: string; args: Expr[] }
+  | { kind: "test"; operand: Expr; name: string; negated: boolean };
+
+export type Stmt =
+  | { kind: "set"; target: string; value: Expr }
+  | { kind: "setRaw"; target: string; text: string }
+  | { kind: "do"; expr: Expr }
+  | { kind: "if"; branches: Array<{ test: Expr; body: Stmt[] }>; otherwise: Stmt[] | undefined }
+  | { kind: "for"; targets: string[]; iterable: Expr; body: Stmt[] }
+  | { kind: "break" }
+  | { kind: "continue" }
+  | { kind: "return"; value: Expr };
+
+export interface MacroParam {
+  name: string;
+  default: Expr | undefined;
+}
+
+export interface Macro {
+  name: string;
+  params: MacroParam[];
+  body: Stmt[];
+}
+
+export interface JinjaModule {
+  sourcePath: string;
+  macros: Macro[];
+}
+
+export const lit = (value: string | number | boolean | null): Expr => ({ kind: "literal", value });
+export const name = (identifier: string): Expr => ({ kind: "name", name: identifier });
+export const call = (callee: Expr, args: Expr[] = [], kwargs: Array<[string, Expr]> = []): Expr => ({
+  kind: "call", callee, args, kwargs,
+});
+export const attr = (object: Expr, attribute: string): Expr => ({ kind: "attr", object, name: attribute });
+export const method = (object: Expr, methodName: string, args: Expr[] = []): Expr =>
+  call(attr(object, methodName), args);
+export const binary = (op: BinaryOperator, left: Expr, right: Expr): Expr => ({ kind: "binary", op, left, right });
+export const filter = (operand: Expr, filterName: string, args: Expr[] = []): Expr => ({
+  kind: "filter", operand, name: filterName, args,
+});
+export const test = (operand: Expr, testName: string, negated = false): Expr => ({
+  kind: "test", operand, name: testName, negated,
+});
+export const not = (operand: Expr): Expr => ({ kind: "not", operand });
+export const conditional = (testExpr: Expr, then: Expr, otherwise: Expr): Expr => ({
+  kind: "conditional", test: testExpr, then, otherwise,
+});
+export const isNone = (operand: Expr): Expr => test(operand, "none");
+export const isNotNone = (operand: Expr): Expr => test(operand, "none", true);
+
+/** Methods that only read their receiver. */
+const READ_ONLY_METHODS = new Set(["get", "split", "startswith", "endswith", "keys", "values", "items"]);
+
+/** True when evaluating the expression twice is as good as once: no side effects. */
+export function isPure(expr: Expr): boolean {
+  switch (expr.kind) {
+    case "literal":
+    case "name":
+      return true;
+    case "attr":
+    case "not":
+    case "negate":
+      return isPure(expr.kind === "attr" ? expr.object : expr.operand);
+    case "item":
+      return isPure(expr.object) && isPure(expr.key);
+    case "slice":
+      return isPure(expr.object) && [expr.start, expr.end].every((bound) => bound === undefined || isPure(bound));
+    case "binary":
+      return isPure(expr.left) && isPure(expr.right);
+    case "conditional":
+      return isPure(expr.test) && isPure(expr.then) && isPure(expr.otherwise);
+    case "list":
+      return expr.items.every(isPure);
+    case "dict":
+      return expr.entries.every(([key, value]) => isPure(key) && isPure(value));
+    case "filter":
+      return isPure(expr.operand) && expr.args.every(isPure);
+    case "test":
+      return isPure(expr.operand);
+    case "call":
+      return expr.callee.kind === "attr" && READ_ONLY_METHODS.has(expr.callee.name) && isPure(expr.callee.object) &&
+        expr.args.every(isPure) && expr.kwargs.length === 0;
+  }
+}

@@ -1,0 +1,53 @@
+/** How each export of macros-src/prelude/dbt.ts is spelled in dbt. One entry per export. */
+import { attr, name, type Expr } from "./ir.js";
+
+export interface PreludeFunction {
+  /** The dbt callee. */
+  callee: Expr;
+  /** Names of the dbt keyword arguments that the TypeScript arguments after `positional` map to. */
+  positional: number;
+  keywords: string[];
+  /** A call with no arguments that is a value in dbt (`execute`), not a call. */
+  asValue?: true;
+}
+
+export const PRELUDE_FUNCTIONS: Record<string, PreludeFunction> = {
+  getVar: { callee: name("var"), positional: 2, keywords: [] },
+  envVar: { callee: name("env_var"), positional: 2, keywords: [] },
+  log: { callee: name("log"), positional: 1, keywords: ["info"] },
+  runQuery: { callee: name("run_query"), positional: 1, keywords: [] },
+  raiseCompilerError: { callee: attr(name("exceptions"), "raise_compiler_error"), positional: 1, keywords: [] },
+  warn: { callee: attr(name("exceptions"), "warn"), positional: 1, keywords: [] },
+  dispatch: { callee: attr(name("adapter"), "dispatch"), positional: 2, keywords: [] },
+  toJson: { callee: name("tojson"), positional: 1, keywords: [] },
+  fromJson: { callee: name("fromjson"), positional: 1, keywords: [] },
+  isExecuting: { callee: name("execute"), positional: 0, keywords: [], asValue: true },
+};
+
+export const PRELUDE_VALUES: Record<string, string> = {
+  target: "target",
+  graph: "graph",
+};
+
+/** Compile-time functions, evaluated by the compiler. */
+export const PRELUDE_COMPILE_TIME = new Set(["embed"]);
+
+/** Exports that exist for the TypeScript engine and have no dbt meaning. */
+export const PRELUDE_HOST_ONLY = new Set(["setRuntime", "CompilerError"]);
+
+/**
+ * Names that a macro's locals must not take: dbt's context and Jinja's own words,
+ * which a `set` would shadow or which cannot be assigned.
+ */
+export const RESERVED_NAMES = new Set([
+  // dbt context members that compiled code reads.
+  "adapter", "env_var", "exceptions", "execute", "fromjson", "graph", "log", "return", "run_query",
+  "target", "tojson", "var",
+  // Jinja's own names and words.
+  "loop", "namespace", "caller", "varargs", "kwargs", "self", "range", "dict", "lipsum", "cycler", "joiner",
+  "true", "false", "none", "True", "False", "None", "and", "or", "not", "in", "is", "if", "else", "elif",
+  "for", "endfor", "set", "do", "macro", "call", "filter", "with", "import", "include", "block", "extends",
+]);
+
+/** Prefix of every name the compiler makes up; sources may not use it. */
+export const GENERATED_PREFIX = "tsj_";

@@ -1,0 +1,147 @@
+/**
+ * Prints the Jinja IR. Every tag trims the whitespace around it, so a macro renders no text
+ * of its own: the SQL it produces travels in strings passed to `run_query`, never in output.
+ * Every compound operand is parenthesised: Jinja2 and minijinja (dbt 2.x) rank some operators
+ * differently (`is`, `~`, filters), and parentheses mean the same in both.
+ */
+import type { Expr, JinjaModule, Macro, Stmt } from "./ir.js";
+
+const INDENT = "  ";
+
+export function printModule(module: JinjaModule, header: string): string {
+  const parts = [header, ...module.macros.map(printMacro)];
+  return `${parts.join("\n\n")}\n`;
+}
+
+function printMacro(macro: Macro): string {
+  const params = macro.params
+    .map((param) => (param.default === undefined ? param.name : `${param.name}=${printExpr(param.default)}`))
+    .join(", ");
+  const lines = [`{%- macro ${macro.name}(${params}) -%}`, ...printBlock(macro.body, 1), "{%- endmacro -%}"];
+  return lines.join("\n");
+}
+
+function printBlock(body: Stmt[], depth: number): string[] {
+  return body.flatMap((stmt) => printStmt(stmt, depth));
+}
+
+function tag(depth: number, content: string): string {
+  return `${INDENT.repeat(depth)}{%- ${content} -%}`;
+}
+
+function printStmt(stmt: Stmt, depth: number): string[] {
+  switch (stmt.kind) {
+    case "set":
+      return [tag(depth, `set ${stmt.target} = ${printExpr(stmt.value)}`)];
+    case "setRaw":
+      // The raw text keeps every character, so only the tags around it are trimmed.
+      return [`${INDENT.repeat(depth)}{%- set ${stmt.target} -%}{% raw %}${stmt.text}{% endraw %}{%- endset -%}`];
+    case "do":
+      return [tag(depth, `do ${printExpr(stmt.expr)}`)];
+    case "return":
+      return [tag(depth, `do return(${printExpr(stmt.value)})`)];
+    case "break":
+      return [tag(depth, "break")];
+    case "continue":
+      return [tag(depth, "continue")];
+    case "for":
+      return [
+        tag(depth, `for ${stmt.targets.join(", ")} in ${printExpr(stmt.iterable)}`),
+        ...printBlock(stmt.body, depth + 1),
+        tag(depth, "endfor"),
+      ];
+    case "if": {
+      const lines: string[] = [];
+      stmt.branches.forEach((branch, index) => {
+        lines.push(tag(depth, `${index === 0 ? "if" : "elif"} ${printExpr(branch.test)}`));
+        lines.push(...printBlock(branch.body, depth + 1));
+      });
+      if (stmt.otherwise !== undefined && stmt.otherwise.length > 0) {
+        lines.push(tag(depth, "else"), ...printBlock(stmt.otherwise, depth + 1));
+      }
+      lines.push(tag(depth, "endif"));
+      return lines;
+    }
+  }
+}
+
+/** Atoms print without parentheses wherever they stand. */
+const ATOMS = new Set<Expr["kind"]>(["literal", "name", "attr", "item", "slice", "call", "list", "dict"]);
+
+function operand(expr: Expr): string {
+  if (expr.kind === "literal" && typeof expr.value === "number" && expr.value < 0) return `(${printExpr(expr)})`;
+  return ATOMS.has(expr.kind) ? printExpr(expr) : `(${printExpr(expr)})`;
+}
+
+/** Operands of a chain of the same associative operator need no parentheses of their own. */
+function chainOperand(expr: Expr, op: string): string {
+  if (expr.kind === "binary" && expr.op === op && (op === "and" || op === "or" || op === "~")) {
+    return `${chainOperand(expr.left, op)} ${op} ${chainOperand(expr.right, op)}`;
+  }
+  return operand(expr);
+}
+
+export function printExpr(expr: Expr): string {
+  switch (expr.kind) {
+    case "literal":
+      return printLiteral(expr.value);
+    case "name":
+      return expr.name;
+    case "attr":
+      return `${operand(expr.object)}.${expr.name}`;
+    case "item":
+      return `${operand(expr.object)}[${printExpr(expr.key)}]`;
+    case "slice":
+      return `${operand(expr.object)}[${expr.start === undefined ? "" : printExpr(expr.start)}:${
+        expr.end === undefined ? "" : printExpr(expr.end)
+      }]`;
+    case "call": {
+      const args = [
+        ...expr.args.map(printExpr),
+        ...expr.kwargs.map(([key, value]) => `${key}=${printExpr(value)}`),
+      ];
+      return `${operand(expr.callee)}(${args.join(", ")})`;
+    }
+    case "binary":
+      return `${chainOperand(expr.left, expr.op)} ${expr.op} ${chainOperand(expr.right, expr.op)}`;
+    case "not":
+      return `not ${operand(expr.operand)}`;
+    case "negate":
+      return `-${operand(expr.operand)}`;
+    case "conditional":
+      return `${operand(expr.then)} if ${operand(expr.test)} else ${operand(expr.otherwise)}`;
+    case "list":
+      return `[${expr.items.map(printExpr).join(", ")}]`;
+    case "dict":
+      return `{${expr.entries.map(([key, value]) => `${printExpr(key)}: ${printExpr(value)}`).join(", ")}}`;
+    case "filter": {
+      const args = expr.args.length === 0 ? "" : `(${expr.args.map(printExpr).join(", ")})`;
+      return `${operand(expr.operand)} | ${expr.name}${args}`;
+    }
+    case "test":
+      return `${operand(expr.operand)} is ${expr.negated ? "not " : ""}${expr.name}`;
+  }
+}
+
+export function printLiteral(value: string | number | boolean | null): string {
+  if (value === null) return "none";
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new Error(`non-finite number literal ${value}`);
+    return Number.isInteger(value) ? value.toFixed(0) : String(value);
+  }
+  return printString(value);
+}
+
+function printString(text: string): string {
+  let out = '"';
+  for (const ch of text) {
+    if (ch === "\\") out += "\\\\";
+    else if (ch === '"') out += '\\"';
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else out += ch;
+  }
+  return `${out}"`;
+}
