@@ -98,6 +98,11 @@ export function isExecuting(): boolean {
   return current().execute;
 }
 
+/** Jinja's `x is mapping`: a dict, such as a YAML mapping in `vars`. */
+export function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 const missing = Symbol("missing");
 
 /** dbt's `var(name, default)`. */
@@ -105,7 +110,16 @@ export function getVar<T>(name: string, fallback: T | typeof missing = missing):
   const vars = current().vars;
   if (Object.prototype.hasOwnProperty.call(vars, name)) return vars[name] as T;
   if (fallback !== missing) return fallback;
-  throw new CompilerError(`Required var '${name}' not found in config`);
+  // dbt's RequiredVarNotFoundError: the supplied vars follow as json.dumps(vars, sort_keys=True, indent=4).
+  throw new CompilerError(
+    `Required var '${name}' not found in config:\nVars supplied to <Configuration> = ${JSON.stringify(sortKeys(vars), null, 4)}`,
+  );
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]));
 }
 
 /** dbt's `env_var(name, default)`. */

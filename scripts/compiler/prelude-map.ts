@@ -9,6 +9,8 @@ export interface PreludeFunction {
   keywords: string[];
   /** A call with no arguments that is a value in dbt (`execute`), not a call. */
   asValue?: true;
+  /** A one-argument predicate that is a Jinja test in dbt (`x is mapping`). */
+  test?: string;
 }
 
 export const PRELUDE_FUNCTIONS: Record<string, PreludeFunction> = {
@@ -22,6 +24,7 @@ export const PRELUDE_FUNCTIONS: Record<string, PreludeFunction> = {
   toJson: { callee: name("tojson"), positional: 1, keywords: [] },
   fromJson: { callee: name("fromjson"), positional: 1, keywords: [] },
   isExecuting: { callee: name("execute"), positional: 0, keywords: [], asValue: true },
+  isMapping: { callee: name("mapping"), positional: 1, keywords: [], test: "mapping" },
 };
 
 export const PRELUDE_VALUES: Record<string, string> = {

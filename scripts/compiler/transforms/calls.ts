@@ -15,12 +15,14 @@ export function transformCall(node: Node, context: MacroContext): Expr {
     throw context.error(node, Codes.unsupportedExpression, "optional calls ('?.()') are not part of the macro language.");
   }
   for (const argument of node.getArguments()) {
-    if (Node.isSpreadElement(argument)) {
+    if (Node.isSpreadElement(argument) && !isPushStatement(node)) {
       throw context.error(argument, Codes.unsupportedCall, "spread arguments are not part of the macro language.");
     }
   }
   const callee = node.getExpression();
   if (Node.isIdentifier(callee)) return identifierCall(node, callee, context);
+  // `dispatch(...)(args)`: calling what a call returned.
+  if (Node.isCallExpression(unwrap(callee))) return call(expression(callee, context), argumentsOf(node, context));
   if (Node.isPropertyAccessExpression(callee)) {
     const receiver = callee.getExpression();
     if (Node.isIdentifier(receiver) && GLOBAL_CALLS[`${receiver.getText()}.${callee.getName()}`] !== undefined &&
@@ -30,6 +32,11 @@ export function transformCall(node: Node, context: MacroContext): Expr {
     return methodCall(node, receiver, callee.getName(), context);
   }
   throw context.error(callee, Codes.unsupportedCall, "only named functions and methods can be called.");
+}
+
+function isPushStatement(node: CallExpression): boolean {
+  const callee = node.getExpression();
+  return Node.isPropertyAccessExpression(callee) && callee.getName() === "push" && Node.isExpressionStatement(node.getParent());
 }
 
 function argumentsOf(node: CallExpression, context: MacroContext): Expr[] {
@@ -58,6 +65,7 @@ function identifierCall(node: CallExpression, callee: Node, context: MacroContex
     }
     if (spec.asValue) return spec.callee;
     const args = argumentsOf(node, context);
+    if (spec.test !== undefined) return test(args[0]!, spec.test);
     return call(spec.callee, args.slice(0, spec.positional),
       args.slice(spec.positional).map((value, index): [string, Expr] => [spec.keywords[index]!, value]));
   }

@@ -1,5 +1,5 @@
 /** One transform per expression syntax kind: TypeScript expression → Jinja expression. */
-import { Node, SyntaxKind, type Expression, type TemplateExpression, type BinaryExpression } from "ts-morph";
+import { Node, SyntaxKind, ts, type Expression, type TemplateExpression, type BinaryExpression, type Type } from "ts-morph";
 import { Codes } from "../diagnostics.js";
 import type { MacroContext } from "../context.js";
 import {
@@ -227,6 +227,28 @@ function elementAccess(node: Node, context: MacroContext): Expr {
     `indexing a value of type '${describe(objectType)}' is not supported; narrow the type first.`);
 }
 
+/**
+ * Jinja has one none where JavaScript has null and undefined (a missing key reads as none through
+ * `.get`), so `x === null` and `x === undefined` only keep their meaning when `x` cannot hold the other.
+ */
+function requireOneNullish(literalNode: Node, operandNode: Node, context: MacroContext): void {
+  const literal = unwrap(literalNode).getKind() === SyntaxKind.NullKeyword ? "null" : "undefined";
+  if (mayHoldOtherNullish(operandNode.getType(), literal)) {
+    throw context.error(literalNode, Codes.looseEquality,
+      `'${operandNode.getText()}' may be null or undefined, which are both none in Jinja; ` +
+        `test both with '${operandNode.getText()} == null' (or '!= null').`);
+  }
+}
+
+function mayHoldOtherNullish(type: Type, literal: "null" | "undefined"): boolean {
+  const parts = type.isUnion() ? type.getUnionTypes() : [type];
+  return parts.some((part) => {
+    const flags = part.getFlags();
+    if (flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
+    return literal === "null" ? (flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)) !== 0 : (flags & ts.TypeFlags.Null) !== 0;
+  });
+}
+
 function isNullishLiteral(node: Node): boolean {
   const inner = unwrap(node);
   return inner.getKind() === SyntaxKind.NullKeyword || (Node.isIdentifier(inner) && inner.getText() === "undefined");
@@ -254,6 +276,7 @@ function typeofComparison(node: BinaryExpression, context: MacroContext): Expr |
       `'typeof x === "${literalNode.getLiteralValue()}"' has no portable Jinja test; use Array.isArray(x), ` +
         "'x !== null' or a 'string'/'number'/'boolean'/'undefined' test.");
   }
+  if (literalNode.getLiteralValue() === "undefined") requireOneNullish(literalNode, typeofNode.getExpression(), context);
   const operand = expression(typeofNode.getExpression(), context);
   const result = makeTest(operand);
   return node.getOperatorToken().getKind() === SyntaxKind.ExclamationEqualsEqualsToken ? not(result) : result;
@@ -277,15 +300,23 @@ function binaryExpression(node: BinaryExpression, context: MacroContext): Expr {
       const typeTest = typeofComparison(node, context);
       if (typeTest !== undefined) return typeTest;
       if (isNullishLiteral(rightNode) || isNullishLiteral(leftNode)) {
-        const operand = expression(isNullishLiteral(rightNode) ? leftNode : rightNode, context);
+        const [literalNode, operandNode] = isNullishLiteral(rightNode) ? [rightNode, leftNode] : [leftNode, rightNode];
+        requireOneNullish(literalNode, operandNode, context);
+        const operand = expression(operandNode, context);
         return negated ? isNotNone(operand) : isNone(operand);
       }
       return binary(negated ? "!=" : "==", expression(leftNode, context), expression(rightNode, context));
     }
     case SyntaxKind.EqualsEqualsToken:
-    case SyntaxKind.ExclamationEqualsToken:
+    case SyntaxKind.ExclamationEqualsToken: {
+      // `x == null` is JavaScript's test for null-or-undefined, which is exactly Jinja's `is none`.
+      if (isNullishLiteral(rightNode) || isNullishLiteral(leftNode)) {
+        const operand = expression(isNullishLiteral(rightNode) ? leftNode : rightNode, context);
+        return operator === SyntaxKind.ExclamationEqualsToken ? isNotNone(operand) : isNone(operand);
+      }
       throw context.error(node.getOperatorToken(), Codes.looseEquality,
         "loose equality ('==', '!=') coerces types in JavaScript and not in Jinja; use '===' or '!=='.");
+    }
     case SyntaxKind.PlusToken:
       return plus(node, context);
     case SyntaxKind.MinusToken:

@@ -148,7 +148,15 @@ function expressionStatement(node: Node, context: MacroContext): Stmt[] {
       const callee = inner.getExpression();
       if (Node.isPropertyAccessExpression(callee) && callee.getName() === "push" && isOnly(callee.getExpression().getType(), "array")) {
         const list = expression(callee.getExpression(), context);
-        return inner.getArguments().map((argument): Stmt => ({ kind: "do", expr: method(list, "append", [expression(argument, context)]) }));
+        return inner.getArguments().map((argument): Stmt => {
+          if (!Node.isSpreadElement(argument)) return { kind: "do", expr: method(list, "append", [expression(argument, context)]) };
+          // `xs.push(...ys)`: append each item, as JavaScript does.
+          const item = context.temporary("item");
+          return {
+            kind: "for", targets: [item], iterable: expression(argument.getExpression(), context),
+            body: [{ kind: "do", expr: method(list, "append", [name(item)]) }],
+          };
+        });
       }
       return [{ kind: "do", expr: expression(inner, context) }];
     }

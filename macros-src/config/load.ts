@@ -1,0 +1,247 @@
+/**
+ * Reads `vars: dbt_cloud_orchestration`, checks every key, fills in defaults and resolves dbt
+ * sources. Collects every problem and raises one error listing them all, before any statement runs.
+ */
+import { getVar, graph, isMapping, raiseCompilerError, target } from "../prelude/dbt.js";
+import { parse_object_name, stream_name, PACKAGE_NAME } from "../sql/names.js";
+import {
+  boolean_value, clock_time, is_timezone_name, non_empty_string, non_negative_integer, plain_identifier,
+  positive_integer, problem, schedule_text, shown,
+} from "./checks.js";
+import type { JobConfig, OrchestrationConfig } from "./types.js";
+
+const TOP_LEVEL_KEYS = [
+  "account_id", "access_url", "timezone", "warehouse", "schema", "prod_targets", "external_access_integration",
+  "secret", "log_table", "jobs",
+];
+const JOB_KEYS = [
+  "name", "job_id", "tables", "sources", "schedule", "upstream_job_id", "min_elapsed_seconds", "min_start_time",
+  "max_start_time", "days_of_week", "enabled",
+];
+const HOST_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789.-";
+
+function unknown_keys(mapping: Record<string, unknown>, known: string[], path: string, problems: string[]): void {
+  for (const key of Object.keys(mapping)) {
+    if (!known.includes(key)) problem(problems, `${path}${key}`, `unknown key (expected one of: ${known.join(", ")})`);
+  }
+}
+
+/** The host of an https access URL such as https://ab123.us1.dbt.com, or null. */
+function access_url_host(value: unknown, problems: string[]): string | null {
+  if (typeof value === "string" && value.startsWith("https://")) {
+    let host = value.slice(8).toLowerCase();
+    if (host.endsWith("/")) host = host.slice(0, -1);
+    let valid = host.length > 0 && host.includes(".") && !host.startsWith(".") && !host.startsWith("-");
+    for (const ch of host) {
+      if (!HOST_CHARACTERS.includes(ch)) valid = false;
+    }
+    if (valid) return host;
+  }
+  problem(problems, "access_url",
+    `${shown(value)} is not the https URL of a dbt Cloud account, e.g. 'https://ab123.us1.dbt.com' (no path, no port)`);
+  return null;
+}
+
+function object_name_parts(value: unknown, path: string, problems: string[]): string[] | null {
+  if (typeof value !== "string") {
+    problem(problems, path, `${shown(value)} is not a table name`);
+    return null;
+  }
+  const parsed = parse_object_name(value);
+  if (parsed.error !== null) {
+    problem(problems, path, `${shown(value)} ${parsed.error}`);
+    return null;
+  }
+  return parsed.parts;
+}
+
+function qualified_table(value: unknown, path: string, problems: string[]): string[] | null {
+  const parts = object_name_parts(value, path, problems);
+  if (parts === null) return null;
+  if (parts.length === 3) return parts;
+  if (parts.length === 2 && typeof target.database === "string") return [target.database.toUpperCase(), parts[0]!, parts[1]!];
+  problem(problems, path, `${shown(value)} must name a table as DATABASE.SCHEMA.TABLE`);
+  return null;
+}
+
+/** A source's relation as Snowflake resolves it: quoted parts exactly, unquoted ones in upper case. */
+function source_table(value: unknown, path: string, problems: string[]): string[] | null {
+  if (typeof value !== "string" || value.split(".").length !== 2) {
+    problem(problems, path, `${shown(value)} is not a dbt source as 'source_name.table_name'`);
+    return null;
+  }
+  const source_name = value.split(".")[0];
+  const table_name = value.split(".")[1];
+  for (const node of Object.values(graph.sources)) {
+    if (node.source_name === source_name && node.name === table_name) {
+      const quoting = node.quoting ?? {};
+      const database = node.database ?? target.database ?? "";
+      const identifier = node.identifier ?? node.name;
+      return [
+        quoting["database"] === true ? database : database.toUpperCase(),
+        quoting["schema"] === true ? node.schema : node.schema.toUpperCase(),
+        quoting["identifier"] === true ? identifier : identifier.toUpperCase(),
+      ];
+    }
+  }
+  problem(problems, path, `source ${shown(value)} is not defined in this project`);
+  return null;
+}
+
+function string_list(value: unknown, path: string, problems: string[]): unknown[] {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value;
+  problem(problems, path, `${shown(value)} is not a list`);
+  return [];
+}
+
+function days_of_week(value: unknown, path: string, problems: string[]): number[] {
+  if (value === undefined || value === null) return [0, 1, 2, 3, 4, 5, 6];
+  if (!Array.isArray(value) || value.length === 0) {
+    problem(problems, path, `${shown(value)} is not a non-empty list of weekdays (0 = Monday … 6 = Sunday)`);
+    return [];
+  }
+  const days: number[] = [];
+  for (const [index, day] of value.entries()) {
+    if (typeof day !== "number" || !Number.isInteger(day) || day < 0 || day > 6) {
+      problem(problems, `${path}[${index}]`, `${shown(day)} is not a weekday (0-6)`);
+    } else if (days.includes(day)) {
+      problem(problems, `${path}[${index}]`, `${day} is listed twice`);
+    } else {
+      days.push(day);
+    }
+  }
+  return days;
+}
+
+export function load_job(raw: unknown, path: string, problems: string[]): JobConfig | null {
+  if (!isMapping(raw)) {
+    problem(problems, path, `${shown(raw)} is not a mapping of job settings`);
+    return null;
+  }
+  unknown_keys(raw, JOB_KEYS, `${path}.`, problems);
+  const name = non_empty_string(raw["name"], `${path}.name`, problems);
+  const job_id = positive_integer(raw["job_id"], `${path}.job_id`, problems);
+  const tables: string[][] = [];
+  for (const [index, table] of string_list(raw["tables"], `${path}.tables`, problems).entries()) {
+    const parts = qualified_table(table, `${path}.tables[${index}]`, problems);
+    if (parts !== null) tables.push(parts);
+  }
+  const sources = string_list(raw["sources"], `${path}.sources`, problems);
+  for (const [index, source] of sources.entries()) {
+    const parts = source_table(source, `${path}.sources[${index}]`, problems);
+    if (parts !== null) tables.push(parts);
+  }
+  const raw_tables = string_list(raw["tables"], `${path}.tables`, []);
+  if (raw_tables.length === 0 && sources.length === 0) {
+    problem(problems, path, "watches no table: give 'tables', 'sources' or both");
+  }
+  const schedule = raw["schedule"] === undefined ? { kind: "interval", text: "15 MINUTE" }
+    : schedule_text(raw["schedule"], `${path}.schedule`, problems);
+  const upstream = raw["upstream_job_id"] === undefined || raw["upstream_job_id"] === null ? null
+    : positive_integer(raw["upstream_job_id"], `${path}.upstream_job_id`, problems);
+  const min_elapsed = raw["min_elapsed_seconds"] === undefined ? 300
+    : non_negative_integer(raw["min_elapsed_seconds"], `${path}.min_elapsed_seconds`, problems);
+  const min_start = raw["min_start_time"] === undefined ? "00:00"
+    : clock_time(raw["min_start_time"], `${path}.min_start_time`, problems);
+  const max_start = raw["max_start_time"] === undefined ? "23:59"
+    : clock_time(raw["max_start_time"], `${path}.max_start_time`, problems);
+  const days = days_of_week(raw["days_of_week"], `${path}.days_of_week`, problems);
+  const enabled = raw["enabled"] === undefined ? true : boolean_value(raw["enabled"], `${path}.enabled`, problems);
+  if (name === null || job_id === null || schedule === null || min_elapsed === null || min_start === null ||
+    max_start === null || enabled === null) {
+    return null;
+  }
+  if (upstream !== null && upstream === job_id) problem(problems, `${path}.upstream_job_id`, "a job cannot wait for itself");
+  return {
+    name, job_id, tables, schedule, upstream_job_id: upstream, min_elapsed_seconds: min_elapsed,
+    min_start_time: min_start, max_start_time: max_start, days_of_week: days, enabled,
+  };
+}
+
+function check_unique_jobs(jobs: JobConfig[], problems: string[]): void {
+  const names: string[] = [];
+  const ids: number[] = [];
+  for (const [index, job] of jobs.entries()) {
+    if (names.includes(job.name)) problem(problems, `jobs[${index}].name`, `${shown(job.name)} is used by another job`);
+    if (ids.includes(job.job_id)) problem(problems, `jobs[${index}].job_id`, `${job.job_id} is used by another job`);
+    names.push(job.name);
+    ids.push(job.job_id);
+  }
+  // Different tables may sanitise to the same stream name ("Order Items" and ORDER_ITEMS): refuse, never merge.
+  const streams: Record<string, string> = {};
+  for (const job of jobs) {
+    for (const table of job.tables) {
+      const stream = stream_name(table);
+      const key = table.join(".");
+      const earlier = streams[stream];
+      if (earlier !== undefined && earlier !== key) {
+        problem(problems, "jobs", `tables '${earlier}' and '${key}' would share the stream name ${stream}; rename one`);
+      }
+      streams[stream] = key;
+    }
+  }
+}
+
+/** The validated configuration, or a compiler error listing every problem with its path. */
+export function load_orchestration_config(): OrchestrationConfig {
+  const raw: unknown = getVar<unknown>(PACKAGE_NAME, null);
+  const problems: string[] = [];
+  if (!isMapping(raw)) {
+    raiseCompilerError(`${PACKAGE_NAME}: set 'vars: ${PACKAGE_NAME}:' in dbt_project.yml (see the README's configuration reference).`);
+  }
+  unknown_keys(raw, TOP_LEVEL_KEYS, "", problems);
+  const account_id = positive_integer(raw["account_id"], "account_id", problems);
+  const host = access_url_host(raw["access_url"], problems);
+  let timezone = "UTC";
+  if (raw["timezone"] !== undefined) {
+    const zone = raw["timezone"];
+    if (typeof zone === "string" && is_timezone_name(zone)) timezone = zone;
+    else problem(problems, "timezone", `${shown(zone)} is not an IANA time zone name such as 'America/Chicago'`);
+  }
+  const warehouse = raw["warehouse"] === undefined || raw["warehouse"] === null ? null
+    : plain_identifier(raw["warehouse"], "warehouse", problems);
+  const schema = raw["schema"] === undefined ? target.schema.toUpperCase() : plain_identifier(raw["schema"], "schema", problems);
+  const database = typeof target.database === "string" ? target.database.toUpperCase() : "";
+  if (database.length === 0) problem(problems, "target.database", "the target has no database");
+  const prod_targets: string[] = [];
+  if (raw["prod_targets"] === undefined) {
+    prod_targets.push("prod");
+  } else {
+    for (const [index, name] of string_list(raw["prod_targets"], "prod_targets", problems).entries()) {
+      const clean = non_empty_string(name, `prod_targets[${index}]`, problems);
+      if (clean !== null) prod_targets.push(clean);
+    }
+  }
+  const integration = raw["external_access_integration"] === undefined ? "DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION"
+    : plain_identifier(raw["external_access_integration"], "external_access_integration", problems);
+  let secret: string[] | null = null;
+  const secret_parts = object_name_parts(raw["secret"] ?? "DBT_CLOUD_ACCESS_TOKEN", "secret", problems);
+  if (secret_parts !== null && schema !== null) {
+    if (secret_parts.length === 1) secret = [database, schema, secret_parts[0]!];
+    else if (secret_parts.length === 2) secret = [database, secret_parts[0]!, secret_parts[1]!];
+    else if (secret_parts.length === 3) secret = secret_parts;
+    else problem(problems, "secret", `${shown(raw["secret"])} has more than three parts`);
+  }
+  const log_table = raw["log_table"] === undefined ? "ORCHESTRATION_LOGS" : plain_identifier(raw["log_table"], "log_table", problems);
+
+  const jobs: JobConfig[] = [];
+  const raw_jobs = raw["jobs"];
+  if (!Array.isArray(raw_jobs) || raw_jobs.length === 0) {
+    problem(problems, "jobs", `${shown(raw_jobs)} is not a non-empty list of jobs`);
+  } else {
+    for (const [index, raw_job] of raw_jobs.entries()) {
+      const job = load_job(raw_job, `jobs[${index}]`, problems);
+      if (job !== null) jobs.push(job);
+    }
+    check_unique_jobs(jobs, problems);
+  }
+  if (problems.length > 0 || account_id === null || host === null || schema === null || integration === null ||
+    secret === null || log_table === null) {
+    raiseCompilerError(`${PACKAGE_NAME}: ${problems.length} problem(s) in vars.${PACKAGE_NAME}:\n  - ${problems.join("\n  - ")}`);
+  }
+  return {
+    account_id, access_url: `https://${host}`, host, timezone, warehouse, database, schema, prod_targets,
+    external_access_integration: integration, secret, log_table, jobs,
+  };
+}

@@ -1,0 +1,36 @@
+/** The validated configuration: what `load_orchestration_config` returns, with every default filled in. */
+
+export interface ScheduleConfig {
+  /** "interval" ('15 MINUTE'), "cron" ('USING CRON 0 6 * * 1-5 UTC') or "triggered" (no schedule). */
+  kind: string;
+  text: string;
+}
+
+export interface JobConfig {
+  name: string;
+  job_id: number;
+  /** Watched tables, each as resolved name parts [database, schema, table]. */
+  tables: string[][];
+  schedule: ScheduleConfig;
+  upstream_job_id: number | null;
+  min_elapsed_seconds: number;
+  min_start_time: string;
+  max_start_time: string;
+  days_of_week: number[];
+  enabled: boolean;
+}
+
+export interface OrchestrationConfig {
+  account_id: number;
+  access_url: string;
+  host: string;
+  timezone: string;
+  warehouse: string | null;
+  database: string;
+  schema: string;
+  prod_targets: string[];
+  external_access_integration: string;
+  secret: string[];
+  log_table: string;
+  jobs: JobConfig[];
+}

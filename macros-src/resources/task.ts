@@ -1,0 +1,202 @@
+/**
+ * Tasks: one per enabled job. The task fires when any of its streams has data, checks the cheap
+ * conditions (start window, weekday) in SQL, then calls the procedure. Its streams are read inside
+ * a transaction that commits only when the job was triggered, so no change is lost.
+ */
+import { load_job, load_orchestration_config } from "../config/load.js";
+import type { JobConfig, OrchestrationConfig } from "../config/types.js";
+import { raiseCompilerError, target } from "../prelude/dbt.js";
+import { parse_object_name, task_name } from "../sql/names.js";
+import { quote_literal, quote_name } from "../sql/quoting.js";
+import type { PlannedStatement } from "./plan-types.js";
+import { run_plan } from "./run-plan.js";
+import { managed_comment, managed_name, procedure_name } from "./support.js";
+
+const ALL_DAYS = [0, 1, 2, 3, 4, 5, 6];
+const SINK_TABLE = "orchestration_stream_sink";
+
+/** A SQL condition that is true while the job may start, or "" when it may always start. */
+function start_condition(job: JobConfig): string {
+  const conditions: string[] = [];
+  if (job.min_start_time !== "00:00" || job.max_start_time !== "23:59") {
+    const now = "to_char(local_now, 'HH24:MI')";
+    const min_time = quote_literal(job.min_start_time);
+    const max_time = quote_literal(job.max_start_time);
+    // A window such as 22:00-02:00 crosses midnight: it is open after the start or before the end.
+    conditions.push(job.min_start_time <= job.max_start_time
+      ? `${now} between ${min_time} and ${max_time}`
+      : `(${now} >= ${min_time} or ${now} <= ${max_time})`);
+  }
+  const all_days = ALL_DAYS.every((day) => job.days_of_week.includes(day));
+  if (!all_days) conditions.push(`dayofweekiso(local_now) - 1 in (${job.days_of_week.join(", ")})`);
+  return conditions.join(" and ");
+}
+
+function log_insert(config: OrchestrationConfig, job: JobConfig, task: string, outcome: string): string {
+  return [
+    `insert into ${managed_name(config, config.log_table)}`,
+    "      (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)",
+    `    select current_timestamp(), ${quote_literal(job.name)}, ${job.job_id}, ${quote_literal(task)},`,
+    "      r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array",
+    `    from (select ${outcome} as r);`,
+  ].join("\n");
+}
+
+function skipped(reason: string): string {
+  return `object_construct('status', 'SKIPPED', 'run_id', null, 'run_url', null, 'checks', array_construct(), ` +
+    `'logs', array_construct(${quote_literal(reason)}))`;
+}
+
+export interface TaskSettings {
+  streams: string[][];
+  calls_dbt_cloud: boolean;
+}
+
+export function task_body(config: OrchestrationConfig, job: JobConfig, settings: TaskSettings): string {
+  const task = task_name(job.name, job.job_id);
+  const qualified_task = `${config.database}.${config.schema}.${task}`;
+  const lines = [
+    "declare",
+    `  local_now timestamp_ntz default convert_timezone(${quote_literal(config.timezone)}, current_timestamp())::timestamp_ntz;`,
+    "  outcome variant default null;",
+    "begin",
+  ];
+  const condition = start_condition(job);
+  if (condition !== "") {
+    // Checked here, so a closed window costs no procedure call and no dbt Cloud API call.
+    lines.push(
+      `  if (not (${condition})) then`,
+      `    outcome := ${skipped(`outside the start window or weekdays (${config.timezone}); changes wait for the next run`)};`,
+      `    ${log_insert(config, job, task, ":outcome")}`,
+      "    return 'SKIPPED';",
+      "  end if;",
+    );
+  }
+  lines.push(
+    `  create temporary table if not exists ${SINK_TABLE} (consumed boolean);`,
+    "  begin transaction;",
+  );
+  // Reading a stream in a DML statement moves its offset on commit; rolling back keeps the changes.
+  for (const stream of settings.streams) {
+    lines.push(`  insert into ${SINK_TABLE} select true from ${quote_name(stream)} where false;`);
+  }
+  if (settings.calls_dbt_cloud) {
+    const args = [
+      quote_literal(config.access_url),
+      String(config.account_id),
+      String(job.job_id),
+      quote_literal(`Triggered by Snowflake task ${qualified_task}`),
+      job.upstream_job_id === null ? "null" : String(job.upstream_job_id),
+      String(job.min_elapsed_seconds),
+      quote_literal(job.min_start_time),
+      quote_literal(job.max_start_time),
+      `array_construct(${job.days_of_week.join(", ")})`,
+      quote_literal(config.timezone),
+    ];
+    lines.push(`  call ${procedure_name(config)}(${args.join(", ")}) into :outcome;`);
+  } else {
+    lines.push(`  outcome := ${skipped(`target ${target.name} is not a prod target: dbt Cloud was not called`)};`);
+  }
+  lines.push(
+    "  if (outcome:status::varchar = 'TRIGGERED') then",
+    "    commit;",
+    "  else",
+    "    rollback;",
+    "  end if;",
+    `  ${log_insert(config, job, task, ":outcome")}`,
+    "  return outcome:status::varchar;",
+    "exception",
+    "  when other then",
+    "    rollback;",
+    "    outcome := object_construct('status', 'ERROR', 'run_id', null, 'run_url', null, 'checks', array_construct(),",
+    "      'logs', array_construct('the task failed: ' || sqlerrm));",
+    `    ${log_insert(config, job, task, ":outcome")}`,
+    "    raise;",
+    "end",
+  );
+  return lines.join("\n");
+}
+
+export function task_statements(config: OrchestrationConfig, job: JobConfig, settings: TaskSettings, resume: boolean):
+  PlannedStatement[] {
+  const task = task_name(job.name, job.job_id);
+  const object = `${config.database}.${config.schema}.${task}`;
+  const qualified = managed_name(config, task);
+  const when = settings.streams
+    .map((stream) => `system$stream_has_data(${quote_literal(quote_name(stream))})`)
+    .join("\n    or ");
+  const properties: string[] = [];
+  if (config.warehouse !== null) properties.push(`  warehouse = ${quote_name([config.warehouse])}`);
+  else properties.push("  user_task_managed_initial_warehouse_size = 'XSMALL'");
+  if (job.schedule.kind !== "triggered") properties.push(`  schedule = ${quote_literal(job.schedule.text)}`);
+  properties.push(`  comment = ${quote_literal(managed_comment(`triggers dbt Cloud job ${job.job_id} (${job.name})`))}`);
+  const plan: PlannedStatement[] = [
+    {
+      action: "suspend",
+      object,
+      description: `suspend task ${task} if it exists, so it can be changed`,
+      sql: `alter task if exists ${qualified} suspend`,
+    },
+    {
+      action: "create or alter",
+      object,
+      description: `create or alter task ${task} for dbt Cloud job ${job.job_id} (${job.schedule.kind === "triggered" ? "triggered" : job.schedule.text})`,
+      sql: [`create or alter task ${qualified}`, ...properties, `  when ${when}`, "as", task_body(config, job, settings)].join("\n"),
+    },
+  ];
+  if (resume) {
+    plan.push({ action: "resume", object, description: `resume task ${task} (prod target)`, sql: `alter task ${qualified} resume` });
+  }
+  return plan;
+}
+
+function stream_parts(config: OrchestrationConfig, value: string): string[] {
+  const parsed = parse_object_name(value);
+  if (parsed.error !== null) raiseCompilerError(`create_task_generic: stream '${value}' ${parsed.error}`);
+  if (parsed.parts.length === 1) return [config.database, config.schema, parsed.parts[0]!];
+  if (parsed.parts.length === 3) return parsed.parts;
+  return raiseCompilerError(`create_task_generic: stream '${value}' must be a stream name or DATABASE.SCHEMA.STREAM`);
+}
+
+/**
+ * Creates or alters the task of one dbt Cloud job, with the original macro's arguments. Resumes it
+ * only in a prod target; elsewhere it stays suspended and, unless prod_override, never calls dbt Cloud.
+ * @param job_id - the dbt Cloud job id
+ * @param job_name - the job's name (any text; it names the task)
+ * @param streams - the streams that wake the task: names in the orchestration schema or DATABASE.SCHEMA.STREAM
+ * @param schedule - '15 MINUTE', 'USING CRON 0 6 * * 1-5 UTC' or 'triggered'
+ * @param upstream_job_id - a job that must have succeeded today first; -1 for none
+ * @param min_elapsed_seconds - the least time since the job's newest run
+ * @param min_start_time - start of the daily window, HH:MM
+ * @param max_start_time - end of the daily window, HH:MM (may be before the start: the window crosses midnight)
+ * @param days_of_week - allowed weekdays, 0 = Monday … 6 = Sunday
+ * @param prod_override - call dbt Cloud even outside a prod target
+ * @param logging_table - the log table in the orchestration schema
+ * @param dry_run - print the statements instead of running them
+ */
+export function create_task_generic(
+  job_id: number,
+  job_name: string,
+  streams: string[],
+  schedule = "15 MINUTE",
+  upstream_job_id = -1,
+  min_elapsed_seconds = 300,
+  min_start_time = "00:00",
+  max_start_time = "23:59",
+  days_of_week: number[] = [0, 1, 2, 3, 4, 5, 6],
+  prod_override = false,
+  logging_table = "orchestration_logs",
+  dry_run = false,
+): string[] {
+  const base = load_orchestration_config();
+  const config = { ...base, log_table: logging_table.toUpperCase() };
+  const problems: string[] = [];
+  const job = load_job({
+    name: job_name, job_id, tables: streams, schedule, upstream_job_id: upstream_job_id === -1 ? null : upstream_job_id,
+    min_elapsed_seconds, min_start_time, max_start_time, days_of_week,
+  }, "create_task_generic", problems);
+  if (job === null || problems.length > 0) raiseCompilerError(`create_task_generic: ${problems.join("; ")}`);
+  const is_prod = config.prod_targets.includes(target.name);
+  const settings = { streams: streams.map((stream) => stream_parts(config, stream)), calls_dbt_cloud: is_prod || prod_override };
+  return run_plan(task_statements(config, job, settings, is_prod), dry_run, `create the task of job ${job_id}`);
+}
