@@ -6,7 +6,7 @@ import { is_plain_identifier } from "../sql/names.js";
 export function shown(value: unknown): string {
   if (typeof value === "string") return `'${value}'`;
   if (typeof value === "number") return String(value);
-  if (value === undefined || value === null) return "nothing";
+  if (value == null) return "nothing";
   return toJson(value);
 }
 

@@ -3,7 +3,7 @@
  * sources. Collects every problem and raises one error listing them all, before any statement runs.
  */
 import { getVar, graph, isMapping, raiseCompilerError, target } from "../prelude/dbt.js";
-import { parse_object_name, stream_name, PACKAGE_NAME } from "../sql/names.js";
+import { MAX_NAME_LENGTH, parse_object_name, stream_name, task_name, PACKAGE_NAME } from "../sql/names.js";
 import {
   boolean_value, clock_time, is_timezone_name, non_empty_string, non_negative_integer, plain_identifier,
   positive_integer, problem, schedule_text, shown,
@@ -89,14 +89,14 @@ function source_table(value: unknown, path: string, problems: string[]): string[
 }
 
 function string_list(value: unknown, path: string, problems: string[]): unknown[] {
-  if (value === undefined || value === null) return [];
+  if (value == null) return [];
   if (Array.isArray(value)) return value;
   problem(problems, path, `${shown(value)} is not a list`);
   return [];
 }
 
 function days_of_week(value: unknown, path: string, problems: string[]): number[] {
-  if (value === undefined || value === null) return [0, 1, 2, 3, 4, 5, 6];
+  if (value == null) return [0, 1, 2, 3, 4, 5, 6];
   if (!Array.isArray(value) || value.length === 0) {
     problem(problems, path, `${shown(value)} is not a non-empty list of weekdays (0 = Monday … 6 = Sunday)`);
     return [];
@@ -114,7 +114,8 @@ function days_of_week(value: unknown, path: string, problems: string[]): number[
   return days;
 }
 
-export function load_job(raw: unknown, path: string, problems: string[]): JobConfig | null {
+/** One job's settings; `watches_tables` is false for create_task_generic, which is given streams instead. */
+export function load_job(raw: unknown, path: string, problems: string[], watches_tables = true): JobConfig | null {
   if (!isMapping(raw)) {
     problem(problems, path, `${shown(raw)} is not a mapping of job settings`);
     return null;
@@ -133,26 +134,34 @@ export function load_job(raw: unknown, path: string, problems: string[]): JobCon
     if (parts !== null) tables.push(parts);
   }
   const raw_tables = string_list(raw["tables"], `${path}.tables`, []);
-  if (raw_tables.length === 0 && sources.length === 0) {
+  if (watches_tables && raw_tables.length === 0 && sources.length === 0) {
     problem(problems, path, "watches no table: give 'tables', 'sources' or both");
   }
-  const schedule = raw["schedule"] === undefined ? { kind: "interval", text: "15 MINUTE" }
+  const schedule = raw["schedule"] == null ? { kind: "interval", text: "15 MINUTE" }
     : schedule_text(raw["schedule"], `${path}.schedule`, problems);
-  const upstream = raw["upstream_job_id"] === undefined || raw["upstream_job_id"] === null ? null
+  const upstream = raw["upstream_job_id"] == null ? null
     : positive_integer(raw["upstream_job_id"], `${path}.upstream_job_id`, problems);
-  const min_elapsed = raw["min_elapsed_seconds"] === undefined ? 300
+  const min_elapsed = raw["min_elapsed_seconds"] == null ? 300
     : non_negative_integer(raw["min_elapsed_seconds"], `${path}.min_elapsed_seconds`, problems);
-  const min_start = raw["min_start_time"] === undefined ? "00:00"
+  const min_start = raw["min_start_time"] == null ? "00:00"
     : clock_time(raw["min_start_time"], `${path}.min_start_time`, problems);
-  const max_start = raw["max_start_time"] === undefined ? "23:59"
+  const max_start = raw["max_start_time"] == null ? "23:59"
     : clock_time(raw["max_start_time"], `${path}.max_start_time`, problems);
   const days = days_of_week(raw["days_of_week"], `${path}.days_of_week`, problems);
-  const enabled = raw["enabled"] === undefined ? true : boolean_value(raw["enabled"], `${path}.enabled`, problems);
+  const enabled = raw["enabled"] == null ? true : boolean_value(raw["enabled"], `${path}.enabled`, problems);
   if (name === null || job_id === null || schedule === null || min_elapsed === null || min_start === null ||
     max_start === null || enabled === null) {
     return null;
   }
   if (upstream !== null && upstream === job_id) problem(problems, `${path}.upstream_job_id`, "a job cannot wait for itself");
+  if (task_name(name, job_id).length > MAX_NAME_LENGTH) {
+    problem(problems, `${path}.name`, `is too long: the task name it makes must fit in ${MAX_NAME_LENGTH} characters`);
+  }
+  for (const table of tables) {
+    if (stream_name(table).length > MAX_NAME_LENGTH) {
+      problem(problems, path, `the stream name for '${table.join(".")}' would be longer than ${MAX_NAME_LENGTH} characters`);
+    }
+  }
   return {
     name, job_id, tables, schedule, upstream_job_id: upstream, min_elapsed_seconds: min_elapsed,
     min_start_time: min_start, max_start_time: max_start, days_of_week: days, enabled,
@@ -194,18 +203,18 @@ export function load_orchestration_config(): OrchestrationConfig {
   const account_id = positive_integer(raw["account_id"], "account_id", problems);
   const host = access_url_host(raw["access_url"], problems);
   let timezone = "UTC";
-  if (raw["timezone"] !== undefined) {
+  if (raw["timezone"] != null) {
     const zone = raw["timezone"];
     if (typeof zone === "string" && is_timezone_name(zone)) timezone = zone;
     else problem(problems, "timezone", `${shown(zone)} is not an IANA time zone name such as 'America/Chicago'`);
   }
-  const warehouse = raw["warehouse"] === undefined || raw["warehouse"] === null ? null
+  const warehouse = raw["warehouse"] == null ? null
     : plain_identifier(raw["warehouse"], "warehouse", problems);
-  const schema = raw["schema"] === undefined ? target.schema.toUpperCase() : plain_identifier(raw["schema"], "schema", problems);
+  const schema = raw["schema"] == null ? target.schema.toUpperCase() : plain_identifier(raw["schema"], "schema", problems);
   const database = typeof target.database === "string" ? target.database.toUpperCase() : "";
   if (database.length === 0) problem(problems, "target.database", "the target has no database");
   const prod_targets: string[] = [];
-  if (raw["prod_targets"] === undefined) {
+  if (raw["prod_targets"] == null) {
     prod_targets.push("prod");
   } else {
     for (const [index, name] of string_list(raw["prod_targets"], "prod_targets", problems).entries()) {
@@ -213,7 +222,7 @@ export function load_orchestration_config(): OrchestrationConfig {
       if (clean !== null) prod_targets.push(clean);
     }
   }
-  const integration = raw["external_access_integration"] === undefined ? "DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION"
+  const integration = raw["external_access_integration"] == null ? "DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION"
     : plain_identifier(raw["external_access_integration"], "external_access_integration", problems);
   let secret: string[] | null = null;
   const secret_parts = object_name_parts(raw["secret"] ?? "DBT_CLOUD_ACCESS_TOKEN", "secret", problems);
@@ -223,7 +232,7 @@ export function load_orchestration_config(): OrchestrationConfig {
     else if (secret_parts.length === 3) secret = secret_parts;
     else problem(problems, "secret", `${shown(raw["secret"])} has more than three parts`);
   }
-  const log_table = raw["log_table"] === undefined ? "ORCHESTRATION_LOGS" : plain_identifier(raw["log_table"], "log_table", problems);
+  const log_table = raw["log_table"] == null ? "ORCHESTRATION_LOGS" : plain_identifier(raw["log_table"], "log_table", problems);
 
   const jobs: JobConfig[] = [];
   const raw_jobs = raw["jobs"];

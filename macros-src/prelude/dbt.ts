@@ -152,6 +152,16 @@ export function runQuery(sql: string): QueryTable {
   return { rows, column_names: [...scripted.columns] };
 }
 
+/**
+ * dbt's `adapter.add_query(sql, bindings=…)`: runs a statement whose values travel as bind
+ * parameters (`%s` in the SQL, `%%` for a literal percent sign), so they never appear in the SQL
+ * text that dbt logs.
+ */
+export function runWithBindings(sql: string, bindings: string[]): void {
+  void bindings;
+  current().statements.push(sql);
+}
+
 /** dbt's `exceptions.raise_compiler_error(msg)`: stops the macro with an error. */
 export function raiseCompilerError(message: string): never {
   throw new CompilerError(message);
@@ -172,7 +182,7 @@ export function dispatch<F extends (...args: never[]) => unknown>(name: string, 
   }
   throw new CompilerError(
     `In dispatch: No macro named '${name}' found within namespace: '${namespace}'\n    Searched for: ` +
-      candidates.map((candidate) => `'${namespace}.${candidate}'`).join(", "),
+      candidates.map((candidate) => `'${candidate}'`).join(", "),
   );
 }
 

@@ -55,11 +55,11 @@ export interface TaskSettings {
 export function task_body(config: OrchestrationConfig, job: JobConfig, settings: TaskSettings): string {
   const task = task_name(job.name, job.job_id);
   const qualified_task = `${config.database}.${config.schema}.${task}`;
+  // LET in a BEGIN block rather than a DECLARE section: one block is one statement to parsers too.
   const lines = [
-    "declare",
-    `  local_now timestamp_ntz default convert_timezone(${quote_literal(config.timezone)}, current_timestamp())::timestamp_ntz;`,
-    "  outcome variant default null;",
     "begin",
+    `  let local_now timestamp_ntz := convert_timezone(${quote_literal(config.timezone)}, current_timestamp())::timestamp_ntz;`,
+    "  let outcome variant := null;",
   ];
   const condition = start_condition(job);
   if (condition !== "") {
@@ -108,9 +108,9 @@ export function task_body(config: OrchestrationConfig, job: JobConfig, settings:
     "exception",
     "  when other then",
     "    rollback;",
-    "    outcome := object_construct('status', 'ERROR', 'run_id', null, 'run_url', null, 'checks', array_construct(),",
+    "    let failure variant := object_construct('status', 'ERROR', 'run_id', null, 'run_url', null, 'checks', array_construct(),",
     "      'logs', array_construct('the task failed: ' || sqlerrm));",
-    `    ${log_insert(config, job, task, ":outcome")}`,
+    `    ${log_insert(config, job, task, ":failure")}`,
     "    raise;",
     "end",
   );
@@ -192,11 +192,12 @@ export function create_task_generic(
   const config = { ...base, log_table: logging_table.toUpperCase() };
   const problems: string[] = [];
   const job = load_job({
-    name: job_name, job_id, tables: streams, schedule, upstream_job_id: upstream_job_id === -1 ? null : upstream_job_id,
+    name: job_name, job_id, schedule, upstream_job_id: upstream_job_id === -1 ? null : upstream_job_id,
     min_elapsed_seconds, min_start_time, max_start_time, days_of_week,
-  }, "create_task_generic", problems);
+  }, "create_task_generic", problems, false);
   if (job === null || problems.length > 0) raiseCompilerError(`create_task_generic: ${problems.join("; ")}`);
   const is_prod = config.prod_targets.includes(target.name);
+  if (streams.length === 0) raiseCompilerError("create_task_generic: give at least one stream");
   const settings = { streams: streams.map((stream) => stream_parts(config, stream)), calls_dbt_cloud: is_prod || prod_override };
   return run_plan(task_statements(config, job, settings, is_prod), dry_run, `create the task of job ${job_id}`);
 }

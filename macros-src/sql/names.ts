@@ -10,11 +10,11 @@ export interface ParsedName {
 
 const IDENTIFIER_START = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_";
 const IDENTIFIER_REST = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_0123456789$";
-const MAX_IDENTIFIER_LENGTH = 255;
+export const MAX_NAME_LENGTH = 255;
 
 /** True for a name Snowflake accepts without quotes (it resolves it in upper case). */
 export function is_plain_identifier(text: string): boolean {
-  if (text.length === 0 || text.length > MAX_IDENTIFIER_LENGTH) return false;
+  if (text.length === 0 || text.length > MAX_NAME_LENGTH) return false;
   let first = true;
   for (const ch of text) {
     if (first && !IDENTIFIER_START.includes(ch)) return false;
@@ -78,9 +78,9 @@ export function parse_object_name(text: string): ParsedName {
     else if (!was_quoted && !is_plain_identifier(current)) error = `'${current}' must be quoted to be used as a name`;
     parts.push(was_quoted ? current : current.toUpperCase());
   }
-  const too_long = parts.some((part) => part.length > MAX_IDENTIFIER_LENGTH);
+  const too_long = parts.some((part) => part.length > MAX_NAME_LENGTH);
   const has_control = parts.some((part) => has_control_character(part));
-  if (error === null && too_long) error = `has a part longer than ${MAX_IDENTIFIER_LENGTH} characters`;
+  if (error === null && too_long) error = `has a part longer than ${MAX_NAME_LENGTH} characters`;
   if (error === null && has_control) error = "has a control character";
   return { parts, error };
 }

@@ -5,9 +5,9 @@
     {%- do return("'" ~ value ~ "'") -%}
   {%- endif -%}
   {%- if (value is number) and (value is not boolean) -%}
-    {%- do return(value | string) -%}
+    {%- do return(((value | int) if ((value | int) == value) else value) | string) -%}
   {%- endif -%}
-  {%- if (value is none) or (value is none) -%}
+  {%- if value is none -%}
     {%- do return("nothing") -%}
   {%- endif -%}
   {%- do return(tojson(value)) -%}

@@ -77,7 +77,7 @@
 {%- endmacro -%}
 
 {%- macro string_list(value, path, problems) -%}
-  {%- if (value is none) or (value is none) -%}
+  {%- if value is none -%}
     {%- do return([]) -%}
   {%- endif -%}
   {%- if (value is iterable) and (value is not string) and (value is not mapping) -%}
@@ -88,7 +88,7 @@
 {%- endmacro -%}
 
 {%- macro days_of_week(value, path, problems) -%}
-  {%- if (value is none) or (value is none) -%}
+  {%- if value is none -%}
     {%- do return([0, 1, 2, 3, 4, 5, 6]) -%}
   {%- endif -%}
   {%- if (not ((value is iterable) and (value is not string) and (value is not mapping))) or ((value | length) == 0) -%}
@@ -101,7 +101,7 @@
     {%- if (not ((day is number) and (day is not boolean))) or (not ((day is number) and (day is not boolean) and ((day | int) == day))) or (day < 0) or (day > 6) -%}
       {%- do problem(problems, path ~ "[" ~ index ~ "]", shown(day) ~ " is not a weekday (0-6)") -%}
     {%- elif day in days -%}
-      {%- do problem(problems, path ~ "[" ~ index ~ "]", day ~ " is listed twice") -%}
+      {%- do problem(problems, path ~ "[" ~ index ~ "]", ((day | int) if ((day | int) == day) else day) ~ " is listed twice") -%}
     {%- else -%}
       {%- do days.append(day) -%}
     {%- endif -%}
@@ -109,7 +109,7 @@
   {%- do return(days) -%}
 {%- endmacro -%}
 
-{%- macro load_job(raw, path, problems) -%}
+{%- macro load_job(raw, path, problems, watches_tables=true) -%}
   {%- if not (raw is mapping) -%}
     {%- do problem(problems, path, shown(raw) ~ " is not a mapping of job settings") -%}
     {%- do return(none) -%}
@@ -134,11 +134,11 @@
     {%- endif -%}
   {%- endfor -%}
   {%- set raw_tables = string_list(raw.get("tables"), path ~ ".tables", []) -%}
-  {%- if ((raw_tables | length) == 0) and ((sources | length) == 0) -%}
+  {%- if watches_tables and ((raw_tables | length) == 0) and ((sources | length) == 0) -%}
     {%- do problem(problems, path, "watches no table: give 'tables', 'sources' or both") -%}
   {%- endif -%}
   {%- set schedule = {"kind": "interval", "text": "15 MINUTE"} if (raw.get("schedule") is none) else schedule_text(raw.get("schedule"), path ~ ".schedule", problems) -%}
-  {%- set upstream = none if ((raw.get("upstream_job_id") is none) or (raw.get("upstream_job_id") is none)) else positive_integer(raw.get("upstream_job_id"), path ~ ".upstream_job_id", problems) -%}
+  {%- set upstream = none if (raw.get("upstream_job_id") is none) else positive_integer(raw.get("upstream_job_id"), path ~ ".upstream_job_id", problems) -%}
   {%- set min_elapsed = 300 if (raw.get("min_elapsed_seconds") is none) else non_negative_integer(raw.get("min_elapsed_seconds"), path ~ ".min_elapsed_seconds", problems) -%}
   {%- set min_start = "00:00" if (raw.get("min_start_time") is none) else clock_time(raw.get("min_start_time"), path ~ ".min_start_time", problems) -%}
   {%- set max_start = "23:59" if (raw.get("max_start_time") is none) else clock_time(raw.get("max_start_time"), path ~ ".max_start_time", problems) -%}
@@ -150,6 +150,14 @@
   {%- if (upstream is not none) and (upstream == job_id) -%}
     {%- do problem(problems, path ~ ".upstream_job_id", "a job cannot wait for itself") -%}
   {%- endif -%}
+  {%- if (task_name(name, job_id) | length) > 255 -%}
+    {%- do problem(problems, path ~ ".name", "is too long: the task name it makes must fit in " ~ 255 ~ " characters") -%}
+  {%- endif -%}
+  {%- for table_2 in tables -%}
+    {%- if (stream_name(table_2) | length) > 255 -%}
+      {%- do problem(problems, path, "the stream name for '" ~ (table_2 | join(".")) ~ "' would be longer than " ~ 255 ~ " characters") -%}
+    {%- endif -%}
+  {%- endfor -%}
   {%- do return({"name": name, "job_id": job_id, "tables": tables, "schedule": schedule, "upstream_job_id": upstream, "min_elapsed_seconds": min_elapsed, "min_start_time": min_start, "max_start_time": max_start, "days_of_week": days, "enabled": enabled}) -%}
 {%- endmacro -%}
 
@@ -162,7 +170,7 @@
       {%- do problem(problems, "jobs[" ~ index ~ "].name", shown(job["name"]) ~ " is used by another job") -%}
     {%- endif -%}
     {%- if job["job_id"] in ids -%}
-      {%- do problem(problems, "jobs[" ~ index ~ "].job_id", job["job_id"] ~ " is used by another job") -%}
+      {%- do problem(problems, "jobs[" ~ index ~ "].job_id", ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) ~ " is used by another job") -%}
     {%- endif -%}
     {%- do names.append(job["name"]) -%}
     {%- do ids.append(job["job_id"]) -%}
@@ -199,7 +207,7 @@
       {%- do problem(problems, "timezone", shown(zone) ~ " is not an IANA time zone name such as 'America/Chicago'") -%}
     {%- endif -%}
   {%- endif -%}
-  {%- set warehouse = none if ((raw.get("warehouse") is none) or (raw.get("warehouse") is none)) else plain_identifier(raw.get("warehouse"), "warehouse", problems) -%}
+  {%- set warehouse = none if (raw.get("warehouse") is none) else plain_identifier(raw.get("warehouse"), "warehouse", problems) -%}
   {%- set schema = (target["schema"] | upper) if (raw.get("schema") is none) else plain_identifier(raw.get("schema"), "schema", problems) -%}
   {%- set database = (target.get("database") | upper) if (target.get("database") is string) else "" -%}
   {%- if (database | length) == 0 -%}

@@ -28,7 +28,7 @@
       {%- endfor -%}
     {%- else -%}
       {%- set task = task_name(job_2["name"], job_2["job_id"]) -%}
-      {%- do plan.append({"action": "suspend", "object": config["database"] ~ "." ~ config["schema"] ~ "." ~ task, "description": "suspend task " ~ task ~ " if it exists (job " ~ job_2["job_id"] ~ " is disabled)", "sql": "alter task if exists " ~ managed_name(config, task) ~ " suspend"}) -%}
+      {%- do plan.append({"action": "suspend", "object": config["database"] ~ "." ~ config["schema"] ~ "." ~ task, "description": "suspend task " ~ task ~ " if it exists (job " ~ ((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"]) ~ " is disabled)", "sql": "alter task if exists " ~ managed_name(config, task) ~ " suspend"}) -%}
     {%- endif -%}
   {%- endfor -%}
   {%- do return(plan) -%}

@@ -2,11 +2,11 @@
 
 {%- macro run_plan(plan, dry_run, title) -%}
   {%- set total = plan | length -%}
-  {%- do log("dbt_cloud_orchestration" ~ ": " ~ title ~ ": " ~ total ~ " statement(s)" ~ (" (dry run: nothing is executed)" if dry_run else ""), info=true) -%}
+  {%- do log("dbt_cloud_orchestration" ~ ": " ~ title ~ ": " ~ ((total | int) if ((total | int) == total) else total) ~ " statement(s)" ~ (" (dry run: nothing is executed)" if dry_run else ""), info=true) -%}
   {%- set statements = [] -%}
   {%- for step in plan -%}
     {%- set index = loop.index0 -%}
-    {%- do log((index + 1) ~ " of " ~ total ~ " " ~ step["description"], info=true) -%}
+    {%- do log((index + 1) ~ " of " ~ ((total | int) if ((total | int) == total) else total) ~ " " ~ step["description"], info=true) -%}
     {%- if dry_run -%}
       {%- do log(step["sql"] ~ ";", info=true) -%}
     {%- else -%}

@@ -23,7 +23,7 @@
 {%- endmacro -%}
 
 {%- macro log_insert(config, job, task, outcome) -%}
-  {%- do return(["insert into " ~ managed_name(config, config["log_table"]), "      (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)", "    select current_timestamp(), " ~ quote_literal(job["name"]) ~ ", " ~ job["job_id"] ~ ", " ~ quote_literal(task) ~ ",", "      r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array", "    from (select " ~ outcome ~ " as r);"] | join("\n")) -%}
+  {%- do return(["insert into " ~ managed_name(config, config["log_table"]), "      (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)", "    select current_timestamp(), " ~ quote_literal(job["name"]) ~ ", " ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) ~ ", " ~ quote_literal(task) ~ ",", "      r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array", "    from (select " ~ outcome ~ " as r);"] | join("\n")) -%}
 {%- endmacro -%}
 
 {%- macro skipped(reason) -%}
@@ -33,7 +33,7 @@
 {%- macro task_body(config, job, settings) -%}
   {%- set task = task_name(job["name"], job["job_id"]) -%}
   {%- set qualified_task = config["database"] ~ "." ~ config["schema"] ~ "." ~ task -%}
-  {%- set lines = ["declare", "  local_now timestamp_ntz default convert_timezone(" ~ quote_literal(config["timezone"]) ~ ", current_timestamp())::timestamp_ntz;", "  outcome variant default null;", "begin"] -%}
+  {%- set lines = ["begin", "  let local_now timestamp_ntz := convert_timezone(" ~ quote_literal(config["timezone"]) ~ ", current_timestamp())::timestamp_ntz;", "  let outcome variant := null;"] -%}
   {%- set condition = start_condition(job) -%}
   {%- if condition != "" -%}
     {%- do lines.append("  if (not (" ~ condition ~ ")) then") -%}
@@ -48,7 +48,7 @@
     {%- do lines.append("  insert into " ~ "orchestration_stream_sink" ~ " select true from " ~ quote_name(stream) ~ " where false;") -%}
   {%- endfor -%}
   {%- if settings["calls_dbt_cloud"] -%}
-    {%- set args = [quote_literal(config["access_url"]), config["account_id"] | string, job["job_id"] | string, quote_literal("Triggered by Snowflake task " ~ qualified_task), "null" if (job.get("upstream_job_id") is none) else (job.get("upstream_job_id") | string), job["min_elapsed_seconds"] | string, quote_literal(job["min_start_time"]), quote_literal(job["max_start_time"]), "array_construct(" ~ (job["days_of_week"] | join(", ")) ~ ")", quote_literal(config["timezone"])] -%}
+    {%- set args = [quote_literal(config["access_url"]), ((config["account_id"] | int) if ((config["account_id"] | int) == config["account_id"]) else config["account_id"]) | string, ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) | string, quote_literal("Triggered by Snowflake task " ~ qualified_task), "null" if (job.get("upstream_job_id") is none) else (((job.get("upstream_job_id") | int) if ((job.get("upstream_job_id") | int) == job.get("upstream_job_id")) else job.get("upstream_job_id")) | string), ((job["min_elapsed_seconds"] | int) if ((job["min_elapsed_seconds"] | int) == job["min_elapsed_seconds"]) else job["min_elapsed_seconds"]) | string, quote_literal(job["min_start_time"]), quote_literal(job["max_start_time"]), "array_construct(" ~ (job["days_of_week"] | join(", ")) ~ ")", quote_literal(config["timezone"])] -%}
     {%- do lines.append("  call " ~ procedure_name(config) ~ "(" ~ (args | join(", ")) ~ ") into :outcome;") -%}
   {%- else -%}
     {%- do lines.append("  outcome := " ~ skipped("target " ~ target["name"] ~ " is not a prod target: dbt Cloud was not called") ~ ";") -%}
@@ -63,9 +63,9 @@
   {%- do lines.append("exception") -%}
   {%- do lines.append("  when other then") -%}
   {%- do lines.append("    rollback;") -%}
-  {%- do lines.append("    outcome := object_construct('status', 'ERROR', 'run_id', null, 'run_url', null, 'checks', array_construct(),") -%}
+  {%- do lines.append("    let failure variant := object_construct('status', 'ERROR', 'run_id', null, 'run_url', null, 'checks', array_construct(),") -%}
   {%- do lines.append("      'logs', array_construct('the task failed: ' || sqlerrm));") -%}
-  {%- do lines.append("    " ~ log_insert(config, job, task, ":outcome")) -%}
+  {%- do lines.append("    " ~ log_insert(config, job, task, ":failure")) -%}
   {%- do lines.append("    raise;") -%}
   {%- do lines.append("end") -%}
   {%- do return(lines | join("\n")) -%}
@@ -89,8 +89,8 @@
   {%- if job["schedule"]["kind"] != "triggered" -%}
     {%- do properties.append("  schedule = " ~ quote_literal(job["schedule"]["text"])) -%}
   {%- endif -%}
-  {%- do properties.append("  comment = " ~ quote_literal(managed_comment("triggers dbt Cloud job " ~ job["job_id"] ~ " (" ~ job["name"] ~ ")"))) -%}
-  {%- set plan = [{"action": "suspend", "object": object, "description": "suspend task " ~ task ~ " if it exists, so it can be changed", "sql": "alter task if exists " ~ qualified ~ " suspend"}, {"action": "create or alter", "object": object, "description": "create or alter task " ~ task ~ " for dbt Cloud job " ~ job["job_id"] ~ " (" ~ ("triggered" if (job["schedule"]["kind"] == "triggered") else job["schedule"]["text"]) ~ ")", "sql": ((["create or alter task " ~ qualified] + properties) + ["  when " ~ when, "as", task_body(config, job, settings)]) | join("\n")}] -%}
+  {%- do properties.append("  comment = " ~ quote_literal(managed_comment("triggers dbt Cloud job " ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) ~ " (" ~ job["name"] ~ ")"))) -%}
+  {%- set plan = [{"action": "suspend", "object": object, "description": "suspend task " ~ task ~ " if it exists, so it can be changed", "sql": "alter task if exists " ~ qualified ~ " suspend"}, {"action": "create or alter", "object": object, "description": "create or alter task " ~ task ~ " for dbt Cloud job " ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) ~ " (" ~ ("triggered" if (job["schedule"]["kind"] == "triggered") else job["schedule"]["text"]) ~ ")", "sql": ((["create or alter task " ~ qualified] + properties) + ["  when " ~ when, "as", task_body(config, job, settings)]) | join("\n")}] -%}
   {%- if resume -%}
     {%- do plan.append({"action": "resume", "object": object, "description": "resume task " ~ task ~ " (prod target)", "sql": "alter task " ~ qualified ~ " resume"}) -%}
   {%- endif -%}
@@ -118,15 +118,18 @@
   {%- do tsj_object_1.update({"log_table": logging_table | upper}) -%}
   {%- set config = tsj_object_1 -%}
   {%- set problems = [] -%}
-  {%- set job = load_job({"name": job_name, "job_id": job_id, "tables": streams, "schedule": schedule, "upstream_job_id": none if (upstream_job_id == (-1)) else upstream_job_id, "min_elapsed_seconds": min_elapsed_seconds, "min_start_time": min_start_time, "max_start_time": max_start_time, "days_of_week": days_of_week}, "create_task_generic", problems) -%}
+  {%- set job = load_job({"name": job_name, "job_id": job_id, "schedule": schedule, "upstream_job_id": none if (upstream_job_id == (-1)) else upstream_job_id, "min_elapsed_seconds": min_elapsed_seconds, "min_start_time": min_start_time, "max_start_time": max_start_time, "days_of_week": days_of_week}, "create_task_generic", problems, false) -%}
   {%- if (job is none) or ((problems | length) > 0) -%}
     {%- do exceptions.raise_compiler_error("create_task_generic: " ~ (problems | join("; "))) -%}
   {%- endif -%}
   {%- set is_prod = target["name"] in config["prod_targets"] -%}
+  {%- if (streams | length) == 0 -%}
+    {%- do exceptions.raise_compiler_error("create_task_generic: give at least one stream") -%}
+  {%- endif -%}
   {%- set tsj_map_2 = [] -%}
   {%- for stream in streams -%}
     {%- do tsj_map_2.append(stream_parts(config, stream)) -%}
   {%- endfor -%}
   {%- set settings = {"streams": tsj_map_2, "calls_dbt_cloud": is_prod or prod_override} -%}
-  {%- do return(run_plan(task_statements(config, job, settings, is_prod), dry_run, "create the task of job " ~ job_id)) -%}
+  {%- do return(run_plan(task_statements(config, job, settings, is_prod), dry_run, "create the task of job " ~ ((job_id | int) if ((job_id | int) == job_id) else job_id))) -%}
 {%- endmacro -%}

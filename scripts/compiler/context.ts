@@ -31,6 +31,8 @@ export class MacroContext {
   readonly namespaced = new Set<TsSymbol>();
   /** Set when lowered code writes to the namespace, so the macro must create it. */
   usesNamespace = false;
+  /** Jinja names that always hold an integer (loop indexes), which print alike in both engines. */
+  readonly integerNames = new Set<string>();
   private readonly hoisted: Stmt[][] = [];
   private conditionalDepth = 0;
   private counter = 0;
@@ -67,6 +69,13 @@ export class MacroContext {
     this.taken.add(candidate);
     this.names.set(symbol, candidate);
     return candidate;
+  }
+
+  /** Declares a loop index (`loop.index0` in Jinja), known to be an integer. */
+  declareLoopIndex(identifier: Node): string {
+    const jinjaName = this.declare(identifier);
+    this.integerNames.add(jinjaName);
+    return jinjaName;
   }
 
   /** The Jinja spelling of a local, or undefined when the symbol is no local of this macro. */

@@ -18,6 +18,7 @@ export const PRELUDE_FUNCTIONS: Record<string, PreludeFunction> = {
   envVar: { callee: name("env_var"), positional: 2, keywords: [] },
   log: { callee: name("log"), positional: 1, keywords: ["info"] },
   runQuery: { callee: name("run_query"), positional: 1, keywords: [] },
+  runWithBindings: { callee: attr(name("adapter"), "add_query"), positional: 1, keywords: ["bindings"] },
   raiseCompilerError: { callee: attr(name("exceptions"), "raise_compiler_error"), positional: 1, keywords: [] },
   warn: { callee: attr(name("exceptions"), "warn"), positional: 1, keywords: [] },
   dispatch: { callee: attr(name("adapter"), "dispatch"), positional: 2, keywords: [] },

@@ -236,6 +236,11 @@ class OracleAdapter(BaseDatabaseWrapper):
         resp = AdapterResponse(_message="SUCCESS") if AdapterResponse else "SUCCESS"
         return resp, table
 
+    def add_query(self, sql, auto_begin=True, bindings=None, abridge_sql_log=False):
+        # As dbt's SQLAdapter.add_query: the SQL is recorded; binding values travel apart from it.
+        self._session.execute(sql, False)
+        return None, None
+
     def quote(self, identifier):
         return f'"{identifier}"'
 

@@ -27,7 +27,7 @@ export function lowerCallback(kind: CallbackKind, receiver: Expr, node: CallExpr
   const item = context.declare(itemParameter.getNameNode());
   const loopBody: Stmt[] = [];
   if (indexParameter !== undefined) {
-    loopBody.push({ kind: "set", target: context.declare(indexParameter.getNameNode()), value: attr(name("loop"), "index0") });
+    loopBody.push({ kind: "set", target: context.declareLoopIndex(indexParameter.getNameNode()), value: attr(name("loop"), "index0") });
   }
   const { value, hoisted } = context.collecting(() => {
     const transformed = expression(result, context);

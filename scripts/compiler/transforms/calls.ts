@@ -6,7 +6,7 @@ import { attr, binary, call, conditional, filter, lit, method, name, test, type 
 import { PRELUDE_COMPILE_TIME, PRELUDE_FUNCTIONS } from "../prelude-map.js";
 import { describe, includes, isOnly } from "../types.js";
 import { lowerCallback } from "./callbacks.js";
-import { expression, printable, pureOperand, unwrap } from "./expressions.js";
+import { expression, integralFloatAsInteger, printable, pureOperand, unwrap } from "./expressions.js";
 import { isPreludeDeclaration, targetSymbol } from "./identifiers.js";
 
 export function transformCall(node: Node, context: MacroContext): Expr {
@@ -174,14 +174,22 @@ const GLOBAL_CALLS: Record<string, CallTransform> = {
 
 type MethodTransform = (receiver: Expr, node: CallExpression, context: MacroContext, receiverNode: Node) => Expr;
 
-function literalArgument(node: CallExpression, index: number, context: MacroContext, what: string): string | undefined {
+/** The text of a string literal argument, or of a module constant holding one (constants are inlined). */
+function literalArgument(node: CallExpression, index: number): string | undefined {
   const argument = node.getArguments()[index];
-  if (argument === undefined) return undefined;
-  const inner = unwrap(argument);
-  if (Node.isStringLiteral(inner) || Node.isNoSubstitutionTemplateLiteral(inner)) return inner.getLiteralValue();
-  void what;
-  void context;
-  return undefined;
+  return argument === undefined ? undefined : literalText(unwrap(argument));
+}
+
+function literalText(node: Node): string | undefined {
+  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return node.getLiteralValue();
+  if (!Node.isIdentifier(node)) return undefined;
+  const declaration = targetSymbol(node.getSymbol())?.getDeclarations()[0];
+  if (declaration === undefined || !Node.isVariableDeclaration(declaration) ||
+    declaration.getVariableStatement()?.getDeclarationKind() !== "const" || !Node.isSourceFile(declaration.getVariableStatement()?.getParent())) {
+    return undefined;
+  }
+  const initializer = declaration.getInitializer();
+  return initializer === undefined ? undefined : literalText(unwrap(initializer));
 }
 
 function arity(node: CallExpression, context: MacroContext, count: number): void {
@@ -196,14 +204,14 @@ function nonEmptyPattern(node: CallExpression, context: MacroContext): void {
   if (!isOnly(pattern.getType(), "string")) {
     throw context.error(pattern, Codes.unsupportedCall, "patterns must be strings; regular expressions are not supported.");
   }
-  if (literalArgument(node, 0, context, "pattern") === "") {
+  if (literalArgument(node, 0) === "") {
     throw context.error(pattern, Codes.unsupportedCall, "an empty pattern behaves differently in Jinja; it is not supported.");
   }
 }
 
 function plainReplacement(node: CallExpression, context: MacroContext): Expr {
   const replacement = node.getArguments()[1];
-  const text = literalArgument(node, 1, context, "replacement");
+  const text = literalArgument(node, 1);
   if (replacement === undefined || text === undefined || text.includes("$")) {
     throw context.error(replacement ?? node, Codes.unsupportedCall,
       "the replacement must be a string literal without '$' (JavaScript expands '$&', '$1'… in it; Jinja does not).");
@@ -283,7 +291,8 @@ const ARRAY_METHODS: Record<string, MethodTransform> = {
 };
 
 const NUMBER_METHODS: Record<string, MethodTransform> = {
-  toString: (receiver: Expr, node: CallExpression, context: MacroContext) => (arity(node, context, 0), filter(receiver, "string")),
+  toString: (receiver: Expr, node: CallExpression, context: MacroContext, receiverNode: Node) => (arity(node, context, 0),
+    filter(integralFloatAsInteger(receiver, receiverNode, context, "toString()'s receiver"), "string")),
 };
 
 function methodCall(node: CallExpression, receiverNode: Node, methodName: string, context: MacroContext): Expr {

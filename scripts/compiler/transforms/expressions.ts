@@ -70,7 +70,43 @@ export function printable(node: Node, context: MacroContext, what: string): Expr
       `${what} of type '${describe(type)}' would print differently in Jinja (booleans print 'True', ` +
         "null prints 'None'). Convert it to a string explicitly first.");
   }
-  return expression(node, context);
+  const expr = expression(node, context);
+  return isOnly(type, "number") ? integralFloatAsInteger(expr, node, context, what) : expr;
+}
+
+/**
+ * A number about to become text. Python prints an integral float as '3.0' where JavaScript
+ * prints '3' (`0.5 + 0.5`, `2 * 1.5`), so unless the value is surely an integer it prints
+ * through `(x | int) if ((x | int) == x) else x`.
+ */
+export function integralFloatAsInteger(expr: Expr, node: Node, context: MacroContext, what: string): Expr {
+  if (surelyInteger(expr, context)) return expr;
+  if (!isPure(expr)) {
+    throw context.error(node, Codes.unprintableValue,
+      `${what} is a number, which Jinja may print as a float ('3.0' where JavaScript prints '3'); ` +
+        "assign it to a const first so that the compiler can print it as JavaScript does.");
+  }
+  const asInteger = filter(expr, "int");
+  return conditional(binary("==", asInteger, expr), asInteger, expr);
+}
+
+function surelyInteger(expr: Expr, context: MacroContext): boolean {
+  switch (expr.kind) {
+    case "literal":
+      return typeof expr.value === "number" && Number.isInteger(expr.value);
+    case "filter":
+      return expr.name === "int" || expr.name === "length";
+    case "negate":
+      return surelyInteger(expr.operand, context);
+    case "binary":
+      return (expr.op === "+" || expr.op === "-" || expr.op === "*") && surelyInteger(expr.left, context) && surelyInteger(expr.right, context);
+    case "conditional":
+      return surelyInteger(expr.then, context) && surelyInteger(expr.otherwise, context);
+    case "name":
+      return context.integerNames.has(expr.name);
+    default:
+      return false;
+  }
 }
 
 function templateExpression(node: TemplateExpression, context: MacroContext): Expr {
@@ -110,7 +146,9 @@ function arrayLiteral(node: Node, context: MacroContext): Expr {
   }
   if (run.length > 0 || segments.length === 0) segments.push({ kind: "list", items: run });
   // Adding lists builds a new list in both engines, as spreading does in JavaScript.
-  return segments.length === 1 && segments[0]!.kind === "list" ? segments[0]! : segments.reduce((l, r) => binary("+", l, r));
+  // A lone spread ('[...xs]') is a copy in JavaScript; '| list' copies in Jinja.
+  if (segments.length === 1) return segments[0]!.kind === "list" ? segments[0]! : filter(segments[0]!, "list");
+  return segments.reduce((l, r) => binary("+", l, r));
 }
 
 function propertyKey(node: Node, context: MacroContext): Expr {
@@ -304,6 +342,12 @@ function binaryExpression(node: BinaryExpression, context: MacroContext): Expr {
         requireOneNullish(literalNode, operandNode, context);
         const operand = expression(operandNode, context);
         return negated ? isNotNone(operand) : isNone(operand);
+      }
+      for (const side of [leftNode, rightNode]) {
+        if (includes(side.getType(), "array") || includes(side.getType(), "object")) {
+          throw context.error(side, Codes.looseEquality,
+            "'===' compares arrays and objects by identity in JavaScript and by value in Jinja; compare their contents.");
+        }
       }
       return binary(negated ? "!=" : "==", expression(leftNode, context), expression(rightNode, context));
     }

@@ -228,7 +228,7 @@ function forOfStatement(node: Node, context: MacroContext): Stmt[] {
       if (entriesOf?.kind === "array" && names.length === 2) {
         // `for (const [i, x] of xs.entries())`: Jinja's loop.index0 is the index.
         targets = [context.declare(names[1]!)];
-        prologue.push({ kind: "set", target: context.declare(names[0]!), value: attr(name("loop"), "index0") });
+        prologue.push({ kind: "set", target: context.declareLoopIndex(names[0]!), value: attr(name("loop"), "index0") });
         iterable = expression(entriesOf.receiver, context);
       } else if (entriesOf?.kind === "object" && names.length === 2) {
         targets = names.map((identifier) => context.declare(identifier));

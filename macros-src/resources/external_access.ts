@@ -1,0 +1,102 @@
+/**
+ * The one-time setup that lets the procedure call dbt Cloud: a network rule for the account's host,
+ * a secret holding the API token, and an external access integration joining the two.
+ * Re-running updates them in place (a rotated token, a new host) without replacing them.
+ */
+import { load_orchestration_config } from "../config/load.js";
+import type { OrchestrationConfig } from "../config/types.js";
+import { envVar, log, raiseCompilerError, runQuery, runWithBindings } from "../prelude/dbt.js";
+import { NETWORK_RULE_NAME, PACKAGE_NAME } from "../sql/names.js";
+import { quote_literal, quote_name } from "../sql/quoting.js";
+import type { PlannedStatement } from "./plan-types.js";
+import { managed_comment, managed_name } from "./support.js";
+
+const SECRET_PREFIX = "DBT_ENV_SECRET_";
+const REDACTED = "'<redacted: read from the environment>'";
+/** Where the token goes in the executed SQL: a bind parameter, so no SQL text (and no dbt log) holds it. */
+const TOKEN_PARAMETER = "%s";
+
+/** The statements, with the token's place marked by `token_literal`. */
+export function external_access_statements(config: OrchestrationConfig, token_literal: string): PlannedStatement[] {
+  const rule = managed_name(config, NETWORK_RULE_NAME);
+  const secret = quote_name(config.secret);
+  const integration = quote_name([config.external_access_integration]);
+  const host = quote_literal(config.host);
+  const secret_label = config.secret.join(".");
+  return [
+    {
+      action: "create if missing", object: `${config.database}.${config.schema}.${NETWORK_RULE_NAME}`,
+      description: `create network rule ${NETWORK_RULE_NAME} if missing`,
+      sql: `create network rule if not exists ${rule} type = host_port mode = egress value_list = (${host})` +
+        ` comment = ${quote_literal(managed_comment("lets the dbt Cloud trigger reach the dbt Cloud API"))}`,
+    },
+    {
+      action: "update", object: `${config.database}.${config.schema}.${NETWORK_RULE_NAME}`,
+      description: `allow only ${config.host} in network rule ${NETWORK_RULE_NAME}`,
+      sql: `alter network rule ${rule} set value_list = (${host})`,
+    },
+    {
+      action: "create if missing", object: secret_label,
+      description: `create secret ${secret_label} if missing`,
+      sql: `create secret if not exists ${secret} type = generic_string secret_string = ${token_literal}` +
+        ` comment = ${quote_literal(managed_comment("the dbt Cloud API token"))}`,
+    },
+    {
+      action: "update", object: secret_label,
+      description: `store the current token in secret ${secret_label}`,
+      sql: `alter secret ${secret} set secret_string = ${token_literal}`,
+    },
+    {
+      action: "create if missing", object: config.external_access_integration,
+      description: `create external access integration ${config.external_access_integration} if missing`,
+      sql: `create external access integration if not exists ${integration}` +
+        ` allowed_network_rules = (${rule}) allowed_authentication_secrets = (${secret}) enabled = true` +
+        ` comment = ${quote_literal(managed_comment("dbt Cloud API access for the dbt Cloud trigger"))}`,
+    },
+    {
+      action: "update", object: config.external_access_integration,
+      description: `point ${config.external_access_integration} at the rule and the secret, enabled`,
+      sql: `alter external access integration ${integration}` +
+        ` set allowed_network_rules = (${rule}) allowed_authentication_secrets = (${secret}) enabled = true`,
+    },
+  ];
+}
+
+/**
+ * One-time setup (needs a role with CREATE INTEGRATION): the network rule for the configured dbt
+ * Cloud host, the secret with the API token and the external access integration. The token is read
+ * from an environment variable and sent as a bind parameter: it is in no SQL text, so in no dbt log,
+ * and it is never printed, not even in a dry run.
+ * @param token_env_var - the environment variable holding the dbt Cloud API token
+ * @param dry_run - print the statements (token redacted) instead of running them
+ */
+export function create_dbt_cloud_external_access(token_env_var = "DBT_CLOUD_API_TOKEN", dry_run = false): string[] {
+  if (token_env_var.startsWith(SECRET_PREFIX)) {
+    // dbt-core refuses env_var() on these outside profiles.yml and packages.yml.
+    raiseCompilerError(
+      `create_dbt_cloud_external_access: dbt does not let macros read ${SECRET_PREFIX}* variables; ` +
+        `put the token in ${token_env_var.slice(SECRET_PREFIX.length)} (or any other name) and pass token_env_var.`);
+  }
+  const config = load_orchestration_config();
+  const token = dry_run ? "" : envVar(token_env_var, "");
+  if (!dry_run && token.trim().length === 0) {
+    raiseCompilerError(`create_dbt_cloud_external_access: set the environment variable ${token_env_var} to a dbt Cloud API token.`);
+  }
+  const printed = external_access_statements(config, REDACTED);
+  const executed = external_access_statements(config, TOKEN_PARAMETER);
+  const total = printed.length;
+  log(`${PACKAGE_NAME}: set up dbt Cloud API access: ${total} statement(s)${dry_run ? " (dry run: nothing is executed)" : ""}`, true);
+  for (const [index, step] of printed.entries()) {
+    log(`${index + 1} of ${total} ${step.description}`, true);
+    const sql = executed[index]!.sql;
+    if (dry_run) {
+      log(`${step.sql};`, true);
+    } else if (sql.includes(TOKEN_PARAMETER)) {
+      // With bind parameters the connector reads % as a placeholder marker: double the literal ones.
+      runWithBindings(sql.replaceAll("%", "%%").replaceAll("%%s", TOKEN_PARAMETER), [token]);
+    } else {
+      runQuery(sql);
+    }
+  }
+  return printed.map((step) => step.sql);
+}

@@ -1,0 +1,115 @@
+/**
+ * The statement matrix: every configuration is built by both engines (TypeScript in Node, compiled
+ * Jinja in dbt-core), which must agree; the statements are snapshotted and parsed by sqlfluff.
+ */
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { MacroRun } from "../../scripts/runtime/macro-run.js";
+import { PackageEngines } from "../support/package-engines.js";
+import { parseWithSqlfluff } from "../support/sql-parser.js";
+import { MATRIX } from "./configs.js";
+
+let engines: PackageEngines;
+const built = new Map<string, MacroRun>();
+
+beforeAll(async () => {
+  engines = new PackageEngines();
+  for (const [name, context] of Object.entries(MATRIX)) {
+    const { ts, jinja } = await engines.both("build_orchestration_resources", context);
+    expect(jinja, `${name}: the compiled Jinja must build what the TypeScript builds`).toEqual(ts);
+    built.set(name, ts);
+  }
+});
+
+afterAll(() => engines?.close());
+
+describe.each(Object.keys(MATRIX))("%s", (name) => {
+  it("builds without error, identically in both engines, as in the snapshot", async () => {
+    const run = built.get(name)!;
+    expect(run.error).toBeNull();
+    expect(run.returned).toEqual(run.statements);
+    await expect(`${run.statements.join(";\n\n")};\n`).toMatchFileSnapshot(join("__snapshots__", `${name}.sql`));
+  });
+
+  it("logs 'N of M' before each statement", () => {
+    const run = built.get(name)!;
+    const steps = run.logs.filter((line) => / of \d+ /.test(line));
+    expect(steps).toHaveLength(run.statements.length);
+    steps.forEach((line, index) => expect(line.startsWith(`${index + 1} of ${run.statements.length} `)).toBe(true));
+  });
+
+  it("never replaces a stream or the log table (safe to rerun)", () => {
+    for (const statement of built.get(name)!.statements) {
+      expect(statement).not.toMatch(/create\s+or\s+replace\s+(stream|table)/i);
+    }
+  });
+
+  it("parses as one Snowflake statement each, with nothing unparsable (sqlfluff)", async () => {
+    const statements = built.get(name)!.statements;
+    const reports = await parseWithSqlfluff(statements);
+    reports.forEach((report, index) => {
+      expect(report, statements[index]).toEqual({ statements: 1, unparsable: [] });
+    });
+  });
+});
+
+describe("prod and non-prod targets", () => {
+  const allSql = (name: string) => built.get(name)!.statements.join("\n");
+
+  it("resumes tasks and calls dbt Cloud only in a prod target", () => {
+    expect(allSql("full_example_prod")).toMatch(/alter task .* resume/);
+    expect(allSql("full_example_prod")).toContain(`call "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(`);
+    expect(allSql("full_example_dev")).not.toMatch(/ resume$/m);
+    expect(allSql("full_example_dev")).not.toContain("call \"ANALYTICS\"");
+  });
+
+  it("lets prod_override call dbt Cloud from a suspended non-prod task", () => {
+    expect(allSql("dev_prod_override")).toContain(`"DBT_CLOUD_RUN_JOB"('https://ab123.us1.dbt.com'`);
+    expect(allSql("dev_prod_override")).not.toMatch(/ resume$/m);
+  });
+
+  it("treats any configured prod target as prod, and suspends a disabled job's task", () => {
+    expect(allSql("custom_prod_target_and_disabled_job")).toMatch(/ORCH_TASK__DAILY_SALES__67890" resume/);
+    expect(allSql("custom_prod_target_and_disabled_job")).toMatch(/alter task if exists .*ORCH_TASK__RETIRED__5" suspend/);
+    expect(allSql("custom_prod_target_and_disabled_job")).not.toContain("create or alter task \"ANALYTICS\".\"ANALYTICS\".\"ORCH_TASK__RETIRED__5\"");
+  });
+
+  it("creates one stream for a table that several jobs watch", () => {
+    const streams = built.get("shared_table")!.statements.filter((sql) => sql.startsWith("create stream"));
+    expect(streams).toHaveLength(2);
+  });
+
+  it("omits the schedule of a triggered task and the warehouse of a serverless one", () => {
+    expect(allSql("triggered")).not.toContain("schedule =");
+    expect(allSql("serverless")).not.toContain("warehouse =");
+    expect(allSql("serverless")).toContain("user_task_managed_initial_warehouse_size = 'XSMALL'");
+  });
+});
+
+describe("no change is lost", () => {
+  it("reads every stream of the task inside a transaction that commits only after a trigger", () => {
+    const task = built.get("shared_table")!.statements.find((sql) => sql.includes("ORCH_TASK__ORDERS_FINANCE__2") && sql.startsWith("create or alter"))!;
+    const body = task.slice(task.indexOf("\nas\n"));
+    const begin = body.indexOf("begin transaction;");
+    const reads = [...body.matchAll(/insert into orchestration_stream_sink select true from (\S+) where false;/g)];
+    expect(reads.map((match) => match[1])).toEqual([
+      `"ANALYTICS"."ANALYTICS"."ORCH_STREAM__RAW__SALES__ORDERS"`,
+      `"ANALYTICS"."ANALYTICS"."ORCH_STREAM__RAW__SALES__REFUNDS"`,
+    ]);
+    const call = body.indexOf("call ");
+    const commit = body.indexOf("commit;");
+    expect(begin).toBeGreaterThan(0);
+    expect(reads[0]!.index!).toBeGreaterThan(begin);
+    expect(call).toBeGreaterThan(reads[1]!.index!);
+    expect(body.slice(call, commit + 7)).toMatch(/into :outcome;\n {2}if \(outcome:status::varchar = 'TRIGGERED'\) then\n {4}commit;/);
+    expect(body).toMatch(/else\n {4}rollback;/);
+  });
+
+  it("checks the start window in SQL before calling the procedure, so a closed window costs no API call", () => {
+    const task = built.get("cross_midnight_window")!.statements.find((sql) => sql.startsWith("create or alter task"))!;
+    const check = task.indexOf("if (not ((to_char(local_now, 'HH24:MI') >= '22:00' or to_char(local_now, 'HH24:MI') <= '02:00')");
+    expect(check).toBeGreaterThan(0);
+    expect(task).toContain("dayofweekiso(local_now) - 1 in (5, 6)");
+    expect(task.indexOf("return 'SKIPPED';")).toBeLessThan(task.indexOf("begin transaction;"));
+  });
+});

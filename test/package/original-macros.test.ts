@@ -1,0 +1,158 @@
+/** The original macros, each callable on its own with `dbt run-operation`, and the one-time API access setup. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../../scripts/compiler/compile.js";
+import type { MacroRun } from "../../scripts/runtime/macro-run.js";
+import { PackageEngines } from "../support/package-engines.js";
+import { parseWithSqlfluff } from "../support/sql-parser.js";
+import { context, exampleVars, minimalVars, PROD_TARGET } from "./configs.js";
+
+let engines: PackageEngines;
+beforeAll(() => {
+  engines = new PackageEngines();
+});
+afterAll(() => engines?.close());
+
+async function agreed(macro: string, ctx: Parameters<PackageEngines["both"]>[1]): Promise<MacroRun> {
+  const { ts, jinja } = await engines.both(macro, ctx);
+  expect(jinja, "the compiled Jinja must answer as the TypeScript does").toEqual(ts);
+  return ts;
+}
+
+describe("create_stream_generic(database, schema, table)", () => {
+  it("creates the managed stream if missing, keeping a quoted table's case", async () => {
+    const run = await agreed("create_stream_generic", context(minimalVars(), {
+      args: { database: "raw", schema: "SALES", table: '"Order Items"' },
+    }));
+    expect(run.error).toBeNull();
+    expect(run.statements).toEqual([
+      'create stream if not exists "ANALYTICS"."DBT_DEV"."ORCH_STREAM__RAW__SALES__ORDER_ITEMS"\n' +
+        '  on table "RAW"."SALES"."Order Items"\n' +
+        "  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.Order Items'",
+    ]);
+  });
+
+  it("refuses a name that would need quotes", async () => {
+    const run = await agreed("create_stream_generic", context(minimalVars(), {
+      args: { database: "raw", schema: "SALES", table: "Order Items" },
+    }));
+    expect(run.error).toBe("create_stream_generic: table 'Order Items' 'Order Items' must be quoted to be used as a name");
+    expect(run.statements).toEqual([]);
+  });
+});
+
+describe("create_task_generic(job_id, job_name, streams, …)", () => {
+  it("keeps the original arguments and defaults", async () => {
+    const run = await agreed("create_task_generic", context(minimalVars(), {
+      target: PROD_TARGET,
+      args: { job_id: 42, job_name: "hourly orders", streams: ["ORCH_STREAM__RAW__SALES__ORDERS"] },
+    }));
+    expect(run.error).toBeNull();
+    expect(run.statements).toHaveLength(3);
+    expect(run.statements[1]).toContain("schedule = '15 MINUTE'");
+    expect(run.statements[1]).toContain(
+      "'Triggered by Snowflake task ANALYTICS.ANALYTICS.ORCH_TASK__HOURLY_ORDERS__42', null, 300, '00:00', '23:59', array_construct(0, 1, 2, 3, 4, 5, 6), 'UTC')");
+    expect(run.statements[1]).toContain('insert into "ANALYTICS"."ANALYTICS"."ORCHESTRATION_LOGS"');
+    expect(run.statements[2]).toBe('alter task "ANALYTICS"."ANALYTICS"."ORCH_TASK__HOURLY_ORDERS__42" resume');
+  });
+
+  it("passes upstream_job_id, windows, weekdays and the logging table through", async () => {
+    const run = await agreed("create_task_generic", context(minimalVars(), {
+      args: {
+        job_id: 42, job_name: "hourly", streams: ["RAW.OTHER.MY_STREAM"], schedule: "triggered", upstream_job_id: 7,
+        min_elapsed_seconds: 60, min_start_time: "08:00", max_start_time: "18:00", days_of_week: [0, 2],
+        prod_override: true, logging_table: "my_logs",
+      },
+    }));
+    expect(run.error).toBeNull();
+    const task = run.statements[1]!;
+    expect(task).not.toContain("schedule =");
+    expect(task).toContain(`system$stream_has_data('"RAW"."OTHER"."MY_STREAM"')`);
+    expect(task).toContain(", 7, 60, '08:00', '18:00', array_construct(0, 2), 'UTC') into :outcome;");
+    expect(task).toContain('insert into "ANALYTICS"."DBT_DEV"."MY_LOGS"');
+    expect(run.statements).toHaveLength(2);
+  });
+
+  it("validates its arguments like the config", async () => {
+    const run = await agreed("create_task_generic", context(minimalVars(), {
+      args: { job_id: 42, job_name: "x", streams: ["S"], days_of_week: [8] },
+    }));
+    expect(run.error).toBe("create_task_generic: create_task_generic.days_of_week[0]: 8 is not a weekday (0-6)");
+  });
+});
+
+describe("create_proc__dbt_cloud_run_job()", () => {
+  it("embeds the handler file exactly", async () => {
+    const run = await agreed("create_proc__dbt_cloud_run_job", context(exampleVars()));
+    const handler = readFileSync(join(REPO_ROOT, "macros-src", "procedure", "dbt_cloud_run_job.py"), "utf8");
+    expect(run.statements).toHaveLength(1);
+    const statement = run.statements[0]!;
+    expect(statement.slice(statement.indexOf("$$\n") + 3, statement.lastIndexOf("$$"))).toBe(handler);
+    expect(statement).toContain(`secrets = ('dbt_cloud_token' = "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN")`);
+    expect(statement).toContain('external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")');
+    const [report] = await parseWithSqlfluff(run.statements);
+    expect(report).toEqual({ statements: 1, unparsable: [] });
+  });
+});
+
+describe("create_dbt_cloud_external_access()", () => {
+  const TOKEN = "dbtu_S3CRET'TOKEN\\value";
+  const env = { DBT_CLOUD_API_TOKEN: TOKEN };
+
+  it("creates the network rule for the configured host only, the secret and the integration", async () => {
+    const run = await agreed("create_dbt_cloud_external_access", context(exampleVars(), { env, args: {} }));
+    expect(run.error).toBeNull();
+    expect(run.statements[0]).toContain("value_list = ('ab123.us1.dbt.com')");
+    expect(run.statements[2]).toContain("secret_string = %s comment = ");
+    expect(run.statements[3]).toBe('alter secret "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN" set secret_string = %s');
+    expect(JSON.stringify(run)).not.toContain("S3CRET");
+    expect(run.statements[4]).toContain(
+      'allowed_network_rules = ("ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_API_NETWORK_RULE") allowed_authentication_secrets = ("ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN") enabled = true');
+    const reports = await parseWithSqlfluff(run.statements);
+    // sqlfluff parses network rules; CREATE/ALTER SECRET and EXTERNAL ACCESS INTEGRATION are beyond it (asserted above).
+    expect(reports[0]).toEqual({ statements: 1, unparsable: [] });
+  });
+
+  it("never prints the token: not in logs, not in the returned plan, not in a dry run", async () => {
+    for (const dry_run of [false, true]) {
+      const run = await agreed("create_dbt_cloud_external_access", context(exampleVars(), { env, args: { dry_run } }));
+      expect(JSON.stringify(run.logs)).not.toContain("S3CRET");
+      expect(JSON.stringify(run.returned)).not.toContain("S3CRET");
+      if (dry_run) expect(run.logs.join("\n")).toContain("<redacted: read from the environment>");
+      else expect(run.statements.filter((sql) => sql.includes("secret_string = %s"))).toHaveLength(2);
+    }
+  });
+
+  it("explains that dbt keeps DBT_ENV_SECRET_ variables from macros, and refuses a missing token, echoing nothing", async () => {
+    const wrongName = await agreed("create_dbt_cloud_external_access", context(exampleVars(), {
+      env: { DBT_ENV_SECRET_DBT_CLOUD_TOKEN: TOKEN }, args: { token_env_var: "DBT_ENV_SECRET_DBT_CLOUD_TOKEN" },
+    }));
+    expect(wrongName.error).toBe("create_dbt_cloud_external_access: dbt does not let macros read DBT_ENV_SECRET_* variables; " +
+      "put the token in DBT_CLOUD_TOKEN (or any other name) and pass token_env_var.");
+    expect(wrongName.error).not.toContain("S3CRET");
+    expect(wrongName.statements).toEqual([]);
+    const missing = await agreed("create_dbt_cloud_external_access", context(exampleVars(), { env: {}, args: {} }));
+    expect(missing.error).toBe(
+      "create_dbt_cloud_external_access: set the environment variable DBT_CLOUD_API_TOKEN to a dbt Cloud API token.");
+  });
+
+  it("matches the plain SQL file shipped for teams that set up by hand", async () => {
+    const vars = { ...exampleVars(), access_url: "https://your-account-prefix.us1.dbt.com" };
+    const run = await agreed("create_dbt_cloud_external_access", context(vars, { args: { dry_run: true } }));
+    const file = readFileSync(join(REPO_ROOT, "setup", "external_access.sql"), "utf8");
+    const statements = file.split("\n").filter((line) => !line.startsWith("--") && line.trim() !== "").join("\n")
+      .split(";\n").map((statement) => statement.replace(/;\s*$/, "").trim()).filter((statement) => statement !== "");
+    const expected = (run.returned as string[]).map((sql) =>
+      sql.replaceAll("'<redacted: read from the environment>'", "'<paste your dbt Cloud API token here>'"));
+    expect(statements).toEqual(expected);
+  });
+});
+
+it("no build statement, log line or error contains the token", async () => {
+  const secretEnv = { DBT_CLOUD_API_TOKEN: "dbtu_NEVER_PRINT_ME" };
+  for (const args of [{ dry_run: true }, { dry_run: false }]) {
+    const run = await agreed("build_orchestration_resources", context(exampleVars(), { env: secretEnv, args }));
+    expect(JSON.stringify(run)).not.toContain("NEVER_PRINT_ME");
+  }
+});

@@ -1,0 +1,108 @@
+/**
+ * Every bad config is refused before any statement runs, with one error naming each bad field;
+ * both engines must refuse it with the same words.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PackageEngines } from "../support/package-engines.js";
+import { context, minimalVars, type Vars } from "./configs.js";
+
+let engines: PackageEngines;
+beforeAll(() => {
+  engines = new PackageEngines();
+});
+afterAll(() => engines?.close());
+
+function job(changes: Record<string, unknown>): Vars {
+  const vars = minimalVars();
+  return { ...vars, jobs: [{ ...(vars.jobs as object[])[0], ...changes }] };
+}
+
+function withoutJobKey(key: string): Vars {
+  const vars = minimalVars();
+  const first = { ...(vars.jobs as Array<Record<string, unknown>>)[0] };
+  delete first[key];
+  return { ...vars, jobs: [first] };
+}
+
+const CASES: Array<[string, Vars, string]> = [
+  ["missing account_id", (({ account_id: _, ...rest }) => rest)(minimalVars()), "account_id: nothing is not a positive integer"],
+  ["account_id as a string", { ...minimalVars(), account_id: "12345" }, "account_id: '12345' is not a positive integer"],
+  ["account_id as a boolean", { ...minimalVars(), account_id: true }, "account_id: true is not a positive integer"],
+  ["http access_url", { ...minimalVars(), access_url: "http://ab123.us1.dbt.com" }, "access_url: 'http://ab123.us1.dbt.com' is not the https URL"],
+  ["access_url with a path", { ...minimalVars(), access_url: "https://ab123.us1.dbt.com/api" }, "access_url: 'https://ab123.us1.dbt.com/api' is not the https URL"],
+  ["unknown top-level key", { ...minimalVars(), acount_id: 1 }, "acount_id: unknown key (expected one of:"],
+  ["bad timezone", { ...minimalVars(), timezone: "Central Time" }, "timezone: 'Central Time' is not an IANA time zone name"],
+  ["bad warehouse", { ...minimalVars(), warehouse: "my warehouse" }, "warehouse: 'my warehouse' is not a valid Snowflake name"],
+  ["bad schema", { ...minimalVars(), schema: "orch; drop" }, "schema: 'orch; drop' is not a valid Snowflake name"],
+  ["prod_targets not a list", { ...minimalVars(), prod_targets: "prod" }, "prod_targets: 'prod' is not a list"],
+  ["no jobs", { ...minimalVars(), jobs: [] }, "jobs: [] is not a non-empty list of jobs"],
+  ["job not a mapping", { ...minimalVars(), jobs: ["daily"] }, "jobs[0]: 'daily' is not a mapping of job settings"],
+  ["job without a name", withoutJobKey("name"), "jobs[0].name: nothing is not a non-empty string"],
+  ["job_id zero", job({ job_id: 0 }), "jobs[0].job_id: 0 is not a positive integer"],
+  ["job_id fractional", job({ job_id: 1.5 }), "jobs[0].job_id: 1.5 is not a positive integer"],
+  ["unknown job key", job({ schedul: "15 MINUTE" }), "jobs[0].schedul: unknown key"],
+  ["no tables or sources", job({ tables: [] }), "jobs[0]: watches no table: give 'tables', 'sources' or both"],
+  ["unquoted table with a space", job({ tables: ["RAW.SALES.Order Items"] }), "jobs[0].tables[0]: 'RAW.SALES.Order Items' 'Order Items' must be quoted"],
+  ["table with one part", job({ tables: ["ORDERS"] }), "jobs[0].tables[0]: 'ORDERS' must name a table as DATABASE.SCHEMA.TABLE"],
+  ["unclosed quote", job({ tables: ['RAW.SALES."Orders'] }), "jobs[0].tables[0]: 'RAW.SALES.\"Orders' has an unclosed quote"],
+  ["unknown source", job({ sources: ["raw_sales.returns"] }), "jobs[0].sources[0]: source 'raw_sales.returns' is not defined in this project"],
+  ["source without a dot", job({ sources: ["orders"] }), "jobs[0].sources[0]: 'orders' is not a dbt source as 'source_name.table_name'"],
+  ["bad schedule", job({ schedule: "every 15 minutes" }), "jobs[0].schedule: 'every 15 minutes' is not a schedule"],
+  ["bad cron", job({ schedule: "USING CRON 0 6 * * UTC" }), "jobs[0].schedule: 'USING CRON 0 6 * * UTC' is not a schedule"],
+  ["bad start time", job({ min_start_time: "6:00" }), "jobs[0].min_start_time: '6:00' is not a time of day as HH:MM"],
+  ["bad end time", job({ max_start_time: "24:00" }), "jobs[0].max_start_time: '24:00' is not a time of day as HH:MM"],
+  ["weekday out of range", job({ days_of_week: [0, 7] }), "jobs[0].days_of_week[1]: 7 is not a weekday (0-6)"],
+  ["weekday twice", job({ days_of_week: [1, 1] }), "jobs[0].days_of_week[1]: 1 is listed twice"],
+  ["no weekdays", job({ days_of_week: [] }), "jobs[0].days_of_week: [] is not a non-empty list of weekdays"],
+  ["negative min_elapsed_seconds", job({ min_elapsed_seconds: -5 }), "jobs[0].min_elapsed_seconds: -5 is not a whole number of seconds"],
+  ["enabled as a string", job({ enabled: "yes" }), "jobs[0].enabled: 'yes' is not true or false"],
+  ["upstream is itself", job({ upstream_job_id: 67890 }), "jobs[0].upstream_job_id: a job cannot wait for itself"],
+  ["duplicate job id", {
+    ...minimalVars(),
+    jobs: [{ name: "a", job_id: 1, tables: ["RAW.S.T"] }, { name: "b", job_id: 1, tables: ["RAW.S.T"] }],
+  }, "jobs[1].job_id: 1 is used by another job"],
+  ["duplicate job name", {
+    ...minimalVars(),
+    jobs: [{ name: "a", job_id: 1, tables: ["RAW.S.T"] }, { name: "a", job_id: 2, tables: ["RAW.S.T"] }],
+  }, "jobs[1].name: 'a' is used by another job"],
+  ["tables whose stream names collide", job({ tables: ['RAW.SALES."Order Items"', "RAW.SALES.ORDER_ITEMS"] }),
+    "jobs: tables 'RAW.SALES.Order Items' and 'RAW.SALES.ORDER_ITEMS' would share the stream name ORCH_STREAM__RAW__SALES__ORDER_ITEMS"],
+];
+
+describe("one test per validation error", () => {
+  it.each(CASES)("%s", async (_name, vars, expected) => {
+    const { ts, jinja } = await engines.both("build_orchestration_resources", context(vars));
+    expect(jinja).toEqual(ts);
+    expect(ts.statements).toEqual([]);
+    expect(ts.error).toContain(`  - ${expected}`);
+  });
+});
+
+it("lists every problem at once, each with its path", async () => {
+  const vars = { ...minimalVars(), account_id: -1, timezone: 5, jobs: [{ name: "", job_id: "x", tables: ["A.B.C"], days_of_week: [9] }] };
+  const { ts, jinja } = await engines.both("build_orchestration_resources", context(vars));
+  expect(jinja).toEqual(ts);
+  expect(ts.error?.split("\n")).toEqual([
+    "dbt_cloud_orchestration: 5 problem(s) in vars.dbt_cloud_orchestration:",
+    "  - account_id: -1 is not a positive integer",
+    "  - timezone: 5 is not an IANA time zone name such as 'America/Chicago'",
+    "  - jobs[0].name: '' is not a non-empty string",
+    "  - jobs[0].job_id: 'x' is not a positive integer",
+    "  - jobs[0].days_of_week[0]: 9 is not a weekday (0-6)",
+  ]);
+});
+
+it("explains a missing config", async () => {
+  const { ts, jinja } = await engines.both("build_orchestration_resources", { ...context(minimalVars()), vars: {} });
+  expect(jinja).toEqual(ts);
+  expect(ts.error).toMatch(/^dbt_cloud_orchestration: set 'vars: dbt_cloud_orchestration:' in dbt_project.yml/);
+});
+
+it("refuses adapters other than Snowflake", async () => {
+  const ctx = context(minimalVars(), { target: { name: "dev", type: "postgres", database: "db", schema: "public" } });
+  const { ts, jinja } = await engines.both("build_orchestration_resources", ctx);
+  expect(jinja).toEqual(ts);
+  expect(ts.error).toBe(
+    "dbt_cloud_orchestration supports only Snowflake (streams, tasks and Python procedures); target 'dev' uses the 'postgres' adapter.");
+  expect(ts.statements).toEqual([]);
+});
