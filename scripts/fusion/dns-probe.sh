@@ -11,7 +11,8 @@ import re, sys
 names, conns = [], []
 for line in open(sys.argv[1]):
     if 'connect(' in line and 'AF_INET' in line and 'htons(53)' not in line:
-        conns.append(re.search(r'connect\(.*?\}', line).group(0))
+        c = re.search(r'connect\(.*?\}', line).group(0)
+        conns.append(re.sub(r'((?:\\x[0-9a-f]{2})+)', lambda m: bytes.fromhex(m.group(1).replace('\\x', '')).decode(), c))
     for m in re.finditer(r'iov_base="((?:\\x[0-9a-f]{2})+)"|sendto\(\d+, "((?:\\x[0-9a-f]{2})+)"', line):
         hexs = m.group(1) or m.group(2)
         b = bytes.fromhex(hexs.replace('\\x', ''))

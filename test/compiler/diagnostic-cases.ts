@@ -1,0 +1,162 @@
+/** Sources the compiler must reject, each with the one diagnostic it must print. */
+export interface DiagnosticCase {
+  name: string;
+  /** File name → source. `PRELUDE` in a source is replaced by the relative import path of the prelude. */
+  files: Record<string, string>;
+  /** The exact lines, with files relative to the source folder. */
+  expected: string[];
+}
+
+export const DIAGNOSTIC_CASES: DiagnosticCase[] = [
+  {
+    name: "throw",
+    files: { "m.ts": `export function m(x: string): string {\n  if (x === "") throw new Error("empty");\n  return x;\n}\n` },
+    expected: ["m.ts:2:17 - error TSJ1001: ThrowStatement is not part of the macro language: call raiseCompilerError(message) from the prelude instead of 'throw'."],
+  },
+  {
+    name: "try",
+    files: { "m.ts": `export function m(x: string): string {\n  try {\n    return x;\n  } catch {\n    return "";\n  }\n}\n` },
+    expected: ["m.ts:2:3 - error TSJ1001: TryStatement is not part of the macro language: Jinja cannot catch errors; validate before acting instead."],
+  },
+  {
+    name: "while",
+    files: { "m.ts": `export function m(n: number): number {\n  let i = 0;\n  while (i < n) i += 1;\n  return i;\n}\n` },
+    expected: ["m.ts:3:3 - error TSJ1001: WhileStatement is not part of the macro language: Jinja has no while loop; loop over an array with 'for … of'."],
+  },
+  {
+    name: "for(;;)",
+    files: { "m.ts": `export function m(n: number): number {\n  let total = 0;\n  for (let i = 0; i < n; i++) total += i;\n  return total;\n}\n` },
+    expected: ["m.ts:3:3 - error TSJ1001: ForStatement is not part of the macro language: write 'for (const x of xs)' or 'for (const [i, x] of xs.entries())'."],
+  },
+  {
+    name: "for-in",
+    files: { "m.ts": `export function m(o: Record<string, string>): string[] {\n  const keys: string[] = [];\n  for (const key in o) keys.push(key);\n  return keys;\n}\n` },
+    expected: ["m.ts:3:3 - error TSJ1001: ForInStatement is not part of the macro language: write 'for (const [key, value] of Object.entries(o))'."],
+  },
+  {
+    name: "switch",
+    files: { "m.ts": `export function m(x: string): number {\n  switch (x) {\n    case "a":\n      return 1;\n    default:\n      return 0;\n  }\n}\n` },
+    expected: ["m.ts:2:3 - error TSJ1001: SwitchStatement is not part of the macro language: write an if / else if chain."],
+  },
+  {
+    name: "class",
+    files: { "m.ts": `export class Job {\n  id = "";\n}\n\nexport function m(): string {\n  return "x";\n}\n` },
+    expected: ["m.ts:1:1 - error TSJ1002: ClassDeclaration at the top of a file is not part of the macro language: write functions (each becomes a macro), const literals, imports, types and interfaces."],
+  },
+  {
+    name: "loose equality",
+    files: { "m.ts": `export function m(x: string): boolean {\n  return x == "a";\n}\n` },
+    expected: ["m.ts:2:12 - error TSJ1012: loose equality ('==', '!=') coerces types in JavaScript and not in Jinja; use '===' or '!=='."],
+  },
+  {
+    name: "division outside Math.floor",
+    files: { "m.ts": `export function m(a: number, b: number): number {\n  return a / b;\n}\n` },
+    expected: ["m.ts:2:12 - error TSJ1007: '/' yields a float in Jinja ('6 / 2' prints '3.0'); wrap the division in Math.floor, Math.ceil or Math.trunc."],
+  },
+  {
+    name: "truthiness of unknown",
+    files: { "m.ts": `export function m(x: unknown): string {\n  return x ? "yes" : "no";\n}\n` },
+    expected: ["m.ts:2:10 - error TSJ1005: the truth of a value of type 'unknown' differs between JavaScript and Jinja (empty arrays and objects are true in JavaScript, false in Jinja). Compare explicitly, e.g. 'x !== undefined', 'x.length > 0' or 'typeof x === \"string\"'."],
+  },
+  {
+    name: "truthiness of a mixed type",
+    files: { "m.ts": `export function m(x: string | string[]): string {\n  if (x) return "yes";\n  return "no";\n}\n` },
+    expected: ["m.ts:2:7 - error TSJ1005: the truth of a value of type 'string | string[]' differs between JavaScript and Jinja (empty arrays and objects are true in JavaScript, false in Jinja). Compare explicitly, e.g. 'x !== undefined', 'x.length > 0' or 'typeof x === \"string\"'."],
+  },
+  {
+    name: "boolean in a template literal",
+    files: { "m.ts": `export function m(flag: boolean): string {\n  return \`flag: \${flag}\`;\n}\n` },
+    expected: ["m.ts:2:19 - error TSJ1006: a template literal substitution of type 'boolean' would print differently in Jinja (booleans print 'True', null prints 'None'). Convert it to a string explicitly first."],
+  },
+  {
+    name: "optional chaining",
+    files: { "m.ts": `export function m(o: { a?: { b: string } }): string | undefined {\n  return o.a?.b;\n}\n` },
+    expected: ["m.ts:2:10 - error TSJ1003: optional chaining ('?.') is not part of the macro language; test 'x !== undefined' first."],
+  },
+  {
+    name: "regular expression pattern",
+    files: { "m.ts": `export function m(s: string): string {\n  return s.replace(/a+/, "b");\n}\n` },
+    expected: ["m.ts:2:20 - error TSJ1004: patterns must be strings; regular expressions are not supported."],
+  },
+  {
+    name: "$ in a replacement",
+    files: { "m.ts": `export function m(s: string): string {\n  return s.replaceAll("a", "$&$&");\n}\n` },
+    expected: ["m.ts:2:28 - error TSJ1004: the replacement must be a string literal without '$' (JavaScript expands '$&', '$1'… in it; Jinja does not)."],
+  },
+  {
+    name: "undefined passed to a defaulted parameter",
+    files: { "m.ts": `export function inner(a: string, b = "x"): string {\n  return a + b;\n}\n\nexport function m(): string {\n  return inner("a", undefined);\n}\n` },
+    expected: ["m.ts:6:21 - error TSJ1011: passing 'undefined' uses the default in JavaScript but passes none in Jinja; leave the argument out."],
+  },
+  {
+    name: "a local named log",
+    files: { "m.ts": `export function m(): string {\n  const log = "x";\n  return log;\n}\n` },
+    expected: ["m.ts:2:9 - error TSJ1009: 'log' is a name of dbt's context or of Jinja; a local of that name would hide it. Rename it."],
+  },
+  {
+    name: "a parameter named target",
+    files: { "m.ts": `export function m(target: string): string {\n  return target;\n}\n` },
+    expected: ["m.ts:1:19 - error TSJ1009: 'target' is a name of dbt's context or of Jinja; a local of that name would hide it. Rename it."],
+  },
+  {
+    name: "a tsj_ local",
+    files: { "m.ts": `export function m(): string {\n  const tsj_x = "x";\n  return tsj_x;\n}\n` },
+    expected: ["m.ts:2:9 - error TSJ1009: names starting with 'tsj_' are reserved for the compiler. Rename 'tsj_x'."],
+  },
+  {
+    name: "a tsj_ macro",
+    files: { "m.ts": `export function tsj_m(): string {\n  return "x";\n}\n` },
+    expected: ["m.ts:1:17 - error TSJ1009: 'tsj_m' cannot be a dbt macro name."],
+  },
+  {
+    name: "duplicate macro names across files",
+    files: {
+      "a.ts": `export function same(): string {\n  return "a";\n}\n`,
+      "b.ts": `export function same(): string {\n  return "b";\n}\n`,
+    },
+    expected: ["b.ts:1:17 - error TSJ1009: macro 'same' is also defined in a.ts; dbt macro names are global."],
+  },
+  {
+    name: "non-literal default",
+    files: { "m.ts": `const BASE = 2;\n\nexport function m(n: number = BASE * 2): number {\n  return n;\n}\n` },
+    expected: ["m.ts:3:31 - error TSJ1011: parameter defaults must be literals (Jinja evaluates them once)."],
+  },
+  {
+    name: "module-level let",
+    files: { "m.ts": `let counter = 0;\n\nexport function m(): number {\n  counter += 1;\n  return counter;\n}\n` },
+    expected: [
+      "m.ts:1:1 - error TSJ1002: module-level variables must be const: Jinja macros share no module state.",
+      "m.ts:4:3 - error TSJ1003: 'counter' is not a local, a module constant or a prelude value.",
+    ],
+  },
+  {
+    name: "embed of a missing file",
+    files: { "m.ts": `import { embed } from "PRELUDE";\n\nexport function m(): string {\n  const sql = embed("./missing.sql");\n  return sql;\n}\n` },
+    expected: ["m.ts:4:21 - error TSJ1010: embed: no file at './missing.sql'."],
+  },
+  {
+    name: "a tsc type error",
+    files: { "m.ts": `export function m(n: number): string {\n  const s: string = n;\n  return s;\n}\n` },
+    expected: ["m.ts:2:9 - error TS2322: Type 'number' is not assignable to type 'string'."],
+  },
+  {
+    name: "=== null where the value may be undefined",
+    files: { "m.ts": `export function m(o: { a?: string | null }): boolean {\n  return o.a === null;\n}\n` },
+    expected: ["m.ts:2:18 - error TSJ1012: 'o.a' may be null or undefined, which are both none in Jinja; test both with 'o.a == null' (or '!= null')."],
+  },
+  {
+    name: "=== on arrays",
+    files: { "m.ts": `export function m(a: string[], b: string[]): boolean {\n  return a === b;\n}\n` },
+    expected: ["m.ts:2:10 - error TSJ1012: '===' compares arrays and objects by identity in JavaScript and by value in Jinja; compare their contents."],
+  },
+  {
+    name: "printing a number that needs evaluating twice",
+    files: { "m.ts": `export function count(): number {\n  return 1;\n}\n\nexport function m(): string {\n  return \`n=\${count()}\`;\n}\n` },
+    expected: ["m.ts:6:15 - error TSJ1006: a template literal substitution is a number, which Jinja may print as a float ('3.0' where JavaScript prints '3'); assign it to a const first so that the compiler can print it as JavaScript does."],
+  },
+  {
+    name: "a lowered callback right of &&",
+    files: { "m.ts": `export function m(ok: boolean, xs: string[]): string[] | boolean {\n  return ok && xs.map((x) => x.trim());\n}\n` },
+    expected: ["m.ts:2:16 - error TSJ1008: this needs a loop in Jinja, which would run even where JavaScript would not evaluate it (right of &&, ||, ?? or inside ?:). Compute it in a statement of its own first."],
+  },
+];

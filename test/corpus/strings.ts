@@ -1,0 +1,50 @@
+/** String operations. */
+export function shout(text: string): string {
+  return text.toUpperCase() + "!!";
+}
+
+export function string_ops(text: string): Record<string, unknown> {
+  return {
+    lower: text.toLowerCase(),
+    upper: text.toUpperCase(),
+    trimmed: text.trim(),
+    length: text.length,
+    trimmed_length: text.trim().length,
+    has_dash: text.includes("-"),
+    starts: text.trim().startsWith("Ab"),
+    ends: text.trim().endsWith("yz"),
+    parts: text.trim().split("-"),
+    first_dash: text.replace("-", "+"),
+    every_dash: text.replaceAll("-", "+"),
+    head: text.trim().slice(0, 2),
+    tail: text.trim().slice(-2),
+    middle: text.trim().slice(1, -1),
+    from_two: text.slice(2),
+    first_char: text.trim()[0],
+  };
+}
+
+export function concatenation(word: string, count: number): Record<string, unknown> {
+  const plusNumbers = count + 1;
+  const plusString = word + count;
+  const numberFirst = count + word;
+  let built = "";
+  built += word;
+  built += count;
+  built += "-";
+  return {
+    plus_numbers: plusNumbers,
+    plus_string: plusString,
+    number_first: numberFirst,
+    built,
+    template: `${word}:${count}:${count * 2}`,
+    only_number: `${count}`,
+    only_string: `${word}`,
+    multi_line: `line one
+line "two" with \\ and \t tab`,
+  };
+}
+
+export function string_of_numbers(n: number): string[] {
+  return [String(n), String(n * 2), String(-n), n.toString(), String(n + 0.5)];
+}
