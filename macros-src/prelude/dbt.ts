@@ -5,9 +5,7 @@
  * scripts/compiler/prelude-map.ts). The Node implementation reads a runtime set by the
  * TypeScript engine (scripts/runtime/ts-engine.ts), so a macro runs unchanged in Node and in dbt.
  */
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileNextToCaller } from "./host.js";
 
 export interface Target {
   name: string;
@@ -201,19 +199,7 @@ export function fromJson(text: string): unknown {
  * inside `{% raw %}`. In Node it reads the file, so the TypeScript engine sees the same text.
  */
 export function embed(relativePath: string): string {
-  return readFileSync(resolve(dirname(callerFile()), relativePath), "utf8");
-}
-
-function callerFile(): string {
-  // Frame 0 is this module, frame 1 `embed`, frame 2 the macro that called it.
-  const frames = (new Error().stack ?? "").split("\n").slice(1);
-  for (const frame of frames) {
-    const match = /\(?((?:file:\/\/)?\/[^:)]+):\d+:\d+\)?$/.exec(frame.trim());
-    if (match === null) continue;
-    const file = match[1]!.startsWith("file://") ? fileURLToPath(match[1]!) : match[1]!;
-    if (file !== fileURLToPath(import.meta.url)) return file;
-  }
-  throw new Error("embed: could not tell which source file called it");
+  return readFileNextToCaller(relativePath);
 }
 
 function pythonJsonDumps(value: unknown): string {

@@ -40,9 +40,9 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
   noImplicitReturns: true,
   noEmit: true,
   skipLibCheck: true,
-  types: ["node"],
+  // Macros run in dbt, not Node: no @types/node (the prelude's Node side hides behind host.d.ts).
+  types: [],
   lib: ["lib.es2023.d.ts"],
-  typeRoots: [join(REPO_ROOT, "node_modules", "@types")],
 };
 
 function sourceFilesUnder(directory: string): string[] {

@@ -1,0 +1,22 @@
+// The prelude's Node-only helpers, in JavaScript with a declaration file (host.d.ts): type-checking
+// macros then never loads @types/node, which would double the compiler's time.
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const PRELUDE_FILES = /[\\/]macros-src[\\/]prelude[\\/](host\.js|dbt\.[jt]s)$/;
+
+/** The first file on the call stack outside the prelude: the macro that called `embed`. */
+function callerFile() {
+  for (const frame of (new Error().stack ?? "").split("\n").slice(1)) {
+    const match = /\(?((?:file:\/\/)?\/[^:)]+):\d+:\d+\)?$/.exec(frame.trim());
+    if (match === null) continue;
+    const file = match[1].startsWith("file://") ? fileURLToPath(match[1]) : match[1];
+    if (!PRELUDE_FILES.test(file)) return file;
+  }
+  throw new Error("embed: could not tell which source file called it");
+}
+
+export function readFileNextToCaller(relativePath) {
+  return readFileSync(resolve(dirname(callerFile()), relativePath), "utf8");
+}
