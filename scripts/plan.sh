@@ -4,4 +4,4 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/scripts/setup.sh"
-exec bash "$root/scripts/dbt-example.sh" run-operation build_orchestration_resources --args '{dry_run: true}' "$@"
+exec bash "$root/scripts/dbt-example.sh" run-operation build_orchestration_resources --args '{dry_run: true, offline: true}' "$@"

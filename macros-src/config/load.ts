@@ -12,7 +12,7 @@ import type { JobConfig, OrchestrationConfig } from "./types.js";
 
 const TOP_LEVEL_KEYS = [
   "account_id", "access_url", "timezone", "warehouse", "schema", "prod_targets", "external_access_integration",
-  "secret", "log_table", "jobs",
+  "secret", "log_table", "drop_orphans", "jobs",
 ];
 const JOB_KEYS = [
   "name", "job_id", "tables", "sources", "schedule", "upstream_job_id", "min_elapsed_seconds", "min_start_time",
@@ -233,6 +233,7 @@ export function load_orchestration_config(): OrchestrationConfig {
     else problem(problems, "secret", `${shown(raw["secret"])} has more than three parts`);
   }
   const log_table = raw["log_table"] == null ? "ORCHESTRATION_LOGS" : plain_identifier(raw["log_table"], "log_table", problems);
+  const drop_orphans = raw["drop_orphans"] == null ? true : boolean_value(raw["drop_orphans"], "drop_orphans", problems);
 
   const jobs: JobConfig[] = [];
   const raw_jobs = raw["jobs"];
@@ -246,11 +247,11 @@ export function load_orchestration_config(): OrchestrationConfig {
     check_unique_jobs(jobs, problems);
   }
   if (problems.length > 0 || account_id === null || host === null || schema === null || integration === null ||
-    secret === null || log_table === null) {
+    secret === null || log_table === null || drop_orphans === null) {
     raiseCompilerError(`${PACKAGE_NAME}: ${problems.length} problem(s) in vars.${PACKAGE_NAME}:\n  - ${problems.join("\n  - ")}`);
   }
   return {
     account_id, access_url: `https://${host}`, host, timezone, warehouse, database, schema, prod_targets,
-    external_access_integration: integration, secret, log_table, jobs,
+    external_access_integration: integration, secret, log_table, drop_orphans, jobs,
   };
 }

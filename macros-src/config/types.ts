@@ -32,5 +32,7 @@ export interface OrchestrationConfig {
   external_access_integration: string;
   secret: string[];
   log_table: string;
+  /** Drop managed tasks and streams that are no longer in the config. */
+  drop_orphans: boolean;
   jobs: JobConfig[];
 }

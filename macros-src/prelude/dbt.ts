@@ -5,7 +5,7 @@
  * scripts/compiler/prelude-map.ts). The Node implementation reads a runtime set by the
  * TypeScript engine (scripts/runtime/ts-engine.ts), so a macro runs unchanged in Node and in dbt.
  */
-import { readFileNextToCaller } from "./host.js";
+import { md5Hex, readFileNextToCaller } from "./host.js";
 
 export interface Target {
   name: string;
@@ -184,9 +184,17 @@ export function dispatch<F extends (...args: never[]) => unknown>(name: string, 
   );
 }
 
-/** dbt's `tojson(value)`: Python's `json.dumps`, whose separators are ", " and ": ". */
+/**
+ * dbt's `tojson(value, sort_keys=true)` (the compiler always passes sort_keys: dbt 2.x sorts keys
+ * whatever it is told): Python's `json.dumps`, whose separators are ", " and ": ".
+ */
 export function toJson(value: unknown): string {
   return pythonJsonDumps(value);
+}
+
+/** dbt's `local_md5(text)`: the MD5 of the text, 32 lower-case hex digits, computed in dbt (not in SQL). */
+export function localMd5(text: string): string {
+  return md5Hex(text);
 }
 
 /** dbt's `fromjson(text)`. */
@@ -212,7 +220,7 @@ function pythonJsonDumps(value: unknown): string {
   if (typeof value === "string") return pythonJsonString(value);
   if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(", ")}]`;
   if (typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>);
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([key, item]) => `${pythonJsonString(key)}: ${pythonJsonDumps(item)}`).join(", ")}}`;
   }
   throw new TypeError(`Object of type ${typeof value} is not JSON serializable`);

@@ -1,5 +1,6 @@
 // The prelude's Node-only helpers, in JavaScript with a declaration file (host.d.ts): type-checking
 // macros then never loads @types/node, which would double the compiler's time.
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,4 +20,8 @@ function callerFile() {
 
 export function readFileNextToCaller(relativePath) {
   return readFileSync(resolve(dirname(callerFile()), relativePath), "utf8");
+}
+
+export function md5Hex(text) {
+  return createHash("md5").update(text, "utf8").digest("hex");
 }

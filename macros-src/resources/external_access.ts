@@ -9,7 +9,8 @@ import { envVar, log, raiseCompilerError, runQuery, runWithBindings } from "../p
 import { NETWORK_RULE_NAME, PACKAGE_NAME } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import type { PlannedStatement } from "./plan-types.js";
-import { managed_comment, managed_name } from "./support.js";
+import { managed_comment } from "./managed.js";
+import { managed_name } from "./names.js";
 
 const SECRET_PREFIX = "DBT_ENV_SECRET_";
 const REDACTED = "'<redacted: read from the environment>'";

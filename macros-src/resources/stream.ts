@@ -4,22 +4,35 @@ import type { OrchestrationConfig } from "../config/types.js";
 import { raiseCompilerError } from "../prelude/dbt.js";
 import { parse_object_name, stream_name } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
+import { fingerprint_of, fingerprinted_comment, type DesiredObject } from "./managed.js";
+import { managed_label, managed_name } from "./names.js";
 import type { PlannedStatement } from "./plan-types.js";
 import { run_plan } from "./run-plan.js";
-import { managed_comment, managed_name } from "./support.js";
+
+function stream_sql(config: OrchestrationConfig, table: string[], comment: string, replace: boolean): string {
+  return [
+    `${replace ? "create or replace stream" : "create stream if not exists"} ${managed_name(config, stream_name(table))}`,
+    `  on table ${quote_name(table)}`,
+    `  comment = ${quote_literal(comment)}`,
+  ].join("\n");
+}
+
+/** The managed stream on a table; `replace` only heals a stale or broken one. */
+export function desired_stream(config: OrchestrationConfig, table: string[], replace = false): DesiredObject {
+  const purpose = `changes of ${table.join(".")}`;
+  const fingerprint = fingerprint_of(stream_sql(config, table, purpose, false));
+  const stream = stream_name(table);
+  return {
+    kind: "stream", name: stream, label: managed_label(config, stream), fingerprint,
+    sql: stream_sql(config, table, fingerprinted_comment(purpose, fingerprint), replace),
+  };
+}
 
 export function stream_statement(config: OrchestrationConfig, table: string[]): PlannedStatement {
-  const stream = stream_name(table);
-  const table_label = table.join(".");
+  const stream = desired_stream(config, table);
   return {
-    action: "create if missing",
-    object: `${config.database}.${config.schema}.${stream}`,
-    description: `create stream ${stream} on ${table_label} if missing (never replaced)`,
-    sql: [
-      `create stream if not exists ${managed_name(config, stream)}`,
-      `  on table ${quote_name(table)}`,
-      `  comment = ${quote_literal(managed_comment(`changes of ${table_label}`))}`,
-    ].join("\n"),
+    action: "create", object: stream.label, sql: stream.sql,
+    description: `create stream ${stream.name} on ${table.join(".")} if missing (never replaced)`,
   };
 }
 

@@ -8,9 +8,10 @@ import type { JobConfig, OrchestrationConfig } from "../config/types.js";
 import { raiseCompilerError, target } from "../prelude/dbt.js";
 import { parse_object_name, task_name } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
+import { fingerprint_of, fingerprinted_comment, type DesiredObject } from "./managed.js";
+import { managed_label, managed_name, procedure_name } from "./names.js";
 import type { PlannedStatement } from "./plan-types.js";
 import { run_plan } from "./run-plan.js";
-import { managed_comment, managed_name, procedure_name } from "./support.js";
 
 const ALL_DAYS = [0, 1, 2, 3, 4, 5, 6];
 const SINK_TABLE = "orchestration_stream_sink";
@@ -117,36 +118,44 @@ export function task_body(config: OrchestrationConfig, job: JobConfig, settings:
   return lines.join("\n");
 }
 
-export function task_statements(config: OrchestrationConfig, job: JobConfig, settings: TaskSettings, resume: boolean):
-  PlannedStatement[] {
-  const task = task_name(job.name, job.job_id);
-  const object = `${config.database}.${config.schema}.${task}`;
-  const qualified = managed_name(config, task);
+function task_sql(config: OrchestrationConfig, job: JobConfig, settings: TaskSettings, comment: string): string {
   const when = settings.streams
     .map((stream) => `system$stream_has_data(${quote_literal(quote_name(stream))})`)
     .join("\n    or ");
-  const properties: string[] = [];
-  if (config.warehouse !== null) properties.push(`  warehouse = ${quote_name([config.warehouse])}`);
-  else properties.push("  user_task_managed_initial_warehouse_size = 'XSMALL'");
-  if (job.schedule.kind !== "triggered") properties.push(`  schedule = ${quote_literal(job.schedule.text)}`);
-  properties.push(`  comment = ${quote_literal(managed_comment(`triggers dbt Cloud job ${job.job_id} (${job.name})`))}`);
+  const lines = [`create or alter task ${managed_name(config, task_name(job.name, job.job_id))}`];
+  if (config.warehouse !== null) lines.push(`  warehouse = ${quote_name([config.warehouse])}`);
+  else lines.push("  user_task_managed_initial_warehouse_size = 'XSMALL'");
+  if (job.schedule.kind !== "triggered") lines.push(`  schedule = ${quote_literal(job.schedule.text)}`);
+  lines.push(`  comment = ${quote_literal(comment)}`, `  when ${when}`, "as", task_body(config, job, settings));
+  return lines.join("\n");
+}
+
+/** A job's task; CREATE OR ALTER changes an existing one in place. */
+export function desired_task(config: OrchestrationConfig, job: JobConfig, settings: TaskSettings): DesiredObject {
+  const purpose = `triggers dbt Cloud job ${job.job_id} (${job.name})`;
+  const fingerprint = fingerprint_of(task_sql(config, job, settings, purpose));
+  const task = task_name(job.name, job.job_id);
+  return {
+    kind: "task", name: task, label: managed_label(config, task), fingerprint,
+    sql: task_sql(config, job, settings, fingerprinted_comment(purpose, fingerprint)),
+  };
+}
+
+export function schedule_label(job: JobConfig): string {
+  return job.schedule.kind === "triggered" ? "triggered" : job.schedule.text;
+}
+
+/** create_task_generic's statements: it does not read the live state, so it suspends first in case the task runs. */
+function task_statements(config: OrchestrationConfig, job: JobConfig, settings: TaskSettings, resume: boolean):
+  PlannedStatement[] {
+  const task = desired_task(config, job, settings);
+  const qualified = managed_name(config, task.name);
   const plan: PlannedStatement[] = [
-    {
-      action: "suspend",
-      object,
-      description: `suspend task ${task} if it exists, so it can be changed`,
-      sql: `alter task if exists ${qualified} suspend`,
-    },
-    {
-      action: "create or alter",
-      object,
-      description: `create or alter task ${task} for dbt Cloud job ${job.job_id} (${job.schedule.kind === "triggered" ? "triggered" : job.schedule.text})`,
-      sql: [`create or alter task ${qualified}`, ...properties, `  when ${when}`, "as", task_body(config, job, settings)].join("\n"),
-    },
+    { action: "suspend", object: task.label, description: `suspend task ${task.name} if it exists, so it can be changed`,
+      sql: `alter task if exists ${qualified} suspend` },
+    { action: "create", object: task.label, description: `create or alter task ${task.name} (${schedule_label(job)})`, sql: task.sql },
   ];
-  if (resume) {
-    plan.push({ action: "resume", object, description: `resume task ${task} (prod target)`, sql: `alter task ${qualified} resume` });
-  }
+  if (resume) plan.push({ action: "resume", object: task.label, description: `resume task ${task.name} (prod target)`, sql: `alter task ${qualified} resume` });
   return plan;
 }
 

@@ -120,7 +120,7 @@
         {%- endif -%}
       {%- endfor -%}
       {%- if tsj_ns.tsj_every_2 and is_timezone_name(timezone) -%}
-        {%- do return({"kind": "cron", "text": "USING CRON " ~ (fields | join(" ")) ~ " " ~ timezone}) -%}
+        {%- do return({"kind": "cron", "text": "USING CRON " ~ " ".join(fields) ~ " " ~ timezone}) -%}
       {%- endif -%}
     {%- endif -%}
   {%- endif -%}

@@ -3,7 +3,7 @@
 {%- macro unknown_keys(mapping, known, path, problems) -%}
   {%- for key in mapping.keys() | list -%}
     {%- if not (key in known) -%}
-      {%- do problem(problems, path ~ key, "unknown key (expected one of: " ~ (known | join(", ")) ~ ")") -%}
+      {%- do problem(problems, path ~ key, "unknown key (expected one of: " ~ ", ".join(known) ~ ")") -%}
     {%- endif -%}
   {%- endfor -%}
 {%- endmacro -%}
@@ -13,7 +13,7 @@
   {%- if (value is string) and value.startswith("https://") -%}
     {%- set host = value[8:] | lower -%}
     {%- if host.endswith("/") -%}
-      {%- set host = host[0:-1] -%}
+      {%- set host = host[::-1][1:][::-1] -%}
     {%- endif -%}
     {%- set tsj_ns.valid = ((host | length) > 0) and ("." in host) and (not host.startswith(".")) and (not host.startswith("-")) -%}
     {%- for ch in host -%}
@@ -155,7 +155,7 @@
   {%- endif -%}
   {%- for table_2 in tables -%}
     {%- if (stream_name(table_2) | length) > 255 -%}
-      {%- do problem(problems, path, "the stream name for '" ~ (table_2 | join(".")) ~ "' would be longer than " ~ 255 ~ " characters") -%}
+      {%- do problem(problems, path, "the stream name for '" ~ ".".join(table_2) ~ "' would be longer than " ~ 255 ~ " characters") -%}
     {%- endif -%}
   {%- endfor -%}
   {%- do return({"name": name, "job_id": job_id, "tables": tables, "schedule": schedule, "upstream_job_id": upstream, "min_elapsed_seconds": min_elapsed, "min_start_time": min_start, "max_start_time": max_start, "days_of_week": days, "enabled": enabled}) -%}
@@ -179,7 +179,7 @@
   {%- for job_2 in jobs -%}
     {%- for table in job_2["tables"] -%}
       {%- set stream = stream_name(table) -%}
-      {%- set key = table | join(".") -%}
+      {%- set key = ".".join(table) -%}
       {%- set earlier = streams.get(stream) -%}
       {%- if (earlier is not none) and (earlier != key) -%}
         {%- do problem(problems, "jobs", "tables '" ~ earlier ~ "' and '" ~ key ~ "' would share the stream name " ~ stream ~ "; rename one") -%}
@@ -195,7 +195,7 @@
   {%- if not (raw is mapping) -%}
     {%- do exceptions.raise_compiler_error("dbt_cloud_orchestration" ~ ": set 'vars: " ~ "dbt_cloud_orchestration" ~ ":' in dbt_project.yml (see the README's configuration reference).") -%}
   {%- endif -%}
-  {%- do unknown_keys(raw, ["account_id", "access_url", "timezone", "warehouse", "schema", "prod_targets", "external_access_integration", "secret", "log_table", "jobs"], "", problems) -%}
+  {%- do unknown_keys(raw, ["account_id", "access_url", "timezone", "warehouse", "schema", "prod_targets", "external_access_integration", "secret", "log_table", "drop_orphans", "jobs"], "", problems) -%}
   {%- set account_id = positive_integer(raw.get("account_id"), "account_id", problems) -%}
   {%- set host = access_url_host(raw.get("access_url"), problems) -%}
   {%- set timezone = "UTC" -%}
@@ -240,6 +240,7 @@
     {%- endif -%}
   {%- endif -%}
   {%- set log_table = "ORCHESTRATION_LOGS" if (raw.get("log_table") is none) else plain_identifier(raw.get("log_table"), "log_table", problems) -%}
+  {%- set drop_orphans = true if (raw.get("drop_orphans") is none) else boolean_value(raw.get("drop_orphans"), "drop_orphans", problems) -%}
   {%- set jobs = [] -%}
   {%- set raw_jobs = raw.get("jobs") -%}
   {%- if (not ((raw_jobs is iterable) and (raw_jobs is not string) and (raw_jobs is not mapping))) or ((raw_jobs | length) == 0) -%}
@@ -254,8 +255,8 @@
     {%- endfor -%}
     {%- do check_unique_jobs(jobs, problems) -%}
   {%- endif -%}
-  {%- if ((problems | length) > 0) or (account_id is none) or (host is none) or (schema is none) or (integration is none) or (secret is none) or (log_table is none) -%}
-    {%- do exceptions.raise_compiler_error("dbt_cloud_orchestration" ~ ": " ~ (problems | length) ~ " problem(s) in vars." ~ "dbt_cloud_orchestration" ~ ":\n  - " ~ (problems | join("\n  - "))) -%}
+  {%- if ((problems | length) > 0) or (account_id is none) or (host is none) or (schema is none) or (integration is none) or (secret is none) or (log_table is none) or (drop_orphans is none) -%}
+    {%- do exceptions.raise_compiler_error("dbt_cloud_orchestration" ~ ": " ~ (problems | length) ~ " problem(s) in vars." ~ "dbt_cloud_orchestration" ~ ":\n  - " ~ "\n  - ".join(problems)) -%}
   {%- endif -%}
-  {%- do return({"account_id": account_id, "access_url": "https://" ~ host, "host": host, "timezone": timezone, "warehouse": warehouse, "database": database, "schema": schema, "prod_targets": prod_targets, "external_access_integration": integration, "secret": secret, "log_table": log_table, "jobs": jobs}) -%}
+  {%- do return({"account_id": account_id, "access_url": "https://" ~ host, "host": host, "timezone": timezone, "warehouse": warehouse, "database": database, "schema": schema, "prod_targets": prod_targets, "external_access_integration": integration, "secret": secret, "log_table": log_table, "drop_orphans": drop_orphans, "jobs": jobs}) -%}
 {%- endmacro -%}

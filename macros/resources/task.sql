@@ -19,11 +19,11 @@
   {%- if not all_days -%}
     {%- do conditions.append("dayofweekiso(local_now) - 1 in (" ~ (job["days_of_week"] | join(", ")) ~ ")") -%}
   {%- endif -%}
-  {%- do return(conditions | join(" and ")) -%}
+  {%- do return(" and ".join(conditions)) -%}
 {%- endmacro -%}
 
 {%- macro log_insert(config, job, task, outcome) -%}
-  {%- do return(["insert into " ~ managed_name(config, config["log_table"]), "      (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)", "    select current_timestamp(), " ~ quote_literal(job["name"]) ~ ", " ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) ~ ", " ~ quote_literal(task) ~ ",", "      r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array", "    from (select " ~ outcome ~ " as r);"] | join("\n")) -%}
+  {%- do return("\n".join(["insert into " ~ managed_name(config, config["log_table"]), "      (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)", "    select current_timestamp(), " ~ quote_literal(job["name"]) ~ ", " ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) ~ ", " ~ quote_literal(task) ~ ",", "      r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array", "    from (select " ~ outcome ~ " as r);"])) -%}
 {%- endmacro -%}
 
 {%- macro skipped(reason) -%}
@@ -49,7 +49,7 @@
   {%- endfor -%}
   {%- if settings["calls_dbt_cloud"] -%}
     {%- set args = [quote_literal(config["access_url"]), ((config["account_id"] | int) if ((config["account_id"] | int) == config["account_id"]) else config["account_id"]) | string, ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) | string, quote_literal("Triggered by Snowflake task " ~ qualified_task), "null" if (job.get("upstream_job_id") is none) else (((job.get("upstream_job_id") | int) if ((job.get("upstream_job_id") | int) == job.get("upstream_job_id")) else job.get("upstream_job_id")) | string), ((job["min_elapsed_seconds"] | int) if ((job["min_elapsed_seconds"] | int) == job["min_elapsed_seconds"]) else job["min_elapsed_seconds"]) | string, quote_literal(job["min_start_time"]), quote_literal(job["max_start_time"]), "array_construct(" ~ (job["days_of_week"] | join(", ")) ~ ")", quote_literal(config["timezone"])] -%}
-    {%- do lines.append("  call " ~ procedure_name(config) ~ "(" ~ (args | join(", ")) ~ ") into :outcome;") -%}
+    {%- do lines.append("  call " ~ procedure_name(config) ~ "(" ~ ", ".join(args) ~ ") into :outcome;") -%}
   {%- else -%}
     {%- do lines.append("  outcome := " ~ skipped("target " ~ target["name"] ~ " is not a prod target: dbt Cloud was not called") ~ ";") -%}
   {%- endif -%}
@@ -68,31 +68,48 @@
   {%- do lines.append("    " ~ log_insert(config, job, task, ":failure")) -%}
   {%- do lines.append("    raise;") -%}
   {%- do lines.append("end") -%}
-  {%- do return(lines | join("\n")) -%}
+  {%- do return("\n".join(lines)) -%}
 {%- endmacro -%}
 
-{%- macro task_statements(config, job, settings, resume) -%}
-  {%- set task = task_name(job["name"], job["job_id"]) -%}
-  {%- set object = config["database"] ~ "." ~ config["schema"] ~ "." ~ task -%}
-  {%- set qualified = managed_name(config, task) -%}
+{%- macro task_sql(config, job, settings, comment) -%}
   {%- set tsj_map_1 = [] -%}
   {%- for stream in settings["streams"] -%}
     {%- do tsj_map_1.append("system$stream_has_data(" ~ quote_literal(quote_name(stream)) ~ ")") -%}
   {%- endfor -%}
-  {%- set when = tsj_map_1 | join("\n    or ") -%}
-  {%- set properties = [] -%}
+  {%- set when = "\n    or ".join(tsj_map_1) -%}
+  {%- set lines = ["create or alter task " ~ managed_name(config, task_name(job["name"], job["job_id"]))] -%}
   {%- if config.get("warehouse") is not none -%}
-    {%- do properties.append("  warehouse = " ~ quote_name([config.get("warehouse")])) -%}
+    {%- do lines.append("  warehouse = " ~ quote_name([config.get("warehouse")])) -%}
   {%- else -%}
-    {%- do properties.append("  user_task_managed_initial_warehouse_size = 'XSMALL'") -%}
+    {%- do lines.append("  user_task_managed_initial_warehouse_size = 'XSMALL'") -%}
   {%- endif -%}
   {%- if job["schedule"]["kind"] != "triggered" -%}
-    {%- do properties.append("  schedule = " ~ quote_literal(job["schedule"]["text"])) -%}
+    {%- do lines.append("  schedule = " ~ quote_literal(job["schedule"]["text"])) -%}
   {%- endif -%}
-  {%- do properties.append("  comment = " ~ quote_literal(managed_comment("triggers dbt Cloud job " ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) ~ " (" ~ job["name"] ~ ")"))) -%}
-  {%- set plan = [{"action": "suspend", "object": object, "description": "suspend task " ~ task ~ " if it exists, so it can be changed", "sql": "alter task if exists " ~ qualified ~ " suspend"}, {"action": "create or alter", "object": object, "description": "create or alter task " ~ task ~ " for dbt Cloud job " ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) ~ " (" ~ ("triggered" if (job["schedule"]["kind"] == "triggered") else job["schedule"]["text"]) ~ ")", "sql": ((["create or alter task " ~ qualified] + properties) + ["  when " ~ when, "as", task_body(config, job, settings)]) | join("\n")}] -%}
+  {%- do lines.append("  comment = " ~ quote_literal(comment)) -%}
+  {%- do lines.append("  when " ~ when) -%}
+  {%- do lines.append("as") -%}
+  {%- do lines.append(task_body(config, job, settings)) -%}
+  {%- do return("\n".join(lines)) -%}
+{%- endmacro -%}
+
+{%- macro desired_task(config, job, settings) -%}
+  {%- set purpose = "triggers dbt Cloud job " ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) ~ " (" ~ job["name"] ~ ")" -%}
+  {%- set fingerprint = fingerprint_of(task_sql(config, job, settings, purpose)) -%}
+  {%- set task = task_name(job["name"], job["job_id"]) -%}
+  {%- do return({"kind": "task", "name": task, "label": managed_label(config, task), "fingerprint": fingerprint, "sql": task_sql(config, job, settings, fingerprinted_comment(purpose, fingerprint))}) -%}
+{%- endmacro -%}
+
+{%- macro schedule_label(job) -%}
+  {%- do return("triggered" if (job["schedule"]["kind"] == "triggered") else job["schedule"]["text"]) -%}
+{%- endmacro -%}
+
+{%- macro task_statements(config, job, settings, resume) -%}
+  {%- set task = desired_task(config, job, settings) -%}
+  {%- set qualified = managed_name(config, task["name"]) -%}
+  {%- set plan = [{"action": "suspend", "object": task["label"], "description": "suspend task " ~ task["name"] ~ " if it exists, so it can be changed", "sql": "alter task if exists " ~ qualified ~ " suspend"}, {"action": "create", "object": task["label"], "description": "create or alter task " ~ task["name"] ~ " (" ~ schedule_label(job) ~ ")", "sql": task["sql"]}] -%}
   {%- if resume -%}
-    {%- do plan.append({"action": "resume", "object": object, "description": "resume task " ~ task ~ " (prod target)", "sql": "alter task " ~ qualified ~ " resume"}) -%}
+    {%- do plan.append({"action": "resume", "object": task["label"], "description": "resume task " ~ task["name"] ~ " (prod target)", "sql": "alter task " ~ qualified ~ " resume"}) -%}
   {%- endif -%}
   {%- do return(plan) -%}
 {%- endmacro -%}
@@ -120,7 +137,7 @@
   {%- set problems = [] -%}
   {%- set job = load_job({"name": job_name, "job_id": job_id, "schedule": schedule, "upstream_job_id": none if (upstream_job_id == (-1)) else upstream_job_id, "min_elapsed_seconds": min_elapsed_seconds, "min_start_time": min_start_time, "max_start_time": max_start_time, "days_of_week": days_of_week}, "create_task_generic", problems, false) -%}
   {%- if (job is none) or ((problems | length) > 0) -%}
-    {%- do exceptions.raise_compiler_error("create_task_generic: " ~ (problems | join("; "))) -%}
+    {%- do exceptions.raise_compiler_error("create_task_generic: " ~ "; ".join(problems)) -%}
   {%- endif -%}
   {%- set is_prod = target["name"] in config["prod_targets"] -%}
   {%- if (streams | length) == 0 -%}

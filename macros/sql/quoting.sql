@@ -9,7 +9,7 @@
   {%- for part in parts -%}
     {%- do tsj_map_1.append(quote_identifier(part)) -%}
   {%- endfor -%}
-  {%- do return(tsj_map_1 | join(".")) -%}
+  {%- do return(".".join(tsj_map_1)) -%}
 {%- endmacro -%}
 
 {%- macro quote_literal(text) -%}

@@ -68,10 +68,9 @@ describe("prod and non-prod targets", () => {
     expect(allSql("dev_prod_override")).not.toMatch(/ resume$/m);
   });
 
-  it("treats any configured prod target as prod, and suspends a disabled job's task", () => {
+  it("treats any configured prod target as prod, and builds no task for a disabled job", () => {
     expect(allSql("custom_prod_target_and_disabled_job")).toMatch(/ORCH_TASK__DAILY_SALES__67890" resume/);
-    expect(allSql("custom_prod_target_and_disabled_job")).toMatch(/alter task if exists .*ORCH_TASK__RETIRED__5" suspend/);
-    expect(allSql("custom_prod_target_and_disabled_job")).not.toContain("create or alter task \"ANALYTICS\".\"ANALYTICS\".\"ORCH_TASK__RETIRED__5\"");
+    expect(allSql("custom_prod_target_and_disabled_job")).not.toContain("ORCH_TASK__RETIRED__5");
   });
 
   it("creates one stream for a table that several jobs watch", () => {

@@ -17,7 +17,7 @@ interface DbtEvent {
 async function dbtPlan(target: string): Promise<{ exitCode: number; events: DbtEvent[] }> {
   const result = await execa("bash", [
     join(REPO_ROOT, "scripts", "dbt-example.sh"), "--log-format", "json", "--log-level", "debug",
-    "run-operation", "build_orchestration_resources", "--args", "{dry_run: true}", "--target", target,
+    "run-operation", "build_orchestration_resources", "--args", "{dry_run: true, offline: true}", "--target", target,
   ], { reject: false });
   const events = result.stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as DbtEvent);
   return { exitCode: result.exitCode ?? -1, events };
@@ -33,7 +33,7 @@ describe.each([["dev", DEV_TARGET], ["prod", PROD_TARGET]] as const)("target %s"
   it("prints the plan the oracle computes, and opens no connection", async () => {
     const [dbt, oracle] = await Promise.all([
       dbtPlan(targetName),
-      engines.both("build_orchestration_resources", context(exampleVars(), { target, args: { dry_run: true } })),
+      engines.both("build_orchestration_resources", context(exampleVars(), { target, args: { dry_run: true, offline: true } })),
     ]);
     expect(dbt.exitCode).toBe(0);
     expect(oracle.jinja).toEqual(oracle.ts);

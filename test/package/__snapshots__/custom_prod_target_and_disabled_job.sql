@@ -10,7 +10,7 @@ create table if not exists "ANALYTICS"."ANALYTICS"."ORCHESTRATION_LOGS" (
   run_url varchar,
   result variant,
   logs array
-) comment = 'Managed by the dbt_cloud_orchestration dbt package: one row per orchestration task invocation';
+) comment = 'Managed by the dbt_cloud_orchestration dbt package: one row per orchestration task invocation (definition b63dfb4479d770cf613056c1a8924d26)';
 
 create or replace procedure "ANALYTICS"."ANALYTICS"."DBT_CLOUD_RUN_JOB"(
   access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number,
@@ -23,7 +23,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."ANALYTICS"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 5fbd0599b1a2a6c598f593387275ae11)'
 as
 $$
 """Snowflake Python procedure handler: trigger a dbt Cloud job when its checks pass.
@@ -809,14 +809,12 @@ $$;
 
 create stream if not exists "ANALYTICS"."ANALYTICS"."ORCH_STREAM__RAW__SALES__ORDERS"
   on table "RAW"."SALES"."ORDERS"
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.ORDERS';
-
-alter task if exists "ANALYTICS"."ANALYTICS"."ORCH_TASK__DAILY_SALES__67890" suspend;
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.ORDERS (definition 4cb0063df98c50984d54765b7b7e4567)';
 
 create or alter task "ANALYTICS"."ANALYTICS"."ORCH_TASK__DAILY_SALES__67890"
   user_task_managed_initial_warehouse_size = 'XSMALL'
   schedule = '15 MINUTE'
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition 62d6ceb7421471e4ef4643ca33f627bf)'
   when system$stream_has_data('"ANALYTICS"."ANALYTICS"."ORCH_STREAM__RAW__SALES__ORDERS"')
 as
 begin
@@ -851,5 +849,3 @@ exception
 end;
 
 alter task "ANALYTICS"."ANALYTICS"."ORCH_TASK__DAILY_SALES__67890" resume;
-
-alter task if exists "ANALYTICS"."ANALYTICS"."ORCH_TASK__RETIRED__5" suspend;

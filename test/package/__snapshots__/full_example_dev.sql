@@ -10,7 +10,7 @@ create table if not exists "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS" (
   run_url varchar,
   result variant,
   logs array
-) comment = 'Managed by the dbt_cloud_orchestration dbt package: one row per orchestration task invocation';
+) comment = 'Managed by the dbt_cloud_orchestration dbt package: one row per orchestration task invocation (definition d89df7e6112f987340a994b64cd7c0e5)';
 
 create or replace procedure "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(
   access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number,
@@ -23,7 +23,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 3af61e604e18efc36778ba265cf7fd05)'
 as
 $$
 """Snowflake Python procedure handler: trigger a dbt Cloud job when its checks pass.
@@ -809,30 +809,28 @@ $$;
 
 create stream if not exists "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__RAW__SALES__ORDERS"
   on table "RAW"."SALES"."ORDERS"
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.ORDERS';
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.ORDERS (definition fbfe326035a77925a5838d40b64b7cd4)';
 
 create stream if not exists "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__RAW__SALES__ORDER_ITEMS"
   on table "RAW"."SALES"."Order Items"
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.Order Items';
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.Order Items (definition f282f414ccce76be357d95b32b71804d)';
 
 create stream if not exists "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__RAW__SALES__CUSTOMERS"
   on table "RAW"."SALES"."CUSTOMERS"
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.CUSTOMERS';
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.CUSTOMERS (definition 6917dec7df9e503e9b12f63015a2139a)';
 
 create stream if not exists "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__RAW__INVENTORY__STOCK_LEVELS"
   on table "RAW"."INVENTORY"."STOCK_LEVELS"
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.INVENTORY.STOCK_LEVELS';
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.INVENTORY.STOCK_LEVELS (definition 970d640318a828af9742ae734239f30c)';
 
 create stream if not exists "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__RAW__FINANCE__GENERAL_LEDGER"
   on table "RAW"."FINANCE"."GENERAL_LEDGER"
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.FINANCE.GENERAL_LEDGER';
-
-alter task if exists "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__DAILY_SALES__67890" suspend;
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.FINANCE.GENERAL_LEDGER (definition f96c12806361cc727c46a39210dd4272)';
 
 create or alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__DAILY_SALES__67890"
   warehouse = "TRANSFORMING"
   schedule = '15 MINUTE'
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition d5f12f78a1dbd3f2fd8740cba2e979db)'
   when system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__RAW__SALES__ORDERS"')
     or system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__RAW__SALES__ORDER_ITEMS"')
     or system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__RAW__SALES__CUSTOMERS"')
@@ -879,11 +877,9 @@ exception
     raise;
 end;
 
-alter task if exists "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__INVENTORY_SNAPSHOT__67891" suspend;
-
 create or alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__INVENTORY_SNAPSHOT__67891"
   warehouse = "TRANSFORMING"
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67891 (inventory snapshot)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67891 (inventory snapshot) (definition 065c8cd6fe6d6a47bf08de8cc001c780)'
   when system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__RAW__INVENTORY__STOCK_LEVELS"')
 as
 begin
@@ -926,12 +922,10 @@ exception
     raise;
 end;
 
-alter task if exists "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__FINANCE_CLOSE__67892" suspend;
-
 create or alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__FINANCE_CLOSE__67892"
   warehouse = "TRANSFORMING"
   schedule = 'USING CRON 0 6 * * 1-5 America/Chicago'
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67892 (finance close)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67892 (finance close) (definition 9d9fd7b85ce297aeea4cfd7159aea15f)'
   when system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__RAW__FINANCE__GENERAL_LEDGER"')
 as
 begin

@@ -10,7 +10,7 @@ create table if not exists "ANALYTICS"."DBT_DEV"."ORCHESTRATION_LOGS" (
   run_url varchar,
   result variant,
   logs array
-) comment = 'Managed by the dbt_cloud_orchestration dbt package: one row per orchestration task invocation';
+) comment = 'Managed by the dbt_cloud_orchestration dbt package: one row per orchestration task invocation (definition 87bab28988a6d2a08f8fbde1efb327b1)';
 
 create or replace procedure "ANALYTICS"."DBT_DEV"."DBT_CLOUD_RUN_JOB"(
   access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number,
@@ -23,7 +23,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."DBT_DEV"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 86ef6e92142260d5ea6928f8cb7b8be5)'
 as
 $$
 """Snowflake Python procedure handler: trigger a dbt Cloud job when its checks pass.
@@ -809,14 +809,12 @@ $$;
 
 create stream if not exists "ANALYTICS"."DBT_DEV"."ORCH_STREAM__RAW__SALES__ORDERS"
   on table "RAW"."SALES"."ORDERS"
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.ORDERS';
-
-alter task if exists "ANALYTICS"."DBT_DEV"."ORCH_TASK__DAILY_SALES__67890" suspend;
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.ORDERS (definition 7d566e2c82722f3e32991623473b5d99)';
 
 create or alter task "ANALYTICS"."DBT_DEV"."ORCH_TASK__DAILY_SALES__67890"
   user_task_managed_initial_warehouse_size = 'XSMALL'
   schedule = '15 MINUTE'
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition 517745834e74628592e3eea30652338f)'
   when system$stream_has_data('"ANALYTICS"."DBT_DEV"."ORCH_STREAM__RAW__SALES__ORDERS"')
 as
 begin

@@ -1,0 +1,180 @@
+/**
+ * The plan: the desired objects against the live ones. Each managed object gets one action —
+ * create, update, recreate, resume, suspend, drop or unchanged — with its reason, and only the
+ * statements that action needs; an unchanged object gets none.
+ */
+import type { JobConfig, OrchestrationConfig } from "../config/types.js";
+import { raiseCompilerError } from "../prelude/dbt.js";
+import { PACKAGE_NAME, stream_name, task_name } from "../sql/names.js";
+import type { LiveObject, LiveState } from "./live-state.js";
+import type { DesiredObject } from "./managed.js";
+import { managed_label, managed_name } from "./names.js";
+import type { PlannedStatement } from "./plan-types.js";
+import { desired_procedure } from "./procedure.js";
+import { desired_log_table, desired_schema } from "./schema.js";
+import { desired_stream } from "./stream.js";
+import { desired_task, schedule_label } from "./task.js";
+
+export interface PlanStep {
+  action: string;
+  kind: string;
+  object: string;
+  reason: string;
+  statements: PlannedStatement[];
+}
+
+export interface PlanOptions {
+  is_prod: boolean;
+  prod_override: boolean;
+}
+
+function step(action: string, kind: string, object: string, reason: string, statements: PlannedStatement[]): PlanStep {
+  return { action, kind, object, reason, statements };
+}
+
+function statement(action: string, object: string, description: string, sql: string): PlannedStatement {
+  return { action, object, description, sql };
+}
+
+function find(objects: LiveObject[], name: string): LiveObject | null {
+  const found = objects.filter((object) => object.name === name);
+  return found.length > 0 ? found[0]! : null;
+}
+
+/**
+ * Every distinct table the jobs watch, in config order. A disabled job keeps its streams, so that
+ * enabling it again finds the changes made meanwhile.
+ */
+export function watched_tables(config: OrchestrationConfig): string[][] {
+  const tables: string[][] = [];
+  const seen: string[] = [];
+  for (const job of config.jobs) {
+    for (const table of job.tables) {
+      const stream = stream_name(table);
+      if (seen.includes(stream)) continue;
+      seen.push(stream);
+      tables.push(table);
+    }
+  }
+  return tables;
+}
+
+export function job_task(config: OrchestrationConfig, job: JobConfig, options: PlanOptions): DesiredObject {
+  const streams = job.tables.map((table) => [config.database, config.schema, stream_name(table)]);
+  return desired_task(config, job, { streams, calls_dbt_cloud: options.is_prod || options.prod_override });
+}
+
+function procedure_step(config: OrchestrationConfig, live: LiveState): PlanStep {
+  const desired = desired_procedure(config);
+  const create = [statement("create", desired.label, `create or replace procedure ${desired.name}`, desired.sql)];
+  if (live.procedure === null) return step("create", "procedure", desired.label, "missing", create);
+  if (live.procedure.fingerprint === desired.fingerprint) return step("unchanged", "procedure", desired.label, "up to date", []);
+  return step("update", "procedure", desired.label, "its definition changed", create);
+}
+
+function stream_step(config: OrchestrationConfig, live: LiveState, table: string[]): PlanStep {
+  const desired = desired_stream(config, table);
+  const existing = find(live.streams, desired.name);
+  if (existing === null) {
+    return step("create", "stream", desired.label, `missing (on ${table.join(".")})`,
+      [statement("create", desired.label, `create stream ${desired.name} on ${table.join(".")}`, desired.sql)]);
+  }
+  if (existing.broken !== "") {
+    // A stale stream can no longer return its changes: recreating it is the only way back.
+    const healed = desired_stream(config, table, true);
+    return step("recreate", "stream", desired.label, `WARNING: ${existing.broken}; changes before now are lost`,
+      [statement("recreate", desired.label, `recreate stream ${desired.name} (${existing.broken})`, healed.sql)]);
+  }
+  // Never replaced otherwise: replacing a stream drops the changes it holds.
+  return step("unchanged", "stream", desired.label, "exists (streams are never replaced)", []);
+}
+
+function task_step(config: OrchestrationConfig, live: LiveState, job: JobConfig, options: PlanOptions): PlanStep {
+  const desired = job_task(config, job, options);
+  const qualified = managed_name(config, desired.name);
+  const existing = find(live.tasks, desired.name);
+  const resume = statement("resume", desired.label, `resume task ${desired.name} (prod target)`, `alter task ${qualified} resume`);
+  const suspend = statement("suspend", desired.label, `suspend task ${desired.name}`, `alter task ${qualified} suspend`);
+  const create = statement("create", desired.label, `create or alter task ${desired.name} (${schedule_label(job)})`, desired.sql);
+  if (existing === null) {
+    return step("create", "task", desired.label, options.is_prod ? "missing; resumed (prod target)" : "missing; stays suspended (not a prod target)",
+      options.is_prod ? [create, resume] : [create]);
+  }
+  const started = existing.state === "started";
+  if (existing.fingerprint !== desired.fingerprint) {
+    // Snowflake alters a started task only once suspended; it is resumed after if it should run.
+    const statements = started ? [suspend, create] : [create];
+    if (options.is_prod) statements.push(resume);
+    return step("update", "task", desired.label, `its definition changed${started ? " (suspended while altered)" : ""}`, statements);
+  }
+  if (options.is_prod && !started) return step("resume", "task", desired.label, "suspended, but a prod task should run", [resume]);
+  if (!options.is_prod && started) return step("suspend", "task", desired.label, "started, but not a prod target", [suspend]);
+  return step("unchanged", "task", desired.label, `up to date, ${existing.state}`, []);
+}
+
+function disabled_task_step(config: OrchestrationConfig, live: LiveState, job: JobConfig): PlanStep | null {
+  const name = task_name(job.name, job.job_id);
+  const existing = find(live.tasks, name);
+  if (existing === null) return null;
+  const label = managed_label(config, name);
+  if (existing.state !== "started") return step("unchanged", "task", label, `job ${job.job_id} is disabled; task suspended`, []);
+  return step("suspend", "task", label, `job ${job.job_id} is disabled`,
+    [statement("suspend", label, `suspend task ${name} (job disabled)`, `alter task ${managed_name(config, name)} suspend`)]);
+}
+
+function orphan_step(config: OrchestrationConfig, kind: string, orphan: LiveObject): PlanStep {
+  const label = managed_label(config, orphan.name);
+  if (!config.drop_orphans) return step("unchanged", kind, label, "no longer in the config; kept (drop_orphans: false)", []);
+  return step("drop", kind, label, "no longer in the config",
+    [statement("drop", label, `drop ${kind} ${orphan.name} (no longer in the config)`, `drop ${kind} if exists ${managed_name(config, orphan.name)}`)]);
+}
+
+function check_no_foreign_objects(live: LiveState, desired_streams: string[], desired_tasks: string[], config: OrchestrationConfig): void {
+  const foreign: string[] = [];
+  for (const stream of live.streams) {
+    if (!stream.managed && desired_streams.includes(stream.name)) foreign.push(`stream ${managed_label(config, stream.name)}`);
+  }
+  for (const task of live.tasks) {
+    if (!task.managed && desired_tasks.includes(task.name)) foreign.push(`task ${managed_label(config, task.name)}`);
+  }
+  if (live.procedure !== null && !live.procedure.managed) foreign.push(`procedure ${desired_procedure(config).label}`);
+  if (foreign.length > 0) {
+    raiseCompilerError(`${PACKAGE_NAME}: these objects have the names the package manages but were not created by it, ` +
+      `so it leaves them alone and stops: ${foreign.join(", ")}. Rename or drop them, or change the config.`);
+  }
+}
+
+/** The whole plan, in the order its statements must run. */
+export function reconcile(config: OrchestrationConfig, live: LiveState, options: PlanOptions): PlanStep[] {
+  const tables = watched_tables(config);
+  const desired_streams = tables.map((table) => stream_name(table));
+  const desired_tasks = config.jobs.map((job) => task_name(job.name, job.job_id));
+  check_no_foreign_objects(live, desired_streams, desired_tasks, config);
+
+  const schema = desired_schema(config);
+  const log_table = desired_log_table(config);
+  const steps: PlanStep[] = [
+    live.schema_exists ? step("unchanged", "schema", schema.label, "exists", [])
+      : step("create", "schema", schema.label, "missing", [statement("create", schema.label, `create schema ${schema.label}`, schema.sql)]),
+    live.log_table_exists ? step("unchanged", "log table", log_table.label, "exists (never replaced)", [])
+      : step("create", "log table", log_table.label, "missing", [statement("create", log_table.label, `create log table ${log_table.name}`, log_table.sql)]),
+    procedure_step(config, live),
+  ];
+  // Tasks go before the streams their WHEN clause names.
+  for (const task of live.tasks) {
+    if (task.managed && !desired_tasks.includes(task.name)) steps.push(orphan_step(config, "task", task));
+  }
+  for (const table of tables) steps.push(stream_step(config, live, table));
+  for (const stream of live.streams) {
+    if (stream.managed && !desired_streams.includes(stream.name)) steps.push(orphan_step(config, "stream", stream));
+  }
+  for (const job of config.jobs) {
+    if (job.enabled) {
+      steps.push(task_step(config, live, job, options));
+    } else {
+      const disabled = disabled_task_step(config, live, job);
+      if (disabled !== null) steps.push(disabled);
+    }
+  }
+  return steps;
+}

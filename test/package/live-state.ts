@@ -1,0 +1,67 @@
+/**
+ * Scripted warehouse states for the reconciliation tests: the rows SHOW SCHEMAS / TABLES /
+ * PROCEDURES / STREAMS / TASKS would return, built from what an offline build creates.
+ */
+import type { MacroContextFile, MacroRun } from "../../scripts/runtime/macro-run.js";
+
+export interface LiveTask {
+  name: string;
+  comment: string;
+  state: "started" | "suspended";
+}
+
+export interface LiveStream {
+  name: string;
+  comment: string;
+  stale?: boolean;
+  invalid_reason?: string;
+}
+
+export interface LiveSchema {
+  schemaExists: boolean;
+  logTable: boolean;
+  procedureComment: string | null;
+  streams: LiveStream[];
+  tasks: LiveTask[];
+}
+
+const COMMENT = /comment = '((?:[^']|'')*)'/;
+const NAME = /^create (?:or alter task|stream if not exists|or replace procedure|table if not exists) "[^"]+"\."[^"]+"\."([^"]+)"/;
+
+/** What an offline build creates, as the live state right after it ran (tasks in the given state). */
+export function liveStateAfter(build: MacroRun, taskState: "started" | "suspended"): LiveSchema {
+  const live: LiveSchema = { schemaExists: true, logTable: false, procedureComment: null, streams: [], tasks: [] };
+  for (const sql of build.returned as string[]) {
+    const name = NAME.exec(sql)?.[1];
+    const comment = COMMENT.exec(sql)?.[1]?.replaceAll("''", "'");
+    if (name === undefined || comment === undefined) continue;
+    if (sql.startsWith("create table")) live.logTable = true;
+    else if (sql.startsWith("create or replace procedure")) live.procedureComment = comment;
+    else if (sql.startsWith("create stream")) live.streams.push({ name, comment });
+    else if (sql.startsWith("create or alter task")) live.tasks.push({ name, comment, state: taskState });
+  }
+  return live;
+}
+
+/** The query results, in the order the build runs its SHOW queries. */
+export function showResults(live: LiveSchema, schema: string, logTable = "ORCHESTRATION_LOGS"): MacroContextFile["query_results"] {
+  const schemas = { columns: ["created_on", "name", "database_name"], rows: live.schemaExists ? [["2026-01-01", schema, "ANALYTICS"]] : [] };
+  if (!live.schemaExists) return [schemas];
+  return [
+    schemas,
+    { columns: ["name", "kind", "comment"], rows: live.logTable ? [[logTable, "TABLE", "x"]] : [] },
+    {
+      columns: ["name", "schema_name", "arguments", "description"],
+      rows: live.procedureComment === null ? [] : [["DBT_CLOUD_RUN_JOB", schema, "DBT_CLOUD_RUN_JOB(VARCHAR, …) RETURN VARIANT", live.procedureComment]],
+    },
+    {
+      columns: ["name", "database_name", "schema_name", "comment", "table_name", "stale", "invalid_reason"],
+      rows: live.streams.map((stream) => [stream.name, "ANALYTICS", schema, stream.comment, "T",
+        stream.stale === true ? "true" : "false", stream.invalid_reason ?? "N/A"]),
+    },
+    {
+      columns: ["name", "database_name", "schema_name", "comment", "warehouse", "schedule", "state"],
+      rows: live.tasks.map((task) => [task.name, "ANALYTICS", schema, task.comment, "TRANSFORMING", "15 MINUTE", task.state]),
+    },
+  ];
+}

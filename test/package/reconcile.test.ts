@@ -1,0 +1,189 @@
+/**
+ * Reconciliation: the build reads the live schema with a constant number of SHOW queries and plans
+ * only what differs. Each scripted warehouse state asserts the exact plan, on both engines.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { MacroRun } from "../../scripts/runtime/macro-run.js";
+import { PackageEngines } from "../support/package-engines.js";
+import { context, exampleVars, PROD_TARGET, type Vars } from "./configs.js";
+import { liveStateAfter, showResults, type LiveSchema } from "./live-state.js";
+
+const SCHEMA = "ORCHESTRATION";
+const PREFIX = "ANALYTICS.ORCHESTRATION.";
+
+let engines: PackageEngines;
+let desired: LiveSchema;
+
+async function build(live: LiveSchema, vars: Vars = exampleVars(), args: Record<string, unknown> = { dry_run: false }): Promise<MacroRun> {
+  const ctx = { ...context(vars, { target: PROD_TARGET, args }), query_results: showResults(live, SCHEMA) };
+  const { ts, jinja } = await engines.both("build_orchestration_resources", ctx);
+  expect(jinja, "the compiled Jinja must plan what the TypeScript plans").toEqual(ts);
+  expect(ts.error).toBeNull();
+  return ts;
+}
+
+/** The plan table's rows as [action, kind, object, reason], without the padding. */
+function planRows(run: MacroRun): string[][] {
+  const table = run.logs[1]!.split("\n").slice(1);
+  return table.map((line) => {
+    const [action, kind, object, ...reason] = line.split(/ +/);
+    return [action!, kind === "log" ? "log table" : kind!, kind === "log" ? object!.replace(/^table$/, "") || reason.shift()! : object!, reason.join(" ")];
+  });
+}
+
+function ddl(run: MacroRun): string[] {
+  return run.statements.filter((sql) => !sql.startsWith("show "));
+}
+
+function clone(live: LiveSchema): LiveSchema {
+  return structuredClone(live);
+}
+
+beforeAll(async () => {
+  engines = new PackageEngines();
+  const offline = await engines.both("build_orchestration_resources", context(exampleVars(), { target: PROD_TARGET }));
+  desired = liveStateAfter(offline.ts, "started");
+});
+afterAll(() => engines?.close());
+
+describe("reading the live state", () => {
+  it("an empty account: one SHOW, then everything is created", async () => {
+    const run = await build({ schemaExists: false, logTable: false, procedureComment: null, streams: [], tasks: [] });
+    expect(run.statements.filter((sql) => sql.startsWith("show "))).toEqual([
+      `show schemas like 'ORCHESTRATION' in database "ANALYTICS"`,
+    ]);
+    expect(new Set(planRows(run).map((row) => row[0]))).toEqual(new Set(["create"]));
+    expect(ddl(run)).toEqual(run.returned);
+  });
+
+  it("identical to the config: five SHOW queries and no DDL at all", async () => {
+    const run = await build(desired);
+    expect(run.statements).toEqual([
+      `show schemas like 'ORCHESTRATION' in database "ANALYTICS"`,
+      `show tables like 'ORCHESTRATION_LOGS' in schema "ANALYTICS"."ORCHESTRATION"`,
+      `show procedures like 'DBT_CLOUD_RUN_JOB' in schema "ANALYTICS"."ORCHESTRATION"`,
+      `show streams in schema "ANALYTICS"."ORCHESTRATION"`,
+      `show tasks in schema "ANALYTICS"."ORCHESTRATION"`,
+    ]);
+    expect(run.returned).toEqual([]);
+    expect(new Set(planRows(run).map((row) => row[0]))).toEqual(new Set(["unchanged"]));
+    expect(run.logs[0]).toContain(": 0 change(s), 11 unchanged");
+  });
+
+  it("a dry run reads the live state with SHOW queries only and runs no DDL", async () => {
+    const live = clone(desired);
+    live.tasks[0]!.state = "suspended";
+    const run = await build(live, exampleVars(), { dry_run: true });
+    expect(run.statements.every((sql) => sql.startsWith("show "))).toBe(true);
+    expect(run.returned).toEqual([`alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__DAILY_SALES__67890" resume`]);
+  });
+});
+
+describe("planning against the live state", () => {
+  it("one task definition changed: suspended, altered in place, resumed", async () => {
+    const live = clone(desired);
+    live.tasks[1]!.comment = live.tasks[1]!.comment.replace(/definition [0-9a-f]{32}/, "definition 00000000000000000000000000000000");
+    const run = await build(live);
+    const task = `"ANALYTICS"."ORCHESTRATION"."ORCH_TASK__INVENTORY_SNAPSHOT__67891"`;
+    expect(run.returned).toHaveLength(3);
+    expect((run.returned as string[])[0]).toBe(`alter task ${task} suspend`);
+    expect((run.returned as string[])[1]).toMatch(new RegExp(`^create or alter task ${task.replaceAll(".", "\\.")}\\n`));
+    expect((run.returned as string[])[2]).toBe(`alter task ${task} resume`);
+    expect(planRows(run).filter((row) => row[0] !== "unchanged")).toEqual([
+      ["update", "task", `${PREFIX}ORCH_TASK__INVENTORY_SNAPSHOT__67891`, "its definition changed (suspended while altered)"],
+    ]);
+  });
+
+  it("a prod task suspended by hand is resumed, and the plan says so", async () => {
+    const live = clone(desired);
+    live.tasks[2]!.state = "suspended";
+    const run = await build(live);
+    expect(run.returned).toEqual([`alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__FINANCE_CLOSE__67892" resume`]);
+    expect(planRows(run).filter((row) => row[0] !== "unchanged")).toEqual([
+      ["resume", "task", `${PREFIX}ORCH_TASK__FINANCE_CLOSE__67892`, "suspended, but a prod task should run"],
+    ]);
+  });
+
+  it("an orphan task and stream are dropped, the task first", async () => {
+    const live = clone(desired);
+    live.tasks.push({ name: "ORCH_TASK__OLD_JOB__5", comment: desired.tasks[0]!.comment, state: "started" });
+    live.streams.push({ name: "ORCH_STREAM__RAW__OLD__TABLE", comment: desired.streams[0]!.comment });
+    const run = await build(live);
+    expect(run.returned).toEqual([
+      `drop task if exists "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__OLD_JOB__5"`,
+      `drop stream if exists "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__RAW__OLD__TABLE"`,
+    ]);
+    expect(planRows(run).filter((row) => row[0] === "drop").map((row) => row[3])).toEqual(["no longer in the config", "no longer in the config"]);
+  });
+
+  it("drop_orphans: false keeps orphans and says so", async () => {
+    const live = clone(desired);
+    live.tasks.push({ name: "ORCH_TASK__OLD_JOB__5", comment: desired.tasks[0]!.comment, state: "started" });
+    const run = await build(live, { ...exampleVars(), drop_orphans: false });
+    expect(run.returned).toEqual([]);
+    expect(planRows(run)).toContainEqual(
+      ["unchanged", "task", `${PREFIX}ORCH_TASK__OLD_JOB__5`, "no longer in the config; kept (drop_orphans: false)"]);
+  });
+
+  it("a stale stream is recreated, with a warning in the log", async () => {
+    const live = clone(desired);
+    live.streams[0]!.stale = true;
+    const run = await build(live);
+    expect(run.returned).toHaveLength(1);
+    expect((run.returned as string[])[0]).toMatch(/^create or replace stream "ANALYTICS"\."ORCHESTRATION"\."ORCH_STREAM__RAW__SALES__ORDERS"\n {2}on table "RAW"\."SALES"\."ORDERS"/);
+    expect(planRows(run)).toContainEqual(
+      ["recreate", "stream", `${PREFIX}ORCH_STREAM__RAW__SALES__ORDERS`, "WARNING: stale; changes before now are lost"]);
+  });
+
+  it("a broken stream (its table was recreated) is recreated too", async () => {
+    const live = clone(desired);
+    live.streams[1]!.invalid_reason = "Base table dropped";
+    const run = await build(live);
+    expect((run.returned as string[])[0]).toMatch(/^create or replace stream .*ORCH_STREAM__RAW__SALES__ORDER_ITEMS/);
+  });
+
+  it("a stream deleted by hand is created again", async () => {
+    const live = clone(desired);
+    live.streams.splice(2, 1);
+    const run = await build(live);
+    expect(run.returned).toHaveLength(1);
+    expect((run.returned as string[])[0]).toMatch(/^create stream if not exists "ANALYTICS"\."ORCHESTRATION"\."ORCH_STREAM__RAW__SALES__CUSTOMERS"/);
+    expect(planRows(run)).toContainEqual(["create", "stream", `${PREFIX}ORCH_STREAM__RAW__SALES__CUSTOMERS`, "missing (on RAW.SALES.CUSTOMERS)"]);
+  });
+
+  it("unmanaged objects with similar names are left alone", async () => {
+    const live = clone(desired);
+    live.tasks.push({ name: "ORCH_TASK__DAILY_SALES__67890_COPY", comment: "made by hand", state: "started" });
+    live.streams.push({ name: "ORCH_STREAM__RAW__SALES__ORDERS_V2", comment: "" });
+    const run = await build(live);
+    expect(run.returned).toEqual([]);
+    expect(JSON.stringify(planRows(run))).not.toContain("_COPY");
+    expect(JSON.stringify(planRows(run))).not.toContain("_V2");
+  });
+
+  it("an unmanaged object holding a managed name stops the build before any DDL", async () => {
+    const live = clone(desired);
+    live.tasks[0]!.comment = "someone else's task";
+    const ctx = { ...context(exampleVars(), { target: PROD_TARGET, args: { dry_run: false } }), query_results: showResults(live, SCHEMA) };
+    const { ts, jinja } = await engines.both("build_orchestration_resources", ctx);
+    expect(jinja).toEqual(ts);
+    expect(ts.error).toContain("were not created by it, so it leaves them alone and stops: task ANALYTICS.ORCHESTRATION.ORCH_TASK__DAILY_SALES__67890");
+    expect(ts.statements.every((sql) => sql.startsWith("show "))).toBe(true);
+  });
+
+  it("a disabled job's started task is suspended", async () => {
+    const vars = exampleVars();
+    (vars.jobs as Array<Record<string, unknown>>)[2]!.enabled = false;
+    const run = await build(desired, vars);
+    expect(run.returned).toEqual([`alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__FINANCE_CLOSE__67892" suspend`]);
+  });
+
+  it("a rerun after a build plans zero DDL (dev target: suspended tasks stay suspended)", async () => {
+    const devOffline = await engines.both("build_orchestration_resources", context(exampleVars()));
+    const live = liveStateAfter(devOffline.ts, "suspended");
+    const ctx = { ...context(exampleVars(), { args: { dry_run: false } }), query_results: showResults(live, "ORCHESTRATION") };
+    const { ts, jinja } = await engines.both("build_orchestration_resources", ctx);
+    expect(jinja).toEqual(ts);
+    expect(ts.returned).toEqual([]);
+  });
+});
