@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Idempotent set-up used by `npm test`, `npm run plan` and CI: node_modules and the Python venv.
+# Idempotent set-up used by `npm test`, `npm run plan` and CI: node_modules, the Python venv (dbt-core)
+# and .venv-fusion (dbt 2.x: the `dbt==2.0.0rc196` wheel, see scripts/fusion/install.sh and the README, "dbt engines").
 # A no-op (well under a second) when both are current, so every entry point can call it.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,3 +29,6 @@ if [ ! -f .venv/.setup-stamp ] || [ "$(cat .venv/.setup-stamp)" != "$(stamp_of r
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt >&2
   stamp_of requirements-dev.txt > .venv/.setup-stamp
 fi
+
+# dbt 2.x ("Fusion") in its own venv: its wheel and dbt-core both install bin/dbt. A no-op when current.
+bash scripts/fusion/install.sh >/dev/null

@@ -165,6 +165,16 @@ export function raiseCompilerError(message: string): never {
   throw new CompilerError(message);
 }
 
+/** dbt's `print(msg)`: a bare line on standard output, shown even with `--quiet`. */
+export function printLine(message: string): void {
+  current().logs.push(message);
+}
+
+/** Jinja's `value | string`: the text of a number, string or timestamp that a query returned. */
+export function asText(value: string | number | object): string {
+  return String(value);
+}
+
 /** dbt's `exceptions.warn(msg)`. */
 export function warn(message: string): void {
   current().logs.push(message);

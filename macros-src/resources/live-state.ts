@@ -21,6 +21,7 @@ export interface LiveObject {
 export interface LiveState {
   schema_exists: boolean;
   log_table_exists: boolean;
+  log_table_managed: boolean;
   procedure: LiveObject | null;
   streams: LiveObject[];
   tasks: LiveObject[];
@@ -28,7 +29,7 @@ export interface LiveState {
 }
 
 export function empty_live_state(): LiveState {
-  return { schema_exists: false, log_table_exists: false, procedure: null, streams: [], tasks: [], queries: 0 };
+  return { schema_exists: false, log_table_exists: false, log_table_managed: false, procedure: null, streams: [], tasks: [], queries: 0 };
 }
 
 /** A text column; dbt's agate tables turn empty strings into none. */
@@ -71,7 +72,9 @@ export function read_live_state(config: OrchestrationConfig): LiveState {
   const streams = runQuery(`show streams in schema ${schema}`);
   const tasks = runQuery(`show tasks in schema ${schema}`);
   state.queries = 5;
-  state.log_table_exists = named(tables.rows, config.log_table).length > 0;
+  const log_tables = named(tables.rows, config.log_table);
+  state.log_table_exists = log_tables.length > 0;
+  state.log_table_managed = log_tables.length > 0 && is_managed_comment(text_of(log_tables[0]!, "comment"));
   const procedure_rows = named(procedures.rows, PROCEDURE_NAME);
   if (procedure_rows.length > 0) state.procedure = live_object(procedure_rows[0]!, "description");
   state.streams = streams.rows.map((row) => live_object(row, "comment"));

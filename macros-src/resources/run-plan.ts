@@ -10,15 +10,21 @@ function padded(text: string, width: number): string {
   return text + SPACES.slice(0, Math.max(0, width - text.length));
 }
 
+function column_width(rows: string[][], index: number): number {
+  let width = 0;
+  for (const row of rows) width = Math.max(width, row[index]!.length);
+  return width;
+}
+
+/** Rows of cells (all as long as the first) as aligned text: every column but the last padded to its widest cell. */
+export function plain_table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_cell, index) => column_width(rows, index));
+  return rows.map((row) => row.map((value, index) => (index === row.length - 1 ? value : padded(value, widths[index]!))).join("  "));
+}
+
 /** The plan as a table: action, kind, object, reason. */
 export function plan_table(steps: PlanStep[]): string[] {
-  let object_width = 6;
-  for (const item of steps) object_width = Math.max(object_width, item.object.length);
-  const lines = [`${padded("action", 10)} ${padded("kind", 10)} ${padded("object", object_width)} reason`];
-  for (const item of steps) {
-    lines.push(`${padded(item.action, 10)} ${padded(item.kind, 10)} ${padded(item.object, object_width)} ${item.reason}`);
-  }
-  return lines;
+  return plain_table([["action", "kind", "object", "reason"], ...steps.map((item) => [item.action, item.kind, item.object, item.reason])]);
 }
 
 /** Returns the SQL of every statement in the plan, run or not. */
@@ -39,8 +45,8 @@ export function run_plan(plan: PlannedStatement[], dry_run: boolean, title: stri
 export function run_steps(steps: PlanStep[], dry_run: boolean, title: string): string[] {
   const changes = steps.filter((item) => item.action !== "unchanged").length;
   log(`${PACKAGE_NAME}: ${title}: ${changes} change(s), ${steps.length - changes} unchanged`, true);
-  log(plan_table(steps).join("\n"), true);
+  log(`plan:\n${plan_table(steps).join("\n")}`, true);
   const statements: PlannedStatement[] = [];
   for (const item of steps) statements.push(...item.statements);
-  return run_plan(statements, dry_run, "statements");
+  return run_plan(statements, dry_run, "the plan's statements");
 }

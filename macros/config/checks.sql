@@ -10,7 +10,7 @@
   {%- if value is none -%}
     {%- do return("nothing") -%}
   {%- endif -%}
-  {%- do return(tojson(value)) -%}
+  {%- do return(tojson(value, sort_keys=true)) -%}
 {%- endmacro -%}
 
 {%- macro problem(problems, path, message) -%}

@@ -8,27 +8,32 @@
   {%- do return({"action": action, "object": object, "description": description, "sql": sql}) -%}
 {%- endmacro -%}
 
-{%- macro find(objects, name) -%}
-  {%- set tsj_filter_1 = [] -%}
+{%- macro by_name(objects) -%}
+  {%- set index = {} -%}
   {%- for object in objects -%}
-    {%- if object["name"] == name -%}
-      {%- do tsj_filter_1.append(object) -%}
-    {%- endif -%}
+    {%- do index.update({object["name"]: object}) -%}
   {%- endfor -%}
-  {%- set found = tsj_filter_1 -%}
-  {%- do return(found[0] if ((found | length) > 0) else none) -%}
+  {%- do return(index) -%}
+{%- endmacro -%}
+
+{%- macro names_set(names) -%}
+  {%- set members = {} -%}
+  {%- for name in names -%}
+    {%- do members.update({name: true}) -%}
+  {%- endfor -%}
+  {%- do return(members) -%}
 {%- endmacro -%}
 
 {%- macro watched_tables(config) -%}
   {%- set tables = [] -%}
-  {%- set seen = [] -%}
+  {%- set seen = {} -%}
   {%- for job in config["jobs"] -%}
     {%- for table in job["tables"] -%}
       {%- set stream = stream_name(table) -%}
-      {%- if stream in seen -%}
+      {%- if seen.get(stream) == true -%}
         {%- continue -%}
       {%- endif -%}
-      {%- do seen.append(stream) -%}
+      {%- do seen.update({stream: true}) -%}
       {%- do tables.append(table) -%}
     {%- endfor -%}
   {%- endfor -%}
@@ -56,9 +61,9 @@
   {%- do return(step("update", "procedure", desired["label"], "its definition changed", create)) -%}
 {%- endmacro -%}
 
-{%- macro stream_step(config, live, table) -%}
+{%- macro stream_step(config, streams, table) -%}
   {%- set desired = desired_stream(config, table) -%}
-  {%- set existing = find(live["streams"], desired["name"]) -%}
+  {%- set existing = streams.get(desired["name"]) -%}
   {%- if existing is none -%}
     {%- do return(step("create", "stream", desired["label"], "missing (on " ~ ".".join(table) ~ ")", [statement("create", desired["label"], "create stream " ~ desired["name"] ~ " on " ~ ".".join(table), desired["sql"])])) -%}
   {%- endif -%}
@@ -69,10 +74,10 @@
   {%- do return(step("unchanged", "stream", desired["label"], "exists (streams are never replaced)", [])) -%}
 {%- endmacro -%}
 
-{%- macro task_step(config, live, job, options) -%}
+{%- macro task_step(config, tasks, job, options) -%}
   {%- set desired = job_task(config, job, options) -%}
   {%- set qualified = managed_name(config, desired["name"]) -%}
-  {%- set existing = find(live["tasks"], desired["name"]) -%}
+  {%- set existing = tasks.get(desired["name"]) -%}
   {%- set resume = statement("resume", desired["label"], "resume task " ~ desired["name"] ~ " (prod target)", "alter task " ~ qualified ~ " resume") -%}
   {%- set suspend = statement("suspend", desired["label"], "suspend task " ~ desired["name"], "alter task " ~ qualified ~ " suspend") -%}
   {%- set create = statement("create", desired["label"], "create or alter task " ~ desired["name"] ~ " (" ~ schedule_label(job) ~ ")", desired["sql"]) -%}
@@ -96,9 +101,9 @@
   {%- do return(step("unchanged", "task", desired["label"], "up to date, " ~ existing["state"], [])) -%}
 {%- endmacro -%}
 
-{%- macro disabled_task_step(config, live, job) -%}
+{%- macro disabled_task_step(config, tasks, job) -%}
   {%- set name = task_name(job["name"], job["job_id"]) -%}
-  {%- set existing = find(live["tasks"], name) -%}
+  {%- set existing = tasks.get(name) -%}
   {%- if existing is none -%}
     {%- do return(none) -%}
   {%- endif -%}
@@ -120,12 +125,12 @@
 {%- macro check_no_foreign_objects(live, desired_streams, desired_tasks, config) -%}
   {%- set foreign = [] -%}
   {%- for stream in live["streams"] -%}
-    {%- if (not stream["managed"]) and (stream["name"] in desired_streams) -%}
+    {%- if (not stream["managed"]) and (desired_streams.get(stream["name"]) == true) -%}
       {%- do foreign.append("stream " ~ managed_label(config, stream["name"])) -%}
     {%- endif -%}
   {%- endfor -%}
   {%- for task in live["tasks"] -%}
-    {%- if (not task["managed"]) and (task["name"] in desired_tasks) -%}
+    {%- if (not task["managed"]) and (desired_tasks.get(task["name"]) == true) -%}
       {%- do foreign.append("task " ~ managed_label(config, task["name"])) -%}
     {%- endif -%}
   {%- endfor -%}
@@ -143,34 +148,36 @@
   {%- for table in tables -%}
     {%- do tsj_map_1.append(stream_name(table)) -%}
   {%- endfor -%}
-  {%- set desired_streams = tsj_map_1 -%}
+  {%- set desired_streams = names_set(tsj_map_1) -%}
   {%- set tsj_map_2 = [] -%}
   {%- for job in config["jobs"] -%}
     {%- do tsj_map_2.append(task_name(job["name"], job["job_id"])) -%}
   {%- endfor -%}
-  {%- set desired_tasks = tsj_map_2 -%}
+  {%- set desired_tasks = names_set(tsj_map_2) -%}
   {%- do check_no_foreign_objects(live, desired_streams, desired_tasks, config) -%}
+  {%- set live_streams = by_name(live["streams"]) -%}
+  {%- set live_tasks = by_name(live["tasks"]) -%}
   {%- set schema = desired_schema(config) -%}
   {%- set log_table = desired_log_table(config) -%}
   {%- set steps = [step("unchanged", "schema", schema["label"], "exists", []) if live["schema_exists"] else step("create", "schema", schema["label"], "missing", [statement("create", schema["label"], "create schema " ~ schema["label"], schema["sql"])]), step("unchanged", "log table", log_table["label"], "exists (never replaced)", []) if live["log_table_exists"] else step("create", "log table", log_table["label"], "missing", [statement("create", log_table["label"], "create log table " ~ log_table["name"], log_table["sql"])]), procedure_step(config, live)] -%}
   {%- for task in live["tasks"] -%}
-    {%- if task["managed"] and (not (task["name"] in desired_tasks)) -%}
+    {%- if task["managed"] and (desired_tasks.get(task["name"]) != true) -%}
       {%- do steps.append(orphan_step(config, "task", task)) -%}
     {%- endif -%}
   {%- endfor -%}
   {%- for table_2 in tables -%}
-    {%- do steps.append(stream_step(config, live, table_2)) -%}
+    {%- do steps.append(stream_step(config, live_streams, table_2)) -%}
   {%- endfor -%}
   {%- for stream in live["streams"] -%}
-    {%- if stream["managed"] and (not (stream["name"] in desired_streams)) -%}
+    {%- if stream["managed"] and (desired_streams.get(stream["name"]) != true) -%}
       {%- do steps.append(orphan_step(config, "stream", stream)) -%}
     {%- endif -%}
   {%- endfor -%}
   {%- for job_2 in config["jobs"] -%}
     {%- if job_2["enabled"] -%}
-      {%- do steps.append(task_step(config, live, job_2, options)) -%}
+      {%- do steps.append(task_step(config, live_tasks, job_2, options)) -%}
     {%- else -%}
-      {%- set disabled = disabled_task_step(config, live, job_2) -%}
+      {%- set disabled = disabled_task_step(config, live_tasks, job_2) -%}
       {%- if disabled is not none -%}
         {%- do steps.append(disabled) -%}
       {%- endif -%}

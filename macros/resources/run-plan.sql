@@ -4,17 +4,40 @@
   {%- do return(text ~ "                                                                                                    "[0:[0, width - (text | length)] | max]) -%}
 {%- endmacro -%}
 
-{%- macro plan_table(steps) -%}
+{%- macro column_width(rows, index) -%}
   {%- set tsj_ns = namespace() -%}
-  {%- set tsj_ns.object_width = 6 -%}
+  {%- set tsj_ns.width = 0 -%}
+  {%- for row in rows -%}
+    {%- set tsj_ns.width = [tsj_ns.width, row[index] | length] | max -%}
+  {%- endfor -%}
+  {%- do return(tsj_ns.width) -%}
+{%- endmacro -%}
+
+{%- macro plain_table(rows) -%}
+  {%- set tsj_map_1 = [] -%}
+  {%- for _cell in rows[0] -%}
+    {%- set index = loop.index0 -%}
+    {%- do tsj_map_1.append(column_width(rows, index)) -%}
+  {%- endfor -%}
+  {%- set widths = tsj_map_1 -%}
+  {%- set tsj_map_3 = [] -%}
+  {%- for row in rows -%}
+    {%- set tsj_map_2 = [] -%}
+    {%- for value in row -%}
+      {%- set index_2 = loop.index0 -%}
+      {%- do tsj_map_2.append(value if (index_2 == ((row | length) - 1)) else padded(value, widths[index_2])) -%}
+    {%- endfor -%}
+    {%- do tsj_map_3.append("  ".join(tsj_map_2)) -%}
+  {%- endfor -%}
+  {%- do return(tsj_map_3) -%}
+{%- endmacro -%}
+
+{%- macro plan_table(steps) -%}
+  {%- set tsj_map_1 = [] -%}
   {%- for item in steps -%}
-    {%- set tsj_ns.object_width = [tsj_ns.object_width, item["object"] | length] | max -%}
+    {%- do tsj_map_1.append([item["action"], item["kind"], item["object"], item["reason"]]) -%}
   {%- endfor -%}
-  {%- set lines = [padded("action", 10) ~ " " ~ padded("kind", 10) ~ " " ~ padded("object", tsj_ns.object_width) ~ " reason"] -%}
-  {%- for item_2 in steps -%}
-    {%- do lines.append(padded(item_2["action"], 10) ~ " " ~ padded(item_2["kind"], 10) ~ " " ~ padded(item_2["object"], tsj_ns.object_width) ~ " " ~ item_2["reason"]) -%}
-  {%- endfor -%}
-  {%- do return(lines) -%}
+  {%- do return(plain_table([["action", "kind", "object", "reason"]] + tsj_map_1)) -%}
 {%- endmacro -%}
 
 {%- macro run_plan(plan, dry_run, title) -%}
@@ -43,12 +66,12 @@
   {%- endfor -%}
   {%- set changes = tsj_filter_1 | length -%}
   {%- do log("dbt_cloud_orchestration" ~ ": " ~ title ~ ": " ~ ((changes | int) if ((changes | int) == changes) else changes) ~ " change(s), " ~ ((((steps | length) - changes) | int) if ((((steps | length) - changes) | int) == ((steps | length) - changes)) else ((steps | length) - changes)) ~ " unchanged", info=true) -%}
-  {%- do log("\n".join(plan_table(steps)), info=true) -%}
+  {%- do log("plan:\n" ~ "\n".join(plan_table(steps)), info=true) -%}
   {%- set statements = [] -%}
   {%- for item_2 in steps -%}
     {%- for tsj_item_2 in item_2["statements"] -%}
       {%- do statements.append(tsj_item_2) -%}
     {%- endfor -%}
   {%- endfor -%}
-  {%- do return(run_plan(statements, dry_run, "statements")) -%}
+  {%- do return(run_plan(statements, dry_run, "the plan's statements")) -%}
 {%- endmacro -%}

@@ -1,5 +1,6 @@
 /** dbt macro docs (`macros/*.yml`) from each exported function's JSDoc: one source for code and docs. */
-import { Node, type FunctionDeclaration } from "ts-morph";
+import { Node, type FunctionDeclaration, type Type } from "ts-morph";
+import { includes, valueKinds } from "./types.js";
 
 export interface MacroDoc {
   name: string;
@@ -21,8 +22,39 @@ export function macroDocs(fn: FunctionDeclaration): MacroDoc {
     description,
     arguments: fn.getParameters().map((parameter) => ({
       name: parameter.getName(),
-      type: parameter.getTypeNode()?.getText() ?? parameter.getType().getText(parameter),
+      type: dbtType(parameter.getType(), parameter.hasQuestionToken()),
       description: paramDocs.get(parameter.getName()) ?? "",
     })),
   };
+}
+
+/**
+ * The argument's type in dbt's vocabulary (string, integer, boolean, list[T], dict[K,V], optional[T],
+ * any), which dbt 2.x validates. TypeScript has one number type; the package's numbers are integers.
+ */
+export function dbtType(type: Type, optional = false): string {
+  const nullable = optional || includes(type, "nullish");
+  const core = type.getNonNullableType();
+  const inner = coreType(core);
+  return nullable && inner !== "any" ? `optional[${inner}]` : inner;
+}
+
+function coreType(type: Type): string {
+  const kinds = valueKinds(type);
+  if (kinds.size !== 1) return "any";
+  const [kind] = [...kinds];
+  switch (kind) {
+    case "string": return "string";
+    case "number": return "integer";
+    case "boolean": return "boolean";
+    case "array": {
+      const element = type.getArrayElementType() ?? type.getNumberIndexType();
+      return element === undefined ? "list[any]" : `list[${coreType(element)}]`;
+    }
+    case "object": {
+      const values = type.getStringIndexType();
+      return `dict[string, ${values === undefined ? "any" : coreType(values)}]`;
+    }
+    default: return "any";
+  }
 }

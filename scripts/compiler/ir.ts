@@ -13,7 +13,7 @@ export type Expr =
   | { kind: "name"; name: string }
   | { kind: "attr"; object: Expr; name: string }
   | { kind: "item"; object: Expr; key: Expr }
-  | { kind: "slice"; object: Expr; start: Expr | undefined; end: Expr | undefined }
+  | { kind: "slice"; object: Expr; start: Expr | undefined; end: Expr | undefined; step?: Expr }
   | { kind: "call"; callee: Expr; args: Expr[]; kwargs: Array<[string, Expr]> }
   | { kind: "binary"; op: BinaryOperator; left: Expr; right: Expr }
   | { kind: "not"; operand: Expr }
@@ -88,7 +88,7 @@ export function isPure(expr: Expr): boolean {
     case "item":
       return isPure(expr.object) && isPure(expr.key);
     case "slice":
-      return isPure(expr.object) && [expr.start, expr.end].every((bound) => bound === undefined || isPure(bound));
+      return isPure(expr.object) && [expr.start, expr.end, expr.step].every((bound) => bound === undefined || isPure(bound));
     case "binary":
       return isPure(expr.left) && isPure(expr.right);
     case "conditional":

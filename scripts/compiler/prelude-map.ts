@@ -1,5 +1,5 @@
 /** How each export of macros-src/prelude/dbt.ts is spelled in dbt. One entry per export. */
-import { attr, name, type Expr } from "./ir.js";
+import { attr, lit, name, type Expr } from "./ir.js";
 
 export interface PreludeFunction {
   /** The dbt callee. */
@@ -11,6 +11,10 @@ export interface PreludeFunction {
   asValue?: true;
   /** A one-argument predicate that is a Jinja test in dbt (`x is mapping`). */
   test?: string;
+  /** A one-argument conversion that is a Jinja filter in dbt (`x | string`). */
+  filter?: string;
+  /** Keyword arguments every call passes (`tojson(x, sort_keys=true)`: the same key order in dbt-core and dbt 2.x). */
+  fixedKeywords?: Array<[string, Expr]>;
 }
 
 export const PRELUDE_FUNCTIONS: Record<string, PreludeFunction> = {
@@ -22,8 +26,11 @@ export const PRELUDE_FUNCTIONS: Record<string, PreludeFunction> = {
   raiseCompilerError: { callee: attr(name("exceptions"), "raise_compiler_error"), positional: 1, keywords: [] },
   warn: { callee: attr(name("exceptions"), "warn"), positional: 1, keywords: [] },
   dispatch: { callee: attr(name("adapter"), "dispatch"), positional: 2, keywords: [] },
-  toJson: { callee: name("tojson"), positional: 1, keywords: [] },
+  toJson: { callee: name("tojson"), positional: 1, keywords: [], fixedKeywords: [["sort_keys", lit(true)]] },
   fromJson: { callee: name("fromjson"), positional: 1, keywords: [] },
+  localMd5: { callee: name("local_md5"), positional: 1, keywords: [] },
+  printLine: { callee: name("print"), positional: 1, keywords: [] },
+  asText: { callee: name("string"), positional: 1, keywords: [], filter: "string" },
   isExecuting: { callee: name("execute"), positional: 0, keywords: [], asValue: true },
   isMapping: { callee: name("mapping"), positional: 1, keywords: [], test: "mapping" },
 };

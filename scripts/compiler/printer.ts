@@ -94,7 +94,7 @@ export function printExpr(expr: Expr): string {
     case "slice":
       return `${operand(expr.object)}[${expr.start === undefined ? "" : printExpr(expr.start)}:${
         expr.end === undefined ? "" : printExpr(expr.end)
-      }]`;
+      }${expr.step === undefined ? "" : `:${printExpr(expr.step)}`}]`;
     case "call": {
       const args = [
         ...expr.args.map(printExpr),

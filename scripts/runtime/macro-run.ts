@@ -20,4 +20,4 @@ export interface MacroRun {
 
 export const DEFAULT_TARGET: Target = { name: "dev", type: "snowflake", schema: "public", database: "db" };
 
-export type Engine = "ts" | "jinja";
+export type Engine = "ts" | "jinja" | "fusion";

@@ -1,6 +1,9 @@
 /**
- * Every corpus case runs through both engines — the TypeScript in Node and the compiled Jinja in
- * dbt-core's Jinja environment — and the two must answer with identical JSON.
+ * Every corpus case runs through three engines — the TypeScript in Node, the compiled Jinja in
+ * dbt-core's Jinja environment, and the compiled Jinja in dbt 2.x (`dbt run-operation`, see
+ * scripts/runtime/fusion-engine.ts) — and they must answer with identical JSON. dbt 2.x words
+ * dbt's own errors differently (test/support/engines.ts); a case whose context dbt 2.x cannot
+ * reproduce pins the difference in `fusion_expect` (see the README, "dbt engines").
  * A case file `test/corpus/<topic>.cases.json` lists runs of the macros in `<topic>.ts`:
  * `[{ "macro": "name", "context": {...}, "expect"?: { "returned"?, "logs"?, "statements"?, "error"? } }]`.
  * `expect` pins what JavaScript computes, so a case cannot pass by both engines being wrong alike.
@@ -10,7 +13,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileToScratch, JinjaOracle } from "../../scripts/runtime/jinja-engine.js";
 import type { MacroContextFile, MacroRun } from "../../scripts/runtime/macro-run.js";
+import { FusionEngine } from "../../scripts/runtime/fusion-engine.js";
 import { runTsMacro } from "../../scripts/runtime/ts-engine.js";
+import { acrossEngines } from "../support/engines.js";
 import { CORPUS_DIR } from "./corpus-dir.js";
 
 
@@ -18,16 +23,32 @@ interface CorpusCase {
   macro: string;
   context: MacroContextFile;
   expect?: Partial<MacroRun>;
+  /** Where dbt 2.x cannot answer as dbt-core does (documented in the README, "dbt engines"): what it answers instead. */
+  fusion_expect?: Partial<MacroRun>;
 }
 
 const caseFiles = readdirSync(CORPUS_DIR).filter((file) => file.endsWith(".cases.json")).sort();
 
 let oracle: JinjaOracle;
 let compiledDir: string;
+const fusionRuns = new Map<string, Promise<MacroRun>>();
+
+const caseKey = (caseFile: string, index: number) => `${caseFile}#${index}`;
 
 beforeAll(() => {
   compiledDir = compileToScratch(CORPUS_DIR);
   oracle = new JinjaOracle();
+  // dbt 2.x runs one run-operation per case (about 0.1 s): start them all, a few at a time.
+  const fusion = new FusionEngine();
+  for (const caseFile of caseFiles) {
+    (JSON.parse(readFileSync(join(CORPUS_DIR, caseFile), "utf8")) as CorpusCase[]).forEach((corpusCase, index) => {
+      // run-operation always executes: a context with execute: false has no dbt 2.x counterpart.
+      if (corpusCase.context.execute === false) return;
+      const run = fusion.render(compiledDir, corpusCase.macro, corpusCase.context);
+      run.catch(() => undefined);
+      fusionRuns.set(caseKey(caseFile, index), run);
+    });
+  }
 });
 
 afterAll(async () => {
@@ -50,6 +71,12 @@ for (const caseFile of caseFiles) {
         ]);
         expect(jinja, "the compiled Jinja must answer as the TypeScript does").toEqual(ts);
         if (corpusCase.expect !== undefined) expect(ts).toMatchObject(corpusCase.expect);
+        const fusionRun = fusionRuns.get(caseKey(caseFile, index));
+        if (fusionRun !== undefined) {
+          const fusion = acrossEngines(await fusionRun);
+          const expected = { ...acrossEngines(ts), ...corpusCase.fusion_expect };
+          expect(fusion, "dbt 2.x must answer as the TypeScript does").toEqual(expected);
+        }
       });
     });
   });

@@ -1,6 +1,6 @@
 /**
- * The statement matrix: every configuration is built by both engines (TypeScript in Node, compiled
- * Jinja in dbt-core), which must agree; the statements are snapshotted and parsed by sqlfluff.
+ * The statement matrix: every configuration is built by the three engines (TypeScript in Node,
+ * compiled Jinja in dbt-core, compiled Jinja in dbt 2.x through `dbt run-operation`), which must agree; the statements are snapshotted and parsed by sqlfluff.
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,11 +14,12 @@ const built = new Map<string, MacroRun>();
 
 beforeAll(async () => {
   engines = new PackageEngines();
-  for (const [name, context] of Object.entries(MATRIX)) {
-    const { ts, jinja } = await engines.both("build_orchestration_resources", context);
+  await Promise.all(Object.entries(MATRIX).map(async ([name, context]) => {
+    const { ts, jinja, fusion } = await engines.all("build_orchestration_resources", context);
     expect(jinja, `${name}: the compiled Jinja must build what the TypeScript builds`).toEqual(ts);
+    expect(fusion, `${name}: dbt 2.x must build what the TypeScript builds`).toEqual(ts);
     built.set(name, ts);
-  }
+  }));
 });
 
 afterAll(() => engines?.close());

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../scripts/compiler/compile.js";
+import { isolatedDbtPaths } from "../support/dbt-paths.js";
 import { PackageEngines } from "../support/package-engines.js";
 import { context, DEV_TARGET, exampleVars, PROD_TARGET } from "./configs.js";
 
@@ -18,7 +19,7 @@ async function dbtPlan(target: string): Promise<{ exitCode: number; events: DbtE
   const result = await execa("bash", [
     join(REPO_ROOT, "scripts", "dbt-example.sh"), "--log-format", "json", "--log-level", "debug",
     "run-operation", "build_orchestration_resources", "--args", "{dry_run: true, offline: true}", "--target", target,
-  ], { reject: false });
+  ], { reject: false, env: isolatedDbtPaths() });
   const events = result.stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as DbtEvent);
   return { exitCode: result.exitCode ?? -1, events };
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MacroRun } from "../../scripts/runtime/macro-run.js";
 import { PackageEngines } from "../support/package-engines.js";
 import { context, exampleVars, PROD_TARGET, type Vars } from "./configs.js";
-import { liveStateAfter, showResults, type LiveSchema } from "./live-state.js";
+import { liveStateAfter, showResults, type LiveSchema } from "../support/warehouse.js";
 
 const SCHEMA = "ORCHESTRATION";
 const PREFIX = "ANALYTICS.ORCHESTRATION.";
@@ -24,7 +24,7 @@ async function build(live: LiveSchema, vars: Vars = exampleVars(), args: Record<
 
 /** The plan table's rows as [action, kind, object, reason], without the padding. */
 function planRows(run: MacroRun): string[][] {
-  const table = run.logs[1]!.split("\n").slice(1);
+  const table = run.logs[1]!.split("\n").slice(2);
   return table.map((line) => {
     const [action, kind, object, ...reason] = line.split(/ +/);
     return [action!, kind === "log" ? "log table" : kind!, kind === "log" ? object!.replace(/^table$/, "") || reason.shift()! : object!, reason.join(" ")];

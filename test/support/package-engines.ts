@@ -1,8 +1,9 @@
-/** Runs the package's macros (macros-src/) through both engines, one oracle process per test file. */
+/** Runs the package's macros (macros-src/) through the engines, one oracle process per test file; `all` adds dbt 2.x. */
 import { join } from "node:path";
 import { REPO_ROOT } from "../../scripts/compiler/compile.js";
 import { compileToScratch, JinjaOracle } from "../../scripts/runtime/jinja-engine.js";
 import type { MacroContextFile, MacroRun } from "../../scripts/runtime/macro-run.js";
+import { FusionEngine } from "../../scripts/runtime/fusion-engine.js";
 import { runTsMacro } from "../../scripts/runtime/ts-engine.js";
 
 export const PACKAGE_SOURCES = join(REPO_ROOT, "macros-src");
@@ -17,6 +18,15 @@ export class PackageEngines {
       this.oracle.render(this.compiled, macro, context),
     ]);
     return { ts, jinja };
+  }
+
+  private fusionEngine: FusionEngine | undefined;
+
+  /** TypeScript, dbt-core's Jinja and dbt 2.x (`dbt run-operation`). */
+  async all(macro: string, context: MacroContextFile): Promise<{ ts: MacroRun; jinja: MacroRun; fusion: MacroRun }> {
+    this.fusionEngine ??= new FusionEngine();
+    const [{ ts, jinja }, fusion] = await Promise.all([this.both(macro, context), this.fusionEngine.render(this.compiled, macro, context)]);
+    return { ts, jinja, fusion };
   }
 
   close(): Promise<void> {

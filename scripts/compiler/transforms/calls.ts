@@ -66,8 +66,9 @@ function identifierCall(node: CallExpression, callee: Node, context: MacroContex
     if (spec.asValue) return spec.callee;
     const args = argumentsOf(node, context);
     if (spec.test !== undefined) return test(args[0]!, spec.test);
+    if (spec.filter !== undefined) return filter(args[0]!, spec.filter);
     return call(spec.callee, args.slice(0, spec.positional),
-      args.slice(spec.positional).map((value, index): [string, Expr] => [spec.keywords[index]!, value]));
+      [...args.slice(spec.positional).map((value, index): [string, Expr] => [spec.keywords[index]!, value]), ...(spec.fixedKeywords ?? [])]);
   }
   if (declaration !== undefined && Node.isFunctionDeclaration(declaration) &&
     context.program.macros.get(calleeName) === declaration) {
@@ -237,21 +238,28 @@ const STRING_METHODS: Record<string, MethodTransform> = {
     const replacement = plainReplacement(node, context);
     return filter(receiver, "replace", [expression(node.getArguments()[0]!, context), replacement]);
   },
-  replace: (receiver, node, context, receiverNode) => {
+  replace: (receiver, node, context) => {
     arity(node, context, 2);
     nonEmptyPattern(node, context);
     const replacement = plainReplacement(node, context);
-    const text = pureOperand(receiverNode, context, "the string");
-    const pattern = pureOperand(node.getArguments()[0]!, context, "the pattern");
-    void receiver;
-    // JavaScript replaces the first match only; a count argument to Python's replace is not portable.
-    const pieces = method(text, "split", [pattern]);
-    const replaced = binary("~", binary("~", { kind: "item", object: pieces, key: lit(0) }, replacement),
-      filter({ kind: "slice", object: pieces, start: lit(1), end: undefined }, "join", [pattern]));
-    return conditional(binary("in", pattern, text), replaced, text);
+    // JavaScript replaces the first match only: Python's str.replace with a count of 1, the same in
+    // dbt-core and in dbt 2.x (a split/join form is not: dbt 2.x's join drops leading empty items).
+    return method(receiver, "replace", [expression(node.getArguments()[0]!, context), replacement, lit(1)]);
   },
   slice: (receiver, node, context) => slice(receiver, node, context),
 };
+
+/** A literal negative bound (`-2`) as its magnitude, else undefined. */
+function negativeLiteral(bound: Expr | undefined): number | undefined {
+  if (bound === undefined) return undefined;
+  if (bound.kind === "literal" && typeof bound.value === "number" && bound.value < 0) return -bound.value;
+  if (bound.kind === "negate" && bound.operand.kind === "literal" && typeof bound.operand.value === "number" && bound.operand.value > 0) {
+    return bound.operand.value;
+  }
+  return undefined;
+}
+
+const reversed = (object: Expr): Expr => ({ kind: "slice", object, start: undefined, end: undefined, step: lit(-1) });
 
 function slice(receiver: Expr, node: CallExpression, context: MacroContext): Expr {
   const args = node.getArguments();
@@ -260,7 +268,20 @@ function slice(receiver: Expr, node: CallExpression, context: MacroContext): Exp
     if (!isOnly(argument.getType(), "number")) throw context.error(argument, Codes.unsupportedCall, "slice bounds must be numbers.");
   }
   const [start, end] = argumentsOf(node, context);
-  return { kind: "slice", object: receiver, start: start ?? lit(0), end };
+  const fromEnd = negativeLiteral(start);
+  const dropEnd = negativeLiteral(end);
+  if (fromEnd === undefined && dropEnd === undefined) return { kind: "slice", object: receiver, start: start ?? lit(0), end };
+  // dbt 2.x gets a negative bound past the start wrong ("-"[-2:] is "", not "-"). Counting from the
+  // end on the reversed value uses only non-negative bounds, which both engines agree on:
+  // x.slice(-j) = x[::-1][:j][::-1], x.slice(a, -k) = x[a:][::-1][k:][::-1], x.slice(-j, -k) = x[::-1][:j][k:][::-1].
+  if (fromEnd !== undefined && end !== undefined && dropEnd === undefined) {
+    throw context.error(args[0]!, Codes.unsupportedCall, "slice(-n, end) is not portable to dbt 2.x; use a non-negative start or a negative end.");
+  }
+  let back: Expr;
+  if (fromEnd !== undefined) back = { kind: "slice", object: reversed(receiver), start: undefined, end: lit(fromEnd) };
+  else back = reversed(start === undefined || (start.kind === "literal" && start.value === 0) ? receiver : { kind: "slice", object: receiver, start, end: undefined });
+  if (dropEnd !== undefined) back = { kind: "slice", object: back, start: lit(dropEnd), end: undefined };
+  return reversed(back);
 }
 
 const ARRAY_METHODS: Record<string, MethodTransform> = {
@@ -270,8 +291,12 @@ const ARRAY_METHODS: Record<string, MethodTransform> = {
       throw context.error(receiverNode, Codes.unprintableValue,
         "join needs an array of strings or numbers (null and booleans print differently in Jinja).");
     }
-    const separator = node.getArguments()[0];
-    return filter(receiver, "join", [separator === undefined ? lit(",") : expression(separator, context)]);
+    const separatorNode = node.getArguments()[0];
+    const separator = separatorNode === undefined ? lit(",") : expression(separatorNode, context);
+    // Numbers never print empty, so the join filter is exact. dbt 2.x's join filter drops leading
+    // empty strings (["", "a"] | join("-") is "a"); Python's str.join is the same on both engines.
+    if (isOnly(elementType, "number")) return filter(receiver, "join", [separator]);
+    return method(separator, "join", [isOnly(elementType, "string") ? receiver : filter(receiver, "map", [lit("string")])]);
   },
   includes: (receiver, node, context) => (arity(node, context, 1), binary("in", argumentsOf(node, context)[0]!, receiver)),
   concat: (receiver, node, context) => {
@@ -305,7 +330,7 @@ function methodCall(node: CallExpression, receiverNode: Node, methodName: string
     throw context.error(node.getExpression(), Codes.unsupportedCall,
       `'.${methodName}()' on '${describe(type)}' is not part of the macro language${where}.`);
   }
-  const receiver = methodName === "replace" && table === STRING_METHODS ? lit(null) : expression(receiverNode, context);
+  const receiver = expression(receiverNode, context);
   return transform(receiver, node, context, receiverNode);
 }
 

@@ -44,5 +44,5 @@
     {%- do tsj_map_7.append(n_2 * 2) -%}
   {%- endfor -%}
   {%- set doubled = tsj_map_7 -%}
-  {%- do return({"joined": words | join(", "), "joined_default": words | join(","), "joined_numbers": numbers | join("+"), "has_b": "b" in words, "has_three": 3 in numbers, "upper": upper, "numbered": numbered, "long": long, "any_empty": anyEmpty, "all_short": allShort, "positive": positive, "doubled": doubled, "concat": words + ["end"], "sliced": words[1:], "max": [1, 5, 3] | max, "min": [4, -2] | min, "abs": (-7) | abs}) -%}
+  {%- do return({"joined": ", ".join(words), "joined_default": ",".join(words), "joined_numbers": numbers | join("+"), "has_b": "b" in words, "has_three": 3 in numbers, "upper": upper, "numbered": numbered, "long": long, "any_empty": anyEmpty, "all_short": allShort, "positive": positive, "doubled": doubled, "concat": words + ["end"], "sliced": words[1:], "max": [1, 5, 3] | max, "min": [4, -2] | min, "abs": (-7) | abs}) -%}
 {%- endmacro -%}

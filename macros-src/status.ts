@@ -1,0 +1,77 @@
+/** `dbt run-operation orchestration_status`: how every configured job stands, as a table in the dbt log. */
+import { load_orchestration_config } from "./config/load.js";
+import type { OrchestrationConfig } from "./config/types.js";
+import { asText, log, runQuery, type QueryRow } from "./prelude/dbt.js";
+import { is_true, read_live_state, type LiveState } from "./resources/live-state.js";
+import { managed_name } from "./resources/names.js";
+import { schedule_label } from "./resources/task.js";
+import { plain_table } from "./resources/run-plan.js";
+import { stream_name, task_name } from "./sql/names.js";
+import { quote_literal, quote_name } from "./sql/quoting.js";
+
+function stream_data(config: OrchestrationConfig, live: LiveState): Record<string, boolean> {
+  const present = live.streams.filter((stream) => stream.managed && stream.broken === "").map((stream) => stream.name);
+  const found: Record<string, boolean> = {};
+  if (present.length === 0) return found;
+  // One query for every stream: SYSTEM$STREAM_HAS_DATA is a scalar function.
+  const columns = present.map((stream, index) =>
+    `system$stream_has_data(${quote_literal(quote_name([config.database, config.schema, stream]))}) as "s${index}"`);
+  const result = runQuery(`select ${columns.join(", ")}`);
+  if (result.rows.length === 0) return found;
+  const row = result.rows[0]!;
+  for (const [index, stream] of present.entries()) found[stream] = is_true(row[`s${index}`]);
+  return found;
+}
+
+function last_invocations(config: OrchestrationConfig, live: LiveState): Record<string, QueryRow> {
+  const found: Record<string, QueryRow> = {};
+  if (!live.log_table_exists) return found;
+  const result = runQuery([
+    "select job_id::varchar as job_id, to_varchar(convert_timezone('UTC', invoked_at), 'YYYY-MM-DD HH24:MI:SS') as invoked_at,",
+    "  status, run_id::varchar as run_id",
+    `from ${managed_name(config, config.log_table)}`,
+    "qualify row_number() over (partition by job_id order by invoked_at desc) = 1",
+  ].join("\n"));
+  for (const row of result.rows) {
+    const job_id = row["job_id"];
+    if (job_id != null) found[asText(job_id as string)] = row;
+  }
+  return found;
+}
+
+function cell(row: QueryRow | undefined, column: string): string {
+  if (row === undefined) return "-";
+  const value = row[column];
+  return value == null ? "-" : asText(value as string);
+}
+
+/**
+ * One line per configured job: its task's state and schedule, whether its streams hold changes or
+ * are stale, and its last invocation (time in UTC, status, dbt Cloud run id) from the log table.
+ */
+export function orchestration_status(): string[] {
+  const config = load_orchestration_config();
+  const live = read_live_state(config);
+  const has_data = stream_data(config, live);
+  const invocations = last_invocations(config, live);
+  const rows: string[][] = [["job", "task", "state", "schedule", "streams", "last invocation (UTC)", "status", "run id"]];
+  for (const job of config.jobs) {
+    const task = task_name(job.name, job.job_id);
+    const live_task = live.tasks.filter((item) => item.name === task);
+    const state = live_task.length === 0 ? "missing" : job.enabled ? live_task[0]!.state : `${live_task[0]!.state} (disabled)`;
+    const streams: string[] = [];
+    for (const table of job.tables) {
+      const name = stream_name(table);
+      const found = live.streams.filter((item) => item.name === name);
+      if (found.length === 0) streams.push(`${table.join(".")}: missing`);
+      else if (found[0]!.broken !== "") streams.push(`${table.join(".")}: ${found[0]!.broken}`);
+      else streams.push(`${table.join(".")}: ${has_data[name] === true ? "has changes" : "no changes"}`);
+    }
+    const last = invocations[String(job.job_id)];
+    rows.push([`${job.name} (${job.job_id})`, task, state, schedule_label(job), streams.join("; "),
+      cell(last, "invoked_at"), cell(last, "status"), cell(last, "run_id")]);
+  }
+  const lines = plain_table(rows);
+  log(`dbt_cloud_orchestration status for target schema ${config.database}.${config.schema}:\n${lines.join("\n")}`, true);
+  return lines;
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `npm run bench`: the benchmarks whose numbers the README quotes.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+bash scripts/setup.sh
+echo "## Compiler"
+npx tsx scripts/bench/compiler.ts
+echo
+echo "## Reconciliation (unchanged rebuild)"
+npx tsx scripts/bench/reconcile.ts
+echo
+echo "## dbt_cloud_run_job handler (stand-in API with 100 ms latency)"
+.venv/bin/python scripts/bench_handler.py

@@ -1,0 +1,113 @@
+/** teardown_orchestration_resources, orchestration_status and orchestration_graph, on both engines. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { MacroContextFile, MacroRun } from "../../scripts/runtime/macro-run.js";
+import { PackageEngines } from "../support/package-engines.js";
+import { context, exampleVars, PROD_TARGET } from "./configs.js";
+import { liveStateAfter, showResults, type LiveSchema } from "../support/warehouse.js";
+
+let engines: PackageEngines;
+let live: LiveSchema;
+
+async function agreed(macro: string, ctx: MacroContextFile): Promise<MacroRun> {
+  const { ts, jinja } = await engines.both(macro, ctx);
+  expect(jinja, "the compiled Jinja must answer as the TypeScript does").toEqual(ts);
+  expect(ts.error).toBeNull();
+  return ts;
+}
+
+beforeAll(async () => {
+  engines = new PackageEngines();
+  const offline = await engines.both("build_orchestration_resources", context(exampleVars(), { target: PROD_TARGET }));
+  live = liveStateAfter(offline.ts, "started");
+  live.logTable = true;
+  live.tasks.push({ name: "ORCH_TASK__BY_HAND__1", comment: "not ours", state: "started" });
+});
+afterAll(() => engines?.close());
+
+describe("teardown_orchestration_resources", () => {
+  const base = () => ({ ...context(exampleVars(), { target: PROD_TARGET, args: {} }), query_results: showResults(live, "ORCHESTRATION") });
+
+  it("drops managed tasks, then streams, then the procedure, and leaves the rest alone", async () => {
+    const run = await agreed("teardown_orchestration_resources", base());
+    const drops = run.returned as string[];
+    expect(drops.map((sql) => sql.split(" ")[1])).toEqual(["task", "task", "task", "stream", "stream", "stream", "stream", "stream", "procedure"]);
+    expect(drops.join("\n")).not.toContain("BY_HAND");
+    expect(drops.join("\n")).not.toContain("ORCHESTRATION_LOGS");
+    expect(drops.at(-1)).toBe('drop procedure if exists "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"' +
+      "(varchar, number, number, varchar, number, number, varchar, varchar, array, varchar)");
+  });
+
+  it("drops the log table only when asked, and only when the package made it", async () => {
+    const managedLog = showResults(live, "ORCHESTRATION")!;
+    managedLog[1] = { columns: ["name", "comment"], rows: [["ORCHESTRATION_LOGS", "Managed by the dbt_cloud_orchestration dbt package: log"]] };
+    const run = await agreed("teardown_orchestration_resources", { ...base(), args: { drop_log_table: true }, query_results: managedLog });
+    expect((run.returned as string[]).at(-1)).toBe('drop table if exists "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"');
+    const foreignLog = await agreed("teardown_orchestration_resources", { ...base(), args: { drop_log_table: true } });
+    expect(JSON.stringify(foreignLog.returned)).not.toContain("ORCHESTRATION_LOGS");
+  });
+
+  it("a dry run only reads", async () => {
+    const run = await agreed("teardown_orchestration_resources", { ...base(), args: { dry_run: true } });
+    expect(run.statements.every((sql) => sql.startsWith("show "))).toBe(true);
+  });
+});
+
+describe("orchestration_status", () => {
+  it("shows one line per job: task state, schedule, streams, last invocation", async () => {
+    const state = structuredClone(live);
+    state.tasks[1]!.state = "suspended";
+    state.streams[3]!.stale = true;
+    const results = showResults(state, "ORCHESTRATION")!;
+    results.push(
+      { columns: ["s0", "s1", "s2", "s3"], rows: [[true, false, false, false]] },
+      { columns: ["job_id", "invoked_at", "status", "run_id"], rows: [["67890", "2026-11-26 14:00:00", "TRIGGERED", "123456"]] },
+    );
+    const run = await agreed("orchestration_status", { ...context(exampleVars(), { target: PROD_TARGET, args: {} }), query_results: results });
+    expect(run.statements[5]).toMatch(/^select system\$stream_has_data\('"ANALYTICS"\."ORCHESTRATION"\."ORCH_STREAM__RAW__SALES__ORDERS"'\) as "s0", /);
+    expect(run.statements[6]).toContain("qualify row_number() over (partition by job_id order by invoked_at desc) = 1");
+    const lines = run.returned as string[];
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^job +task +state +schedule +streams +last invocation \(UTC\) +status +run id$/);
+    expect(lines[1]).toMatch(/^daily sales \(67890\) +ORCH_TASK__DAILY_SALES__67890 +started +15 MINUTE +RAW\.SALES\.ORDERS: has changes; RAW\.SALES\.Order Items: no changes; RAW\.SALES\.CUSTOMERS: no changes +2026-11-26 14:00:00 +TRIGGERED +123456$/);
+    expect(lines[2]).toMatch(/ORCH_TASK__INVENTORY_SNAPSHOT__67891 +suspended +triggered +RAW\.INVENTORY\.STOCK_LEVELS: stale +- +- +-$/);
+  });
+});
+
+describe("orchestration_graph", () => {
+  it("draws tables → tasks → jobs with upstream edges, reading nothing", async () => {
+    const run = await agreed("orchestration_graph", context(exampleVars(), { args: {} }));
+    expect(run.statements).toEqual([]);
+    expect(run.returned).toBe([
+      "flowchart LR",
+      '  task_67890["ORCH_TASK__DAILY_SALES__67890"]',
+      '  job_67890(["dbt Cloud job 67890: daily sales"])',
+      '  task_67890 -->|"15 MINUTE"| job_67890',
+      '  table_1[("RAW.SALES.ORDERS")]',
+      "  table_1 --> task_67890",
+      '  table_2[("RAW.SALES.Order Items")]',
+      "  table_2 --> task_67890",
+      '  table_3[("RAW.SALES.CUSTOMERS")]',
+      "  table_3 --> task_67890",
+      '  task_67891["ORCH_TASK__INVENTORY_SNAPSHOT__67891"]',
+      '  job_67891(["dbt Cloud job 67891: inventory snapshot"])',
+      '  task_67891 -->|"on change"| job_67891',
+      '  table_4[("RAW.INVENTORY.STOCK_LEVELS")]',
+      "  table_4 --> task_67891",
+      '  task_67892["ORCH_TASK__FINANCE_CLOSE__67892"]',
+      '  job_67892(["dbt Cloud job 67892: finance close"])',
+      '  task_67892 -->|"USING CRON 0 6 * * 1-5 America/Chicago"| job_67892',
+      '  table_5[("RAW.FINANCE.GENERAL_LEDGER")]',
+      "  table_5 --> task_67892",
+      '  job_111(["dbt Cloud job 111"])',
+      '  job_111 -.->|"succeeded today"| job_67890',
+      '  job_67890 -.->|"succeeded today"| job_67892',
+    ].join("\n"));
+    expect(run.logs).toEqual([run.returned]);
+  });
+
+  it("escapes quotes in names", async () => {
+    const vars = { ...exampleVars(), jobs: [{ name: 'the "big" one', job_id: 1, tables: ["RAW.S.T"] }] };
+    const run = await agreed("orchestration_graph", context(vars, { args: {} }));
+    expect(run.returned).toContain('job_1(["dbt Cloud job 1: the #quot;big#quot; one"])');
+  });
+});
