@@ -6,7 +6,7 @@ import { is_true, read_live_state, type LiveState } from "./resources/live-state
 import { managed_name } from "./resources/names.js";
 import { schedule_label } from "./resources/task.js";
 import { plain_table } from "./resources/run-plan.js";
-import { stream_name, task_name } from "./sql/names.js";
+import { job_stream_name, task_name } from "./sql/names.js";
 import { quote_literal, quote_name } from "./sql/quoting.js";
 
 function stream_data(config: OrchestrationConfig, live: LiveState): Record<string, boolean> {
@@ -61,7 +61,7 @@ export function orchestration_status(): string[] {
     const state = live_task.length === 0 ? "missing" : job.enabled ? live_task[0]!.state : `${live_task[0]!.state} (disabled)`;
     const streams: string[] = [];
     for (const table of job.tables) {
-      const name = stream_name(table);
+      const name = job_stream_name(job.job_id, table);
       const found = live.streams.filter((item) => item.name === name);
       if (found.length === 0) streams.push(`${table.join(".")}: missing`);
       else if (found[0]!.broken !== "") streams.push(`${table.join(".")}: ${found[0]!.broken}`);

@@ -75,7 +75,7 @@
     {%- set state = "missing" if ((live_task | length) == 0) else (live_task[0]["state"] if job["enabled"] else (live_task[0]["state"] ~ " (disabled)")) -%}
     {%- set streams = [] -%}
     {%- for table in job["tables"] -%}
-      {%- set name = stream_name(table) -%}
+      {%- set name = job_stream_name(job["job_id"], table) -%}
       {%- set tsj_filter_2 = [] -%}
       {%- for item_2 in live["streams"] -%}
         {%- if item_2["name"] == name -%}

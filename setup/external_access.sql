@@ -5,6 +5,8 @@
 -- USAGE on the integration and READ on the secret. test/package/original-macros.test.ts keeps this file
 -- equal to the macro.
 
+create schema if not exists "ANALYTICS"."ORCHESTRATION";
+
 create network rule if not exists "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_API_NETWORK_RULE" type = host_port mode = egress value_list = ('your-account-prefix.us1.dbt.com') comment = 'Managed by the dbt_cloud_orchestration dbt package: lets the dbt Cloud trigger reach the dbt Cloud API';
 
 alter network rule "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_API_NETWORK_RULE" set value_list = ('your-account-prefix.us1.dbt.com');

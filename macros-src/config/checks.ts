@@ -66,9 +66,63 @@ export function clock_time(value: unknown, path: string, problems: string[]): st
   return null;
 }
 
-const INTERVAL_UNITS = ["SECOND", "SECONDS", "MINUTE", "MINUTES", "HOUR", "HOURS"];
-const CRON_CHARACTERS = "0123456789*,-/#?LWABCDEFGHIJKLMNOPQRSTUVXYZ";
+/** The longest interval Snowflake schedules: 8 days, in each unit. */
+const INTERVAL_LIMITS: Record<string, number> = {
+  SECOND: 691200, SECONDS: 691200, MINUTE: 11520, MINUTES: 11520, HOUR: 192, HOURS: 192,
+};
+const DIGIT_VALUES: Record<string, number> = { "0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9 };
 const TIMEZONE_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/";
+const MONTH_NAMES = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+const DAY_NAMES = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+
+/** The value of a string of digits (at most 9 of them), or -1 when it is not one. */
+function digits_value(text: string): number {
+  if (!all_digits(text) || text.length > 9) return -1;
+  let value = 0;
+  for (const ch of text) value = value * 10 + DIGIT_VALUES[ch]!;
+  return value;
+}
+
+interface CronField {
+  low: number;
+  high: number;
+  names: string[];
+  /** Day fields also take Snowflake's L, W, # and ? forms, which are not range-checked. */
+  specials: boolean;
+}
+
+const CRON_FIELDS: CronField[] = [
+  { low: 0, high: 59, names: [], specials: false },
+  { low: 0, high: 23, names: [], specials: false },
+  { low: 1, high: 31, names: [], specials: true },
+  { low: 1, high: 12, names: MONTH_NAMES, specials: false },
+  { low: 0, high: 7, names: DAY_NAMES, specials: true },
+];
+
+function cron_value_ok(text: string, field: CronField): boolean {
+  if (field.names.includes(text.toUpperCase())) return true;
+  const value = digits_value(text);
+  return value >= field.low && value <= field.high;
+}
+
+/** One cron field: items separated by commas, each `*`, a value or a range, with an optional /step. */
+function cron_field_ok(text: string, field: CronField): boolean {
+  for (const item of text.split(",")) {
+    const step_parts = item.split("/");
+    if (step_parts.length > 2 || (step_parts.length === 2 && digits_value(step_parts[1]!) < 1)) return false;
+    const base = step_parts[0]!;
+    if (base === "*" || (field.specials && base === "?")) continue;
+    const upper = base.toUpperCase();
+    if (field.specials && (upper.includes("L") || upper.includes("W") || upper.includes("#"))) {
+      if (!only_characters(upper, "0123456789LW#")) return false;
+      continue;
+    }
+    const bounds = base.split("-");
+    const values_ok = bounds.every((bound) => cron_value_ok(bound, field));
+    if (bounds.length > 2 || !values_ok) return false;
+  }
+  return text.length > 0;
+}
 
 function only_characters(text: string, allowed: string): boolean {
   for (const ch of text) {
@@ -87,19 +141,25 @@ export function schedule_text(value: unknown, path: string, problems: string[]):
   if (typeof value === "string") {
     const words = value.trim().split(" ").filter((word) => word.length > 0);
     if (words.length === 1 && words[0]!.toLowerCase() === "triggered") return { kind: "triggered", text: "" };
-    if (words.length === 2 && all_digits(words[0]!) && words[0]!.length <= 5 && !words[0]!.startsWith("0") &&
-      INTERVAL_UNITS.includes(words[1]!.toUpperCase())) {
-      return { kind: "interval", text: `${words[0]!} ${words[1]!.toUpperCase()}` };
+    if (words.length === 2) {
+      const amount = digits_value(words[0]!);
+      const unit = words[1]!.toUpperCase();
+      const limit = INTERVAL_LIMITS[unit];
+      if (limit !== undefined && amount >= 1 && amount <= limit && !words[0]!.startsWith("0")) {
+        return { kind: "interval", text: `${words[0]!} ${unit}` };
+      }
     }
     if (words.length === 8 && words[0]!.toUpperCase() === "USING" && words[1]!.toUpperCase() === "CRON") {
       const fields = words.slice(2, 7);
       const timezone = words[7]!;
-      if (fields.every((field) => only_characters(field.toUpperCase(), CRON_CHARACTERS)) && is_timezone_name(timezone)) {
+      const fields_ok = fields.every((field, index) => cron_field_ok(field, CRON_FIELDS[index]!));
+      if (fields_ok && is_timezone_name(timezone)) {
         return { kind: "cron", text: `USING CRON ${fields.join(" ")} ${timezone}` };
       }
     }
   }
   problem(problems, path,
-    `${shown(value)} is not a schedule: use '<n> MINUTE' (or SECOND/HOUR), 'USING CRON <5 fields> <time zone>' or 'triggered'`);
+    `${shown(value)} is not a schedule: use '<n> MINUTE' (up to 11520; or SECOND, HOUR), ` +
+      "'USING CRON <minute> <hour> <day> <month> <weekday> <time zone>' or 'triggered'");
   return null;
 }

@@ -3,7 +3,7 @@
  * sources. Collects every problem and raises one error listing them all, before any statement runs.
  */
 import { getVar, graph, isMapping, raiseCompilerError, target } from "../prelude/dbt.js";
-import { MAX_NAME_LENGTH, parse_object_name, stream_name, task_name, PACKAGE_NAME } from "../sql/names.js";
+import { job_stream_name, MAX_NAME_LENGTH, parse_object_name, task_name, PACKAGE_NAME } from "../sql/names.js";
 import {
   boolean_value, clock_time, is_timezone_name, non_empty_string, non_negative_integer, plain_identifier,
   positive_integer, problem, schedule_text, shown,
@@ -157,10 +157,18 @@ export function load_job(raw: unknown, path: string, problems: string[], watches
   if (task_name(name, job_id).length > MAX_NAME_LENGTH) {
     problem(problems, `${path}.name`, `is too long: the task name it makes must fit in ${MAX_NAME_LENGTH} characters`);
   }
+  // Different tables may sanitise to the same stream name ("Order Items" and ORDER_ITEMS): refuse, never merge.
+  const streams: Record<string, string> = {};
   for (const table of tables) {
-    if (stream_name(table).length > MAX_NAME_LENGTH) {
-      problem(problems, path, `the stream name for '${table.join(".")}' would be longer than ${MAX_NAME_LENGTH} characters`);
+    const stream = job_stream_name(job_id, table);
+    const label = table.join(".");
+    const earlier = streams[stream];
+    if (stream.length > MAX_NAME_LENGTH) {
+      problem(problems, path, `the stream name for '${label}' would be longer than ${MAX_NAME_LENGTH} characters`);
+    } else if (earlier !== undefined && earlier !== label) {
+      problem(problems, path, `tables '${earlier}' and '${label}' would share the stream name ${stream}; rename one`);
     }
+    streams[stream] = label;
   }
   return {
     name, job_id, tables, schedule, upstream_job_id: upstream, min_elapsed_seconds: min_elapsed,
@@ -176,19 +184,6 @@ function check_unique_jobs(jobs: JobConfig[], problems: string[]): void {
     if (ids.includes(job.job_id)) problem(problems, `jobs[${index}].job_id`, `${job.job_id} is used by another job`);
     names.push(job.name);
     ids.push(job.job_id);
-  }
-  // Different tables may sanitise to the same stream name ("Order Items" and ORDER_ITEMS): refuse, never merge.
-  const streams: Record<string, string> = {};
-  for (const job of jobs) {
-    for (const table of job.tables) {
-      const stream = stream_name(table);
-      const key = table.join(".");
-      const earlier = streams[stream];
-      if (earlier !== undefined && earlier !== key) {
-        problem(problems, "jobs", `tables '${earlier}' and '${key}' would share the stream name ${stream}; rename one`);
-      }
-      streams[stream] = key;
-    }
   }
 }
 

@@ -156,7 +156,11 @@ export function runQuery(sql: string): QueryTable {
  * text that dbt logs.
  */
 export function runWithBindings(sql: string, bindings: string[]): void {
-  void bindings;
+  // As the connector's pyformat binding does: one value per %s, and %% for a literal percent sign.
+  const placeholders = sql.replaceAll("%%", "").split("%s").length - 1;
+  if (placeholders !== bindings.length) {
+    throw new TypeError(`${placeholders} placeholder(s) for ${bindings.length} binding(s) in: ${sql.slice(0, 80)}`);
+  }
   current().statements.push(sql);
 }
 

@@ -10,6 +10,7 @@ import { NETWORK_RULE_NAME, PACKAGE_NAME } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import type { PlannedStatement } from "./plan-types.js";
 import { managed_comment } from "./managed.js";
+import { desired_schema } from "./schema.js";
 import { managed_name } from "./names.js";
 
 const SECRET_PREFIX = "DBT_ENV_SECRET_";
@@ -24,7 +25,10 @@ export function external_access_statements(config: OrchestrationConfig, token_li
   const integration = quote_name([config.external_access_integration]);
   const host = quote_literal(config.host);
   const secret_label = config.secret.join(".");
+  const schema = desired_schema(config);
   return [
+    // The rule (and, by default, the secret) live in the orchestration schema, which the first build has not made yet.
+    { action: "create if missing", object: schema.label, description: `create schema ${schema.label} if missing`, sql: schema.sql },
     {
       action: "create if missing", object: `${config.database}.${config.schema}.${NETWORK_RULE_NAME}`,
       description: `create network rule ${NETWORK_RULE_NAME} if missing`,

@@ -5,7 +5,7 @@
  */
 import type { JobConfig, OrchestrationConfig } from "../config/types.js";
 import { raiseCompilerError } from "../prelude/dbt.js";
-import { PACKAGE_NAME, stream_name, task_name } from "../sql/names.js";
+import { job_stream_name, PACKAGE_NAME, task_name } from "../sql/names.js";
 import type { LiveObject, LiveState } from "./live-state.js";
 import type { DesiredObject } from "./managed.js";
 import { managed_label, managed_name } from "./names.js";
@@ -49,27 +49,13 @@ function names_set(names: string[]): Record<string, boolean> {
   return members;
 }
 
-/**
- * Every distinct table the jobs watch, in config order. A disabled job keeps its streams, so that
- * enabling it again finds the changes made meanwhile.
- */
-export function watched_tables(config: OrchestrationConfig): string[][] {
-  const tables: string[][] = [];
-  const seen: Record<string, boolean> = {};
-  for (const job of config.jobs) {
-    for (const table of job.tables) {
-      const stream = stream_name(table);
-      if (seen[stream] === true) continue;
-      seen[stream] = true;
-      tables.push(table);
-    }
-  }
-  return tables;
+/** A job's streams, each on one of its tables. A disabled job keeps them, so enabling it again finds the changes made meanwhile. */
+export function job_streams(config: OrchestrationConfig, job: JobConfig): string[][] {
+  return job.tables.map((table) => [config.database, config.schema, job_stream_name(job.job_id, table)]);
 }
 
 export function job_task(config: OrchestrationConfig, job: JobConfig, options: PlanOptions): DesiredObject {
-  const streams = job.tables.map((table) => [config.database, config.schema, stream_name(table)]);
-  return desired_task(config, job, { streams, calls_dbt_cloud: options.is_prod || options.prod_override });
+  return desired_task(config, job, { streams: job_streams(config, job), calls_dbt_cloud: options.is_prod || options.prod_override });
 }
 
 function procedure_step(config: OrchestrationConfig, live: LiveState): PlanStep {
@@ -80,8 +66,8 @@ function procedure_step(config: OrchestrationConfig, live: LiveState): PlanStep 
   return step("update", "procedure", desired.label, "its definition changed", create);
 }
 
-function stream_step(config: OrchestrationConfig, streams: Record<string, LiveObject>, table: string[]): PlanStep {
-  const desired = desired_stream(config, table);
+function stream_step(config: OrchestrationConfig, streams: Record<string, LiveObject>, job: JobConfig, table: string[]): PlanStep {
+  const desired = desired_stream(config, job.job_id, table);
   const existing = streams[desired.name];
   if (existing === undefined) {
     return step("create", "stream", desired.label, `missing (on ${table.join(".")})`,
@@ -89,7 +75,7 @@ function stream_step(config: OrchestrationConfig, streams: Record<string, LiveOb
   }
   if (existing.broken !== "") {
     // A stale stream can no longer return its changes: recreating it is the only way back.
-    const healed = desired_stream(config, table, true);
+    const healed = desired_stream(config, job.job_id, table, true);
     return step("recreate", "stream", desired.label, `WARNING: ${existing.broken}; changes before now are lost`,
       [statement("recreate", desired.label, `recreate stream ${desired.name} (${existing.broken})`, healed.sql)]);
   }
@@ -140,6 +126,8 @@ function orphan_step(config: OrchestrationConfig, kind: string, orphan: LiveObje
 function check_no_foreign_objects(live: LiveState, desired_streams: Record<string, boolean>, desired_tasks: Record<string, boolean>,
   config: OrchestrationConfig): void {
   const foreign: string[] = [];
+  // A log table of another shape (the original macros' has other columns) would make every task insert fail.
+  if (live.log_table_exists && !live.log_table_managed) foreign.push(`log table ${managed_label(config, config.log_table)}`);
   for (const stream of live.streams) {
     if (!stream.managed && desired_streams[stream.name] === true) foreign.push(`stream ${managed_label(config, stream.name)}`);
   }
@@ -155,8 +143,9 @@ function check_no_foreign_objects(live: LiveState, desired_streams: Record<strin
 
 /** The whole plan, in the order its statements must run. */
 export function reconcile(config: OrchestrationConfig, live: LiveState, options: PlanOptions): PlanStep[] {
-  const tables = watched_tables(config);
-  const desired_streams = names_set(tables.map((table) => stream_name(table)));
+  const stream_names: string[] = [];
+  for (const job of config.jobs) stream_names.push(...job_streams(config, job).map((stream) => stream[2]!));
+  const desired_streams = names_set(stream_names);
   const desired_tasks = names_set(config.jobs.map((job) => task_name(job.name, job.job_id)));
   check_no_foreign_objects(live, desired_streams, desired_tasks, config);
   const live_streams = by_name(live.streams);
@@ -171,13 +160,12 @@ export function reconcile(config: OrchestrationConfig, live: LiveState, options:
       : step("create", "log table", log_table.label, "missing", [statement("create", log_table.label, `create log table ${log_table.name}`, log_table.sql)]),
     procedure_step(config, live),
   ];
-  // Tasks go before the streams their WHEN clause names.
+  // Orphan tasks go first (their WHEN names the streams), orphan streams last (after the tasks stop naming them).
   for (const task of live.tasks) {
     if (task.managed && desired_tasks[task.name] !== true) steps.push(orphan_step(config, "task", task));
   }
-  for (const table of tables) steps.push(stream_step(config, live_streams, table));
-  for (const stream of live.streams) {
-    if (stream.managed && desired_streams[stream.name] !== true) steps.push(orphan_step(config, "stream", stream));
+  for (const job of config.jobs) {
+    for (const table of job.tables) steps.push(stream_step(config, live_streams, job, table));
   }
   for (const job of config.jobs) {
     if (job.enabled) {
@@ -186,6 +174,9 @@ export function reconcile(config: OrchestrationConfig, live: LiveState, options:
       const disabled = disabled_task_step(config, live_tasks, job);
       if (disabled !== null) steps.push(disabled);
     }
+  }
+  for (const stream of live.streams) {
+    if (stream.managed && desired_streams[stream.name] !== true) steps.push(orphan_step(config, "stream", stream));
   }
   return steps;
 }

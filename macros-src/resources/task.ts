@@ -56,11 +56,12 @@ export interface TaskSettings {
 export function task_body(config: OrchestrationConfig, job: JobConfig, settings: TaskSettings): string {
   const task = task_name(job.name, job.job_id);
   const qualified_task = `${config.database}.${config.schema}.${task}`;
-  // LET in a BEGIN block rather than a DECLARE section: one block is one statement to parsers too.
   const lines = [
+    "declare",
+    `  local_now timestamp_ntz default convert_timezone(${quote_literal(config.timezone)}, current_timestamp())::timestamp_ntz;`,
+    "  outcome variant default null;",
+    "  failure variant default null;",
     "begin",
-    `  let local_now timestamp_ntz := convert_timezone(${quote_literal(config.timezone)}, current_timestamp())::timestamp_ntz;`,
-    "  let outcome variant := null;",
   ];
   const condition = start_condition(job);
   if (condition !== "") {
@@ -109,7 +110,7 @@ export function task_body(config: OrchestrationConfig, job: JobConfig, settings:
     "exception",
     "  when other then",
     "    rollback;",
-    "    let failure variant := object_construct('status', 'ERROR', 'run_id', null, 'run_url', null, 'checks', array_construct(),",
+    "    failure := object_construct('status', 'ERROR', 'run_id', null, 'run_url', null, 'checks', array_construct(),",
     "      'logs', array_construct('the task failed: ' || sqlerrm));",
     `    ${log_insert(config, job, task, ":failure")}`,
     "    raise;",
@@ -118,15 +119,30 @@ export function task_body(config: OrchestrationConfig, job: JobConfig, settings:
   return lines.join("\n");
 }
 
+/**
+ * How often a triggered task may wake while its changes wait (a closed window, a run in progress, an
+ * upstream job not done): once per min_elapsed_seconds, at least 30 s and at most a day. A scheduled
+ * task wakes on its schedule instead.
+ */
+export function trigger_interval_seconds(job: JobConfig): number {
+  return Math.min(86400, Math.max(30, job.min_elapsed_seconds));
+}
+
 function task_sql(config: OrchestrationConfig, job: JobConfig, settings: TaskSettings, comment: string): string {
   const when = settings.streams
     .map((stream) => `system$stream_has_data(${quote_literal(quote_name(stream))})`)
     .join("\n    or ");
+  const triggered = job.schedule.kind === "triggered";
   const lines = [`create or alter task ${managed_name(config, task_name(job.name, job.job_id))}`];
   if (config.warehouse !== null) lines.push(`  warehouse = ${quote_name([config.warehouse])}`);
+  // Serverless triggered tasks are sized by a completion target; scheduled ones by an initial size.
+  else if (triggered) lines.push("  target_completion_interval = '5 MINUTES'");
   else lines.push("  user_task_managed_initial_warehouse_size = 'XSMALL'");
-  if (job.schedule.kind !== "triggered") lines.push(`  schedule = ${quote_literal(job.schedule.text)}`);
-  lines.push(`  comment = ${quote_literal(comment)}`, `  when ${when}`, "as", task_body(config, job, settings));
+  const interval = trigger_interval_seconds(job);
+  if (triggered) lines.push(`  user_task_minimum_trigger_interval_in_seconds = ${interval}`);
+  else lines.push(`  schedule = ${quote_literal(job.schedule.text)}`);
+  // The block is a string: dbt splits the statements it runs at every semicolon outside quotes.
+  lines.push(`  comment = ${quote_literal(comment)}`, `  when ${when}`, `as execute immediate ${quote_literal(task_body(config, job, settings))}`);
   return lines.join("\n");
 }
 

@@ -94,9 +94,18 @@ export function safe_name_part(text: string): string {
   return out;
 }
 
-/** The managed stream on a table: ORCH_STREAM__<DATABASE>__<SCHEMA>__<TABLE>. */
+/** create_stream_generic's stream on a table: ORCH_STREAM__<DATABASE>__<SCHEMA>__<TABLE>. */
 export function stream_name(table: string[]): string {
   return `ORCH_STREAM__${table.map((part) => safe_name_part(part)).join("__")}`;
+}
+
+/**
+ * A job's own stream on a table: ORCH_STREAM__<JOB ID>__<DATABASE>__<SCHEMA>__<TABLE>. Each job has its
+ * own, because a stream's offset moves for everyone who reads it: a stream shared by two jobs would
+ * hand one job's unconsumed changes to the other's commit.
+ */
+export function job_stream_name(job_id: number, table: string[]): string {
+  return `ORCH_STREAM__${job_id}__${table.map((part) => safe_name_part(part)).join("__")}`;
 }
 
 /** The managed task of a job: ORCH_TASK__<JOB NAME>__<JOB ID>; the id keeps it unique. */

@@ -81,6 +81,59 @@
   {%- do return(none) -%}
 {%- endmacro -%}
 
+{%- macro digits_value(text) -%}
+  {%- set tsj_ns = namespace() -%}
+  {%- if (not all_digits(text)) or ((text | length) > 9) -%}
+    {%- do return(-1) -%}
+  {%- endif -%}
+  {%- set tsj_ns.value = 0 -%}
+  {%- for ch in text -%}
+    {%- set tsj_ns.value = (tsj_ns.value * 10) + {"0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9}.get(ch) -%}
+  {%- endfor -%}
+  {%- do return(tsj_ns.value) -%}
+{%- endmacro -%}
+
+{%- macro cron_value_ok(text, field) -%}
+  {%- if (text | upper) in field["names"] -%}
+    {%- do return(true) -%}
+  {%- endif -%}
+  {%- set value = digits_value(text) -%}
+  {%- do return((value >= field["low"]) and (value <= field["high"])) -%}
+{%- endmacro -%}
+
+{%- macro cron_field_ok(text, field) -%}
+  {%- set tsj_ns = namespace() -%}
+  {%- for item in text.split(",") -%}
+    {%- set step_parts = item.split("/") -%}
+    {%- if ((step_parts | length) > 2) or (((step_parts | length) == 2) and (digits_value(step_parts[1]) < 1)) -%}
+      {%- do return(false) -%}
+    {%- endif -%}
+    {%- set base = step_parts[0] -%}
+    {%- if (base == "*") or (field["specials"] and (base == "?")) -%}
+      {%- continue -%}
+    {%- endif -%}
+    {%- set upper = base | upper -%}
+    {%- if field["specials"] and (("L" in upper) or ("W" in upper) or ("#" in upper)) -%}
+      {%- if not only_characters(upper, "0123456789LW#") -%}
+        {%- do return(false) -%}
+      {%- endif -%}
+      {%- continue -%}
+    {%- endif -%}
+    {%- set bounds = base.split("-") -%}
+    {%- set tsj_ns.tsj_every_1 = true -%}
+    {%- for bound in bounds -%}
+      {%- if not cron_value_ok(bound, field) -%}
+        {%- set tsj_ns.tsj_every_1 = false -%}
+      {%- endif -%}
+    {%- endfor -%}
+    {%- set values_ok = tsj_ns.tsj_every_1 -%}
+    {%- if ((bounds | length) > 2) or (not values_ok) -%}
+      {%- do return(false) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- do return((text | length) > 0) -%}
+{%- endmacro -%}
+
 {%- macro only_characters(text, allowed) -%}
   {%- for ch in text -%}
     {%- if not (ch in allowed) -%}
@@ -107,23 +160,30 @@
     {%- if ((words | length) == 1) and ((words[0] | lower) == "triggered") -%}
       {%- do return({"kind": "triggered", "text": ""}) -%}
     {%- endif -%}
-    {%- if ((words | length) == 2) and all_digits(words[0]) and ((words[0] | length) <= 5) and (not words[0].startswith("0")) and ((words[1] | upper) in ["SECOND", "SECONDS", "MINUTE", "MINUTES", "HOUR", "HOURS"]) -%}
-      {%- do return({"kind": "interval", "text": words[0] ~ " " ~ (words[1] | upper)}) -%}
+    {%- if (words | length) == 2 -%}
+      {%- set amount = digits_value(words[0]) -%}
+      {%- set unit = words[1] | upper -%}
+      {%- set limit = {"SECOND": 691200, "SECONDS": 691200, "MINUTE": 11520, "MINUTES": 11520, "HOUR": 192, "HOURS": 192}.get(unit) -%}
+      {%- if (limit is not none) and (amount >= 1) and (amount <= limit) and (not words[0].startswith("0")) -%}
+        {%- do return({"kind": "interval", "text": words[0] ~ " " ~ unit}) -%}
+      {%- endif -%}
     {%- endif -%}
     {%- if ((words | length) == 8) and ((words[0] | upper) == "USING") and ((words[1] | upper) == "CRON") -%}
       {%- set fields = words[2:7] -%}
       {%- set timezone = words[7] -%}
       {%- set tsj_ns.tsj_every_2 = true -%}
       {%- for field in fields -%}
-        {%- if not only_characters(field | upper, "0123456789*,-/#?LWABCDEFGHIJKLMNOPQRSTUVXYZ") -%}
+        {%- set index = loop.index0 -%}
+        {%- if not cron_field_ok(field, [{"low": 0, "high": 59, "names": [], "specials": false}, {"low": 0, "high": 23, "names": [], "specials": false}, {"low": 1, "high": 31, "names": [], "specials": true}, {"low": 1, "high": 12, "names": ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], "specials": false}, {"low": 0, "high": 7, "names": ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"], "specials": true}][index]) -%}
           {%- set tsj_ns.tsj_every_2 = false -%}
         {%- endif -%}
       {%- endfor -%}
-      {%- if tsj_ns.tsj_every_2 and is_timezone_name(timezone) -%}
+      {%- set fields_ok = tsj_ns.tsj_every_2 -%}
+      {%- if fields_ok and is_timezone_name(timezone) -%}
         {%- do return({"kind": "cron", "text": "USING CRON " ~ " ".join(fields) ~ " " ~ timezone}) -%}
       {%- endif -%}
     {%- endif -%}
   {%- endif -%}
-  {%- do problem(problems, path, shown(value) ~ " is not a schedule: use '<n> MINUTE' (or SECOND/HOUR), 'USING CRON <5 fields> <time zone>' or 'triggered'") -%}
+  {%- do problem(problems, path, shown(value) ~ " is not a schedule: use '<n> MINUTE' (up to 11520; or SECOND, HOUR), " ~ "'USING CRON <minute> <hour> <day> <month> <weekday> <time zone>' or 'triggered'") -%}
   {%- do return(none) -%}
 {%- endmacro -%}

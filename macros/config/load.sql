@@ -153,10 +153,17 @@
   {%- if (task_name(name, job_id) | length) > 255 -%}
     {%- do problem(problems, path ~ ".name", "is too long: the task name it makes must fit in " ~ 255 ~ " characters") -%}
   {%- endif -%}
+  {%- set streams = {} -%}
   {%- for table_2 in tables -%}
-    {%- if (stream_name(table_2) | length) > 255 -%}
-      {%- do problem(problems, path, "the stream name for '" ~ ".".join(table_2) ~ "' would be longer than " ~ 255 ~ " characters") -%}
+    {%- set stream = job_stream_name(job_id, table_2) -%}
+    {%- set label = ".".join(table_2) -%}
+    {%- set earlier = streams.get(stream) -%}
+    {%- if (stream | length) > 255 -%}
+      {%- do problem(problems, path, "the stream name for '" ~ label ~ "' would be longer than " ~ 255 ~ " characters") -%}
+    {%- elif (earlier is not none) and (earlier != label) -%}
+      {%- do problem(problems, path, "tables '" ~ earlier ~ "' and '" ~ label ~ "' would share the stream name " ~ stream ~ "; rename one") -%}
     {%- endif -%}
+    {%- do streams.update({stream: label}) -%}
   {%- endfor -%}
   {%- do return({"name": name, "job_id": job_id, "tables": tables, "schedule": schedule, "upstream_job_id": upstream, "min_elapsed_seconds": min_elapsed, "min_start_time": min_start, "max_start_time": max_start, "days_of_week": days, "enabled": enabled}) -%}
 {%- endmacro -%}
@@ -174,18 +181,6 @@
     {%- endif -%}
     {%- do names.append(job["name"]) -%}
     {%- do ids.append(job["job_id"]) -%}
-  {%- endfor -%}
-  {%- set streams = {} -%}
-  {%- for job_2 in jobs -%}
-    {%- for table in job_2["tables"] -%}
-      {%- set stream = stream_name(table) -%}
-      {%- set key = ".".join(table) -%}
-      {%- set earlier = streams.get(stream) -%}
-      {%- if (earlier is not none) and (earlier != key) -%}
-        {%- do problem(problems, "jobs", "tables '" ~ earlier ~ "' and '" ~ key ~ "' would share the stream name " ~ stream ~ "; rename one") -%}
-      {%- endif -%}
-      {%- do streams.update({stream: key}) -%}
-    {%- endfor -%}
   {%- endfor -%}
 {%- endmacro -%}
 

@@ -24,29 +24,16 @@
   {%- do return(members) -%}
 {%- endmacro -%}
 
-{%- macro watched_tables(config) -%}
-  {%- set tables = [] -%}
-  {%- set seen = {} -%}
-  {%- for job in config["jobs"] -%}
-    {%- for table in job["tables"] -%}
-      {%- set stream = stream_name(table) -%}
-      {%- if seen.get(stream) == true -%}
-        {%- continue -%}
-      {%- endif -%}
-      {%- do seen.update({stream: true}) -%}
-      {%- do tables.append(table) -%}
-    {%- endfor -%}
+{%- macro job_streams(config, job) -%}
+  {%- set tsj_map_1 = [] -%}
+  {%- for table in job["tables"] -%}
+    {%- do tsj_map_1.append([config["database"], config["schema"], job_stream_name(job["job_id"], table)]) -%}
   {%- endfor -%}
-  {%- do return(tables) -%}
+  {%- do return(tsj_map_1) -%}
 {%- endmacro -%}
 
 {%- macro job_task(config, job, options) -%}
-  {%- set tsj_map_1 = [] -%}
-  {%- for table in job["tables"] -%}
-    {%- do tsj_map_1.append([config["database"], config["schema"], stream_name(table)]) -%}
-  {%- endfor -%}
-  {%- set streams = tsj_map_1 -%}
-  {%- do return(desired_task(config, job, {"streams": streams, "calls_dbt_cloud": options["is_prod"] or options["prod_override"]})) -%}
+  {%- do return(desired_task(config, job, {"streams": job_streams(config, job), "calls_dbt_cloud": options["is_prod"] or options["prod_override"]})) -%}
 {%- endmacro -%}
 
 {%- macro procedure_step(config, live) -%}
@@ -61,14 +48,14 @@
   {%- do return(step("update", "procedure", desired["label"], "its definition changed", create)) -%}
 {%- endmacro -%}
 
-{%- macro stream_step(config, streams, table) -%}
-  {%- set desired = desired_stream(config, table) -%}
+{%- macro stream_step(config, streams, job, table) -%}
+  {%- set desired = desired_stream(config, job["job_id"], table) -%}
   {%- set existing = streams.get(desired["name"]) -%}
   {%- if existing is none -%}
     {%- do return(step("create", "stream", desired["label"], "missing (on " ~ ".".join(table) ~ ")", [statement("create", desired["label"], "create stream " ~ desired["name"] ~ " on " ~ ".".join(table), desired["sql"])])) -%}
   {%- endif -%}
   {%- if existing["broken"] != "" -%}
-    {%- set healed = desired_stream(config, table, true) -%}
+    {%- set healed = desired_stream(config, job["job_id"], table, true) -%}
     {%- do return(step("recreate", "stream", desired["label"], "WARNING: " ~ existing["broken"] ~ "; changes before now are lost", [statement("recreate", desired["label"], "recreate stream " ~ desired["name"] ~ " (" ~ existing["broken"] ~ ")", healed["sql"])])) -%}
   {%- endif -%}
   {%- do return(step("unchanged", "stream", desired["label"], "exists (streams are never replaced)", [])) -%}
@@ -124,6 +111,9 @@
 
 {%- macro check_no_foreign_objects(live, desired_streams, desired_tasks, config) -%}
   {%- set foreign = [] -%}
+  {%- if live["log_table_exists"] and (not live["log_table_managed"]) -%}
+    {%- do foreign.append("log table " ~ managed_label(config, config["log_table"])) -%}
+  {%- endif -%}
   {%- for stream in live["streams"] -%}
     {%- if (not stream["managed"]) and (desired_streams.get(stream["name"]) == true) -%}
       {%- do foreign.append("stream " ~ managed_label(config, stream["name"])) -%}
@@ -143,17 +133,22 @@
 {%- endmacro -%}
 
 {%- macro reconcile(config, live, options) -%}
-  {%- set tables = watched_tables(config) -%}
-  {%- set tsj_map_1 = [] -%}
-  {%- for table in tables -%}
-    {%- do tsj_map_1.append(stream_name(table)) -%}
-  {%- endfor -%}
-  {%- set desired_streams = names_set(tsj_map_1) -%}
-  {%- set tsj_map_2 = [] -%}
+  {%- set stream_names = [] -%}
   {%- for job in config["jobs"] -%}
-    {%- do tsj_map_2.append(task_name(job["name"], job["job_id"])) -%}
+    {%- set tsj_map_2 = [] -%}
+    {%- for stream in job_streams(config, job) -%}
+      {%- do tsj_map_2.append(stream[2]) -%}
+    {%- endfor -%}
+    {%- for tsj_item_1 in tsj_map_2 -%}
+      {%- do stream_names.append(tsj_item_1) -%}
+    {%- endfor -%}
   {%- endfor -%}
-  {%- set desired_tasks = names_set(tsj_map_2) -%}
+  {%- set desired_streams = names_set(stream_names) -%}
+  {%- set tsj_map_3 = [] -%}
+  {%- for job_2 in config["jobs"] -%}
+    {%- do tsj_map_3.append(task_name(job_2["name"], job_2["job_id"])) -%}
+  {%- endfor -%}
+  {%- set desired_tasks = names_set(tsj_map_3) -%}
   {%- do check_no_foreign_objects(live, desired_streams, desired_tasks, config) -%}
   {%- set live_streams = by_name(live["streams"]) -%}
   {%- set live_tasks = by_name(live["tasks"]) -%}
@@ -165,22 +160,24 @@
       {%- do steps.append(orphan_step(config, "task", task)) -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- for table_2 in tables -%}
-    {%- do steps.append(stream_step(config, live_streams, table_2)) -%}
+  {%- for job_3 in config["jobs"] -%}
+    {%- for table in job_3["tables"] -%}
+      {%- do steps.append(stream_step(config, live_streams, job_3, table)) -%}
+    {%- endfor -%}
   {%- endfor -%}
-  {%- for stream in live["streams"] -%}
-    {%- if stream["managed"] and (desired_streams.get(stream["name"]) != true) -%}
-      {%- do steps.append(orphan_step(config, "stream", stream)) -%}
-    {%- endif -%}
-  {%- endfor -%}
-  {%- for job_2 in config["jobs"] -%}
-    {%- if job_2["enabled"] -%}
-      {%- do steps.append(task_step(config, live_tasks, job_2, options)) -%}
+  {%- for job_4 in config["jobs"] -%}
+    {%- if job_4["enabled"] -%}
+      {%- do steps.append(task_step(config, live_tasks, job_4, options)) -%}
     {%- else -%}
-      {%- set disabled = disabled_task_step(config, live_tasks, job_2) -%}
+      {%- set disabled = disabled_task_step(config, live_tasks, job_4) -%}
       {%- if disabled is not none -%}
         {%- do steps.append(disabled) -%}
       {%- endif -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- for stream_2 in live["streams"] -%}
+    {%- if stream_2["managed"] and (desired_streams.get(stream_2["name"]) != true) -%}
+      {%- do steps.append(orphan_step(config, "stream", stream_2)) -%}
     {%- endif -%}
   {%- endfor -%}
   {%- do return(steps) -%}

@@ -33,7 +33,7 @@
 {%- macro task_body(config, job, settings) -%}
   {%- set task = task_name(job["name"], job["job_id"]) -%}
   {%- set qualified_task = config["database"] ~ "." ~ config["schema"] ~ "." ~ task -%}
-  {%- set lines = ["begin", "  let local_now timestamp_ntz := convert_timezone(" ~ quote_literal(config["timezone"]) ~ ", current_timestamp())::timestamp_ntz;", "  let outcome variant := null;"] -%}
+  {%- set lines = ["declare", "  local_now timestamp_ntz default convert_timezone(" ~ quote_literal(config["timezone"]) ~ ", current_timestamp())::timestamp_ntz;", "  outcome variant default null;", "  failure variant default null;", "begin"] -%}
   {%- set condition = start_condition(job) -%}
   {%- if condition != "" -%}
     {%- do lines.append("  if (not (" ~ condition ~ ")) then") -%}
@@ -63,12 +63,16 @@
   {%- do lines.append("exception") -%}
   {%- do lines.append("  when other then") -%}
   {%- do lines.append("    rollback;") -%}
-  {%- do lines.append("    let failure variant := object_construct('status', 'ERROR', 'run_id', null, 'run_url', null, 'checks', array_construct(),") -%}
+  {%- do lines.append("    failure := object_construct('status', 'ERROR', 'run_id', null, 'run_url', null, 'checks', array_construct(),") -%}
   {%- do lines.append("      'logs', array_construct('the task failed: ' || sqlerrm));") -%}
   {%- do lines.append("    " ~ log_insert(config, job, task, ":failure")) -%}
   {%- do lines.append("    raise;") -%}
   {%- do lines.append("end") -%}
   {%- do return("\n".join(lines)) -%}
+{%- endmacro -%}
+
+{%- macro trigger_interval_seconds(job) -%}
+  {%- do return([86400, [30, job["min_elapsed_seconds"]] | max] | min) -%}
 {%- endmacro -%}
 
 {%- macro task_sql(config, job, settings, comment) -%}
@@ -77,19 +81,24 @@
     {%- do tsj_map_1.append("system$stream_has_data(" ~ quote_literal(quote_name(stream)) ~ ")") -%}
   {%- endfor -%}
   {%- set when = "\n    or ".join(tsj_map_1) -%}
+  {%- set triggered = job["schedule"]["kind"] == "triggered" -%}
   {%- set lines = ["create or alter task " ~ managed_name(config, task_name(job["name"], job["job_id"]))] -%}
   {%- if config.get("warehouse") is not none -%}
     {%- do lines.append("  warehouse = " ~ quote_name([config.get("warehouse")])) -%}
+  {%- elif triggered -%}
+    {%- do lines.append("  target_completion_interval = '5 MINUTES'") -%}
   {%- else -%}
     {%- do lines.append("  user_task_managed_initial_warehouse_size = 'XSMALL'") -%}
   {%- endif -%}
-  {%- if job["schedule"]["kind"] != "triggered" -%}
+  {%- set interval = trigger_interval_seconds(job) -%}
+  {%- if triggered -%}
+    {%- do lines.append("  user_task_minimum_trigger_interval_in_seconds = " ~ ((interval | int) if ((interval | int) == interval) else interval)) -%}
+  {%- else -%}
     {%- do lines.append("  schedule = " ~ quote_literal(job["schedule"]["text"])) -%}
   {%- endif -%}
   {%- do lines.append("  comment = " ~ quote_literal(comment)) -%}
   {%- do lines.append("  when " ~ when) -%}
-  {%- do lines.append("as") -%}
-  {%- do lines.append(task_body(config, job, settings)) -%}
+  {%- do lines.append("as execute immediate " ~ quote_literal(task_body(config, job, settings))) -%}
   {%- do return("\n".join(lines)) -%}
 {%- endmacro -%}
 

@@ -238,6 +238,8 @@ class OracleAdapter(BaseDatabaseWrapper):
 
     def add_query(self, sql, auto_begin=True, bindings=None, abridge_sql_log=False):
         # As dbt's SQLAdapter.add_query: the SQL is recorded; binding values travel apart from it.
+        # Interpolating as the connector's pyformat binding does proves the placeholders and values match.
+        _ = sql % tuple(bindings or ())
         self._session.execute(sql, False)
         return None, None
 

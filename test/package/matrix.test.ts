@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MacroRun } from "../../scripts/runtime/macro-run.js";
 import { PackageEngines } from "../support/package-engines.js";
 import { parseWithSqlfluff } from "../support/sql-parser.js";
+import { taskBody } from "../support/task-body.js";
 import { REPO_ROOT } from "../../scripts/compiler/compile.js";
 import { MATRIX } from "./configs.js";
 
@@ -57,13 +58,15 @@ describe.each(Object.keys(MATRIX))("%s", (name) => {
     const statements = built.get(name)!.statements;
     const reports = await parseWithSqlfluff(statements);
     reports.forEach((report, index) => {
-      expect(report, statements[index]).toEqual({ statements: 1, unparsable: [] });
+      expect(report, statements[index]).toEqual({ statements: 1, unparsable: [], pieces: 1 });
     });
   });
 });
 
 describe("prod and non-prod targets", () => {
-  const allSql = (name: string) => built.get(name)!.statements.join("\n");
+  // Task blocks are quoted literals: read them unquoted.
+  const allSql = (name: string) => built.get(name)!.statements
+    .map((sql) => (sql.startsWith("create or alter task") ? `${sql}\n${taskBody(sql)}` : sql)).join("\n");
 
   it("resumes tasks and calls dbt Cloud only in a prod target", () => {
     expect(allSql("full_example_prod")).toMatch(/alter task .* resume/);
@@ -82,13 +85,18 @@ describe("prod and non-prod targets", () => {
     expect(allSql("custom_prod_target_and_disabled_job")).not.toContain("ORCH_TASK__RETIRED__5");
   });
 
-  it("creates one stream for a table that several jobs watch", () => {
-    const streams = built.get("shared_table")!.statements.filter((sql) => sql.startsWith("create stream"));
-    expect(streams).toHaveLength(2);
+  it("gives each job its own stream on a table that several jobs watch", () => {
+    const streams = built.get("shared_table")!.statements.filter((sql) => sql.startsWith("create stream"))
+      .map((sql) => /"([^"]+)"\n/.exec(sql)![1]);
+    expect(streams).toEqual([
+      "ORCH_STREAM__1__RAW__SALES__ORDERS", "ORCH_STREAM__2__RAW__SALES__ORDERS", "ORCH_STREAM__2__RAW__SALES__REFUNDS",
+    ]);
   });
 
   it("omits the schedule of a triggered task and the warehouse of a serverless one", () => {
     expect(allSql("triggered")).not.toContain("schedule =");
+    // A triggered task wakes at most once per min_elapsed_seconds while its changes wait.
+    expect(allSql("triggered")).toContain("user_task_minimum_trigger_interval_in_seconds = 300");
     expect(allSql("serverless")).not.toContain("warehouse =");
     expect(allSql("serverless")).toContain("user_task_managed_initial_warehouse_size = 'XSMALL'");
   });
@@ -97,12 +105,12 @@ describe("prod and non-prod targets", () => {
 describe("no change is lost", () => {
   it("reads every stream of the task inside a transaction that commits only after a trigger", () => {
     const task = built.get("shared_table")!.statements.find((sql) => sql.includes("ORCH_TASK__ORDERS_FINANCE__2") && sql.startsWith("create or alter"))!;
-    const body = task.slice(task.indexOf("\nas\n"));
+    const body = taskBody(task);
     const begin = body.indexOf("begin transaction;");
     const reads = [...body.matchAll(/insert into orchestration_stream_sink select true from (\S+) where false;/g)];
     expect(reads.map((match) => match[1])).toEqual([
-      `"ANALYTICS"."ANALYTICS"."ORCH_STREAM__RAW__SALES__ORDERS"`,
-      `"ANALYTICS"."ANALYTICS"."ORCH_STREAM__RAW__SALES__REFUNDS"`,
+      `"ANALYTICS"."ANALYTICS"."ORCH_STREAM__2__RAW__SALES__ORDERS"`,
+      `"ANALYTICS"."ANALYTICS"."ORCH_STREAM__2__RAW__SALES__REFUNDS"`,
     ]);
     const call = body.indexOf("call ");
     const commit = body.indexOf("commit;");
@@ -114,7 +122,7 @@ describe("no change is lost", () => {
   });
 
   it("checks the start window in SQL before calling the procedure, so a closed window costs no API call", () => {
-    const task = built.get("cross_midnight_window")!.statements.find((sql) => sql.startsWith("create or alter task"))!;
+    const task = taskBody(built.get("cross_midnight_window")!.statements.find((sql) => sql.startsWith("create or alter task"))!);
     const check = task.indexOf("if (not ((to_char(local_now, 'HH24:MI') >= '22:00' or to_char(local_now, 'HH24:MI') <= '02:00')");
     expect(check).toBeGreaterThan(0);
     expect(task).toContain("dayofweekiso(local_now) - 1 in (5, 6)");

@@ -42,7 +42,10 @@ describe("teardown_orchestration_resources", () => {
     managedLog[1] = { columns: ["name", "comment"], rows: [["ORCHESTRATION_LOGS", "Managed by the dbt_cloud_orchestration dbt package: log"]] };
     const run = await agreed("teardown_orchestration_resources", { ...base(), args: { drop_log_table: true }, query_results: managedLog });
     expect((run.returned as string[]).at(-1)).toBe('drop table if exists "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"');
-    const foreignLog = await agreed("teardown_orchestration_resources", { ...base(), args: { drop_log_table: true } });
+    const handMade = structuredClone(live);
+    handMade.logTableComment = "made by hand";
+    const foreignLog = await agreed("teardown_orchestration_resources",
+      { ...base(), args: { drop_log_table: true }, query_results: showResults(handMade, "ORCHESTRATION") });
     expect(JSON.stringify(foreignLog.returned)).not.toContain("ORCHESTRATION_LOGS");
   });
 
@@ -63,7 +66,7 @@ describe("orchestration_status", () => {
       { columns: ["job_id", "invoked_at", "status", "run_id"], rows: [["67890", "2026-11-26 14:00:00", "TRIGGERED", "123456"]] },
     );
     const run = await agreed("orchestration_status", { ...context(exampleVars(), { target: PROD_TARGET, args: {} }), query_results: results });
-    expect(run.statements[5]).toMatch(/^select system\$stream_has_data\('"ANALYTICS"\."ORCHESTRATION"\."ORCH_STREAM__RAW__SALES__ORDERS"'\) as "s0", /);
+    expect(run.statements[5]).toMatch(/^select system\$stream_has_data\('"ANALYTICS"\."ORCHESTRATION"\."ORCH_STREAM__67890__RAW__SALES__ORDERS"'\) as "s0", /);
     expect(run.statements[6]).toContain("qualify row_number() over (partition by job_id order by invoked_at desc) = 1");
     const lines = run.returned as string[];
     expect(lines).toHaveLength(4);

@@ -6,6 +6,7 @@ import { REPO_ROOT } from "../../scripts/compiler/compile.js";
 import type { MacroRun } from "../../scripts/runtime/macro-run.js";
 import { PackageEngines } from "../support/package-engines.js";
 import { parseWithSqlfluff } from "../support/sql-parser.js";
+import { taskBody } from "../support/task-body.js";
 import { context, exampleVars, minimalVars, PROD_TARGET } from "./configs.js";
 
 let engines: PackageEngines;
@@ -51,9 +52,9 @@ describe("create_task_generic(job_id, job_name, streams, …)", () => {
     expect(run.error).toBeNull();
     expect(run.statements).toHaveLength(3);
     expect(run.statements[1]).toContain("schedule = '15 MINUTE'");
-    expect(run.statements[1]).toContain(
+    expect(taskBody(run.statements[1]!)).toContain(
       "'Triggered by Snowflake task ANALYTICS.ANALYTICS.ORCH_TASK__HOURLY_ORDERS__42', null, 300, '00:00', '23:59', array_construct(0, 1, 2, 3, 4, 5, 6), 'UTC')");
-    expect(run.statements[1]).toContain('insert into "ANALYTICS"."ANALYTICS"."ORCHESTRATION_LOGS"');
+    expect(taskBody(run.statements[1]!)).toContain('insert into "ANALYTICS"."ANALYTICS"."ORCHESTRATION_LOGS"');
     expect(run.statements[2]).toBe('alter task "ANALYTICS"."ANALYTICS"."ORCH_TASK__HOURLY_ORDERS__42" resume');
   });
 
@@ -67,10 +68,11 @@ describe("create_task_generic(job_id, job_name, streams, …)", () => {
     }));
     expect(run.error).toBeNull();
     const task = run.statements[1]!;
+    const body = taskBody(task);
     expect(task).not.toContain("schedule =");
     expect(task).toContain(`system$stream_has_data('"RAW"."OTHER"."MY_STREAM"')`);
-    expect(task).toContain(", 7, 60, '08:00', '18:00', array_construct(0, 2), 'UTC') into :outcome;");
-    expect(task).toContain('insert into "ANALYTICS"."DBT_DEV"."MY_LOGS"');
+    expect(body).toContain(", 7, 60, '08:00', '18:00', array_construct(0, 2), 'UTC') into :outcome;");
+    expect(body).toContain('insert into "ANALYTICS"."DBT_DEV"."MY_LOGS"');
     expect(run.statements).toHaveLength(2);
   });
 
@@ -92,7 +94,8 @@ describe("create_proc__dbt_cloud_run_job()", () => {
     expect(statement).toContain(`secrets = ('dbt_cloud_token' = "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN")`);
     expect(statement).toContain('external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")');
     const [report] = await parseWithSqlfluff(run.statements);
-    expect(report).toEqual({ statements: 1, unparsable: [] });
+    expect(report).toEqual({ statements: 1, unparsable: [], pieces: 1 });
+    await expect(`${statement};\n`).toMatchFileSnapshot(join("__snapshots__", "create_proc__dbt_cloud_run_job.sql"));
   });
 });
 
@@ -103,15 +106,18 @@ describe("create_dbt_cloud_external_access()", () => {
   it("creates the network rule for the configured host only, the secret and the integration", async () => {
     const run = await agreed("create_dbt_cloud_external_access", context(exampleVars(), { env, args: {} }));
     expect(run.error).toBeNull();
-    expect(run.statements[0]).toContain("value_list = ('ab123.us1.dbt.com')");
-    expect(run.statements[2]).toContain("secret_string = %s comment = ");
-    expect(run.statements[3]).toBe('alter secret "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN" set secret_string = %s');
+    expect(run.statements[0]).toBe('create schema if not exists "ANALYTICS"."ORCHESTRATION"');
+    expect(run.statements[1]).toContain("value_list = ('ab123.us1.dbt.com')");
+    expect(run.statements[3]).toContain("secret_string = %s comment = ");
+    expect(run.statements[4]).toBe('alter secret "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN" set secret_string = %s');
     expect(JSON.stringify(run)).not.toContain("S3CRET");
-    expect(run.statements[4]).toContain(
+    expect(run.statements[5]).toContain(
       'allowed_network_rules = ("ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_API_NETWORK_RULE") allowed_authentication_secrets = ("ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN") enabled = true');
     const reports = await parseWithSqlfluff(run.statements);
-    // sqlfluff parses network rules; CREATE/ALTER SECRET and EXTERNAL ACCESS INTEGRATION are beyond it (asserted above).
-    expect(reports[0]).toEqual({ statements: 1, unparsable: [] });
+    // sqlfluff parses CREATE SCHEMA and CREATE NETWORK RULE; ALTER NETWORK RULE, SECRET and EXTERNAL ACCESS
+    // INTEGRATION are beyond it (asserted above). Every statement stays whole for dbt's splitter.
+    expect(reports.slice(0, 2)).toEqual([0, 1].map(() => ({ statements: 1, unparsable: [], pieces: 1 })));
+    expect(reports.map((report) => report.pieces)).toEqual([1, 1, 1, 1, 1, 1, 1]);
   });
 
   it("never prints the token: not in logs, not in the returned plan, not in a dry run", async () => {

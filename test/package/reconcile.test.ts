@@ -130,16 +130,16 @@ describe("planning against the live state", () => {
     live.streams[0]!.stale = true;
     const run = await build(live);
     expect(run.returned).toHaveLength(1);
-    expect((run.returned as string[])[0]).toMatch(/^create or replace stream "ANALYTICS"\."ORCHESTRATION"\."ORCH_STREAM__RAW__SALES__ORDERS"\n {2}on table "RAW"\."SALES"\."ORDERS"/);
+    expect((run.returned as string[])[0]).toMatch(/^create or replace stream "ANALYTICS"\."ORCHESTRATION"\."ORCH_STREAM__67890__RAW__SALES__ORDERS"\n {2}on table "RAW"\."SALES"\."ORDERS"/);
     expect(planRows(run)).toContainEqual(
-      ["recreate", "stream", `${PREFIX}ORCH_STREAM__RAW__SALES__ORDERS`, "WARNING: stale; changes before now are lost"]);
+      ["recreate", "stream", `${PREFIX}ORCH_STREAM__67890__RAW__SALES__ORDERS`, "WARNING: stale; changes before now are lost"]);
   });
 
   it("a broken stream (its table was recreated) is recreated too", async () => {
     const live = clone(desired);
     live.streams[1]!.invalid_reason = "Base table dropped";
     const run = await build(live);
-    expect((run.returned as string[])[0]).toMatch(/^create or replace stream .*ORCH_STREAM__RAW__SALES__ORDER_ITEMS/);
+    expect((run.returned as string[])[0]).toMatch(/^create or replace stream .*ORCH_STREAM__67890__RAW__SALES__ORDER_ITEMS/);
   });
 
   it("a stream deleted by hand is created again", async () => {
@@ -147,14 +147,14 @@ describe("planning against the live state", () => {
     live.streams.splice(2, 1);
     const run = await build(live);
     expect(run.returned).toHaveLength(1);
-    expect((run.returned as string[])[0]).toMatch(/^create stream if not exists "ANALYTICS"\."ORCHESTRATION"\."ORCH_STREAM__RAW__SALES__CUSTOMERS"/);
-    expect(planRows(run)).toContainEqual(["create", "stream", `${PREFIX}ORCH_STREAM__RAW__SALES__CUSTOMERS`, "missing (on RAW.SALES.CUSTOMERS)"]);
+    expect((run.returned as string[])[0]).toMatch(/^create stream if not exists "ANALYTICS"\."ORCHESTRATION"\."ORCH_STREAM__67890__RAW__SALES__CUSTOMERS"/);
+    expect(planRows(run)).toContainEqual(["create", "stream", `${PREFIX}ORCH_STREAM__67890__RAW__SALES__CUSTOMERS`, "missing (on RAW.SALES.CUSTOMERS)"]);
   });
 
   it("unmanaged objects with similar names are left alone", async () => {
     const live = clone(desired);
     live.tasks.push({ name: "ORCH_TASK__DAILY_SALES__67890_COPY", comment: "made by hand", state: "started" });
-    live.streams.push({ name: "ORCH_STREAM__RAW__SALES__ORDERS_V2", comment: "" });
+    live.streams.push({ name: "ORCH_STREAM__67890__RAW__SALES__ORDERS_V2", comment: "" });
     const run = await build(live);
     expect(run.returned).toEqual([]);
     expect(JSON.stringify(planRows(run))).not.toContain("_COPY");
@@ -169,6 +169,28 @@ describe("planning against the live state", () => {
     expect(jinja).toEqual(ts);
     expect(ts.error).toContain("were not created by it, so it leaves them alone and stops: task ANALYTICS.ORCHESTRATION.ORCH_TASK__DAILY_SALES__67890");
     expect(ts.statements.every((sql) => sql.startsWith("show "))).toBe(true);
+  });
+
+  it("a log table the package did not make (the original macros' one) stops the build before any DDL", async () => {
+    const live = clone(desired);
+    live.logTableComment = "";
+    const ctx = { ...context(exampleVars(), { target: PROD_TARGET, args: { dry_run: false } }), query_results: showResults(live, SCHEMA) };
+    const { ts, jinja } = await engines.both("build_orchestration_resources", ctx);
+    expect(jinja).toEqual(ts);
+    expect(ts.error).toContain("leaves them alone and stops: log table ANALYTICS.ORCHESTRATION.ORCHESTRATION_LOGS");
+    expect(ts.statements.every((sql) => sql.startsWith("show "))).toBe(true);
+  });
+
+  it("a job that stops watching a table: its stream is dropped after its task no longer names it", async () => {
+    const vars = exampleVars();
+    const job = (vars.jobs as Array<Record<string, unknown>>)[0]!;
+    job.tables = ["RAW.SALES.ORDERS"];
+    const run = await build(desired, vars);
+    const statements = run.returned as string[];
+    const alter = statements.findIndex((sql) => sql.startsWith(`create or alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__DAILY_SALES__67890"`));
+    const drop = statements.findIndex((sql) => sql === `drop stream if exists "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDER_ITEMS"`);
+    expect(alter).toBeGreaterThan(-1);
+    expect(drop).toBeGreaterThan(alter);
   });
 
   it("a disabled job's started task is suspended", async () => {

@@ -49,6 +49,10 @@ const CASES: Array<[string, Vars, string]> = [
   ["source without a dot", job({ sources: ["orders"] }), "jobs[0].sources[0]: 'orders' is not a dbt source as 'source_name.table_name'"],
   ["bad schedule", job({ schedule: "every 15 minutes" }), "jobs[0].schedule: 'every 15 minutes' is not a schedule"],
   ["bad cron", job({ schedule: "USING CRON 0 6 * * UTC" }), "jobs[0].schedule: 'USING CRON 0 6 * * UTC' is not a schedule"],
+  ["cron minute out of range", job({ schedule: "USING CRON 99 6 * * * UTC" }), "jobs[0].schedule: 'USING CRON 99 6 * * * UTC' is not a schedule"],
+  ["cron month name unknown", job({ schedule: "USING CRON 0 6 * FOO * UTC" }), "jobs[0].schedule: 'USING CRON 0 6 * FOO * UTC' is not a schedule"],
+  ["interval beyond 8 days", job({ schedule: "11521 MINUTE" }), "jobs[0].schedule: '11521 MINUTE' is not a schedule"],
+  ["interval of zero", job({ schedule: "0 MINUTE" }), "jobs[0].schedule: '0 MINUTE' is not a schedule"],
   ["bad start time", job({ min_start_time: "6:00" }), "jobs[0].min_start_time: '6:00' is not a time of day as HH:MM"],
   ["bad end time", job({ max_start_time: "24:00" }), "jobs[0].max_start_time: '24:00' is not a time of day as HH:MM"],
   ["weekday out of range", job({ days_of_week: [0, 7] }), "jobs[0].days_of_week[1]: 7 is not a weekday (0-6)"],
@@ -66,8 +70,17 @@ const CASES: Array<[string, Vars, string]> = [
     jobs: [{ name: "a", job_id: 1, tables: ["RAW.S.T"] }, { name: "a", job_id: 2, tables: ["RAW.S.T"] }],
   }, "jobs[1].name: 'a' is used by another job"],
   ["tables whose stream names collide", job({ tables: ['RAW.SALES."Order Items"', "RAW.SALES.ORDER_ITEMS"] }),
-    "jobs: tables 'RAW.SALES.Order Items' and 'RAW.SALES.ORDER_ITEMS' would share the stream name ORCH_STREAM__RAW__SALES__ORDER_ITEMS"],
+    "jobs[0]: tables 'RAW.SALES.Order Items' and 'RAW.SALES.ORDER_ITEMS' would share the stream name ORCH_STREAM__67890__RAW__SALES__ORDER_ITEMS"],
 ];
+
+describe("schedules Snowflake accepts pass", () => {
+  it.each(["11520 MINUTE", "192 HOURS", "30 SECONDS", "USING CRON 0 6 * * 1-5 UTC", "USING CRON */15 6-20 L * MON-FRI America/Chicago",
+    "USING CRON 0 0 1,15 JAN,JUL * Europe/Amsterdam"])("%s", async (schedule) => {
+    const { ts, jinja } = await engines.both("build_orchestration_resources", context(job({ schedule })));
+    expect(jinja).toEqual(ts);
+    expect(ts.error).toBeNull();
+  });
+});
 
 describe("one test per validation error", () => {
   it.each(CASES)("%s", async (_name, vars, expected) => {

@@ -7,6 +7,7 @@ import { VENV_PYTHON } from "../../scripts/runtime/jinja-engine.js";
 export interface ParseReport {
   statements: number;
   unparsable: string[];
+  pieces: number;
 }
 
 export async function parseWithSqlfluff(statements: string[]): Promise<ParseReport[]> {

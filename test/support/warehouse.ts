@@ -20,6 +20,8 @@ export interface LiveStream {
 export interface LiveSchema {
   schemaExists: boolean;
   logTable: boolean;
+  /** The log table's comment: the package's own unless a test says otherwise. */
+  logTableComment?: string;
   procedureComment: string | null;
   streams: LiveStream[];
   tasks: LiveTask[];
@@ -35,7 +37,10 @@ export function liveStateAfter(build: MacroRun, taskState: "started" | "suspende
     const name = NAME.exec(sql)?.[1];
     const comment = COMMENT.exec(sql)?.[1]?.replaceAll("''", "'");
     if (name === undefined || comment === undefined) continue;
-    if (sql.startsWith("create table")) live.logTable = true;
+    if (sql.startsWith("create table")) {
+      live.logTable = true;
+      live.logTableComment = comment;
+    }
     else if (sql.startsWith("create or replace procedure")) live.procedureComment = comment;
     else if (sql.startsWith("create stream")) live.streams.push({ name, comment });
     else if (sql.startsWith("create or alter task")) live.tasks.push({ name, comment, state: taskState });
@@ -49,7 +54,7 @@ export function showResults(live: LiveSchema, schema: string, logTable = "ORCHES
   if (!live.schemaExists) return [schemas];
   return [
     schemas,
-    { columns: ["name", "kind", "comment"], rows: live.logTable ? [[logTable, "TABLE", "x"]] : [] },
+    { columns: ["name", "kind", "comment"], rows: live.logTable ? [[logTable, "TABLE", live.logTableComment ?? ""]] : [] },
     {
       columns: ["name", "schema_name", "arguments", "description"],
       rows: live.procedureComment === null ? [] : [["DBT_CLOUD_RUN_JOB", schema, "DBT_CLOUD_RUN_JOB(VARCHAR, …) RETURN VARIANT", live.procedureComment]],

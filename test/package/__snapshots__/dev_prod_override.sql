@@ -29,43 +29,44 @@ $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>
 $$;
 
-create stream if not exists "ANALYTICS"."DBT_DEV"."ORCH_STREAM__RAW__SALES__ORDERS"
+create stream if not exists "ANALYTICS"."DBT_DEV"."ORCH_STREAM__67890__RAW__SALES__ORDERS"
   on table "RAW"."SALES"."ORDERS"
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.ORDERS (definition 7d566e2c82722f3e32991623473b5d99)';
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.ORDERS for dbt Cloud job 67890 (definition 2ddcb87a2a74f323be5f187dbf509733)';
 
 create or alter task "ANALYTICS"."DBT_DEV"."ORCH_TASK__DAILY_SALES__67890"
   user_task_managed_initial_warehouse_size = 'XSMALL'
   schedule = '15 MINUTE'
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition 7f5a03167cd4ea9d2e6033d1fa664668)'
-  when system$stream_has_data('"ANALYTICS"."DBT_DEV"."ORCH_STREAM__RAW__SALES__ORDERS"')
-as
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition 3414ff76fc159bee8ee22da6dcac421f)'
+  when system$stream_has_data('"ANALYTICS"."DBT_DEV"."ORCH_STREAM__67890__RAW__SALES__ORDERS"')
+as execute immediate 'declare
+  local_now timestamp_ntz default convert_timezone(''UTC'', current_timestamp())::timestamp_ntz;
+  outcome variant default null;
+  failure variant default null;
 begin
-  let local_now timestamp_ntz := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
-  let outcome variant := null;
   create temporary table if not exists orchestration_stream_sink (consumed boolean);
   begin transaction;
-  insert into orchestration_stream_sink select true from "ANALYTICS"."DBT_DEV"."ORCH_STREAM__RAW__SALES__ORDERS" where false;
-  call "ANALYTICS"."DBT_DEV"."DBT_CLOUD_RUN_JOB"('https://ab123.us1.dbt.com', 12345, 67890, 'Triggered by Snowflake task ANALYTICS.DBT_DEV.ORCH_TASK__DAILY_SALES__67890', null, 300, '00:00', '23:59', array_construct(0, 1, 2, 3, 4, 5, 6), 'UTC') into :outcome;
-  if (outcome:status::varchar = 'TRIGGERED') then
+  insert into orchestration_stream_sink select true from "ANALYTICS"."DBT_DEV"."ORCH_STREAM__67890__RAW__SALES__ORDERS" where false;
+  call "ANALYTICS"."DBT_DEV"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67890, ''Triggered by Snowflake task ANALYTICS.DBT_DEV.ORCH_TASK__DAILY_SALES__67890'', null, 300, ''00:00'', ''23:59'', array_construct(0, 1, 2, 3, 4, 5, 6), ''UTC'') into :outcome;
+  if (outcome:status::varchar = ''TRIGGERED'') then
     commit;
   else
     rollback;
   end if;
   insert into "ANALYTICS"."DBT_DEV"."ORCHESTRATION_LOGS"
       (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)
-    select current_timestamp(), 'daily sales', 67890, 'ORCH_TASK__DAILY_SALES__67890',
+    select current_timestamp(), ''daily sales'', 67890, ''ORCH_TASK__DAILY_SALES__67890'',
       r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array
     from (select :outcome as r);
   return outcome:status::varchar;
 exception
   when other then
     rollback;
-    let failure variant := object_construct('status', 'ERROR', 'run_id', null, 'run_url', null, 'checks', array_construct(),
-      'logs', array_construct('the task failed: ' || sqlerrm));
+    failure := object_construct(''status'', ''ERROR'', ''run_id'', null, ''run_url'', null, ''checks'', array_construct(),
+      ''logs'', array_construct(''the task failed: '' || sqlerrm));
     insert into "ANALYTICS"."DBT_DEV"."ORCHESTRATION_LOGS"
       (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)
-    select current_timestamp(), 'daily sales', 67890, 'ORCH_TASK__DAILY_SALES__67890',
+    select current_timestamp(), ''daily sales'', 67890, ''ORCH_TASK__DAILY_SALES__67890'',
       r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array
     from (select :failure as r);
     raise;
-end;
+end';

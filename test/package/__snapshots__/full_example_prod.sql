@@ -29,160 +29,164 @@ $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>
 $$;
 
-create stream if not exists "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__RAW__SALES__ORDERS"
+create stream if not exists "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDERS"
   on table "RAW"."SALES"."ORDERS"
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.ORDERS (definition fbfe326035a77925a5838d40b64b7cd4)';
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.ORDERS for dbt Cloud job 67890 (definition 7426edfe84bc552b84e712144b1b2b38)';
 
-create stream if not exists "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__RAW__SALES__ORDER_ITEMS"
+create stream if not exists "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDER_ITEMS"
   on table "RAW"."SALES"."Order Items"
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.Order Items (definition f282f414ccce76be357d95b32b71804d)';
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.Order Items for dbt Cloud job 67890 (definition f8706ab0720b6073c26eb32d00f47df2)';
 
-create stream if not exists "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__RAW__SALES__CUSTOMERS"
+create stream if not exists "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__CUSTOMERS"
   on table "RAW"."SALES"."CUSTOMERS"
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.CUSTOMERS (definition 6917dec7df9e503e9b12f63015a2139a)';
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.CUSTOMERS for dbt Cloud job 67890 (definition 393f18ecc927d989bffce1c01d88f5ac)';
 
-create stream if not exists "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__RAW__INVENTORY__STOCK_LEVELS"
+create stream if not exists "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67891__RAW__INVENTORY__STOCK_LEVELS"
   on table "RAW"."INVENTORY"."STOCK_LEVELS"
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.INVENTORY.STOCK_LEVELS (definition 970d640318a828af9742ae734239f30c)';
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.INVENTORY.STOCK_LEVELS for dbt Cloud job 67891 (definition 28da205ea6ef909b502c3ae06dfcd31a)';
 
-create stream if not exists "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__RAW__FINANCE__GENERAL_LEDGER"
+create stream if not exists "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67892__RAW__FINANCE__GENERAL_LEDGER"
   on table "RAW"."FINANCE"."GENERAL_LEDGER"
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.FINANCE.GENERAL_LEDGER (definition f96c12806361cc727c46a39210dd4272)';
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.FINANCE.GENERAL_LEDGER for dbt Cloud job 67892 (definition ec1718e9336c4cab75fc8d524adaf2d0)';
 
 create or alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__DAILY_SALES__67890"
   warehouse = "TRANSFORMING"
   schedule = '15 MINUTE'
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition e2f369df7567ec951562fd4af0560cce)'
-  when system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__RAW__SALES__ORDERS"')
-    or system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__RAW__SALES__ORDER_ITEMS"')
-    or system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__RAW__SALES__CUSTOMERS"')
-as
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition 5b999208006c636d3e61b5a2d5c1e76c)'
+  when system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDERS"')
+    or system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDER_ITEMS"')
+    or system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__CUSTOMERS"')
+as execute immediate 'declare
+  local_now timestamp_ntz default convert_timezone(''America/Chicago'', current_timestamp())::timestamp_ntz;
+  outcome variant default null;
+  failure variant default null;
 begin
-  let local_now timestamp_ntz := convert_timezone('America/Chicago', current_timestamp())::timestamp_ntz;
-  let outcome variant := null;
-  if (not (to_char(local_now, 'HH24:MI') between '06:00' and '20:00' and dayofweekiso(local_now) - 1 in (0, 1, 2, 3, 4))) then
-    outcome := object_construct('status', 'SKIPPED', 'run_id', null, 'run_url', null, 'checks', array_construct(), 'logs', array_construct('outside the start window or weekdays (America/Chicago); changes wait for the next run'));
+  if (not (to_char(local_now, ''HH24:MI'') between ''06:00'' and ''20:00'' and dayofweekiso(local_now) - 1 in (0, 1, 2, 3, 4))) then
+    outcome := object_construct(''status'', ''SKIPPED'', ''run_id'', null, ''run_url'', null, ''checks'', array_construct(), ''logs'', array_construct(''outside the start window or weekdays (America/Chicago); changes wait for the next run''));
     insert into "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"
       (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)
-    select current_timestamp(), 'daily sales', 67890, 'ORCH_TASK__DAILY_SALES__67890',
+    select current_timestamp(), ''daily sales'', 67890, ''ORCH_TASK__DAILY_SALES__67890'',
       r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array
     from (select :outcome as r);
-    return 'SKIPPED';
+    return ''SKIPPED'';
   end if;
   create temporary table if not exists orchestration_stream_sink (consumed boolean);
   begin transaction;
-  insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__RAW__SALES__ORDERS" where false;
-  insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__RAW__SALES__ORDER_ITEMS" where false;
-  insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__RAW__SALES__CUSTOMERS" where false;
-  call "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"('https://ab123.us1.dbt.com', 12345, 67890, 'Triggered by Snowflake task ANALYTICS.ORCHESTRATION.ORCH_TASK__DAILY_SALES__67890', 111, 300, '06:00', '20:00', array_construct(0, 1, 2, 3, 4), 'America/Chicago') into :outcome;
-  if (outcome:status::varchar = 'TRIGGERED') then
+  insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDERS" where false;
+  insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDER_ITEMS" where false;
+  insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__CUSTOMERS" where false;
+  call "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67890, ''Triggered by Snowflake task ANALYTICS.ORCHESTRATION.ORCH_TASK__DAILY_SALES__67890'', 111, 300, ''06:00'', ''20:00'', array_construct(0, 1, 2, 3, 4), ''America/Chicago'') into :outcome;
+  if (outcome:status::varchar = ''TRIGGERED'') then
     commit;
   else
     rollback;
   end if;
   insert into "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"
       (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)
-    select current_timestamp(), 'daily sales', 67890, 'ORCH_TASK__DAILY_SALES__67890',
+    select current_timestamp(), ''daily sales'', 67890, ''ORCH_TASK__DAILY_SALES__67890'',
       r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array
     from (select :outcome as r);
   return outcome:status::varchar;
 exception
   when other then
     rollback;
-    let failure variant := object_construct('status', 'ERROR', 'run_id', null, 'run_url', null, 'checks', array_construct(),
-      'logs', array_construct('the task failed: ' || sqlerrm));
+    failure := object_construct(''status'', ''ERROR'', ''run_id'', null, ''run_url'', null, ''checks'', array_construct(),
+      ''logs'', array_construct(''the task failed: '' || sqlerrm));
     insert into "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"
       (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)
-    select current_timestamp(), 'daily sales', 67890, 'ORCH_TASK__DAILY_SALES__67890',
+    select current_timestamp(), ''daily sales'', 67890, ''ORCH_TASK__DAILY_SALES__67890'',
       r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array
     from (select :failure as r);
     raise;
-end;
+end';
 
 alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__DAILY_SALES__67890" resume;
 
 create or alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__INVENTORY_SNAPSHOT__67891"
   warehouse = "TRANSFORMING"
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67891 (inventory snapshot) (definition 2493bea01b8ead8e63f911476f4d8ba7)'
-  when system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__RAW__INVENTORY__STOCK_LEVELS"')
-as
+  user_task_minimum_trigger_interval_in_seconds = 300
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67891 (inventory snapshot) (definition dcdfccfec156d75a37cc3b6e7ed4e334)'
+  when system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67891__RAW__INVENTORY__STOCK_LEVELS"')
+as execute immediate 'declare
+  local_now timestamp_ntz default convert_timezone(''America/Chicago'', current_timestamp())::timestamp_ntz;
+  outcome variant default null;
+  failure variant default null;
 begin
-  let local_now timestamp_ntz := convert_timezone('America/Chicago', current_timestamp())::timestamp_ntz;
-  let outcome variant := null;
-  if (not ((to_char(local_now, 'HH24:MI') >= '22:00' or to_char(local_now, 'HH24:MI') <= '02:00'))) then
-    outcome := object_construct('status', 'SKIPPED', 'run_id', null, 'run_url', null, 'checks', array_construct(), 'logs', array_construct('outside the start window or weekdays (America/Chicago); changes wait for the next run'));
+  if (not ((to_char(local_now, ''HH24:MI'') >= ''22:00'' or to_char(local_now, ''HH24:MI'') <= ''02:00''))) then
+    outcome := object_construct(''status'', ''SKIPPED'', ''run_id'', null, ''run_url'', null, ''checks'', array_construct(), ''logs'', array_construct(''outside the start window or weekdays (America/Chicago); changes wait for the next run''));
     insert into "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"
       (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)
-    select current_timestamp(), 'inventory snapshot', 67891, 'ORCH_TASK__INVENTORY_SNAPSHOT__67891',
+    select current_timestamp(), ''inventory snapshot'', 67891, ''ORCH_TASK__INVENTORY_SNAPSHOT__67891'',
       r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array
     from (select :outcome as r);
-    return 'SKIPPED';
+    return ''SKIPPED'';
   end if;
   create temporary table if not exists orchestration_stream_sink (consumed boolean);
   begin transaction;
-  insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__RAW__INVENTORY__STOCK_LEVELS" where false;
-  call "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"('https://ab123.us1.dbt.com', 12345, 67891, 'Triggered by Snowflake task ANALYTICS.ORCHESTRATION.ORCH_TASK__INVENTORY_SNAPSHOT__67891', null, 300, '22:00', '02:00', array_construct(0, 1, 2, 3, 4, 5, 6), 'America/Chicago') into :outcome;
-  if (outcome:status::varchar = 'TRIGGERED') then
+  insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67891__RAW__INVENTORY__STOCK_LEVELS" where false;
+  call "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67891, ''Triggered by Snowflake task ANALYTICS.ORCHESTRATION.ORCH_TASK__INVENTORY_SNAPSHOT__67891'', null, 300, ''22:00'', ''02:00'', array_construct(0, 1, 2, 3, 4, 5, 6), ''America/Chicago'') into :outcome;
+  if (outcome:status::varchar = ''TRIGGERED'') then
     commit;
   else
     rollback;
   end if;
   insert into "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"
       (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)
-    select current_timestamp(), 'inventory snapshot', 67891, 'ORCH_TASK__INVENTORY_SNAPSHOT__67891',
+    select current_timestamp(), ''inventory snapshot'', 67891, ''ORCH_TASK__INVENTORY_SNAPSHOT__67891'',
       r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array
     from (select :outcome as r);
   return outcome:status::varchar;
 exception
   when other then
     rollback;
-    let failure variant := object_construct('status', 'ERROR', 'run_id', null, 'run_url', null, 'checks', array_construct(),
-      'logs', array_construct('the task failed: ' || sqlerrm));
+    failure := object_construct(''status'', ''ERROR'', ''run_id'', null, ''run_url'', null, ''checks'', array_construct(),
+      ''logs'', array_construct(''the task failed: '' || sqlerrm));
     insert into "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"
       (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)
-    select current_timestamp(), 'inventory snapshot', 67891, 'ORCH_TASK__INVENTORY_SNAPSHOT__67891',
+    select current_timestamp(), ''inventory snapshot'', 67891, ''ORCH_TASK__INVENTORY_SNAPSHOT__67891'',
       r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array
     from (select :failure as r);
     raise;
-end;
+end';
 
 alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__INVENTORY_SNAPSHOT__67891" resume;
 
 create or alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__FINANCE_CLOSE__67892"
   warehouse = "TRANSFORMING"
   schedule = 'USING CRON 0 6 * * 1-5 America/Chicago'
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67892 (finance close) (definition 8773311ab39ada0a8a1aee741d5741ed)'
-  when system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__RAW__FINANCE__GENERAL_LEDGER"')
-as
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67892 (finance close) (definition e6bd887b936ad8e1a0ad9ff3dca294be)'
+  when system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67892__RAW__FINANCE__GENERAL_LEDGER"')
+as execute immediate 'declare
+  local_now timestamp_ntz default convert_timezone(''America/Chicago'', current_timestamp())::timestamp_ntz;
+  outcome variant default null;
+  failure variant default null;
 begin
-  let local_now timestamp_ntz := convert_timezone('America/Chicago', current_timestamp())::timestamp_ntz;
-  let outcome variant := null;
   create temporary table if not exists orchestration_stream_sink (consumed boolean);
   begin transaction;
-  insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__RAW__FINANCE__GENERAL_LEDGER" where false;
-  call "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"('https://ab123.us1.dbt.com', 12345, 67892, 'Triggered by Snowflake task ANALYTICS.ORCHESTRATION.ORCH_TASK__FINANCE_CLOSE__67892', 67890, 300, '00:00', '23:59', array_construct(0, 1, 2, 3, 4, 5, 6), 'America/Chicago') into :outcome;
-  if (outcome:status::varchar = 'TRIGGERED') then
+  insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67892__RAW__FINANCE__GENERAL_LEDGER" where false;
+  call "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67892, ''Triggered by Snowflake task ANALYTICS.ORCHESTRATION.ORCH_TASK__FINANCE_CLOSE__67892'', 67890, 300, ''00:00'', ''23:59'', array_construct(0, 1, 2, 3, 4, 5, 6), ''America/Chicago'') into :outcome;
+  if (outcome:status::varchar = ''TRIGGERED'') then
     commit;
   else
     rollback;
   end if;
   insert into "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"
       (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)
-    select current_timestamp(), 'finance close', 67892, 'ORCH_TASK__FINANCE_CLOSE__67892',
+    select current_timestamp(), ''finance close'', 67892, ''ORCH_TASK__FINANCE_CLOSE__67892'',
       r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array
     from (select :outcome as r);
   return outcome:status::varchar;
 exception
   when other then
     rollback;
-    let failure variant := object_construct('status', 'ERROR', 'run_id', null, 'run_url', null, 'checks', array_construct(),
-      'logs', array_construct('the task failed: ' || sqlerrm));
+    failure := object_construct(''status'', ''ERROR'', ''run_id'', null, ''run_url'', null, ''checks'', array_construct(),
+      ''logs'', array_construct(''the task failed: '' || sqlerrm));
     insert into "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"
       (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)
-    select current_timestamp(), 'finance close', 67892, 'ORCH_TASK__FINANCE_CLOSE__67892',
+    select current_timestamp(), ''finance close'', 67892, ''ORCH_TASK__FINANCE_CLOSE__67892'',
       r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array
     from (select :failure as r);
     raise;
-end;
+end';
 
 alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__FINANCE_CLOSE__67892" resume;

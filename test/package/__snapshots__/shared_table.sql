@@ -29,90 +29,96 @@ $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>
 $$;
 
-create stream if not exists "ANALYTICS"."ANALYTICS"."ORCH_STREAM__RAW__SALES__ORDERS"
+create stream if not exists "ANALYTICS"."ANALYTICS"."ORCH_STREAM__1__RAW__SALES__ORDERS"
   on table "RAW"."SALES"."ORDERS"
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.ORDERS (definition 4cb0063df98c50984d54765b7b7e4567)';
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.ORDERS for dbt Cloud job 1 (definition 2ed7f1b4e599e0d8c14a44de4ede5f56)';
 
-create stream if not exists "ANALYTICS"."ANALYTICS"."ORCH_STREAM__RAW__SALES__REFUNDS"
+create stream if not exists "ANALYTICS"."ANALYTICS"."ORCH_STREAM__2__RAW__SALES__ORDERS"
+  on table "RAW"."SALES"."ORDERS"
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.ORDERS for dbt Cloud job 2 (definition ae0ace6abfb9d5c8d0ec20e3a68cf4f4)';
+
+create stream if not exists "ANALYTICS"."ANALYTICS"."ORCH_STREAM__2__RAW__SALES__REFUNDS"
   on table "RAW"."SALES"."REFUNDS"
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.REFUNDS (definition 00acda54a27b71113a41e4a9f31b9cbd)';
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.REFUNDS for dbt Cloud job 2 (definition 478907b260ed1e6f5c930dee95565bc1)';
 
 create or alter task "ANALYTICS"."ANALYTICS"."ORCH_TASK__ORDERS_HOURLY__1"
   user_task_managed_initial_warehouse_size = 'XSMALL'
   schedule = '60 MINUTE'
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 1 (orders hourly) (definition 5ccb01d72866ed20cdfd584879ff2622)'
-  when system$stream_has_data('"ANALYTICS"."ANALYTICS"."ORCH_STREAM__RAW__SALES__ORDERS"')
-as
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 1 (orders hourly) (definition 89f99497c937c27a0ce6d2dfa6dda3b5)'
+  when system$stream_has_data('"ANALYTICS"."ANALYTICS"."ORCH_STREAM__1__RAW__SALES__ORDERS"')
+as execute immediate 'declare
+  local_now timestamp_ntz default convert_timezone(''UTC'', current_timestamp())::timestamp_ntz;
+  outcome variant default null;
+  failure variant default null;
 begin
-  let local_now timestamp_ntz := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
-  let outcome variant := null;
   create temporary table if not exists orchestration_stream_sink (consumed boolean);
   begin transaction;
-  insert into orchestration_stream_sink select true from "ANALYTICS"."ANALYTICS"."ORCH_STREAM__RAW__SALES__ORDERS" where false;
-  call "ANALYTICS"."ANALYTICS"."DBT_CLOUD_RUN_JOB"('https://ab123.us1.dbt.com', 12345, 1, 'Triggered by Snowflake task ANALYTICS.ANALYTICS.ORCH_TASK__ORDERS_HOURLY__1', null, 300, '00:00', '23:59', array_construct(0, 1, 2, 3, 4, 5, 6), 'UTC') into :outcome;
-  if (outcome:status::varchar = 'TRIGGERED') then
+  insert into orchestration_stream_sink select true from "ANALYTICS"."ANALYTICS"."ORCH_STREAM__1__RAW__SALES__ORDERS" where false;
+  call "ANALYTICS"."ANALYTICS"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 1, ''Triggered by Snowflake task ANALYTICS.ANALYTICS.ORCH_TASK__ORDERS_HOURLY__1'', null, 300, ''00:00'', ''23:59'', array_construct(0, 1, 2, 3, 4, 5, 6), ''UTC'') into :outcome;
+  if (outcome:status::varchar = ''TRIGGERED'') then
     commit;
   else
     rollback;
   end if;
   insert into "ANALYTICS"."ANALYTICS"."ORCHESTRATION_LOGS"
       (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)
-    select current_timestamp(), 'orders hourly', 1, 'ORCH_TASK__ORDERS_HOURLY__1',
+    select current_timestamp(), ''orders hourly'', 1, ''ORCH_TASK__ORDERS_HOURLY__1'',
       r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array
     from (select :outcome as r);
   return outcome:status::varchar;
 exception
   when other then
     rollback;
-    let failure variant := object_construct('status', 'ERROR', 'run_id', null, 'run_url', null, 'checks', array_construct(),
-      'logs', array_construct('the task failed: ' || sqlerrm));
+    failure := object_construct(''status'', ''ERROR'', ''run_id'', null, ''run_url'', null, ''checks'', array_construct(),
+      ''logs'', array_construct(''the task failed: '' || sqlerrm));
     insert into "ANALYTICS"."ANALYTICS"."ORCHESTRATION_LOGS"
       (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)
-    select current_timestamp(), 'orders hourly', 1, 'ORCH_TASK__ORDERS_HOURLY__1',
+    select current_timestamp(), ''orders hourly'', 1, ''ORCH_TASK__ORDERS_HOURLY__1'',
       r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array
     from (select :failure as r);
     raise;
-end;
+end';
 
 alter task "ANALYTICS"."ANALYTICS"."ORCH_TASK__ORDERS_HOURLY__1" resume;
 
 create or alter task "ANALYTICS"."ANALYTICS"."ORCH_TASK__ORDERS_FINANCE__2"
   user_task_managed_initial_warehouse_size = 'XSMALL'
   schedule = '15 MINUTE'
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 2 (orders finance) (definition d8a9dfa4c589a1bbda02a5393d6c85b1)'
-  when system$stream_has_data('"ANALYTICS"."ANALYTICS"."ORCH_STREAM__RAW__SALES__ORDERS"')
-    or system$stream_has_data('"ANALYTICS"."ANALYTICS"."ORCH_STREAM__RAW__SALES__REFUNDS"')
-as
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 2 (orders finance) (definition d840febad95b18ec5a5be7e042a6bd35)'
+  when system$stream_has_data('"ANALYTICS"."ANALYTICS"."ORCH_STREAM__2__RAW__SALES__ORDERS"')
+    or system$stream_has_data('"ANALYTICS"."ANALYTICS"."ORCH_STREAM__2__RAW__SALES__REFUNDS"')
+as execute immediate 'declare
+  local_now timestamp_ntz default convert_timezone(''UTC'', current_timestamp())::timestamp_ntz;
+  outcome variant default null;
+  failure variant default null;
 begin
-  let local_now timestamp_ntz := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
-  let outcome variant := null;
   create temporary table if not exists orchestration_stream_sink (consumed boolean);
   begin transaction;
-  insert into orchestration_stream_sink select true from "ANALYTICS"."ANALYTICS"."ORCH_STREAM__RAW__SALES__ORDERS" where false;
-  insert into orchestration_stream_sink select true from "ANALYTICS"."ANALYTICS"."ORCH_STREAM__RAW__SALES__REFUNDS" where false;
-  call "ANALYTICS"."ANALYTICS"."DBT_CLOUD_RUN_JOB"('https://ab123.us1.dbt.com', 12345, 2, 'Triggered by Snowflake task ANALYTICS.ANALYTICS.ORCH_TASK__ORDERS_FINANCE__2', 1, 300, '00:00', '23:59', array_construct(0, 1, 2, 3, 4, 5, 6), 'UTC') into :outcome;
-  if (outcome:status::varchar = 'TRIGGERED') then
+  insert into orchestration_stream_sink select true from "ANALYTICS"."ANALYTICS"."ORCH_STREAM__2__RAW__SALES__ORDERS" where false;
+  insert into orchestration_stream_sink select true from "ANALYTICS"."ANALYTICS"."ORCH_STREAM__2__RAW__SALES__REFUNDS" where false;
+  call "ANALYTICS"."ANALYTICS"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 2, ''Triggered by Snowflake task ANALYTICS.ANALYTICS.ORCH_TASK__ORDERS_FINANCE__2'', 1, 300, ''00:00'', ''23:59'', array_construct(0, 1, 2, 3, 4, 5, 6), ''UTC'') into :outcome;
+  if (outcome:status::varchar = ''TRIGGERED'') then
     commit;
   else
     rollback;
   end if;
   insert into "ANALYTICS"."ANALYTICS"."ORCHESTRATION_LOGS"
       (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)
-    select current_timestamp(), 'orders finance', 2, 'ORCH_TASK__ORDERS_FINANCE__2',
+    select current_timestamp(), ''orders finance'', 2, ''ORCH_TASK__ORDERS_FINANCE__2'',
       r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array
     from (select :outcome as r);
   return outcome:status::varchar;
 exception
   when other then
     rollback;
-    let failure variant := object_construct('status', 'ERROR', 'run_id', null, 'run_url', null, 'checks', array_construct(),
-      'logs', array_construct('the task failed: ' || sqlerrm));
+    failure := object_construct(''status'', ''ERROR'', ''run_id'', null, ''run_url'', null, ''checks'', array_construct(),
+      ''logs'', array_construct(''the task failed: '' || sqlerrm));
     insert into "ANALYTICS"."ANALYTICS"."ORCHESTRATION_LOGS"
       (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)
-    select current_timestamp(), 'orders finance', 2, 'ORCH_TASK__ORDERS_FINANCE__2',
+    select current_timestamp(), ''orders finance'', 2, ''ORCH_TASK__ORDERS_FINANCE__2'',
       r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array
     from (select :failure as r);
     raise;
-end;
+end';
 
 alter task "ANALYTICS"."ANALYTICS"."ORCH_TASK__ORDERS_FINANCE__2" resume;
