@@ -8,7 +8,7 @@ bash scripts/setup.sh
 step() { printf '\n== %s\n' "$*"; }
 
 step "macros/ is a fresh build of macros-src/"
-node --import tsx scripts/cli/build.ts --check
+node scripts/cli/launch.mjs build --check
 
 step "TypeScript type check (tsc --noEmit)"
 npx tsc --noEmit -p tsconfig.json

@@ -3,8 +3,8 @@
  * over every function, and prints one Jinja file (plus its dbt macro docs) per source file.
  * All or nothing: any diagnostic means no output.
  */
-import { readdirSync, statSync } from "node:fs";
-import { join, relative, resolve, sep } from "node:path";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Node, Project, ts, type FunctionDeclaration, type SourceFile } from "ts-morph";
 import { CompileError, findNamespacedLocals, MacroContext, NAMESPACE, type ProgramFacts } from "./context.js";
@@ -16,8 +16,16 @@ import { expression } from "./transforms/expressions.js";
 import { statements } from "./transforms/statements.js";
 import { macroDocs, type MacroDoc } from "./docs.js";
 
-export const REPO_ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
+/** The repository: the nearest folder above this module (or above its bundle in .cache/cli) with package.json. */
+export const REPO_ROOT = findRepoRoot(fileURLToPath(new URL(".", import.meta.url)));
 export const PRELUDE_FILE = join(REPO_ROOT, "macros-src", "prelude", "dbt.ts");
+
+function findRepoRoot(start: string): string {
+  for (let directory = start; ; directory = dirname(directory)) {
+    if (existsSync(join(directory, "package.json")) && existsSync(join(directory, "macros-src"))) return directory;
+    if (dirname(directory) === directory) throw new Error(`no repository above ${start}`);
+  }
+}
 
 export interface MacroSignature {
   name: string;
