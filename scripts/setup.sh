@@ -31,4 +31,4 @@ if [ ! -f .venv/.setup-stamp ] || [ "$(cat .venv/.setup-stamp)" != "$(stamp_of r
 fi
 
 # dbt 2.x ("Fusion") in its own venv: its wheel and dbt-core both install bin/dbt. A no-op when current.
-bash scripts/fusion/install.sh >/dev/null
+PYTHON="$python_bin" bash scripts/fusion/install.sh >/dev/null
