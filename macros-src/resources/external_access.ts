@@ -5,21 +5,19 @@
  */
 import { load_orchestration_config } from "../config/load.js";
 import type { OrchestrationConfig } from "../config/types.js";
-import { envVar, log, raiseCompilerError, runQuery, runWithBindings } from "../prelude/dbt.js";
-import { NETWORK_RULE_NAME, PACKAGE_NAME } from "../sql/names.js";
+import { envVar, raiseCompilerError } from "../prelude/dbt.js";
+import { NETWORK_RULE_NAME } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
-import type { PlannedStatement } from "./plan-types.js";
+import { SECRET_PARAMETER, type PlannedStatement } from "./plan-types.js";
+import { run_plan } from "./run-plan.js";
 import { managed_comment } from "./managed.js";
 import { desired_schema } from "./schema.js";
 import { managed_name } from "./names.js";
 
 const SECRET_PREFIX = "DBT_ENV_SECRET_";
-const REDACTED = "'<redacted: read from the environment>'";
-/** Where the token goes in the executed SQL: a bind parameter, so no SQL text (and no dbt log) holds it. */
-const TOKEN_PARAMETER = "%s";
 
-/** The statements, with the token's place marked by `token_literal`. */
-export function external_access_statements(config: OrchestrationConfig, token_literal: string): PlannedStatement[] {
+/** The statements; the token is bound where the secret statements say SECRET_PARAMETER. */
+export function external_access_statements(config: OrchestrationConfig, token: string): PlannedStatement[] {
   const rule = managed_name(config, NETWORK_RULE_NAME);
   const secret = quote_name(config.secret);
   const integration = quote_name([config.external_access_integration]);
@@ -43,13 +41,15 @@ export function external_access_statements(config: OrchestrationConfig, token_li
     {
       action: "create if missing", object: secret_label,
       description: `create secret ${secret_label} if missing`,
-      sql: `create secret if not exists ${secret} type = generic_string secret_string = ${token_literal}` +
+      secret: token,
+      sql: `create secret if not exists ${secret} type = generic_string secret_string = ${SECRET_PARAMETER}` +
         ` comment = ${quote_literal(managed_comment("the dbt Cloud API token"))}`,
     },
     {
       action: "update", object: secret_label,
       description: `store the current token in secret ${secret_label}`,
-      sql: `alter secret ${secret} set secret_string = ${token_literal}`,
+      secret: token,
+      sql: `alter secret ${secret} set secret_string = ${SECRET_PARAMETER}`,
     },
     {
       action: "create if missing", object: config.external_access_integration,
@@ -87,21 +87,5 @@ export function create_dbt_cloud_external_access(token_env_var = "DBT_CLOUD_API_
   if (!dry_run && token.trim().length === 0) {
     raiseCompilerError(`create_dbt_cloud_external_access: set the environment variable ${token_env_var} to a dbt Cloud API token.`);
   }
-  const printed = external_access_statements(config, REDACTED);
-  const executed = external_access_statements(config, TOKEN_PARAMETER);
-  const total = printed.length;
-  log(`${PACKAGE_NAME}: set up dbt Cloud API access: ${total} statement(s)${dry_run ? " (dry run: nothing is executed)" : ""}`, true);
-  for (const [index, step] of printed.entries()) {
-    log(`${index + 1} of ${total} ${step.description}`, true);
-    const sql = executed[index]!.sql;
-    if (dry_run) {
-      log(`${step.sql};`, true);
-    } else if (sql.includes(TOKEN_PARAMETER)) {
-      // With bind parameters the connector reads % as a placeholder marker: double the literal ones.
-      runWithBindings(sql.replaceAll("%", "%%").replaceAll("%%s", TOKEN_PARAMETER), [token]);
-    } else {
-      runQuery(sql);
-    }
-  }
-  return printed.map((step) => step.sql);
+  return run_plan(external_access_statements(config, token), dry_run, "set up dbt Cloud API access");
 }

@@ -1,7 +1,7 @@
 /** Prints a plan and runs it in order, logging "N of M" before each statement; a dry run only prints. */
-import { log, runQuery } from "../prelude/dbt.js";
+import { log, runQuery, runWithBindings } from "../prelude/dbt.js";
 import { PACKAGE_NAME } from "../sql/names.js";
-import type { PlannedStatement } from "./plan-types.js";
+import { SECRET_PARAMETER, type PlannedStatement } from "./plan-types.js";
 import type { PlanStep } from "./reconcile.js";
 
 const SPACES = "                                                                                                    ";
@@ -27,16 +27,28 @@ export function plan_table(steps: PlanStep[]): string[] {
   return plain_table([["action", "kind", "object", "reason"], ...steps.map((item) => [item.action, item.kind, item.object, item.reason])]);
 }
 
-/** Returns the SQL of every statement in the plan, run or not. */
+const REDACTED = "'<redacted: read from the environment>'";
+
+/**
+ * Returns the SQL of every statement in the plan, run or not, as it may be shown: a secret's place
+ * reads REDACTED.
+ */
 export function run_plan(plan: PlannedStatement[], dry_run: boolean, title: string): string[] {
   const total = plan.length;
   log(`${PACKAGE_NAME}: ${title}: ${total} statement(s)${dry_run ? " (dry run: nothing is executed)" : ""}`, true);
   const statements: string[] = [];
   for (const [index, item] of plan.entries()) {
+    const shown = item.secret === undefined ? item.sql : item.sql.replaceAll(SECRET_PARAMETER, REDACTED);
     log(`${index + 1} of ${total} ${item.description}`, true);
-    if (dry_run) log(`${item.sql};`, true);
-    else runQuery(item.sql);
-    statements.push(item.sql);
+    if (dry_run) {
+      log(`${shown};`, true);
+    } else if (item.secret !== undefined) {
+      // With bind parameters the connector reads % as a placeholder marker: double the literal ones.
+      runWithBindings(item.sql.replaceAll("%", "%%").replaceAll("%%s", SECRET_PARAMETER), [item.secret]);
+    } else {
+      runQuery(item.sql);
+    }
+    statements.push(shown);
   }
   return statements;
 }

@@ -46,13 +46,16 @@
   {%- set statements = [] -%}
   {%- for item in plan -%}
     {%- set index = loop.index0 -%}
+    {%- set shown = item["sql"] if (item.get("secret") is none) else (item["sql"] | replace("%s", "'<redacted: read from the environment>'")) -%}
     {%- do log((index + 1) ~ " of " ~ ((total | int) if ((total | int) == total) else total) ~ " " ~ item["description"], info=true) -%}
     {%- if dry_run -%}
-      {%- do log(item["sql"] ~ ";", info=true) -%}
+      {%- do log(shown ~ ";", info=true) -%}
+    {%- elif item.get("secret") is not none -%}
+      {%- do adapter.add_query((item["sql"] | replace("%", "%%")) | replace("%%s", "%s"), bindings=[item.get("secret")]) -%}
     {%- else -%}
       {%- do run_query(item["sql"]) -%}
     {%- endif -%}
-    {%- do statements.append(item["sql"]) -%}
+    {%- do statements.append(shown) -%}
   {%- endfor -%}
   {%- do return(statements) -%}
 {%- endmacro -%}

@@ -4,7 +4,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { CompilerError, setRuntime } from "../../macros-src/prelude/dbt.js";
-import { compileDirectory, PRELUDE_FILE } from "../compiler/compile.js";
+import { compileDirectory } from "../compiler/compile.js";
 import { formatDiagnostic } from "../compiler/diagnostics.js";
 import { DEFAULT_TARGET, type MacroContextFile, type MacroRun } from "./macro-run.js";
 
@@ -78,4 +78,3 @@ export async function runTsMacro(srcDir: string, macroName: string, context: Mac
   return run;
 }
 
-export { PRELUDE_FILE };

@@ -1,6 +1,7 @@
 """Checks SQL statements the way Snowflake and dbt will meet them.
 
-Reads a JSON list of statements on stdin; prints, for each:
+Reads a JSON list of statements on stdin (with --serve: one list per line, one answer per line, so a
+test file starts sqlfluff once); prints, for each:
 - `statements`: how many statements sqlfluff's snowflake dialect finds (one means no value smuggled in a second);
 - `unparsable`: the text of every segment sqlfluff could not parse, including inside a task's
   `execute immediate '<block>'`, whose Snowflake Scripting block is unquoted and parsed too;
@@ -42,10 +43,9 @@ def unparsable(linter: Linter, sql: str) -> list[str]:
     return [segment.raw for segment in tree.recursive_crawl("unparsable")]
 
 
-def main() -> None:
-    linter = Linter(config=FluffConfig(overrides={"dialect": "snowflake"}))
+def check(linter: Linter, statements: list[str]) -> list[dict]:
     reports = []
-    for statement in json.load(sys.stdin):
+    for statement in statements:
         tree = linter.parse_string(statement + ";\n").tree
         count = 0 if tree is None else len(list(tree.recursive_crawl("statement", recurse_into=False)))
         problems = unparsable(linter, statement)
@@ -54,7 +54,18 @@ def main() -> None:
             problems += unparsable(linter, unquote_literal(statement[start + len(EXECUTE_IMMEDIATE) : -1]))
         pieces = [piece for piece, _ in split_statements(io.StringIO(statement + ";")) if piece.strip()]
         reports.append({"statements": count, "unparsable": problems, "pieces": len(pieces)})
-    json.dump(reports, sys.stdout)
+    return reports
+
+
+def main() -> None:
+    linter = Linter(config=FluffConfig(overrides={"dialect": "snowflake"}))
+    if "--serve" not in sys.argv:
+        json.dump(check(linter, json.load(sys.stdin)), sys.stdout)
+        return
+    for line in sys.stdin:
+        if line.strip():
+            sys.stdout.write(json.dumps(check(linter, json.loads(line))) + "\n")
+            sys.stdout.flush()
 
 
 if __name__ == "__main__":

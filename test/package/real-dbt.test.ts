@@ -1,7 +1,9 @@
 /**
- * The README's main job through real dbt (dbt-core + dbt-snowflake, dummy profile): the plan that
- * `dbt run-operation build_orchestration_resources --args '{dry_run: true}'` prints equals the
- * oracle's for the same config, and the dry run opens no connection.
+ * The README's main job through real dbt, on both engines (dbt-core + dbt-snowflake, and dbt 2.x in a
+ * copy of the example project whose root `run_query` raises), with a dummy profile: the plan that
+ * `dbt run-operation build_orchestration_resources --args '{dry_run: true, offline: true}'` prints
+ * equals the oracle's for the same config, and the dry run opens no connection. dbt 2.x also parses
+ * the project.
  */
 import { join } from "node:path";
 import { execa } from "execa";
@@ -13,16 +15,22 @@ import { context, DEV_TARGET, exampleVars, PROD_TARGET } from "./configs.js";
 
 interface DbtEvent {
   info: { name: string; msg: string; level: string };
+  data?: { msg?: string };
 }
 
-async function dbtPlan(target: string): Promise<{ exitCode: number; events: DbtEvent[] }> {
-  const result = await execa("bash", [
-    join(REPO_ROOT, "scripts", "dbt-example.sh"), "--log-format", "json", "--log-level", "debug",
-    "run-operation", "build_orchestration_resources", "--args", "{dry_run: true, offline: true}", "--target", target,
-  ], { reject: false, env: isolatedDbtPaths() });
+const DBT_CORE = ["scripts", "dbt-example.sh"];
+const DBT_2 = ["scripts", "fusion", "example.sh"];
+const PLAN = ["run-operation", "build_orchestration_resources", "--args", "{dry_run: true, offline: true}"];
+
+async function dbt(script: string[], args: string[]): Promise<{ exitCode: number; events: DbtEvent[] }> {
+  const result = await execa("bash", [join(REPO_ROOT, ...script), "--log-format", "json", "--log-level", "debug", ...args],
+    { reject: false, env: isolatedDbtPaths() });
   const events = result.stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as DbtEvent);
   return { exitCode: result.exitCode ?? -1, events };
 }
+
+const logLines = (events: DbtEvent[]) =>
+  events.filter((event) => event.info.name === "JinjaLogInfo").map((event) => event.data?.msg ?? event.info.msg);
 
 let engines: PackageEngines;
 beforeAll(() => {
@@ -30,21 +38,30 @@ beforeAll(() => {
 });
 afterAll(() => engines?.close());
 
+it("dbt 2.x parses the example project", async () => {
+  const parse = await dbt(DBT_2, ["parse"]);
+  expect(parse.events.filter((event) => event.info.level === "error")).toEqual([]);
+  expect(parse.exitCode).toBe(0);
+});
+
 describe.each([["dev", DEV_TARGET], ["prod", PROD_TARGET]] as const)("target %s", (targetName, target) => {
-  it("prints the plan the oracle computes, and opens no connection", async () => {
-    const [dbt, oracle] = await Promise.all([
-      dbtPlan(targetName),
+  it("dbt-core and dbt 2.x print the plan the oracle computes, and open no connection", async () => {
+    const [core, fusion, oracle] = await Promise.all([
+      dbt(DBT_CORE, [...PLAN, "--target", targetName]),
+      dbt(DBT_2, [...PLAN, "--target", targetName]),
       engines.both("build_orchestration_resources", context(exampleVars(), { target, args: { dry_run: true, offline: true } })),
     ]);
-    expect(dbt.exitCode).toBe(0);
     expect(oracle.jinja).toEqual(oracle.ts);
-    const printed = dbt.events.filter((event) => event.info.name === "JinjaLogInfo").map((event) => event.info.msg);
-    expect(printed).toEqual(oracle.jinja.logs);
-    const steps = printed.filter((line) => /^\d+ of \d+ /.test(line));
+    for (const run of [core, fusion]) {
+      expect(run.events.filter((event) => event.info.level === "error")).toEqual([]);
+      expect(run.exitCode).toBe(0);
+      expect(logLines(run.events)).toEqual(oracle.jinja.logs);
+    }
+    const steps = oracle.jinja.logs.filter((line) => /^\d+ of \d+ /.test(line));
     expect(steps.length).toBeGreaterThan(10);
     expect(steps.at(-1)).toMatch(new RegExp(`^${steps.length} of ${steps.length} `));
     // A connection that opened would log these; with dummy credentials and no network it would also fail.
-    const opened = dbt.events.filter((event) => ["NewConnectionOpening", "SQLQuery", "ConnectionUsed"].includes(event.info.name));
+    const opened = core.events.filter((event) => ["NewConnectionOpening", "SQLQuery", "ConnectionUsed"].includes(event.info.name));
     expect(opened).toEqual([]);
   });
 });

@@ -22,13 +22,9 @@ async function build(live: LiveSchema, vars: Vars = exampleVars(), args: Record<
   return ts;
 }
 
-/** The plan table's rows as [action, kind, object, reason], without the padding. */
+/** The plan table's rows as [action, kind, object, reason]: its columns are separated by two spaces or more. */
 function planRows(run: MacroRun): string[][] {
-  const table = run.logs[1]!.split("\n").slice(2);
-  return table.map((line) => {
-    const [action, kind, object, ...reason] = line.split(/ +/);
-    return [action!, kind === "log" ? "log table" : kind!, kind === "log" ? object!.replace(/^table$/, "") || reason.shift()! : object!, reason.join(" ")];
-  });
+  return run.logs[1]!.split("\n").slice(2).map((line) => line.split(/ {2,}/));
 }
 
 function ddl(run: MacroRun): string[] {

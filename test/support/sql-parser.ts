@@ -1,5 +1,6 @@
-/** sqlfluff's snowflake dialect as a parser: one Python process checks a batch of statements. */
+/** sqlfluff's snowflake dialect and the connector's splitter: one long-lived Python process per test file. */
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { execa } from "execa";
 import { REPO_ROOT } from "../../scripts/compiler/compile.js";
 import { VENV_PYTHON } from "../../scripts/runtime/jinja-engine.js";
@@ -10,9 +11,23 @@ export interface ParseReport {
   pieces: number;
 }
 
-export async function parseWithSqlfluff(statements: string[]): Promise<ParseReport[]> {
-  const result = await execa(VENV_PYTHON, [join(REPO_ROOT, "scripts", "sql", "parse_statements.py")], {
-    input: JSON.stringify(statements),
+type Checker = (statements: string[]) => Promise<ParseReport[]>;
+let checker: Checker | undefined;
+
+function startChecker(): Checker {
+  // The process ends when this test process closes its stdin, at exit.
+  const process = execa(VENV_PYTHON, [join(REPO_ROOT, "scripts", "sql", "parse_statements.py"), "--serve"],
+    { stdin: "pipe", stdout: "pipe", stderr: "inherit", reject: false });
+  const waiting: Array<(reports: ParseReport[]) => void> = [];
+  createInterface({ input: process.stdout }).on("line", (line) => waiting.shift()?.(JSON.parse(line) as ParseReport[]));
+  // Requests are answered in order, one line each.
+  return (statements) => new Promise((resolve) => {
+    waiting.push(resolve);
+    process.stdin.write(`${JSON.stringify(statements)}\n`);
   });
-  return JSON.parse(result.stdout) as ParseReport[];
+}
+
+export function parseWithSqlfluff(statements: string[]): Promise<ParseReport[]> {
+  checker ??= startChecker();
+  return checker(statements);
 }

@@ -2,7 +2,7 @@
 import { Node, SyntaxKind, type CallExpression } from "ts-morph";
 import { Codes } from "../diagnostics.js";
 import type { MacroContext } from "../context.js";
-import { attr, binary, call, conditional, filter, lit, method, name, test, type Expr } from "../ir.js";
+import { binary, call, conditional, filter, lit, method, name, test, type Expr } from "../ir.js";
 import { PRELUDE_COMPILE_TIME, PRELUDE_FUNCTIONS } from "../prelude-map.js";
 import { describe, includes, isOnly } from "../types.js";
 import { lowerCallback } from "./callbacks.js";
@@ -334,4 +334,3 @@ function methodCall(node: CallExpression, receiverNode: Node, methodName: string
   return transform(receiver, node, context, receiverNode);
 }
 
-export { attr };

@@ -4,7 +4,7 @@ import { dirname, resolve } from "node:path";
 import { Node, SyntaxKind, type Statement } from "ts-morph";
 import { Codes } from "../diagnostics.js";
 import type { MacroContext } from "../context.js";
-import { attr, binary, lit, method, name, not, type Expr, type Stmt } from "../ir.js";
+import { attr, binary, lit, method, name, type Expr, type Stmt } from "../ir.js";
 import { PRELUDE_COMPILE_TIME } from "../prelude-map.js";
 import { includes, isOnly } from "../types.js";
 import { expression, printable, unwrap } from "./expressions.js";
@@ -282,4 +282,3 @@ function loopControl(node: Node, context: MacroContext, kind: "break" | "continu
   return [{ kind }];
 }
 
-export { not };
