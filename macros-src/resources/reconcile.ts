@@ -32,7 +32,7 @@ function step(action: string, kind: string, object: string, reason: string, stat
   return { action, kind, object, reason, statements };
 }
 
-function statement(action: string, object: string, description: string, sql: string): PlannedStatement {
+function planned_statement(action: string, object: string, description: string, sql: string): PlannedStatement {
   return { action, object, description, sql };
 }
 
@@ -60,7 +60,7 @@ export function job_task(config: OrchestrationConfig, job: JobConfig, options: P
 
 function procedure_step(config: OrchestrationConfig, live: LiveState): PlanStep {
   const desired = desired_procedure(config);
-  const create = [statement("create", desired.label, `create or replace procedure ${desired.name}`, desired.sql)];
+  const create = [planned_statement("create", desired.label, `create or replace procedure ${desired.name}`, desired.sql)];
   if (live.procedure === null) return step("create", "procedure", desired.label, "missing", create);
   if (live.procedure.fingerprint === desired.fingerprint) return step("unchanged", "procedure", desired.label, "up to date", []);
   return step("update", "procedure", desired.label, "its definition changed", create);
@@ -71,13 +71,13 @@ function stream_step(config: OrchestrationConfig, streams: Record<string, LiveOb
   const existing = streams[desired.name];
   if (existing === undefined) {
     return step("create", "stream", desired.label, `missing (on ${table.join(".")})`,
-      [statement("create", desired.label, `create stream ${desired.name} on ${table.join(".")}`, desired.sql)]);
+      [planned_statement("create", desired.label, `create stream ${desired.name} on ${table.join(".")}`, desired.sql)]);
   }
   if (existing.broken !== "") {
     // A stale stream can no longer return its changes: recreating it is the only way back.
     const healed = desired_stream(config, job.job_id, table, true);
     return step("recreate", "stream", desired.label, `WARNING: ${existing.broken}; changes before now are lost`,
-      [statement("recreate", desired.label, `recreate stream ${desired.name} (${existing.broken})`, healed.sql)]);
+      [planned_statement("recreate", desired.label, `recreate stream ${desired.name} (${existing.broken})`, healed.sql)]);
   }
   // Never replaced otherwise: replacing a stream drops the changes it holds.
   return step("unchanged", "stream", desired.label, "exists (streams are never replaced)", []);
@@ -87,9 +87,9 @@ function task_step(config: OrchestrationConfig, tasks: Record<string, LiveObject
   const desired = job_task(config, job, options);
   const qualified = managed_name(config, desired.name);
   const existing = tasks[desired.name];
-  const resume = statement("resume", desired.label, `resume task ${desired.name} (prod target)`, `alter task ${qualified} resume`);
-  const suspend = statement("suspend", desired.label, `suspend task ${desired.name}`, `alter task ${qualified} suspend`);
-  const create = statement("create", desired.label, `create or alter task ${desired.name} (${schedule_label(job)})`, desired.sql);
+  const resume = planned_statement("resume", desired.label, `resume task ${desired.name} (prod target)`, `alter task ${qualified} resume`);
+  const suspend = planned_statement("suspend", desired.label, `suspend task ${desired.name}`, `alter task ${qualified} suspend`);
+  const create = planned_statement("create", desired.label, `create or alter task ${desired.name} (${schedule_label(job)})`, desired.sql);
   if (existing === undefined) {
     return step("create", "task", desired.label, options.is_prod ? "missing; resumed (prod target)" : "missing; stays suspended (not a prod target)",
       options.is_prod ? [create, resume] : [create]);
@@ -113,14 +113,14 @@ function disabled_task_step(config: OrchestrationConfig, tasks: Record<string, L
   const label = managed_label(config, name);
   if (existing.state !== "started") return step("unchanged", "task", label, `job ${job.job_id} is disabled; task suspended`, []);
   return step("suspend", "task", label, `job ${job.job_id} is disabled`,
-    [statement("suspend", label, `suspend task ${name} (job disabled)`, `alter task ${managed_name(config, name)} suspend`)]);
+    [planned_statement("suspend", label, `suspend task ${name} (job disabled)`, `alter task ${managed_name(config, name)} suspend`)]);
 }
 
 function orphan_step(config: OrchestrationConfig, kind: string, orphan: LiveObject): PlanStep {
   const label = managed_label(config, orphan.name);
   if (!config.drop_orphans) return step("unchanged", kind, label, "no longer in the config; kept (drop_orphans: false)", []);
   return step("drop", kind, label, "no longer in the config",
-    [statement("drop", label, `drop ${kind} ${orphan.name} (no longer in the config)`, `drop ${kind} if exists ${managed_name(config, orphan.name)}`)]);
+    [planned_statement("drop", label, `drop ${kind} ${orphan.name} (no longer in the config)`, `drop ${kind} if exists ${managed_name(config, orphan.name)}`)]);
 }
 
 function check_no_foreign_objects(live: LiveState, desired_streams: Record<string, boolean>, desired_tasks: Record<string, boolean>,
@@ -155,9 +155,9 @@ export function reconcile(config: OrchestrationConfig, live: LiveState, options:
   const log_table = desired_log_table(config);
   const steps: PlanStep[] = [
     live.schema_exists ? step("unchanged", "schema", schema.label, "exists", [])
-      : step("create", "schema", schema.label, "missing", [statement("create", schema.label, `create schema ${schema.label}`, schema.sql)]),
+      : step("create", "schema", schema.label, "missing", [planned_statement("create", schema.label, `create schema ${schema.label}`, schema.sql)]),
     live.log_table_exists ? step("unchanged", "log table", log_table.label, "exists (never replaced)", [])
-      : step("create", "log table", log_table.label, "missing", [statement("create", log_table.label, `create log table ${log_table.name}`, log_table.sql)]),
+      : step("create", "log table", log_table.label, "missing", [planned_statement("create", log_table.label, `create log table ${log_table.name}`, log_table.sql)]),
     procedure_step(config, live),
   ];
   // Orphan tasks go first (their WHEN names the streams), orphan streams last (after the tasks stop naming them).

@@ -4,7 +4,7 @@
   {%- do return({"action": action, "kind": kind, "object": object, "reason": reason, "statements": statements}) -%}
 {%- endmacro -%}
 
-{%- macro statement(action, object, description, sql) -%}
+{%- macro planned_statement(action, object, description, sql) -%}
   {%- do return({"action": action, "object": object, "description": description, "sql": sql}) -%}
 {%- endmacro -%}
 
@@ -38,7 +38,7 @@
 
 {%- macro procedure_step(config, live) -%}
   {%- set desired = desired_procedure(config) -%}
-  {%- set create = [statement("create", desired["label"], "create or replace procedure " ~ desired["name"], desired["sql"])] -%}
+  {%- set create = [planned_statement("create", desired["label"], "create or replace procedure " ~ desired["name"], desired["sql"])] -%}
   {%- if live.get("procedure") is none -%}
     {%- do return(step("create", "procedure", desired["label"], "missing", create)) -%}
   {%- endif -%}
@@ -52,11 +52,11 @@
   {%- set desired = desired_stream(config, job["job_id"], table) -%}
   {%- set existing = streams.get(desired["name"]) -%}
   {%- if existing is none -%}
-    {%- do return(step("create", "stream", desired["label"], "missing (on " ~ ".".join(table) ~ ")", [statement("create", desired["label"], "create stream " ~ desired["name"] ~ " on " ~ ".".join(table), desired["sql"])])) -%}
+    {%- do return(step("create", "stream", desired["label"], "missing (on " ~ ".".join(table) ~ ")", [planned_statement("create", desired["label"], "create stream " ~ desired["name"] ~ " on " ~ ".".join(table), desired["sql"])])) -%}
   {%- endif -%}
   {%- if existing["broken"] != "" -%}
     {%- set healed = desired_stream(config, job["job_id"], table, true) -%}
-    {%- do return(step("recreate", "stream", desired["label"], "WARNING: " ~ existing["broken"] ~ "; changes before now are lost", [statement("recreate", desired["label"], "recreate stream " ~ desired["name"] ~ " (" ~ existing["broken"] ~ ")", healed["sql"])])) -%}
+    {%- do return(step("recreate", "stream", desired["label"], "WARNING: " ~ existing["broken"] ~ "; changes before now are lost", [planned_statement("recreate", desired["label"], "recreate stream " ~ desired["name"] ~ " (" ~ existing["broken"] ~ ")", healed["sql"])])) -%}
   {%- endif -%}
   {%- do return(step("unchanged", "stream", desired["label"], "exists (streams are never replaced)", [])) -%}
 {%- endmacro -%}
@@ -65,9 +65,9 @@
   {%- set desired = job_task(config, job, options) -%}
   {%- set qualified = managed_name(config, desired["name"]) -%}
   {%- set existing = tasks.get(desired["name"]) -%}
-  {%- set resume = statement("resume", desired["label"], "resume task " ~ desired["name"] ~ " (prod target)", "alter task " ~ qualified ~ " resume") -%}
-  {%- set suspend = statement("suspend", desired["label"], "suspend task " ~ desired["name"], "alter task " ~ qualified ~ " suspend") -%}
-  {%- set create = statement("create", desired["label"], "create or alter task " ~ desired["name"] ~ " (" ~ schedule_label(job) ~ ")", desired["sql"]) -%}
+  {%- set resume = planned_statement("resume", desired["label"], "resume task " ~ desired["name"] ~ " (prod target)", "alter task " ~ qualified ~ " resume") -%}
+  {%- set suspend = planned_statement("suspend", desired["label"], "suspend task " ~ desired["name"], "alter task " ~ qualified ~ " suspend") -%}
+  {%- set create = planned_statement("create", desired["label"], "create or alter task " ~ desired["name"] ~ " (" ~ schedule_label(job) ~ ")", desired["sql"]) -%}
   {%- if existing is none -%}
     {%- do return(step("create", "task", desired["label"], "missing; resumed (prod target)" if options["is_prod"] else "missing; stays suspended (not a prod target)", [create, resume] if options["is_prod"] else [create])) -%}
   {%- endif -%}
@@ -98,7 +98,7 @@
   {%- if existing["state"] != "started" -%}
     {%- do return(step("unchanged", "task", label, "job " ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) ~ " is disabled; task suspended", [])) -%}
   {%- endif -%}
-  {%- do return(step("suspend", "task", label, "job " ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) ~ " is disabled", [statement("suspend", label, "suspend task " ~ name ~ " (job disabled)", "alter task " ~ managed_name(config, name) ~ " suspend")])) -%}
+  {%- do return(step("suspend", "task", label, "job " ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) ~ " is disabled", [planned_statement("suspend", label, "suspend task " ~ name ~ " (job disabled)", "alter task " ~ managed_name(config, name) ~ " suspend")])) -%}
 {%- endmacro -%}
 
 {%- macro orphan_step(config, kind, orphan) -%}
@@ -106,7 +106,7 @@
   {%- if not config["drop_orphans"] -%}
     {%- do return(step("unchanged", kind, label, "no longer in the config; kept (drop_orphans: false)", [])) -%}
   {%- endif -%}
-  {%- do return(step("drop", kind, label, "no longer in the config", [statement("drop", label, "drop " ~ kind ~ " " ~ orphan["name"] ~ " (no longer in the config)", "drop " ~ kind ~ " if exists " ~ managed_name(config, orphan["name"]))])) -%}
+  {%- do return(step("drop", kind, label, "no longer in the config", [planned_statement("drop", label, "drop " ~ kind ~ " " ~ orphan["name"] ~ " (no longer in the config)", "drop " ~ kind ~ " if exists " ~ managed_name(config, orphan["name"]))])) -%}
 {%- endmacro -%}
 
 {%- macro check_no_foreign_objects(live, desired_streams, desired_tasks, config) -%}
@@ -154,7 +154,7 @@
   {%- set live_tasks = by_name(live["tasks"]) -%}
   {%- set schema = desired_schema(config) -%}
   {%- set log_table = desired_log_table(config) -%}
-  {%- set steps = [step("unchanged", "schema", schema["label"], "exists", []) if live["schema_exists"] else step("create", "schema", schema["label"], "missing", [statement("create", schema["label"], "create schema " ~ schema["label"], schema["sql"])]), step("unchanged", "log table", log_table["label"], "exists (never replaced)", []) if live["log_table_exists"] else step("create", "log table", log_table["label"], "missing", [statement("create", log_table["label"], "create log table " ~ log_table["name"], log_table["sql"])]), procedure_step(config, live)] -%}
+  {%- set steps = [step("unchanged", "schema", schema["label"], "exists", []) if live["schema_exists"] else step("create", "schema", schema["label"], "missing", [planned_statement("create", schema["label"], "create schema " ~ schema["label"], schema["sql"])]), step("unchanged", "log table", log_table["label"], "exists (never replaced)", []) if live["log_table_exists"] else step("create", "log table", log_table["label"], "missing", [planned_statement("create", log_table["label"], "create log table " ~ log_table["name"], log_table["sql"])]), procedure_step(config, live)] -%}
   {%- for task in live["tasks"] -%}
     {%- if task["managed"] and (desired_tasks.get(task["name"]) != true) -%}
       {%- do steps.append(orphan_step(config, "task", task)) -%}
