@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import logging
@@ -106,18 +107,23 @@ def run(handler, api, clock):
         args.setdefault("account_id", 1)
         args.setdefault("job_id", 42)
         args.setdefault("cause", "Triggered by Snowflake task")
+        # Generous timeouts: only the hang tests, which pass their own short read_timeout, should ever time
+        # out, so a slow CI machine cannot turn a normal response into a retry.
+        policy = {"connect_timeout": 5.0, "read_timeout": 5.0}
+        for name in [field.name for field in dataclasses.fields(handler.RetryPolicy)]:
+            if name in args:
+                policy[name] = args.pop(name)
         options = {
             "clock": clock,
             "sleep": clock.sleep,
             "monotonic": clock.monotonic,
-            # Generous: only the hang tests, which pass their own short read_timeout, should ever time out,
-            # so a slow CI machine cannot turn a normal response into a retry.
-            "connect_timeout": 5.0,
-            "read_timeout": 5.0,
+            "policy": handler.RetryPolicy(**policy),
         }
-        for name in ("budget_seconds", "max_attempts", "http", "read_timeout", "connect_timeout"):
+        for name in ("http", "session"):
             if name in args:
                 options[name] = args.pop(name)
+        requests_before = len(api.requests)
+        runs_before = sum(len(runs) for runs in api.scenario.jobs.values())
         capture = _Capture()
         logger = logging.getLogger("dbt_cloud_run_job")
         logger.addHandler(capture)
@@ -127,7 +133,11 @@ def run(handler, api, clock):
         finally:
             logger.removeHandler(capture)
         assert set(result) == {"status", "run_id", "run_url", "checks", "logs"}
-        assert result["status"] in ("TRIGGERED", "SKIPPED", "ERROR")
+        assert result["status"] in ("TRIGGERED", "SKIPPED", "ERROR", "OK")
+        # The guarantees of docs/procedure.md, checked on every invocation of every test:
+        # at most one run created, and never more requests than the policy's ceiling.
+        assert sum(len(runs) for runs in api.scenario.jobs.values()) - runs_before <= 1
+        assert len(api.requests) - requests_before <= options["policy"].max_requests
         json.dumps(result)  # VARIANT-compatible
         assert_no_token(json.dumps(result), *capture.lines)
         for request in api.requests:

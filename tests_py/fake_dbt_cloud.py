@@ -1,6 +1,7 @@
 """A stand-in dbt Cloud API v2 on 127.0.0.1, driven by scenarios.
 
-It serves the two operations the handler uses (List Runs, Trigger Job Run),
+It serves the operations the handler uses (List Runs, Trigger Job Run, Retrieve
+Account),
 implements the list-runs query parameters it is sent (job_definition_id,
 status, status__in, order_by, limit, offset), records every request, injects
 faults per request, and validates every request it receives and every response
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import struct
 import threading
 import time
 from dataclasses import dataclass, field
@@ -39,17 +42,24 @@ class Run:
     finished_at_raw: str | None = None
     omit: tuple = ()  # fields to leave out of the rendered object
     cause: str = "scheduled"
+    # When the run shows up in List Runs (None: at once).  dbt Cloud may answer a trigger
+    # late or not at all (read timeout, 504, reset) while the run appears seconds later.
+    visible_at: datetime | None = None
 
 
 @dataclass
 class Fault:
     """Injected failure for matching requests.
 
-    kind: "status" (answer `status` with an error envelope), "hang" (never
+    kind: "none" (serve normally: a placeholder that orders the faults after it),
+    "status" (answer `status` with an error envelope), "hang" (never
     answer until the test ends), "drop" (close the connection without an
-    answer), "malformed" (HTTP 200 with a non-JSON body), "raw" (HTTP
-    `status` with `body` exactly as given, not schema-checked).
+    answer), "reset" (abort the connection with a TCP RST after reading the
+    request), "malformed" (HTTP 200 with a non-JSON body), "raw" (HTTP
+    `status` with `body` exactly as given plus `headers`, not schema-checked).
     apply_first: carry out the request (e.g. create the run) before failing.
+    visible_after: with apply_first, the created run shows in List Runs only
+    this many seconds (of the stand-in's clock) after the request.
     """
 
     kind: str
@@ -61,6 +71,8 @@ class Fault:
     body: str | None = None
     message: str = "Injected failure"
     apply_first: bool = False
+    visible_after: float = 0.0
+    headers: dict = field(default_factory=dict)
     used: int = 0
 
     def matches(self, method, path):
@@ -93,6 +105,9 @@ class Scenario:
     omit_href: bool = False
     omit_project_id: bool = False
     next_run_id: int = 5000
+    account_name: str = "Analytics"
+    account_locked: bool = False
+    lock_reason: str | None = None
 
 
 class FakeDbtCloud:
@@ -207,7 +222,13 @@ class FakeDbtCloud:
         params = {}
         for name, value in query:
             params.setdefault(name, []).append(value)
-        runs = [run for job in self.scenario.jobs.values() for run in job]
+        now = self.now()
+        runs = [
+            run
+            for job in self.scenario.jobs.values()
+            for run in job
+            if run.visible_at is None or run.visible_at <= now
+        ]
         if account_id != self.scenario.account_id:
             return 404, {"status": self.envelope_status(404, "Account not found")}
         if "job_definition_id" in params:
@@ -249,20 +270,70 @@ class FakeDbtCloud:
             "status": self.envelope_status(200),
         }
 
-    def trigger(self, account_id, job_id, body):
+    def trigger(self, account_id, job_id, body, visible_after=0.0):
         if account_id != self.scenario.account_id or job_id not in self.scenario.jobs:
             return 404, {"status": self.envelope_status(404, "The requested resource was not found.")}
         cause = json.loads(body).get("cause", "")
-        run = self.add_run(job_id, 1, self.now(), cause=cause)
+        created = self.now()
+        visible_at = created + timedelta(seconds=visible_after) if visible_after else None
+        run = self.add_run(job_id, 1, created, cause=cause, visible_at=visible_at)
         return 200, {"data": self.render_run(run), "status": self.envelope_status(200)}
 
-    def dispatch(self, method, path, query, body):
+    def account(self, account_id):
+        s = self.scenario
+        if account_id != s.account_id:
+            return 404, {"status": self.envelope_status(404, "The requested resource was not found.")}
+        stamp = wire(datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC))
+        data = {
+            "id": s.account_id,
+            "name": s.account_name,
+            "state": 1,
+            "plan": "enterprise",
+            "locked": s.account_locked,
+            "account_migration_events": [],
+            "agent_credit_locked": False,
+            "analyst_seats": 0,
+            "billing_email_address": "billing@example.invalid",
+            "business_critical": False,
+            "copilot_locked_until": stamp,
+            "created_at": stamp,
+            "develop_pod_memory_request_mebibytes": 600,
+            "developer_seats": 5,
+            "enterprise_login_slug": "",
+            "explorer_seats": 0,
+            "git_auth_level": "team",
+            "groups": [],
+            "identifier": f"act_{s.account_id}",
+            "it_seats": 0,
+            "lock_cause": "other",
+            "lock_reason": s.lock_reason or "",
+            "pending_cancel": False,
+            "pod_memory_request_mebibytes": 600,
+            "queue_limit": 50,
+            "read_only_seats": 0,
+            "run_duration_limit_seconds": 86400,
+            "run_locked_until": stamp,
+            "run_slots": 1,
+            "starter_repo_url": "",
+            "static_subdomain": "ab123",
+            "trial_end_date": stamp,
+            "unlocked_at": stamp,
+            "updated_at": stamp,
+            "vanity_subdomain": "",
+        }
+        return 200, {"data": data, "status": self.envelope_status(200)}
+
+    def dispatch(self, method, path, query, body, fault=None):
         match = re.fullmatch(r"/api/v2/accounts/(\d+)/runs/", path)
         if method == "GET" and match:
             return self.list_runs(int(match.group(1)), query)
         match = re.fullmatch(r"/api/v2/accounts/(\d+)/jobs/(\d+)/run/", path)
         if method == "POST" and match:
-            return self.trigger(int(match.group(1)), int(match.group(2)), body)
+            visible_after = fault.visible_after if fault is not None else 0.0
+            return self.trigger(int(match.group(1)), int(match.group(2)), body, visible_after)
+        match = re.fullmatch(r"/api/v2/accounts/(\d+)/", path)
+        if method == "GET" and match:
+            return self.account(int(match.group(1)))
         return 404, {"status": self.envelope_status(404, "Not found.")}
 
     # -- HTTP plumbing ------------------------------------------------------ #
@@ -314,9 +385,11 @@ class FakeDbtCloud:
                     payload = {"status": fake.envelope_status(400, "; ".join(problems)[:500])}
                     self._send(400, payload)
                     return
+                if fault is not None and fault.kind == "none":
+                    fault = None
                 if fault is not None and fault.apply_first:
                     with fake._lock:
-                        fake.dispatch(method, parts.path, query, body)
+                        fake.dispatch(method, parts.path, query, body, fault)
                 if fault is not None:
                     self._fault(fault, method, parts.path, record)
                     return
@@ -334,6 +407,11 @@ class FakeDbtCloud:
                 if fault.kind == "drop":
                     self.close_connection = True
                     return
+                if fault.kind == "reset":
+                    # SO_LINGER with a zero timeout makes close() send RST: "connection reset by peer".
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    self.close_connection = True
+                    return
                 if fault.kind == "malformed":
                     record.status = 200
                     fake.unchecked.append(f"{method} {path}: malformed JSON (deliberate)")
@@ -342,7 +420,10 @@ class FakeDbtCloud:
                 if fault.kind == "raw":
                     record.status = fault.status
                     fake.unchecked.append(f"{method} {path}: raw body (deliberate)")
-                    self._send(fault.status, fault.body.encode())
+                    headers = dict(fault.headers)
+                    if fault.retry_after is not None:
+                        headers["Retry-After"] = fault.retry_after
+                    self._send(fault.status, fault.body.encode(), headers)
                     return
                 payload = {"status": fake.envelope_status(fault.status, fault.message)}
                 with fake._lock:
