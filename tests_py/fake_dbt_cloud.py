@@ -224,10 +224,7 @@ class FakeDbtCloud:
             params.setdefault(name, []).append(value)
         now = self.now()
         runs = [
-            run
-            for job in self.scenario.jobs.values()
-            for run in job
-            if run.visible_at is None or run.visible_at <= now
+            run for job in self.scenario.jobs.values() for run in job if run.visible_at is None or run.visible_at <= now
         ]
         if account_id != self.scenario.account_id:
             return 404, {"status": self.envelope_status(404, "Account not found")}
@@ -409,7 +406,11 @@ class FakeDbtCloud:
                     return
                 if fault.kind == "reset":
                     # SO_LINGER with a zero timeout makes close() send RST: "connection reset by peer".
+                    # Close it here (rfile first: it holds a reference), before the server's own
+                    # shutdown(SHUT_WR) could send a FIN, which a client reads as a clean close.
                     self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    self.rfile.close()
+                    self.connection.close()
                     self.close_connection = True
                     return
                 if fault.kind == "malformed":

@@ -20,6 +20,9 @@ MY_FILES = [
     "tests_py/test_checks.py",
     "tests_py/test_faults.py",
     "tests_py/test_spec_and_prism.py",
+    "tests_py/test_never_twice.py",
+    "tests_py/test_ping.py",
+    "tests_py/test_timezones.py",
     "scripts/bench_handler.py",
 ]
 
@@ -38,8 +41,7 @@ def _client(handler, base_url, log):
         monotonic=time.monotonic,
         wall_clock=handler._utc_now,
         log=log.append,
-        budget_seconds=30,
-        max_attempts=1,
+        policy=handler.RetryPolicy(budget_seconds=30, max_attempts=1),
     )
 
 
@@ -49,21 +51,30 @@ def test_prism_accepts_the_list_runs_calls(handler, prism):
     own = client.list_runs(42, order_by="-created_at", limit=handler.RECENT_RUNS_LIMIT)
     upstream = client.list_runs(7, status=10, order_by="-finished_at", limit=1)
     assert isinstance(own, list) and isinstance(upstream, list)
-    assert all(line.endswith("attempt 1)") and "HTTP 200" in line for line in log), log
+    assert [line.endswith(f"request {n})") and "HTTP 200" in line for n, line in enumerate(log, 1)] == [True, True], log
 
 
 def test_prism_accepts_the_trigger_call(handler, prism):
     log = []
-    run = _client(handler, prism, log).trigger_run(42, "Triggered by Snowflake task")
+    answer = _client(handler, prism, log).send_trigger(42, "Triggered by Snowflake task")
+    assert answer.problem is None, answer.problem
+    run = answer.payload["data"]
     assert isinstance(run, dict) and isinstance(run["id"], int)
     assert "HTTP 200" in log[0]
+
+
+def test_prism_accepts_the_ping(handler, prism):
+    result = handler.run_job(prism, TOKEN, {"account_id": 1, "options": {"mode": "ping"}})
+    assert result["status"] == "OK", result["logs"]
+    assert result["checks"][0]["name"] == "dbt_cloud_account" and result["checks"][0]["passed"] is True
+    assert TOKEN not in json.dumps(result)
 
 
 def test_prism_rejects_a_bad_request(handler, prism):
     """Negative control: prism really validates (an empty cause breaks minLength 1)."""
     client = _client(handler, prism, [])
     with pytest.raises(handler.HandlerError, match="HTTP 422"):
-        client.trigger_run(42, "")
+        client.send_trigger(42, "")
 
 
 def test_prism_rejects_token_scheme(prism):
@@ -111,6 +122,10 @@ def test_spec_facts(openapi):
         "bearerFormat": "Bearer",
     }
     assert openapi.schema("RunResponseListEnveloped")["required"] == ["data", "extra", "status"]
+    account = openapi.operation("get", "/api/v2/accounts/1/")
+    assert account[0] == "/api/v2/accounts/{account_id}/"  # the ping's read-only request
+    assert account[1]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/AccountEnveloped")
+    assert {"id", "name", "locked", "lock_reason"} <= set(openapi.schema("AccountResponse")["properties"])
 
 
 # --------------------------------------------------------------------------- #
@@ -202,4 +217,5 @@ def test_handler_signature_is_the_fixed_interface(handler):
         "max_start_time",
         "days_of_week",
         "timezone",
+        "options",
     ]

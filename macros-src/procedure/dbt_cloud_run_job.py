@@ -415,13 +415,27 @@ def _retry_after_seconds(header, now_utc):
     return max(0.0, (when - now_utc).total_seconds())
 
 
+def _root_cause(exc):
+    """The innermost exception requests/urllib3 wrapped (e.g. ConnectionResetError)."""
+    seen = 0
+    while seen < 5:
+        seen += 1
+        inner = getattr(exc, "reason", None)
+        if not isinstance(inner, BaseException):
+            inner = next((arg for arg in reversed(exc.args) if isinstance(arg, BaseException)), None)
+        if inner is None:
+            return exc
+        exc = inner
+    return exc
+
+
 def _never_sent(exc):
     """True when the request certainly never reached the server (refused, DNS, connect timeout)."""
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return True
     if isinstance(exc, requests.exceptions.ConnectionError):
         reason = exc.args[0] if exc.args else None
-        reason = getattr(reason, "reason", reason)
+        reason = getattr(reason, "reason", reason)  # urllib3's MaxRetryError carries the cause
         return type(reason).__name__ in ("NewConnectionError", "NameResolutionError", "ConnectTimeoutError")
     return False
 
@@ -545,7 +559,8 @@ class DbtCloudClient:
             kind = "timed out" if isinstance(exc, requests.exceptions.Timeout) else "connection failed"
             never_sent = _never_sent(exc)
             detail = "never reached the server" if never_sent else "it may have reached the server"
-            problem = f"{what}: {attempt} {kind} ({type(exc).__name__}; {detail})"
+            cause = type(_root_cause(exc)).__name__
+            problem = f"{what}: {attempt} {kind} ({type(exc).__name__}: {cause}; {detail})"
             return Answer(what, problem, unprocessed=never_sent)
         code = response.status_code
         elapsed_ms = (self.monotonic() - started) * 1000
