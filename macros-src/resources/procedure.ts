@@ -10,12 +10,23 @@ import { run_plan } from "./run-plan.js";
 
 const PURPOSE = "checks a job's conditions, then triggers it in dbt Cloud";
 
+/** The argument types in order: what `drop procedure` must name (a procedure is identified by them). */
+export const PROCEDURE_ARGUMENT_TYPES =
+  "varchar, number, number, varchar, number, number, varchar, varchar, array, varchar, variant";
+/**
+ * The signature before the trailing `options` argument: CREATE OR REPLACE with other argument
+ * types makes an overload instead of replacing it, so an update and the teardown drop it too.
+ */
+export const RETIRED_PROCEDURE_ARGUMENT_TYPES =
+  "varchar, number, number, varchar, number, number, varchar, varchar, array, varchar";
+
 function procedure_sql(config: OrchestrationConfig, comment: string): string {
   const handler = embed("../procedure/dbt_cloud_run_job.py");
   return [
     `create or replace procedure ${procedure_name(config)}(`,
     "  access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number,",
-    "  min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar",
+    "  min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar,",
+    "  options variant",
     ")",
     "returns variant",
     "language python",

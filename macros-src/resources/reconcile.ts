@@ -8,9 +8,9 @@ import { raiseCompilerError } from "../prelude/dbt.js";
 import { job_stream_name, PACKAGE_NAME, task_name } from "../sql/names.js";
 import type { LiveObject, LiveState } from "./live-state.js";
 import type { DesiredObject } from "./managed.js";
-import { managed_label, managed_name } from "./names.js";
+import { managed_label, managed_name, procedure_name } from "./names.js";
 import type { PlannedStatement } from "./plan-types.js";
-import { desired_procedure } from "./procedure.js";
+import { desired_procedure, RETIRED_PROCEDURE_ARGUMENT_TYPES } from "./procedure.js";
 import { desired_log_table, desired_schema } from "./schema.js";
 import { desired_stream } from "./stream.js";
 import { desired_task, schedule_label } from "./task.js";
@@ -63,7 +63,10 @@ function procedure_step(config: OrchestrationConfig, live: LiveState): PlanStep 
   const create = [planned_statement("create", desired.label, `create or replace procedure ${desired.name}`, desired.sql)];
   if (live.procedure === null) return step("create", "procedure", desired.label, "missing", create);
   if (live.procedure.fingerprint === desired.fingerprint) return step("unchanged", "procedure", desired.label, "up to date", []);
-  return step("update", "procedure", desired.label, "its definition changed", create);
+  // CREATE OR REPLACE with other argument types adds an overload: drop the older signature first.
+  const retired = planned_statement("drop", desired.label, `drop procedure ${desired.name} without options`,
+    `drop procedure if exists ${procedure_name(config)}(${RETIRED_PROCEDURE_ARGUMENT_TYPES})`);
+  return step("update", "procedure", desired.label, "its definition changed", [retired, ...create]);
 }
 
 function stream_step(config: OrchestrationConfig, streams: Record<string, LiveObject>, job: JobConfig, table: string[]): PlanStep {

@@ -94,6 +94,7 @@ export function task_body(config: OrchestrationConfig, job: JobConfig, settings:
       quote_literal(job.max_start_time),
       `array_construct(${job.days_of_week.join(", ")})`,
       quote_literal(config.timezone),
+      "object_construct()",
     ];
     lines.push(`  call ${procedure_name(config)}(${args.join(", ")}) into :outcome;`);
   } else {

@@ -45,7 +45,8 @@
   {%- if live.get("procedure")["fingerprint"] == desired["fingerprint"] -%}
     {%- do return(step("unchanged", "procedure", desired["label"], "up to date", [])) -%}
   {%- endif -%}
-  {%- do return(step("update", "procedure", desired["label"], "its definition changed", create)) -%}
+  {%- set retired = planned_statement("drop", desired["label"], "drop procedure " ~ desired["name"] ~ " without options", "drop procedure if exists " ~ procedure_name(config) ~ "(" ~ "varchar, number, number, varchar, number, number, varchar, varchar, array, varchar" ~ ")") -%}
+  {%- do return(step("update", "procedure", desired["label"], "its definition changed", [retired] + create)) -%}
 {%- endmacro -%}
 
 {%- macro stream_step(config, streams, job, table) -%}

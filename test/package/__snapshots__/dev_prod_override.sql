@@ -14,7 +14,8 @@ create table if not exists "ANALYTICS"."DBT_DEV"."ORCHESTRATION_LOGS" (
 
 create or replace procedure "ANALYTICS"."DBT_DEV"."DBT_CLOUD_RUN_JOB"(
   access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number,
-  min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar
+  min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar,
+  options variant
 )
 returns variant
 language python
@@ -23,7 +24,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."DBT_DEV"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 86ef6e92142260d5ea6928f8cb7b8be5)'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 65f4eb0d0db99bd80dff9617d9b30b09)'
 as
 $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>
@@ -36,7 +37,7 @@ create stream if not exists "ANALYTICS"."DBT_DEV"."ORCH_STREAM__67890__RAW__SALE
 create or alter task "ANALYTICS"."DBT_DEV"."ORCH_TASK__DAILY_SALES__67890"
   user_task_managed_initial_warehouse_size = 'XSMALL'
   schedule = '15 MINUTE'
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition 3414ff76fc159bee8ee22da6dcac421f)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition 514209c0fb79021f78a584ddbb9fd7ba)'
   when system$stream_has_data('"ANALYTICS"."DBT_DEV"."ORCH_STREAM__67890__RAW__SALES__ORDERS"')
 as execute immediate 'declare
   local_now timestamp_ntz default convert_timezone(''UTC'', current_timestamp())::timestamp_ntz;
@@ -46,7 +47,7 @@ begin
   create temporary table if not exists orchestration_stream_sink (consumed boolean);
   begin transaction;
   insert into orchestration_stream_sink select true from "ANALYTICS"."DBT_DEV"."ORCH_STREAM__67890__RAW__SALES__ORDERS" where false;
-  call "ANALYTICS"."DBT_DEV"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67890, ''Triggered by Snowflake task ANALYTICS.DBT_DEV.ORCH_TASK__DAILY_SALES__67890'', null, 300, ''00:00'', ''23:59'', array_construct(0, 1, 2, 3, 4, 5, 6), ''UTC'') into :outcome;
+  call "ANALYTICS"."DBT_DEV"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67890, ''Triggered by Snowflake task ANALYTICS.DBT_DEV.ORCH_TASK__DAILY_SALES__67890'', null, 300, ''00:00'', ''23:59'', array_construct(0, 1, 2, 3, 4, 5, 6), ''UTC'', object_construct()) into :outcome;
   if (outcome:status::varchar = ''TRIGGERED'') then
     commit;
   else

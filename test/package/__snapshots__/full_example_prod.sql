@@ -14,7 +14,8 @@ create table if not exists "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS" (
 
 create or replace procedure "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(
   access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number,
-  min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar
+  min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar,
+  options variant
 )
 returns variant
 language python
@@ -23,7 +24,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 3af61e604e18efc36778ba265cf7fd05)'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 7c099c44b2f9e1cb748bb77c2e1e449d)'
 as
 $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>
@@ -52,7 +53,7 @@ create stream if not exists "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67892__RAW
 create or alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__DAILY_SALES__67890"
   warehouse = "TRANSFORMING"
   schedule = '15 MINUTE'
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition 5b999208006c636d3e61b5a2d5c1e76c)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition 79f63252a23f38ac828adcd7145566f3)'
   when system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDERS"')
     or system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDER_ITEMS"')
     or system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__CUSTOMERS"')
@@ -75,7 +76,7 @@ begin
   insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDERS" where false;
   insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDER_ITEMS" where false;
   insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__CUSTOMERS" where false;
-  call "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67890, ''Triggered by Snowflake task ANALYTICS.ORCHESTRATION.ORCH_TASK__DAILY_SALES__67890'', 111, 300, ''06:00'', ''20:00'', array_construct(0, 1, 2, 3, 4), ''America/Chicago'') into :outcome;
+  call "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67890, ''Triggered by Snowflake task ANALYTICS.ORCHESTRATION.ORCH_TASK__DAILY_SALES__67890'', 111, 300, ''06:00'', ''20:00'', array_construct(0, 1, 2, 3, 4), ''America/Chicago'', object_construct()) into :outcome;
   if (outcome:status::varchar = ''TRIGGERED'') then
     commit;
   else
@@ -105,7 +106,7 @@ alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__DAILY_SALES__67890" resume;
 create or alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__INVENTORY_SNAPSHOT__67891"
   warehouse = "TRANSFORMING"
   user_task_minimum_trigger_interval_in_seconds = 300
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67891 (inventory snapshot) (definition dcdfccfec156d75a37cc3b6e7ed4e334)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67891 (inventory snapshot) (definition ef0dd8e1b6f7fa7eb99771d2730c8779)'
   when system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67891__RAW__INVENTORY__STOCK_LEVELS"')
 as execute immediate 'declare
   local_now timestamp_ntz default convert_timezone(''America/Chicago'', current_timestamp())::timestamp_ntz;
@@ -124,7 +125,7 @@ begin
   create temporary table if not exists orchestration_stream_sink (consumed boolean);
   begin transaction;
   insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67891__RAW__INVENTORY__STOCK_LEVELS" where false;
-  call "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67891, ''Triggered by Snowflake task ANALYTICS.ORCHESTRATION.ORCH_TASK__INVENTORY_SNAPSHOT__67891'', null, 300, ''22:00'', ''02:00'', array_construct(0, 1, 2, 3, 4, 5, 6), ''America/Chicago'') into :outcome;
+  call "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67891, ''Triggered by Snowflake task ANALYTICS.ORCHESTRATION.ORCH_TASK__INVENTORY_SNAPSHOT__67891'', null, 300, ''22:00'', ''02:00'', array_construct(0, 1, 2, 3, 4, 5, 6), ''America/Chicago'', object_construct()) into :outcome;
   if (outcome:status::varchar = ''TRIGGERED'') then
     commit;
   else
@@ -154,7 +155,7 @@ alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__INVENTORY_SNAPSHOT__67891" re
 create or alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__FINANCE_CLOSE__67892"
   warehouse = "TRANSFORMING"
   schedule = 'USING CRON 0 6 * * 1-5 America/Chicago'
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67892 (finance close) (definition e6bd887b936ad8e1a0ad9ff3dca294be)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67892 (finance close) (definition 8878cf87c53f906598543c8005b05191)'
   when system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67892__RAW__FINANCE__GENERAL_LEDGER"')
 as execute immediate 'declare
   local_now timestamp_ntz default convert_timezone(''America/Chicago'', current_timestamp())::timestamp_ntz;
@@ -164,7 +165,7 @@ begin
   create temporary table if not exists orchestration_stream_sink (consumed boolean);
   begin transaction;
   insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67892__RAW__FINANCE__GENERAL_LEDGER" where false;
-  call "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67892, ''Triggered by Snowflake task ANALYTICS.ORCHESTRATION.ORCH_TASK__FINANCE_CLOSE__67892'', 67890, 300, ''00:00'', ''23:59'', array_construct(0, 1, 2, 3, 4, 5, 6), ''America/Chicago'') into :outcome;
+  call "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67892, ''Triggered by Snowflake task ANALYTICS.ORCHESTRATION.ORCH_TASK__FINANCE_CLOSE__67892'', 67890, 300, ''00:00'', ''23:59'', array_construct(0, 1, 2, 3, 4, 5, 6), ''America/Chicago'', object_construct()) into :outcome;
   if (outcome:status::varchar = ''TRIGGERED'') then
     commit;
   else

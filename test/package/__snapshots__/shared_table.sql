@@ -14,7 +14,8 @@ create table if not exists "ANALYTICS"."ANALYTICS"."ORCHESTRATION_LOGS" (
 
 create or replace procedure "ANALYTICS"."ANALYTICS"."DBT_CLOUD_RUN_JOB"(
   access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number,
-  min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar
+  min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar,
+  options variant
 )
 returns variant
 language python
@@ -23,7 +24,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."ANALYTICS"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 5fbd0599b1a2a6c598f593387275ae11)'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition ca9c50d08c1152d00296c89359bc6b2a)'
 as
 $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>
@@ -44,7 +45,7 @@ create stream if not exists "ANALYTICS"."ANALYTICS"."ORCH_STREAM__2__RAW__SALES_
 create or alter task "ANALYTICS"."ANALYTICS"."ORCH_TASK__ORDERS_HOURLY__1"
   user_task_managed_initial_warehouse_size = 'XSMALL'
   schedule = '60 MINUTE'
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 1 (orders hourly) (definition 89f99497c937c27a0ce6d2dfa6dda3b5)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 1 (orders hourly) (definition 08023e4c2aef567008fea33a808c8e0c)'
   when system$stream_has_data('"ANALYTICS"."ANALYTICS"."ORCH_STREAM__1__RAW__SALES__ORDERS"')
 as execute immediate 'declare
   local_now timestamp_ntz default convert_timezone(''UTC'', current_timestamp())::timestamp_ntz;
@@ -54,7 +55,7 @@ begin
   create temporary table if not exists orchestration_stream_sink (consumed boolean);
   begin transaction;
   insert into orchestration_stream_sink select true from "ANALYTICS"."ANALYTICS"."ORCH_STREAM__1__RAW__SALES__ORDERS" where false;
-  call "ANALYTICS"."ANALYTICS"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 1, ''Triggered by Snowflake task ANALYTICS.ANALYTICS.ORCH_TASK__ORDERS_HOURLY__1'', null, 300, ''00:00'', ''23:59'', array_construct(0, 1, 2, 3, 4, 5, 6), ''UTC'') into :outcome;
+  call "ANALYTICS"."ANALYTICS"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 1, ''Triggered by Snowflake task ANALYTICS.ANALYTICS.ORCH_TASK__ORDERS_HOURLY__1'', null, 300, ''00:00'', ''23:59'', array_construct(0, 1, 2, 3, 4, 5, 6), ''UTC'', object_construct()) into :outcome;
   if (outcome:status::varchar = ''TRIGGERED'') then
     commit;
   else
@@ -84,7 +85,7 @@ alter task "ANALYTICS"."ANALYTICS"."ORCH_TASK__ORDERS_HOURLY__1" resume;
 create or alter task "ANALYTICS"."ANALYTICS"."ORCH_TASK__ORDERS_FINANCE__2"
   user_task_managed_initial_warehouse_size = 'XSMALL'
   schedule = '15 MINUTE'
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 2 (orders finance) (definition d840febad95b18ec5a5be7e042a6bd35)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 2 (orders finance) (definition 3c81aa5e5ecad69783f60064b085f3d0)'
   when system$stream_has_data('"ANALYTICS"."ANALYTICS"."ORCH_STREAM__2__RAW__SALES__ORDERS"')
     or system$stream_has_data('"ANALYTICS"."ANALYTICS"."ORCH_STREAM__2__RAW__SALES__REFUNDS"')
 as execute immediate 'declare
@@ -96,7 +97,7 @@ begin
   begin transaction;
   insert into orchestration_stream_sink select true from "ANALYTICS"."ANALYTICS"."ORCH_STREAM__2__RAW__SALES__ORDERS" where false;
   insert into orchestration_stream_sink select true from "ANALYTICS"."ANALYTICS"."ORCH_STREAM__2__RAW__SALES__REFUNDS" where false;
-  call "ANALYTICS"."ANALYTICS"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 2, ''Triggered by Snowflake task ANALYTICS.ANALYTICS.ORCH_TASK__ORDERS_FINANCE__2'', 1, 300, ''00:00'', ''23:59'', array_construct(0, 1, 2, 3, 4, 5, 6), ''UTC'') into :outcome;
+  call "ANALYTICS"."ANALYTICS"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 2, ''Triggered by Snowflake task ANALYTICS.ANALYTICS.ORCH_TASK__ORDERS_FINANCE__2'', 1, 300, ''00:00'', ''23:59'', array_construct(0, 1, 2, 3, 4, 5, 6), ''UTC'', object_construct()) into :outcome;
   if (outcome:status::varchar = ''TRIGGERED'') then
     commit;
   else
