@@ -44,6 +44,7 @@ SCENARIOS = [
     ("with upstream, all checks pass", {"upstream_job_id": 7, "min_elapsed_seconds": 3600}, None),
     ("skipped by window", {"min_start_time": "22:00", "max_start_time": "02:00"}, None),
     ("skipped: run in progress", {"upstream_job_id": 7}, "in_progress"),
+    ("ping (options mode 'ping')", {"options": {"mode": "ping"}}, None),
 ]
 
 
