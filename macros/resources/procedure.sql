@@ -202,7 +202,6 @@ class PythonZone:
 
     name: str
     tz: object
-    source: str = "Python zoneinfo"
 
     def to_local(self, moment):
         return moment.astimezone(self.tz)
@@ -239,7 +238,7 @@ class SnowflakeZone:
         return value
 
 
-UTC_ZONE = PythonZone("UTC", UTC, "built in")
+UTC_ZONE = PythonZone("UTC", UTC)  # needs no zone data
 
 
 def load_timezone(value, session=None):
@@ -775,8 +774,8 @@ def _utc(moment):
 
 def _ping(report, client):
     """One read-only GET of the account: proves host, network rule and token; triggers nothing."""
-    host = urlsplit(client.base_url).hostname
-    port = urlsplit(client.base_url).port or 443
+    address = urlsplit(client.base_url)
+    host, port = address.hostname, address.port or (443 if address.scheme == "https" else 80)
     try:
         answer = client.send("GET", f"/api/v2/accounts/{client.account_id}/")
         if answer.problem is not None:
@@ -820,7 +819,7 @@ def _evaluate_and_trigger(report, client, base, cfg, now_utc):
     report.log(
         f"job {cfg['job_id']} on account {cfg['account_id']}: now {local_now:%Y-%m-%d %H:%M:%S} "
         f"{zone.name} ({DAY_NAMES[local_now.weekday()]})"
-        + ("" if zone.source in ("built in", "Python zoneinfo") else f", local time from {zone.source}")
+        + (f", local time from {zone.source}" if isinstance(zone, SnowflakeZone) else "")
     )
     # 1. Cheap checks first: they cost no API call.
     cheap_ok = True

@@ -10,7 +10,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 7c099c44b2f9e1cb748bb77c2e1e449d)'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition dbd1f9f196a175744fffc229df7558a4)'
 as
 $$
 """Snowflake Python procedure handler: trigger a dbt Cloud job when its checks pass.
@@ -214,7 +214,6 @@ class PythonZone:
 
     name: str
     tz: object
-    source: str = "Python zoneinfo"
 
     def to_local(self, moment):
         return moment.astimezone(self.tz)
@@ -251,7 +250,7 @@ class SnowflakeZone:
         return value
 
 
-UTC_ZONE = PythonZone("UTC", UTC, "built in")
+UTC_ZONE = PythonZone("UTC", UTC)  # needs no zone data
 
 
 def load_timezone(value, session=None):
@@ -787,8 +786,8 @@ def _utc(moment):
 
 def _ping(report, client):
     """One read-only GET of the account: proves host, network rule and token; triggers nothing."""
-    host = urlsplit(client.base_url).hostname
-    port = urlsplit(client.base_url).port or 443
+    address = urlsplit(client.base_url)
+    host, port = address.hostname, address.port or (443 if address.scheme == "https" else 80)
     try:
         answer = client.send("GET", f"/api/v2/accounts/{client.account_id}/")
         if answer.problem is not None:
@@ -832,7 +831,7 @@ def _evaluate_and_trigger(report, client, base, cfg, now_utc):
     report.log(
         f"job {cfg['job_id']} on account {cfg['account_id']}: now {local_now:%Y-%m-%d %H:%M:%S} "
         f"{zone.name} ({DAY_NAMES[local_now.weekday()]})"
-        + ("" if zone.source in ("built in", "Python zoneinfo") else f", local time from {zone.source}")
+        + (f", local time from {zone.source}" if isinstance(zone, SnowflakeZone) else "")
     )
     # 1. Cheap checks first: they cost no API call.
     cheap_ok = True

@@ -24,7 +24,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."DBT_DEV"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 65f4eb0d0db99bd80dff9617d9b30b09)'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition b030bcd3f7e67d0f26731f1ff9c50268)'
 as
 $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>

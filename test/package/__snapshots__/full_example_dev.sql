@@ -24,7 +24,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 7c099c44b2f9e1cb748bb77c2e1e449d)'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition dbd1f9f196a175744fffc229df7558a4)'
 as
 $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>

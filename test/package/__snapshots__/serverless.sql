@@ -24,7 +24,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."ANALYTICS"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition ca9c50d08c1152d00296c89359bc6b2a)'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition b4906f2142a2ffe1d1d2a250ab8e469f)'
 as
 $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>
