@@ -298,6 +298,23 @@ def test_a_stale_stream_is_recreated_with_a_warning(dbt):
     assert not dbt.standin.stream(ORDERS_STREAM).stale
 
 
+def test_an_earlier_signature_of_the_procedure_is_dropped_after_the_tasks(dbt):
+    """As after an upgrade that changed the procedure's arguments: CREATE OR REPLACE makes a new overload."""
+    (current,) = dbt.standin.catalog.procedures.values()
+    comment = current.comment.replace("'", "''")
+    connection = snowflake.connector.connect(database="ANALYTICS")
+    connection.cursor().execute(
+        f"create procedure {SCHEMA}.DBT_CLOUD_RUN_JOB(access_url varchar, account_id number) returns variant"
+        f" language python runtime_version = '3.11' handler = 'main' comment = '{comment}'"
+        " as $$\ndef main(session, access_url, account_id):\n    return {}\n$$"
+    )
+    connection.close()
+    run = plan_then_apply(dbt, "build_orchestration_resources", job_disabled(), target="prod")
+    assert ddl(run) == [f'drop procedure if exists {SCHEMA}."DBT_CLOUD_RUN_JOB"(VARCHAR, NUMBER)']
+    assert changes(run)[-1] == ("drop", "procedure", "DBT_CLOUD_RUN_JOB(VARCHAR, NUMBER)")
+    assert list(dbt.standin.catalog.procedures.values()) == [current]
+
+
 def test_status_prints_the_live_state_of_every_job(dbt):
     dbt.standin.set_stream_has_data(ORDERS_STREAM)
     run = succeeded(dbt.run("run-operation", "orchestration_status", vars={PACKAGE: job_disabled()}, target="prod"))
