@@ -35,6 +35,7 @@ INVENTORY_TASK = "ORCH_TASK__INVENTORY_SNAPSHOT__67891"
 FINANCE_TASK = "ORCH_TASK__FINANCE_CLOSE__67892"
 ORDERS_STREAM = "ORCH_STREAM__67890__RAW__SALES__ORDERS"
 INVENTORY_STREAM = "ORCH_STREAM__67891__RAW__INVENTORY__STOCK_LEVELS"
+FINANCE_STREAM = "ORCH_STREAM__67892__RAW__FINANCE__GENERAL_LEDGER"
 
 
 def example_config() -> dict:
@@ -317,6 +318,7 @@ def test_an_earlier_signature_of_the_procedure_is_dropped_after_the_tasks(dbt):
 
 def test_status_prints_the_live_state_of_every_job(dbt):
     dbt.standin.set_stream_has_data(ORDERS_STREAM)
+    dbt.standin.break_stream(FINANCE_STREAM, "Base table has been dropped.")
     run = succeeded(dbt.run("run-operation", "orchestration_status", vars={PACKAGE: job_disabled()}, target="prod"))
     assert all(s.reads_only for s in run.statements)
     (table,) = [line for line in run.log_lines if line.startswith(f"{PACKAGE} status")]
@@ -325,7 +327,12 @@ def test_status_prints_the_live_state_of_every_job(dbt):
     assert daily[1:4] == [DAILY_SALES_TASK, "started", "30 MINUTES"]
     assert daily[4].startswith("RAW.SALES.ORDERS: has changes; RAW.SALES.Order Items: no changes")
     assert (daily[6], daily[7]) == ("TRIGGERED", "123456")
-    assert finance[1:3] == [FINANCE_TASK, "suspended (disabled)"]
+    assert finance[1:5] == [
+        FINANCE_TASK,
+        "suspended (disabled)",
+        "USING CRON 0 6 * * 1-5 America/Chicago",
+        "RAW.FINANCE.GENERAL_LEDGER: Base table has been dropped.",
+    ]
     assert (finance[6], finance[7]) == ("SKIPPED", "-")
 
 
