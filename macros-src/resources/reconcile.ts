@@ -4,13 +4,13 @@
  * statements that action needs; an unchanged object gets none.
  */
 import type { JobConfig, OrchestrationConfig } from "../config/types.js";
-import { raiseCompilerError } from "../prelude/dbt.js";
+import { stop_with_error } from "../errors.js";
 import { job_stream_name, PACKAGE_NAME, task_name } from "../sql/names.js";
 import type { LiveObject, LiveState } from "./live-state.js";
 import type { DesiredObject } from "./managed.js";
-import { managed_label, managed_name, procedure_name } from "./names.js";
+import { managed_label, managed_name } from "./names.js";
 import type { PlannedStatement } from "./plan-types.js";
-import { desired_procedure, RETIRED_PROCEDURE_ARGUMENT_TYPES } from "./procedure.js";
+import { desired_procedure, procedure_signature } from "./procedure.js";
 import { desired_log_table, desired_schema } from "./schema.js";
 import { desired_stream } from "./stream.js";
 import { desired_task, schedule_label } from "./task.js";
@@ -58,15 +58,27 @@ export function job_task(config: OrchestrationConfig, job: JobConfig, options: P
   return desired_task(config, job, { streams: job_streams(config, job), calls_dbt_cloud: options.is_prod || options.prod_override });
 }
 
+/** The live procedure with the arguments the package declares (CREATE OR REPLACE replaces only that overload), or null. */
+function current_procedure(live: LiveState): LiveObject | null {
+  const found = live.procedures.filter((procedure) => procedure.signature === procedure_signature());
+  return found.length > 0 ? found[0]! : null;
+}
+
 function procedure_step(config: OrchestrationConfig, live: LiveState): PlanStep {
   const desired = desired_procedure(config);
   const create = [planned_statement("create", desired.label, `create or replace procedure ${desired.name}`, desired.sql)];
-  if (live.procedure === null) return step("create", "procedure", desired.label, "missing", create);
-  if (live.procedure.fingerprint === desired.fingerprint) return step("unchanged", "procedure", desired.label, "up to date", []);
-  // CREATE OR REPLACE with other argument types adds an overload: drop the older signature first.
-  const retired = planned_statement("drop", desired.label, `drop procedure ${desired.name} without options`,
-    `drop procedure if exists ${procedure_name(config)}(${RETIRED_PROCEDURE_ARGUMENT_TYPES})`);
-  return step("update", "procedure", desired.label, "its definition changed", [retired, ...create]);
+  const current = current_procedure(live);
+  if (current === null) return step("create", "procedure", desired.label, "missing", create);
+  if (current.fingerprint === desired.fingerprint) return step("unchanged", "procedure", desired.label, "up to date", []);
+  return step("update", "procedure", desired.label, "its definition changed", create);
+}
+
+/** A managed procedure with other arguments (an earlier version of the package): no task calls it once the tasks are built. */
+function earlier_procedure_step(config: OrchestrationConfig, procedure: LiveObject): PlanStep {
+  const label = `${managed_label(config, procedure.name)}(${procedure.signature})`;
+  return step("drop", "procedure", label, "an earlier signature, no longer called",
+    [planned_statement("drop", label, `drop procedure ${procedure.name}(${procedure.signature}) (earlier signature)`,
+      `drop procedure if exists ${managed_name(config, procedure.name)}(${procedure.signature})`)]);
 }
 
 function stream_step(config: OrchestrationConfig, streams: Record<string, LiveObject>, job: JobConfig, table: string[]): PlanStep {
@@ -137,9 +149,10 @@ function check_no_foreign_objects(live: LiveState, desired_streams: Record<strin
   for (const task of live.tasks) {
     if (!task.managed && desired_tasks[task.name] === true) foreign.push(`task ${managed_label(config, task.name)}`);
   }
-  if (live.procedure !== null && !live.procedure.managed) foreign.push(`procedure ${desired_procedure(config).label}`);
+  const procedure = current_procedure(live);
+  if (procedure !== null && !procedure.managed) foreign.push(`procedure ${desired_procedure(config).label}`);
   if (foreign.length > 0) {
-    raiseCompilerError(`${PACKAGE_NAME}: these objects have the names the package manages but were not created by it, ` +
+    stop_with_error(`${PACKAGE_NAME}: these objects have the names the package manages but were not created by it, ` +
       `so it leaves them alone and stops: ${foreign.join(", ")}. Rename or drop them, or change the config.`);
   }
 }
@@ -180,6 +193,10 @@ export function reconcile(config: OrchestrationConfig, live: LiveState, options:
   }
   for (const stream of live.streams) {
     if (stream.managed && desired_streams[stream.name] !== true) steps.push(orphan_step(config, "stream", stream));
+  }
+  // Last, once the tasks call the current signature.
+  for (const procedure of live.procedures) {
+    if (procedure.managed && procedure.signature !== procedure_signature()) steps.push(earlier_procedure_step(config, procedure));
   }
   return steps;
 }

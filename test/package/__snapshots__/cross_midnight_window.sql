@@ -14,8 +14,7 @@ create table if not exists "ANALYTICS"."DBT_DEV"."ORCHESTRATION_LOGS" (
 
 create or replace procedure "ANALYTICS"."DBT_DEV"."DBT_CLOUD_RUN_JOB"(
   access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number,
-  min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar,
-  options variant
+  min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar, options variant
 )
 returns variant
 language python
@@ -24,7 +23,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."DBT_DEV"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition b030bcd3f7e67d0f26731f1ff9c50268)'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition d431c817ef746306d2c4534704a49a4b)'
 as
 $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>

@@ -14,8 +14,7 @@ create table if not exists "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS" (
 
 create or replace procedure "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(
   access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number,
-  min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar,
-  options variant
+  min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar, options variant
 )
 returns variant
 language python
@@ -24,7 +23,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition dbd1f9f196a175744fffc229df7558a4)'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 0c2f85aea9c1bb46d7eec0215a367484)'
 as
 $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>

@@ -14,8 +14,7 @@ create table if not exists "ANALYTICS"."ANALYTICS"."ORCHESTRATION_LOGS" (
 
 create or replace procedure "ANALYTICS"."ANALYTICS"."DBT_CLOUD_RUN_JOB"(
   access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number,
-  min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar,
-  options variant
+  min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar, options variant
 )
 returns variant
 language python
@@ -24,7 +23,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."ANALYTICS"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition b4906f2142a2ffe1d1d2a250ab8e469f)'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 3ad4c5a5247299a1b013ca9c0cdb006a)'
 as
 $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>
