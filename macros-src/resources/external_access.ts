@@ -67,15 +67,8 @@ export function external_access_statements(config: OrchestrationConfig, token: s
   ];
 }
 
-/**
- * One-time setup (needs a role with CREATE INTEGRATION): the network rule for the configured dbt
- * Cloud host, the secret with the API token and the external access integration. The token is read
- * from an environment variable and sent as a bind parameter: it is in no SQL text, so in no dbt log,
- * and it is never printed, not even in a dry run.
- * @param token_env_var - the environment variable holding the dbt Cloud API token
- * @param dry_run - print the statements (token redacted) instead of running them
- */
-export function create_dbt_cloud_external_access(token_env_var = "DBT_CLOUD_API_TOKEN", dry_run = false): string[] {
+/** Snowflake implementation of create_dbt_cloud_external_access (the entry point, with its documentation, is in macros-src/originals.ts). */
+export function snowflake__create_dbt_cloud_external_access(token_env_var = "DBT_CLOUD_API_TOKEN", dry_run = false): string[] {
   if (token_env_var.startsWith(SECRET_PREFIX)) {
     // dbt-core refuses env_var() on these outside profiles.yml and packages.yml.
     raiseCompilerError(
