@@ -88,7 +88,7 @@ export function run_statements(plan: PlannedStatement[], output: PlanOutput): st
     const shown = shown_sql(item);
     const progress = `${index + 1} of ${total} ${item.description}`;
     if (output.format === "json") {
-      log(progress);
+      if (!output.dry_run) log(progress);
     } else if (output.verbose) {
       printLine(`${progress}\n${shown};`);
     } else if (!output.dry_run) {

@@ -80,7 +80,9 @@
     {%- set shown = _shown_sql(item) -%}
     {%- set progress = (index + 1) ~ " of " ~ ((total | int) if ((total | int) == total) else total) ~ " " ~ item["description"] -%}
     {%- if output["format"] == "json" -%}
-      {%- do log(progress) -%}
+      {%- if not output["dry_run"] -%}
+        {%- do log(progress) -%}
+      {%- endif -%}
     {%- elif output["verbose"] -%}
       {%- do print(progress ~ "\n" ~ shown ~ ";") -%}
     {%- elif not output["dry_run"] -%}

@@ -15,7 +15,7 @@ import { checkModuleConstant } from "./transforms/identifiers.js";
 import { expression } from "./transforms/expressions.js";
 import { statements } from "./transforms/statements.js";
 import { macroDocs, type MacroDoc } from "./docs.js";
-import { macroVisibilities, type MacroVisibility } from "./visibility.js";
+import { macroVisibilities, type MacroVisibility, type Visibility } from "./visibility.js";
 
 /** The repository: the nearest folder above this module (or above its bundle in .cache/cli) with package.json. */
 export const REPO_ROOT = findRepoRoot(fileURLToPath(new URL(".", import.meta.url)));
@@ -33,6 +33,7 @@ export interface MacroSignature {
   name: string;
   /** The macro's name in dbt: private helpers carry a prefix (scripts/compiler/visibility.ts). */
   dbtName: string;
+  visibility: Visibility;
   file: string;
   /** Reads `kwargs` (the prelude's extraKeywordArguments): Jinja then accepts unknown keyword arguments. */
   readsKeywordArguments: boolean;
@@ -91,7 +92,7 @@ export function compileDirectory(sourceDirectory: string): CompileResult {
   if (diagnostics.length > 0) return { outputs: new Map(), diagnostics: sortDiagnostics(diagnostics), macros: [] };
 
   const macros = new Map<string, FunctionDeclaration>();
-  const signatures: Array<Omit<MacroSignature, "dbtName">> = [];
+  const signatures: Array<Omit<MacroSignature, "dbtName" | "visibility">> = [];
   for (const file of project.getSourceFiles().filter(inSources)) {
     for (const fn of file.getFunctions()) {
       const fnName = fn.getName();
@@ -127,7 +128,7 @@ export function compileDirectory(sourceDirectory: string): CompileResult {
     if (result.docs.length > 0) outputs.set(`${base}.yml`, macroDocsYaml(result.docs, sourceLabel));
   }
   if (diagnostics.length > 0) return { outputs: new Map(), diagnostics: sortDiagnostics(diagnostics), macros: [] };
-  return { outputs, diagnostics: [], macros: signatures.map((item) => ({ ...item, dbtName: visibility.get(item.name)!.dbtName })) };
+  return { outputs, diagnostics: [], macros: signatures.map((item) => ({ ...item, ...visibility.get(item.name)! })) };
 }
 
 function header(source: string): string {
