@@ -1,8 +1,8 @@
 /** Streams: one per watched table, created if missing and never replaced (that would drop its pending changes). */
 import { load_orchestration_config } from "../config/load.js";
 import type { OrchestrationConfig } from "../config/types.js";
-import { raiseCompilerError } from "../prelude/dbt.js";
 import { job_stream_name, parse_object_name, stream_name } from "../sql/names.js";
+import { refuse } from "../entry/arguments.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import { fingerprint_of, fingerprinted_comment, type DesiredObject } from "./managed.js";
 import { managed_label, managed_name } from "./names.js";
@@ -41,7 +41,7 @@ export function stream_statement(config: OrchestrationConfig, table: string[]): 
 function name_part(value: string, what: string): string {
   const parsed = parse_object_name(value);
   if (parsed.error !== null || parsed.parts.length !== 1) {
-    raiseCompilerError(`create_stream_generic: ${what} '${value}' ${parsed.error ?? "must be a single name"}`);
+    refuse(`create_stream_generic: ${what} '${value}' ${parsed.error ?? "must be a single name"}`);
   }
   return parsed.parts[0]!;
 }
