@@ -2,7 +2,7 @@
  * The original package's four macros, with their original arguments: each checks its arguments and
  * dispatches to its Snowflake implementation (in macros-src/resources/), like every public macro.
  */
-import { check_arguments, check_flags, unsupported_adapter } from "./entry/arguments.js";
+import { check_arguments, check_flags, check_texts, unsupported_adapter } from "./entry/arguments.js";
 import { dispatch, extraKeywordArguments } from "./prelude/dbt.js";
 import { PACKAGE_NAME } from "./sql/names.js";
 
@@ -18,6 +18,7 @@ import { PACKAGE_NAME } from "./sql/names.js";
 export function create_stream_generic(database: string, schema: string, table: string, dry_run = false): string[] {
   check_arguments("create_stream_generic", extraKeywordArguments(), ["database", "schema", "table", "dry_run"]);
   check_flags("create_stream_generic", { dry_run });
+  check_texts("create_stream_generic", { database, schema, table });
   return dispatch<(database: string, schema: string, table: string, dry_run: boolean) => string[]>(
     "create_stream_generic", PACKAGE_NAME)(database, schema, table, dry_run);
 }
@@ -63,6 +64,7 @@ export function create_task_generic(
     "max_start_time", "days_of_week", "prod_override", "logging_table", "dry_run",
   ]);
   check_flags("create_task_generic", { prod_override, dry_run });
+  check_texts("create_task_generic", { logging_table });
   return dispatch<(job_id: number, job_name: string, streams: string[], schedule: string, upstream_job_id: number,
     min_elapsed_seconds: number, min_start_time: string, max_start_time: string, days_of_week: number[],
     prod_override: boolean, logging_table: string, dry_run: boolean) => string[]>("create_task_generic", PACKAGE_NAME)(
@@ -107,6 +109,7 @@ export function default__create_proc__dbt_cloud_run_job(_dry_run: boolean): stri
 export function create_dbt_cloud_external_access(token_env_var = "DBT_CLOUD_API_TOKEN", dry_run = false): string[] {
   check_arguments("create_dbt_cloud_external_access", extraKeywordArguments(), ["token_env_var", "dry_run"]);
   check_flags("create_dbt_cloud_external_access", { dry_run });
+  check_texts("create_dbt_cloud_external_access", { token_env_var });
   return dispatch<(token_env_var: string, dry_run: boolean) => string[]>("create_dbt_cloud_external_access", PACKAGE_NAME)(
     token_env_var, dry_run);
 }

@@ -3,6 +3,7 @@
 {%- macro create_stream_generic(database, schema, table, dry_run=false) -%}
   {%- do _check_arguments("create_stream_generic", kwargs, ["database", "schema", "table", "dry_run"]) -%}
   {%- do _check_flags("create_stream_generic", {"dry_run": dry_run}) -%}
+  {%- do _check_texts("create_stream_generic", {"database": database, "schema": schema, "table": table}) -%}
   {%- do return(adapter.dispatch("create_stream_generic", "dbt_cloud_orchestration")(database, schema, table, dry_run)) -%}
 {%- endmacro -%}
 
@@ -13,6 +14,7 @@
 {%- macro create_task_generic(job_id, job_name, streams, schedule="15 MINUTE", upstream_job_id=-1, min_elapsed_seconds=300, min_start_time="00:00", max_start_time="23:59", days_of_week=[0, 1, 2, 3, 4, 5, 6], prod_override=false, logging_table="orchestration_logs", dry_run=false) -%}
   {%- do _check_arguments("create_task_generic", kwargs, ["job_id", "job_name", "streams", "schedule", "upstream_job_id", "min_elapsed_seconds", "min_start_time", "max_start_time", "days_of_week", "prod_override", "logging_table", "dry_run"]) -%}
   {%- do _check_flags("create_task_generic", {"prod_override": prod_override, "dry_run": dry_run}) -%}
+  {%- do _check_texts("create_task_generic", {"logging_table": logging_table}) -%}
   {%- do return(adapter.dispatch("create_task_generic", "dbt_cloud_orchestration")(job_id, job_name, streams, schedule, upstream_job_id, min_elapsed_seconds, min_start_time, max_start_time, days_of_week, prod_override, logging_table, dry_run)) -%}
 {%- endmacro -%}
 
@@ -33,6 +35,7 @@
 {%- macro create_dbt_cloud_external_access(token_env_var="DBT_CLOUD_API_TOKEN", dry_run=false) -%}
   {%- do _check_arguments("create_dbt_cloud_external_access", kwargs, ["token_env_var", "dry_run"]) -%}
   {%- do _check_flags("create_dbt_cloud_external_access", {"dry_run": dry_run}) -%}
+  {%- do _check_texts("create_dbt_cloud_external_access", {"token_env_var": token_env_var}) -%}
   {%- do return(adapter.dispatch("create_dbt_cloud_external_access", "dbt_cloud_orchestration")(token_env_var, dry_run)) -%}
 {%- endmacro -%}
 

@@ -59,6 +59,17 @@ export function check_flags(macro_name: string, flags: Record<string, unknown>):
   }
 }
 
+/**
+ * Refuses a text argument that is missing or not a string (`--args '{table: 5}'`), before it
+ * reaches SQL. The value is not shown: a missing one is Jinja's Undefined, which has no JSON.
+ */
+export function check_texts(macro_name: string, texts: Record<string, unknown>): void {
+  for (const name of Object.keys(texts)) {
+    const value = texts[name];
+    if (typeof value !== "string") refuse(`${macro_name}: argument '${name}' is required and must be a string. Nothing was run.`);
+  }
+}
+
 /** What `default__<macro>` does on any adapter but Snowflake. */
 export function unsupported_adapter(macro_name: string): never {
   return refuse(

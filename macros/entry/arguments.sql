@@ -46,6 +46,15 @@
   {%- endfor -%}
 {%- endmacro -%}
 
+{%- macro _check_texts(macro_name, texts) -%}
+  {%- for name in texts.keys() | list -%}
+    {%- set value = texts.get(name) -%}
+    {%- if not (value is string) -%}
+      {%- do _refuse(macro_name ~ ": argument '" ~ name ~ "' is required and must be a string. Nothing was run.") -%}
+    {%- endif -%}
+  {%- endfor -%}
+{%- endmacro -%}
+
 {%- macro _unsupported_adapter(macro_name) -%}
   {%- do return(_refuse(macro_name ~ ": " ~ "dbt_cloud_orchestration" ~ " supports only Snowflake (streams, tasks and Python procedures); " ~ "target '" ~ target["name"] ~ "' uses the '" ~ target["type"] ~ "' adapter.")) -%}
 {%- endmacro -%}

@@ -3,7 +3,7 @@
 {%- macro _check_plan_output(macro_name, dry_run, verbose, format, fail_on_changes) -%}
   {%- do _check_flags(macro_name, {"dry_run": dry_run, "verbose": verbose, "fail_on_changes": fail_on_changes}) -%}
   {%- if not (format in ["text", "json"]) -%}
-    {%- do _refuse(macro_name ~ ": argument 'format' must be one of: " ~ ", ".join(["text", "json"]) ~ "; not '" ~ format ~ "'. Nothing was run.") -%}
+    {%- do _refuse(macro_name ~ ": argument 'format' must be one of: " ~ ", ".join(["text", "json"]) ~ "; not " ~ _shown(format) ~ ". Nothing was run.") -%}
   {%- endif -%}
   {%- if fail_on_changes and (not dry_run) -%}
     {%- do _refuse(macro_name ~ ": fail_on_changes is a check of the plan; use it with dry_run: true. Nothing was run.") -%}

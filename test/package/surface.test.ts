@@ -21,6 +21,12 @@ const CONTRACT = [
   "check_orchestration_setup", "validate_orchestration_config", "refresh_orchestration_outcomes",
 ];
 
+/** Arguments without a default. */
+const REQUIRED: Record<string, Record<string, unknown>> = {
+  create_stream_generic: { database: "RAW", schema: "SALES", table: "ORDERS" },
+  create_task_generic: { job_id: 1, job_name: "a", streams: ["S"] },
+};
+
 const signatures = compileDirectory(PACKAGE_SOURCES).macros;
 const publicMacros = signatures.filter((item) => item.visibility === "public");
 const PLAN_LINE = /^Plan: \d+ to create, \d+ to update, \d+ to recreate, \d+ to resume, \d+ to suspend, \d+ to drop, \d+ unchanged\.$/;
@@ -93,7 +99,7 @@ describe.each(publicMacros.map((item) => [item.name, item.params] as const))("%s
   });
 
   it("refuses adapters other than Snowflake (default__), before any statement", async () => {
-    const ctx = context(minimalVars(), { target: { name: "dev", type: "postgres", database: "db", schema: "public" }, args: {} });
+    const ctx = context(minimalVars(), { target: { name: "dev", type: "postgres", database: "db", schema: "public" }, args: REQUIRED[name] ?? {} });
     const run = await agreed(name, ctx);
     expect(run.error).toBe(
       `${name}: dbt_cloud_orchestration supports only Snowflake (streams, tasks and Python procedures); target 'dev' uses the 'postgres' adapter.`);
@@ -107,11 +113,26 @@ describe("build_orchestration_resources arguments", () => {
     [{ offline: true }, "offline plans against an empty schema, so running it would replace what exists; use offline only with dry_run: true"],
     [{ dry_run: "false" }, "argument 'dry_run' must be true or false, not 'false'"],
     [{ dry_run: true, format: "yaml" }, "argument 'format' must be one of: text, json; not 'yaml'"],
+    [{ dry_run: true, format: { a: 1 } }, "argument 'format' must be one of: text, json; not {\"a\": 1}"],
     [{ fail_on_changes: true }, "fail_on_changes is a check of the plan; use it with dry_run: true"],
   ];
   it.each(refused)("%j is refused by name, before any statement", async (args, reason) => {
     const run = await agreed("build_orchestration_resources", context(exampleVars(), { args }));
     expect(run.error).toContain(`build_orchestration_resources: ${reason}`);
+    expect(run.statements).toEqual([]);
+  });
+});
+
+describe("text arguments of the original macros", () => {
+  const refused: Array<[string, Record<string, unknown>, string]> = [
+    ["create_stream_generic", { database: "RAW", schema: 5, table: "T" }, "argument 'schema' is required and must be a string"],
+    ["create_task_generic", { job_id: 1, job_name: "a", streams: ["S"], logging_table: ["x"] }, "argument 'logging_table' is required and must be a string"],
+    ["create_dbt_cloud_external_access", { token_env_var: null }, "argument 'token_env_var' is required and must be a string"],
+    ["create_stream_generic", { schema: "S", table: "T" }, "argument 'database' is required and must be a string"],
+  ];
+  it.each(refused)("%s %j is refused by name, before any statement", async (macro, args, reason) => {
+    const run = await agreed(macro, context(minimalVars(), { args }));
+    expect(run.error).toBe(`${macro}: ${reason}. Nothing was run.`);
     expect(run.statements).toEqual([]);
   });
 });
