@@ -1,29 +1,46 @@
 /** The entry point: `dbt run-operation build_orchestration_resources`. */
-import { load_orchestration_config } from "./config/load.js";
-import { dispatch, target } from "./prelude/dbt.js";
 import { stop_with_error } from "./errors.js";
+import { load_orchestration_config } from "./config/load.js";
+import { check_arguments, check_flags, unsupported_adapter } from "./entry/arguments.js"
+import { check_plan_output } from "./entry/plan-output.js";
+import { dispatch, extraKeywordArguments, target } from "./prelude/dbt.js";
 import { empty_live_state, read_live_state } from "./resources/live-state.js";
 import { reconcile } from "./resources/reconcile.js";
-import { run_steps } from "./resources/run-plan.js";
+import { run_steps, type PlanOutput } from "./resources/run-plan.js";
 import { PACKAGE_NAME } from "./sql/names.js";
+
+const MACRO = "build_orchestration_resources";
 
 /**
  * Builds every orchestration resource from `vars: dbt_cloud_orchestration`, changing only what
  * differs from what is in Snowflake: the schema, the log table, the procedure, a stream per watched
  * table and a task per job; drops managed tasks and streams no longer in the config, recreates stale
  * streams, resumes prod tasks suspended by hand. Streams and the log table are never replaced.
- * Tasks are resumed, and dbt Cloud called, only in a prod target.
- * @param dry_run - read the live state (SHOW queries only), print the plan and its statements, run no DDL
+ * Tasks are resumed, and dbt Cloud called, only in a prod target. Prints the plan table and a
+ * `Plan:` summary line, then `N of M` before each statement it runs.
+ * @public
+ * @param dry_run - read the live state (SHOW queries only), print the plan, run no DDL
  * @param prod_override - outside a prod target, let the (still suspended) tasks call dbt Cloud
- * @param offline - plan against an empty schema without reading Snowflake (no connection is opened)
+ * @param offline - with dry_run only: plan against an empty schema without reading Snowflake (no connection is opened)
+ * @param verbose - also print every statement's SQL
+ * @param format - 'text' (default), or 'json': one JSON document with the plan and nothing else on stdout (with --quiet)
+ * @param fail_on_changes - with dry_run only: fail (non-zero exit status) when the plan has changes, for CI drift checks
  */
-export function build_orchestration_resources(dry_run = false, prod_override = false, offline = false): string[] {
-  return dispatch<(dry_run: boolean, prod_override: boolean, offline: boolean) => string[]>(
-    "build_orchestration_resources", PACKAGE_NAME)(dry_run, prod_override, offline);
+export function build_orchestration_resources(
+  dry_run = false, prod_override = false, offline = false, verbose = false, format = "text", fail_on_changes = false,
+): string[] {
+  check_arguments(MACRO, extraKeywordArguments(), ["dry_run", "prod_override", "offline", "verbose", "format", "fail_on_changes"]);
+  check_flags(MACRO, { prod_override, offline });
+  const output = check_plan_output(MACRO, dry_run, verbose, format, fail_on_changes);
+  if (offline && !dry_run) {
+    stop_with_error(`${MACRO}: offline plans against an empty schema, so running it would replace what exists; use offline only with dry_run: true. Nothing was run.`);
+  }
+  return dispatch<(output: PlanOutput, prod_override: boolean, offline: boolean) => string[]>(MACRO, PACKAGE_NAME)(
+    output, prod_override, offline);
 }
 
 /** Snowflake implementation of build_orchestration_resources. */
-export function snowflake__build_orchestration_resources(dry_run: boolean, prod_override: boolean, offline: boolean): string[] {
+export function snowflake__build_orchestration_resources(output: PlanOutput, prod_override: boolean, offline: boolean): string[] {
   const config = load_orchestration_config();
   const is_prod = config.prod_targets.includes(target.name);
   const mode = is_prod ? "a prod target: tasks are resumed"
@@ -32,11 +49,10 @@ export function snowflake__build_orchestration_resources(dry_run: boolean, prod_
   const live = offline ? empty_live_state() : read_live_state(config);
   const steps = reconcile(config, live, { is_prod, prod_override });
   const against = offline ? "against an empty schema (offline)" : "against the live schema";
-  return run_steps(steps, dry_run, `plan for target '${target.name}' (${mode}), ${against}`);
+  return run_steps(steps, output, `plan for target '${target.name}' (${mode}), ${against}`);
 }
 
 /** Any adapter but Snowflake: streams, tasks and Python procedures are Snowflake features. */
-export function default__build_orchestration_resources(_dry_run: boolean, _prod_override: boolean, _offline: boolean): string[] {
-  return stop_with_error(
-    `${PACKAGE_NAME} supports only Snowflake (streams, tasks and Python procedures); target '${target.name}' uses the '${target.type}' adapter.`);
+export function default__build_orchestration_resources(_output: PlanOutput, _prod_override: boolean, _offline: boolean): string[] {
+  return unsupported_adapter(MACRO);
 }

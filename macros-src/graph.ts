@@ -1,7 +1,8 @@
 /** `dbt run-operation orchestration_graph`: a Mermaid picture of tables → tasks → dbt Cloud jobs. */
 import { load_orchestration_config } from "./config/load.js";
-import { printLine } from "./prelude/dbt.js";
-import { task_name } from "./sql/names.js";
+import { check_arguments, unsupported_adapter } from "./entry/arguments.js";
+import { dispatch, extraKeywordArguments, printLine } from "./prelude/dbt.js";
+import { PACKAGE_NAME, task_name } from "./sql/names.js";
 
 function label(text: string): string {
   // Mermaid labels sit inside double quotes: a quote in a name becomes its entity.
@@ -12,8 +13,20 @@ function label(text: string): string {
  * Prints a Mermaid flowchart of the configuration: each watched table feeds the task of every job
  * that watches it, each task triggers its dbt Cloud job, and a dotted edge runs from an upstream job
  * to the jobs that wait for it. Reads no warehouse state.
+ * @public
  */
 export function orchestration_graph(): string {
+  check_arguments("orchestration_graph", extraKeywordArguments(), []);
+  return dispatch<() => string>("orchestration_graph", PACKAGE_NAME)();
+}
+
+/** Any adapter but Snowflake. */
+export function default__orchestration_graph(): string {
+  return unsupported_adapter("orchestration_graph");
+}
+
+/** Snowflake implementation of orchestration_graph. */
+export function snowflake__orchestration_graph(): string {
   const config = load_orchestration_config();
   const lines = ["flowchart LR"];
   const table_ids: Record<string, string> = {};

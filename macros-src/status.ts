@@ -1,12 +1,13 @@
 /** `dbt run-operation orchestration_status`: how every configured job stands, as a table in the dbt log. */
 import { load_orchestration_config } from "./config/load.js";
 import type { OrchestrationConfig } from "./config/types.js";
-import { asText, log, runQuery, type QueryRow } from "./prelude/dbt.js";
+import { check_arguments, unsupported_adapter } from "./entry/arguments.js";
+import { asText, dispatch, extraKeywordArguments, printLine, runQuery, type QueryRow } from "./prelude/dbt.js";
 import { is_true, read_live_state, type LiveState } from "./resources/live-state.js";
 import { managed_name } from "./resources/names.js";
 import { schedule_label } from "./resources/task.js";
 import { plain_table } from "./resources/run-plan.js";
-import { job_stream_name, task_name } from "./sql/names.js";
+import { job_stream_name, PACKAGE_NAME, task_name } from "./sql/names.js";
 import { quote_literal, quote_name } from "./sql/quoting.js";
 
 function stream_data(config: OrchestrationConfig, live: LiveState): Record<string, boolean> {
@@ -49,8 +50,20 @@ function cell(row: QueryRow | undefined, column: string): string {
 /**
  * One line per configured job: its task's state and schedule, whether its streams hold changes or
  * are stale, and its last invocation (time in UTC, status, dbt Cloud run id) from the log table.
+ * @public
  */
 export function orchestration_status(): string[] {
+  check_arguments("orchestration_status", extraKeywordArguments(), []);
+  return dispatch<() => string[]>("orchestration_status", PACKAGE_NAME)();
+}
+
+/** Any adapter but Snowflake. */
+export function default__orchestration_status(): string[] {
+  return unsupported_adapter("orchestration_status");
+}
+
+/** Snowflake implementation of orchestration_status. */
+export function snowflake__orchestration_status(): string[] {
   const config = load_orchestration_config();
   const live = read_live_state(config);
   const has_data = stream_data(config, live);
@@ -73,6 +86,6 @@ export function orchestration_status(): string[] {
       cell(last, "invoked_at"), cell(last, "status"), cell(last, "run_id")]);
   }
   const lines = plain_table(rows);
-  log(`dbt_cloud_orchestration status for target schema ${config.database}.${config.schema}:\n${lines.join("\n")}`, true);
+  printLine(`${PACKAGE_NAME} status for target schema ${config.database}.${config.schema}:\n${lines.join("\n")}`);
   return lines;
 }

@@ -1,10 +1,15 @@
 /** `dbt run-operation teardown_orchestration_resources`: removes what the package built, and only that. */
 import { load_orchestration_config } from "./config/load.js";
-import { target } from "./prelude/dbt.js";
+import { check_arguments, check_flags, unsupported_adapter } from "./entry/arguments.js";
+import { check_plan_output } from "./entry/plan-output.js";
+import { dispatch, extraKeywordArguments, target } from "./prelude/dbt.js";
 import { read_live_state } from "./resources/live-state.js";
 import { managed_label, managed_name } from "./resources/names.js";
 import type { PlanStep } from "./resources/reconcile.js";
-import { run_steps } from "./resources/run-plan.js";
+import { run_steps, type PlanOutput } from "./resources/run-plan.js";
+import { PACKAGE_NAME } from "./sql/names.js";
+
+const MACRO = "teardown_orchestration_resources";
 
 function drop(kind: string, label: string, sql: string): PlanStep {
   return { action: "drop", kind, object: label, reason: "teardown", statements: [{ action: "drop", object: label, description: `drop ${kind} ${label}`, sql }] };
@@ -14,10 +19,21 @@ function drop(kind: string, label: string, sql: string): PlanStep {
  * Drops every object the package manages in the orchestration schema: tasks first (they name the
  * streams), then streams and the procedure; the log table only when asked. Objects the package did
  * not create are left alone, and so are the schema and the one-time external access objects.
- * @param dry_run - print the plan and its statements, run no DDL
+ * @public
+ * @param dry_run - print the plan, run no DDL
  * @param drop_log_table - also drop the log table and its history
+ * @param verbose - also print every statement's SQL
+ * @param format - 'text' (default), or 'json': one JSON document with the plan and nothing else on stdout (with --quiet)
  */
-export function teardown_orchestration_resources(dry_run = false, drop_log_table = false): string[] {
+export function teardown_orchestration_resources(dry_run = false, drop_log_table = false, verbose = false, format = "text"): string[] {
+  check_arguments(MACRO, extraKeywordArguments(), ["dry_run", "drop_log_table", "verbose", "format"]);
+  check_flags(MACRO, { drop_log_table });
+  const output = check_plan_output(MACRO, dry_run, verbose, format, false);
+  return dispatch<(output: PlanOutput, drop_log_table: boolean) => string[]>(MACRO, PACKAGE_NAME)(output, drop_log_table);
+}
+
+/** Snowflake implementation of teardown_orchestration_resources. */
+export function snowflake__teardown_orchestration_resources(output: PlanOutput, drop_log_table: boolean): string[] {
   const config = load_orchestration_config();
   const live = read_live_state(config);
   const steps: PlanStep[] = [];
@@ -37,5 +53,10 @@ export function teardown_orchestration_resources(dry_run = false, drop_log_table
   if (drop_log_table && live.log_table_managed) {
     steps.push(drop("log table", managed_label(config, config.log_table), `drop table if exists ${managed_name(config, config.log_table)}`));
   }
-  return run_steps(steps, dry_run, `teardown for target '${target.name}'`);
+  return run_steps(steps, output, `teardown for target '${target.name}'`);
+}
+
+/** Any adapter but Snowflake. */
+export function default__teardown_orchestration_resources(_output: PlanOutput, _drop_log_table: boolean): string[] {
+  return unsupported_adapter(MACRO);
 }

@@ -21,6 +21,9 @@ step "Python handler: py_compile and ruff"
 step "dbt parses the example project with the package installed"
 bash scripts/dbt-example.sh --quiet parse
 
+step "the example project's config is valid (validate_orchestration_config, no connection)"
+bash scripts/dbt-example.sh --quiet run-operation validate_orchestration_config
+
 step "pytest: the procedure handler and the Jinja oracle"
 .venv/bin/python -m pytest tests_py -q
 

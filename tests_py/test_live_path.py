@@ -71,13 +71,16 @@ def job_disabled() -> dict:
 
 def says_nothing_to_change(run: DbtRun) -> bool:
     """The plan's summary line says nothing changes. The one place that knows the summary's wording."""
-    return any(": 0 change(s), " in line for line in run.log_lines)
+    return any(line.startswith("Plan: 0 to create, 0 to update, 0 to recreate, 0 to resume, 0 to suspend, 0 to drop")
+               for line in run.printed)
 
 
 def plan_rows(run: DbtRun) -> list[tuple[str, str, str, str]]:
     """The printed plan table's rows: (action, kind, object, reason)."""
-    (table,) = [line for line in run.log_lines if line.startswith("plan:\n")]
-    rows = [re.split(r" {2,}", line, maxsplit=3) for line in table.split("\n")[2:]]
+    lines = run.printed
+    (header,) = [index for index, line in enumerate(lines) if re.match(r"action +kind +object +reason$", line)]
+    end = next(index for index in range(header, len(lines)) if lines[index].startswith("Plan: "))
+    rows = [re.split(r" {2,}", line, maxsplit=3) for line in lines[header + 1 : end]]
     return [(*row, "")[:4] for row in rows]
 
 
@@ -321,8 +324,9 @@ def test_status_prints_the_live_state_of_every_job(dbt):
     dbt.standin.break_stream(FINANCE_STREAM, "Base table has been dropped.")
     run = succeeded(dbt.run("run-operation", "orchestration_status", vars={PACKAGE: job_disabled()}, target="prod"))
     assert all(s.reads_only for s in run.statements)
-    (table,) = [line for line in run.log_lines if line.startswith(f"{PACKAGE} status")]
-    lines = {line.split("  ")[0]: re.split(r" {2,}", line) for line in table.split("\n")[2:]}
+    printed = run.printed
+    (heading,) = [index for index, line in enumerate(printed) if line.startswith(f"{PACKAGE} status")]
+    lines = {line.split("  ")[0]: re.split(r" {2,}", line) for line in printed[heading + 2 :]}
     daily, finance = lines["daily sales (67890)"], lines["finance close (67892)"]
     assert daily[1:4] == [DAILY_SALES_TASK, "started", "30 MINUTES"]
     assert daily[4].startswith("RAW.SALES.ORDERS: has changes; RAW.SALES.Order Items: no changes")
@@ -384,13 +388,13 @@ def start_fusion_plan(config: dict, target: str) -> subprocess.Popen:
     )
 
 
-def fusion_log_lines(process: subprocess.Popen) -> list[str]:
+def fusion_printed(process: subprocess.Popen) -> list[str]:
+    """What the macros printed under dbt 2.x: with --log-format json each `print` is a PrintEvent."""
     stdout, stderr = process.communicate()
     assert process.returncode == 0, stdout[-2000:] + stderr[-2000:]
     events = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
-    return [
-        event["data"].get("msg", event["info"]["msg"]) for event in events if event["info"]["name"] == "JinjaLogInfo"
-    ]
+    printed = [event["info"]["msg"] for event in events if event["info"]["name"] == "PrintEvent"]
+    return [line for message in printed for line in message.split("\n") if line]
 
 
 def test_dbt_2_plans_each_step_offline_as_dbt_core_does(dbt):
@@ -408,4 +412,4 @@ def test_dbt_2_plans_each_step_offline_as_dbt_core_does(dbt):
             )
         )
         assert core.statements == []
-        assert fusion_log_lines(fusion) == core.log_lines, step.__name__
+        assert fusion_printed(fusion) == core.printed, step.__name__

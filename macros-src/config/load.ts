@@ -1,9 +1,10 @@
 /**
  * Reads `vars: dbt_cloud_orchestration`, checks every key, fills in defaults and resolves dbt
- * sources. Collects every problem and raises one error listing them all, before any statement runs.
+ * sources. Collects every problem and raises one error listing them all, before any statement runs
+ * (printed too, so dbt-core shows it even when it cannot connect: entry/arguments.ts).
  */
-import { getVar, graph, isMapping, target } from "../prelude/dbt.js";
 import { stop_with_error } from "../errors.js";
+import { getVar, graph, isMapping, target } from "../prelude/dbt.js";
 import { job_stream_name, MAX_NAME_LENGTH, parse_object_name, task_name, PACKAGE_NAME } from "../sql/names.js";
 import {
   boolean_value, clock_time, is_timezone_name, non_empty_string, non_negative_integer, plain_identifier,

@@ -57,6 +57,8 @@ export interface RuntimeContext {
   statements: string[];
   logs: string[];
   resolveMacro: (name: string) => ((...args: never[]) => unknown) | undefined;
+  /** The keyword arguments of the macro run that are none of its parameters (see extraKeywordArguments). */
+  extraKeywordArguments?: Record<string, unknown>;
 }
 
 /** Raised by `raiseCompilerError`; the TypeScript engine reports its message as the macro's error. */
@@ -133,6 +135,16 @@ export function envVar(name: string, fallback?: string): string {
   if (Object.prototype.hasOwnProperty.call(env, name)) return env[name] as string;
   if (fallback !== undefined) return fallback;
   throw new CompilerError(`Env var required but not provided: '${name}'`);
+}
+
+/**
+ * Jinja's `kwargs`: the keyword arguments a macro was called with that are none of its parameters.
+ * A Jinja macro that reads `kwargs` accepts unknown keywords into it, on dbt-core (which otherwise
+ * refuses them with a TypeError) and on dbt 2.x (which otherwise drops them silently). Read it in
+ * the macro that `run-operation` calls: in Node it holds the extra arguments of the run.
+ */
+export function extraKeywordArguments(): Record<string, unknown> {
+  return current().extraKeywordArguments ?? {};
 }
 
 /** dbt's `log(msg, info)`: `info` prints it on the console as well as in the log file. */

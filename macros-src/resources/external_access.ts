@@ -3,10 +3,10 @@
  * a secret holding the API token, and an external access integration joining the two.
  * Re-running updates them in place (a rotated token, a new host) without replacing them.
  */
+import { stop_with_error } from "../errors.js";
 import { load_orchestration_config } from "../config/load.js";
 import type { OrchestrationConfig } from "../config/types.js";
 import { envVar } from "../prelude/dbt.js";
-import { stop_with_error } from "../errors.js";
 import { NETWORK_RULE_NAME } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import { SECRET_PARAMETER, type PlannedStatement } from "./plan-types.js";
@@ -68,15 +68,8 @@ export function external_access_statements(config: OrchestrationConfig, token: s
   ];
 }
 
-/**
- * One-time setup (needs a role with CREATE INTEGRATION): the network rule for the configured dbt
- * Cloud host, the secret with the API token and the external access integration. The token is read
- * from an environment variable and sent as a bind parameter: it is in no SQL text, so in no dbt log,
- * and it is never printed, not even in a dry run.
- * @param token_env_var - the environment variable holding the dbt Cloud API token
- * @param dry_run - print the statements (token redacted) instead of running them
- */
-export function create_dbt_cloud_external_access(token_env_var = "DBT_CLOUD_API_TOKEN", dry_run = false): string[] {
+/** Snowflake implementation of create_dbt_cloud_external_access (the entry point, with its documentation, is in macros-src/originals.ts). */
+export function snowflake__create_dbt_cloud_external_access(token_env_var = "DBT_CLOUD_API_TOKEN", dry_run = false): string[] {
   if (token_env_var.startsWith(SECRET_PREFIX)) {
     // dbt-core refuses env_var() on these outside profiles.yml and packages.yml.
     stop_with_error(

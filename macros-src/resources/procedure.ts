@@ -55,11 +55,8 @@ export function desired_procedure(config: OrchestrationConfig): DesiredObject {
   };
 }
 
-/**
- * Creates (or replaces) the DBT_CLOUD_RUN_JOB procedure in the orchestration schema.
- * @param dry_run - print the statement instead of running it
- */
-export function create_proc__dbt_cloud_run_job(dry_run = false): string[] {
+/** Snowflake implementation of create_proc__dbt_cloud_run_job (the entry point, with its documentation, is in macros-src/originals.ts). */
+export function snowflake__create_proc__dbt_cloud_run_job(dry_run = false): string[] {
   const config = load_orchestration_config();
   const procedure = desired_procedure(config);
   const step = { action: "create", object: procedure.label, description: `create or replace procedure ${procedure.name}`, sql: procedure.sql };

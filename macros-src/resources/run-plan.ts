@@ -1,5 +1,10 @@
-/** Prints a plan and runs it in order, logging "N of M" before each statement; a dry run only prints. */
-import { log, runQuery, runWithBindings } from "../prelude/dbt.js";
+/**
+ * How a plan is shown and run: the plan table and one `Plan:` summary line (or one JSON document),
+ * then "N of M" before each statement it runs. Shown with `print`, so it appears alike on dbt-core
+ * and dbt 2.x, also under `--quiet` (dbt-core hides `log(info=True)` there; dbt 2.x does not).
+ */
+import { stop_with_error } from "../errors.js";
+import { log, printLine, raiseCompilerError, runQuery, runWithBindings, toJson } from "../prelude/dbt.js";
 import { PACKAGE_NAME } from "../sql/names.js";
 import { SECRET_PARAMETER, type PlannedStatement } from "./plan-types.js";
 import type { PlanStep } from "./reconcile.js";
@@ -29,36 +34,120 @@ export function plan_table(steps: PlanStep[]): string[] {
 
 const REDACTED = "'<redacted: read from the environment>'";
 
+/** How a plan is shown and run: the arguments the public macros take for it. */
+export interface PlanOutput {
+  dry_run: boolean;
+  /** Print every statement's SQL (a dry run alone prints none). */
+  verbose: boolean;
+  /** "text", or "json": one JSON document on stdout and nothing else (progress goes to the debug log). */
+  format: string;
+  /** With dry_run: stop with an error (a non-zero exit) when the plan has changes. */
+  fail_on_changes: boolean;
+}
+
+/** Every action but `unchanged`, in the order the summary line names them. */
+const CHANGE_ACTIONS = ["create", "update", "recreate", "resume", "suspend", "drop"];
+
+function count(steps: PlanStep[], action: string): number {
+  return steps.filter((item) => item.action === action).length;
+}
+
+/** The summary line, worded the same every time for people and scripts. */
+export function plan_summary(steps: PlanStep[]): string {
+  const changes: string[] = [];
+  for (const action of CHANGE_ACTIONS) {
+    const planned = count(steps, action);
+    changes.push(`${planned} to ${action}`);
+  }
+  const unchanged = count(steps, "unchanged");
+  return `Plan: ${changes.join(", ")}, ${unchanged} unchanged.`;
+}
+
+/** A statement's SQL as it may be shown: a secret's place reads REDACTED. */
+function shown_sql(item: PlannedStatement): string {
+  return item.secret === undefined ? item.sql : item.sql.replaceAll(SECRET_PARAMETER, REDACTED);
+}
+
+function execute(item: PlannedStatement): void {
+  if (item.secret !== undefined) {
+    // With bind parameters the connector reads % as a placeholder marker: double the literal ones.
+    runWithBindings(item.sql.replaceAll("%", "%%").replaceAll("%%s", SECRET_PARAMETER), [item.secret]);
+  } else {
+    runQuery(item.sql);
+  }
+}
+
 /**
- * Returns the SQL of every statement in the plan, run or not, as it may be shown: a secret's place
- * reads REDACTED.
+ * Runs the statements in order, "N of M <what>" before each (with its SQL when verbose); a dry run
+ * runs none. Returns every statement's SQL as it may be shown.
  */
-export function run_plan(plan: PlannedStatement[], dry_run: boolean, title: string): string[] {
+export function run_statements(plan: PlannedStatement[], output: PlanOutput): string[] {
   const total = plan.length;
-  log(`${PACKAGE_NAME}: ${title}: ${total} statement(s)${dry_run ? " (dry run: nothing is executed)" : ""}`, true);
   const statements: string[] = [];
   for (const [index, item] of plan.entries()) {
-    const shown = item.secret === undefined ? item.sql : item.sql.replaceAll(SECRET_PARAMETER, REDACTED);
-    log(`${index + 1} of ${total} ${item.description}`, true);
-    if (dry_run) {
-      log(`${shown};`, true);
-    } else if (item.secret !== undefined) {
-      // With bind parameters the connector reads % as a placeholder marker: double the literal ones.
-      runWithBindings(item.sql.replaceAll("%", "%%").replaceAll("%%s", SECRET_PARAMETER), [item.secret]);
-    } else {
-      runQuery(item.sql);
+    const shown = shown_sql(item);
+    const progress = `${index + 1} of ${total} ${item.description}`;
+    if (output.format === "json") {
+      if (!output.dry_run) log(progress);
+    } else if (output.verbose) {
+      printLine(`${progress}\n${shown};`);
+    } else if (!output.dry_run) {
+      printLine(progress);
     }
+    if (!output.dry_run) execute(item);
     statements.push(shown);
   }
   return statements;
 }
 
-/** Prints the plan table, then runs (or, in a dry run, prints) the statements of the steps that need any. */
-export function run_steps(steps: PlanStep[], dry_run: boolean, title: string): string[] {
-  const changes = steps.filter((item) => item.action !== "unchanged").length;
-  log(`${PACKAGE_NAME}: ${title}: ${changes} change(s), ${steps.length - changes} unchanged`, true);
-  log(`plan:\n${plan_table(steps).join("\n")}`, true);
+/**
+ * The plan of one of the original single-object macros: a title, then its statements; a dry run
+ * prints their SQL (what these macros always did).
+ */
+export function run_plan(plan: PlannedStatement[], dry_run: boolean, title: string): string[] {
+  printLine(`${PACKAGE_NAME}: ${title}: ${plan.length} statement(s)${dry_run ? " (dry run: nothing is executed)" : ""}`);
+  return run_statements(plan, { dry_run, verbose: dry_run, format: "text", fail_on_changes: false });
+}
+
+function plan_document(steps: PlanStep[], output: PlanOutput, title: string): Record<string, unknown> {
+  const summary: Record<string, number> = { unchanged: count(steps, "unchanged") };
+  for (const action of CHANGE_ACTIONS) summary[action] = count(steps, action);
+  return {
+    package: PACKAGE_NAME,
+    title,
+    dry_run: output.dry_run,
+    changes: steps.length - count(steps, "unchanged"),
+    summary,
+    plan: steps.map((item) => ({
+      action: item.action, kind: item.kind, object: item.object, reason: item.reason,
+      statements: item.statements.map((statement) => shown_sql(statement)),
+    })),
+  };
+}
+
+/**
+ * Shows the plan (text: a title, the table and the `Plan:` line; json: one document), stops when
+ * fail_on_changes finds changes, then runs the statements of the steps that need any.
+ */
+export function run_steps(steps: PlanStep[], output: PlanOutput, title: string): string[] {
   const statements: PlannedStatement[] = [];
   for (const item of steps) statements.push(...item.statements);
-  return run_plan(statements, dry_run, "the plan's statements");
+  const changes = steps.length - count(steps, "unchanged");
+  if (output.format === "json") {
+    printLine(toJson(plan_document(steps, output, title)));
+  } else {
+    printLine(`${PACKAGE_NAME}: ${title}`);
+    printLine(plan_table(steps).join("\n"));
+    printLine(plan_summary(steps));
+    if (output.dry_run && !output.verbose && statements.length > 0) {
+      printLine(`Dry run: nothing was executed; verbose: true prints the SQL of the ${statements.length} statement(s).`);
+    }
+  }
+  if (output.fail_on_changes && changes > 0) {
+    const message = `${PACKAGE_NAME}: the plan has ${changes} change(s), and fail_on_changes is set.`;
+    // In json mode stdout holds the document alone; the error still goes to dbt's error output.
+    if (output.format === "json") raiseCompilerError(message);
+    else stop_with_error(message);
+  }
+  return run_statements(statements, output);
 }

@@ -1,7 +1,7 @@
 /** Streams: one per watched table, created if missing and never replaced (that would drop its pending changes). */
+import { stop_with_error } from "../errors.js";
 import { load_orchestration_config } from "../config/load.js";
 import type { OrchestrationConfig } from "../config/types.js";
-import { stop_with_error } from "../errors.js";
 import { job_stream_name, parse_object_name, stream_name } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import { fingerprint_of, fingerprinted_comment, type DesiredObject } from "./managed.js";
@@ -46,15 +46,8 @@ function name_part(value: string, what: string): string {
   return parsed.parts[0]!;
 }
 
-/**
- * Creates the managed stream on one table, if it does not exist yet. Quoted names keep their case:
- * pass '"Order Items"' for a case-sensitive table.
- * @param database - the table's database
- * @param schema - the table's schema
- * @param table - the table's name
- * @param dry_run - print the statement instead of running it
- */
-export function create_stream_generic(database: string, schema: string, table: string, dry_run = false): string[] {
+/** Snowflake implementation of create_stream_generic (the entry point, with its documentation, is in macros-src/originals.ts). */
+export function snowflake__create_stream_generic(database: string, schema: string, table: string, dry_run = false): string[] {
   const config = load_orchestration_config();
   const parts = [name_part(database, "database"), name_part(schema, "schema"), name_part(table, "table")];
   return run_plan([stream_statement(config, parts)], dry_run, "create a stream");

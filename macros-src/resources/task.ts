@@ -3,10 +3,10 @@
  * conditions (start window, weekday) in SQL, then calls the procedure. Its streams are read inside
  * a transaction that commits only when the job was triggered, so no change is lost.
  */
+import { stop_with_error } from "../errors.js";
 import { load_job, load_orchestration_config } from "../config/load.js";
 import type { JobConfig, OrchestrationConfig } from "../config/types.js";
 import { target } from "../prelude/dbt.js";
-import { stop_with_error } from "../errors.js";
 import { parse_object_name, task_name } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import { fingerprint_of, fingerprinted_comment, type DesiredObject } from "./managed.js";
@@ -185,23 +185,8 @@ function stream_parts(config: OrchestrationConfig, value: string): string[] {
   return stop_with_error(`create_task_generic: stream '${value}' must be a stream name or DATABASE.SCHEMA.STREAM`);
 }
 
-/**
- * Creates or alters the task of one dbt Cloud job, with the original macro's arguments. Resumes it
- * only in a prod target; elsewhere it stays suspended and, unless prod_override, never calls dbt Cloud.
- * @param job_id - the dbt Cloud job id
- * @param job_name - the job's name (any text; it names the task)
- * @param streams - the streams that wake the task: names in the orchestration schema or DATABASE.SCHEMA.STREAM
- * @param schedule - '15 MINUTE', 'USING CRON 0 6 * * 1-5 UTC' or 'triggered'
- * @param upstream_job_id - a job that must have succeeded today first; -1 for none
- * @param min_elapsed_seconds - the least time since the job's newest run
- * @param min_start_time - start of the daily window, HH:MM
- * @param max_start_time - end of the daily window, HH:MM (may be before the start: the window crosses midnight)
- * @param days_of_week - allowed weekdays, 0 = Monday … 6 = Sunday
- * @param prod_override - call dbt Cloud even outside a prod target
- * @param logging_table - the log table in the orchestration schema
- * @param dry_run - print the statements instead of running them
- */
-export function create_task_generic(
+/** Snowflake implementation of create_task_generic (the entry point, with its documentation, is in macros-src/originals.ts). */
+export function snowflake__create_task_generic(
   job_id: number,
   job_name: string,
   streams: string[],

@@ -47,7 +47,7 @@ const rows: string[] = [
 ];
 for (const jobs of [10, 100, 1000]) {
   const base: MacroContextFile = { target: TARGET, vars: { dbt_cloud_orchestration: config(jobs) } };
-  const offline = await runTsMacro(SOURCES, "build_orchestration_resources", { ...base, args: { offline: true } });
+  const offline = await runTsMacro(SOURCES, "build_orchestration_resources", { ...base, args: { dry_run: true, offline: true } });
   if (offline.error !== null) throw new Error(offline.error);
   const live = liveStateAfter(offline, "started");
   const unchanged: MacroContextFile = { ...base, args: {}, query_results: showResults(live, "ORCHESTRATION") };

@@ -15,6 +15,7 @@ import { checkModuleConstant } from "./transforms/identifiers.js";
 import { expression } from "./transforms/expressions.js";
 import { statements } from "./transforms/statements.js";
 import { macroDocs, type MacroDoc } from "./docs.js";
+import { macroVisibilities, type MacroVisibility, type Visibility } from "./visibility.js";
 
 /** The repository: the nearest folder above this module (or above its bundle in .cache/cli) with package.json. */
 export const REPO_ROOT = findRepoRoot(fileURLToPath(new URL(".", import.meta.url)));
@@ -28,8 +29,14 @@ function findRepoRoot(start: string): string {
 }
 
 export interface MacroSignature {
+  /** The TypeScript name (the TypeScript engine calls it by this name). */
   name: string;
+  /** The macro's name in dbt: private helpers carry a prefix (scripts/compiler/visibility.ts). */
+  dbtName: string;
+  visibility: Visibility;
   file: string;
+  /** Reads `kwargs` (the prelude's extraKeywordArguments): Jinja then accepts unknown keyword arguments. */
+  readsKeywordArguments: boolean;
   params: string[];
 }
 
@@ -84,8 +91,8 @@ export function compileDirectory(sourceDirectory: string): CompileResult {
   const diagnostics = typeErrors(project, (file) => inSources(file) || file.getFilePath() === PRELUDE_FILE);
   if (diagnostics.length > 0) return { outputs: new Map(), diagnostics: sortDiagnostics(diagnostics), macros: [] };
 
-  const macros = new Map<string, Node>();
-  const signatures: MacroSignature[] = [];
+  const macros = new Map<string, FunctionDeclaration>();
+  const signatures: Array<Omit<MacroSignature, "dbtName" | "visibility">> = [];
   for (const file of project.getSourceFiles().filter(inSources)) {
     for (const fn of file.getFunctions()) {
       const fnName = fn.getName();
@@ -97,15 +104,22 @@ export function compileDirectory(sourceDirectory: string): CompileResult {
         continue;
       }
       macros.set(fnName, fn);
-      signatures.push({ name: fnName, file: file.getFilePath(), params: fn.getParameters().map((p) => p.getName()) });
+      signatures.push({
+        name: fnName, file: file.getFilePath(), params: fn.getParameters().map((p) => p.getName()),
+        readsKeywordArguments: fn.getDescendantsOfKind(ts.SyntaxKind.Identifier).some((id) => id.getText() === "extraKeywordArguments"),
+      });
     }
   }
-  const facts: ProgramFacts = { checker: project.getTypeChecker(), preludeFile: PRELUDE_FILE, macros, isSourceFile: inSources };
+  const visibility = macroVisibilities(macros);
+  const facts: ProgramFacts = {
+    checker: project.getTypeChecker(), preludeFile: PRELUDE_FILE, macros, isSourceFile: inSources,
+    dbtNames: new Map([...visibility].map(([tsName, item]) => [tsName, item.dbtName])),
+  };
 
   const outputs = new Map<string, string>();
   for (const file of project.getSourceFiles().filter(inSources)) {
     const relativePath = relative(srcDir, file.getFilePath());
-    const result = compileFile(file, facts, relativePath);
+    const result = compileFile(file, facts, visibility);
     diagnostics.push(...result.diagnostics);
     if (result.module === undefined) continue;
     const base = relativePath.replace(/\.ts$/, "");
@@ -114,7 +128,7 @@ export function compileDirectory(sourceDirectory: string): CompileResult {
     if (result.docs.length > 0) outputs.set(`${base}.yml`, macroDocsYaml(result.docs, sourceLabel));
   }
   if (diagnostics.length > 0) return { outputs: new Map(), diagnostics: sortDiagnostics(diagnostics), macros: [] };
-  return { outputs, diagnostics: [], macros: signatures };
+  return { outputs, diagnostics: [], macros: signatures.map((item) => ({ ...item, ...visibility.get(item.name)! })) };
 }
 
 function header(source: string): string {
@@ -141,7 +155,7 @@ function diagnosticAt(node: Node, code: Diagnostic["code"], message: string): Di
   return { file: node.getSourceFile().getFilePath(), line, column, code, message };
 }
 
-function compileFile(file: SourceFile, facts: ProgramFacts, relativePath: string):
+function compileFile(file: SourceFile, facts: ProgramFacts, visibility: Map<string, MacroVisibility>):
   { module: JinjaModule | undefined; docs: MacroDoc[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const macros: Macro[] = [];
@@ -149,8 +163,10 @@ function compileFile(file: SourceFile, facts: ProgramFacts, relativePath: string
   for (const statement of file.getStatements()) {
     try {
       if (Node.isFunctionDeclaration(statement)) {
-        macros.push(compileFunction(statement, facts));
-        if (statement.isExported()) docs.push(macroDocs(statement));
+        const macro = compileFunction(statement, facts);
+        macros.push(macro);
+        const shown = visibility.get(statement.getName() ?? "");
+        if (shown !== undefined && shown.visibility !== "unlisted") docs.push(macroDocs(statement, shown, macro.params.map((p) => p.name)));
       } else if (Node.isVariableStatement(statement)) {
         if (statement.getDeclarationKind() !== "const") {
           throw new CompileError(diagnosticAt(statement, Codes.unsupportedDeclaration,
@@ -167,7 +183,6 @@ function compileFile(file: SourceFile, facts: ProgramFacts, relativePath: string
       else throw error;
     }
   }
-  void relativePath;
   return { module: macros.length === 0 ? undefined : { sourcePath: file.getFilePath(), macros }, docs, diagnostics };
 }
 
@@ -215,7 +230,7 @@ function compileFunction(fn: FunctionDeclaration, facts: ProgramFacts): Macro {
   const namespaceInit: Stmt[] = needsNamespace
     ? [{ kind: "set", target: NAMESPACE, value: { kind: "call", callee: { kind: "name", name: "namespace" }, args: [], kwargs: [] } }]
     : [];
-  return { name: macroName, params, body: [...namespaceInit, ...prologue, ...compiledBody] };
+  return { name: facts.dbtNames.get(macroName) ?? macroName, params, body: [...namespaceInit, ...prologue, ...compiledBody] };
 }
 
 function isLiteral(node: Node): boolean {
@@ -234,7 +249,9 @@ function isLiteral(node: Node): boolean {
 function macroDocsYaml(docs: MacroDoc[], source: string): string {
   const lines = [`# Generated by scripts/compiler from ${source}. Do not edit.`, "version: 2", "macros:"];
   for (const doc of docs) {
-    lines.push(`  - name: ${doc.name}`, `    description: ${JSON.stringify(doc.description)}`);
+    lines.push(`  - name: ${doc.name}`);
+    if (!doc.show) lines.push("    docs:", "      show: false");
+    if (doc.description !== "") lines.push(`    description: ${JSON.stringify(doc.description)}`);
     if (doc.arguments.length > 0) {
       lines.push("    arguments:");
       for (const argument of doc.arguments) {

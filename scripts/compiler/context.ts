@@ -22,6 +22,8 @@ export interface ProgramFacts {
   /** Every macro (function declaration) in the compiled sources, by name. */
   macros: Map<string, Node>;
   isSourceFile: (file: SourceFile) => boolean;
+  /** TypeScript name → dbt name of every macro (private helpers carry a prefix: visibility.ts). */
+  dbtNames: Map<string, string>;
 }
 
 export class MacroContext {
@@ -37,7 +39,10 @@ export class MacroContext {
   private conditionalDepth = 0;
   private counter = 0;
 
-  constructor(readonly program: ProgramFacts) {}
+  constructor(readonly program: ProgramFacts) {
+    // A local must not take the dbt name of a private helper: it would hide the macro inside this one.
+    for (const [tsName, dbtName] of program.dbtNames) if (dbtName !== tsName) this.taken.add(dbtName);
+  }
 
   get checker(): TypeChecker {
     return this.program.checker;

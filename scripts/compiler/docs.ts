@@ -1,14 +1,23 @@
-/** dbt macro docs (`macros/*.yml`) from each exported function's JSDoc: one source for code and docs. */
+/**
+ * dbt macro docs (`macros/*.yml`) from each function's JSDoc: one source for code and docs. Public
+ * macros are documented; dispatch implementations and private helpers are listed with
+ * `docs: show: false`, so `dbt docs` shows only the package's public surface (visibility.ts).
+ */
 import { Node, type FunctionDeclaration, type Type } from "ts-morph";
 import { includes, valueKinds } from "./types.js";
+import type { MacroVisibility } from "./visibility.js";
 
 export interface MacroDoc {
   name: string;
+  /** False: hidden from dbt docs (`docs: show: false`). */
+  show: boolean;
   description: string;
   arguments: Array<{ name: string; type: string; description: string }>;
 }
 
-export function macroDocs(fn: FunctionDeclaration): MacroDoc {
+/** `jinjaParams`: the compiled macro's parameter names (a name may differ from TypeScript's to avoid a clash). */
+export function macroDocs(fn: FunctionDeclaration, visibility: MacroVisibility, jinjaParams: string[]): MacroDoc {
+  if (visibility.visibility === "private") return { name: visibility.dbtName, show: false, description: "", arguments: [] };
   const jsDoc = fn.getJsDocs().at(-1);
   const description = (jsDoc?.getDescription() ?? "").trim().replace(/\s*\n\s*/g, " ");
   const paramDocs = new Map<string, string>();
@@ -18,10 +27,11 @@ export function macroDocs(fn: FunctionDeclaration): MacroDoc {
     }
   }
   return {
-    name: fn.getName() ?? "",
+    name: visibility.dbtName,
+    show: visibility.visibility === "public",
     description,
-    arguments: fn.getParameters().map((parameter) => ({
-      name: parameter.getName(),
+    arguments: fn.getParameters().map((parameter, index) => ({
+      name: jinjaParams[index] ?? parameter.getName(),
       type: dbtType(parameter.getType(), parameter.hasQuestionToken()),
       description: paramDocs.get(parameter.getName()) ?? "",
     })),

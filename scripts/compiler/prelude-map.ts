@@ -33,6 +33,7 @@ export const PRELUDE_FUNCTIONS: Record<string, PreludeFunction> = {
   asText: { callee: name("string"), positional: 1, keywords: [], filter: "string" },
   isExecuting: { callee: name("execute"), positional: 0, keywords: [], asValue: true },
   dbtVersion: { callee: name("dbt_version"), positional: 0, keywords: [], asValue: true },
+  extraKeywordArguments: { callee: name("kwargs"), positional: 0, keywords: [], asValue: true },
   isMapping: { callee: name("mapping"), positional: 1, keywords: [], test: "mapping" },
 };
 

@@ -13,6 +13,8 @@ type MacroFunction = (...args: unknown[]) => unknown;
 interface LoadedSources {
   functions: Map<string, MacroFunction>;
   params: Map<string, string[]>;
+  /** Macros that read `kwargs` (extraKeywordArguments), which Jinja lets take unknown keywords. */
+  catchesKeywords: Set<string>;
 }
 
 /** The TypeScript engine answers as dbt-core does (the jinja engine, its oracle, is dbt-core 1.11). */
@@ -27,13 +29,15 @@ async function load(srcDir: string): Promise<LoadedSources> {
   }
   const functions = new Map<string, MacroFunction>();
   const params = new Map<string, string[]>();
+  const catchesKeywords = new Set<string>();
   for (const signature of compiled.macros) {
+    if (signature.readsKeywordArguments) catchesKeywords.add(signature.name);
     const module = (await import(pathToFileURL(signature.file).href)) as Record<string, unknown>;
     const fn = module[signature.name];
     if (typeof fn === "function") functions.set(signature.name, fn as MacroFunction);
     params.set(signature.name, signature.params);
   }
-  return { functions, params };
+  return { functions, params, catchesKeywords };
 }
 
 function jsonValue(value: unknown): unknown {
@@ -46,7 +50,10 @@ export async function runTsMacro(srcDir: string, macroName: string, context: Mac
     sources = load(srcDir);
     loaded.set(srcDir, sources);
   }
-  const { functions, params } = await sources;
+  const { functions, params, catchesKeywords } = await sources;
+  const args = context.args ?? {};
+  const names = params.get(macroName) ?? [];
+  const extra = Object.fromEntries(Object.entries(args).filter(([key]) => !names.includes(key)));
   const run: MacroRun = { statements: [], logs: [], returned: null, error: null };
   const fn = functions.get(macroName);
   if (fn === undefined) {
@@ -66,12 +73,11 @@ export async function runTsMacro(srcDir: string, macroName: string, context: Mac
     statements: run.statements,
     logs: run.logs,
     resolveMacro: (name) => functions.get(name),
+    extraKeywordArguments: extra,
   });
   try {
-    const args = context.args ?? {};
-    const names = params.get(macroName) ?? [];
-    const unknown = Object.keys(args).filter((key) => !names.includes(key));
-    if (unknown.length > 0) throw new TypeError(`macro '${macroName}' got unexpected keyword argument(s) ${unknown.join(", ")}`);
+    const unknown = Object.keys(extra);
+    if (unknown.length > 0 && !catchesKeywords.has(macroName)) throw new TypeError(`macro '${macroName}' got unexpected keyword argument(s) ${unknown.join(", ")}`);
     run.returned = jsonValue(fn(...names.map((name) => args[name])));
   } catch (error) {
     run.error = error instanceof Error && error.name === CompilerError.name ? error.message

@@ -3,7 +3,7 @@
  * dbt-core's Jinja environment, and the compiled Jinja in dbt 2.x (`dbt run-operation`, see
  * scripts/runtime/fusion-engine.ts) — and they must answer with identical JSON. dbt 2.x words
  * dbt's own errors differently (test/support/engines.ts); a case whose context dbt 2.x cannot
- * reproduce pins the difference in `fusion_expect` (see the README, "dbt engines").
+ * reproduce pins the difference in `fusion_expect` (see docs/development.md, "dbt engines").
  * A case file `test/corpus/<topic>.cases.json` lists runs of the macros in `<topic>.ts`:
  * `[{ "macro": "name", "context": {...}, "expect"?: { "returned"?, "logs"?, "statements"?, "error"? } }]`.
  * `expect` pins what JavaScript computes, so a case cannot pass by both engines being wrong alike.
@@ -23,7 +23,7 @@ interface CorpusCase {
   macro: string;
   context: MacroContextFile;
   expect?: Partial<MacroRun>;
-  /** Where dbt 2.x cannot answer as dbt-core does (documented in the README, "dbt engines"): what it answers instead. */
+  /** Where dbt 2.x cannot answer as dbt-core does (documented in docs/development.md, "dbt engines"): what it answers instead. */
   fusion_expect?: Partial<MacroRun>;
 }
 

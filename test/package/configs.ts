@@ -46,7 +46,8 @@ export function context(vars: Vars, options: { target?: object; args?: Record<st
     target: (options.target ?? DEV_TARGET) as MacroContextFile["target"],
     vars: { dbt_cloud_orchestration: vars },
     graph: exampleGraph(),
-    args: options.args ?? { dry_run: false, offline: true },
+    // A build against an empty account: its one SHOW query finds no schema, so every object is created.
+    args: options.args ?? { dry_run: false },
     env: options.env ?? {},
   };
 }
@@ -71,7 +72,7 @@ export const MATRIX: Record<string, MacroContextFile> = {
       { name: "orders finance", job_id: 2, tables: ["raw.sales.orders", "RAW.SALES.REFUNDS"], upstream_job_id: 1 },
     ],
   }, { target: PROD_TARGET }),
-  dev_prod_override: context(minimalVars(), { args: { dry_run: false, offline: true, prod_override: true } }),
+  dev_prod_override: context(minimalVars(), { args: { dry_run: false, prod_override: true } }),
   custom_prod_target_and_disabled_job: context({
     ...minimalVars(),
     prod_targets: ["production"],

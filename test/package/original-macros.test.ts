@@ -157,7 +157,7 @@ describe("create_dbt_cloud_external_access()", () => {
 
 it("no build statement, log line or error contains the token", async () => {
   const secretEnv = { DBT_CLOUD_API_TOKEN: "dbtu_NEVER_PRINT_ME" };
-  for (const args of [{ dry_run: true, offline: true }, { dry_run: false, offline: true }]) {
+  for (const args of [{ dry_run: true, offline: true }, { dry_run: true, verbose: true }, { dry_run: false }]) {
     const run = await agreed("build_orchestration_resources", context(exampleVars(), { env: secretEnv, args }));
     expect(JSON.stringify(run)).not.toContain("NEVER_PRINT_ME");
   }

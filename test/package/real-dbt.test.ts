@@ -1,16 +1,18 @@
 /**
- * The README's main job through real dbt, on both engines (dbt-core + dbt-snowflake, and dbt 2.x in a
- * copy of the example project whose root `run_query` raises), with a dummy profile: the plan that
- * `dbt run-operation build_orchestration_resources --args '{dry_run: true, offline: true}'` prints
- * equals the oracle's for the same config, and the dry run opens no connection. dbt 2.x also parses
- * the project.
+ * What a dbt user sees, through real dbt on both engines (dbt-core + dbt-snowflake, and dbt 2.x in a
+ * copy of the example project whose root `run_query` raises), with the example project's dummy
+ * profile: the default dry run (the plan the oracle computes, at most 40 lines, the `Plan:` line),
+ * `--quiet`, verbose, `format: 'json'`, `fail_on_changes`, refused arguments, the config check, and
+ * the macros `dbt docs` shows. No run here opens a connection (dbt-core's events prove it), except
+ * where dbt-core itself opens one to roll back after a refusal (see entry/arguments.ts).
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../scripts/compiler/compile.js";
+import { compileDirectory, REPO_ROOT } from "../../scripts/compiler/compile.js";
 import { isolatedDbtPaths } from "../support/dbt-paths.js";
-import { PackageEngines } from "../support/package-engines.js";
+import { PACKAGE_SOURCES, PackageEngines } from "../support/package-engines.js";
 import { context, DEV_TARGET, exampleVars, PROD_TARGET } from "./configs.js";
 
 interface DbtEvent {
@@ -18,19 +20,37 @@ interface DbtEvent {
   data?: { msg?: string };
 }
 
-const DBT_CORE = ["scripts", "dbt-example.sh"];
-const DBT_2 = ["scripts", "fusion", "example.sh"];
-const PLAN = ["run-operation", "build_orchestration_resources", "--args", "{dry_run: true, offline: true}"];
-
-async function dbt(script: string[], args: string[]): Promise<{ exitCode: number; events: DbtEvent[] }> {
-  const result = await execa("bash", [join(REPO_ROOT, ...script), "--log-format", "json", "--log-level", "debug", ...args],
-    { reject: false, env: isolatedDbtPaths() });
-  const events = result.stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as DbtEvent);
-  return { exitCode: result.exitCode ?? -1, events };
+interface DbtRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
 }
 
-const logLines = (events: DbtEvent[]) =>
-  events.filter((event) => event.info.name === "JinjaLogInfo").map((event) => event.data?.msg ?? event.info.msg);
+const ENGINES = { "dbt-core": ["scripts", "dbt-example.sh"], "dbt 2.x": ["scripts", "fusion", "example.sh"] } as const;
+type Engine = keyof typeof ENGINES;
+const BOTH = Object.keys(ENGINES) as Engine[];
+const DRY_RUN = "{dry_run: true, offline: true}";
+const PLAN_LINE = /^Plan: \d+ to create, \d+ to update, \d+ to recreate, \d+ to resume, \d+ to suspend, \d+ to drop, \d+ unchanged\.$/m;
+/** Events dbt-core logs when it opens or uses a connection. */
+const CONNECTION_EVENTS = ["NewConnectionOpening", "SQLQuery", "ConnectionUsed"];
+
+async function dbt(engine: Engine, args: string[], env: Record<string, string> = isolatedDbtPaths()): Promise<DbtRun> {
+  const result = await execa("bash", [join(REPO_ROOT, ...ENGINES[engine]), ...args], { reject: false, env });
+  return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+function build(args: string): string[] {
+  return ["run-operation", "build_orchestration_resources", "--args", args];
+}
+
+/** dbt-core's events as JSON (`--log-format json --log-level debug`). */
+async function coreEvents(args: string[]): Promise<{ exitCode: number; events: DbtEvent[] }> {
+  const run = await dbt("dbt-core", ["--log-format", "json", "--log-level", "debug", ...args]);
+  const events = run.stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as DbtEvent);
+  return { exitCode: run.exitCode, events };
+}
+
+const connectionEvents = (events: DbtEvent[]) => events.filter((event) => CONNECTION_EVENTS.includes(event.info.name));
 
 let engines: PackageEngines;
 beforeAll(() => {
@@ -38,30 +58,112 @@ beforeAll(() => {
 });
 afterAll(() => engines?.close());
 
-it("dbt 2.x parses the example project", async () => {
-  const parse = await dbt(DBT_2, ["parse"]);
-  expect(parse.events.filter((event) => event.info.level === "error")).toEqual([]);
-  expect(parse.exitCode).toBe(0);
-});
-
-describe.each([["dev", DEV_TARGET], ["prod", PROD_TARGET]] as const)("target %s", (targetName, target) => {
-  it("dbt-core and dbt 2.x print the plan the oracle computes, and open no connection", async () => {
-    const [core, fusion, oracle] = await Promise.all([
-      dbt(DBT_CORE, [...PLAN, "--target", targetName]),
-      dbt(DBT_2, [...PLAN, "--target", targetName]),
+describe.each([["dev", DEV_TARGET], ["prod", PROD_TARGET]] as const)("the default dry run, target %s", (targetName, target) => {
+  it("prints exactly the oracle's plan under --quiet on both engines, and dbt-core opens no connection", async () => {
+    const [core, fusion, events, oracle] = await Promise.all([
+      dbt("dbt-core", ["--quiet", ...build(DRY_RUN), "--target", targetName]),
+      dbt("dbt 2.x", ["--quiet", ...build(DRY_RUN), "--target", targetName]),
+      coreEvents([...build(DRY_RUN), "--target", targetName]),
       engines.both("build_orchestration_resources", context(exampleVars(), { target, args: { dry_run: true, offline: true } })),
     ]);
     expect(oracle.jinja).toEqual(oracle.ts);
     for (const run of [core, fusion]) {
-      expect(run.events.filter((event) => event.info.level === "error")).toEqual([]);
       expect(run.exitCode).toBe(0);
-      expect(logLines(run.events)).toEqual(oracle.jinja.logs);
+      expect(run.stderr).toBe("");
+      expect(run.stdout).toBe(oracle.jinja.logs.join("\n"));
     }
-    const steps = oracle.jinja.logs.filter((line) => /^\d+ of \d+ /.test(line));
-    expect(steps.length).toBeGreaterThan(10);
-    expect(steps.at(-1)).toMatch(new RegExp(`^${steps.length} of ${steps.length} `));
-    // A connection that opened would log these; with dummy credentials and no network it would also fail.
-    const opened = core.events.filter((event) => ["NewConnectionOpening", "SQLQuery", "ConnectionUsed"].includes(event.info.name));
-    expect(opened).toEqual([]);
+    expect(core.stdout).toMatch(PLAN_LINE);
+    expect(events.exitCode).toBe(0);
+    expect(connectionEvents(events.events)).toEqual([]);
+  });
+});
+
+it.each(BOTH)("%s: the default dry run prints at most 40 lines, with the Plan line", async (engine) => {
+  const run = await dbt(engine, build(DRY_RUN));
+  const lines = `${run.stdout}\n${run.stderr}`.trim().split("\n");
+  expect(run.exitCode).toBe(0);
+  expect(lines.length).toBeLessThanOrEqual(40);
+  expect(lines).toContain("Plan: 11 to create, 0 to update, 0 to recreate, 0 to resume, 0 to suspend, 0 to drop, 0 unchanged.");
+  expect(run.stdout).not.toContain("create or replace procedure");
+});
+
+it.each(BOTH)("%s: verbose prints every statement's SQL after its 'N of M' line", async (engine) => {
+  const run = await dbt(engine, ["--quiet", ...build("{dry_run: true, offline: true, verbose: true}")]);
+  expect(run.exitCode).toBe(0);
+  expect(run.stdout).toMatch(/^3 of 11 create or replace procedure DBT_CLOUD_RUN_JOB\ncreate or replace procedure "ANALYTICS"\."ORCHESTRATION"\."DBT_CLOUD_RUN_JOB"\(/m);
+  expect(run.stdout).toMatch(/^11 of 11 /m);
+});
+
+it.each(BOTH)("%s: format json prints one JSON document and nothing else under --quiet", async (engine) => {
+  const run = await dbt(engine, ["--quiet", ...build("{dry_run: true, offline: true, format: json}")]);
+  expect(run.exitCode).toBe(0);
+  expect(run.stdout.trim().split("\n")).toHaveLength(1);
+  const plan = JSON.parse(run.stdout) as { changes: number; plan: Array<{ action: string; kind: string; object: string; reason: string; statements: string[] }> };
+  expect(plan.changes).toBe(11);
+  expect(plan.plan.map((row) => row.kind)).toContain("procedure");
+  expect(plan.plan.every((row) => row.statements.length === 1)).toBe(true);
+});
+
+it.each(BOTH)("%s: fail_on_changes exits non-zero on a plan with changes, after printing it", async (engine) => {
+  const run = await dbt(engine, ["--quiet", ...build("{dry_run: true, offline: true, fail_on_changes: true}")]);
+  expect(run.exitCode).not.toBe(0);
+  expect(run.stdout).toMatch(PLAN_LINE);
+  expect(run.stdout).toContain("dbt_cloud_orchestration: the plan has 11 change(s), and fail_on_changes is set.");
+});
+
+describe.each([
+  ["{dryrun: true}", "build_orchestration_resources: unknown argument 'dryrun' (did you mean 'dry_run'?)"],
+  ["{offline: true}", "build_orchestration_resources: offline plans against an empty schema"],
+])("--args '%s'", (args, message) => {
+  it.each(BOTH)("%s refuses it by name and prints no plan and no statement", async (engine) => {
+    const run = await dbt(engine, ["--quiet", ...build(args)]);
+    expect(run.exitCode).not.toBe(0);
+    expect(run.stdout.split("\n")[0]).toContain(message);
+    expect(run.stdout).not.toMatch(/^(Plan:|\d+ of \d+ )/m);
+  });
+
+  it("dbt-core runs no statement for it", async () => {
+    const { events } = await coreEvents(build(args));
+    expect(events.filter((event) => event.info.name === "SQLQuery")).toEqual([]);
+    expect(events.filter((event) => event.info.name === "PrintEvent").map((event) => event.data?.msg)).toEqual([expect.stringContaining(message)]);
+  });
+});
+
+it.each(BOTH)("%s: validate_orchestration_config passes the example project", async (engine) => {
+  const run = await dbt(engine, ["--quiet", "run-operation", "validate_orchestration_config"]);
+  expect(run.exitCode).toBe(0);
+  expect(run.stdout).toBe("dbt_cloud_orchestration: 3 jobs valid (vars.dbt_cloud_orchestration, target 'dev').");
+});
+
+it("validate_orchestration_config opens no connection on dbt-core", async () => {
+  const { exitCode, events } = await coreEvents(["run-operation", "validate_orchestration_config"]);
+  expect(exitCode).toBe(0);
+  expect(connectionEvents(events)).toEqual([]);
+});
+
+describe("the macros dbt docs shows", () => {
+  const publicMacros = compileDirectory(PACKAGE_SOURCES).macros.filter((item) => item.visibility === "public").map((item) => item.name).sort();
+
+  function shownMacros(manifestPath: string): { shown: string[]; total: number } {
+    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { macros: Record<string, { package_name: string; name: string; docs?: { show?: boolean } }> };
+    const ours = Object.values(manifest.macros).filter((macro) => macro.package_name === "dbt_cloud_orchestration");
+    return { shown: ours.filter((macro) => macro.docs?.show !== false).map((macro) => macro.name).sort(), total: ours.length };
+  }
+
+  it("dbt-core: `dbt docs generate` shows only the public macros", async () => {
+    const paths = isolatedDbtPaths();
+    const run = await dbt("dbt-core", ["--quiet", "docs", "generate", "--empty-catalog"], paths);
+    expect(run.exitCode).toBe(0);
+    const { shown, total } = shownMacros(join(paths.DBT_TARGET_PATH!, "manifest.json"));
+    expect(shown).toEqual(publicMacros);
+    expect(total).toBeGreaterThan(100);
+  });
+
+  it("dbt 2.x: parses the example project without a warning, and its manifest shows only the public macros", async () => {
+    const run = await dbt("dbt 2.x", ["parse"]);
+    expect(run.exitCode).toBe(0);
+    expect(`${run.stdout}\n${run.stderr}`).not.toMatch(/\[(warning|error)\]/);
+    const { shown } = shownMacros(join(REPO_ROOT, ".cache", "fusion", "example", "target", "manifest.json"));
+    expect(shown).toEqual(publicMacros);
   });
 });

@@ -110,12 +110,3 @@ it("explains a missing config", async () => {
   expect(jinja).toEqual(ts);
   expect(ts.error).toMatch(/^dbt_cloud_orchestration: set 'vars: dbt_cloud_orchestration:' in dbt_project.yml/);
 });
-
-it("refuses adapters other than Snowflake", async () => {
-  const ctx = context(minimalVars(), { target: { name: "dev", type: "postgres", database: "db", schema: "public" } });
-  const { ts, jinja } = await engines.both("build_orchestration_resources", ctx);
-  expect(jinja).toEqual(ts);
-  expect(ts.error).toBe(
-    "dbt_cloud_orchestration supports only Snowflake (streams, tasks and Python procedures); target 'dev' uses the 'postgres' adapter.");
-  expect(ts.statements).toEqual([]);
-});

@@ -81,3 +81,8 @@ export function showResults(live: LiveSchema, schema: string, logTable = "ORCHES
     },
   ];
 }
+
+/** The run without its SHOW queries: the statements a build against an empty account executed. */
+export function withoutShowQueries(run: MacroRun): MacroRun {
+  return { ...run, statements: run.statements.filter((sql) => !sql.startsWith("show ")) };
+}

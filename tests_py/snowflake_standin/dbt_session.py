@@ -12,6 +12,7 @@ import contextlib
 import io
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,9 @@ from .standin import RecordedStatement, SnowflakeStandIn
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_PROJECT = REPO_ROOT / "integration_tests"
+
+
+_DBT_LINE = re.compile(r"^\d\d:\d\d:\d\d  ")
 
 
 @dataclass
@@ -45,6 +49,12 @@ class DbtRun:
     def log_lines(self) -> list[str]:
         """What the macros logged with `log(…, info=True)`, in order."""
         return [event.msg for event in self.events if event.name == "JinjaLogInfo"]
+
+    @property
+    def printed(self) -> list[str]:
+        """What the macros printed with `print` (the plan, the status): every console line dbt itself
+        did not write (its own lines start with a time stamp)."""
+        return [line for line in self.output.splitlines() if line and not _DBT_LINE.match(line)]
 
     @property
     def warnings(self) -> list[str]:

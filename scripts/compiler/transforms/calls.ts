@@ -81,7 +81,7 @@ function identifierCall(node: CallExpression, callee: Node, context: MacroContex
           "passing 'undefined' uses the default in JavaScript but passes none in Jinja; leave the argument out.");
       }
     });
-    return call(name(calleeName), argumentsOf(node, context));
+    return call(name(context.program.dbtNames.get(calleeName) ?? calleeName), argumentsOf(node, context));
   }
   if (declaration !== undefined && Node.isFunctionDeclaration(declaration)) {
     throw context.error(callee, Codes.unsupportedCall,
