@@ -20,6 +20,7 @@ MY_FILES = [
     "tests_py/test_checks.py",
     "tests_py/test_faults.py",
     "tests_py/test_spec_and_prism.py",
+    "tests_py/test_outcomes_and_selection.py",
     "scripts/bench_handler.py",
 ]
 
@@ -202,4 +203,5 @@ def test_handler_signature_is_the_fixed_interface(handler):
         "max_start_time",
         "days_of_week",
         "timezone",
+        "options",
     ]
