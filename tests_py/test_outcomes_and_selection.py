@@ -172,8 +172,8 @@ def test_a_selector_step_runs_the_whole_job_and_says_why(run, api):
     assert calls(api) == [LIST, JOB, TRIGGER]
     assert triggered_steps(api) is None and result["steps_override"] is None
     assert (
-        "select_changed: step 'dbt build --selector nightly' uses --selector, which dbt does not combine with --select; running the whole job"
-        in result["logs"]
+        "select_changed: step 'dbt build --selector nightly' uses --selector, "
+        "which dbt does not combine with --select; running the whole job" in result["logs"]
     )
 
 
