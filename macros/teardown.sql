@@ -19,8 +19,11 @@
     {%- endif -%}
   {%- endfor -%}
   {%- if (live.get("procedure") is not none) and live.get("procedure")["managed"] -%}
-    {%- do steps.append(drop("procedure", managed_label(config, live.get("procedure")["name"]), "drop procedure if exists " ~ procedure_name(config) ~ "(varchar, number, number, varchar, number, number, varchar, varchar, array, varchar)")) -%}
+    {%- do steps.append(drop("procedure", managed_label(config, live.get("procedure")["name"]), "drop procedure if exists " ~ procedure_name(config) ~ "(" ~ procedure_argument_types() ~ ")")) -%}
   {%- endif -%}
+  {%- for types in live["old_procedure_signatures"] -%}
+    {%- do steps.append(drop("procedure", managed_label(config, "DBT_CLOUD_RUN_JOB" ~ "(" ~ types ~ ")"), "drop procedure if exists " ~ procedure_name(config) ~ "(" ~ types ~ ")")) -%}
+  {%- endfor -%}
   {%- if drop_log_table and live["log_table_managed"] -%}
     {%- do steps.append(drop("log table", managed_label(config, config["log_table"]), "drop table if exists " ~ managed_name(config, config["log_table"]))) -%}
   {%- endif -%}

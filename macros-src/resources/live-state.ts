@@ -1,12 +1,13 @@
 /**
- * The orchestration schema as it is: a constant number of SHOW queries (at most five), whatever
- * the number of jobs. Objects are recognised as ours by their COMMENT (see managed.ts).
+ * The orchestration schema as it is: a constant number of queries (at most five SHOWs and one
+ * DESCRIBE of the log table), whatever the number of jobs. Objects are recognised as ours by their COMMENT (see managed.ts).
  */
 import type { OrchestrationConfig } from "../config/types.js";
 import { runQuery, type QueryRow } from "../prelude/dbt.js";
 import { PROCEDURE_NAME } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import { comment_fingerprint, is_managed_comment } from "./managed.js";
+import { procedure_argument_types } from "./procedure.js";
 
 export interface LiveObject {
   name: string;
@@ -22,14 +23,22 @@ export interface LiveState {
   schema_exists: boolean;
   log_table_exists: boolean;
   log_table_managed: boolean;
+  /** The log table's column names (upper case), read only when it exists and is ours. */
+  log_table_columns: string[];
+  /** The procedure with the current arguments (else another overload of ours, which then needs replacing). */
   procedure: LiveObject | null;
+  /** Argument types of our overloads with other arguments (an older version's): each is dropped. */
+  old_procedure_signatures: string[];
   streams: LiveObject[];
   tasks: LiveObject[];
   queries: number;
 }
 
 export function empty_live_state(): LiveState {
-  return { schema_exists: false, log_table_exists: false, log_table_managed: false, procedure: null, streams: [], tasks: [], queries: 0 };
+  return {
+    schema_exists: false, log_table_exists: false, log_table_managed: false, log_table_columns: [], procedure: null, old_procedure_signatures: [],
+    streams: [], tasks: [], queries: 0,
+  };
 }
 
 /** A text column; dbt's agate tables turn empty strings into none. */
@@ -55,6 +64,13 @@ function live_object(row: QueryRow, comment_column: string): LiveObject {
   };
 }
 
+/** SHOW PROCEDURES' `arguments`, `DBT_CLOUD_RUN_JOB(VARCHAR, ARRAY) RETURN VARIANT`: the types, `VARCHAR, ARRAY`. */
+function argument_types(text: string): string {
+  const opened = text.split("(");
+  if (opened.length < 2) return "";
+  return opened.slice(1).join("(").split(")")[0]!.trim().toUpperCase();
+}
+
 function named(rows: QueryRow[], name: string): QueryRow[] {
   // LIKE is case-insensitive and '_' matches any character: keep exact names only.
   return rows.filter((row) => text_of(row, "name") === name);
@@ -76,7 +92,19 @@ export function read_live_state(config: OrchestrationConfig): LiveState {
   state.log_table_exists = log_tables.length > 0;
   state.log_table_managed = log_tables.length > 0 && is_managed_comment(text_of(log_tables[0]!, "comment"));
   const procedure_rows = named(procedures.rows, PROCEDURE_NAME);
-  if (procedure_rows.length > 0) state.procedure = live_object(procedure_rows[0]!, "description");
+  for (const row of procedure_rows) {
+    const types = argument_types(text_of(row, "arguments"));
+    const found = live_object(row, "description");
+    if (types === procedure_argument_types().toUpperCase()) state.procedure = found;
+    else if (found.managed) state.old_procedure_signatures.push(types.toLowerCase());
+  }
+  if (state.procedure === null && procedure_rows.length > 0) state.procedure = live_object(procedure_rows[0]!, "description");
+  if (state.log_table_managed) {
+    // One more query, only for an existing log table: its columns tell an older shape from the current one.
+    const columns = runQuery(`describe table ${quote_name([config.database, config.schema, config.log_table])}`);
+    state.log_table_columns = columns.rows.map((row) => text_of(row, "name").toUpperCase());
+    state.queries = 6;
+  }
   state.streams = streams.rows.map((row) => live_object(row, "comment"));
   state.tasks = tasks.rows.map((row) => live_object(row, "comment"));
   return state;

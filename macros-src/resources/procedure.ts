@@ -10,12 +10,25 @@ import { run_plan } from "./run-plan.js";
 
 const PURPOSE = "checks a job's conditions, then triggers it in dbt Cloud";
 
+/** The procedure's arguments, [name, type], in order: the handler's `main` takes them in this order. */
+export function procedure_arguments(): string[][] {
+  return [
+    ["access_url", "varchar"], ["account_id", "number"], ["job_id", "number"], ["cause", "varchar"],
+    ["upstream_job_id", "number"], ["min_elapsed_seconds", "number"], ["min_start_time", "varchar"],
+    ["max_start_time", "varchar"], ["days_of_week", "array"], ["timezone", "varchar"], ["options", "variant"],
+  ];
+}
+
+/** The argument types that, with the name, identify the procedure (DROP PROCEDURE needs them). */
+export function procedure_argument_types(): string {
+  return procedure_arguments().map((argument) => argument[1]!).join(", ");
+}
+
 function procedure_sql(config: OrchestrationConfig, comment: string): string {
   const handler = embed("../procedure/dbt_cloud_run_job.py");
   return [
     `create or replace procedure ${procedure_name(config)}(`,
-    "  access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number,",
-    "  min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar",
+    `  ${procedure_arguments().map((argument) => `${argument[0]} ${argument[1]}`).join(", ")}`,
     ")",
     "returns variant",
     "language python",

@@ -5,13 +5,13 @@
  */
 import type { JobConfig, OrchestrationConfig } from "../config/types.js";
 import { raiseCompilerError } from "../prelude/dbt.js";
-import { job_stream_name, PACKAGE_NAME, task_name } from "../sql/names.js";
+import { job_stream_name, PACKAGE_NAME, PROCEDURE_NAME, task_name } from "../sql/names.js";
 import type { LiveObject, LiveState } from "./live-state.js";
 import type { DesiredObject } from "./managed.js";
-import { managed_label, managed_name } from "./names.js";
+import { managed_label, managed_name, procedure_name } from "./names.js";
 import type { PlannedStatement } from "./plan-types.js";
 import { desired_procedure } from "./procedure.js";
-import { desired_log_table, desired_schema } from "./schema.js";
+import { add_log_column_sql, desired_log_table, desired_schema, missing_log_columns } from "./schema.js";
 import { desired_stream } from "./stream.js";
 import { desired_task, schedule_label } from "./task.js";
 
@@ -56,6 +56,23 @@ export function job_streams(config: OrchestrationConfig, job: JobConfig): string
 
 export function job_task(config: OrchestrationConfig, job: JobConfig, options: PlanOptions): DesiredObject {
   return desired_task(config, job, { streams: job_streams(config, job), calls_dbt_cloud: options.is_prod || options.prod_override });
+}
+
+/** An existing log table is never replaced: missing columns are added in place, its rows kept. */
+function log_table_step(config: OrchestrationConfig, live: LiveState): PlanStep {
+  const label = desired_log_table(config).label;
+  const missing = missing_log_columns(live.log_table_columns);
+  if (missing.length === 0) return step("unchanged", "log table", label, "exists (never replaced)", []);
+  const names = missing.map((column) => column[0]!);
+  return step("update", "log table", label, `lacks ${names.join(", ")}: added in place, rows kept`,
+    missing.map((column) => planned_statement("update", label, `add column ${column[0]} to ${config.log_table}`, add_log_column_sql(config, column))));
+}
+
+/** Our procedure with older arguments is another overload to Snowflake: replacing the new one leaves it, so it is dropped. */
+function old_procedure_steps(config: OrchestrationConfig, live: LiveState): PlanStep[] {
+  const label = desired_procedure(config).label;
+  return live.old_procedure_signatures.map((types) => step("drop", "procedure", `${label}(${types})`, "its arguments changed",
+    [planned_statement("drop", label, `drop procedure ${PROCEDURE_NAME}(${types}) (older arguments)`, `drop procedure if exists ${procedure_name(config)}(${types})`)]));
 }
 
 function procedure_step(config: OrchestrationConfig, live: LiveState): PlanStep {
@@ -156,9 +173,10 @@ export function reconcile(config: OrchestrationConfig, live: LiveState, options:
   const steps: PlanStep[] = [
     live.schema_exists ? step("unchanged", "schema", schema.label, "exists", [])
       : step("create", "schema", schema.label, "missing", [planned_statement("create", schema.label, `create schema ${schema.label}`, schema.sql)]),
-    live.log_table_exists ? step("unchanged", "log table", log_table.label, "exists (never replaced)", [])
+    live.log_table_exists ? log_table_step(config, live)
       : step("create", "log table", log_table.label, "missing", [planned_statement("create", log_table.label, `create log table ${log_table.name}`, log_table.sql)]),
     procedure_step(config, live),
+    ...old_procedure_steps(config, live),
   ];
   // Orphan tasks go first (their WHEN names the streams), orphan streams last (after the tasks stop naming them).
   for (const task of live.tasks) {

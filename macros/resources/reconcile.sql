@@ -36,6 +36,33 @@
   {%- do return(desired_task(config, job, {"streams": job_streams(config, job), "calls_dbt_cloud": options["is_prod"] or options["prod_override"]})) -%}
 {%- endmacro -%}
 
+{%- macro log_table_step(config, live) -%}
+  {%- set label = desired_log_table(config)["label"] -%}
+  {%- set missing = missing_log_columns(live["log_table_columns"]) -%}
+  {%- if (missing | length) == 0 -%}
+    {%- do return(step("unchanged", "log table", label, "exists (never replaced)", [])) -%}
+  {%- endif -%}
+  {%- set tsj_map_1 = [] -%}
+  {%- for column in missing -%}
+    {%- do tsj_map_1.append(column[0]) -%}
+  {%- endfor -%}
+  {%- set names = tsj_map_1 -%}
+  {%- set tsj_map_2 = [] -%}
+  {%- for column_2 in missing -%}
+    {%- do tsj_map_2.append(planned_statement("update", label, "add column " ~ column_2[0] ~ " to " ~ config["log_table"], add_log_column_sql(config, column_2))) -%}
+  {%- endfor -%}
+  {%- do return(step("update", "log table", label, "lacks " ~ ", ".join(names) ~ ": added in place, rows kept", tsj_map_2)) -%}
+{%- endmacro -%}
+
+{%- macro old_procedure_steps(config, live) -%}
+  {%- set label = desired_procedure(config)["label"] -%}
+  {%- set tsj_map_1 = [] -%}
+  {%- for types in live["old_procedure_signatures"] -%}
+    {%- do tsj_map_1.append(step("drop", "procedure", label ~ "(" ~ types ~ ")", "its arguments changed", [planned_statement("drop", label, "drop procedure " ~ "DBT_CLOUD_RUN_JOB" ~ "(" ~ types ~ ") (older arguments)", "drop procedure if exists " ~ procedure_name(config) ~ "(" ~ types ~ ")")])) -%}
+  {%- endfor -%}
+  {%- do return(tsj_map_1) -%}
+{%- endmacro -%}
+
 {%- macro procedure_step(config, live) -%}
   {%- set desired = desired_procedure(config) -%}
   {%- set create = [planned_statement("create", desired["label"], "create or replace procedure " ~ desired["name"], desired["sql"])] -%}
@@ -154,7 +181,7 @@
   {%- set live_tasks = by_name(live["tasks"]) -%}
   {%- set schema = desired_schema(config) -%}
   {%- set log_table = desired_log_table(config) -%}
-  {%- set steps = [step("unchanged", "schema", schema["label"], "exists", []) if live["schema_exists"] else step("create", "schema", schema["label"], "missing", [planned_statement("create", schema["label"], "create schema " ~ schema["label"], schema["sql"])]), step("unchanged", "log table", log_table["label"], "exists (never replaced)", []) if live["log_table_exists"] else step("create", "log table", log_table["label"], "missing", [planned_statement("create", log_table["label"], "create log table " ~ log_table["name"], log_table["sql"])]), procedure_step(config, live)] -%}
+  {%- set steps = [step("unchanged", "schema", schema["label"], "exists", []) if live["schema_exists"] else step("create", "schema", schema["label"], "missing", [planned_statement("create", schema["label"], "create schema " ~ schema["label"], schema["sql"])]), log_table_step(config, live) if live["log_table_exists"] else step("create", "log table", log_table["label"], "missing", [planned_statement("create", log_table["label"], "create log table " ~ log_table["name"], log_table["sql"])]), procedure_step(config, live)] + old_procedure_steps(config, live) -%}
   {%- for task in live["tasks"] -%}
     {%- if task["managed"] and (desired_tasks.get(task["name"]) != true) -%}
       {%- do steps.append(orphan_step(config, "task", task)) -%}
