@@ -89,10 +89,10 @@ export function task_body(config: OrchestrationConfig, job: JobConfig, settings:
     `  local_now timestamp_ntz default convert_timezone(${quote_literal(config.timezone)}, current_timestamp())::timestamp_ntz;`,
     "  outcome variant default null;",
     "  failure variant default null;",
-    "  known_runs array default null;",
-    "  changed_sources array default null;",
-    "begin",
   ];
+  if (settings.calls_dbt_cloud) lines.push("  known_runs array default null;");
+  if (settings.calls_dbt_cloud && job.select_changed) lines.push("  changed_sources array default null;");
+  lines.push("begin");
   const condition = start_condition(job);
   if (condition !== "") {
     // Checked here, so a closed window costs no procedure call and no dbt Cloud API call.

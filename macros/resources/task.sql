@@ -57,7 +57,14 @@
 {%- macro task_body(config, job, settings) -%}
   {%- set task = task_name(job["name"], job["job_id"]) -%}
   {%- set qualified_task = config["database"] ~ "." ~ config["schema"] ~ "." ~ task -%}
-  {%- set lines = ["declare", "  local_now timestamp_ntz default convert_timezone(" ~ quote_literal(config["timezone"]) ~ ", current_timestamp())::timestamp_ntz;", "  outcome variant default null;", "  failure variant default null;", "  known_runs array default null;", "  changed_sources array default null;", "begin"] -%}
+  {%- set lines = ["declare", "  local_now timestamp_ntz default convert_timezone(" ~ quote_literal(config["timezone"]) ~ ", current_timestamp())::timestamp_ntz;", "  outcome variant default null;", "  failure variant default null;"] -%}
+  {%- if settings["calls_dbt_cloud"] -%}
+    {%- do lines.append("  known_runs array default null;") -%}
+  {%- endif -%}
+  {%- if settings["calls_dbt_cloud"] and job["select_changed"] -%}
+    {%- do lines.append("  changed_sources array default null;") -%}
+  {%- endif -%}
+  {%- do lines.append("begin") -%}
   {%- set condition = start_condition(job) -%}
   {%- if condition != "" -%}
     {%- do lines.append("  if (not (" ~ condition ~ ")) then") -%}

@@ -22,7 +22,11 @@ export interface LiveSchema {
   logTable: boolean;
   /** The log table's comment: the package's own unless a test says otherwise. */
   logTableComment?: string;
+  /** The log table's columns as DESCRIBE TABLE names them (upper case): those the build created, unless a test says otherwise. */
+  logTableColumns?: string[];
   procedureComment: string | null;
+  /** SHOW PROCEDURES' `arguments`: the signature the build created, unless a test says otherwise. */
+  procedureArguments?: string;
   streams: LiveStream[];
   tasks: LiveTask[];
 }
@@ -40,24 +44,35 @@ export function liveStateAfter(build: MacroRun, taskState: "started" | "suspende
     if (sql.startsWith("create table")) {
       live.logTable = true;
       live.logTableComment = comment;
+      live.logTableColumns = sql.split("\n").slice(1, -1).map((line) => line.trim().split(" ")[0]!.toUpperCase());
     }
-    else if (sql.startsWith("create or replace procedure")) live.procedureComment = comment;
+    else if (sql.startsWith("create or replace procedure")) {
+      live.procedureComment = comment;
+      const types = sql.split("\n")[1]!.split(", ").map((argument) => argument.trim().split(" ")[1]!.toUpperCase());
+      live.procedureArguments = `${name}(${types.join(", ")}) RETURN VARIANT`;
+    }
     else if (sql.startsWith("create stream")) live.streams.push({ name, comment });
     else if (sql.startsWith("create or alter task")) live.tasks.push({ name, comment, state: taskState });
   }
   return live;
 }
 
-/** The query results, in the order the build runs its SHOW queries. */
+const MANAGED_PREFIX = "Managed by the dbt_cloud_orchestration dbt package";
+
+/** The query results, in the order the build reads the live state: five SHOWs, then DESCRIBE of a log table of ours. */
 export function showResults(live: LiveSchema, schema: string, logTable = "ORCHESTRATION_LOGS"): MacroContextFile["query_results"] {
   const schemas = { columns: ["created_on", "name", "database_name"], rows: live.schemaExists ? [["2026-01-01", schema, "ANALYTICS"]] : [] };
   if (!live.schemaExists) return [schemas];
+  const describe = live.logTable && (live.logTableComment ?? "").startsWith(MANAGED_PREFIX)
+    ? [{ columns: ["name", "type", "kind"], rows: (live.logTableColumns ?? []).map((column) => [column, "VARCHAR(16777216)", "COLUMN"]) }]
+    : [];
   return [
     schemas,
     { columns: ["name", "kind", "comment"], rows: live.logTable ? [[logTable, "TABLE", live.logTableComment ?? ""]] : [] },
     {
       columns: ["name", "schema_name", "arguments", "description"],
-      rows: live.procedureComment === null ? [] : [["DBT_CLOUD_RUN_JOB", schema, "DBT_CLOUD_RUN_JOB(VARCHAR, …) RETURN VARIANT", live.procedureComment]],
+      rows: live.procedureComment === null ? []
+        : [["DBT_CLOUD_RUN_JOB", schema, live.procedureArguments ?? "DBT_CLOUD_RUN_JOB(VARCHAR) RETURN VARIANT", live.procedureComment]],
     },
     {
       columns: ["name", "database_name", "schema_name", "comment", "table_name", "stale", "invalid_reason"],
@@ -68,5 +83,6 @@ export function showResults(live: LiveSchema, schema: string, logTable = "ORCHES
       columns: ["name", "database_name", "schema_name", "comment", "warehouse", "schedule", "state"],
       rows: live.tasks.map((task) => [task.name, "ANALYTICS", schema, task.comment, "TRANSFORMING", "15 MINUTE", task.state]),
     },
+    ...describe,
   ];
 }
