@@ -9,12 +9,14 @@ create table if not exists "ANALYTICS"."DBT_DEV"."ORCHESTRATION_LOGS" (
   run_id number,
   run_url varchar,
   result variant,
-  logs array
-) comment = 'Managed by the dbt_cloud_orchestration dbt package: one row per orchestration task invocation (definition 87bab28988a6d2a08f8fbde1efb327b1)';
+  logs array,
+  run_status varchar,
+  run_finished_at timestamp_ltz,
+  run_duration_seconds number
+) comment = 'Managed by the dbt_cloud_orchestration dbt package: one row per orchestration task invocation (definition cb121b9ddbda7594f1337cabd241dcb2)';
 
 create or replace procedure "ANALYTICS"."DBT_DEV"."DBT_CLOUD_RUN_JOB"(
-  access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number,
-  min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar
+  access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number, min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar, options variant
 )
 returns variant
 language python
@@ -23,7 +25,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."DBT_DEV"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 86ef6e92142260d5ea6928f8cb7b8be5)'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 9b625429130efb03c6941461151bc9bd)'
 as
 $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>
