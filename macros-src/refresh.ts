@@ -1,6 +1,7 @@
 /** `dbt run-operation refresh_orchestration_outcomes`: how the log table's unfinished runs ended, asked of dbt Cloud. */
 import { load_orchestration_config } from "./config/load.js";
-import { dispatch, raiseCompilerError, target } from "./prelude/dbt.js";
+import { dispatch, target } from "./prelude/dbt.js";
+import { stop_with_error } from "./errors.js";
 import { read_live_state } from "./resources/live-state.js";
 import { refresh_outcomes } from "./resources/refresh.js";
 import { PACKAGE_NAME } from "./sql/names.js";
@@ -23,6 +24,6 @@ export function snowflake__refresh_orchestration_outcomes(dry_run: boolean): str
 
 /** Any adapter but Snowflake: the outcomes come through a Snowflake procedure. */
 export function default__refresh_orchestration_outcomes(_dry_run: boolean): string[] {
-  return raiseCompilerError(
+  return stop_with_error(
     `${PACKAGE_NAME} supports only Snowflake (streams, tasks and Python procedures); target '${target.name}' uses the '${target.type}' adapter.`);
 }

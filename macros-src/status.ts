@@ -29,10 +29,11 @@ function last_invocations(config: OrchestrationConfig, live: LiveState): Record<
   const found: Record<string, QueryRow> = {};
   if (!live.log_table_exists) return found;
   const newest_run = "over (partition by job_id order by iff(run_id is null, 1, 0), invoked_at desc)";
+  // Quoted aliases: Snowflake names an unquoted alias in upper case (JOB_ID), and rows are read by these names.
   const result = runQuery([
-    "select job_id::varchar as job_id, to_varchar(convert_timezone('UTC', invoked_at), 'YYYY-MM-DD HH24:MI:SS') as invoked_at,",
-    "  status, last_run_id::varchar as run_id, last_run_status as run_status, last_run_seconds::varchar as run_seconds,",
-    "  to_varchar(convert_timezone('UTC', last_success_at), 'YYYY-MM-DD HH24:MI:SS') as last_success_at",
+    "select job_id::varchar as \"job_id\", to_varchar(convert_timezone('UTC', invoked_at), 'YYYY-MM-DD HH24:MI:SS') as \"invoked_at\",",
+    "  status as \"status\", last_run_id::varchar as \"run_id\", last_run_status as \"run_status\", last_run_seconds::varchar as \"run_seconds\",",
+    "  to_varchar(convert_timezone('UTC', last_success_at), 'YYYY-MM-DD HH24:MI:SS') as \"last_success_at\"",
     "from (",
     "  select job_id, invoked_at, status,",
     `    first_value(run_id) ${newest_run} as last_run_id,`,

@@ -10,5 +10,5 @@
 {%- endmacro -%}
 
 {%- macro default__refresh_orchestration_outcomes(_dry_run) -%}
-  {%- do return(exceptions.raise_compiler_error("dbt_cloud_orchestration" ~ " supports only Snowflake (streams, tasks and Python procedures); target '" ~ target["name"] ~ "' uses the '" ~ target["type"] ~ "' adapter.")) -%}
+  {%- do return(stop_with_error("dbt_cloud_orchestration" ~ " supports only Snowflake (streams, tasks and Python procedures); target '" ~ target["name"] ~ "' uses the '" ~ target["type"] ~ "' adapter.")) -%}
 {%- endmacro -%}

@@ -30,7 +30,8 @@ function run_ids(text: string): string[] {
 
 function pending_runs(config: OrchestrationConfig): Record<string, string[]> {
   const result = runQuery([
-    "select job_id::varchar as job_id, listagg(run_id::varchar, ',') within group (order by run_id) as run_ids",
+    // Quoted aliases: Snowflake upper-cases unquoted ones, and the rows are read by these names.
+    "select job_id::varchar as \"job_id\", listagg(run_id::varchar, ',') within group (order by run_id) as \"run_ids\"",
     `from (${unfinished_runs_sql(config, "", REFRESH_LIMIT)})`,
     "group by job_id",
   ].join("\n"));

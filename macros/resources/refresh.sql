@@ -19,7 +19,7 @@
 {%- endmacro -%}
 
 {%- macro pending_runs(config) -%}
-  {%- set result = run_query("\n".join(["select job_id::varchar as job_id, listagg(run_id::varchar, ',') within group (order by run_id) as run_ids", "from (" ~ unfinished_runs_sql(config, "", 100) ~ ")", "group by job_id"])) -%}
+  {%- set result = run_query("\n".join(["select job_id::varchar as \"job_id\", listagg(run_id::varchar, ',') within group (order by run_id) as \"run_ids\"", "from (" ~ unfinished_runs_sql(config, "", 100) ~ ")", "group by job_id"])) -%}
   {%- set pending = {} -%}
   {%- for row in result["rows"] -%}
     {%- set job_id = row.get("job_id") -%}
