@@ -22,6 +22,13 @@ async function agreed(macro: string, ctx: MacroContextFile): Promise<MacroRun> {
   return ts;
 }
 
+async function allAgree(macro: string, ctx: MacroContextFile): Promise<MacroRun> {
+  const { ts, jinja, fusion } = await engines.all(macro, ctx);
+  expect(jinja, "dbt-core's Jinja must answer as the TypeScript does").toEqual(ts);
+  expect(fusion, "dbt 2.x must answer as the TypeScript does").toEqual(ts);
+  return ts;
+}
+
 function taskOf(run: MacroRun, task: string): string {
   return taskBody(run.statements.find((sql) => sql.startsWith(`create or alter task "ANALYTICS"."`) && sql.includes(task))!);
 }
@@ -109,8 +116,8 @@ describe("refresh_orchestration_outcomes", () => {
     ...context(exampleVars(), { target: PROD_TARGET, args }), query_results: [...showResults(live, "ORCHESTRATION")!, ...extra!],
   });
 
-  it("per job with unfinished runs: one read-only procedure call, then one update of its log rows", async () => {
-    const run = await agreed("refresh_orchestration_outcomes", ctx({}, [
+  it("per job with unfinished runs: one read-only procedure call, then one update of its log rows (three engines)", async () => {
+    const run = await allAgree("refresh_orchestration_outcomes", ctx({}, [
       PENDING,
       answer({ status: "OK", runs: REPORTED, logs: ["refresh: 1 of 2 run(s) found"] }),
       { columns: ["number of rows updated"], rows: [[1]] },
@@ -119,7 +126,7 @@ describe("refresh_orchestration_outcomes", () => {
     expect(run.error).toBeNull();
     const after = run.statements.slice(6);
     expect(after[0]).toBe([
-      "select job_id::varchar as job_id, listagg(run_id::varchar, ',') within group (order by run_id) as run_ids",
+      `select job_id::varchar as "job_id", listagg(run_id::varchar, ',') within group (order by run_id) as "run_ids"`,
       `from (select distinct job_id, run_id from ${LOG} where run_id is not null and (run_status is null or run_status not in ('Success', 'Error', 'Cancelled')) ` +
         "qualify dense_rank() over (partition by job_id order by run_id desc) <= 100)",
       "group by job_id",
@@ -162,7 +169,7 @@ describe("refresh_orchestration_outcomes", () => {
 });
 
 describe("orchestration_status with outcomes", () => {
-  it("refreshes first, then shows per job the last run's outcome and duration and the last success", async () => {
+  it("refreshes first, then shows per job the last run's outcome and duration and the last success (three engines)", async () => {
     const state = structuredClone(live);
     const results = [
       ...showResults(state, "ORCHESTRATION")!,
@@ -178,7 +185,7 @@ describe("orchestration_status with outcomes", () => {
         ],
       },
     ];
-    const run = await agreed("orchestration_status", { ...context(exampleVars(), { target: PROD_TARGET, args: {} }), query_results: results });
+    const run = await allAgree("orchestration_status", { ...context(exampleVars(), { target: PROD_TARGET, args: {} }), query_results: results });
     expect(run.error).toBeNull();
     expect(run.statements[8]).toMatch(/^call "ANALYTICS"\."ORCHESTRATION"\."DBT_CLOUD_RUN_JOB"\(.*'known_run_ids', array_construct\(123456\)\)\)$/);
     expect(run.statements[9]).toMatch(/^update /);
