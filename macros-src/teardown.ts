@@ -2,10 +2,8 @@
 import { load_orchestration_config } from "./config/load.js";
 import { target } from "./prelude/dbt.js";
 import { read_live_state } from "./resources/live-state.js";
-import { managed_label, managed_name, procedure_name } from "./resources/names.js";
-import { procedure_argument_types } from "./resources/procedure.js";
+import { managed_label, managed_name } from "./resources/names.js";
 import type { PlanStep } from "./resources/reconcile.js";
-import { PROCEDURE_NAME } from "./sql/names.js";
 import { run_steps } from "./resources/run-plan.js";
 
 function drop(kind: string, label: string, sql: string): PlanStep {
@@ -29,12 +27,12 @@ export function teardown_orchestration_resources(dry_run = false, drop_log_table
   for (const stream of live.streams) {
     if (stream.managed) steps.push(drop("stream", managed_label(config, stream.name), `drop stream if exists ${managed_name(config, stream.name)}`));
   }
-  if (live.procedure !== null && live.procedure.managed) {
-    steps.push(drop("procedure", managed_label(config, live.procedure.name),
-      `drop procedure if exists ${procedure_name(config)}(${procedure_argument_types()})`));
-  }
-  for (const types of live.old_procedure_signatures) {
-    steps.push(drop("procedure", managed_label(config, `${PROCEDURE_NAME}(${types})`), `drop procedure if exists ${procedure_name(config)}(${types})`));
+  // Every managed overload, by the signature it has in Snowflake (an earlier version of the package may have made it).
+  for (const procedure of live.procedures) {
+    if (procedure.managed) {
+      steps.push(drop("procedure", managed_label(config, procedure.name),
+        `drop procedure if exists ${managed_name(config, procedure.name)}(${procedure.signature})`));
+    }
   }
   if (drop_log_table && live.log_table_managed) {
     steps.push(drop("log table", managed_label(config, config.log_table), `drop table if exists ${managed_name(config, config.log_table)}`));

@@ -1,13 +1,12 @@
 /**
- * The orchestration schema as it is: a constant number of queries (at most five SHOWs and one
- * DESCRIBE of the log table), whatever the number of jobs. Objects are recognised as ours by their COMMENT (see managed.ts).
+ * The orchestration schema as it is: a constant number of SHOW queries (at most five), whatever
+ * the number of jobs. Objects are recognised as ours by their COMMENT (see managed.ts).
  */
 import type { OrchestrationConfig } from "../config/types.js";
 import { runQuery, type QueryRow } from "../prelude/dbt.js";
 import { PROCEDURE_NAME } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import { comment_fingerprint, is_managed_comment } from "./managed.js";
-import { procedure_argument_types } from "./procedure.js";
 
 export interface LiveObject {
   name: string;
@@ -17,6 +16,8 @@ export interface LiveObject {
   state: string;
   /** Streams: why the stream cannot be read any more ("" when it can). */
   broken: string;
+  /** Procedures: the argument types, as in `NAME(VARCHAR, NUMBER) RETURN …` ("" for other objects). */
+  signature: string;
 }
 
 export interface LiveState {
@@ -25,10 +26,8 @@ export interface LiveState {
   log_table_managed: boolean;
   /** The log table's column names (upper case), read only when it exists and is ours. */
   log_table_columns: string[];
-  /** The procedure with the current arguments (else another overload of ours, which then needs replacing). */
-  procedure: LiveObject | null;
-  /** Argument types of our overloads with other arguments (an older version's): each is dropped. */
-  old_procedure_signatures: string[];
+  /** Every procedure with the package's procedure name: overloads differ by their signature. */
+  procedures: LiveObject[];
   streams: LiveObject[];
   tasks: LiveObject[];
   queries: number;
@@ -36,8 +35,8 @@ export interface LiveState {
 
 export function empty_live_state(): LiveState {
   return {
-    schema_exists: false, log_table_exists: false, log_table_managed: false, log_table_columns: [], procedure: null, old_procedure_signatures: [],
-    streams: [], tasks: [], queries: 0,
+    schema_exists: false, log_table_exists: false, log_table_managed: false, log_table_columns: [], procedures: [], streams: [],
+    tasks: [], queries: 0,
   };
 }
 
@@ -52,6 +51,13 @@ export function is_true(value: unknown): boolean {
   return value === true || (typeof value === "string" && value.toLowerCase() === "true");
 }
 
+/** The argument types of SHOW PROCEDURES' `arguments`: `DBT_CLOUD_RUN_JOB(VARCHAR, NUMBER) RETURN VARIANT` → `VARCHAR, NUMBER`. */
+function signature_of(row: QueryRow): string {
+  const parts = text_of(row, "arguments").split(") RETURN ");
+  const opened = parts[0]!.split("(");
+  return parts.length === 2 && opened.length === 2 ? opened[1]! : "";
+}
+
 function live_object(row: QueryRow, comment_column: string): LiveObject {
   const comment = text_of(row, comment_column);
   const invalid = text_of(row, "invalid_reason");
@@ -60,15 +66,8 @@ function live_object(row: QueryRow, comment_column: string): LiveObject {
   if (invalid !== "" && invalid.toUpperCase() !== "N/A") broken = broken === "" ? invalid : `${broken}: ${invalid}`;
   return {
     name: text_of(row, "name"), managed: is_managed_comment(comment), fingerprint: comment_fingerprint(comment),
-    state: text_of(row, "state").toLowerCase(), broken,
+    state: text_of(row, "state").toLowerCase(), broken, signature: signature_of(row),
   };
-}
-
-/** SHOW PROCEDURES' `arguments`, `DBT_CLOUD_RUN_JOB(VARCHAR, ARRAY) RETURN VARIANT`: the types, `VARCHAR, ARRAY`. */
-function argument_types(text: string): string {
-  const opened = text.split("(");
-  if (opened.length < 2) return "";
-  return opened.slice(1).join("(").split(")")[0]!.trim().toUpperCase();
 }
 
 function named(rows: QueryRow[], name: string): QueryRow[] {
@@ -91,21 +90,14 @@ export function read_live_state(config: OrchestrationConfig): LiveState {
   const log_tables = named(tables.rows, config.log_table);
   state.log_table_exists = log_tables.length > 0;
   state.log_table_managed = log_tables.length > 0 && is_managed_comment(text_of(log_tables[0]!, "comment"));
-  const procedure_rows = named(procedures.rows, PROCEDURE_NAME);
-  for (const row of procedure_rows) {
-    const types = argument_types(text_of(row, "arguments"));
-    const found = live_object(row, "description");
-    if (types === procedure_argument_types().toUpperCase()) state.procedure = found;
-    else if (found.managed) state.old_procedure_signatures.push(types.toLowerCase());
-  }
-  if (state.procedure === null && procedure_rows.length > 0) state.procedure = live_object(procedure_rows[0]!, "description");
+  state.procedures = named(procedures.rows, PROCEDURE_NAME).map((row) => live_object(row, "description"));
+  state.streams = streams.rows.map((row) => live_object(row, "comment"));
+  state.tasks = tasks.rows.map((row) => live_object(row, "comment"));
   if (state.log_table_managed) {
     // One more query, only for an existing log table: its columns tell an older shape from the current one.
     const columns = runQuery(`describe table ${quote_name([config.database, config.schema, config.log_table])}`);
     state.log_table_columns = columns.rows.map((row) => text_of(row, "name").toUpperCase());
     state.queries = 6;
   }
-  state.streams = streams.rows.map((row) => live_object(row, "comment"));
-  state.tasks = tasks.rows.map((row) => live_object(row, "comment"));
   return state;
 }

@@ -5,12 +5,12 @@
  */
 import type { JobConfig, OrchestrationConfig } from "../config/types.js";
 import { stop_with_error } from "../errors.js";
-import { job_stream_name, PACKAGE_NAME, PROCEDURE_NAME, task_name } from "../sql/names.js";
+import { job_stream_name, PACKAGE_NAME, task_name } from "../sql/names.js";
 import type { LiveObject, LiveState } from "./live-state.js";
 import type { DesiredObject } from "./managed.js";
-import { managed_label, managed_name, procedure_name } from "./names.js";
+import { managed_label, managed_name } from "./names.js";
 import type { PlannedStatement } from "./plan-types.js";
-import { desired_procedure } from "./procedure.js";
+import { desired_procedure, procedure_signature } from "./procedure.js";
 import { add_log_column_sql, desired_log_table, desired_schema, missing_log_columns } from "./schema.js";
 import { desired_stream } from "./stream.js";
 import { desired_task, schedule_label } from "./task.js";
@@ -68,19 +68,27 @@ function log_table_step(config: OrchestrationConfig, live: LiveState): PlanStep 
     missing.map((column) => planned_statement("update", label, `add column ${column[0]} to ${config.log_table}`, add_log_column_sql(config, column))));
 }
 
-/** Our procedure with older arguments is another overload to Snowflake: replacing the new one leaves it, so it is dropped. */
-function old_procedure_steps(config: OrchestrationConfig, live: LiveState): PlanStep[] {
-  const label = desired_procedure(config).label;
-  return live.old_procedure_signatures.map((types) => step("drop", "procedure", `${label}(${types})`, "its arguments changed",
-    [planned_statement("drop", label, `drop procedure ${PROCEDURE_NAME}(${types}) (older arguments)`, `drop procedure if exists ${procedure_name(config)}(${types})`)]));
+/** The live procedure with the arguments the package declares (CREATE OR REPLACE replaces only that overload), or null. */
+export function current_procedure(live: LiveState): LiveObject | null {
+  const found = live.procedures.filter((procedure) => procedure.signature === procedure_signature());
+  return found.length > 0 ? found[0]! : null;
 }
 
 function procedure_step(config: OrchestrationConfig, live: LiveState): PlanStep {
   const desired = desired_procedure(config);
   const create = [planned_statement("create", desired.label, `create or replace procedure ${desired.name}`, desired.sql)];
-  if (live.procedure === null) return step("create", "procedure", desired.label, "missing", create);
-  if (live.procedure.fingerprint === desired.fingerprint) return step("unchanged", "procedure", desired.label, "up to date", []);
+  const current = current_procedure(live);
+  if (current === null) return step("create", "procedure", desired.label, "missing", create);
+  if (current.fingerprint === desired.fingerprint) return step("unchanged", "procedure", desired.label, "up to date", []);
   return step("update", "procedure", desired.label, "its definition changed", create);
+}
+
+/** A managed procedure with other arguments (an earlier version of the package): no task calls it once the tasks are built. */
+function earlier_procedure_step(config: OrchestrationConfig, procedure: LiveObject): PlanStep {
+  const label = `${managed_label(config, procedure.name)}(${procedure.signature})`;
+  return step("drop", "procedure", label, "an earlier signature, no longer called",
+    [planned_statement("drop", label, `drop procedure ${procedure.name}(${procedure.signature}) (earlier signature)`,
+      `drop procedure if exists ${managed_name(config, procedure.name)}(${procedure.signature})`)]);
 }
 
 function stream_step(config: OrchestrationConfig, streams: Record<string, LiveObject>, job: JobConfig, table: string[]): PlanStep {
@@ -151,7 +159,8 @@ function check_no_foreign_objects(live: LiveState, desired_streams: Record<strin
   for (const task of live.tasks) {
     if (!task.managed && desired_tasks[task.name] === true) foreign.push(`task ${managed_label(config, task.name)}`);
   }
-  if (live.procedure !== null && !live.procedure.managed) foreign.push(`procedure ${desired_procedure(config).label}`);
+  const procedure = current_procedure(live);
+  if (procedure !== null && !procedure.managed) foreign.push(`procedure ${desired_procedure(config).label}`);
   if (foreign.length > 0) {
     stop_with_error(`${PACKAGE_NAME}: these objects have the names the package manages but were not created by it, ` +
       `so it leaves them alone and stops: ${foreign.join(", ")}. Rename or drop them, or change the config.`);
@@ -176,7 +185,6 @@ export function reconcile(config: OrchestrationConfig, live: LiveState, options:
     live.log_table_exists ? log_table_step(config, live)
       : step("create", "log table", log_table.label, "missing", [planned_statement("create", log_table.label, `create log table ${log_table.name}`, log_table.sql)]),
     procedure_step(config, live),
-    ...old_procedure_steps(config, live),
   ];
   // Orphan tasks go first (their WHEN names the streams), orphan streams last (after the tasks stop naming them).
   for (const task of live.tasks) {
@@ -195,6 +203,10 @@ export function reconcile(config: OrchestrationConfig, live: LiveState, options:
   }
   for (const stream of live.streams) {
     if (stream.managed && desired_streams[stream.name] !== true) steps.push(orphan_step(config, "stream", stream));
+  }
+  // Last, once the tasks call the current signature.
+  for (const procedure of live.procedures) {
+    if (procedure.managed && procedure.signature !== procedure_signature()) steps.push(earlier_procedure_step(config, procedure));
   }
   return steps;
 }

@@ -9,6 +9,7 @@ import { quote_literal } from "../sql/quoting.js";
 import type { LiveState } from "./live-state.js";
 import { procedure_name } from "./names.js";
 import { record_outcomes_sql, unfinished_runs_sql } from "./outcomes.js";
+import { current_procedure } from "./reconcile.js";
 
 /** The procedure's refresh looks at one page of the job's newest runs: the API's page maximum. */
 const REFRESH_LIMIT = 100;
@@ -63,7 +64,7 @@ function refresh_call(config: OrchestrationConfig, job_id: number, ids: string[]
  * asked. A dry run prints the calls and asks nothing.
  */
 export function refresh_outcomes(config: OrchestrationConfig, live: LiveState, dry_run: boolean): string[] {
-  if (!live.log_table_exists || live.procedure === null) {
+  if (!live.log_table_exists || current_procedure(live) === null) {
     log("run outcomes: no log table or no procedure yet, nothing to refresh", true);
     return [];
   }

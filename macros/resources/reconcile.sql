@@ -54,25 +54,33 @@
   {%- do return(step("update", "log table", label, "lacks " ~ ", ".join(names) ~ ": added in place, rows kept", tsj_map_2)) -%}
 {%- endmacro -%}
 
-{%- macro old_procedure_steps(config, live) -%}
-  {%- set label = desired_procedure(config)["label"] -%}
-  {%- set tsj_map_1 = [] -%}
-  {%- for types in live["old_procedure_signatures"] -%}
-    {%- do tsj_map_1.append(step("drop", "procedure", label ~ "(" ~ types ~ ")", "its arguments changed", [planned_statement("drop", label, "drop procedure " ~ "DBT_CLOUD_RUN_JOB" ~ "(" ~ types ~ ") (older arguments)", "drop procedure if exists " ~ procedure_name(config) ~ "(" ~ types ~ ")")])) -%}
+{%- macro current_procedure(live) -%}
+  {%- set tsj_filter_1 = [] -%}
+  {%- for procedure in live["procedures"] -%}
+    {%- if procedure["signature"] == procedure_signature() -%}
+      {%- do tsj_filter_1.append(procedure) -%}
+    {%- endif -%}
   {%- endfor -%}
-  {%- do return(tsj_map_1) -%}
+  {%- set found = tsj_filter_1 -%}
+  {%- do return(found[0] if ((found | length) > 0) else none) -%}
 {%- endmacro -%}
 
 {%- macro procedure_step(config, live) -%}
   {%- set desired = desired_procedure(config) -%}
   {%- set create = [planned_statement("create", desired["label"], "create or replace procedure " ~ desired["name"], desired["sql"])] -%}
-  {%- if live.get("procedure") is none -%}
+  {%- set current = current_procedure(live) -%}
+  {%- if current is none -%}
     {%- do return(step("create", "procedure", desired["label"], "missing", create)) -%}
   {%- endif -%}
-  {%- if live.get("procedure")["fingerprint"] == desired["fingerprint"] -%}
+  {%- if current["fingerprint"] == desired["fingerprint"] -%}
     {%- do return(step("unchanged", "procedure", desired["label"], "up to date", [])) -%}
   {%- endif -%}
   {%- do return(step("update", "procedure", desired["label"], "its definition changed", create)) -%}
+{%- endmacro -%}
+
+{%- macro earlier_procedure_step(config, procedure) -%}
+  {%- set label = managed_label(config, procedure["name"]) ~ "(" ~ procedure["signature"] ~ ")" -%}
+  {%- do return(step("drop", "procedure", label, "an earlier signature, no longer called", [planned_statement("drop", label, "drop procedure " ~ procedure["name"] ~ "(" ~ procedure["signature"] ~ ") (earlier signature)", "drop procedure if exists " ~ managed_name(config, procedure["name"]) ~ "(" ~ procedure["signature"] ~ ")")])) -%}
 {%- endmacro -%}
 
 {%- macro stream_step(config, streams, job, table) -%}
@@ -151,7 +159,8 @@
       {%- do foreign.append("task " ~ managed_label(config, task["name"])) -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- if (live.get("procedure") is not none) and (not live.get("procedure")["managed"]) -%}
+  {%- set procedure = current_procedure(live) -%}
+  {%- if (procedure is not none) and (not procedure["managed"]) -%}
     {%- do foreign.append("procedure " ~ desired_procedure(config)["label"]) -%}
   {%- endif -%}
   {%- if (foreign | length) > 0 -%}
@@ -181,7 +190,7 @@
   {%- set live_tasks = by_name(live["tasks"]) -%}
   {%- set schema = desired_schema(config) -%}
   {%- set log_table = desired_log_table(config) -%}
-  {%- set steps = [step("unchanged", "schema", schema["label"], "exists", []) if live["schema_exists"] else step("create", "schema", schema["label"], "missing", [planned_statement("create", schema["label"], "create schema " ~ schema["label"], schema["sql"])]), log_table_step(config, live) if live["log_table_exists"] else step("create", "log table", log_table["label"], "missing", [planned_statement("create", log_table["label"], "create log table " ~ log_table["name"], log_table["sql"])]), procedure_step(config, live)] + old_procedure_steps(config, live) -%}
+  {%- set steps = [step("unchanged", "schema", schema["label"], "exists", []) if live["schema_exists"] else step("create", "schema", schema["label"], "missing", [planned_statement("create", schema["label"], "create schema " ~ schema["label"], schema["sql"])]), log_table_step(config, live) if live["log_table_exists"] else step("create", "log table", log_table["label"], "missing", [planned_statement("create", log_table["label"], "create log table " ~ log_table["name"], log_table["sql"])]), procedure_step(config, live)] -%}
   {%- for task in live["tasks"] -%}
     {%- if task["managed"] and (desired_tasks.get(task["name"]) != true) -%}
       {%- do steps.append(orphan_step(config, "task", task)) -%}
@@ -205,6 +214,11 @@
   {%- for stream_2 in live["streams"] -%}
     {%- if stream_2["managed"] and (desired_streams.get(stream_2["name"]) != true) -%}
       {%- do steps.append(orphan_step(config, "stream", stream_2)) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- for procedure in live["procedures"] -%}
+    {%- if procedure["managed"] and (procedure["signature"] != procedure_signature()) -%}
+      {%- do steps.append(earlier_procedure_step(config, procedure)) -%}
     {%- endif -%}
   {%- endfor -%}
   {%- do return(steps) -%}

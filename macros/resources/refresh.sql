@@ -45,7 +45,7 @@
 {%- endmacro -%}
 
 {%- macro refresh_outcomes(config, live, dry_run) -%}
-  {%- if (not live["log_table_exists"]) or (live.get("procedure") is none) -%}
+  {%- if (not live["log_table_exists"]) or (current_procedure(live) is none) -%}
     {%- do log("run outcomes: no log table or no procedure yet, nothing to refresh", info=true) -%}
     {%- do return([]) -%}
   {%- endif -%}

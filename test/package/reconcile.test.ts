@@ -105,18 +105,17 @@ describe("upgrading objects an older version built", () => {
     expect(run.returned).toEqual([`alter table "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS" add column if not exists run_duration_seconds number`]);
   });
 
-  it("the procedure with the older arguments is replaced, and the older overload dropped", async () => {
+  it("the procedure from before the options argument is replaced, and that older overload dropped last", async () => {
     const live = clone(desired);
-    live.procedureArguments = "DBT_CLOUD_RUN_JOB(VARCHAR, NUMBER, NUMBER, VARCHAR, NUMBER, NUMBER, VARCHAR, VARCHAR, ARRAY, VARCHAR) RETURN VARIANT";
-    live.procedureComment = live.procedureComment!.replace(/definition [0-9a-f]{32}/, "definition 00000000000000000000000000000000");
+    live.procedureSignature = "VARCHAR, NUMBER, NUMBER, VARCHAR, NUMBER, NUMBER, VARCHAR, VARCHAR, ARRAY, VARCHAR";
     const run = await build(live);
     const statements = run.returned as string[];
     expect(statements).toHaveLength(2);
-    expect(statements[0]).toMatch(/^create or replace procedure "ANALYTICS"\."ORCHESTRATION"\."DBT_CLOUD_RUN_JOB"\(\n.*, timezone varchar, options variant\n\)/);
+    expect(statements[0]).toMatch(/^create or replace procedure "ANALYTICS"\."ORCHESTRATION"\."DBT_CLOUD_RUN_JOB"\(\n.*\n.*, timezone varchar, options variant\n\)/);
     expect(statements[1]).toBe(`drop procedure if exists "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"` +
-      "(varchar, number, number, varchar, number, number, varchar, varchar, array, varchar)");
-    expect(planRows(run).filter((row) => row[0] !== "unchanged").map((row) => [row[0], row[3]])).toEqual([
-      ["update", "its definition changed"], ["drop", "its arguments changed"],
+      "(VARCHAR, NUMBER, NUMBER, VARCHAR, NUMBER, NUMBER, VARCHAR, VARCHAR, ARRAY, VARCHAR)");
+    expect(planRows(run).filter((row) => row[0] !== "unchanged").map((row) => [row[0], row[1], row[3]])).toEqual([
+      ["create", "procedure", "missing"], ["drop", "procedure", "an earlier signature, no longer called"],
     ]);
   });
 });

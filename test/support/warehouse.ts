@@ -25,8 +25,8 @@ export interface LiveSchema {
   /** The log table's columns as DESCRIBE TABLE names them (upper case): those the build created, unless a test says otherwise. */
   logTableColumns?: string[];
   procedureComment: string | null;
-  /** SHOW PROCEDURES' `arguments`: the signature the build created, unless a test says otherwise. */
-  procedureArguments?: string;
+  /** The procedure's argument types as SHOW PROCEDURES prints them (`VARCHAR, NUMBER, …`). */
+  procedureSignature?: string;
   streams: LiveStream[];
   tasks: LiveTask[];
 }
@@ -48,13 +48,18 @@ export function liveStateAfter(build: MacroRun, taskState: "started" | "suspende
     }
     else if (sql.startsWith("create or replace procedure")) {
       live.procedureComment = comment;
-      const types = sql.split("\n")[1]!.split(", ").map((argument) => argument.trim().split(" ")[1]!.toUpperCase());
-      live.procedureArguments = `${name}(${types.join(", ")}) RETURN VARIANT`;
+      live.procedureSignature = signatureOf(sql);
     }
     else if (sql.startsWith("create stream")) live.streams.push({ name, comment });
     else if (sql.startsWith("create or alter task")) live.tasks.push({ name, comment, state: taskState });
   }
   return live;
+}
+
+/** `create or replace procedure X(\n  a varchar, b number\n)` → `VARCHAR, NUMBER`, as SHOW PROCEDURES prints the types. */
+function signatureOf(sql: string): string {
+  const declared = sql.slice(sql.indexOf("(") + 1, sql.indexOf("\n)"));
+  return declared.split(",").map((argument) => argument.trim().split(/\s+/)[1]!.toUpperCase()).join(", ");
 }
 
 const MANAGED_PREFIX = "Managed by the dbt_cloud_orchestration dbt package";
@@ -71,8 +76,7 @@ export function showResults(live: LiveSchema, schema: string, logTable = "ORCHES
     { columns: ["name", "kind", "comment"], rows: live.logTable ? [[logTable, "TABLE", live.logTableComment ?? ""]] : [] },
     {
       columns: ["name", "schema_name", "arguments", "description"],
-      rows: live.procedureComment === null ? []
-        : [["DBT_CLOUD_RUN_JOB", schema, live.procedureArguments ?? "DBT_CLOUD_RUN_JOB(VARCHAR) RETURN VARIANT", live.procedureComment]],
+      rows: live.procedureComment === null ? [] : [["DBT_CLOUD_RUN_JOB", schema, `DBT_CLOUD_RUN_JOB(${live.procedureSignature ?? ""}) RETURN VARIANT`, live.procedureComment]],
     },
     {
       columns: ["name", "database_name", "schema_name", "comment", "table_name", "stale", "invalid_reason"],

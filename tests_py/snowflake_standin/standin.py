@@ -24,8 +24,10 @@ import pyarrow as pa
 import sqlglot
 from fakesnow.conn import FakeSnowflakeConnection
 from fakesnow.cursor import FakeSnowflakeCursor
+from snowflake.connector.errors import ProgrammingError
 
 from . import catalog as cat
+from .sql_tokens import SqlSyntaxError
 from .statements import Answer, Rewrite, Session, Statements
 
 _LEADING_COMMENTS = re.compile(r"^\s*(?:/\*.*?\*/\s*|--[^\n]*\n\s*)*", re.DOTALL)
@@ -110,7 +112,12 @@ class SnowflakeStandIn:
         record = RecordedStatement(sql=sql, bindings=len(bindings), answered_by="fakesnow")
         self.statements.append(record)
         try:
-            answer = Statements(self.catalog, self._session(cursor), sql, bindings).answer()
+            try:
+                answer = Statements(self.catalog, self._session(cursor), sql, bindings).answer()
+            except SqlSyntaxError as error:
+                raise ProgrammingError(
+                    msg=f"SQL compilation error:\n{error} (stand-in wording)", errno=1003, sqlstate="42000"
+                ) from None
             if isinstance(answer, Answer):
                 record.answered_by = "stand-in"
                 if answer.changed_catalog:
