@@ -16,7 +16,8 @@ create table if not exists "ANALYTICS"."DBT_DEV"."ORCHESTRATION_LOGS" (
 ) comment = 'Managed by the dbt_cloud_orchestration dbt package: one row per orchestration task invocation (definition cb121b9ddbda7594f1337cabd241dcb2)';
 
 create or replace procedure "ANALYTICS"."DBT_DEV"."DBT_CLOUD_RUN_JOB"(
-  access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number, min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar, options variant
+  access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number,
+  min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar, options variant
 )
 returns variant
 language python
@@ -25,7 +26,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."DBT_DEV"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 9b625429130efb03c6941461151bc9bd)'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 8d86dbc11dd4ac836fd1ffa170c9943b)'
 as
 $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>

@@ -16,7 +16,8 @@ create table if not exists "ANALYTICS"."ANALYTICS"."ORCHESTRATION_LOGS" (
 ) comment = 'Managed by the dbt_cloud_orchestration dbt package: one row per orchestration task invocation (definition 257a2045c93d3753fecf45fc2c377f8a)';
 
 create or replace procedure "ANALYTICS"."ANALYTICS"."DBT_CLOUD_RUN_JOB"(
-  access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number, min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar, options variant
+  access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number,
+  min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar, options variant
 )
 returns variant
 language python
@@ -25,7 +26,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."ANALYTICS"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 45db62f544265c0a82fda4355be7b1cc)'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 684b5941231f1450a1f261d8bf02cf95)'
 as
 $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>
