@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import hashlib
+
 import pytest
 import snowflake.connector
 from snowflake_standin import DbtRun, DbtSession
@@ -38,6 +41,19 @@ def test_create_dbt_cloud_external_access(dbt):
         ["alter", "external"],
     ]
     assert "t0ken-value" not in run.everything_shown
+
+
+def test_rerunning_external_access_rotates_the_token_in_place(dbt):
+    secret_before = copy.deepcopy(dbt.standin.catalog.secrets["ANALYTICS.ORCHESTRATION.DBT_CLOUD_ACCESS_TOKEN"])
+    run = dbt.run("run-operation", "create_dbt_cloud_external_access", env={"DBT_CLOUD_API_TOKEN": "r0tated-value"})
+    assert run.success, run.errors
+    secret = dbt.standin.catalog.secrets["ANALYTICS.ORCHESTRATION.DBT_CLOUD_ACCESS_TOKEN"]
+    assert secret.created_on == secret_before.created_on
+    assert (
+        secret.secret_string_sha256
+        == hashlib.sha256(b"r0tated-value").hexdigest()
+        != secret_before.secret_string_sha256
+    )
 
 
 def test_create_stream_generic(dbt):

@@ -35,6 +35,7 @@ INVENTORY_TASK = "ORCH_TASK__INVENTORY_SNAPSHOT__67891"
 FINANCE_TASK = "ORCH_TASK__FINANCE_CLOSE__67892"
 ORDERS_STREAM = "ORCH_STREAM__67890__RAW__SALES__ORDERS"
 INVENTORY_STREAM = "ORCH_STREAM__67891__RAW__INVENTORY__STOCK_LEVELS"
+FINANCE_STREAM = "ORCH_STREAM__67892__RAW__FINANCE__GENERAL_LEDGER"
 
 
 def example_config() -> dict:
@@ -319,6 +320,7 @@ def test_an_earlier_signature_of_the_procedure_is_dropped_after_the_tasks(dbt):
 
 def test_status_prints_the_live_state_of_every_job(dbt):
     dbt.standin.set_stream_has_data(ORDERS_STREAM)
+    dbt.standin.break_stream(FINANCE_STREAM, "Base table has been dropped.")
     run = succeeded(dbt.run("run-operation", "orchestration_status", vars={PACKAGE: job_disabled()}, target="prod"))
     assert all(s.reads_only for s in run.statements)
     (table,) = [line for line in run.log_lines if line.startswith(f"{PACKAGE} status")]
@@ -329,7 +331,12 @@ def test_status_prints_the_live_state_of_every_job(dbt):
     # The run's outcome is recorded, so nothing is asked of dbt Cloud (the stand-in runs no procedure).
     assert (daily[6], daily[7]) == ("TRIGGERED", "123456 Success in 83 s")
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", daily[8])
-    assert finance[1:3] == [FINANCE_TASK, "suspended (disabled)"]
+    assert finance[1:5] == [
+        FINANCE_TASK,
+        "suspended (disabled)",
+        "USING CRON 0 6 * * 1-5 America/Chicago",
+        "RAW.FINANCE.GENERAL_LEDGER: Base table has been dropped.",
+    ]
     assert finance[6:] == ["SKIPPED", "-", "-"]
 
 
