@@ -5,6 +5,7 @@ import { check_arguments, unsupported_adapter } from "./entry/arguments.js";
 import { asText, dispatch, extraKeywordArguments, printLine, runQuery, type QueryRow } from "./prelude/dbt.js";
 import { is_true, read_live_state, type LiveState } from "./resources/live-state.js";
 import { managed_name } from "./resources/names.js";
+import { refresh_outcomes } from "./resources/refresh.js";
 import { schedule_label } from "./resources/task.js";
 import { plain_table } from "./resources/run-plan.js";
 import { job_stream_name, PACKAGE_NAME, task_name } from "./sql/names.js";
@@ -24,15 +25,25 @@ function stream_data(config: OrchestrationConfig, live: LiveState): Record<strin
   return found;
 }
 
+/** Per job: the last invocation, the last triggered run with its outcome and duration, and the last success. */
 function last_invocations(config: OrchestrationConfig, live: LiveState): Record<string, QueryRow> {
   const found: Record<string, QueryRow> = {};
   if (!live.log_table_exists) return found;
+  const newest_run = "over (partition by job_id order by iff(run_id is null, 1, 0), invoked_at desc)";
   // Quoted aliases: Snowflake names an unquoted alias in upper case (JOB_ID), and rows are read by these names.
   const result = runQuery([
     "select job_id::varchar as \"job_id\", to_varchar(convert_timezone('UTC', invoked_at), 'YYYY-MM-DD HH24:MI:SS') as \"invoked_at\",",
-    "  status as \"status\", run_id::varchar as \"run_id\"",
-    `from ${managed_name(config, config.log_table)}`,
-    "qualify row_number() over (partition by job_id order by invoked_at desc) = 1",
+    "  status as \"status\", last_run_id::varchar as \"run_id\", last_run_status as \"run_status\", last_run_seconds::varchar as \"run_seconds\",",
+    "  to_varchar(convert_timezone('UTC', last_success_at), 'YYYY-MM-DD HH24:MI:SS') as \"last_success_at\"",
+    "from (",
+    "  select job_id, invoked_at, status,",
+    `    first_value(run_id) ${newest_run} as last_run_id,`,
+    `    first_value(run_status) ${newest_run} as last_run_status,`,
+    `    first_value(run_duration_seconds) ${newest_run} as last_run_seconds,`,
+    "    max(iff(run_status = 'Success', run_finished_at, null)) over (partition by job_id) as last_success_at,",
+    "    row_number() over (partition by job_id order by invoked_at desc) as newest",
+    `  from ${managed_name(config, config.log_table)}`,
+    ") where newest = 1",
   ].join("\n"));
   for (const row of result.rows) {
     const job_id = row["job_id"];
@@ -47,9 +58,21 @@ function cell(row: QueryRow | undefined, column: string): string {
   return value == null ? "-" : asText(value as string);
 }
 
+/** "123456 Success in 83 s", "123456 Running", "123456 outcome unknown", or "-" when the job never triggered a run. */
+function last_run(row: QueryRow | undefined): string {
+  const run_id = cell(row, "run_id");
+  if (run_id === "-") return "-";
+  const status = cell(row, "run_status");
+  const seconds = cell(row, "run_seconds");
+  if (status === "-") return `${run_id} outcome unknown`;
+  return seconds === "-" ? `${run_id} ${status}` : `${run_id} ${status} in ${seconds} s`;
+}
+
 /**
  * One line per configured job: its task's state and schedule, whether its streams hold changes or
- * are stale, and its last invocation (time in UTC, status, dbt Cloud run id) from the log table.
+ * are stale, its last invocation (time in UTC, status), its last dbt Cloud run with outcome and
+ * duration, and its last success, from the log table. Unfinished runs are first asked of dbt Cloud
+ * (refresh_orchestration_outcomes: one read-only request per job that has any).
  * @public
  */
 export function orchestration_status(): string[] {
@@ -67,8 +90,9 @@ export function snowflake__orchestration_status(): string[] {
   const config = load_orchestration_config();
   const live = read_live_state(config);
   const has_data = stream_data(config, live);
+  refresh_outcomes(config, live, false);
   const invocations = last_invocations(config, live);
-  const rows: string[][] = [["job", "task", "state", "schedule", "streams", "last invocation (UTC)", "status", "run id"]];
+  const rows: string[][] = [["job", "task", "state", "schedule", "streams", "last invocation (UTC)", "status", "last run", "last success (UTC)"]];
   for (const job of config.jobs) {
     const task = task_name(job.name, job.job_id);
     const live_task = live.tasks.filter((item) => item.name === task);
@@ -83,7 +107,7 @@ export function snowflake__orchestration_status(): string[] {
     }
     const last = invocations[String(job.job_id)];
     rows.push([`${job.name} (${job.job_id})`, task, state, schedule_label(job), streams.join("; "),
-      cell(last, "invoked_at"), cell(last, "status"), cell(last, "run_id")]);
+      cell(last, "invoked_at"), cell(last, "status"), last_run(last), cell(last, "last_success_at")]);
   }
   const lines = plain_table(rows);
   printLine(`${PACKAGE_NAME} status for target schema ${config.database}.${config.schema}:\n${lines.join("\n")}`);

@@ -39,7 +39,8 @@
   {%- if not live["log_table_exists"] -%}
     {%- do return(found) -%}
   {%- endif -%}
-  {%- set result = run_query("\n".join(["select job_id::varchar as \"job_id\", to_varchar(convert_timezone('UTC', invoked_at), 'YYYY-MM-DD HH24:MI:SS') as \"invoked_at\",", "  status as \"status\", run_id::varchar as \"run_id\"", "from " ~ _managed_name(config, config["log_table"]), "qualify row_number() over (partition by job_id order by invoked_at desc) = 1"])) -%}
+  {%- set newest_run = "over (partition by job_id order by iff(run_id is null, 1, 0), invoked_at desc)" -%}
+  {%- set result = run_query("\n".join(["select job_id::varchar as \"job_id\", to_varchar(convert_timezone('UTC', invoked_at), 'YYYY-MM-DD HH24:MI:SS') as \"invoked_at\",", "  status as \"status\", last_run_id::varchar as \"run_id\", last_run_status as \"run_status\", last_run_seconds::varchar as \"run_seconds\",", "  to_varchar(convert_timezone('UTC', last_success_at), 'YYYY-MM-DD HH24:MI:SS') as \"last_success_at\"", "from (", "  select job_id, invoked_at, status,", "    first_value(run_id) " ~ newest_run ~ " as last_run_id,", "    first_value(run_status) " ~ newest_run ~ " as last_run_status,", "    first_value(run_duration_seconds) " ~ newest_run ~ " as last_run_seconds,", "    max(iff(run_status = 'Success', run_finished_at, null)) over (partition by job_id) as last_success_at,", "    row_number() over (partition by job_id order by invoked_at desc) as newest", "  from " ~ _managed_name(config, config["log_table"]), ") where newest = 1"])) -%}
   {%- for row in result["rows"] -%}
     {%- set job_id = row.get("job_id") -%}
     {%- if job_id is not none -%}
@@ -57,6 +58,19 @@
   {%- do return("-" if (value is none) else (value | string)) -%}
 {%- endmacro -%}
 
+{%- macro _last_run(row) -%}
+  {%- set run_id = _cell(row, "run_id") -%}
+  {%- if run_id == "-" -%}
+    {%- do return("-") -%}
+  {%- endif -%}
+  {%- set status = _cell(row, "run_status") -%}
+  {%- set seconds = _cell(row, "run_seconds") -%}
+  {%- if status == "-" -%}
+    {%- do return(run_id ~ " outcome unknown") -%}
+  {%- endif -%}
+  {%- do return((run_id ~ " " ~ status) if (seconds == "-") else (run_id ~ " " ~ status ~ " in " ~ seconds ~ " s")) -%}
+{%- endmacro -%}
+
 {%- macro orchestration_status() -%}
   {%- do _check_arguments("orchestration_status", kwargs, []) -%}
   {%- do return(adapter.dispatch("orchestration_status", "dbt_cloud_orchestration")()) -%}
@@ -70,8 +84,9 @@
   {%- set config = _load_orchestration_config() -%}
   {%- set live = _read_live_state(config) -%}
   {%- set has_data = _stream_data(config, live) -%}
+  {%- do _refresh_outcomes(config, live, false) -%}
   {%- set invocations = _last_invocations(config, live) -%}
-  {%- set rows = [["job", "task", "state", "schedule", "streams", "last invocation (UTC)", "status", "run id"]] -%}
+  {%- set rows = [["job", "task", "state", "schedule", "streams", "last invocation (UTC)", "status", "last run", "last success (UTC)"]] -%}
   {%- for job in config["jobs"] -%}
     {%- set task = _task_name(job["name"], job["job_id"]) -%}
     {%- set tsj_filter_1 = [] -%}
@@ -101,7 +116,7 @@
       {%- endif -%}
     {%- endfor -%}
     {%- set last = invocations.get(((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) | string) -%}
-    {%- do rows.append([job["name"] ~ " (" ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) ~ ")", task, state, _schedule_label(job), "; ".join(streams), _cell(last, "invoked_at"), _cell(last, "status"), _cell(last, "run_id")]) -%}
+    {%- do rows.append([job["name"] ~ " (" ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) ~ ")", task, state, _schedule_label(job), "; ".join(streams), _cell(last, "invoked_at"), _cell(last, "status"), _last_run(last), _cell(last, "last_success_at")]) -%}
   {%- endfor -%}
   {%- set lines = _plain_table(rows) -%}
   {%- do print("dbt_cloud_orchestration" ~ " status for target schema " ~ config["database"] ~ "." ~ config["schema"] ~ ":\n" ~ "\n".join(lines)) -%}

@@ -29,8 +29,8 @@ BASE_ARGS = {"account_id": 1, "job_id": 42, "cause": "benchmark"}
 
 def setup_history(api):
     api.scenario.jobs.clear()
-    api.add_run(42, 10, NOW - timedelta(hours=6), NOW - timedelta(hours=5, minutes=40))
-    api.add_run(42, 20, NOW - timedelta(hours=30), NOW - timedelta(hours=29, minutes=50))
+    api.add_run(42, 10, NOW - timedelta(hours=6), NOW - timedelta(hours=5, minutes=40), run_id=9001)
+    api.add_run(42, 20, NOW - timedelta(hours=30), NOW - timedelta(hours=29, minutes=50), run_id=9002)
     api.add_run(7, 10, NOW - timedelta(hours=3), NOW - timedelta(hours=2, minutes=30))
     api.add_run(7, 3, NOW - timedelta(minutes=20))
 
@@ -44,6 +44,20 @@ SCENARIOS = [
     ("with upstream, all checks pass", {"upstream_job_id": 7, "min_elapsed_seconds": 3600}, None),
     ("skipped by window", {"min_start_time": "22:00", "max_start_time": "02:00"}, None),
     ("skipped: run in progress", {"upstream_job_id": 7}, "in_progress"),
+    (
+        "outcomes of 2 known runs, all checks pass",
+        {"options": {"known_run_ids": [9001, 9002]}},
+        None,
+    ),
+    (
+        "select_changed, with upstream",
+        {
+            "upstream_job_id": 7,
+            "options": {"select_changed": True, "changed_sources": [{"table": "RAW.S.T", "source": "raw.t"}]},
+        },
+        None,
+    ),
+    ("refresh of 2 known runs", {"options": {"mode": "refresh", "known_run_ids": [9001, 9002]}}, None),
     ("ping (options mode 'ping')", {"options": {"mode": "ping"}}, None),
 ]
 

@@ -132,7 +132,7 @@ def run(handler, api, clock):
             result = handler.run_job(base_url or api.url, token, args, **options)
         finally:
             logger.removeHandler(capture)
-        assert set(result) == {"status", "run_id", "run_url", "checks", "logs"}
+        assert set(result) == {"status", "run_id", "run_url", "checks", "logs", "runs", "steps_override"}
         assert result["status"] in ("TRIGGERED", "SKIPPED", "ERROR", "OK")
         # The guarantees of docs/procedure.md, checked on every invocation of every test:
         # at most one run created, and never more requests than the policy's ceiling.

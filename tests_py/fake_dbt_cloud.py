@@ -1,7 +1,8 @@
 """A stand-in dbt Cloud API v2 on 127.0.0.1, driven by scenarios.
 
 It serves the operations the handler uses (List Runs, Trigger Job Run, Retrieve
-Account),
+Account, Retrieve Job: a spec-minimal job definition with the scenario's
+`execute_steps`),
 implements the list-runs query parameters it is sent (job_definition_id,
 status, status__in, order_by, limit, offset), records every request, injects
 faults per request, and validates every request it receives and every response
@@ -45,6 +46,8 @@ class Run:
     # When the run shows up in List Runs (None: at once).  dbt Cloud may answer a trigger
     # late or not at all (read timeout, 504, reset) while the run appears seconds later.
     visible_at: datetime | None = None
+    steps_override: list | None = None  # what the trigger asked for, if anything
+    started_at: datetime | None = None  # default: created_at once the run has started
 
 
 @dataclass
@@ -100,6 +103,7 @@ class Scenario:
     project_id: int = 70
     environment_id: int = 80
     jobs: dict = field(default_factory=dict)  # job_id -> list[Run]
+    job_steps: dict = field(default_factory=dict)  # job_id -> execute_steps of its definition
     faults: list = field(default_factory=list)
     latency: float = 0.0
     omit_href: bool = False
@@ -199,7 +203,7 @@ class FakeDbtCloud:
             "href": f"https://cloud.example.invalid/deploy/{s.account_id}/projects/{s.project_id}/runs/{run.id}/",
         }
         if run.status >= 3:
-            obj["started_at"] = created
+            obj["started_at"] = wire(run.started_at) if run.started_at else created
         # The spec does not mark finished_at nullable, so a spec-valid fake leaves
         # it out for unfinished runs (the real API sends null; see tests).
         if run.finished_at is not None or run.finished_at_raw is not None:
@@ -270,10 +274,17 @@ class FakeDbtCloud:
     def trigger(self, account_id, job_id, body, visible_after=0.0):
         if account_id != self.scenario.account_id or job_id not in self.scenario.jobs:
             return 404, {"status": self.envelope_status(404, "The requested resource was not found.")}
-        cause = json.loads(body).get("cause", "")
+        request = json.loads(body)
         created = self.now()
         visible_at = created + timedelta(seconds=visible_after) if visible_after else None
-        run = self.add_run(job_id, 1, created, cause=cause, visible_at=visible_at)
+        run = self.add_run(
+            job_id,
+            1,
+            created,
+            cause=request.get("cause", ""),
+            steps_override=request.get("steps_override"),
+            visible_at=visible_at,
+        )
         return 200, {"data": self.render_run(run), "status": self.envelope_status(200)}
 
     def account(self, account_id):
@@ -320,6 +331,14 @@ class FakeDbtCloud:
         }
         return 200, {"data": data, "status": self.envelope_status(200)}
 
+    def retrieve_job(self, account_id, job_id):
+        if account_id != self.scenario.account_id or job_id not in self.scenario.jobs:
+            return 404, {"status": self.envelope_status(404, "The requested resource was not found.")}
+        job = self.spec.minimal_instance("HumanReadableJobDefinitionResponse")
+        job.update(id=job_id, account_id=account_id, project_id=self.scenario.project_id, name=f"job {job_id}")
+        job["execute_steps"] = list(self.scenario.job_steps.get(job_id, ["dbt build"]))
+        return 200, {"data": job, "status": self.envelope_status(200)}
+
     def dispatch(self, method, path, query, body, fault=None):
         match = re.fullmatch(r"/api/v2/accounts/(\d+)/runs/", path)
         if method == "GET" and match:
@@ -328,6 +347,9 @@ class FakeDbtCloud:
         if method == "POST" and match:
             visible_after = fault.visible_after if fault is not None else 0.0
             return self.trigger(int(match.group(1)), int(match.group(2)), body, visible_after)
+        match = re.fullmatch(r"/api/v2/accounts/(\d+)/jobs/(\d+)/", path)
+        if method == "GET" and match:
+            return self.retrieve_job(int(match.group(1)), int(match.group(2)))
         match = re.fullmatch(r"/api/v2/accounts/(\d+)/", path)
         if method == "GET" and match:
             return self.account(int(match.group(1)))

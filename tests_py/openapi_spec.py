@@ -231,3 +231,40 @@ class OpenApiSpec:
             f"{method} {path} -> {status_code} {label} response: /{'/'.join(map(str, error.path))}: {error.message}"
             for error in errors
         ]
+
+    # -- examples ----------------------------------------------------------- #
+
+    def minimal_instance(self, schema_name):
+        """The smallest object the spec's schema accepts: its required fields only, each with a plain value.
+
+        The stand-in answers operations whose documented response has many required nested objects
+        (Retrieve Job) with this, plus the fields a test sets; `validate_response` still checks it.
+        """
+        return self._minimal(self.raw["components"]["schemas"][schema_name], ())
+
+    def _minimal(self, schema, seen):
+        if "$ref" in schema:
+            name = schema["$ref"].rsplit("/", 1)[-1]
+            if name in seen:
+                return None
+            return self._minimal(self.raw["components"]["schemas"][name], (*seen, name))
+        for combiner in ("allOf", "oneOf", "anyOf"):
+            if combiner in schema:
+                return self._minimal(schema[combiner][0], seen)
+        if "enum" in schema:
+            return next((value for value in schema["enum"] if value is not None), schema["enum"][0])
+        kind = schema.get("type", "object")
+        if kind == "object":
+            properties = schema.get("properties", {})
+            return {name: self._minimal(properties.get(name, {}), seen) for name in schema.get("required", [])}
+        if kind == "array":
+            return []
+        if kind == "string":
+            minimum = max(1, int(schema.get("minLength", 1)))
+            formats = {"date-time": "2026-01-01T00:00:00Z", "date": "2026-01-01", "uri": "https://example.invalid/"}
+            return formats.get(schema.get("format"), "x" * minimum)
+        if kind in ("integer", "number"):
+            return int(schema.get("minimum", 1))
+        if kind == "boolean":
+            return False
+        return None

@@ -71,8 +71,10 @@ def job_disabled() -> dict:
 
 def says_nothing_to_change(run: DbtRun) -> bool:
     """The plan's summary line says nothing changes. The one place that knows the summary's wording."""
-    return any(line.startswith("Plan: 0 to create, 0 to update, 0 to recreate, 0 to resume, 0 to suspend, 0 to drop")
-               for line in run.printed)
+    return any(
+        line.startswith("Plan: 0 to create, 0 to update, 0 to recreate, 0 to resume, 0 to suspend, 0 to drop")
+        for line in run.printed
+    )
 
 
 def plan_rows(run: DbtRun) -> list[tuple[str, str, str, str]]:
@@ -227,9 +229,11 @@ def test_build_creates_every_object(dbt):
     # History that must survive every later step.
     connection = snowflake.connector.connect(database="ANALYTICS")
     connection.cursor().execute(
-        f"insert into {SCHEMA}.ORCHESTRATION_LOGS (invoked_at, job_name, job_id, task_name, status, run_id)"
-        f" values (current_timestamp(), 'daily sales', 67890, '{DAILY_SALES_TASK}', 'TRIGGERED', 123456),"
-        f" (current_timestamp(), 'finance close', 67892, '{FINANCE_TASK}', 'SKIPPED', null)"
+        f"insert into {SCHEMA}.ORCHESTRATION_LOGS (invoked_at, job_name, job_id, task_name, status, run_id,"
+        " run_status, run_finished_at, run_duration_seconds)"
+        f" values (current_timestamp(), 'daily sales', 67890, '{DAILY_SALES_TASK}', 'TRIGGERED', 123456,"
+        " 'Success', current_timestamp(), 83),"
+        f" (current_timestamp(), 'finance close', 67892, '{FINANCE_TASK}', 'SKIPPED', null, null, null, null)"
     )
     connection.close()
 
@@ -237,7 +241,7 @@ def test_build_creates_every_object(dbt):
 def test_rebuild_runs_no_ddl_and_reports_no_change(dbt):
     run = plan_then_apply(dbt, "build_orchestration_resources")
     assert ddl(run) == []
-    assert [s.keyword for s in run.statements] == ["SHOW"] * 5
+    assert [s.keyword for s in run.statements] == ["SHOW"] * 5 + ["DESCRIBE"]  # the log table's columns
     assert says_nothing_to_change(run)
     assert changes(run) == []
 
@@ -330,14 +334,16 @@ def test_status_prints_the_live_state_of_every_job(dbt):
     daily, finance = lines["daily sales (67890)"], lines["finance close (67892)"]
     assert daily[1:4] == [DAILY_SALES_TASK, "started", "30 MINUTES"]
     assert daily[4].startswith("RAW.SALES.ORDERS: has changes; RAW.SALES.Order Items: no changes")
-    assert (daily[6], daily[7]) == ("TRIGGERED", "123456")
+    # The run's outcome is recorded, so nothing is asked of dbt Cloud (the stand-in runs no procedure).
+    assert (daily[6], daily[7]) == ("TRIGGERED", "123456 Success in 83 s")
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", daily[8])
     assert finance[1:5] == [
         FINANCE_TASK,
         "suspended (disabled)",
         "USING CRON 0 6 * * 1-5 America/Chicago",
         "RAW.FINANCE.GENERAL_LEDGER: Base table has been dropped.",
     ]
-    assert (finance[6], finance[7]) == ("SKIPPED", "-")
+    assert finance[6:] == ["SKIPPED", "-", "-"]
 
 
 def test_teardown_leaves_only_the_log_table_with_its_history(dbt):

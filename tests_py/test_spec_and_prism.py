@@ -23,6 +23,7 @@ MY_FILES = [
     "tests_py/test_never_twice.py",
     "tests_py/test_ping.py",
     "tests_py/test_timezones.py",
+    "tests_py/test_outcomes_and_selection.py",
     "scripts/bench_handler.py",
 ]
 

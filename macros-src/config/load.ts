@@ -18,7 +18,7 @@ const TOP_LEVEL_KEYS = [
 ];
 const JOB_KEYS = [
   "name", "job_id", "tables", "sources", "schedule", "upstream_job_id", "min_elapsed_seconds", "min_start_time",
-  "max_start_time", "days_of_week", "enabled",
+  "max_start_time", "days_of_week", "enabled", "select_changed",
 ];
 const HOST_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789.-";
 
@@ -126,14 +126,21 @@ export function load_job(raw: unknown, path: string, problems: string[], watches
   const name = non_empty_string(raw["name"], `${path}.name`, problems);
   const job_id = positive_integer(raw["job_id"], `${path}.job_id`, problems);
   const tables: string[][] = [];
+  const table_sources: Array<string | null> = [];
   for (const [index, table] of string_list(raw["tables"], `${path}.tables`, problems).entries()) {
     const parts = qualified_table(table, `${path}.tables[${index}]`, problems);
-    if (parts !== null) tables.push(parts);
+    if (parts !== null) {
+      tables.push(parts);
+      table_sources.push(null);
+    }
   }
   const sources = string_list(raw["sources"], `${path}.sources`, problems);
   for (const [index, source] of sources.entries()) {
     const parts = source_table(source, `${path}.sources[${index}]`, problems);
-    if (parts !== null) tables.push(parts);
+    if (parts !== null) {
+      tables.push(parts);
+      table_sources.push(source as string);
+    }
   }
   const raw_tables = string_list(raw["tables"], `${path}.tables`, []);
   if (watches_tables && raw_tables.length === 0 && sources.length === 0) {
@@ -151,8 +158,10 @@ export function load_job(raw: unknown, path: string, problems: string[], watches
     : clock_time(raw["max_start_time"], `${path}.max_start_time`, problems);
   const days = days_of_week(raw["days_of_week"], `${path}.days_of_week`, problems);
   const enabled = raw["enabled"] == null ? true : boolean_value(raw["enabled"], `${path}.enabled`, problems);
+  const select_changed = raw["select_changed"] == null ? false
+    : boolean_value(raw["select_changed"], `${path}.select_changed`, problems);
   if (name === null || job_id === null || schedule === null || min_elapsed === null || min_start === null ||
-    max_start === null || enabled === null) {
+    max_start === null || enabled === null || select_changed === null) {
     return null;
   }
   if (upstream !== null && upstream === job_id) problem(problems, `${path}.upstream_job_id`, "a job cannot wait for itself");
@@ -173,8 +182,8 @@ export function load_job(raw: unknown, path: string, problems: string[], watches
     streams[stream] = label;
   }
   return {
-    name, job_id, tables, schedule, upstream_job_id: upstream, min_elapsed_seconds: min_elapsed,
-    min_start_time: min_start, max_start_time: max_start, days_of_week: days, enabled,
+    name, job_id, tables, table_sources, select_changed, schedule, upstream_job_id: upstream,
+    min_elapsed_seconds: min_elapsed, min_start_time: min_start, max_start_time: max_start, days_of_week: days, enabled,
   };
 }
 

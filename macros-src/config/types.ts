@@ -11,6 +11,10 @@ export interface JobConfig {
   job_id: number;
   /** Watched tables, each as resolved name parts [database, schema, table]. */
   tables: string[][];
+  /** For each of `tables` (same index): its dbt source as 'source_name.table_name', or null when listed under `tables:`. */
+  table_sources: Array<string | null>;
+  /** Trigger only what is downstream of the changed dbt sources (steps_override). */
+  select_changed: boolean;
   schedule: ScheduleConfig;
   upstream_job_id: number | null;
   min_elapsed_seconds: number;

@@ -8,10 +8,18 @@ Snowpark session).
 
 The result is a dict (returned through RETURNS VARIANT)::
 
-    {"status": "TRIGGERED" | "SKIPPED" | "ERROR" | "OK",   # OK: mode 'ping' only
+    {"status": "TRIGGERED" | "SKIPPED" | "ERROR" | "OK",   # OK: modes 'ping' and 'refresh'
      "run_id": int | None, "run_url": str | None,
      "checks": [{"name": str, "passed": bool, "detail": str}, ...],
-     "logs": [str, ...]}
+     "logs": [str, ...],
+     "runs": [{"run_id", "status", "finished_at", "duration_seconds"}, ...],
+     "steps_override": [str, ...] | None}
+
+``options`` (the last argument, an object) picks the mode: ``trigger`` (the
+default), ``ping`` (one read of the account, nothing triggered) or ``refresh``
+(only report how ``known_run_ids`` ended, read-only); ``select_changed`` with
+``changed_sources`` narrows the triggered run's dbt steps to what is downstream
+of the changed dbt sources.
 
 ``run_job`` never raises, never sends the trigger again unless it has proven
 that no run was created, and never lets the token into a log line, a check
@@ -24,6 +32,7 @@ import ipaddress
 import json
 import logging
 import re
+import shlex
 import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -59,8 +68,14 @@ IN_PROGRESS_STATUSES = (1, 2, 3)
 TERMINAL_STATUSES = (10, 20, 30)
 SUCCESS_STATUS = 10
 
-MODES = ("trigger", "ping")
-DEFAULT_MODE = "trigger"
+# options.mode: what one invocation does.  "ping" reads the account once; "refresh" lists the
+# job's newest runs once (RECENT_OUTCOMES_LIMIT, the API's page maximum) to report how known runs ended.
+TRIGGER_MODE = "trigger"
+PING_MODE = "ping"
+REFRESH_MODE = "refresh"
+MODES = (TRIGGER_MODE, PING_MODE, REFRESH_MODE)
+DEFAULT_MODE = TRIGGER_MODE
+RECENT_OUTCOMES_LIMIT = 100
 
 _HHMM = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 _FRACTION = re.compile(r"(\.\d{6})\d+")
@@ -293,26 +308,6 @@ def _is_loopback(host):
         return False
 
 
-def parse_options(value):
-    """The procedure's `options` OBJECT (contract: mode, and keys other modes read)."""
-    if value is None or (isinstance(value, str) and value.strip() == ""):
-        options = {}
-    elif isinstance(value, str):
-        try:
-            options = json.loads(value)
-        except ValueError:
-            raise HandlerError("argument options must be an object, got a string that is not JSON") from None
-    else:
-        options = value
-    if not isinstance(options, dict):
-        raise HandlerError(f"argument options must be an object, got {type(options).__name__}")
-    mode = options.get("mode")
-    mode = DEFAULT_MODE if mode is None else mode
-    if not isinstance(mode, str) or mode.strip().lower() not in MODES:
-        raise HandlerError(f"options.mode {mode!r} is not a known mode (known: {', '.join(MODES)})")
-    return {**options, "mode": mode.strip().lower()}
-
-
 def normalize_args(args, session=None):
     """Validate and coerce the procedure's arguments (a dict) into a config dict."""
     cause = args.get("cause")
@@ -330,6 +325,167 @@ def normalize_args(args, session=None):
         "days_of_week": coerce_days(args.get("days_of_week")),
         "zone": load_timezone(args.get("timezone"), session),
     }
+
+
+def _options_object(value):
+    """The options argument as a dict: a VARIANT OBJECT arrives as a dict (or JSON text)."""
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        return {}
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise HandlerError("argument options must be an object, got a string that is not JSON") from None
+    if not isinstance(value, dict):
+        raise HandlerError(f"argument options must be an object, got {type(value).__name__}")
+    return value
+
+
+def _changed_source(item, index):
+    name = f"options.changed_sources[{index}]"
+    if not isinstance(item, dict):
+        raise HandlerError(f"argument {name} must be an object {{table, source}}")
+    table = item.get("table")
+    if not isinstance(table, str) or table.strip() == "":
+        raise HandlerError(f"argument {name}.table must be a table name")
+    source = item.get("source")
+    if source is not None and not isinstance(source, str):
+        raise HandlerError(f"argument {name}.source must be a dbt source name or null")
+    return {"table": table.strip(), "source": None if _is_blank(source) else source.strip()}
+
+
+def parse_options(value):
+    """The procedure's `options` OBJECT, validated before any API call.
+
+    mode (trigger, ping, refresh), known_run_ids, select_changed, changed_sources; keys
+    this handler does not read are ignored (for newer callers).
+    """
+    options = _options_object(value)
+    mode = options.get("mode")
+    mode = DEFAULT_MODE if mode is None else mode
+    if not isinstance(mode, str) or mode.strip().lower() not in MODES:
+        raise HandlerError(f"options.mode {mode!r} is not a known mode (known: {', '.join(MODES)})")
+    known = options.get("known_run_ids")
+    if known is None:
+        known = []
+    if not isinstance(known, list):
+        raise HandlerError("argument options.known_run_ids must be an array of run ids")
+    known_ids = []
+    for item in known:
+        run_id = coerce_int(item, "options.known_run_ids[]", required=True, minimum=1)
+        if run_id not in known_ids:
+            known_ids.append(run_id)
+    select_changed = options.get("select_changed")
+    if select_changed is not None and not isinstance(select_changed, bool):
+        raise HandlerError(f"argument options.select_changed must be true or false, got {select_changed!r}")
+    changed = options.get("changed_sources")
+    if changed is None:
+        changed = []
+    if not isinstance(changed, list):
+        raise HandlerError("argument options.changed_sources must be an array")
+    return {
+        "mode": mode.strip().lower(),
+        "known_run_ids": known_ids,
+        "select_changed": select_changed is True,
+        "changed_sources": [_changed_source(item, index) for index, item in enumerate(changed)],
+    }
+
+
+# --------------------------------------------------------------------------- #
+# Selective builds: narrow a job's dbt steps to what the changed sources feed
+# --------------------------------------------------------------------------- #
+
+# The dbt commands whose selection decides which nodes run (docs.getdbt.com, node selection syntax).
+SELECTING_COMMANDS = ("build", "run", "test", "seed", "snapshot")
+# dbt-core's --select option and its aliases (dbt/cli/params.py: select_decls, model_decls).
+SELECT_FLAGS = ("-s", "--select", "-m", "--models", "--model")
+# A source name usable in a `source:<source>.<table>` selector without quoting.
+_SOURCE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class CannotNarrow(Exception):
+    """A step (or the changed tables) cannot be narrowed safely: the whole job runs."""
+
+
+def source_selectors(changed_sources):
+    """`source:<source>.<table>+` for each changed dbt source (sorted, distinct)."""
+    selectors = set()
+    for item in changed_sources:
+        source = item["source"]
+        if source is None:
+            raise CannotNarrow(f"changed table {item['table']} is not a dbt source (it is listed under tables:)")
+        if not _SOURCE_NAME.match(source):
+            raise CannotNarrow(f"changed source {source!r} cannot be written as a dbt source selector")
+        selectors.add(f"source:{source}+")
+    return sorted(selectors)
+
+
+def _select_flag(token):
+    """(flag, inline value or None) when the token is a --select flag, else None."""
+    if token in SELECT_FLAGS:
+        return token, None
+    name, equals, inline = token.partition("=")
+    if equals and name in SELECT_FLAGS and name.startswith("--"):
+        return name, inline
+    if token.startswith(("-s", "-m")) and not token.startswith("--") and len(token) > 2:
+        raise CannotNarrow(f"the attached short flag {token!r}")
+    return None
+
+
+def narrow_step(step, selectors):
+    """One job step with its selection intersected with `selectors` (a union).
+
+    dbt reads a --select value's members split at spaces as a union, and `a,b` as
+    their intersection; every --select/--models occurrence adds to the same union
+    (dbt/cli/options.py: MultiOption).  So (v1 or v2) and (s1 or s2) is written
+    `v1,s1 v1,s2 v2,s1 v2,s2`.  Other flags (--exclude, --selector, …) stay as
+    they are; --selector cannot be combined with --select, so it raises.
+    """
+    try:
+        tokens = shlex.split(step)
+    except ValueError as exc:
+        raise CannotNarrow(f"step {step!r} cannot be parsed ({exc})") from None
+    if len(tokens) < 2 or tokens[0] != "dbt" or tokens[1] not in SELECTING_COMMANDS:
+        if len(tokens) >= 2 and tokens[0] == "dbt" and tokens[1].startswith("-"):
+            raise CannotNarrow(f"step {step!r} puts flags before its command")
+        return step
+    kept = tokens[:2]
+    chosen = []
+    flag_used = None
+    index = 2
+    while index < len(tokens):
+        word = tokens[index]
+        if word == "--selector" or word.startswith("--selector="):
+            raise CannotNarrow(f"step {step!r} uses --selector, which dbt does not combine with --select")
+        found = _select_flag(word)
+        if found is None:
+            kept.append(word)
+            index += 1
+            continue
+        flag, inline = found
+        values = [] if inline is None else [inline]
+        index += 1
+        while index < len(tokens) and not tokens[index].startswith("-"):
+            values.append(tokens[index])
+            index += 1
+        members = [member for value in values for member in value.split()]
+        if not members:
+            raise CannotNarrow(f"step {step!r} has {flag} without a value")
+        if flag_used is None:
+            flag_used = flag if flag.startswith("--") else {"-s": "--select", "-m": "--models"}[flag]
+            kept.append(flag_used)
+        chosen += [member for member in members if member not in chosen]
+    narrowed = [f"{member},{selector}" for member in chosen for selector in selectors] if chosen else list(selectors)
+    if flag_used is None:
+        kept.append("--select")
+    position = kept.index(flag_used or "--select", 2)
+    return shlex.join(kept[: position + 1] + narrowed + kept[position + 1 :])
+
+
+def narrow_steps(execute_steps, changed_sources):
+    """The steps_override for a job: every selecting dbt step narrowed, the others as they are."""
+    selectors = source_selectors(changed_sources)
+    return [narrow_step(step, selectors) for step in execute_steps]
 
 
 # --------------------------------------------------------------------------- #
@@ -627,9 +783,21 @@ class DbtCloudClient:
         params = self.runs_params(job_definition_id, order_by=order_by, limit=limit, status=status)
         return runs_of(self.request("GET", self.runs_path(), params=params))
 
-    def send_trigger(self, job_id, cause):
-        """ONE trigger POST (never retried here: see _trigger)."""
-        return self.send("POST", f"/api/v2/accounts/{self.account_id}/jobs/{job_id}/run/", body={"cause": cause})
+    def send_trigger(self, job_id, cause, steps_override=None):
+        """ONE trigger POST (never retried here: see _trigger); `steps_override` for a selective build."""
+        body = {"cause": cause}
+        if steps_override is not None:
+            body["steps_override"] = steps_override
+        return self.send("POST", f"/api/v2/accounts/{self.account_id}/jobs/{job_id}/run/", body=body)
+
+    def job_steps(self, job_id):
+        """The job definition's `execute_steps` (Retrieve Job), as a list of strings: a read, per the policy."""
+        payload = self.request("GET", f"/api/v2/accounts/{self.account_id}/jobs/{job_id}/")
+        job = payload.get("data")
+        steps = job.get("execute_steps") if isinstance(job, dict) else None
+        if not isinstance(steps, list) or not all(isinstance(step, str) for step in steps):
+            raise HandlerError("retrieve job: response has no 'execute_steps' list of strings")
+        return steps
 
 
 def runs_of(payload):
@@ -654,6 +822,37 @@ def _status_name(status):
     return STATUS_NAMES.get(status, f"unknown status {status}")
 
 
+def run_outcome(run, log):
+    """How a run stands, for the log table: status name, finish time (ISO, UTC), seconds it ran.
+
+    A finished run's duration counts from `started_at` (or `created_at` if it never
+    started) to `finished_at`; an unreadable timestamp leaves the field empty.
+    """
+    outcome = {
+        "run_id": run["id"],
+        "status": _status_name(run["status"]),
+        "finished_at": None,
+        "duration_seconds": None,
+    }
+    if run["status"] not in TERMINAL_STATUSES or _is_blank(run.get("finished_at")):
+        return outcome
+    try:
+        finished = parse_timestamp(run["finished_at"], f"run {run['id']} finished_at")
+        outcome["finished_at"] = finished.isoformat()
+        start_field = "started_at" if not _is_blank(run.get("started_at")) else "created_at"
+        started = parse_timestamp(run.get(start_field), f"run {run['id']} {start_field}")
+        outcome["duration_seconds"] = max(0, round((finished - started).total_seconds()))
+    except HandlerError as exc:
+        log(f"outcome of run {run['id']}: {exc}")
+    return outcome
+
+
+def known_outcomes(runs, known_run_ids, log):
+    """The outcomes of the listed runs the caller asked about (its log table's unfinished runs)."""
+    wanted = set(known_run_ids)
+    return [run_outcome(run, log) for run in runs if run["id"] in wanted]
+
+
 # --------------------------------------------------------------------------- #
 # The procedure logic
 # --------------------------------------------------------------------------- #
@@ -664,6 +863,8 @@ class _Report:
         self._token = token or ""
         self.checks = []
         self.logs = []
+        self.runs = []
+        self.steps_override = None
 
     def scrub(self, text):
         text = str(text)
@@ -684,7 +885,15 @@ class _Report:
 
     def result(self, status, run_id=None, run_url=None):
         return _scrub_tree(
-            {"status": status, "run_id": run_id, "run_url": run_url, "checks": self.checks, "logs": self.logs},
+            {
+                "status": status,
+                "run_id": run_id,
+                "run_url": run_url,
+                "checks": self.checks,
+                "logs": self.logs,
+                "runs": self.runs,
+                "steps_override": self.steps_override,
+            },
             self.scrub,
         )
 
@@ -715,7 +924,7 @@ def run_job(
     session=None,
     policy=DEFAULT_POLICY,
 ):
-    """Run the invocation (mode 'trigger' or 'ping'); return the result dict. Never raises.
+    """Run the invocation (mode 'trigger', 'ping' or 'refresh'); return the result dict. Never raises.
 
     clock() -> aware datetime (now); sleep(seconds); monotonic() -> seconds;
     http: a requests.Session-like object; session: the Snowpark session (time zones
@@ -735,7 +944,7 @@ def run_job(
         args = args or {}
         options = parse_options(args.get("options"))
         base = normalize_base_url(base_url)
-        if options["mode"] == "ping":
+        if options["mode"] == PING_MODE:
             account_id = coerce_int(args.get("account_id"), "account_id", required=True, minimum=1)
         else:
             cfg = normalize_args(args, session)
@@ -746,9 +955,11 @@ def run_job(
         client = DbtCloudClient(
             base, token, account_id, http, sleep, monotonic, wall_clock=clock, log=report.log, policy=policy
         )
-        if options["mode"] == "ping":
+        if options["mode"] == PING_MODE:
             return _ping(report, client)
-        return _evaluate_and_trigger(report, client, base, cfg, _utc(clock()))
+        if options["mode"] == REFRESH_MODE:
+            return _refresh_outcomes(report, client, cfg, options)
+        return _evaluate_and_trigger(report, client, base, cfg, _utc(clock()), options)
     except HandlerError as exc:
         report.log(f"ERROR: {exc}")
         return report.result("ERROR")
@@ -806,7 +1017,38 @@ def _ping(report, client):
     return report.result("OK")
 
 
-def _evaluate_and_trigger(report, client, base, cfg, now_utc):
+def _refresh_outcomes(report, client, cfg, options):
+    """Read-only: how the known runs ended, from one list of the job's newest runs (none if none known)."""
+    wanted = options["known_run_ids"]
+    if not wanted:
+        report.log("refresh: no unfinished run to ask about; no API call made")
+        return report.result("OK")
+    runs = client.list_runs(cfg["job_id"], order_by="-created_at", limit=RECENT_OUTCOMES_LIMIT)
+    report.runs = known_outcomes(runs, wanted, report.log)
+    found = {outcome["run_id"] for outcome in report.runs}
+    missing = [run_id for run_id in wanted if run_id not in found]
+    report.log(f"refresh: {len(found)} of {len(wanted)} run(s) found among the job's newest {len(runs)}")
+    if missing:
+        report.log(f"refresh: not among them (left as they are): {', '.join(str(run_id) for run_id in missing)}")
+    return report.result("OK")
+
+
+def _selected_steps(report, client, job_id, changed_sources):
+    """steps_override for a selective build, or None (with the reason logged) to run the whole job."""
+    if not changed_sources:
+        report.log("select_changed: the task named no changed source; running the whole job")
+        return None
+    try:
+        source_selectors(changed_sources)  # a non-source table needs no job definition to fall back
+        steps = narrow_steps(client.job_steps(job_id), changed_sources)
+    except CannotNarrow as exc:
+        report.log(f"select_changed: {exc}; running the whole job")
+        return None
+    report.log(f"select_changed: steps_override {json.dumps(steps)}")
+    return steps
+
+
+def _evaluate_and_trigger(report, client, base, cfg, now_utc, options):
     zone = cfg["zone"]
     cause = cfg["cause"]
     if len(cause) > CAUSE_MAX_LENGTH:
@@ -837,6 +1079,8 @@ def _evaluate_and_trigger(report, client, base, cfg, now_utc):
     job_id = cfg["job_id"]
     runs = client.list_runs(job_id, order_by="-created_at", limit=RECENT_RUNS_LIMIT)
     known_ids = {run["id"] for run in runs}
+    # Free: the outcomes of the runs the log table still has as unfinished, from this same list.
+    report.runs = known_outcomes(runs, options["known_run_ids"], report.log)
     own_ok = _check_own_runs(report, runs, cfg, now_utc)
     if not own_ok:
         report.log("SKIPPED: the job's own run history blocks a new run")
@@ -849,9 +1093,13 @@ def _evaluate_and_trigger(report, client, base, cfg, now_utc):
             report.log("SKIPPED: upstream job has no successful run today")
             return report.result("SKIPPED")
 
-    # 4. Trigger.
-    run = _trigger(report, client, cfg, cause, known_ids)
+    # 4. Selective build (one more call: the job's steps), then trigger.
+    steps = _selected_steps(report, client, job_id, options["changed_sources"]) if options["select_changed"] else None
+    report.steps_override = steps
+    run = _trigger(report, client, cfg, cause, known_ids, steps)
     run_id, run_url = _run_identity(report, base, cfg, run)
+    if isinstance(run.get("status"), int) and not isinstance(run.get("status"), bool):
+        report.runs.append(run_outcome(run, report.log))
     report.log(f"TRIGGERED run {run_id}" + (f": {run_url}" if run_url else ""))
     return report.result("TRIGGERED", run_id, run_url)
 
@@ -905,19 +1153,20 @@ def _check_upstream(report, client, cfg, local_now):
     return report.check("upstream_success_today", passed, detail)
 
 
-def _trigger(report, client, cfg, cause, known_ids):
+def _trigger(report, client, cfg, cause, known_ids, steps_override=None):
     """POST the trigger at most RetryPolicy.max_attempts times, never blindly twice.
 
     A POST is sent again only when the previous one provably created no run: it never
     reached the server or got a 429 (retried after Retry-After/backoff), or its outcome
     was unknown (timeout or reset after sending, 5xx) and `_settle` then saw no new run
-    for the whole settle window.  A 2xx without a readable run is never re-sent.
+    for the whole settle window.  A 2xx without a readable run is never re-sent.  Every
+    POST carries the same body (the same `steps_override` for a selective build).
     """
     job_id = cfg["job_id"]
     policy = client.policy
     for post in range(1, policy.max_attempts + 1):
         sent_at = client.wall_clock()
-        answer = client.send_trigger(job_id, cause)
+        answer = client.send_trigger(job_id, cause, steps_override)
         if answer.problem is None:
             run = answer.payload.get("data")
             if _is_run(run):
@@ -1066,6 +1315,8 @@ def main(
             "run_url": None,
             "checks": [],
             "logs": [f"ERROR: cannot read the secret '{SECRET_ALIAS}' ({type(exc).__name__})"],
+            "runs": [],
+            "steps_override": None,
         }
     args = {
         "account_id": account_id,

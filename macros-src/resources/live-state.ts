@@ -24,6 +24,8 @@ export interface LiveState {
   schema_exists: boolean;
   log_table_exists: boolean;
   log_table_managed: boolean;
+  /** The log table's column names (upper case), read only when it exists and is ours. */
+  log_table_columns: string[];
   /** Every procedure with the package's procedure name: overloads differ by their signature. */
   procedures: LiveObject[];
   streams: LiveObject[];
@@ -32,7 +34,10 @@ export interface LiveState {
 }
 
 export function empty_live_state(): LiveState {
-  return { schema_exists: false, log_table_exists: false, log_table_managed: false, procedures: [], streams: [], tasks: [], queries: 0 };
+  return {
+    schema_exists: false, log_table_exists: false, log_table_managed: false, log_table_columns: [], procedures: [], streams: [],
+    tasks: [], queries: 0,
+  };
 }
 
 /** A text column; dbt's agate tables turn empty strings into none. */
@@ -88,5 +93,11 @@ export function read_live_state(config: OrchestrationConfig): LiveState {
   state.procedures = named(procedures.rows, PROCEDURE_NAME).map((row) => live_object(row, "description"));
   state.streams = streams.rows.map((row) => live_object(row, "comment"));
   state.tasks = tasks.rows.map((row) => live_object(row, "comment"));
+  if (state.log_table_managed) {
+    // One more query, only for an existing log table: its columns tell an older shape from the current one.
+    const columns = runQuery(`describe table ${quote_name([config.database, config.schema, config.log_table])}`);
+    state.log_table_columns = columns.rows.map((row) => text_of(row, "name").toUpperCase());
+    state.queries = 6;
+  }
   return state;
 }

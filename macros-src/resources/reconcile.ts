@@ -11,7 +11,7 @@ import type { DesiredObject } from "./managed.js";
 import { managed_label, managed_name } from "./names.js";
 import type { PlannedStatement } from "./plan-types.js";
 import { desired_procedure, procedure_signature } from "./procedure.js";
-import { desired_log_table, desired_schema } from "./schema.js";
+import { add_log_column_sql, desired_log_table, desired_schema, missing_log_columns } from "./schema.js";
 import { desired_stream } from "./stream.js";
 import { desired_task, schedule_label } from "./task.js";
 
@@ -58,8 +58,18 @@ export function job_task(config: OrchestrationConfig, job: JobConfig, options: P
   return desired_task(config, job, { streams: job_streams(config, job), calls_dbt_cloud: options.is_prod || options.prod_override });
 }
 
+/** An existing log table is never replaced: missing columns are added in place, its rows kept. */
+function log_table_step(config: OrchestrationConfig, live: LiveState): PlanStep {
+  const label = desired_log_table(config).label;
+  const missing = missing_log_columns(live.log_table_columns);
+  if (missing.length === 0) return step("unchanged", "log table", label, "exists (never replaced)", []);
+  const names = missing.map((column) => column[0]!);
+  return step("update", "log table", label, `lacks ${names.join(", ")}: added in place, rows kept`,
+    missing.map((column) => planned_statement("update", label, `add column ${column[0]} to ${config.log_table}`, add_log_column_sql(config, column))));
+}
+
 /** The live procedure with the arguments the package declares (CREATE OR REPLACE replaces only that overload), or null. */
-function current_procedure(live: LiveState): LiveObject | null {
+export function current_procedure(live: LiveState): LiveObject | null {
   const found = live.procedures.filter((procedure) => procedure.signature === procedure_signature());
   return found.length > 0 ? found[0]! : null;
 }
@@ -172,7 +182,7 @@ export function reconcile(config: OrchestrationConfig, live: LiveState, options:
   const steps: PlanStep[] = [
     live.schema_exists ? step("unchanged", "schema", schema.label, "exists", [])
       : step("create", "schema", schema.label, "missing", [planned_statement("create", schema.label, `create schema ${schema.label}`, schema.sql)]),
-    live.log_table_exists ? step("unchanged", "log table", log_table.label, "exists (never replaced)", [])
+    live.log_table_exists ? log_table_step(config, live)
       : step("create", "log table", log_table.label, "missing", [planned_statement("create", log_table.label, `create log table ${log_table.name}`, log_table.sql)]),
     procedure_step(config, live),
   ];

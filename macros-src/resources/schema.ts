@@ -3,6 +3,7 @@ import type { OrchestrationConfig } from "../config/types.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import { fingerprint_of, fingerprinted_comment, type DesiredObject } from "./managed.js";
 import { managed_label, managed_name } from "./names.js";
+import { outcome_columns } from "./outcomes.js";
 
 export function desired_schema(config: OrchestrationConfig): DesiredObject {
   const sql = `create schema if not exists ${quote_name([config.database, config.schema])}`;
@@ -22,7 +23,8 @@ function log_table_sql(config: OrchestrationConfig, comment: string): string {
     "  run_id number,",
     "  run_url varchar,",
     "  result variant,",
-    "  logs array",
+    "  logs array,",
+    outcome_columns().map((column) => `  ${column[0]} ${column[1]}`).join(",\n"),
     `) comment = ${quote_literal(comment)}`,
   ].join("\n");
 }
@@ -34,4 +36,18 @@ export function desired_log_table(config: OrchestrationConfig): DesiredObject {
     kind: "log table", name: config.log_table, label: managed_label(config, config.log_table), fingerprint,
     sql: log_table_sql(config, fingerprinted_comment(LOG_TABLE_PURPOSE, fingerprint)),
   };
+}
+
+/**
+ * A log table made before the outcome columns existed gains them in place: ALTER TABLE … ADD COLUMN
+ * keeps every row (https://docs.snowflake.com/en/sql-reference/sql/alter-table). Only the missing
+ * ones, with IF NOT EXISTS in case a column was added by hand meanwhile.
+ */
+export function missing_log_columns(existing: string[]): string[][] {
+  const upper = existing.map((name) => name.toUpperCase());
+  return outcome_columns().filter((column) => !upper.includes(column[0]!.toUpperCase()));
+}
+
+export function add_log_column_sql(config: OrchestrationConfig, column: string[]): string {
+  return `alter table ${managed_name(config, config.log_table)} add column if not exists ${column[0]} ${column[1]}`;
 }

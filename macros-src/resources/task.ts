@@ -7,10 +7,11 @@ import { stop_with_error } from "../errors.js";
 import { load_job, load_orchestration_config } from "../config/load.js";
 import type { JobConfig, OrchestrationConfig } from "../config/types.js";
 import { target } from "../prelude/dbt.js";
-import { parse_object_name, task_name } from "../sql/names.js";
+import { job_stream_name, parse_object_name, task_name } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import { fingerprint_of, fingerprinted_comment, type DesiredObject } from "./managed.js";
 import { managed_label, managed_name, procedure_name } from "./names.js";
+import { record_outcomes_sql, unfinished_runs_sql } from "./outcomes.js";
 import type { PlannedStatement } from "./plan-types.js";
 import { run_plan } from "./run-plan.js";
 
@@ -49,6 +50,33 @@ function skipped(reason: string): string {
     `'logs', array_construct(${quote_literal(reason)}))`;
 }
 
+/** How many unfinished runs a task asks about: the procedure finds them only among the job's 10 newest runs. */
+const KNOWN_RUNS_LIMIT = 10;
+
+/**
+ * The job's watched tables whose stream has data, as the procedure's changed_sources:
+ * {table, source} with the dbt source name, or without one for a table listed under `tables:`.
+ * SYSTEM$STREAM_HAS_DATA only looks; it consumes nothing.
+ */
+function changed_sources_sql(config: OrchestrationConfig, job: JobConfig): string {
+  const items: string[] = [];
+  for (const [index, table] of job.tables.entries()) {
+    const stream = quote_name([config.database, config.schema, job_stream_name(job.job_id, table)]);
+    const source = job.table_sources[index];
+    const fields = [`'table', ${quote_literal(table.join("."))}`];
+    if (source != null) fields.push(`'source', ${quote_literal(source)}`);
+    items.push(`iff(system$stream_has_data(${quote_literal(stream)}), object_construct(${fields.join(", ")}), null)`);
+  }
+  return `array_construct_compact(\n      ${items.join(",\n      ")})`;
+}
+
+/** The procedure's options: the runs to report on, and, for a selective job, what changed. */
+function procedure_options(job: JobConfig): string {
+  const entries = ["'known_run_ids', :known_runs"];
+  if (job.select_changed) entries.push("'select_changed', true", "'changed_sources', :changed_sources");
+  return `object_construct(${entries.join(", ")})`;
+}
+
 export interface TaskSettings {
   streams: string[][];
   calls_dbt_cloud: boolean;
@@ -62,8 +90,10 @@ export function task_body(config: OrchestrationConfig, job: JobConfig, settings:
     `  local_now timestamp_ntz default convert_timezone(${quote_literal(config.timezone)}, current_timestamp())::timestamp_ntz;`,
     "  outcome variant default null;",
     "  failure variant default null;",
-    "begin",
   ];
+  if (settings.calls_dbt_cloud) lines.push("  known_runs array default null;");
+  if (settings.calls_dbt_cloud && job.select_changed) lines.push("  changed_sources array default null;");
+  lines.push("begin");
   const condition = start_condition(job);
   if (condition !== "") {
     // Checked here, so a closed window costs no procedure call and no dbt Cloud API call.
@@ -84,6 +114,9 @@ export function task_body(config: OrchestrationConfig, job: JobConfig, settings:
     lines.push(`  insert into ${SINK_TABLE} select true from ${quote_name(stream)} where false;`);
   }
   if (settings.calls_dbt_cloud) {
+    // The log rows still waiting for an outcome: the procedure reports those it sees in the list it fetches anyway.
+    lines.push(`  select array_agg(run_id) into :known_runs from (${unfinished_runs_sql(config, `job_id = ${job.job_id} and `, KNOWN_RUNS_LIMIT)});`);
+    if (job.select_changed) lines.push(`  changed_sources := ${changed_sources_sql(config, job)};`);
     const args = [
       quote_literal(config.access_url),
       String(config.account_id),
@@ -95,7 +128,7 @@ export function task_body(config: OrchestrationConfig, job: JobConfig, settings:
       quote_literal(job.max_start_time),
       `array_construct(${job.days_of_week.join(", ")})`,
       quote_literal(config.timezone),
-      "object_construct()",
+      procedure_options(job),
     ];
     lines.push(`  call ${procedure_name(config)}(${args.join(", ")}) into :outcome;`);
   } else {
@@ -108,6 +141,10 @@ export function task_body(config: OrchestrationConfig, job: JobConfig, settings:
     "    rollback;",
     "  end if;",
     `  ${log_insert(config, job, task, ":outcome")}`,
+  );
+  // How earlier runs ended (and the new run's first state), as the procedure saw them.
+  if (settings.calls_dbt_cloud) lines.push(`  ${record_outcomes_sql(config, job.job_id, ":outcome")};`);
+  lines.push(
     "  return outcome:status::varchar;",
     "exception",
     "  when other then",

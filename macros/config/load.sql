@@ -114,15 +114,17 @@
     {%- do _problem(problems, path, _shown(raw) ~ " is not a mapping of job settings") -%}
     {%- do return(none) -%}
   {%- endif -%}
-  {%- do _unknown_keys(raw, ["name", "job_id", "tables", "sources", "schedule", "upstream_job_id", "min_elapsed_seconds", "min_start_time", "max_start_time", "days_of_week", "enabled"], path ~ ".", problems) -%}
+  {%- do _unknown_keys(raw, ["name", "job_id", "tables", "sources", "schedule", "upstream_job_id", "min_elapsed_seconds", "min_start_time", "max_start_time", "days_of_week", "enabled", "select_changed"], path ~ ".", problems) -%}
   {%- set name = _non_empty_string(raw.get("name"), path ~ ".name", problems) -%}
   {%- set job_id = _positive_integer(raw.get("job_id"), path ~ ".job_id", problems) -%}
   {%- set tables = [] -%}
+  {%- set table_sources = [] -%}
   {%- for table in _string_list(raw.get("tables"), path ~ ".tables", problems) -%}
     {%- set index = loop.index0 -%}
     {%- set parts = _qualified_table(table, path ~ ".tables[" ~ index ~ "]", problems) -%}
     {%- if parts is not none -%}
       {%- do tables.append(parts) -%}
+      {%- do table_sources.append(none) -%}
     {%- endif -%}
   {%- endfor -%}
   {%- set sources = _string_list(raw.get("sources"), path ~ ".sources", problems) -%}
@@ -131,6 +133,7 @@
     {%- set parts_2 = _source_table(source, path ~ ".sources[" ~ index_2 ~ "]", problems) -%}
     {%- if parts_2 is not none -%}
       {%- do tables.append(parts_2) -%}
+      {%- do table_sources.append(source) -%}
     {%- endif -%}
   {%- endfor -%}
   {%- set raw_tables = _string_list(raw.get("tables"), path ~ ".tables", []) -%}
@@ -144,7 +147,8 @@
   {%- set max_start = "23:59" if (raw.get("max_start_time") is none) else _clock_time(raw.get("max_start_time"), path ~ ".max_start_time", problems) -%}
   {%- set days = _days_of_week(raw.get("days_of_week"), path ~ ".days_of_week", problems) -%}
   {%- set enabled = true if (raw.get("enabled") is none) else _boolean_value(raw.get("enabled"), path ~ ".enabled", problems) -%}
-  {%- if (name is none) or (job_id is none) or (schedule is none) or (min_elapsed is none) or (min_start is none) or (max_start is none) or (enabled is none) -%}
+  {%- set select_changed = false if (raw.get("select_changed") is none) else _boolean_value(raw.get("select_changed"), path ~ ".select_changed", problems) -%}
+  {%- if (name is none) or (job_id is none) or (schedule is none) or (min_elapsed is none) or (min_start is none) or (max_start is none) or (enabled is none) or (select_changed is none) -%}
     {%- do return(none) -%}
   {%- endif -%}
   {%- if (upstream is not none) and (upstream == job_id) -%}
@@ -165,7 +169,7 @@
     {%- endif -%}
     {%- do streams.update({stream: label}) -%}
   {%- endfor -%}
-  {%- do return({"name": name, "job_id": job_id, "tables": tables, "schedule": schedule, "upstream_job_id": upstream, "min_elapsed_seconds": min_elapsed, "min_start_time": min_start, "max_start_time": max_start, "days_of_week": days, "enabled": enabled}) -%}
+  {%- do return({"name": name, "job_id": job_id, "tables": tables, "table_sources": table_sources, "select_changed": select_changed, "schedule": schedule, "upstream_job_id": upstream, "min_elapsed_seconds": min_elapsed, "min_start_time": min_start, "max_start_time": max_start, "days_of_week": days, "enabled": enabled}) -%}
 {%- endmacro -%}
 
 {%- macro _check_unique_jobs(jobs, problems) -%}

@@ -36,6 +36,24 @@
   {%- do return(_desired_task(config, job, {"streams": _job_streams(config, job), "calls_dbt_cloud": options["is_prod"] or options["prod_override"]})) -%}
 {%- endmacro -%}
 
+{%- macro _log_table_step(config, live) -%}
+  {%- set label = _desired_log_table(config)["label"] -%}
+  {%- set missing = _missing_log_columns(live["log_table_columns"]) -%}
+  {%- if (missing | length) == 0 -%}
+    {%- do return(_step("unchanged", "log table", label, "exists (never replaced)", [])) -%}
+  {%- endif -%}
+  {%- set tsj_map_1 = [] -%}
+  {%- for column in missing -%}
+    {%- do tsj_map_1.append(column[0]) -%}
+  {%- endfor -%}
+  {%- set names = tsj_map_1 -%}
+  {%- set tsj_map_2 = [] -%}
+  {%- for column_2 in missing -%}
+    {%- do tsj_map_2.append(_planned_statement("update", label, "add column " ~ column_2[0] ~ " to " ~ config["log_table"], _add_log_column_sql(config, column_2))) -%}
+  {%- endfor -%}
+  {%- do return(_step("update", "log table", label, "lacks " ~ ", ".join(names) ~ ": added in place, rows kept", tsj_map_2)) -%}
+{%- endmacro -%}
+
 {%- macro _current_procedure(live) -%}
   {%- set tsj_filter_1 = [] -%}
   {%- for procedure in live["procedures"] -%}
@@ -172,7 +190,7 @@
   {%- set live_tasks = _by_name(live["tasks"]) -%}
   {%- set schema = _desired_schema(config) -%}
   {%- set log_table = _desired_log_table(config) -%}
-  {%- set steps = [_step("unchanged", "schema", schema["label"], "exists", []) if live["schema_exists"] else _step("create", "schema", schema["label"], "missing", [_planned_statement("create", schema["label"], "create schema " ~ schema["label"], schema["sql"])]), _step("unchanged", "log table", log_table["label"], "exists (never replaced)", []) if live["log_table_exists"] else _step("create", "log table", log_table["label"], "missing", [_planned_statement("create", log_table["label"], "create log table " ~ log_table["name"], log_table["sql"])]), _procedure_step(config, live)] -%}
+  {%- set steps = [_step("unchanged", "schema", schema["label"], "exists", []) if live["schema_exists"] else _step("create", "schema", schema["label"], "missing", [_planned_statement("create", schema["label"], "create schema " ~ schema["label"], schema["sql"])]), _log_table_step(config, live) if live["log_table_exists"] else _step("create", "log table", log_table["label"], "missing", [_planned_statement("create", log_table["label"], "create log table " ~ log_table["name"], log_table["sql"])]), _procedure_step(config, live)] -%}
   {%- for task in live["tasks"] -%}
     {%- if task["managed"] and (desired_tasks.get(task["name"]) != true) -%}
       {%- do steps.append(_orphan_step(config, "task", task)) -%}

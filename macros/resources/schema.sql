@@ -6,10 +6,33 @@
 {%- endmacro -%}
 
 {%- macro _log_table_sql(config, comment) -%}
-  {%- do return("\n".join(["create table if not exists " ~ _managed_name(config, config["log_table"]) ~ " (", "  invoked_at timestamp_ltz not null,", "  job_name varchar not null,", "  job_id number not null,", "  task_name varchar not null,", "  status varchar not null,", "  run_id number,", "  run_url varchar,", "  result variant,", "  logs array", ") comment = " ~ _quote_literal(comment)])) -%}
+  {%- set tsj_map_1 = [] -%}
+  {%- for column in _outcome_columns() -%}
+    {%- do tsj_map_1.append("  " ~ column[0] ~ " " ~ column[1]) -%}
+  {%- endfor -%}
+  {%- do return("\n".join(["create table if not exists " ~ _managed_name(config, config["log_table"]) ~ " (", "  invoked_at timestamp_ltz not null,", "  job_name varchar not null,", "  job_id number not null,", "  task_name varchar not null,", "  status varchar not null,", "  run_id number,", "  run_url varchar,", "  result variant,", "  logs array,", ",\n".join(tsj_map_1), ") comment = " ~ _quote_literal(comment)])) -%}
 {%- endmacro -%}
 
 {%- macro _desired_log_table(config) -%}
   {%- set fingerprint = _fingerprint_of(_log_table_sql(config, "one row per orchestration task invocation")) -%}
   {%- do return({"kind": "log table", "name": config["log_table"], "label": _managed_label(config, config["log_table"]), "fingerprint": fingerprint, "sql": _log_table_sql(config, _fingerprinted_comment("one row per orchestration task invocation", fingerprint))}) -%}
+{%- endmacro -%}
+
+{%- macro _missing_log_columns(existing) -%}
+  {%- set tsj_map_1 = [] -%}
+  {%- for name in existing -%}
+    {%- do tsj_map_1.append(name | upper) -%}
+  {%- endfor -%}
+  {%- set upper = tsj_map_1 -%}
+  {%- set tsj_filter_2 = [] -%}
+  {%- for column in _outcome_columns() -%}
+    {%- if not ((column[0] | upper) in upper) -%}
+      {%- do tsj_filter_2.append(column) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- do return(tsj_filter_2) -%}
+{%- endmacro -%}
+
+{%- macro _add_log_column_sql(config, column) -%}
+  {%- do return("alter table " ~ _managed_name(config, config["log_table"]) ~ " add column if not exists " ~ column[0] ~ " " ~ column[1]) -%}
 {%- endmacro -%}

@@ -30,10 +30,41 @@
   {%- do return("object_construct('status', 'SKIPPED', 'run_id', null, 'run_url', null, 'checks', array_construct(), " ~ "'logs', array_construct(" ~ _quote_literal(reason) ~ "))") -%}
 {%- endmacro -%}
 
+{%- macro _changed_sources_sql(config, job) -%}
+  {%- set items = [] -%}
+  {%- for table in job["tables"] -%}
+    {%- set index = loop.index0 -%}
+    {%- set stream = _quote_name([config["database"], config["schema"], _job_stream_name(job["job_id"], table)]) -%}
+    {%- set source = job["table_sources"][index] -%}
+    {%- set fields = ["'table', " ~ _quote_literal(".".join(table))] -%}
+    {%- if source is not none -%}
+      {%- do fields.append("'source', " ~ _quote_literal(source)) -%}
+    {%- endif -%}
+    {%- do items.append("iff(system$stream_has_data(" ~ _quote_literal(stream) ~ "), object_construct(" ~ ", ".join(fields) ~ "), null)") -%}
+  {%- endfor -%}
+  {%- do return("array_construct_compact(\n      " ~ ",\n      ".join(items) ~ ")") -%}
+{%- endmacro -%}
+
+{%- macro _procedure_options(job) -%}
+  {%- set entries = ["'known_run_ids', :known_runs"] -%}
+  {%- if job["select_changed"] -%}
+    {%- do entries.append("'select_changed', true") -%}
+    {%- do entries.append("'changed_sources', :changed_sources") -%}
+  {%- endif -%}
+  {%- do return("object_construct(" ~ ", ".join(entries) ~ ")") -%}
+{%- endmacro -%}
+
 {%- macro _task_body(config, job, settings) -%}
   {%- set task = _task_name(job["name"], job["job_id"]) -%}
   {%- set qualified_task = config["database"] ~ "." ~ config["schema"] ~ "." ~ task -%}
-  {%- set lines = ["declare", "  local_now timestamp_ntz default convert_timezone(" ~ _quote_literal(config["timezone"]) ~ ", current_timestamp())::timestamp_ntz;", "  outcome variant default null;", "  failure variant default null;", "begin"] -%}
+  {%- set lines = ["declare", "  local_now timestamp_ntz default convert_timezone(" ~ _quote_literal(config["timezone"]) ~ ", current_timestamp())::timestamp_ntz;", "  outcome variant default null;", "  failure variant default null;"] -%}
+  {%- if settings["calls_dbt_cloud"] -%}
+    {%- do lines.append("  known_runs array default null;") -%}
+  {%- endif -%}
+  {%- if settings["calls_dbt_cloud"] and job["select_changed"] -%}
+    {%- do lines.append("  changed_sources array default null;") -%}
+  {%- endif -%}
+  {%- do lines.append("begin") -%}
   {%- set condition = _start_condition(job) -%}
   {%- if condition != "" -%}
     {%- do lines.append("  if (not (" ~ condition ~ ")) then") -%}
@@ -48,7 +79,11 @@
     {%- do lines.append("  insert into " ~ "orchestration_stream_sink" ~ " select true from " ~ _quote_name(stream) ~ " where false;") -%}
   {%- endfor -%}
   {%- if settings["calls_dbt_cloud"] -%}
-    {%- set args = [_quote_literal(config["access_url"]), ((config["account_id"] | int) if ((config["account_id"] | int) == config["account_id"]) else config["account_id"]) | string, ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) | string, _quote_literal("Triggered by Snowflake task " ~ qualified_task), "null" if (job.get("upstream_job_id") is none) else (((job.get("upstream_job_id") | int) if ((job.get("upstream_job_id") | int) == job.get("upstream_job_id")) else job.get("upstream_job_id")) | string), ((job["min_elapsed_seconds"] | int) if ((job["min_elapsed_seconds"] | int) == job["min_elapsed_seconds"]) else job["min_elapsed_seconds"]) | string, _quote_literal(job["min_start_time"]), _quote_literal(job["max_start_time"]), "array_construct(" ~ (job["days_of_week"] | join(", ")) ~ ")", _quote_literal(config["timezone"]), "object_construct()"] -%}
+    {%- do lines.append("  select array_agg(run_id) into :known_runs from (" ~ _unfinished_runs_sql(config, "job_id = " ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) ~ " and ", 10) ~ ");") -%}
+    {%- if job["select_changed"] -%}
+      {%- do lines.append("  changed_sources := " ~ _changed_sources_sql(config, job) ~ ";") -%}
+    {%- endif -%}
+    {%- set args = [_quote_literal(config["access_url"]), ((config["account_id"] | int) if ((config["account_id"] | int) == config["account_id"]) else config["account_id"]) | string, ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) | string, _quote_literal("Triggered by Snowflake task " ~ qualified_task), "null" if (job.get("upstream_job_id") is none) else (((job.get("upstream_job_id") | int) if ((job.get("upstream_job_id") | int) == job.get("upstream_job_id")) else job.get("upstream_job_id")) | string), ((job["min_elapsed_seconds"] | int) if ((job["min_elapsed_seconds"] | int) == job["min_elapsed_seconds"]) else job["min_elapsed_seconds"]) | string, _quote_literal(job["min_start_time"]), _quote_literal(job["max_start_time"]), "array_construct(" ~ (job["days_of_week"] | join(", ")) ~ ")", _quote_literal(config["timezone"]), _procedure_options(job)] -%}
     {%- do lines.append("  call " ~ _procedure_name(config) ~ "(" ~ ", ".join(args) ~ ") into :outcome;") -%}
   {%- else -%}
     {%- do lines.append("  outcome := " ~ _skipped("target " ~ target["name"] ~ " is not a prod target: dbt Cloud was not called") ~ ";") -%}
@@ -59,6 +94,9 @@
   {%- do lines.append("    rollback;") -%}
   {%- do lines.append("  end if;") -%}
   {%- do lines.append("  " ~ _log_insert(config, job, task, ":outcome")) -%}
+  {%- if settings["calls_dbt_cloud"] -%}
+    {%- do lines.append("  " ~ _record_outcomes_sql(config, job["job_id"], ":outcome") ~ ";") -%}
+  {%- endif -%}
   {%- do lines.append("  return outcome:status::varchar;") -%}
   {%- do lines.append("exception") -%}
   {%- do lines.append("  when other then") -%}

@@ -73,6 +73,10 @@ export const MATRIX: Record<string, MacroContextFile> = {
     ],
   }, { target: PROD_TARGET }),
   dev_prod_override: context(minimalVars(), { args: { dry_run: false, prod_override: true } }),
+  select_changed: context({
+    ...minimalVars(),
+    jobs: [{ name: "daily sales", job_id: 67890, tables: ["RAW.SALES.ORDERS"], sources: ["raw_sales.customers"], select_changed: true }],
+  }, { target: PROD_TARGET }),
   custom_prod_target_and_disabled_job: context({
     ...minimalVars(),
     prod_targets: ["production"],

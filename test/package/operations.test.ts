@@ -52,7 +52,7 @@ describe("teardown_orchestration_resources", () => {
 
   it("a dry run only reads", async () => {
     const run = await agreed("teardown_orchestration_resources", { ...base(), args: { dry_run: true } });
-    expect(run.statements.every((sql) => sql.startsWith("show "))).toBe(true);
+    expect(run.statements.every((sql) => sql.startsWith("show ") || sql.startsWith("describe table "))).toBe(true);
   });
 });
 
@@ -64,16 +64,23 @@ describe("orchestration_status", () => {
     const results = showResults(state, "ORCHESTRATION")!;
     results.push(
       { columns: ["s0", "s1", "s2", "s3"], rows: [[true, false, false, false]] },
-      { columns: ["job_id", "invoked_at", "status", "run_id"], rows: [["67890", "2026-11-26 14:00:00", "TRIGGERED", "123456"]] },
+      { columns: ["job_id", "run_ids"], rows: [] },
+      {
+        columns: ["job_id", "invoked_at", "status", "run_id", "run_status", "run_seconds", "last_success_at"],
+        rows: [["67890", "2026-11-26 14:00:00", "TRIGGERED", "123456", "Running", null, null]],
+      },
     );
     const run = await agreed("orchestration_status", { ...context(exampleVars(), { target: PROD_TARGET, args: {} }), query_results: results });
-    expect(run.statements[5]).toMatch(/^select system\$stream_has_data\('"ANALYTICS"\."ORCHESTRATION"\."ORCH_STREAM__67890__RAW__SALES__ORDERS"'\) as "s0", /);
-    expect(run.statements[6]).toContain("qualify row_number() over (partition by job_id order by invoked_at desc) = 1");
+    expect(run.statements[6]).toMatch(/^select system\$stream_has_data\('"ANALYTICS"\."ORCHESTRATION"\."ORCH_STREAM__67890__RAW__SALES__ORDERS"'\) as "s0", /);
+    expect(run.statements[7]).toMatch(/^select job_id::varchar as "job_id", listagg\(run_id::varchar/);
+    // No unfinished run: dbt Cloud is not asked.
+    expect(run.statements[8]).toContain("row_number() over (partition by job_id order by invoked_at desc) as newest");
+    expect(run.statements).toHaveLength(9);
     const lines = run.returned as string[];
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/^job +task +state +schedule +streams +last invocation \(UTC\) +status +run id$/);
-    expect(lines[1]).toMatch(/^daily sales \(67890\) +ORCH_TASK__DAILY_SALES__67890 +started +15 MINUTE +RAW\.SALES\.ORDERS: has changes; RAW\.SALES\.Order Items: no changes; RAW\.SALES\.CUSTOMERS: no changes +2026-11-26 14:00:00 +TRIGGERED +123456$/);
-    expect(lines[2]).toMatch(/ORCH_TASK__INVENTORY_SNAPSHOT__67891 +suspended +triggered +RAW\.INVENTORY\.STOCK_LEVELS: stale +- +- +-$/);
+    expect(lines[0]).toMatch(/^job +task +state +schedule +streams +last invocation \(UTC\) +status +last run +last success \(UTC\)$/);
+    expect(lines[1]).toMatch(/^daily sales \(67890\) +ORCH_TASK__DAILY_SALES__67890 +started +15 MINUTE +RAW\.SALES\.ORDERS: has changes; RAW\.SALES\.Order Items: no changes; RAW\.SALES\.CUSTOMERS: no changes +2026-11-26 14:00:00 +TRIGGERED +123456 Running +-$/);
+    expect(lines[2]).toMatch(/ORCH_TASK__INVENTORY_SNAPSHOT__67891 +suspended +triggered +RAW\.INVENTORY\.STOCK_LEVELS: stale +- +- +- +-$/);
   });
 });
 

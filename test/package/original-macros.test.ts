@@ -53,7 +53,8 @@ describe("create_task_generic(job_id, job_name, streams, …)", () => {
     expect(run.statements).toHaveLength(3);
     expect(run.statements[1]).toContain("schedule = '15 MINUTE'");
     expect(taskBody(run.statements[1]!)).toContain(
-      "'Triggered by Snowflake task ANALYTICS.ANALYTICS.ORCH_TASK__HOURLY_ORDERS__42', null, 300, '00:00', '23:59', array_construct(0, 1, 2, 3, 4, 5, 6), 'UTC', object_construct())");
+      "'Triggered by Snowflake task ANALYTICS.ANALYTICS.ORCH_TASK__HOURLY_ORDERS__42', null, 300, '00:00', '23:59', array_construct(0, 1, 2, 3, 4, 5, 6), 'UTC', " +
+      "object_construct('known_run_ids', :known_runs)) into :outcome;");
     expect(taskBody(run.statements[1]!)).toContain('insert into "ANALYTICS"."ANALYTICS"."ORCHESTRATION_LOGS"');
     expect(run.statements[2]).toBe('alter task "ANALYTICS"."ANALYTICS"."ORCH_TASK__HOURLY_ORDERS__42" resume');
   });
@@ -71,7 +72,7 @@ describe("create_task_generic(job_id, job_name, streams, …)", () => {
     const body = taskBody(task);
     expect(task).not.toContain("schedule =");
     expect(task).toContain(`system$stream_has_data('"RAW"."OTHER"."MY_STREAM"')`);
-    expect(body).toContain(", 7, 60, '08:00', '18:00', array_construct(0, 2), 'UTC', object_construct()) into :outcome;");
+    expect(body).toContain(", 7, 60, '08:00', '18:00', array_construct(0, 2), 'UTC', object_construct('known_run_ids', :known_runs)) into :outcome;");
     expect(body).toContain('insert into "ANALYTICS"."DBT_DEV"."MY_LOGS"');
     expect(run.statements).toHaveLength(2);
   });

@@ -27,8 +27,13 @@ function planRows(run: MacroRun): string[][] {
   return run.logs[1]!.split("\n").slice(1).map((line) => line.split(/ {2,}/));
 }
 
+/** What reading the live state sends: SHOW queries, and DESCRIBE of an existing log table. */
+function reads(sql: string): boolean {
+  return sql.startsWith("show ") || sql.startsWith("describe table ");
+}
+
 function ddl(run: MacroRun): string[] {
-  return run.statements.filter((sql) => !sql.startsWith("show "));
+  return run.statements.filter((sql) => !reads(sql));
 }
 
 function clone(live: LiveSchema): LiveSchema {
@@ -52,7 +57,7 @@ describe("reading the live state", () => {
     expect(ddl(run)).toEqual(run.returned);
   });
 
-  it("identical to the config: five SHOW queries and no DDL at all", async () => {
+  it("identical to the config: five SHOW queries, the log table's columns, and no DDL at all", async () => {
     const run = await build(desired);
     expect(run.statements).toEqual([
       `show schemas like 'ORCHESTRATION' in database "ANALYTICS"`,
@@ -60,6 +65,7 @@ describe("reading the live state", () => {
       `show procedures like 'DBT_CLOUD_RUN_JOB' in schema "ANALYTICS"."ORCHESTRATION"`,
       `show streams in schema "ANALYTICS"."ORCHESTRATION"`,
       `show tasks in schema "ANALYTICS"."ORCHESTRATION"`,
+      `describe table "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"`,
     ]);
     expect(run.returned).toEqual([]);
     expect(new Set(planRows(run).map((row) => row[0]))).toEqual(new Set(["unchanged"]));
@@ -70,8 +76,47 @@ describe("reading the live state", () => {
     const live = clone(desired);
     live.tasks[0]!.state = "suspended";
     const run = await build(live, exampleVars(), { dry_run: true });
-    expect(run.statements.every((sql) => sql.startsWith("show "))).toBe(true);
+    expect(run.statements.every(reads)).toBe(true);
     expect(run.returned).toEqual([`alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__DAILY_SALES__67890" resume`]);
+  });
+});
+
+describe("upgrading objects an older version built", () => {
+  it("a log table without the outcome columns gains them in place: planned as update with its reason, rows kept", async () => {
+    const live = clone(desired);
+    live.logTableColumns = live.logTableColumns!.filter((column) => !column.startsWith("RUN_") || column === "RUN_ID" || column === "RUN_URL");
+    expect(live.logTableColumns).toEqual(["INVOKED_AT", "JOB_NAME", "JOB_ID", "TASK_NAME", "STATUS", "RUN_ID", "RUN_URL", "RESULT", "LOGS"]);
+    const run = await build(live);
+    const table = `"ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"`;
+    expect(run.returned).toEqual([
+      `alter table ${table} add column if not exists run_status varchar`,
+      `alter table ${table} add column if not exists run_finished_at timestamp_ltz`,
+      `alter table ${table} add column if not exists run_duration_seconds number`,
+    ]);
+    expect(planRows(run).filter((row) => row[0] !== "unchanged")).toEqual([
+      ["update", "log table", `${PREFIX}ORCHESTRATION_LOGS`, "lacks run_status, run_finished_at, run_duration_seconds: added in place, rows kept"],
+    ]);
+  });
+
+  it("only the columns still missing are added", async () => {
+    const live = clone(desired);
+    live.logTableColumns = live.logTableColumns!.filter((column) => column !== "RUN_DURATION_SECONDS");
+    const run = await build(live);
+    expect(run.returned).toEqual([`alter table "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS" add column if not exists run_duration_seconds number`]);
+  });
+
+  it("the procedure from before the options argument is replaced, and that older overload dropped last", async () => {
+    const live = clone(desired);
+    live.procedureSignature = "VARCHAR, NUMBER, NUMBER, VARCHAR, NUMBER, NUMBER, VARCHAR, VARCHAR, ARRAY, VARCHAR";
+    const run = await build(live);
+    const statements = run.returned as string[];
+    expect(statements).toHaveLength(2);
+    expect(statements[0]).toMatch(/^create or replace procedure "ANALYTICS"\."ORCHESTRATION"\."DBT_CLOUD_RUN_JOB"\(\n.*\n.*, timezone varchar, options variant\n\)/);
+    expect(statements[1]).toBe(`drop procedure if exists "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"` +
+      "(VARCHAR, NUMBER, NUMBER, VARCHAR, NUMBER, NUMBER, VARCHAR, VARCHAR, ARRAY, VARCHAR)");
+    expect(planRows(run).filter((row) => row[0] !== "unchanged").map((row) => [row[0], row[1], row[3]])).toEqual([
+      ["create", "procedure", "missing"], ["drop", "procedure", "an earlier signature, no longer called"],
+    ]);
   });
 });
 
@@ -179,7 +224,7 @@ describe("planning against the live state", () => {
     const { ts, jinja } = await engines.both("build_orchestration_resources", ctx);
     expect(jinja).toEqual(ts);
     expect(ts.error).toContain("were not created by it, so it leaves them alone and stops: task ANALYTICS.ORCHESTRATION.ORCH_TASK__DAILY_SALES__67890");
-    expect(ts.statements.every((sql) => sql.startsWith("show "))).toBe(true);
+    expect(ts.statements.every(reads)).toBe(true);
   });
 
   it("a log table the package did not make (the original macros' one) stops the build before any DDL", async () => {

@@ -22,6 +22,8 @@ export interface LiveSchema {
   logTable: boolean;
   /** The log table's comment: the package's own unless a test says otherwise. */
   logTableComment?: string;
+  /** The log table's columns as DESCRIBE TABLE names them (upper case): those the build created, unless a test says otherwise. */
+  logTableColumns?: string[];
   procedureComment: string | null;
   /** The procedure's argument types as SHOW PROCEDURES prints them (`VARCHAR, NUMBER, …`). */
   procedureSignature?: string;
@@ -42,6 +44,7 @@ export function liveStateAfter(build: MacroRun, taskState: "started" | "suspende
     if (sql.startsWith("create table")) {
       live.logTable = true;
       live.logTableComment = comment;
+      live.logTableColumns = sql.split("\n").slice(1, -1).map((line) => line.trim().split(" ")[0]!.toUpperCase());
     }
     else if (sql.startsWith("create or replace procedure")) {
       live.procedureComment = comment;
@@ -59,10 +62,15 @@ function signatureOf(sql: string): string {
   return declared.split(",").map((argument) => argument.trim().split(/\s+/)[1]!.toUpperCase()).join(", ");
 }
 
-/** The query results, in the order the build runs its SHOW queries. */
+const MANAGED_PREFIX = "Managed by the dbt_cloud_orchestration dbt package";
+
+/** The query results, in the order the build reads the live state: five SHOWs, then DESCRIBE of a log table of ours. */
 export function showResults(live: LiveSchema, schema: string, logTable = "ORCHESTRATION_LOGS"): MacroContextFile["query_results"] {
   const schemas = { columns: ["created_on", "name", "database_name"], rows: live.schemaExists ? [["2026-01-01", schema, "ANALYTICS"]] : [] };
   if (!live.schemaExists) return [schemas];
+  const describe = live.logTable && (live.logTableComment ?? "").startsWith(MANAGED_PREFIX)
+    ? [{ columns: ["name", "type", "kind"], rows: (live.logTableColumns ?? []).map((column) => [column, "VARCHAR(16777216)", "COLUMN"]) }]
+    : [];
   return [
     schemas,
     { columns: ["name", "kind", "comment"], rows: live.logTable ? [[logTable, "TABLE", live.logTableComment ?? ""]] : [] },
@@ -79,6 +87,7 @@ export function showResults(live: LiveSchema, schema: string, logTable = "ORCHES
       columns: ["name", "database_name", "schema_name", "comment", "warehouse", "schedule", "state"],
       rows: live.tasks.map((task) => [task.name, "ANALYTICS", schema, task.comment, "TRANSFORMING", "15 MINUTE", task.state]),
     },
+    ...describe,
   ];
 }
 

@@ -9,7 +9,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 0c2f85aea9c1bb46d7eec0215a367484)'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 7aa69b34c17057e94e725817ab6bcd6a)'
 as
 $$
 """Snowflake Python procedure handler: trigger a dbt Cloud job when its checks pass.
@@ -17,37 +17,40 @@ $$
 Runtime: Snowflake Python 3.11 with only ``requests`` and the standard library.
 ``main`` is the procedure's HANDLER; it only reads the API token from the
 procedure's secret and hands over to ``run_job``, which holds all the logic and
-is what the tests call (with an injected clock, sleep, HTTP session and
-Snowpark session).
+is what the tests call (with an injected clock, sleep and HTTP session).
 
 The result is a dict (returned through RETURNS VARIANT)::
 
-    {"status": "TRIGGERED" | "SKIPPED" | "ERROR" | "OK",   # OK: mode 'ping' only
+    {"status": "TRIGGERED" | "SKIPPED" | "ERROR" | "OK" (refresh),
      "run_id": int | None, "run_url": str | None,
      "checks": [{"name": str, "passed": bool, "detail": str}, ...],
-     "logs": [str, ...]}
+     "logs": [str, ...],
+     "runs": [{"run_id", "status", "finished_at", "duration_seconds"}, ...],
+     "steps_override": [str, ...] | None}
 
-``run_job`` never raises, never sends the trigger again unless it has proven
-that no run was created, and never lets the token into a log line, a check
-detail or the result.  See docs/procedure.md for the exact guarantee.
+``options`` (the last argument, an object) picks the mode: ``trigger`` (the
+default), or ``refresh`` (only report how ``known_run_ids`` ended, read-only);
+``select_changed`` with ``changed_sources`` narrows the triggered run's dbt
+steps to what is downstream of the changed dbt sources.
+
+``run_job`` never raises, never triggers after an error, and never lets the
+token into a log line, a check detail or the result.  See docs/procedure.md.
 """
 
-# No `from __future__ import annotations`: dataclasses would then look the module up in
-# sys.modules, which a handler loaded from a file (or inlined by Snowflake) need not be in.
-import ipaddress
+from __future__ import annotations
+
 import json
 import logging
 import re
+import shlex
 import time
-from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
 
 import requests
 
-try:  # zoneinfo reads system zone files, else the tzdata package; see load_timezone.
+try:  # zoneinfo needs tz data (system or the tzdata package); UTC always works.
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 except ImportError:  # pragma: no cover - Python 3.9+ always has zoneinfo
     ZoneInfo = None
@@ -73,62 +76,32 @@ IN_PROGRESS_STATUSES = (1, 2, 3)
 TERMINAL_STATUSES = (10, 20, 30)
 SUCCESS_STATUS = 10
 
-MODES = ("trigger", "ping")
-DEFAULT_MODE = "trigger"
+# options.mode: what one invocation does.  "refresh" lists the job's newest runs once
+# (RECENT_OUTCOMES_LIMIT, the API's page maximum) to report how known runs ended.
+TRIGGER_MODE = "trigger"
+REFRESH_MODE = "refresh"
+MODES = (TRIGGER_MODE, REFRESH_MODE)
+RECENT_OUTCOMES_LIMIT = 100
+
+DEFAULT_BUDGET_SECONDS = 60.0
+DEFAULT_CONNECT_TIMEOUT = 5.0
+DEFAULT_READ_TIMEOUT = 20.0
+DEFAULT_MAX_ATTEMPTS = 5
+DEFAULT_BACKOFF_BASE = 1.0
+DEFAULT_BACKOFF_CAP = 16.0
 
 _HHMM = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+_URL = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
 _FRACTION = re.compile(r"(\.\d{6})\d+")
 _COMPACT_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
-# IANA names are letters, digits, '_', '-', '+' and '/' (tz-link.html "Names of timezones");
-# the shape check also keeps the name safe to inline in the CONVERT_TIMEZONE literal below.
-_ZONE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$")
 
 
 class HandlerError(Exception):
     """A failure whose message is safe to show (it never contains the token)."""
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """The one retry policy every dbt Cloud request of an invocation follows.
-
-    max_attempts: tries of one request (a GET), and POSTs of the trigger in total.
-    backoff_base/backoff_cap: waits 1, 2, 4, 8 … s, capped, when no Retry-After came.
-    budget_seconds: wall time for the whole invocation (every wait and timeout fits in it).
-    max_requests: hard ceiling of HTTP requests in one invocation, whatever the API answers.
-    settle_seconds: after a trigger whose outcome is unknown, re-list the job's runs at
-      these offsets from the answer; only a list at the last offset that shows no new run
-      proves no run was created (dbt Cloud documents no visibility delay; 30 s covers a
-      gateway timeout answered while the backend still commits the run).
-    connect_timeout/read_timeout: per request, each capped by the remaining budget.
-    """
-
-    max_attempts: int = 5
-    backoff_base: float = 1.0
-    backoff_cap: float = 16.0
-    budget_seconds: float = 60.0
-    max_requests: int = 20
-    settle_seconds: tuple = (0.0, 5.0, 15.0, 30.0)
-    connect_timeout: float = 5.0
-    read_timeout: float = 20.0
-
-    def __post_init__(self):
-        if self.max_attempts < 1 or self.max_requests < 1 or self.budget_seconds <= 0:
-            raise ValueError("retry policy: max_attempts, max_requests and budget_seconds must be positive")
-        if not self.settle_seconds or list(self.settle_seconds) != sorted(self.settle_seconds):
-            raise ValueError("retry policy: settle_seconds must be a non-empty ascending sequence")
-
-    def backoff(self, attempt):
-        return min(self.backoff_cap, self.backoff_base * (2 ** (attempt - 1)))
-
-    def wait_before_retry(self, attempt, retry_after):
-        """(seconds, why): Retry-After when the server sent one, else the backoff."""
-        if retry_after is not None:
-            return retry_after, "Retry-After"
-        return self.backoff(attempt), "backoff"
-
-
-DEFAULT_POLICY = RetryPolicy()
+class AmbiguousTrigger(HandlerError):
+    """The trigger request may or may not have created a run (lost response)."""
 
 
 # --------------------------------------------------------------------------- #
@@ -207,132 +180,35 @@ def coerce_days(value):
     return frozenset(days)
 
 
-@dataclass(frozen=True)
-class PythonZone:
-    """A zone from Python's zoneinfo (system zone files, else the tzdata package)."""
-
-    name: str
-    tz: object
-
-    def to_local(self, moment):
-        return moment.astimezone(self.tz)
-
-
-@dataclass(frozen=True)
-class SnowflakeZone:
-    """Converts through Snowflake's CONVERT_TIMEZONE with the procedure's Snowpark session.
-
-    Used when Python has no data for the zone: Snowflake does not document whether the
-    Python sandbox ships zone files, while CONVERT_TIMEZONE is the function the task itself
-    uses for its window (sql-reference/functions/convert_timezone).  Returns naive local
-    wall-clock times, which is all the checks read (hour, minute, weekday, date).
-    """
-
-    name: str
-    session: object
-    source: str = "Snowflake CONVERT_TIMEZONE"
-
-    def to_local(self, moment):
-        stamp = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-        # The name passed _ZONE_NAME (no quote can occur) and the stamp is ours: both literals are safe.
-        query = f"select convert_timezone('UTC', '{self.name}', '{stamp}'::timestamp_ntz) as local_time"
-        try:
-            rows = self.session.sql(query).collect()
-        except Exception as exc:
-            reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
-            raise HandlerError(
-                f"argument timezone {self.name!r} is not a time zone Snowflake knows ({reason})"
-            ) from None
-        value = rows[0][0] if rows and len(rows[0]) else None
-        if not isinstance(value, datetime):
-            raise HandlerError(f"argument timezone {self.name!r}: CONVERT_TIMEZONE returned {value!r}")
-        return value
-
-
-UTC_ZONE = PythonZone("UTC", UTC)  # needs no zone data
-
-
-def load_timezone(value, session=None):
-    """The zone to compute local time in: zoneinfo when it knows the name, else Snowflake.
-
-    Python's zoneinfo reads the system's zone files and falls back to the tzdata package
-    by itself; when neither has the name (or the sandbox has no zone data at all), the
-    procedure's Snowpark session converts through CONVERT_TIMEZONE.  UTC needs no data.
-    """
+def load_timezone(value):
     name = "UTC" if _is_blank(value) else str(value).strip()
     if name.upper() in ("UTC", "ETC/UTC", "Z"):
-        return UTC_ZONE
-    if len(name) > 64 or not _ZONE_NAME.match(name):
-        raise HandlerError(f"argument timezone {name!r} is not a known IANA time zone")
+        try:
+            return "UTC", ZoneInfo("UTC")
+        except Exception:  # no tz data at all: UTC needs none
+            return "UTC", UTC
     try:
-        return PythonZone(name, ZoneInfo(name))
+        return name, ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
-        pass
-    if session is not None:
-        return SnowflakeZone(name, session)
-    raise HandlerError(
-        f"argument timezone {name!r} is not a known IANA time zone "
-        "(this Python has no data for it and no Snowflake session was given to convert with)"
-    )
+        raise HandlerError(f"argument timezone {name!r} is not a known IANA time zone") from None
 
 
 def normalize_base_url(value):
-    """https://host[:port][/path]; plain http only for a loopback host (the tests' stand-ins)."""
     if not isinstance(value, str) or value.strip() == "":
         raise HandlerError("access_url is empty: configure the dbt Cloud account's access URL")
     url = value.strip().rstrip("/")
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError:
-        raise HandlerError(f"access_url must look like https://<host>, got {url!r}") from None
-    if parts.scheme not in ("https", "http") or not host or parts.query or parts.fragment or " " in url:
+    if not _URL.match(url):
         raise HandlerError(f"access_url must look like https://<host>, got {url!r}")
-    if parts.username or parts.password:
-        raise HandlerError("access_url must not carry credentials: the token comes from the secret")
-    if parts.scheme == "http" and not _is_loopback(host):
-        raise HandlerError(
-            f"access_url must use https (got {url!r}): plain http would send the API token in clear text"
-        )
     return url
 
 
-def _is_loopback(host):
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def parse_options(value):
-    """The procedure's `options` OBJECT (contract: mode, and keys other modes read)."""
-    if value is None or (isinstance(value, str) and value.strip() == ""):
-        options = {}
-    elif isinstance(value, str):
-        try:
-            options = json.loads(value)
-        except ValueError:
-            raise HandlerError("argument options must be an object, got a string that is not JSON") from None
-    else:
-        options = value
-    if not isinstance(options, dict):
-        raise HandlerError(f"argument options must be an object, got {type(options).__name__}")
-    mode = options.get("mode")
-    mode = DEFAULT_MODE if mode is None else mode
-    if not isinstance(mode, str) or mode.strip().lower() not in MODES:
-        raise HandlerError(f"options.mode {mode!r} is not a known mode (known: {', '.join(MODES)})")
-    return {**options, "mode": mode.strip().lower()}
-
-
-def normalize_args(args, session=None):
+def normalize_args(args):
     """Validate and coerce the procedure's arguments (a dict) into a config dict."""
     cause = args.get("cause")
     if not isinstance(cause, str) or cause.strip() == "":
         raise HandlerError("argument cause is required and must be a non-empty string")
     cause = cause.strip()
+    tz_name, tz = load_timezone(args.get("timezone"))
     return {
         "account_id": coerce_int(args.get("account_id"), "account_id", required=True, minimum=1),
         "job_id": coerce_int(args.get("job_id"), "job_id", required=True, minimum=1),
@@ -342,8 +218,168 @@ def normalize_args(args, session=None):
         "min_start": parse_hhmm(args.get("min_start_time"), "min_start_time"),
         "max_start": parse_hhmm(args.get("max_start_time"), "max_start_time"),
         "days_of_week": coerce_days(args.get("days_of_week")),
-        "zone": load_timezone(args.get("timezone"), session),
+        "timezone_name": tz_name,
+        "tz": tz,
     }
+
+
+def _options_object(value):
+    """The options argument as a dict: a VARIANT OBJECT arrives as a dict (or JSON text)."""
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        if value.strip() == "":
+            return {}
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise HandlerError("argument options is not a JSON object") from None
+    if not isinstance(value, dict):
+        raise HandlerError(f"argument options must be an object, got {type(value).__name__}")
+    return value
+
+
+def _changed_source(item, index):
+    name = f"options.changed_sources[{index}]"
+    if not isinstance(item, dict):
+        raise HandlerError(f"argument {name} must be an object {{table, source}}")
+    table = item.get("table")
+    if not isinstance(table, str) or table.strip() == "":
+        raise HandlerError(f"argument {name}.table must be a table name")
+    source = item.get("source")
+    if source is not None and not isinstance(source, str):
+        raise HandlerError(f"argument {name}.source must be a dbt source name or null")
+    return {"table": table.strip(), "source": None if _is_blank(source) else source.strip()}
+
+
+def normalize_options(value):
+    """Validate the options object (unknown keys are ignored, for newer callers)."""
+    options = _options_object(value)
+    mode = options.get("mode")
+    mode = TRIGGER_MODE if mode is None else mode
+    if not isinstance(mode, str) or mode.strip().lower() not in MODES:
+        raise HandlerError(f"argument options.mode {mode!r} is not one of: {', '.join(MODES)}")
+    known = options.get("known_run_ids")
+    if known is None:
+        known = []
+    if not isinstance(known, list):
+        raise HandlerError("argument options.known_run_ids must be an array of run ids")
+    known_ids = []
+    for item in known:
+        run_id = coerce_int(item, "options.known_run_ids[]", required=True, minimum=1)
+        if run_id not in known_ids:
+            known_ids.append(run_id)
+    select_changed = options.get("select_changed")
+    if select_changed is not None and not isinstance(select_changed, bool):
+        raise HandlerError(f"argument options.select_changed must be true or false, got {select_changed!r}")
+    changed = options.get("changed_sources")
+    if changed is None:
+        changed = []
+    if not isinstance(changed, list):
+        raise HandlerError("argument options.changed_sources must be an array")
+    return {
+        "mode": mode.strip().lower(),
+        "known_run_ids": known_ids,
+        "select_changed": select_changed is True,
+        "changed_sources": [_changed_source(item, index) for index, item in enumerate(changed)],
+    }
+
+
+# --------------------------------------------------------------------------- #
+# Selective builds: narrow a job's dbt steps to what the changed sources feed
+# --------------------------------------------------------------------------- #
+
+# The dbt commands whose selection decides which nodes run (docs.getdbt.com, node selection syntax).
+SELECTING_COMMANDS = ("build", "run", "test", "seed", "snapshot")
+# dbt-core's --select option and its aliases (dbt/cli/params.py: select_decls, model_decls).
+SELECT_FLAGS = ("-s", "--select", "-m", "--models", "--model")
+# A source name usable in a `source:<source>.<table>` selector without quoting.
+_SOURCE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class CannotNarrow(Exception):
+    """A step (or the changed tables) cannot be narrowed safely: the whole job runs."""
+
+
+def source_selectors(changed_sources):
+    """`source:<source>.<table>+` for each changed dbt source (sorted, distinct)."""
+    selectors = set()
+    for item in changed_sources:
+        source = item["source"]
+        if source is None:
+            raise CannotNarrow(f"changed table {item['table']} is not a dbt source (it is listed under tables:)")
+        if not _SOURCE_NAME.match(source):
+            raise CannotNarrow(f"changed source {source!r} cannot be written as a dbt source selector")
+        selectors.add(f"source:{source}+")
+    return sorted(selectors)
+
+
+def _select_flag(token):
+    """(flag, inline value or None) when the token is a --select flag, else None."""
+    if token in SELECT_FLAGS:
+        return token, None
+    name, equals, inline = token.partition("=")
+    if equals and name in SELECT_FLAGS and name.startswith("--"):
+        return name, inline
+    if token.startswith(("-s", "-m")) and not token.startswith("--") and len(token) > 2:
+        raise CannotNarrow(f"the attached short flag {token!r}")
+    return None
+
+
+def narrow_step(step, selectors):
+    """One job step with its selection intersected with `selectors` (a union).
+
+    dbt reads a --select value's members split at spaces as a union, and `a,b` as
+    their intersection; every --select/--models occurrence adds to the same union
+    (dbt/cli/options.py: MultiOption).  So (v1 or v2) and (s1 or s2) is written
+    `v1,s1 v1,s2 v2,s1 v2,s2`.  Other flags (--exclude, --selector, …) stay as
+    they are; --selector cannot be combined with --select, so it raises.
+    """
+    try:
+        tokens = shlex.split(step)
+    except ValueError as exc:
+        raise CannotNarrow(f"step {step!r} cannot be parsed ({exc})") from None
+    if len(tokens) < 2 or tokens[0] != "dbt" or tokens[1] not in SELECTING_COMMANDS:
+        if len(tokens) >= 2 and tokens[0] == "dbt" and tokens[1].startswith("-"):
+            raise CannotNarrow(f"step {step!r} puts flags before its command")
+        return step
+    kept = tokens[:2]
+    chosen = []
+    flag_used = None
+    index = 2
+    while index < len(tokens):
+        word = tokens[index]
+        if word == "--selector" or word.startswith("--selector="):
+            raise CannotNarrow(f"step {step!r} uses --selector, which dbt does not combine with --select")
+        found = _select_flag(word)
+        if found is None:
+            kept.append(word)
+            index += 1
+            continue
+        flag, inline = found
+        values = [] if inline is None else [inline]
+        index += 1
+        while index < len(tokens) and not tokens[index].startswith("-"):
+            values.append(tokens[index])
+            index += 1
+        members = [member for value in values for member in value.split()]
+        if not members:
+            raise CannotNarrow(f"step {step!r} has {flag} without a value")
+        if flag_used is None:
+            flag_used = flag if flag.startswith("--") else {"-s": "--select", "-m": "--models"}[flag]
+            kept.append(flag_used)
+        chosen += [member for member in members if member not in chosen]
+    narrowed = [f"{member},{selector}" for member in chosen for selector in selectors] if chosen else list(selectors)
+    if flag_used is None:
+        kept.append("--select")
+    position = kept.index(flag_used or "--select", 2)
+    return shlex.join(kept[: position + 1] + narrowed + kept[position + 1 :])
+
+
+def narrow_steps(execute_steps, changed_sources):
+    """The steps_override for a job: every selecting dbt step narrowed, the others as they are."""
+    selectors = source_selectors(changed_sources)
+    return [narrow_step(step, selectors) for step in execute_steps]
 
 
 # --------------------------------------------------------------------------- #
@@ -407,7 +443,7 @@ DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 
 
 def _retry_after_seconds(header, now_utc):
-    """Retry-After as seconds (delta-seconds or HTTP-date, RFC 9110 10.2.3), or None."""
+    """Retry-After as seconds (delta-seconds or HTTP-date), or None."""
     if header is None:
         return None
     text = str(header).strip()
@@ -428,28 +464,15 @@ def _retry_after_seconds(header, now_utc):
     return max(0.0, (when - now_utc).total_seconds())
 
 
-def _root_cause(exc):
-    """The innermost exception requests/urllib3 wrapped (e.g. ConnectionResetError)."""
-    seen = 0
-    while seen < 5:
-        seen += 1
-        inner = getattr(exc, "reason", None)
-        if not isinstance(inner, BaseException):
-            inner = next((arg for arg in reversed(exc.args) if isinstance(arg, BaseException)), None)
-        if inner is None:
-            return exc
-        exc = inner
-    return exc
-
-
-def _never_sent(exc):
-    """True when the request certainly never reached the server (refused, DNS, connect timeout)."""
+def _connect_failure(exc):
+    """True when the request certainly never reached the server."""
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return True
     if isinstance(exc, requests.exceptions.ConnectionError):
         reason = exc.args[0] if exc.args else None
-        reason = getattr(reason, "reason", reason)  # urllib3's MaxRetryError carries the cause
-        return type(reason).__name__ in ("NewConnectionError", "NameResolutionError", "ConnectTimeoutError")
+        reason = getattr(reason, "reason", reason)
+        name = type(reason).__name__
+        return name in ("NewConnectionError", "NameResolutionError", "ConnectTimeoutError")
     return False
 
 
@@ -468,56 +491,47 @@ def _error_message(response):
     return ""
 
 
-def _printable(text, limit=200):
-    return "".join(ch if ch.isprintable() else "?" for ch in str(text))[:limit]
-
-
-class RequestLimitReached(HandlerError):
-    """The invocation already sent RetryPolicy.max_requests requests."""
-
-
-@dataclass
-class Answer:
-    """What one HTTP exchange told us.  `problem` is None when `payload` is a JSON object.
-
-    unprocessed: the server certainly did not act on the request (it was never sent,
-    or the rate limiter refused it with 429 before it was processed).
-    """
-
-    what: str
-    problem: str | None = None
-    payload: dict | None = None
-    code: int | None = None
-    retry_after: float | None = None
-    unprocessed: bool = False
-
-    @property
-    def accepted(self):
-        return self.code is not None and 200 <= self.code < 300
-
-
-@dataclass
 class DbtCloudClient:
-    """Minimal dbt Cloud API v2 client: one request per `send`, one policy, one budget."""
+    """Minimal dbt Cloud API v2 client: timeouts, retries, one time budget."""
 
-    base_url: str
-    token: str = field(repr=False)
-    account_id: int
-    http: object
-    sleep: object
-    monotonic: object
-    wall_clock: object
-    log: object
-    policy: RetryPolicy = DEFAULT_POLICY
-    calls: int = 0
-    deadline: float = field(init=False)
-
-    def __post_init__(self):
-        self.deadline = self.monotonic() + float(self.policy.budget_seconds)
+    def __init__(
+        self,
+        base_url,
+        token,
+        account_id,
+        *,
+        http,
+        sleep,
+        monotonic,
+        wall_clock,
+        log,
+        budget_seconds=DEFAULT_BUDGET_SECONDS,
+        connect_timeout=DEFAULT_CONNECT_TIMEOUT,
+        read_timeout=DEFAULT_READ_TIMEOUT,
+        max_attempts=DEFAULT_MAX_ATTEMPTS,
+        backoff_base=DEFAULT_BACKOFF_BASE,
+        backoff_cap=DEFAULT_BACKOFF_CAP,
+    ):
+        self.base_url = base_url
+        self._token = token
+        self.account_id = account_id
+        self.http = http
+        self.sleep = sleep
+        self.monotonic = monotonic
+        self.wall_clock = wall_clock
+        self.log = log
+        self.deadline = monotonic() + float(budget_seconds)
+        self.budget_seconds = float(budget_seconds)
+        self.connect_timeout = float(connect_timeout)
+        self.read_timeout = float(read_timeout)
+        self.max_attempts = max(1, int(max_attempts))
+        self.backoff_base = float(backoff_base)
+        self.backoff_cap = float(backoff_cap)
+        self.calls = 0
 
     def _headers(self, with_body):
         headers = {
-            "Authorization": f"{AUTH_SCHEME} {self.token}",
+            "Authorization": f"{AUTH_SCHEME} {self._token}",
             "Accept": "application/json",
             "User-Agent": USER_AGENT,
         }
@@ -528,144 +542,166 @@ class DbtCloudClient:
     def remaining(self):
         return self.deadline - self.monotonic()
 
-    def wait(self, seconds, what):
-        """Sleep `seconds`, or fail at once when that would overrun the time budget."""
+    def _wait(self, seconds, what):
         remaining = self.remaining()
         if seconds >= remaining:
             raise HandlerError(
                 f"{what}: giving up, waiting {seconds:.1f}s would exceed the remaining time "
-                f"budget ({max(0.0, remaining):.1f}s of {self.policy.budget_seconds:.0f}s)"
+                f"budget ({max(0.0, remaining):.1f}s of {self.budget_seconds:.0f}s)"
             )
         if seconds > 0:
             self.sleep(seconds)
 
-    def send(self, method, path, *, params=None, body=None):
-        """Send ONE request and classify the answer; raise HandlerError for a final refusal.
+    def request(self, method, path, *, params=None, body=None, idempotent=True):
+        """Send one API request with retries; return the decoded JSON object.
 
-        Returns an Answer for a 2xx, a 429/5xx and a transport failure (the caller decides
-        whether to retry).  Raises for 3xx (the access URL moved), 401/403, 404 and other 4xx.
+        Retries 429, 5xx, connection errors and timeouts with exponential backoff
+        (honouring Retry-After) within the budget.  For a non-idempotent request
+        (the trigger) a failure after the request may have reached the server
+        (5xx, read timeout, dropped connection) raises AmbiguousTrigger instead.
         """
+        url = f"{self.base_url}{path}"
         what = f"{method} {path}"
-        if self.calls >= self.policy.max_requests:
-            raise RequestLimitReached(
-                f"{what}: not sent, the invocation already made {self.calls} requests "
-                f"(the limit per invocation is {self.policy.max_requests})"
-            )
-        remaining = self.remaining()
-        if remaining <= 0:
-            raise HandlerError(f"{what}: time budget of {self.policy.budget_seconds:.0f}s exhausted")
-        self.calls += 1
-        attempt = f"request {self.calls}"
-        timeout = (min(self.policy.connect_timeout, remaining), min(self.policy.read_timeout, remaining))
-        started = self.monotonic()
-        try:
-            response = self.http.request(
-                method,
-                f"{self.base_url}{path}",
-                params=params,
-                data=None if body is None else json.dumps(body),
-                headers=self._headers(body is not None),
-                timeout=timeout,
-                allow_redirects=False,
-            )
-        except requests.exceptions.RequestException as exc:
-            kind = "timed out" if isinstance(exc, requests.exceptions.Timeout) else "connection failed"
-            never_sent = _never_sent(exc)
-            detail = "never reached the server" if never_sent else "it may have reached the server"
-            cause = type(_root_cause(exc)).__name__
-            problem = f"{what}: {attempt} {kind} ({type(exc).__name__}: {cause}; {detail})"
-            return Answer(what, problem, unprocessed=never_sent)
-        code = response.status_code
-        elapsed_ms = (self.monotonic() - started) * 1000
-        if 200 <= code < 300:
-            self.log(f"{what} -> HTTP {code} ({elapsed_ms:.0f} ms, {attempt})")
+        for attempt in range(1, self.max_attempts + 1):
+            remaining = self.remaining()
+            if remaining <= 0:
+                raise HandlerError(f"{what}: time budget of {self.budget_seconds:.0f}s exhausted")
+            timeout = (min(self.connect_timeout, remaining), min(self.read_timeout, remaining))
+            retry_after = None
+            self.calls += 1
+            started = self.monotonic()
             try:
-                payload = response.json()
-            except ValueError:
-                return Answer(what, f"{what}: HTTP {code} but the body is not valid JSON", code=code)
-            if not isinstance(payload, dict):
-                return Answer(what, f"{what}: HTTP {code} but the body is not a JSON object", code=code)
-            return Answer(what, payload=payload, code=code)
-        if code == 429 or code >= 500:
-            retry_after = _retry_after_seconds(response.headers.get("Retry-After"), self.wall_clock())
-            problem = f"{what}: {attempt} got HTTP {code}{_error_message(response)}"
-            # A 429 comes from the rate limiter before the request is processed.
-            return Answer(what, problem, code=code, retry_after=retry_after, unprocessed=code == 429)
-        if 300 <= code < 400:
-            location = _printable(response.headers.get("Location") or "(no Location header)")
-            raise HandlerError(
-                f"{what}: HTTP {code} redirect to {location} - dbt Cloud answers at another address; "
-                f"set the access_url setting (now {self.base_url}) to the account's access URL "
-                "and allow its host in the network rule"
-            )
-        if code in (401, 403):
-            raise HandlerError(
-                f"{what}: HTTP {code} - the API token was refused; check the secret's token, "
-                f"its permissions on account {self.account_id}, and the access URL{_error_message(response)}"
-            )
-        if code == 404:
-            raise HandlerError(
-                f"{what}: HTTP 404 - not found; check account_id, job id and the access URL{_error_message(response)}"
-            )
-        raise HandlerError(f"{what}: HTTP {code}{_error_message(response)}")
+                response = self.http.request(
+                    method,
+                    url,
+                    params=params,
+                    data=None if body is None else json.dumps(body),
+                    headers=self._headers(body is not None),
+                    timeout=timeout,
+                    allow_redirects=False,
+                )
+            except requests.exceptions.RequestException as exc:
+                kind = "timed out" if isinstance(exc, requests.exceptions.Timeout) else "connection failed"
+                problem = f"{what}: attempt {attempt} {kind} ({type(exc).__name__})"
+                if not idempotent and not _connect_failure(exc):
+                    raise AmbiguousTrigger(problem) from None
+            else:
+                code = response.status_code
+                elapsed = self.monotonic() - started
+                if 200 <= code < 300:
+                    self.log(f"{what} -> HTTP {code} ({elapsed * 1000:.0f} ms, attempt {attempt})")
+                    try:
+                        payload = response.json()
+                    except ValueError:
+                        raise HandlerError(f"{what}: HTTP {code} but the body is not valid JSON") from None
+                    if not isinstance(payload, dict):
+                        raise HandlerError(f"{what}: HTTP {code} but the body is not a JSON object")
+                    return payload
+                if code == 429 or code >= 500:
+                    problem = f"{what}: attempt {attempt} got HTTP {code}{_error_message(response)}"
+                    retry_after = _retry_after_seconds(response.headers.get("Retry-After"), self.wall_clock())
+                    if code >= 500 and not idempotent:
+                        raise AmbiguousTrigger(problem)
+                elif code in (401, 403):
+                    raise HandlerError(
+                        f"{what}: HTTP {code} - the API token was refused; check the secret's token, "
+                        f"its permissions on account {self.account_id}, and the access URL{_error_message(response)}"
+                    )
+                elif code == 404:
+                    raise HandlerError(
+                        f"{what}: HTTP 404 - not found; check account_id, job id and the access URL"
+                        f"{_error_message(response)}"
+                    )
+                else:
+                    raise HandlerError(f"{what}: HTTP {code}{_error_message(response)}")
+            if attempt == self.max_attempts:
+                raise HandlerError(f"{problem}; giving up after {attempt} attempts")
+            delay = min(self.backoff_cap, self.backoff_base * (2 ** (attempt - 1)))
+            if retry_after is not None:
+                delay = retry_after
+                self.log(f"{problem}; retrying in {delay:.1f}s (Retry-After)")
+            else:
+                self.log(f"{problem}; retrying in {delay:.1f}s")
+            self._wait(delay, problem)
+        raise HandlerError(f"{what}: no attempt made")  # pragma: no cover
 
-    def pause_before_retry(self, attempt, answer):
-        seconds, why = self.policy.wait_before_retry(attempt, answer.retry_after)
-        self.log(f"{answer.problem}; retrying in {seconds:.1f}s ({why})")
-        self.wait(seconds, answer.problem)
-
-    def request(self, method, path, *, params=None):
-        """A read: retried on 429, 5xx and transport failures per the policy; the JSON object."""
-        for attempt in range(1, self.policy.max_attempts + 1):
-            answer = self.send(method, path, params=params)
-            if answer.problem is None:
-                return answer.payload
-            if answer.accepted:  # a 2xx without a JSON object is not retried
-                raise HandlerError(answer.problem)
-            if attempt == self.policy.max_attempts:
-                raise HandlerError(f"{answer.problem}; giving up after {attempt} attempts")
-            self.pause_before_retry(attempt, answer)
-        raise HandlerError(f"{method} {path}: no attempt made")  # pragma: no cover
-
-    def runs_path(self):
-        return f"/api/v2/accounts/{self.account_id}/runs/"
-
-    @staticmethod
-    def runs_params(job_definition_id, *, order_by, limit, status=None):
+    def list_runs(self, job_definition_id, *, order_by, limit, status=None):
         params = [("job_definition_id", str(job_definition_id))]
         if status is not None:
             params.append(("status", str(status)))
-        return [*params, ("order_by", order_by), ("limit", str(limit))]
+        params += [("order_by", order_by), ("limit", str(limit))]
+        payload = self.request("GET", f"/api/v2/accounts/{self.account_id}/runs/", params=params)
+        data = payload.get("data")
+        if not isinstance(data, list):
+            raise HandlerError("list runs: response has no 'data' array")
+        for run in data:
+            _require_run_fields(run, "list runs", ("id", "status"))
+        return data
 
-    def list_runs(self, job_definition_id, *, order_by, limit, status=None):
-        params = self.runs_params(job_definition_id, order_by=order_by, limit=limit, status=status)
-        return runs_of(self.request("GET", self.runs_path(), params=params))
+    def trigger_run(self, job_id, cause, steps_override=None):
+        body = {"cause": cause}
+        if steps_override is not None:
+            body["steps_override"] = steps_override
+        payload = self.request(
+            "POST",
+            f"/api/v2/accounts/{self.account_id}/jobs/{job_id}/run/",
+            body=body,
+            idempotent=False,
+        )
+        return payload.get("data")
 
-    def send_trigger(self, job_id, cause):
-        """ONE trigger POST (never retried here: see _trigger)."""
-        return self.send("POST", f"/api/v2/accounts/{self.account_id}/jobs/{job_id}/run/", body={"cause": cause})
-
-
-def runs_of(payload):
-    data = payload.get("data")
-    if not isinstance(data, list):
-        raise HandlerError("list runs: response has no 'data' array")
-    for run in data:
-        _require_run_fields(run, "list runs", ("id", "status"))
-    return data
+    def job_steps(self, job_id):
+        """The job definition's `execute_steps` (Retrieve Job), as a list of strings."""
+        payload = self.request("GET", f"/api/v2/accounts/{self.account_id}/jobs/{job_id}/")
+        job = payload.get("data")
+        steps = job.get("execute_steps") if isinstance(job, dict) else None
+        if not isinstance(steps, list) or not all(isinstance(step, str) for step in steps):
+            raise HandlerError("retrieve job: response has no 'execute_steps' list of strings")
+        return steps
 
 
 def _require_run_fields(run, what, fields):
     if not isinstance(run, dict):
         raise HandlerError(f"{what}: a run in the response is not an object")
-    for name in fields:
-        value = run.get(name)
+    for field in fields:
+        value = run.get(field)
         if not isinstance(value, int) or isinstance(value, bool):
-            raise HandlerError(f"{what}: a run in the response lacks an integer '{name}'")
+            raise HandlerError(f"{what}: a run in the response lacks an integer '{field}'")
 
 
 def _status_name(status):
     return STATUS_NAMES.get(status, f"unknown status {status}")
+
+
+def run_outcome(run, log):
+    """How a run stands, for the log table: status name, finish time (ISO, UTC), seconds it ran.
+
+    A finished run's duration counts from `started_at` (or `created_at` if it never
+    started) to `finished_at`; an unreadable timestamp leaves the field empty.
+    """
+    outcome = {
+        "run_id": run["id"],
+        "status": _status_name(run["status"]),
+        "finished_at": None,
+        "duration_seconds": None,
+    }
+    if run["status"] not in TERMINAL_STATUSES or _is_blank(run.get("finished_at")):
+        return outcome
+    try:
+        finished = parse_timestamp(run["finished_at"], f"run {run['id']} finished_at")
+        outcome["finished_at"] = finished.isoformat()
+        start_field = "started_at" if not _is_blank(run.get("started_at")) else "created_at"
+        started = parse_timestamp(run.get(start_field), f"run {run['id']} {start_field}")
+        outcome["duration_seconds"] = max(0, round((finished - started).total_seconds()))
+    except HandlerError as exc:
+        log(f"outcome of run {run['id']}: {exc}")
+    return outcome
+
+
+def known_outcomes(runs, known_run_ids, log):
+    """The outcomes of the listed runs the caller asked about (its log table's unfinished runs)."""
+    wanted = set(known_run_ids)
+    return [run_outcome(run, log) for run in runs if run["id"] in wanted]
 
 
 # --------------------------------------------------------------------------- #
@@ -678,6 +714,8 @@ class _Report:
         self._token = token or ""
         self.checks = []
         self.logs = []
+        self.runs = []
+        self.steps_override = None
 
     def scrub(self, text):
         text = str(text)
@@ -698,7 +736,15 @@ class _Report:
 
     def result(self, status, run_id=None, run_url=None):
         return _scrub_tree(
-            {"status": status, "run_id": run_id, "run_url": run_url, "checks": self.checks, "logs": self.logs},
+            {
+                "status": status,
+                "run_id": run_id,
+                "run_url": run_url,
+                "checks": self.checks,
+                "logs": self.logs,
+                "runs": self.runs,
+                "steps_override": self.steps_override,
+            },
             self.scrub,
         )
 
@@ -726,15 +772,17 @@ def run_job(
     http=None,
     sleep=None,
     monotonic=None,
-    session=None,
-    policy=DEFAULT_POLICY,
+    budget_seconds=DEFAULT_BUDGET_SECONDS,
+    connect_timeout=DEFAULT_CONNECT_TIMEOUT,
+    read_timeout=DEFAULT_READ_TIMEOUT,
+    max_attempts=DEFAULT_MAX_ATTEMPTS,
+    backoff_base=DEFAULT_BACKOFF_BASE,
+    backoff_cap=DEFAULT_BACKOFF_CAP,
 ):
-    """Run the invocation (mode 'trigger' or 'ping'); return the result dict. Never raises.
+    """Evaluate the checks and trigger the job; return the result dict. Never raises.
 
     clock() -> aware datetime (now); sleep(seconds); monotonic() -> seconds;
-    http: a requests.Session-like object; session: the Snowpark session (time zones
-    Python has no data for are converted through it); policy: the RetryPolicy.
-    All default to the real thing.
+    http: a requests.Session-like object.  All default to the real thing.
     """
     report = _Report(token if isinstance(token, str) else "")
     session_owned = False
@@ -746,23 +794,44 @@ def run_job(
             raise HandlerError(f"the secret '{SECRET_ALIAS}' holds no API token")
         token = token.strip()
         report = _Report(token)
-        args = args or {}
-        options = parse_options(args.get("options"))
         base = normalize_base_url(base_url)
-        if options["mode"] == "ping":
-            account_id = coerce_int(args.get("account_id"), "account_id", required=True, minimum=1)
-        else:
-            cfg = normalize_args(args, session)
-            account_id = cfg["account_id"]
+        cfg = normalize_args(args or {})
+        options = normalize_options((args or {}).get("options"))
         if http is None:
             http = requests.Session()
             session_owned = True
-        client = DbtCloudClient(
-            base, token, account_id, http, sleep, monotonic, wall_clock=clock, log=report.log, policy=policy
+        cause = cfg["cause"]
+        if len(cause) > CAUSE_MAX_LENGTH:
+            cause = cause[:CAUSE_MAX_LENGTH]
+            report.log(f"cause truncated to {CAUSE_MAX_LENGTH} characters")
+        now_utc = clock()
+        if now_utc.tzinfo is None:
+            now_utc = now_utc.replace(tzinfo=UTC)
+        now_utc = now_utc.astimezone(UTC)
+        local_now = now_utc.astimezone(cfg["tz"])
+        report.log(
+            f"job {cfg['job_id']} on account {cfg['account_id']}: now {local_now:%Y-%m-%d %H:%M:%S} "
+            f"{cfg['timezone_name']} ({DAY_NAMES[local_now.weekday()]})"
         )
-        if options["mode"] == "ping":
-            return _ping(report, client)
-        return _evaluate_and_trigger(report, client, base, cfg, _utc(clock()))
+        client = DbtCloudClient(
+            base,
+            token,
+            cfg["account_id"],
+            http=http,
+            sleep=sleep,
+            monotonic=monotonic,
+            wall_clock=clock,
+            log=report.log,
+            budget_seconds=budget_seconds,
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            max_attempts=max_attempts,
+            backoff_base=backoff_base,
+            backoff_cap=backoff_cap,
+        )
+        if options["mode"] == REFRESH_MODE:
+            return _refresh_outcomes(report, client, cfg, options)
+        return _evaluate_and_trigger(report, client, base, cfg, cause, now_utc, local_now, options)
     except HandlerError as exc:
         report.log(f"ERROR: {exc}")
         return report.result("ERROR")
@@ -777,61 +846,38 @@ def run_job(
                 pass
 
 
-def _utc(moment):
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
-def _ping(report, client):
-    """One read-only GET of the account: proves host, network rule and token; triggers nothing."""
-    address = urlsplit(client.base_url)
-    host, port = address.hostname, address.port or (443 if address.scheme == "https" else 80)
-    try:
-        answer = client.send("GET", f"/api/v2/accounts/{client.account_id}/")
-        if answer.problem is not None:
-            if answer.code is None and answer.unprocessed:
-                raise HandlerError(
-                    f"{answer.problem}: cannot connect to {host}:{port}; check that the network rule of the "
-                    f"procedure's external access integration allows {host}:{port} and that access_url is right"
-                )
-            if answer.code is None:
-                raise HandlerError(f"{answer.problem}: {host} did not answer in time")
-            later = f" (Retry-After {answer.retry_after:.0f}s)" if answer.retry_after is not None else ""
-            raise HandlerError(f"{answer.problem}: dbt Cloud is reachable but did not serve the account{later}")
-        account = answer.payload.get("data")
-        if not isinstance(account, dict):
-            raise HandlerError(f"{answer.what}: HTTP {answer.code} but the response has no 'data' account object")
-        if account.get("locked") is True:
-            reason = _printable(account.get("lock_reason") or account.get("lock_cause") or "no reason given")
-            raise HandlerError(f"account {client.account_id} is locked in dbt Cloud ({reason}): jobs cannot run")
-    except HandlerError as exc:
-        report.check("dbt_cloud_account", False, str(exc))
-        report.log(f"ERROR: {exc}")
-        return report.result("ERROR")
-    name = account.get("name")
-    named = f" ({_printable(name, 80)})" if isinstance(name, str) and name.strip() else ""
-    report.check(
-        "dbt_cloud_account",
-        True,
-        f"{host} answered HTTP {answer.code} for account {client.account_id}{named}: "
-        "host, network rule and token work; nothing was triggered",
-    )
+def _refresh_outcomes(report, client, cfg, options):
+    """Read-only: how the known runs ended, from one list of the job's newest runs (none if none known)."""
+    wanted = options["known_run_ids"]
+    if not wanted:
+        report.log("refresh: no unfinished run to ask about; no API call made")
+        return report.result("OK")
+    runs = client.list_runs(cfg["job_id"], order_by="-created_at", limit=RECENT_OUTCOMES_LIMIT)
+    report.runs = known_outcomes(runs, wanted, report.log)
+    found = {outcome["run_id"] for outcome in report.runs}
+    missing = [run_id for run_id in wanted if run_id not in found]
+    report.log(f"refresh: {len(found)} of {len(wanted)} run(s) found among the job's newest {len(runs)}")
+    if missing:
+        report.log(f"refresh: not among them (left as they are): {', '.join(str(run_id) for run_id in missing)}")
     return report.result("OK")
 
 
-def _evaluate_and_trigger(report, client, base, cfg, now_utc):
-    zone = cfg["zone"]
-    cause = cfg["cause"]
-    if len(cause) > CAUSE_MAX_LENGTH:
-        cause = cause[:CAUSE_MAX_LENGTH]
-        report.log(f"cause truncated to {CAUSE_MAX_LENGTH} characters")
-    local_now = zone.to_local(now_utc)
-    report.log(
-        f"job {cfg['job_id']} on account {cfg['account_id']}: now {local_now:%Y-%m-%d %H:%M:%S} "
-        f"{zone.name} ({DAY_NAMES[local_now.weekday()]})"
-        + (f", local time from {zone.source}" if isinstance(zone, SnowflakeZone) else "")
-    )
+def _selected_steps(report, client, job_id, changed_sources):
+    """steps_override for a selective build, or None (with the reason logged) to run the whole job."""
+    if not changed_sources:
+        report.log("select_changed: the task named no changed source; running the whole job")
+        return None
+    try:
+        source_selectors(changed_sources)  # a non-source table needs no job definition to fall back
+        steps = narrow_steps(client.job_steps(job_id), changed_sources)
+    except CannotNarrow as exc:
+        report.log(f"select_changed: {exc}; running the whole job")
+        return None
+    report.log(f"select_changed: steps_override {json.dumps(steps)}")
+    return steps
+
+
+def _evaluate_and_trigger(report, client, base, cfg, cause, now_utc, local_now, options):
     # 1. Cheap checks first: they cost no API call.
     cheap_ok = True
     if cfg["min_start"] is not None or cfg["max_start"] is not None:
@@ -851,6 +897,8 @@ def _evaluate_and_trigger(report, client, base, cfg, now_utc):
     job_id = cfg["job_id"]
     runs = client.list_runs(job_id, order_by="-created_at", limit=RECENT_RUNS_LIMIT)
     known_ids = {run["id"] for run in runs}
+    # Free: the outcomes of the runs the log table still has as unfinished, from this same list.
+    report.runs = known_outcomes(runs, options["known_run_ids"], report.log)
     own_ok = _check_own_runs(report, runs, cfg, now_utc)
     if not own_ok:
         report.log("SKIPPED: the job's own run history blocks a new run")
@@ -863,9 +911,13 @@ def _evaluate_and_trigger(report, client, base, cfg, now_utc):
             report.log("SKIPPED: upstream job has no successful run today")
             return report.result("SKIPPED")
 
-    # 4. Trigger.
-    run = _trigger(report, client, cfg, cause, known_ids)
+    # 4. Selective build (one more call: the job's steps), then trigger.
+    steps = _selected_steps(report, client, job_id, options["changed_sources"]) if options["select_changed"] else None
+    report.steps_override = steps
+    run = _trigger(report, client, cfg, cause, known_ids, steps)
     run_id, run_url = _run_identity(report, base, cfg, run)
+    if isinstance(run.get("status"), int) and not isinstance(run.get("status"), bool):
+        report.runs.append(run_outcome(run, report.log))
     report.log(f"TRIGGERED run {run_id}" + (f": {run_url}" if run_url else ""))
     return report.result("TRIGGERED", run_id, run_url)
 
@@ -910,131 +962,45 @@ def _check_upstream(report, client, cfg, local_now):
     if not finished:
         return report.check("upstream_success_today", False, f"upstream job {upstream} has no successful run")
     finished_at, run = max(finished, key=lambda pair: pair[0])
-    local_finished = cfg["zone"].to_local(finished_at)
+    local_finished = finished_at.astimezone(cfg["tz"])
     passed = local_finished.date() == local_now.date()
     detail = (
         f"upstream job {upstream}: newest successful run {run['id']} finished "
-        f"{local_finished:%Y-%m-%d %H:%M:%S} {cfg['zone'].name}; today is {local_now:%Y-%m-%d}"
+        f"{local_finished:%Y-%m-%d %H:%M:%S} {cfg['timezone_name']}; today is {local_now:%Y-%m-%d}"
     )
     return report.check("upstream_success_today", passed, detail)
 
 
-def _trigger(report, client, cfg, cause, known_ids):
-    """POST the trigger at most RetryPolicy.max_attempts times, never blindly twice.
-
-    A POST is sent again only when the previous one provably created no run: it never
-    reached the server or got a 429 (retried after Retry-After/backoff), or its outcome
-    was unknown (timeout or reset after sending, 5xx) and `_settle` then saw no new run
-    for the whole settle window.  A 2xx without a readable run is never re-sent.
-    """
+def _trigger(report, client, cfg, cause, known_ids, steps_override=None):
+    """POST the trigger; after a lost response, look before retrying (never double-fire)."""
     job_id = cfg["job_id"]
-    policy = client.policy
-    for post in range(1, policy.max_attempts + 1):
-        sent_at = client.wall_clock()
-        answer = client.send_trigger(job_id, cause)
-        if answer.problem is None:
-            run = answer.payload.get("data")
-            if _is_run(run):
-                return run
-            answer = replace(
-                answer, problem=f"{answer.what}: HTTP {answer.code} but the response has no run with an integer 'id'"
-            )
-        if answer.unprocessed:
-            if post == policy.max_attempts:
-                raise HandlerError(f"{answer.problem}; giving up after {post} trigger requests; no run was created")
-            client.pause_before_retry(post, answer)
+    for attempt in range(1, client.max_attempts + 1):
+        try:
+            run = client.trigger_run(job_id, cause, steps_override)
+        except AmbiguousTrigger as exc:
+            report.log(f"{exc}; the run may have been created - checking before any retry")
+            runs = client.list_runs(job_id, order_by="-created_at", limit=RECENT_RUNS_LIMIT)
+            new_runs = [run for run in runs if run["id"] not in known_ids]
+            if new_runs:
+                adopted = max(new_runs, key=lambda item: item["id"])
+                report.log(f"found new run {adopted['id']} created after the trigger request; not triggering again")
+                return adopted
+            if attempt == client.max_attempts:
+                raise HandlerError(f"{exc}; no run was created; giving up after {attempt} attempts") from None
+            delay = min(client.backoff_cap, client.backoff_base * (2 ** (attempt - 1)))
+            report.log(f"no new run was created; retrying the trigger in {delay:.1f}s")
+            client._wait(delay, str(exc))
             continue
-        answered = client.monotonic()
-        report.log(f"{answer.problem}: a run may have been created - looking before any retry")
-        run = _settle(report, client, job_id, known_ids, answer, sent_at, answered)
-        if run is not None:
-            return run
-        if post == policy.max_attempts:
-            raise HandlerError(f"{answer.problem}; no run was created; giving up after {post} trigger requests")
-        seconds, why = policy.wait_before_retry(post, answer.retry_after)
-        left = max(0.0, seconds - (client.monotonic() - answered))  # the settle window counts towards it
-        report.log(
-            f"no run was created; sending the trigger again in {left:.1f}s ({why} {seconds:.1f}s from the answer)"
-        )
-        client.wait(left, answer.problem)
+        return run
     raise HandlerError("trigger: no attempt made")  # pragma: no cover
 
 
-def _is_run(run):
-    return isinstance(run, dict) and isinstance(run.get("id"), int) and not isinstance(run.get("id"), bool)
-
-
-def _settle(report, client, job_id, known_ids, answer, sent_at, answered):
-    """After a trigger with an unknown outcome: the new run, None when proven absent; else raise.
-
-    Re-lists the job's newest runs (by created_at) at the policy's settle offsets from the
-    answer, never before the answer's Retry-After.  Any run not listed before the trigger
-    is adopted (ids, not timestamps: Snowflake's and dbt Cloud's clocks may differ).  No run
-    is proven only by a successful list at the last offset and only when the server did not
-    accept the request (for a 2xx, absence proves nothing).
-    """
-    policy = client.policy
-    window = policy.settle_seconds[-1]
-    not_before = answered + (answer.retry_after or 0.0)
-    evidence = []
-    proven_at = None
-    reason = "the settle window ended"
-    path = client.runs_path()
-    params = client.runs_params(job_id, order_by="-created_at", limit=RECENT_RUNS_LIMIT)
-    last_due = None
-    for offset in policy.settle_seconds:
-        due = max(answered + offset, not_before)
-        if last_due is not None and due <= last_due:
-            continue  # a Retry-After moved this look onto the previous one
-        last_due = due
-        wait = max(0.0, due - client.monotonic())
-        if wait >= client.remaining():
-            reason = (
-                f"the time budget ({max(0.0, client.remaining()):.1f}s left) does not allow waiting "
-                f"until {due - answered:.0f}s after the answer"
-            )
-            break
-        if wait > 0:
-            client.sleep(wait)
-        elapsed = client.monotonic() - answered
-        try:
-            listed = client.send("GET", path, params=params)
-            runs = runs_of(listed.payload) if listed.problem is None else None
-        except HandlerError as exc:
-            reason = str(exc)
-            break
-        if runs is None:
-            evidence.append(f"+{elapsed:.0f}s: {listed.problem}")
-            if listed.retry_after is not None:
-                not_before = client.monotonic() + listed.retry_after
-            continue
-        new_runs = [run for run in runs if run["id"] not in known_ids]
-        if new_runs:
-            run = max(new_runs, key=lambda item: item["id"])
-            created = run.get("created_at")
-            report.log(
-                f"run {run['id']} (created_at {created}) was not among the job's runs before the trigger "
-                f"(sent {sent_at:%Y-%m-%d %H:%M:%S} UTC): adopting it, not triggering again"
-            )
-            return run
-        evidence.append(f"+{elapsed:.0f}s: no new run among the {len(runs)} newest")
-        if elapsed >= window:
-            proven_at = elapsed
-    if proven_at is not None and not answer.accepted:
-        report.log(f"no new run {proven_at:.0f}s after the answer ({'; '.join(evidence)}): the trigger created no run")
-        return None
-    if answer.accepted:
-        reason = f"dbt Cloud accepted the request (HTTP {answer.code}) but no new run is visible"
-    raise HandlerError(
-        f"a run may have been created: {answer.problem} (sent {sent_at:%Y-%m-%d %H:%M:%S} UTC); "
-        f"re-listed the job's runs: {'; '.join(evidence) or 'no list answered'}; {reason}. "
-        f"Not sending the trigger again: check job {job_id}'s run history in dbt Cloud; the next "
-        "invocation sees the run as in progress if it exists"
-    )
-
-
 def _run_identity(report, base, cfg, run):
-    run_id = run["id"]
+    if not isinstance(run, dict):
+        raise HandlerError("trigger: HTTP 200 but the response has no 'data' run object; a run may have been created")
+    run_id = run.get("id")
+    if not isinstance(run_id, int) or isinstance(run_id, bool):
+        raise HandlerError("trigger: HTTP 200 but the run has no integer 'id'; a run may have been created")
     href = run.get("href")
     if isinstance(href, str) and href.strip():
         return run_id, href.strip()
@@ -1070,7 +1036,7 @@ def main(
     timezone=None,
     options=None,
 ):
-    """Procedure HANDLER.  `session` (Snowpark) converts time zones Python has no data for."""
+    """Procedure HANDLER. `session` (Snowpark) is unused: all work is HTTP."""
     try:
         token = _read_token()
     except Exception as exc:
@@ -1080,6 +1046,8 @@ def main(
             "run_url": None,
             "checks": [],
             "logs": [f"ERROR: cannot read the secret '{SECRET_ALIAS}' ({type(exc).__name__})"],
+            "runs": [],
+            "steps_override": None,
         }
     args = {
         "account_id": account_id,
@@ -1093,5 +1061,5 @@ def main(
         "timezone": timezone,
         "options": options,
     }
-    return run_job(access_url, token, args, session=session)
+    return run_job(access_url, token, args)
 $$;

@@ -9,8 +9,11 @@ create table if not exists "ANALYTICS"."DBT_DEV"."ORCHESTRATION_LOGS" (
   run_id number,
   run_url varchar,
   result variant,
-  logs array
-) comment = 'Managed by the dbt_cloud_orchestration dbt package: one row per orchestration task invocation (definition 87bab28988a6d2a08f8fbde1efb327b1)';
+  logs array,
+  run_status varchar,
+  run_finished_at timestamp_ltz,
+  run_duration_seconds number
+) comment = 'Managed by the dbt_cloud_orchestration dbt package: one row per orchestration task invocation (definition cb121b9ddbda7594f1337cabd241dcb2)';
 
 create or replace procedure "ANALYTICS"."DBT_DEV"."DBT_CLOUD_RUN_JOB"(
   access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number,
@@ -23,7 +26,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."DBT_DEV"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition d431c817ef746306d2c4534704a49a4b)'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 8d86dbc11dd4ac836fd1ffa170c9943b)'
 as
 $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>

@@ -9,8 +9,11 @@ create table if not exists "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS" (
   run_id number,
   run_url varchar,
   result variant,
-  logs array
-) comment = 'Managed by the dbt_cloud_orchestration dbt package: one row per orchestration task invocation (definition d89df7e6112f987340a994b64cd7c0e5)';
+  logs array,
+  run_status varchar,
+  run_finished_at timestamp_ltz,
+  run_duration_seconds number
+) comment = 'Managed by the dbt_cloud_orchestration dbt package: one row per orchestration task invocation (definition 0807cd81acc88534c3080def1cc179aa)';
 
 create or replace procedure "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(
   access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number,
@@ -23,7 +26,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 0c2f85aea9c1bb46d7eec0215a367484)'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 7aa69b34c17057e94e725817ab6bcd6a)'
 as
 $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>
