@@ -113,7 +113,7 @@ class RetryPolicy:
     """The one retry policy every dbt Cloud request of an invocation follows.
 
     max_attempts: tries of one request (a GET), and POSTs of the trigger in total.
-    backoff_base/backoff_cap: waits 1, 2, 4, 8 … s, capped, when no Retry-After came.
+    backoff_base/backoff_cap: waits 1, 2, 4, 8 ... s, capped, when no Retry-After came.
     budget_seconds: wall time for the whole invocation (every wait and timeout fits in it).
     max_requests: hard ceiling of HTTP requests in one invocation, whatever the API answers.
     settle_seconds: after a trigger whose outcome is unknown, re-list the job's runs at
@@ -457,7 +457,7 @@ def narrow_step(step, selectors):
     dbt reads a --select value's members split at spaces as a union, and `a,b` as
     their intersection; every --select/--models occurrence adds to the same union
     (dbt/cli/options.py: MultiOption).  So (v1 or v2) and (s1 or s2) is written
-    `v1,s1 v1,s2 v2,s1 v2,s2`.  Other flags (--exclude, --selector, …) stay as
+    `v1,s1 v1,s2 v2,s1 v2,s2`.  Other flags (--exclude, --selector, ...) stay as
     they are; --selector cannot be combined with --select, so it raises.
     """
     try:
