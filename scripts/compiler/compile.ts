@@ -3,9 +3,8 @@
  * over every function, and prints one Jinja file (plus its dbt macro docs) per source file.
  * All or nothing: any diagnostic means no output.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readdirSync, statSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
 import { Node, Project, ts, type FunctionDeclaration, type SourceFile } from "ts-morph";
 import { CompileError, findNamespacedLocals, MacroContext, NAMESPACE, type ProgramFacts } from "./context.js";
 import { Codes, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
@@ -15,17 +14,10 @@ import { checkModuleConstant } from "./transforms/identifiers.js";
 import { expression } from "./transforms/expressions.js";
 import { statements } from "./transforms/statements.js";
 import { macroDocs, type MacroDoc } from "./docs.js";
+import { packageNameFor, PRELUDE_FILE, REPO_ROOT } from "./repo.js";
+import { dbtMeaningOf } from "./reserved-names.js";
 
-/** The repository: the nearest folder above this module (or above its bundle in .cache/cli) with package.json. */
-export const REPO_ROOT = findRepoRoot(fileURLToPath(new URL(".", import.meta.url)));
-export const PRELUDE_FILE = join(REPO_ROOT, "macros-src", "prelude", "dbt.ts");
-
-function findRepoRoot(start: string): string {
-  for (let directory = start; ; directory = dirname(directory)) {
-    if (existsSync(join(directory, "package.json")) && existsSync(join(directory, "macros-src"))) return directory;
-    if (dirname(directory) === directory) throw new Error(`no repository above ${start}`);
-  }
-}
+export { PRELUDE_FILE, REPO_ROOT } from "./repo.js";
 
 export interface MacroSignature {
   name: string;
@@ -73,8 +65,14 @@ function sourceFilesUnder(directory: string): string[] {
   return found;
 }
 
-export function compileDirectory(sourceDirectory: string): CompileResult {
+export interface CompileOptions {
+  /** The dbt package the macros belong to; by default read from dbt_project.yml (see packageNameFor). */
+  packageName?: string;
+}
+
+export function compileDirectory(sourceDirectory: string, options: CompileOptions = {}): CompileResult {
   const srcDir = resolve(sourceDirectory);
+  const packageName = options.packageName ?? packageNameFor(srcDir);
   const project = new Project({ compilerOptions: COMPILER_OPTIONS });
   const files = sourceFilesUnder(srcDir).filter((path) => path !== PRELUDE_FILE);
   for (const path of [...files, PRELUDE_FILE]) project.addSourceFileAtPath(path);
@@ -90,6 +88,13 @@ export function compileDirectory(sourceDirectory: string): CompileResult {
     for (const fn of file.getFunctions()) {
       const fnName = fn.getName();
       if (fnName === undefined) continue;
+      const clash = fnName === packageName
+        ? `macro '${fnName}' has the package's name (dbt_project.yml), which qualifies every call between its macros. Rename it.`
+        : reservedNameProblem(fnName);
+      if (clash !== undefined) {
+        diagnostics.push(diagnosticAt(fn.getNameNode() ?? fn, Codes.nameConflict, clash));
+        continue;
+      }
       const earlier = macros.get(fnName);
       if (earlier !== undefined) {
         diagnostics.push(diagnosticAt(fn.getNameNode() ?? fn, Codes.nameConflict,
@@ -100,7 +105,9 @@ export function compileDirectory(sourceDirectory: string): CompileResult {
       signatures.push({ name: fnName, file: file.getFilePath(), params: fn.getParameters().map((p) => p.getName()) });
     }
   }
-  const facts: ProgramFacts = { checker: project.getTypeChecker(), preludeFile: PRELUDE_FILE, macros, isSourceFile: inSources };
+  const facts: ProgramFacts = {
+    checker: project.getTypeChecker(), preludeFile: PRELUDE_FILE, macros, isSourceFile: inSources, packageName,
+  };
 
   const outputs = new Map<string, string>();
   for (const file of project.getSourceFiles().filter(inSources)) {
@@ -115,6 +122,13 @@ export function compileDirectory(sourceDirectory: string): CompileResult {
   }
   if (diagnostics.length > 0) return { outputs: new Map(), diagnostics: sortDiagnostics(diagnostics), macros: [] };
   return { outputs, diagnostics: [], macros: signatures };
+}
+
+function reservedNameProblem(macroName: string): string | undefined {
+  const meaning = dbtMeaningOf(macroName);
+  if (meaning === undefined) return undefined;
+  return `macro '${macroName}' would hide ${meaning} inside the package; dbt's names are taken ` +
+    "(scripts/compiler/dbt-reserved-names.json). Rename it.";
 }
 
 function header(source: string): string {

@@ -22,6 +22,8 @@ export interface ProgramFacts {
   /** Every macro (function declaration) in the compiled sources, by name. */
   macros: Map<string, Node>;
   isSourceFile: (file: SourceFile) => boolean;
+  /** The dbt package of the compiled macros: calls between them are `package.macro(...)`. */
+  packageName: string;
 }
 
 export class MacroContext {

@@ -104,6 +104,31 @@ export const DIAGNOSTIC_CASES: DiagnosticCase[] = [
     expected: ["m.ts:2:9 - error TSJ1009: names starting with 'tsj_' are reserved for the compiler. Rename 'tsj_x'."],
   },
   {
+    name: "a macro named like dbt's statement (issue 9: it hid dbt's own inside the package)",
+    files: { "m.ts": `export function statement(sql: string): string {\n  return sql;\n}\n` },
+    expected: ["m.ts:1:17 - error TSJ1009: macro 'statement' would hide a macro of dbt-core, dbt-adapters or dbt-snowflake inside the package; dbt's names are taken (scripts/compiler/dbt-reserved-names.json). Rename it."],
+  },
+  {
+    name: "a macro named like a dbt context member",
+    files: { "m.ts": `export function helper(): string {\n  return "x";\n}\n\nexport function ref(name: string): string {\n  return name;\n}\n` },
+    expected: ["m.ts:5:17 - error TSJ1009: macro 'ref' would hide a member of dbt's Jinja context inside the package; dbt's names are taken (scripts/compiler/dbt-reserved-names.json). Rename it."],
+  },
+  {
+    name: "a macro named like a Jinja global",
+    files: { "m.ts": `export function range(): string {\n  return "x";\n}\n` },
+    expected: ["m.ts:1:17 - error TSJ1009: macro 'range' would hide a global of dbt's Jinja environment inside the package; dbt's names are taken (scripts/compiler/dbt-reserved-names.json). Rename it."],
+  },
+  {
+    name: "a macro named like a macro only dbt 2.x bundles",
+    files: { "m.ts": `export function bigquery__get_columns_in_relation(): string {\n  return "x";\n}\n` },
+    expected: ["m.ts:1:17 - error TSJ1009: macro 'bigquery__get_columns_in_relation' would hide a macro bundled with dbt 2.x inside the package; dbt's names are taken (scripts/compiler/dbt-reserved-names.json). Rename it."],
+  },
+  {
+    name: "a macro named like the package",
+    files: { "m.ts": `export function dbt_cloud_orchestration(): string {\n  return "x";\n}\n` },
+    expected: ["m.ts:1:17 - error TSJ1009: macro 'dbt_cloud_orchestration' has the package's name (dbt_project.yml), which qualifies every call between its macros. Rename it."],
+  },
+  {
     name: "a tsj_ macro",
     files: { "m.ts": `export function tsj_m(): string {\n  return "x";\n}\n` },
     expected: ["m.ts:1:17 - error TSJ1009: 'tsj_m' cannot be a dbt macro name."],
