@@ -5,13 +5,13 @@
 {%- endmacro -%}
 
 {%- macro snowflake__build_orchestration_resources(dry_run, prod_override, offline) -%}
-  {%- set config = load_orchestration_config() -%}
+  {%- set config = dbt_cloud_orchestration.load_orchestration_config() -%}
   {%- set is_prod = target["name"] in config["prod_targets"] -%}
   {%- set mode = "a prod target: tasks are resumed" if is_prod else ("not a prod target: tasks stay suspended, but may call dbt Cloud (prod_override)" if prod_override else "not a prod target: tasks stay suspended and never call dbt Cloud") -%}
-  {%- set live = empty_live_state() if offline else read_live_state(config) -%}
-  {%- set steps = reconcile(config, live, {"is_prod": is_prod, "prod_override": prod_override}) -%}
+  {%- set live = dbt_cloud_orchestration.empty_live_state() if offline else dbt_cloud_orchestration.read_live_state(config) -%}
+  {%- set steps = dbt_cloud_orchestration.reconcile(config, live, {"is_prod": is_prod, "prod_override": prod_override}) -%}
   {%- set against = "against an empty schema (offline)" if offline else "against the live schema" -%}
-  {%- do return(run_steps(steps, dry_run, "plan for target '" ~ target["name"] ~ "' (" ~ mode ~ "), " ~ against)) -%}
+  {%- do return(dbt_cloud_orchestration.run_steps(steps, dry_run, "plan for target '" ~ target["name"] ~ "' (" ~ mode ~ "), " ~ against)) -%}
 {%- endmacro -%}
 
 {%- macro default__build_orchestration_resources(_dry_run, _prod_override, _offline) -%}

@@ -5,7 +5,7 @@
 {%- endmacro -%}
 
 {%- macro orchestration_graph() -%}
-  {%- set config = load_orchestration_config() -%}
+  {%- set config = dbt_cloud_orchestration.load_orchestration_config() -%}
   {%- set lines = ["flowchart LR"] -%}
   {%- set table_ids = {} -%}
   {%- set tsj_map_1 = [] -%}
@@ -16,16 +16,16 @@
   {%- for job_2 in config["jobs"] -%}
     {%- set task = "task_" ~ ((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"]) -%}
     {%- set suffix = "" if job_2["enabled"] else " (disabled)" -%}
-    {%- do lines.append("  " ~ task ~ "[" ~ label(task_name(job_2["name"], job_2["job_id"]) ~ suffix) ~ "]") -%}
-    {%- do lines.append("  job_" ~ ((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"]) ~ "([" ~ label("dbt Cloud job " ~ ((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"]) ~ ": " ~ job_2["name"]) ~ "])") -%}
-    {%- do lines.append("  " ~ task ~ " -->|" ~ label("on change" if (job_2["schedule"]["kind"] == "triggered") else job_2["schedule"]["text"]) ~ "| job_" ~ ((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])) -%}
+    {%- do lines.append("  " ~ task ~ "[" ~ dbt_cloud_orchestration.label(dbt_cloud_orchestration.task_name(job_2["name"], job_2["job_id"]) ~ suffix) ~ "]") -%}
+    {%- do lines.append("  job_" ~ ((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"]) ~ "([" ~ dbt_cloud_orchestration.label("dbt Cloud job " ~ ((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"]) ~ ": " ~ job_2["name"]) ~ "])") -%}
+    {%- do lines.append("  " ~ task ~ " -->|" ~ dbt_cloud_orchestration.label("on change" if (job_2["schedule"]["kind"] == "triggered") else job_2["schedule"]["text"]) ~ "| job_" ~ ((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])) -%}
     {%- for table in job_2["tables"] -%}
       {%- set name = ".".join(table) -%}
       {%- set id = table_ids.get(name) -%}
       {%- if id is none -%}
         {%- set id = "table_" ~ (((table_ids.keys() | list) | length) + 1) -%}
         {%- do table_ids.update({name: id}) -%}
-        {%- do lines.append("  " ~ id ~ "[(" ~ label(name) ~ ")]") -%}
+        {%- do lines.append("  " ~ id ~ "[(" ~ dbt_cloud_orchestration.label(name) ~ ")]") -%}
       {%- endif -%}
       {%- do lines.append("  " ~ id ~ " --> " ~ task) -%}
     {%- endfor -%}
@@ -36,7 +36,7 @@
     {%- endif -%}
     {%- if not (job_3.get("upstream_job_id") in jobs) -%}
       {%- do jobs.append(job_3.get("upstream_job_id")) -%}
-      {%- do lines.append("  job_" ~ ((job_3.get("upstream_job_id") | int) if ((job_3.get("upstream_job_id") | int) == job_3.get("upstream_job_id")) else job_3.get("upstream_job_id")) ~ "([" ~ label("dbt Cloud job " ~ ((job_3.get("upstream_job_id") | int) if ((job_3.get("upstream_job_id") | int) == job_3.get("upstream_job_id")) else job_3.get("upstream_job_id"))) ~ "])") -%}
+      {%- do lines.append("  job_" ~ ((job_3.get("upstream_job_id") | int) if ((job_3.get("upstream_job_id") | int) == job_3.get("upstream_job_id")) else job_3.get("upstream_job_id")) ~ "([" ~ dbt_cloud_orchestration.label("dbt Cloud job " ~ ((job_3.get("upstream_job_id") | int) if ((job_3.get("upstream_job_id") | int) == job_3.get("upstream_job_id")) else job_3.get("upstream_job_id"))) ~ "])") -%}
     {%- endif -%}
     {%- do lines.append("  job_" ~ ((job_3.get("upstream_job_id") | int) if ((job_3.get("upstream_job_id") | int) == job_3.get("upstream_job_id")) else job_3.get("upstream_job_id")) ~ " -.->|\"succeeded today\"| job_" ~ ((job_3["job_id"] | int) if ((job_3["job_id"] | int) == job_3["job_id"]) else job_3["job_id"])) -%}
   {%- endfor -%}

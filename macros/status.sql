@@ -19,7 +19,7 @@
   {%- set tsj_map_3 = [] -%}
   {%- for stream_3 in present -%}
     {%- set index = loop.index0 -%}
-    {%- do tsj_map_3.append("system$stream_has_data(" ~ quote_literal(quote_name([config["database"], config["schema"], stream_3])) ~ ") as \"s" ~ index ~ "\"") -%}
+    {%- do tsj_map_3.append("system$stream_has_data(" ~ dbt_cloud_orchestration.quote_literal(dbt_cloud_orchestration.quote_name([config["database"], config["schema"], stream_3])) ~ ") as \"s" ~ index ~ "\"") -%}
   {%- endfor -%}
   {%- set columns = tsj_map_3 -%}
   {%- set result = run_query("select " ~ ", ".join(columns)) -%}
@@ -29,7 +29,7 @@
   {%- set row = result["rows"][0] -%}
   {%- for stream_4 in present -%}
     {%- set index_2 = loop.index0 -%}
-    {%- do found.update({stream_4: is_true(row.get("s" ~ index_2))}) -%}
+    {%- do found.update({stream_4: dbt_cloud_orchestration.is_true(row.get("s" ~ index_2))}) -%}
   {%- endfor -%}
   {%- do return(found) -%}
 {%- endmacro -%}
@@ -39,7 +39,7 @@
   {%- if not live["log_table_exists"] -%}
     {%- do return(found) -%}
   {%- endif -%}
-  {%- set result = run_query("\n".join(["select job_id::varchar as job_id, to_varchar(convert_timezone('UTC', invoked_at), 'YYYY-MM-DD HH24:MI:SS') as invoked_at,", "  status, run_id::varchar as run_id", "from " ~ managed_name(config, config["log_table"]), "qualify row_number() over (partition by job_id order by invoked_at desc) = 1"])) -%}
+  {%- set result = run_query("\n".join(["select job_id::varchar as job_id, to_varchar(convert_timezone('UTC', invoked_at), 'YYYY-MM-DD HH24:MI:SS') as invoked_at,", "  status, run_id::varchar as run_id", "from " ~ dbt_cloud_orchestration.managed_name(config, config["log_table"]), "qualify row_number() over (partition by job_id order by invoked_at desc) = 1"])) -%}
   {%- for row in result["rows"] -%}
     {%- set job_id = row.get("job_id") -%}
     {%- if job_id is not none -%}
@@ -58,13 +58,13 @@
 {%- endmacro -%}
 
 {%- macro orchestration_status() -%}
-  {%- set config = load_orchestration_config() -%}
-  {%- set live = read_live_state(config) -%}
-  {%- set has_data = stream_data(config, live) -%}
-  {%- set invocations = last_invocations(config, live) -%}
+  {%- set config = dbt_cloud_orchestration.load_orchestration_config() -%}
+  {%- set live = dbt_cloud_orchestration.read_live_state(config) -%}
+  {%- set has_data = dbt_cloud_orchestration.stream_data(config, live) -%}
+  {%- set invocations = dbt_cloud_orchestration.last_invocations(config, live) -%}
   {%- set rows = [["job", "task", "state", "schedule", "streams", "last invocation (UTC)", "status", "run id"]] -%}
   {%- for job in config["jobs"] -%}
-    {%- set task = task_name(job["name"], job["job_id"]) -%}
+    {%- set task = dbt_cloud_orchestration.task_name(job["name"], job["job_id"]) -%}
     {%- set tsj_filter_1 = [] -%}
     {%- for item in live["tasks"] -%}
       {%- if item["name"] == task -%}
@@ -75,7 +75,7 @@
     {%- set state = "missing" if ((live_task | length) == 0) else (live_task[0]["state"] if job["enabled"] else (live_task[0]["state"] ~ " (disabled)")) -%}
     {%- set streams = [] -%}
     {%- for table in job["tables"] -%}
-      {%- set name = job_stream_name(job["job_id"], table) -%}
+      {%- set name = dbt_cloud_orchestration.job_stream_name(job["job_id"], table) -%}
       {%- set tsj_filter_2 = [] -%}
       {%- for item_2 in live["streams"] -%}
         {%- if item_2["name"] == name -%}
@@ -92,9 +92,9 @@
       {%- endif -%}
     {%- endfor -%}
     {%- set last = invocations.get(((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) | string) -%}
-    {%- do rows.append([job["name"] ~ " (" ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) ~ ")", task, state, schedule_label(job), "; ".join(streams), cell(last, "invoked_at"), cell(last, "status"), cell(last, "run_id")]) -%}
+    {%- do rows.append([job["name"] ~ " (" ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) ~ ")", task, state, dbt_cloud_orchestration.schedule_label(job), "; ".join(streams), dbt_cloud_orchestration.cell(last, "invoked_at"), dbt_cloud_orchestration.cell(last, "status"), dbt_cloud_orchestration.cell(last, "run_id")]) -%}
   {%- endfor -%}
-  {%- set lines = plain_table(rows) -%}
+  {%- set lines = dbt_cloud_orchestration.plain_table(rows) -%}
   {%- do log("dbt_cloud_orchestration status for target schema " ~ config["database"] ~ "." ~ config["schema"] ~ ":\n" ~ "\n".join(lines), info=true) -%}
   {%- do return(lines) -%}
 {%- endmacro -%}

@@ -5,24 +5,24 @@
 {%- endmacro -%}
 
 {%- macro teardown_orchestration_resources(dry_run=false, drop_log_table=false) -%}
-  {%- set config = load_orchestration_config() -%}
-  {%- set live = read_live_state(config) -%}
+  {%- set config = dbt_cloud_orchestration.load_orchestration_config() -%}
+  {%- set live = dbt_cloud_orchestration.read_live_state(config) -%}
   {%- set steps = [] -%}
   {%- for task in live["tasks"] -%}
     {%- if task["managed"] -%}
-      {%- do steps.append(drop("task", managed_label(config, task["name"]), "drop task if exists " ~ managed_name(config, task["name"]))) -%}
+      {%- do steps.append(dbt_cloud_orchestration.drop("task", dbt_cloud_orchestration.managed_label(config, task["name"]), "drop task if exists " ~ dbt_cloud_orchestration.managed_name(config, task["name"]))) -%}
     {%- endif -%}
   {%- endfor -%}
   {%- for stream in live["streams"] -%}
     {%- if stream["managed"] -%}
-      {%- do steps.append(drop("stream", managed_label(config, stream["name"]), "drop stream if exists " ~ managed_name(config, stream["name"]))) -%}
+      {%- do steps.append(dbt_cloud_orchestration.drop("stream", dbt_cloud_orchestration.managed_label(config, stream["name"]), "drop stream if exists " ~ dbt_cloud_orchestration.managed_name(config, stream["name"]))) -%}
     {%- endif -%}
   {%- endfor -%}
   {%- if (live.get("procedure") is not none) and live.get("procedure")["managed"] -%}
-    {%- do steps.append(drop("procedure", managed_label(config, live.get("procedure")["name"]), "drop procedure if exists " ~ procedure_name(config) ~ "(varchar, number, number, varchar, number, number, varchar, varchar, array, varchar)")) -%}
+    {%- do steps.append(dbt_cloud_orchestration.drop("procedure", dbt_cloud_orchestration.managed_label(config, live.get("procedure")["name"]), "drop procedure if exists " ~ dbt_cloud_orchestration.procedure_name(config) ~ "(varchar, number, number, varchar, number, number, varchar, varchar, array, varchar)")) -%}
   {%- endif -%}
   {%- if drop_log_table and live["log_table_managed"] -%}
-    {%- do steps.append(drop("log table", managed_label(config, config["log_table"]), "drop table if exists " ~ managed_name(config, config["log_table"]))) -%}
+    {%- do steps.append(dbt_cloud_orchestration.drop("log table", dbt_cloud_orchestration.managed_label(config, config["log_table"]), "drop table if exists " ~ dbt_cloud_orchestration.managed_name(config, config["log_table"]))) -%}
   {%- endif -%}
-  {%- do return(run_steps(steps, dry_run, "teardown for target '" ~ target["name"] ~ "'")) -%}
+  {%- do return(dbt_cloud_orchestration.run_steps(steps, dry_run, "teardown for target '" ~ target["name"] ~ "'")) -%}
 {%- endmacro -%}

@@ -21,7 +21,7 @@
   {%- if (value is number) and (value is not boolean) and (value is number) and (value is not boolean) and ((value | int) == value) and (value > 0) -%}
     {%- do return(value) -%}
   {%- endif -%}
-  {%- do problem(problems, path, shown(value) ~ " is not a positive integer") -%}
+  {%- do dbt_cloud_orchestration.problem(problems, path, dbt_cloud_orchestration.shown(value) ~ " is not a positive integer") -%}
   {%- do return(none) -%}
 {%- endmacro -%}
 
@@ -29,7 +29,7 @@
   {%- if (value is number) and (value is not boolean) and (value is number) and (value is not boolean) and ((value | int) == value) and (value >= 0) -%}
     {%- do return(value) -%}
   {%- endif -%}
-  {%- do problem(problems, path, shown(value) ~ " is not a whole number of seconds (0 or more)") -%}
+  {%- do dbt_cloud_orchestration.problem(problems, path, dbt_cloud_orchestration.shown(value) ~ " is not a whole number of seconds (0 or more)") -%}
   {%- do return(none) -%}
 {%- endmacro -%}
 
@@ -37,15 +37,15 @@
   {%- if (value is string) and (((value | trim) | length) > 0) -%}
     {%- do return(value) -%}
   {%- endif -%}
-  {%- do problem(problems, path, shown(value) ~ " is not a non-empty string") -%}
+  {%- do dbt_cloud_orchestration.problem(problems, path, dbt_cloud_orchestration.shown(value) ~ " is not a non-empty string") -%}
   {%- do return(none) -%}
 {%- endmacro -%}
 
 {%- macro plain_identifier(value, path, problems) -%}
-  {%- if (value is string) and is_plain_identifier(value) -%}
+  {%- if (value is string) and dbt_cloud_orchestration.is_plain_identifier(value) -%}
     {%- do return(value | upper) -%}
   {%- endif -%}
-  {%- do problem(problems, path, shown(value) ~ " is not a valid Snowflake name (letters, digits, _ and $, not starting with a digit)") -%}
+  {%- do dbt_cloud_orchestration.problem(problems, path, dbt_cloud_orchestration.shown(value) ~ " is not a valid Snowflake name (letters, digits, _ and $, not starting with a digit)") -%}
   {%- do return(none) -%}
 {%- endmacro -%}
 
@@ -53,7 +53,7 @@
   {%- if value is boolean -%}
     {%- do return(value) -%}
   {%- endif -%}
-  {%- do problem(problems, path, shown(value) ~ " is not true or false") -%}
+  {%- do dbt_cloud_orchestration.problem(problems, path, dbt_cloud_orchestration.shown(value) ~ " is not true or false") -%}
   {%- do return(none) -%}
 {%- endmacro -%}
 
@@ -73,17 +73,17 @@
   {%- if (value is string) and ((value | length) == 5) and (value[2:3] == ":") -%}
     {%- set hours = value[0:2] -%}
     {%- set minutes = value[3:5] -%}
-    {%- if all_digits(hours) and all_digits(minutes) and (hours <= "23") and (minutes <= "59") -%}
+    {%- if dbt_cloud_orchestration.all_digits(hours) and dbt_cloud_orchestration.all_digits(minutes) and (hours <= "23") and (minutes <= "59") -%}
       {%- do return(value) -%}
     {%- endif -%}
   {%- endif -%}
-  {%- do problem(problems, path, shown(value) ~ " is not a time of day as HH:MM (00:00-23:59)") -%}
+  {%- do dbt_cloud_orchestration.problem(problems, path, dbt_cloud_orchestration.shown(value) ~ " is not a time of day as HH:MM (00:00-23:59)") -%}
   {%- do return(none) -%}
 {%- endmacro -%}
 
 {%- macro digits_value(text) -%}
   {%- set tsj_ns = namespace() -%}
-  {%- if (not all_digits(text)) or ((text | length) > 9) -%}
+  {%- if (not dbt_cloud_orchestration.all_digits(text)) or ((text | length) > 9) -%}
     {%- do return(-1) -%}
   {%- endif -%}
   {%- set tsj_ns.value = 0 -%}
@@ -97,7 +97,7 @@
   {%- if (text | upper) in field["names"] -%}
     {%- do return(true) -%}
   {%- endif -%}
-  {%- set value = digits_value(text) -%}
+  {%- set value = dbt_cloud_orchestration.digits_value(text) -%}
   {%- do return((value >= field["low"]) and (value <= field["high"])) -%}
 {%- endmacro -%}
 
@@ -105,7 +105,7 @@
   {%- set tsj_ns = namespace() -%}
   {%- for item in text.split(",") -%}
     {%- set step_parts = item.split("/") -%}
-    {%- if ((step_parts | length) > 2) or (((step_parts | length) == 2) and (digits_value(step_parts[1]) < 1)) -%}
+    {%- if ((step_parts | length) > 2) or (((step_parts | length) == 2) and (dbt_cloud_orchestration.digits_value(step_parts[1]) < 1)) -%}
       {%- do return(false) -%}
     {%- endif -%}
     {%- set base = step_parts[0] -%}
@@ -114,7 +114,7 @@
     {%- endif -%}
     {%- set upper = base | upper -%}
     {%- if field["specials"] and (("L" in upper) or ("W" in upper) or ("#" in upper)) -%}
-      {%- if not only_characters(upper, "0123456789LW#") -%}
+      {%- if not dbt_cloud_orchestration.only_characters(upper, "0123456789LW#") -%}
         {%- do return(false) -%}
       {%- endif -%}
       {%- continue -%}
@@ -122,7 +122,7 @@
     {%- set bounds = base.split("-") -%}
     {%- set tsj_ns.tsj_every_1 = true -%}
     {%- for bound in bounds -%}
-      {%- if not cron_value_ok(bound, field) -%}
+      {%- if not dbt_cloud_orchestration.cron_value_ok(bound, field) -%}
         {%- set tsj_ns.tsj_every_1 = false -%}
       {%- endif -%}
     {%- endfor -%}
@@ -144,7 +144,7 @@
 {%- endmacro -%}
 
 {%- macro is_timezone_name(text) -%}
-  {%- do return(only_characters(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/") and (not text.startswith("/")) and (not text.endswith("/")) and (not ("//" in text))) -%}
+  {%- do return(dbt_cloud_orchestration.only_characters(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/") and (not text.startswith("/")) and (not text.endswith("/")) and (not ("//" in text))) -%}
 {%- endmacro -%}
 
 {%- macro schedule_text(value, path, problems) -%}
@@ -161,7 +161,7 @@
       {%- do return({"kind": "triggered", "text": ""}) -%}
     {%- endif -%}
     {%- if (words | length) == 2 -%}
-      {%- set amount = digits_value(words[0]) -%}
+      {%- set amount = dbt_cloud_orchestration.digits_value(words[0]) -%}
       {%- set unit = words[1] | upper -%}
       {%- set limit = {"SECOND": 691200, "SECONDS": 691200, "MINUTE": 11520, "MINUTES": 11520, "HOUR": 192, "HOURS": 192}.get(unit) -%}
       {%- if (limit is not none) and (amount >= 1) and (amount <= limit) and (not words[0].startswith("0")) -%}
@@ -174,16 +174,16 @@
       {%- set tsj_ns.tsj_every_2 = true -%}
       {%- for field in fields -%}
         {%- set index = loop.index0 -%}
-        {%- if not cron_field_ok(field, [{"low": 0, "high": 59, "names": [], "specials": false}, {"low": 0, "high": 23, "names": [], "specials": false}, {"low": 1, "high": 31, "names": [], "specials": true}, {"low": 1, "high": 12, "names": ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], "specials": false}, {"low": 0, "high": 7, "names": ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"], "specials": true}][index]) -%}
+        {%- if not dbt_cloud_orchestration.cron_field_ok(field, [{"low": 0, "high": 59, "names": [], "specials": false}, {"low": 0, "high": 23, "names": [], "specials": false}, {"low": 1, "high": 31, "names": [], "specials": true}, {"low": 1, "high": 12, "names": ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], "specials": false}, {"low": 0, "high": 7, "names": ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"], "specials": true}][index]) -%}
           {%- set tsj_ns.tsj_every_2 = false -%}
         {%- endif -%}
       {%- endfor -%}
       {%- set fields_ok = tsj_ns.tsj_every_2 -%}
-      {%- if fields_ok and is_timezone_name(timezone) -%}
+      {%- if fields_ok and dbt_cloud_orchestration.is_timezone_name(timezone) -%}
         {%- do return({"kind": "cron", "text": "USING CRON " ~ " ".join(fields) ~ " " ~ timezone}) -%}
       {%- endif -%}
     {%- endif -%}
   {%- endif -%}
-  {%- do problem(problems, path, shown(value) ~ " is not a schedule: use '<n> MINUTE' (up to 11520; or SECOND, HOUR), " ~ "'USING CRON <minute> <hour> <day> <month> <weekday> <time zone>' or 'triggered'") -%}
+  {%- do dbt_cloud_orchestration.problem(problems, path, dbt_cloud_orchestration.shown(value) ~ " is not a schedule: use '<n> MINUTE' (up to 11520; or SECOND, HOUR), " ~ "'USING CRON <minute> <hour> <day> <month> <weekday> <time zone>' or 'triggered'") -%}
   {%- do return(none) -%}
 {%- endmacro -%}

@@ -3,7 +3,7 @@
 {%- macro unknown_keys(mapping, known, path, problems) -%}
   {%- for key in mapping.keys() | list -%}
     {%- if not (key in known) -%}
-      {%- do problem(problems, path ~ key, "unknown key (expected one of: " ~ ", ".join(known) ~ ")") -%}
+      {%- do dbt_cloud_orchestration.problem(problems, path ~ key, "unknown key (expected one of: " ~ ", ".join(known) ~ ")") -%}
     {%- endif -%}
   {%- endfor -%}
 {%- endmacro -%}
@@ -25,25 +25,25 @@
       {%- do return(host) -%}
     {%- endif -%}
   {%- endif -%}
-  {%- do problem(problems, "access_url", shown(value) ~ " is not the https URL of a dbt Cloud account, e.g. 'https://ab123.us1.dbt.com' (no path, no port)") -%}
+  {%- do dbt_cloud_orchestration.problem(problems, "access_url", dbt_cloud_orchestration.shown(value) ~ " is not the https URL of a dbt Cloud account, e.g. 'https://ab123.us1.dbt.com' (no path, no port)") -%}
   {%- do return(none) -%}
 {%- endmacro -%}
 
 {%- macro object_name_parts(value, path, problems) -%}
   {%- if not (value is string) -%}
-    {%- do problem(problems, path, shown(value) ~ " is not a table name") -%}
+    {%- do dbt_cloud_orchestration.problem(problems, path, dbt_cloud_orchestration.shown(value) ~ " is not a table name") -%}
     {%- do return(none) -%}
   {%- endif -%}
-  {%- set parsed = parse_object_name(value) -%}
+  {%- set parsed = dbt_cloud_orchestration.parse_object_name(value) -%}
   {%- if parsed.get("error") is not none -%}
-    {%- do problem(problems, path, shown(value) ~ " " ~ parsed.get("error")) -%}
+    {%- do dbt_cloud_orchestration.problem(problems, path, dbt_cloud_orchestration.shown(value) ~ " " ~ parsed.get("error")) -%}
     {%- do return(none) -%}
   {%- endif -%}
   {%- do return(parsed["parts"]) -%}
 {%- endmacro -%}
 
 {%- macro qualified_table(value, path, problems) -%}
-  {%- set parts = object_name_parts(value, path, problems) -%}
+  {%- set parts = dbt_cloud_orchestration.object_name_parts(value, path, problems) -%}
   {%- if parts is none -%}
     {%- do return(none) -%}
   {%- endif -%}
@@ -53,13 +53,13 @@
   {%- if ((parts | length) == 2) and (target.get("database") is string) -%}
     {%- do return([target.get("database") | upper, parts[0], parts[1]]) -%}
   {%- endif -%}
-  {%- do problem(problems, path, shown(value) ~ " must name a table as DATABASE.SCHEMA.TABLE") -%}
+  {%- do dbt_cloud_orchestration.problem(problems, path, dbt_cloud_orchestration.shown(value) ~ " must name a table as DATABASE.SCHEMA.TABLE") -%}
   {%- do return(none) -%}
 {%- endmacro -%}
 
 {%- macro source_table(value, path, problems) -%}
   {%- if (not (value is string)) or ((value.split(".") | length) != 2) -%}
-    {%- do problem(problems, path, shown(value) ~ " is not a dbt source as 'source_name.table_name'") -%}
+    {%- do dbt_cloud_orchestration.problem(problems, path, dbt_cloud_orchestration.shown(value) ~ " is not a dbt source as 'source_name.table_name'") -%}
     {%- do return(none) -%}
   {%- endif -%}
   {%- set source_name = value.split(".")[0] -%}
@@ -72,7 +72,7 @@
       {%- do return([database if (quoting.get("database") == true) else (database | upper), node["schema"] if (quoting.get("schema") == true) else (node["schema"] | upper), identifier if (quoting.get("identifier") == true) else (identifier | upper)]) -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- do problem(problems, path, "source " ~ shown(value) ~ " is not defined in this project") -%}
+  {%- do dbt_cloud_orchestration.problem(problems, path, "source " ~ dbt_cloud_orchestration.shown(value) ~ " is not defined in this project") -%}
   {%- do return(none) -%}
 {%- endmacro -%}
 
@@ -83,7 +83,7 @@
   {%- if (value is iterable) and (value is not string) and (value is not mapping) -%}
     {%- do return(value) -%}
   {%- endif -%}
-  {%- do problem(problems, path, shown(value) ~ " is not a list") -%}
+  {%- do dbt_cloud_orchestration.problem(problems, path, dbt_cloud_orchestration.shown(value) ~ " is not a list") -%}
   {%- do return([]) -%}
 {%- endmacro -%}
 
@@ -92,16 +92,16 @@
     {%- do return([0, 1, 2, 3, 4, 5, 6]) -%}
   {%- endif -%}
   {%- if (not ((value is iterable) and (value is not string) and (value is not mapping))) or ((value | length) == 0) -%}
-    {%- do problem(problems, path, shown(value) ~ " is not a non-empty list of weekdays (0 = Monday … 6 = Sunday)") -%}
+    {%- do dbt_cloud_orchestration.problem(problems, path, dbt_cloud_orchestration.shown(value) ~ " is not a non-empty list of weekdays (0 = Monday … 6 = Sunday)") -%}
     {%- do return([]) -%}
   {%- endif -%}
   {%- set days = [] -%}
   {%- for day in value -%}
     {%- set index = loop.index0 -%}
     {%- if (not ((day is number) and (day is not boolean))) or (not ((day is number) and (day is not boolean) and ((day | int) == day))) or (day < 0) or (day > 6) -%}
-      {%- do problem(problems, path ~ "[" ~ index ~ "]", shown(day) ~ " is not a weekday (0-6)") -%}
+      {%- do dbt_cloud_orchestration.problem(problems, path ~ "[" ~ index ~ "]", dbt_cloud_orchestration.shown(day) ~ " is not a weekday (0-6)") -%}
     {%- elif day in days -%}
-      {%- do problem(problems, path ~ "[" ~ index ~ "]", ((day | int) if ((day | int) == day) else day) ~ " is listed twice") -%}
+      {%- do dbt_cloud_orchestration.problem(problems, path ~ "[" ~ index ~ "]", ((day | int) if ((day | int) == day) else day) ~ " is listed twice") -%}
     {%- else -%}
       {%- do days.append(day) -%}
     {%- endif -%}
@@ -111,57 +111,57 @@
 
 {%- macro load_job(raw, path, problems, watches_tables=true) -%}
   {%- if not (raw is mapping) -%}
-    {%- do problem(problems, path, shown(raw) ~ " is not a mapping of job settings") -%}
+    {%- do dbt_cloud_orchestration.problem(problems, path, dbt_cloud_orchestration.shown(raw) ~ " is not a mapping of job settings") -%}
     {%- do return(none) -%}
   {%- endif -%}
-  {%- do unknown_keys(raw, ["name", "job_id", "tables", "sources", "schedule", "upstream_job_id", "min_elapsed_seconds", "min_start_time", "max_start_time", "days_of_week", "enabled"], path ~ ".", problems) -%}
-  {%- set name = non_empty_string(raw.get("name"), path ~ ".name", problems) -%}
-  {%- set job_id = positive_integer(raw.get("job_id"), path ~ ".job_id", problems) -%}
+  {%- do dbt_cloud_orchestration.unknown_keys(raw, ["name", "job_id", "tables", "sources", "schedule", "upstream_job_id", "min_elapsed_seconds", "min_start_time", "max_start_time", "days_of_week", "enabled"], path ~ ".", problems) -%}
+  {%- set name = dbt_cloud_orchestration.non_empty_string(raw.get("name"), path ~ ".name", problems) -%}
+  {%- set job_id = dbt_cloud_orchestration.positive_integer(raw.get("job_id"), path ~ ".job_id", problems) -%}
   {%- set tables = [] -%}
-  {%- for table in string_list(raw.get("tables"), path ~ ".tables", problems) -%}
+  {%- for table in dbt_cloud_orchestration.string_list(raw.get("tables"), path ~ ".tables", problems) -%}
     {%- set index = loop.index0 -%}
-    {%- set parts = qualified_table(table, path ~ ".tables[" ~ index ~ "]", problems) -%}
+    {%- set parts = dbt_cloud_orchestration.qualified_table(table, path ~ ".tables[" ~ index ~ "]", problems) -%}
     {%- if parts is not none -%}
       {%- do tables.append(parts) -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- set sources = string_list(raw.get("sources"), path ~ ".sources", problems) -%}
+  {%- set sources = dbt_cloud_orchestration.string_list(raw.get("sources"), path ~ ".sources", problems) -%}
   {%- for source in sources -%}
     {%- set index_2 = loop.index0 -%}
-    {%- set parts_2 = source_table(source, path ~ ".sources[" ~ index_2 ~ "]", problems) -%}
+    {%- set parts_2 = dbt_cloud_orchestration.source_table(source, path ~ ".sources[" ~ index_2 ~ "]", problems) -%}
     {%- if parts_2 is not none -%}
       {%- do tables.append(parts_2) -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- set raw_tables = string_list(raw.get("tables"), path ~ ".tables", []) -%}
+  {%- set raw_tables = dbt_cloud_orchestration.string_list(raw.get("tables"), path ~ ".tables", []) -%}
   {%- if watches_tables and ((raw_tables | length) == 0) and ((sources | length) == 0) -%}
-    {%- do problem(problems, path, "watches no table: give 'tables', 'sources' or both") -%}
+    {%- do dbt_cloud_orchestration.problem(problems, path, "watches no table: give 'tables', 'sources' or both") -%}
   {%- endif -%}
-  {%- set schedule = {"kind": "interval", "text": "15 MINUTE"} if (raw.get("schedule") is none) else schedule_text(raw.get("schedule"), path ~ ".schedule", problems) -%}
-  {%- set upstream = none if (raw.get("upstream_job_id") is none) else positive_integer(raw.get("upstream_job_id"), path ~ ".upstream_job_id", problems) -%}
-  {%- set min_elapsed = 300 if (raw.get("min_elapsed_seconds") is none) else non_negative_integer(raw.get("min_elapsed_seconds"), path ~ ".min_elapsed_seconds", problems) -%}
-  {%- set min_start = "00:00" if (raw.get("min_start_time") is none) else clock_time(raw.get("min_start_time"), path ~ ".min_start_time", problems) -%}
-  {%- set max_start = "23:59" if (raw.get("max_start_time") is none) else clock_time(raw.get("max_start_time"), path ~ ".max_start_time", problems) -%}
-  {%- set days = days_of_week(raw.get("days_of_week"), path ~ ".days_of_week", problems) -%}
-  {%- set enabled = true if (raw.get("enabled") is none) else boolean_value(raw.get("enabled"), path ~ ".enabled", problems) -%}
+  {%- set schedule = {"kind": "interval", "text": "15 MINUTE"} if (raw.get("schedule") is none) else dbt_cloud_orchestration.schedule_text(raw.get("schedule"), path ~ ".schedule", problems) -%}
+  {%- set upstream = none if (raw.get("upstream_job_id") is none) else dbt_cloud_orchestration.positive_integer(raw.get("upstream_job_id"), path ~ ".upstream_job_id", problems) -%}
+  {%- set min_elapsed = 300 if (raw.get("min_elapsed_seconds") is none) else dbt_cloud_orchestration.non_negative_integer(raw.get("min_elapsed_seconds"), path ~ ".min_elapsed_seconds", problems) -%}
+  {%- set min_start = "00:00" if (raw.get("min_start_time") is none) else dbt_cloud_orchestration.clock_time(raw.get("min_start_time"), path ~ ".min_start_time", problems) -%}
+  {%- set max_start = "23:59" if (raw.get("max_start_time") is none) else dbt_cloud_orchestration.clock_time(raw.get("max_start_time"), path ~ ".max_start_time", problems) -%}
+  {%- set days = dbt_cloud_orchestration.days_of_week(raw.get("days_of_week"), path ~ ".days_of_week", problems) -%}
+  {%- set enabled = true if (raw.get("enabled") is none) else dbt_cloud_orchestration.boolean_value(raw.get("enabled"), path ~ ".enabled", problems) -%}
   {%- if (name is none) or (job_id is none) or (schedule is none) or (min_elapsed is none) or (min_start is none) or (max_start is none) or (enabled is none) -%}
     {%- do return(none) -%}
   {%- endif -%}
   {%- if (upstream is not none) and (upstream == job_id) -%}
-    {%- do problem(problems, path ~ ".upstream_job_id", "a job cannot wait for itself") -%}
+    {%- do dbt_cloud_orchestration.problem(problems, path ~ ".upstream_job_id", "a job cannot wait for itself") -%}
   {%- endif -%}
-  {%- if (task_name(name, job_id) | length) > 255 -%}
-    {%- do problem(problems, path ~ ".name", "is too long: the task name it makes must fit in " ~ 255 ~ " characters") -%}
+  {%- if (dbt_cloud_orchestration.task_name(name, job_id) | length) > 255 -%}
+    {%- do dbt_cloud_orchestration.problem(problems, path ~ ".name", "is too long: the task name it makes must fit in " ~ 255 ~ " characters") -%}
   {%- endif -%}
   {%- set streams = {} -%}
   {%- for table_2 in tables -%}
-    {%- set stream = job_stream_name(job_id, table_2) -%}
+    {%- set stream = dbt_cloud_orchestration.job_stream_name(job_id, table_2) -%}
     {%- set label = ".".join(table_2) -%}
     {%- set earlier = streams.get(stream) -%}
     {%- if (stream | length) > 255 -%}
-      {%- do problem(problems, path, "the stream name for '" ~ label ~ "' would be longer than " ~ 255 ~ " characters") -%}
+      {%- do dbt_cloud_orchestration.problem(problems, path, "the stream name for '" ~ label ~ "' would be longer than " ~ 255 ~ " characters") -%}
     {%- elif (earlier is not none) and (earlier != label) -%}
-      {%- do problem(problems, path, "tables '" ~ earlier ~ "' and '" ~ label ~ "' would share the stream name " ~ stream ~ "; rename one") -%}
+      {%- do dbt_cloud_orchestration.problem(problems, path, "tables '" ~ earlier ~ "' and '" ~ label ~ "' would share the stream name " ~ stream ~ "; rename one") -%}
     {%- endif -%}
     {%- do streams.update({stream: label}) -%}
   {%- endfor -%}
@@ -174,10 +174,10 @@
   {%- for job in jobs -%}
     {%- set index = loop.index0 -%}
     {%- if job["name"] in names -%}
-      {%- do problem(problems, "jobs[" ~ index ~ "].name", shown(job["name"]) ~ " is used by another job") -%}
+      {%- do dbt_cloud_orchestration.problem(problems, "jobs[" ~ index ~ "].name", dbt_cloud_orchestration.shown(job["name"]) ~ " is used by another job") -%}
     {%- endif -%}
     {%- if job["job_id"] in ids -%}
-      {%- do problem(problems, "jobs[" ~ index ~ "].job_id", ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) ~ " is used by another job") -%}
+      {%- do dbt_cloud_orchestration.problem(problems, "jobs[" ~ index ~ "].job_id", ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) ~ " is used by another job") -%}
     {%- endif -%}
     {%- do names.append(job["name"]) -%}
     {%- do ids.append(job["job_id"]) -%}
@@ -190,39 +190,39 @@
   {%- if not (raw is mapping) -%}
     {%- do exceptions.raise_compiler_error("dbt_cloud_orchestration" ~ ": set 'vars: " ~ "dbt_cloud_orchestration" ~ ":' in dbt_project.yml (see the README's configuration reference).") -%}
   {%- endif -%}
-  {%- do unknown_keys(raw, ["account_id", "access_url", "timezone", "warehouse", "schema", "prod_targets", "external_access_integration", "secret", "log_table", "drop_orphans", "jobs"], "", problems) -%}
-  {%- set account_id = positive_integer(raw.get("account_id"), "account_id", problems) -%}
-  {%- set host = access_url_host(raw.get("access_url"), problems) -%}
+  {%- do dbt_cloud_orchestration.unknown_keys(raw, ["account_id", "access_url", "timezone", "warehouse", "schema", "prod_targets", "external_access_integration", "secret", "log_table", "drop_orphans", "jobs"], "", problems) -%}
+  {%- set account_id = dbt_cloud_orchestration.positive_integer(raw.get("account_id"), "account_id", problems) -%}
+  {%- set host = dbt_cloud_orchestration.access_url_host(raw.get("access_url"), problems) -%}
   {%- set timezone = "UTC" -%}
   {%- if raw.get("timezone") is not none -%}
     {%- set zone = raw.get("timezone") -%}
-    {%- if (zone is string) and is_timezone_name(zone) -%}
+    {%- if (zone is string) and dbt_cloud_orchestration.is_timezone_name(zone) -%}
       {%- set timezone = zone -%}
     {%- else -%}
-      {%- do problem(problems, "timezone", shown(zone) ~ " is not an IANA time zone name such as 'America/Chicago'") -%}
+      {%- do dbt_cloud_orchestration.problem(problems, "timezone", dbt_cloud_orchestration.shown(zone) ~ " is not an IANA time zone name such as 'America/Chicago'") -%}
     {%- endif -%}
   {%- endif -%}
-  {%- set warehouse = none if (raw.get("warehouse") is none) else plain_identifier(raw.get("warehouse"), "warehouse", problems) -%}
-  {%- set schema = (target["schema"] | upper) if (raw.get("schema") is none) else plain_identifier(raw.get("schema"), "schema", problems) -%}
+  {%- set warehouse = none if (raw.get("warehouse") is none) else dbt_cloud_orchestration.plain_identifier(raw.get("warehouse"), "warehouse", problems) -%}
+  {%- set schema = (target["schema"] | upper) if (raw.get("schema") is none) else dbt_cloud_orchestration.plain_identifier(raw.get("schema"), "schema", problems) -%}
   {%- set database = (target.get("database") | upper) if (target.get("database") is string) else "" -%}
   {%- if (database | length) == 0 -%}
-    {%- do problem(problems, "target.database", "the target has no database") -%}
+    {%- do dbt_cloud_orchestration.problem(problems, "target.database", "the target has no database") -%}
   {%- endif -%}
   {%- set prod_targets = [] -%}
   {%- if raw.get("prod_targets") is none -%}
     {%- do prod_targets.append("prod") -%}
   {%- else -%}
-    {%- for name in string_list(raw.get("prod_targets"), "prod_targets", problems) -%}
+    {%- for name in dbt_cloud_orchestration.string_list(raw.get("prod_targets"), "prod_targets", problems) -%}
       {%- set index = loop.index0 -%}
-      {%- set clean = non_empty_string(name, "prod_targets[" ~ index ~ "]", problems) -%}
+      {%- set clean = dbt_cloud_orchestration.non_empty_string(name, "prod_targets[" ~ index ~ "]", problems) -%}
       {%- if clean is not none -%}
         {%- do prod_targets.append(clean) -%}
       {%- endif -%}
     {%- endfor -%}
   {%- endif -%}
-  {%- set integration = "DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION" if (raw.get("external_access_integration") is none) else plain_identifier(raw.get("external_access_integration"), "external_access_integration", problems) -%}
+  {%- set integration = "DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION" if (raw.get("external_access_integration") is none) else dbt_cloud_orchestration.plain_identifier(raw.get("external_access_integration"), "external_access_integration", problems) -%}
   {%- set secret = none -%}
-  {%- set secret_parts = object_name_parts(raw.get("secret") if (raw.get("secret") is not none) else "DBT_CLOUD_ACCESS_TOKEN", "secret", problems) -%}
+  {%- set secret_parts = dbt_cloud_orchestration.object_name_parts(raw.get("secret") if (raw.get("secret") is not none) else "DBT_CLOUD_ACCESS_TOKEN", "secret", problems) -%}
   {%- if (secret_parts is not none) and (schema is not none) -%}
     {%- if (secret_parts | length) == 1 -%}
       {%- set secret = [database, schema, secret_parts[0]] -%}
@@ -231,24 +231,24 @@
     {%- elif (secret_parts | length) == 3 -%}
       {%- set secret = secret_parts -%}
     {%- else -%}
-      {%- do problem(problems, "secret", shown(raw.get("secret")) ~ " has more than three parts") -%}
+      {%- do dbt_cloud_orchestration.problem(problems, "secret", dbt_cloud_orchestration.shown(raw.get("secret")) ~ " has more than three parts") -%}
     {%- endif -%}
   {%- endif -%}
-  {%- set log_table = "ORCHESTRATION_LOGS" if (raw.get("log_table") is none) else plain_identifier(raw.get("log_table"), "log_table", problems) -%}
-  {%- set drop_orphans = true if (raw.get("drop_orphans") is none) else boolean_value(raw.get("drop_orphans"), "drop_orphans", problems) -%}
+  {%- set log_table = "ORCHESTRATION_LOGS" if (raw.get("log_table") is none) else dbt_cloud_orchestration.plain_identifier(raw.get("log_table"), "log_table", problems) -%}
+  {%- set drop_orphans = true if (raw.get("drop_orphans") is none) else dbt_cloud_orchestration.boolean_value(raw.get("drop_orphans"), "drop_orphans", problems) -%}
   {%- set jobs = [] -%}
   {%- set raw_jobs = raw.get("jobs") -%}
   {%- if (not ((raw_jobs is iterable) and (raw_jobs is not string) and (raw_jobs is not mapping))) or ((raw_jobs | length) == 0) -%}
-    {%- do problem(problems, "jobs", shown(raw_jobs) ~ " is not a non-empty list of jobs") -%}
+    {%- do dbt_cloud_orchestration.problem(problems, "jobs", dbt_cloud_orchestration.shown(raw_jobs) ~ " is not a non-empty list of jobs") -%}
   {%- else -%}
     {%- for raw_job in raw_jobs -%}
       {%- set index_2 = loop.index0 -%}
-      {%- set job = load_job(raw_job, "jobs[" ~ index_2 ~ "]", problems) -%}
+      {%- set job = dbt_cloud_orchestration.load_job(raw_job, "jobs[" ~ index_2 ~ "]", problems) -%}
       {%- if job is not none -%}
         {%- do jobs.append(job) -%}
       {%- endif -%}
     {%- endfor -%}
-    {%- do check_unique_jobs(jobs, problems) -%}
+    {%- do dbt_cloud_orchestration.check_unique_jobs(jobs, problems) -%}
   {%- endif -%}
   {%- if ((problems | length) > 0) or (account_id is none) or (host is none) or (schema is none) or (integration is none) or (secret is none) or (log_table is none) or (drop_orphans is none) -%}
     {%- do exceptions.raise_compiler_error("dbt_cloud_orchestration" ~ ": " ~ (problems | length) ~ " problem(s) in vars." ~ "dbt_cloud_orchestration" ~ ":\n  - " ~ "\n  - ".join(problems)) -%}

@@ -14,22 +14,22 @@
 {%- endmacro -%}
 
 {%- macro live_object(row, comment_column) -%}
-  {%- set comment = text_of(row, comment_column) -%}
-  {%- set invalid = text_of(row, "invalid_reason") -%}
+  {%- set comment = dbt_cloud_orchestration.text_of(row, comment_column) -%}
+  {%- set invalid = dbt_cloud_orchestration.text_of(row, "invalid_reason") -%}
   {%- set broken = "" -%}
-  {%- if is_true(row.get("stale")) -%}
+  {%- if dbt_cloud_orchestration.is_true(row.get("stale")) -%}
     {%- set broken = "stale" -%}
   {%- endif -%}
   {%- if (invalid != "") and ((invalid | upper) != "N/A") -%}
     {%- set broken = invalid if (broken == "") else (broken ~ ": " ~ invalid) -%}
   {%- endif -%}
-  {%- do return({"name": text_of(row, "name"), "managed": is_managed_comment(comment), "fingerprint": comment_fingerprint(comment), "state": text_of(row, "state") | lower, "broken": broken}) -%}
+  {%- do return({"name": dbt_cloud_orchestration.text_of(row, "name"), "managed": dbt_cloud_orchestration.is_managed_comment(comment), "fingerprint": dbt_cloud_orchestration.comment_fingerprint(comment), "state": dbt_cloud_orchestration.text_of(row, "state") | lower, "broken": broken}) -%}
 {%- endmacro -%}
 
 {%- macro named(rows, name) -%}
   {%- set tsj_filter_1 = [] -%}
   {%- for row in rows -%}
-    {%- if text_of(row, "name") == name -%}
+    {%- if dbt_cloud_orchestration.text_of(row, "name") == name -%}
       {%- do tsj_filter_1.append(row) -%}
     {%- endif -%}
   {%- endfor -%}
@@ -37,34 +37,34 @@
 {%- endmacro -%}
 
 {%- macro read_live_state(config) -%}
-  {%- set state = empty_live_state() -%}
-  {%- set schema = quote_name([config["database"], config["schema"]]) -%}
-  {%- set schemas = run_query("show schemas like " ~ quote_literal(config["schema"]) ~ " in database " ~ quote_name([config["database"]])) -%}
+  {%- set state = dbt_cloud_orchestration.empty_live_state() -%}
+  {%- set schema = dbt_cloud_orchestration.quote_name([config["database"], config["schema"]]) -%}
+  {%- set schemas = run_query("show schemas like " ~ dbt_cloud_orchestration.quote_literal(config["schema"]) ~ " in database " ~ dbt_cloud_orchestration.quote_name([config["database"]])) -%}
   {%- do state.update({"queries": 1}) -%}
-  {%- if (named(schemas["rows"], config["schema"]) | length) == 0 -%}
+  {%- if (dbt_cloud_orchestration.named(schemas["rows"], config["schema"]) | length) == 0 -%}
     {%- do return(state) -%}
   {%- endif -%}
   {%- do state.update({"schema_exists": true}) -%}
-  {%- set tables = run_query("show tables like " ~ quote_literal(config["log_table"]) ~ " in schema " ~ schema) -%}
-  {%- set procedures = run_query("show procedures like " ~ quote_literal("DBT_CLOUD_RUN_JOB") ~ " in schema " ~ schema) -%}
+  {%- set tables = run_query("show tables like " ~ dbt_cloud_orchestration.quote_literal(config["log_table"]) ~ " in schema " ~ schema) -%}
+  {%- set procedures = run_query("show procedures like " ~ dbt_cloud_orchestration.quote_literal("DBT_CLOUD_RUN_JOB") ~ " in schema " ~ schema) -%}
   {%- set streams = run_query("show streams in schema " ~ schema) -%}
   {%- set tasks = run_query("show tasks in schema " ~ schema) -%}
   {%- do state.update({"queries": 5}) -%}
-  {%- set log_tables = named(tables["rows"], config["log_table"]) -%}
+  {%- set log_tables = dbt_cloud_orchestration.named(tables["rows"], config["log_table"]) -%}
   {%- do state.update({"log_table_exists": (log_tables | length) > 0}) -%}
-  {%- do state.update({"log_table_managed": ((log_tables | length) > 0) and is_managed_comment(text_of(log_tables[0], "comment"))}) -%}
-  {%- set procedure_rows = named(procedures["rows"], "DBT_CLOUD_RUN_JOB") -%}
+  {%- do state.update({"log_table_managed": ((log_tables | length) > 0) and dbt_cloud_orchestration.is_managed_comment(dbt_cloud_orchestration.text_of(log_tables[0], "comment"))}) -%}
+  {%- set procedure_rows = dbt_cloud_orchestration.named(procedures["rows"], "DBT_CLOUD_RUN_JOB") -%}
   {%- if (procedure_rows | length) > 0 -%}
-    {%- do state.update({"procedure": live_object(procedure_rows[0], "description")}) -%}
+    {%- do state.update({"procedure": dbt_cloud_orchestration.live_object(procedure_rows[0], "description")}) -%}
   {%- endif -%}
   {%- set tsj_map_1 = [] -%}
   {%- for row in streams["rows"] -%}
-    {%- do tsj_map_1.append(live_object(row, "comment")) -%}
+    {%- do tsj_map_1.append(dbt_cloud_orchestration.live_object(row, "comment")) -%}
   {%- endfor -%}
   {%- do state.update({"streams": tsj_map_1}) -%}
   {%- set tsj_map_2 = [] -%}
   {%- for row_2 in tasks["rows"] -%}
-    {%- do tsj_map_2.append(live_object(row_2, "comment")) -%}
+    {%- do tsj_map_2.append(dbt_cloud_orchestration.live_object(row_2, "comment")) -%}
   {%- endfor -%}
   {%- do state.update({"tasks": tsj_map_2}) -%}
   {%- do return(state) -%}

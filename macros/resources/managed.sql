@@ -5,7 +5,7 @@
 {%- endmacro -%}
 
 {%- macro fingerprinted_comment(what, fingerprint) -%}
-  {%- do return(managed_comment(what) ~ " (definition " ~ fingerprint ~ ")") -%}
+  {%- do return(dbt_cloud_orchestration.managed_comment(what) ~ " (definition " ~ fingerprint ~ ")") -%}
 {%- endmacro -%}
 
 {%- macro fingerprint_of(draft_sql) -%}

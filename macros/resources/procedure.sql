@@ -781,17 +781,17 @@ def main(
     }
     return run_job(access_url, token, args)
 {% endraw %}{%- endset -%}
-  {%- do return("\n".join(["create or replace procedure " ~ procedure_name(config) ~ "(", "  access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number,", "  min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar", ")", "returns variant", "language python", "runtime_version = '3.11'", "packages = ('snowflake-snowpark-python', 'requests')", "handler = 'main'", "external_access_integrations = (" ~ quote_name([config["external_access_integration"]]) ~ ")", "secrets = ('dbt_cloud_token' = " ~ quote_name(config["secret"]) ~ ")", "comment = " ~ quote_literal(comment), "as", "$$\n" ~ handler ~ "$$"])) -%}
+  {%- do return("\n".join(["create or replace procedure " ~ dbt_cloud_orchestration.procedure_name(config) ~ "(", "  access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number,", "  min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar", ")", "returns variant", "language python", "runtime_version = '3.11'", "packages = ('snowflake-snowpark-python', 'requests')", "handler = 'main'", "external_access_integrations = (" ~ dbt_cloud_orchestration.quote_name([config["external_access_integration"]]) ~ ")", "secrets = ('dbt_cloud_token' = " ~ dbt_cloud_orchestration.quote_name(config["secret"]) ~ ")", "comment = " ~ dbt_cloud_orchestration.quote_literal(comment), "as", "$$\n" ~ handler ~ "$$"])) -%}
 {%- endmacro -%}
 
 {%- macro desired_procedure(config) -%}
-  {%- set fingerprint = fingerprint_of(procedure_sql(config, "checks a job's conditions, then triggers it in dbt Cloud")) -%}
-  {%- do return({"kind": "procedure", "name": "DBT_CLOUD_RUN_JOB", "label": managed_label(config, "DBT_CLOUD_RUN_JOB"), "fingerprint": fingerprint, "sql": procedure_sql(config, fingerprinted_comment("checks a job's conditions, then triggers it in dbt Cloud", fingerprint))}) -%}
+  {%- set fingerprint = dbt_cloud_orchestration.fingerprint_of(dbt_cloud_orchestration.procedure_sql(config, "checks a job's conditions, then triggers it in dbt Cloud")) -%}
+  {%- do return({"kind": "procedure", "name": "DBT_CLOUD_RUN_JOB", "label": dbt_cloud_orchestration.managed_label(config, "DBT_CLOUD_RUN_JOB"), "fingerprint": fingerprint, "sql": dbt_cloud_orchestration.procedure_sql(config, dbt_cloud_orchestration.fingerprinted_comment("checks a job's conditions, then triggers it in dbt Cloud", fingerprint))}) -%}
 {%- endmacro -%}
 
 {%- macro create_proc__dbt_cloud_run_job(dry_run=false) -%}
-  {%- set config = load_orchestration_config() -%}
-  {%- set procedure = desired_procedure(config) -%}
+  {%- set config = dbt_cloud_orchestration.load_orchestration_config() -%}
+  {%- set procedure = dbt_cloud_orchestration.desired_procedure(config) -%}
   {%- set step = {"action": "create", "object": procedure["label"], "description": "create or replace procedure " ~ procedure["name"], "sql": procedure["sql"]} -%}
-  {%- do return(run_plan([step], dry_run, "create the dbt Cloud trigger procedure")) -%}
+  {%- do return(dbt_cloud_orchestration.run_plan([step], dry_run, "create the dbt Cloud trigger procedure")) -%}
 {%- endmacro -%}

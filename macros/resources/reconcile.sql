@@ -27,49 +27,49 @@
 {%- macro job_streams(config, job) -%}
   {%- set tsj_map_1 = [] -%}
   {%- for table in job["tables"] -%}
-    {%- do tsj_map_1.append([config["database"], config["schema"], job_stream_name(job["job_id"], table)]) -%}
+    {%- do tsj_map_1.append([config["database"], config["schema"], dbt_cloud_orchestration.job_stream_name(job["job_id"], table)]) -%}
   {%- endfor -%}
   {%- do return(tsj_map_1) -%}
 {%- endmacro -%}
 
 {%- macro job_task(config, job, options) -%}
-  {%- do return(desired_task(config, job, {"streams": job_streams(config, job), "calls_dbt_cloud": options["is_prod"] or options["prod_override"]})) -%}
+  {%- do return(dbt_cloud_orchestration.desired_task(config, job, {"streams": dbt_cloud_orchestration.job_streams(config, job), "calls_dbt_cloud": options["is_prod"] or options["prod_override"]})) -%}
 {%- endmacro -%}
 
 {%- macro procedure_step(config, live) -%}
-  {%- set desired = desired_procedure(config) -%}
-  {%- set create = [planned_statement("create", desired["label"], "create or replace procedure " ~ desired["name"], desired["sql"])] -%}
+  {%- set desired = dbt_cloud_orchestration.desired_procedure(config) -%}
+  {%- set create = [dbt_cloud_orchestration.planned_statement("create", desired["label"], "create or replace procedure " ~ desired["name"], desired["sql"])] -%}
   {%- if live.get("procedure") is none -%}
-    {%- do return(step("create", "procedure", desired["label"], "missing", create)) -%}
+    {%- do return(dbt_cloud_orchestration.step("create", "procedure", desired["label"], "missing", create)) -%}
   {%- endif -%}
   {%- if live.get("procedure")["fingerprint"] == desired["fingerprint"] -%}
-    {%- do return(step("unchanged", "procedure", desired["label"], "up to date", [])) -%}
+    {%- do return(dbt_cloud_orchestration.step("unchanged", "procedure", desired["label"], "up to date", [])) -%}
   {%- endif -%}
-  {%- do return(step("update", "procedure", desired["label"], "its definition changed", create)) -%}
+  {%- do return(dbt_cloud_orchestration.step("update", "procedure", desired["label"], "its definition changed", create)) -%}
 {%- endmacro -%}
 
 {%- macro stream_step(config, streams, job, table) -%}
-  {%- set desired = desired_stream(config, job["job_id"], table) -%}
+  {%- set desired = dbt_cloud_orchestration.desired_stream(config, job["job_id"], table) -%}
   {%- set existing = streams.get(desired["name"]) -%}
   {%- if existing is none -%}
-    {%- do return(step("create", "stream", desired["label"], "missing (on " ~ ".".join(table) ~ ")", [planned_statement("create", desired["label"], "create stream " ~ desired["name"] ~ " on " ~ ".".join(table), desired["sql"])])) -%}
+    {%- do return(dbt_cloud_orchestration.step("create", "stream", desired["label"], "missing (on " ~ ".".join(table) ~ ")", [dbt_cloud_orchestration.planned_statement("create", desired["label"], "create stream " ~ desired["name"] ~ " on " ~ ".".join(table), desired["sql"])])) -%}
   {%- endif -%}
   {%- if existing["broken"] != "" -%}
-    {%- set healed = desired_stream(config, job["job_id"], table, true) -%}
-    {%- do return(step("recreate", "stream", desired["label"], "WARNING: " ~ existing["broken"] ~ "; changes before now are lost", [planned_statement("recreate", desired["label"], "recreate stream " ~ desired["name"] ~ " (" ~ existing["broken"] ~ ")", healed["sql"])])) -%}
+    {%- set healed = dbt_cloud_orchestration.desired_stream(config, job["job_id"], table, true) -%}
+    {%- do return(dbt_cloud_orchestration.step("recreate", "stream", desired["label"], "WARNING: " ~ existing["broken"] ~ "; changes before now are lost", [dbt_cloud_orchestration.planned_statement("recreate", desired["label"], "recreate stream " ~ desired["name"] ~ " (" ~ existing["broken"] ~ ")", healed["sql"])])) -%}
   {%- endif -%}
-  {%- do return(step("unchanged", "stream", desired["label"], "exists (streams are never replaced)", [])) -%}
+  {%- do return(dbt_cloud_orchestration.step("unchanged", "stream", desired["label"], "exists (streams are never replaced)", [])) -%}
 {%- endmacro -%}
 
 {%- macro task_step(config, tasks, job, options) -%}
-  {%- set desired = job_task(config, job, options) -%}
-  {%- set qualified = managed_name(config, desired["name"]) -%}
+  {%- set desired = dbt_cloud_orchestration.job_task(config, job, options) -%}
+  {%- set qualified = dbt_cloud_orchestration.managed_name(config, desired["name"]) -%}
   {%- set existing = tasks.get(desired["name"]) -%}
-  {%- set resume = planned_statement("resume", desired["label"], "resume task " ~ desired["name"] ~ " (prod target)", "alter task " ~ qualified ~ " resume") -%}
-  {%- set suspend = planned_statement("suspend", desired["label"], "suspend task " ~ desired["name"], "alter task " ~ qualified ~ " suspend") -%}
-  {%- set create = planned_statement("create", desired["label"], "create or alter task " ~ desired["name"] ~ " (" ~ schedule_label(job) ~ ")", desired["sql"]) -%}
+  {%- set resume = dbt_cloud_orchestration.planned_statement("resume", desired["label"], "resume task " ~ desired["name"] ~ " (prod target)", "alter task " ~ qualified ~ " resume") -%}
+  {%- set suspend = dbt_cloud_orchestration.planned_statement("suspend", desired["label"], "suspend task " ~ desired["name"], "alter task " ~ qualified ~ " suspend") -%}
+  {%- set create = dbt_cloud_orchestration.planned_statement("create", desired["label"], "create or alter task " ~ desired["name"] ~ " (" ~ dbt_cloud_orchestration.schedule_label(job) ~ ")", desired["sql"]) -%}
   {%- if existing is none -%}
-    {%- do return(step("create", "task", desired["label"], "missing; resumed (prod target)" if options["is_prod"] else "missing; stays suspended (not a prod target)", [create, resume] if options["is_prod"] else [create])) -%}
+    {%- do return(dbt_cloud_orchestration.step("create", "task", desired["label"], "missing; resumed (prod target)" if options["is_prod"] else "missing; stays suspended (not a prod target)", [create, resume] if options["is_prod"] else [create])) -%}
   {%- endif -%}
   {%- set started = existing["state"] == "started" -%}
   {%- if existing["fingerprint"] != desired["fingerprint"] -%}
@@ -77,55 +77,55 @@
     {%- if options["is_prod"] -%}
       {%- do statements.append(resume) -%}
     {%- endif -%}
-    {%- do return(step("update", "task", desired["label"], "its definition changed" ~ (" (suspended while altered)" if started else ""), statements)) -%}
+    {%- do return(dbt_cloud_orchestration.step("update", "task", desired["label"], "its definition changed" ~ (" (suspended while altered)" if started else ""), statements)) -%}
   {%- endif -%}
   {%- if options["is_prod"] and (not started) -%}
-    {%- do return(step("resume", "task", desired["label"], "suspended, but a prod task should run", [resume])) -%}
+    {%- do return(dbt_cloud_orchestration.step("resume", "task", desired["label"], "suspended, but a prod task should run", [resume])) -%}
   {%- endif -%}
   {%- if (not options["is_prod"]) and started -%}
-    {%- do return(step("suspend", "task", desired["label"], "started, but not a prod target", [suspend])) -%}
+    {%- do return(dbt_cloud_orchestration.step("suspend", "task", desired["label"], "started, but not a prod target", [suspend])) -%}
   {%- endif -%}
-  {%- do return(step("unchanged", "task", desired["label"], "up to date, " ~ existing["state"], [])) -%}
+  {%- do return(dbt_cloud_orchestration.step("unchanged", "task", desired["label"], "up to date, " ~ existing["state"], [])) -%}
 {%- endmacro -%}
 
 {%- macro disabled_task_step(config, tasks, job) -%}
-  {%- set name = task_name(job["name"], job["job_id"]) -%}
+  {%- set name = dbt_cloud_orchestration.task_name(job["name"], job["job_id"]) -%}
   {%- set existing = tasks.get(name) -%}
   {%- if existing is none -%}
     {%- do return(none) -%}
   {%- endif -%}
-  {%- set label = managed_label(config, name) -%}
+  {%- set label = dbt_cloud_orchestration.managed_label(config, name) -%}
   {%- if existing["state"] != "started" -%}
-    {%- do return(step("unchanged", "task", label, "job " ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) ~ " is disabled; task suspended", [])) -%}
+    {%- do return(dbt_cloud_orchestration.step("unchanged", "task", label, "job " ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) ~ " is disabled; task suspended", [])) -%}
   {%- endif -%}
-  {%- do return(step("suspend", "task", label, "job " ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) ~ " is disabled", [planned_statement("suspend", label, "suspend task " ~ name ~ " (job disabled)", "alter task " ~ managed_name(config, name) ~ " suspend")])) -%}
+  {%- do return(dbt_cloud_orchestration.step("suspend", "task", label, "job " ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) ~ " is disabled", [dbt_cloud_orchestration.planned_statement("suspend", label, "suspend task " ~ name ~ " (job disabled)", "alter task " ~ dbt_cloud_orchestration.managed_name(config, name) ~ " suspend")])) -%}
 {%- endmacro -%}
 
 {%- macro orphan_step(config, kind, orphan) -%}
-  {%- set label = managed_label(config, orphan["name"]) -%}
+  {%- set label = dbt_cloud_orchestration.managed_label(config, orphan["name"]) -%}
   {%- if not config["drop_orphans"] -%}
-    {%- do return(step("unchanged", kind, label, "no longer in the config; kept (drop_orphans: false)", [])) -%}
+    {%- do return(dbt_cloud_orchestration.step("unchanged", kind, label, "no longer in the config; kept (drop_orphans: false)", [])) -%}
   {%- endif -%}
-  {%- do return(step("drop", kind, label, "no longer in the config", [planned_statement("drop", label, "drop " ~ kind ~ " " ~ orphan["name"] ~ " (no longer in the config)", "drop " ~ kind ~ " if exists " ~ managed_name(config, orphan["name"]))])) -%}
+  {%- do return(dbt_cloud_orchestration.step("drop", kind, label, "no longer in the config", [dbt_cloud_orchestration.planned_statement("drop", label, "drop " ~ kind ~ " " ~ orphan["name"] ~ " (no longer in the config)", "drop " ~ kind ~ " if exists " ~ dbt_cloud_orchestration.managed_name(config, orphan["name"]))])) -%}
 {%- endmacro -%}
 
 {%- macro check_no_foreign_objects(live, desired_streams, desired_tasks, config) -%}
   {%- set foreign = [] -%}
   {%- if live["log_table_exists"] and (not live["log_table_managed"]) -%}
-    {%- do foreign.append("log table " ~ managed_label(config, config["log_table"])) -%}
+    {%- do foreign.append("log table " ~ dbt_cloud_orchestration.managed_label(config, config["log_table"])) -%}
   {%- endif -%}
   {%- for stream in live["streams"] -%}
     {%- if (not stream["managed"]) and (desired_streams.get(stream["name"]) == true) -%}
-      {%- do foreign.append("stream " ~ managed_label(config, stream["name"])) -%}
+      {%- do foreign.append("stream " ~ dbt_cloud_orchestration.managed_label(config, stream["name"])) -%}
     {%- endif -%}
   {%- endfor -%}
   {%- for task in live["tasks"] -%}
     {%- if (not task["managed"]) and (desired_tasks.get(task["name"]) == true) -%}
-      {%- do foreign.append("task " ~ managed_label(config, task["name"])) -%}
+      {%- do foreign.append("task " ~ dbt_cloud_orchestration.managed_label(config, task["name"])) -%}
     {%- endif -%}
   {%- endfor -%}
   {%- if (live.get("procedure") is not none) and (not live.get("procedure")["managed"]) -%}
-    {%- do foreign.append("procedure " ~ desired_procedure(config)["label"]) -%}
+    {%- do foreign.append("procedure " ~ dbt_cloud_orchestration.desired_procedure(config)["label"]) -%}
   {%- endif -%}
   {%- if (foreign | length) > 0 -%}
     {%- do exceptions.raise_compiler_error("dbt_cloud_orchestration" ~ ": these objects have the names the package manages but were not created by it, " ~ "so it leaves them alone and stops: " ~ ", ".join(foreign) ~ ". Rename or drop them, or change the config.") -%}
@@ -136,40 +136,40 @@
   {%- set stream_names = [] -%}
   {%- for job in config["jobs"] -%}
     {%- set tsj_map_2 = [] -%}
-    {%- for stream in job_streams(config, job) -%}
+    {%- for stream in dbt_cloud_orchestration.job_streams(config, job) -%}
       {%- do tsj_map_2.append(stream[2]) -%}
     {%- endfor -%}
     {%- for tsj_item_1 in tsj_map_2 -%}
       {%- do stream_names.append(tsj_item_1) -%}
     {%- endfor -%}
   {%- endfor -%}
-  {%- set desired_streams = names_set(stream_names) -%}
+  {%- set desired_streams = dbt_cloud_orchestration.names_set(stream_names) -%}
   {%- set tsj_map_3 = [] -%}
   {%- for job_2 in config["jobs"] -%}
-    {%- do tsj_map_3.append(task_name(job_2["name"], job_2["job_id"])) -%}
+    {%- do tsj_map_3.append(dbt_cloud_orchestration.task_name(job_2["name"], job_2["job_id"])) -%}
   {%- endfor -%}
-  {%- set desired_tasks = names_set(tsj_map_3) -%}
-  {%- do check_no_foreign_objects(live, desired_streams, desired_tasks, config) -%}
-  {%- set live_streams = by_name(live["streams"]) -%}
-  {%- set live_tasks = by_name(live["tasks"]) -%}
-  {%- set schema = desired_schema(config) -%}
-  {%- set log_table = desired_log_table(config) -%}
-  {%- set steps = [step("unchanged", "schema", schema["label"], "exists", []) if live["schema_exists"] else step("create", "schema", schema["label"], "missing", [planned_statement("create", schema["label"], "create schema " ~ schema["label"], schema["sql"])]), step("unchanged", "log table", log_table["label"], "exists (never replaced)", []) if live["log_table_exists"] else step("create", "log table", log_table["label"], "missing", [planned_statement("create", log_table["label"], "create log table " ~ log_table["name"], log_table["sql"])]), procedure_step(config, live)] -%}
+  {%- set desired_tasks = dbt_cloud_orchestration.names_set(tsj_map_3) -%}
+  {%- do dbt_cloud_orchestration.check_no_foreign_objects(live, desired_streams, desired_tasks, config) -%}
+  {%- set live_streams = dbt_cloud_orchestration.by_name(live["streams"]) -%}
+  {%- set live_tasks = dbt_cloud_orchestration.by_name(live["tasks"]) -%}
+  {%- set schema = dbt_cloud_orchestration.desired_schema(config) -%}
+  {%- set log_table = dbt_cloud_orchestration.desired_log_table(config) -%}
+  {%- set steps = [dbt_cloud_orchestration.step("unchanged", "schema", schema["label"], "exists", []) if live["schema_exists"] else dbt_cloud_orchestration.step("create", "schema", schema["label"], "missing", [dbt_cloud_orchestration.planned_statement("create", schema["label"], "create schema " ~ schema["label"], schema["sql"])]), dbt_cloud_orchestration.step("unchanged", "log table", log_table["label"], "exists (never replaced)", []) if live["log_table_exists"] else dbt_cloud_orchestration.step("create", "log table", log_table["label"], "missing", [dbt_cloud_orchestration.planned_statement("create", log_table["label"], "create log table " ~ log_table["name"], log_table["sql"])]), dbt_cloud_orchestration.procedure_step(config, live)] -%}
   {%- for task in live["tasks"] -%}
     {%- if task["managed"] and (desired_tasks.get(task["name"]) != true) -%}
-      {%- do steps.append(orphan_step(config, "task", task)) -%}
+      {%- do steps.append(dbt_cloud_orchestration.orphan_step(config, "task", task)) -%}
     {%- endif -%}
   {%- endfor -%}
   {%- for job_3 in config["jobs"] -%}
     {%- for table in job_3["tables"] -%}
-      {%- do steps.append(stream_step(config, live_streams, job_3, table)) -%}
+      {%- do steps.append(dbt_cloud_orchestration.stream_step(config, live_streams, job_3, table)) -%}
     {%- endfor -%}
   {%- endfor -%}
   {%- for job_4 in config["jobs"] -%}
     {%- if job_4["enabled"] -%}
-      {%- do steps.append(task_step(config, live_tasks, job_4, options)) -%}
+      {%- do steps.append(dbt_cloud_orchestration.task_step(config, live_tasks, job_4, options)) -%}
     {%- else -%}
-      {%- set disabled = disabled_task_step(config, live_tasks, job_4) -%}
+      {%- set disabled = dbt_cloud_orchestration.disabled_task_step(config, live_tasks, job_4) -%}
       {%- if disabled is not none -%}
         {%- do steps.append(disabled) -%}
       {%- endif -%}
@@ -177,7 +177,7 @@
   {%- endfor -%}
   {%- for stream_2 in live["streams"] -%}
     {%- if stream_2["managed"] and (desired_streams.get(stream_2["name"]) != true) -%}
-      {%- do steps.append(orphan_step(config, "stream", stream_2)) -%}
+      {%- do steps.append(dbt_cloud_orchestration.orphan_step(config, "stream", stream_2)) -%}
     {%- endif -%}
   {%- endfor -%}
   {%- do return(steps) -%}

@@ -17,7 +17,7 @@
   {%- set tsj_map_1 = [] -%}
   {%- for _cell in rows[0] -%}
     {%- set index = loop.index0 -%}
-    {%- do tsj_map_1.append(column_width(rows, index)) -%}
+    {%- do tsj_map_1.append(dbt_cloud_orchestration.column_width(rows, index)) -%}
   {%- endfor -%}
   {%- set widths = tsj_map_1 -%}
   {%- set tsj_map_3 = [] -%}
@@ -25,7 +25,7 @@
     {%- set tsj_map_2 = [] -%}
     {%- for value in row -%}
       {%- set index_2 = loop.index0 -%}
-      {%- do tsj_map_2.append(value if (index_2 == ((row | length) - 1)) else padded(value, widths[index_2])) -%}
+      {%- do tsj_map_2.append(value if (index_2 == ((row | length) - 1)) else dbt_cloud_orchestration.padded(value, widths[index_2])) -%}
     {%- endfor -%}
     {%- do tsj_map_3.append("  ".join(tsj_map_2)) -%}
   {%- endfor -%}
@@ -37,7 +37,7 @@
   {%- for item in steps -%}
     {%- do tsj_map_1.append([item["action"], item["kind"], item["object"], item["reason"]]) -%}
   {%- endfor -%}
-  {%- do return(plain_table([["action", "kind", "object", "reason"]] + tsj_map_1)) -%}
+  {%- do return(dbt_cloud_orchestration.plain_table([["action", "kind", "object", "reason"]] + tsj_map_1)) -%}
 {%- endmacro -%}
 
 {%- macro run_plan(plan, dry_run, title) -%}
@@ -69,12 +69,12 @@
   {%- endfor -%}
   {%- set changes = tsj_filter_1 | length -%}
   {%- do log("dbt_cloud_orchestration" ~ ": " ~ title ~ ": " ~ ((changes | int) if ((changes | int) == changes) else changes) ~ " change(s), " ~ ((((steps | length) - changes) | int) if ((((steps | length) - changes) | int) == ((steps | length) - changes)) else ((steps | length) - changes)) ~ " unchanged", info=true) -%}
-  {%- do log("plan:\n" ~ "\n".join(plan_table(steps)), info=true) -%}
+  {%- do log("plan:\n" ~ "\n".join(dbt_cloud_orchestration.plan_table(steps)), info=true) -%}
   {%- set statements = [] -%}
   {%- for item_2 in steps -%}
     {%- for tsj_item_2 in item_2["statements"] -%}
       {%- do statements.append(tsj_item_2) -%}
     {%- endfor -%}
   {%- endfor -%}
-  {%- do return(run_plan(statements, dry_run, "the plan's statements")) -%}
+  {%- do return(dbt_cloud_orchestration.run_plan(statements, dry_run, "the plan's statements")) -%}
 {%- endmacro -%}

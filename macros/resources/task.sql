@@ -5,8 +5,8 @@
   {%- set conditions = [] -%}
   {%- if (job["min_start_time"] != "00:00") or (job["max_start_time"] != "23:59") -%}
     {%- set now = "to_char(local_now, 'HH24:MI')" -%}
-    {%- set min_time = quote_literal(job["min_start_time"]) -%}
-    {%- set max_time = quote_literal(job["max_start_time"]) -%}
+    {%- set min_time = dbt_cloud_orchestration.quote_literal(job["min_start_time"]) -%}
+    {%- set max_time = dbt_cloud_orchestration.quote_literal(job["max_start_time"]) -%}
     {%- do conditions.append((now ~ " between " ~ min_time ~ " and " ~ max_time) if (job["min_start_time"] <= job["max_start_time"]) else ("(" ~ now ~ " >= " ~ min_time ~ " or " ~ now ~ " <= " ~ max_time ~ ")")) -%}
   {%- endif -%}
   {%- set tsj_ns.tsj_every_1 = true -%}
@@ -23,49 +23,49 @@
 {%- endmacro -%}
 
 {%- macro log_insert(config, job, task, outcome) -%}
-  {%- do return("\n".join(["insert into " ~ managed_name(config, config["log_table"]), "      (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)", "    select current_timestamp(), " ~ quote_literal(job["name"]) ~ ", " ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) ~ ", " ~ quote_literal(task) ~ ",", "      r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array", "    from (select " ~ outcome ~ " as r);"])) -%}
+  {%- do return("\n".join(["insert into " ~ dbt_cloud_orchestration.managed_name(config, config["log_table"]), "      (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)", "    select current_timestamp(), " ~ dbt_cloud_orchestration.quote_literal(job["name"]) ~ ", " ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) ~ ", " ~ dbt_cloud_orchestration.quote_literal(task) ~ ",", "      r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array", "    from (select " ~ outcome ~ " as r);"])) -%}
 {%- endmacro -%}
 
 {%- macro skipped(reason) -%}
-  {%- do return("object_construct('status', 'SKIPPED', 'run_id', null, 'run_url', null, 'checks', array_construct(), " ~ "'logs', array_construct(" ~ quote_literal(reason) ~ "))") -%}
+  {%- do return("object_construct('status', 'SKIPPED', 'run_id', null, 'run_url', null, 'checks', array_construct(), " ~ "'logs', array_construct(" ~ dbt_cloud_orchestration.quote_literal(reason) ~ "))") -%}
 {%- endmacro -%}
 
 {%- macro task_body(config, job, settings) -%}
-  {%- set task = task_name(job["name"], job["job_id"]) -%}
+  {%- set task = dbt_cloud_orchestration.task_name(job["name"], job["job_id"]) -%}
   {%- set qualified_task = config["database"] ~ "." ~ config["schema"] ~ "." ~ task -%}
-  {%- set lines = ["declare", "  local_now timestamp_ntz default convert_timezone(" ~ quote_literal(config["timezone"]) ~ ", current_timestamp())::timestamp_ntz;", "  outcome variant default null;", "  failure variant default null;", "begin"] -%}
-  {%- set condition = start_condition(job) -%}
+  {%- set lines = ["declare", "  local_now timestamp_ntz default convert_timezone(" ~ dbt_cloud_orchestration.quote_literal(config["timezone"]) ~ ", current_timestamp())::timestamp_ntz;", "  outcome variant default null;", "  failure variant default null;", "begin"] -%}
+  {%- set condition = dbt_cloud_orchestration.start_condition(job) -%}
   {%- if condition != "" -%}
     {%- do lines.append("  if (not (" ~ condition ~ ")) then") -%}
-    {%- do lines.append("    outcome := " ~ skipped("outside the start window or weekdays (" ~ config["timezone"] ~ "); changes wait for the next run") ~ ";") -%}
-    {%- do lines.append("    " ~ log_insert(config, job, task, ":outcome")) -%}
+    {%- do lines.append("    outcome := " ~ dbt_cloud_orchestration.skipped("outside the start window or weekdays (" ~ config["timezone"] ~ "); changes wait for the next run") ~ ";") -%}
+    {%- do lines.append("    " ~ dbt_cloud_orchestration.log_insert(config, job, task, ":outcome")) -%}
     {%- do lines.append("    return 'SKIPPED';") -%}
     {%- do lines.append("  end if;") -%}
   {%- endif -%}
   {%- do lines.append("  create temporary table if not exists " ~ "orchestration_stream_sink" ~ " (consumed boolean);") -%}
   {%- do lines.append("  begin transaction;") -%}
   {%- for stream in settings["streams"] -%}
-    {%- do lines.append("  insert into " ~ "orchestration_stream_sink" ~ " select true from " ~ quote_name(stream) ~ " where false;") -%}
+    {%- do lines.append("  insert into " ~ "orchestration_stream_sink" ~ " select true from " ~ dbt_cloud_orchestration.quote_name(stream) ~ " where false;") -%}
   {%- endfor -%}
   {%- if settings["calls_dbt_cloud"] -%}
-    {%- set args = [quote_literal(config["access_url"]), ((config["account_id"] | int) if ((config["account_id"] | int) == config["account_id"]) else config["account_id"]) | string, ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) | string, quote_literal("Triggered by Snowflake task " ~ qualified_task), "null" if (job.get("upstream_job_id") is none) else (((job.get("upstream_job_id") | int) if ((job.get("upstream_job_id") | int) == job.get("upstream_job_id")) else job.get("upstream_job_id")) | string), ((job["min_elapsed_seconds"] | int) if ((job["min_elapsed_seconds"] | int) == job["min_elapsed_seconds"]) else job["min_elapsed_seconds"]) | string, quote_literal(job["min_start_time"]), quote_literal(job["max_start_time"]), "array_construct(" ~ (job["days_of_week"] | join(", ")) ~ ")", quote_literal(config["timezone"])] -%}
-    {%- do lines.append("  call " ~ procedure_name(config) ~ "(" ~ ", ".join(args) ~ ") into :outcome;") -%}
+    {%- set args = [dbt_cloud_orchestration.quote_literal(config["access_url"]), ((config["account_id"] | int) if ((config["account_id"] | int) == config["account_id"]) else config["account_id"]) | string, ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) | string, dbt_cloud_orchestration.quote_literal("Triggered by Snowflake task " ~ qualified_task), "null" if (job.get("upstream_job_id") is none) else (((job.get("upstream_job_id") | int) if ((job.get("upstream_job_id") | int) == job.get("upstream_job_id")) else job.get("upstream_job_id")) | string), ((job["min_elapsed_seconds"] | int) if ((job["min_elapsed_seconds"] | int) == job["min_elapsed_seconds"]) else job["min_elapsed_seconds"]) | string, dbt_cloud_orchestration.quote_literal(job["min_start_time"]), dbt_cloud_orchestration.quote_literal(job["max_start_time"]), "array_construct(" ~ (job["days_of_week"] | join(", ")) ~ ")", dbt_cloud_orchestration.quote_literal(config["timezone"])] -%}
+    {%- do lines.append("  call " ~ dbt_cloud_orchestration.procedure_name(config) ~ "(" ~ ", ".join(args) ~ ") into :outcome;") -%}
   {%- else -%}
-    {%- do lines.append("  outcome := " ~ skipped("target " ~ target["name"] ~ " is not a prod target: dbt Cloud was not called") ~ ";") -%}
+    {%- do lines.append("  outcome := " ~ dbt_cloud_orchestration.skipped("target " ~ target["name"] ~ " is not a prod target: dbt Cloud was not called") ~ ";") -%}
   {%- endif -%}
   {%- do lines.append("  if (outcome:status::varchar = 'TRIGGERED') then") -%}
   {%- do lines.append("    commit;") -%}
   {%- do lines.append("  else") -%}
   {%- do lines.append("    rollback;") -%}
   {%- do lines.append("  end if;") -%}
-  {%- do lines.append("  " ~ log_insert(config, job, task, ":outcome")) -%}
+  {%- do lines.append("  " ~ dbt_cloud_orchestration.log_insert(config, job, task, ":outcome")) -%}
   {%- do lines.append("  return outcome:status::varchar;") -%}
   {%- do lines.append("exception") -%}
   {%- do lines.append("  when other then") -%}
   {%- do lines.append("    rollback;") -%}
   {%- do lines.append("    failure := object_construct('status', 'ERROR', 'run_id', null, 'run_url', null, 'checks', array_construct(),") -%}
   {%- do lines.append("      'logs', array_construct('the task failed: ' || sqlerrm));") -%}
-  {%- do lines.append("    " ~ log_insert(config, job, task, ":failure")) -%}
+  {%- do lines.append("    " ~ dbt_cloud_orchestration.log_insert(config, job, task, ":failure")) -%}
   {%- do lines.append("    raise;") -%}
   {%- do lines.append("end") -%}
   {%- do return("\n".join(lines)) -%}
@@ -78,35 +78,35 @@
 {%- macro task_sql(config, job, settings, comment) -%}
   {%- set tsj_map_1 = [] -%}
   {%- for stream in settings["streams"] -%}
-    {%- do tsj_map_1.append("system$stream_has_data(" ~ quote_literal(quote_name(stream)) ~ ")") -%}
+    {%- do tsj_map_1.append("system$stream_has_data(" ~ dbt_cloud_orchestration.quote_literal(dbt_cloud_orchestration.quote_name(stream)) ~ ")") -%}
   {%- endfor -%}
   {%- set when = "\n    or ".join(tsj_map_1) -%}
   {%- set triggered = job["schedule"]["kind"] == "triggered" -%}
-  {%- set lines = ["create or alter task " ~ managed_name(config, task_name(job["name"], job["job_id"]))] -%}
+  {%- set lines = ["create or alter task " ~ dbt_cloud_orchestration.managed_name(config, dbt_cloud_orchestration.task_name(job["name"], job["job_id"]))] -%}
   {%- if config.get("warehouse") is not none -%}
-    {%- do lines.append("  warehouse = " ~ quote_name([config.get("warehouse")])) -%}
+    {%- do lines.append("  warehouse = " ~ dbt_cloud_orchestration.quote_name([config.get("warehouse")])) -%}
   {%- elif triggered -%}
     {%- do lines.append("  target_completion_interval = '5 MINUTES'") -%}
   {%- else -%}
     {%- do lines.append("  user_task_managed_initial_warehouse_size = 'XSMALL'") -%}
   {%- endif -%}
-  {%- set interval = trigger_interval_seconds(job) -%}
+  {%- set interval = dbt_cloud_orchestration.trigger_interval_seconds(job) -%}
   {%- if triggered -%}
     {%- do lines.append("  user_task_minimum_trigger_interval_in_seconds = " ~ ((interval | int) if ((interval | int) == interval) else interval)) -%}
   {%- else -%}
-    {%- do lines.append("  schedule = " ~ quote_literal(job["schedule"]["text"])) -%}
+    {%- do lines.append("  schedule = " ~ dbt_cloud_orchestration.quote_literal(job["schedule"]["text"])) -%}
   {%- endif -%}
-  {%- do lines.append("  comment = " ~ quote_literal(comment)) -%}
+  {%- do lines.append("  comment = " ~ dbt_cloud_orchestration.quote_literal(comment)) -%}
   {%- do lines.append("  when " ~ when) -%}
-  {%- do lines.append("as execute immediate " ~ quote_literal(task_body(config, job, settings))) -%}
+  {%- do lines.append("as execute immediate " ~ dbt_cloud_orchestration.quote_literal(dbt_cloud_orchestration.task_body(config, job, settings))) -%}
   {%- do return("\n".join(lines)) -%}
 {%- endmacro -%}
 
 {%- macro desired_task(config, job, settings) -%}
   {%- set purpose = "triggers dbt Cloud job " ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) ~ " (" ~ job["name"] ~ ")" -%}
-  {%- set fingerprint = fingerprint_of(task_sql(config, job, settings, purpose)) -%}
-  {%- set task = task_name(job["name"], job["job_id"]) -%}
-  {%- do return({"kind": "task", "name": task, "label": managed_label(config, task), "fingerprint": fingerprint, "sql": task_sql(config, job, settings, fingerprinted_comment(purpose, fingerprint))}) -%}
+  {%- set fingerprint = dbt_cloud_orchestration.fingerprint_of(dbt_cloud_orchestration.task_sql(config, job, settings, purpose)) -%}
+  {%- set task = dbt_cloud_orchestration.task_name(job["name"], job["job_id"]) -%}
+  {%- do return({"kind": "task", "name": task, "label": dbt_cloud_orchestration.managed_label(config, task), "fingerprint": fingerprint, "sql": dbt_cloud_orchestration.task_sql(config, job, settings, dbt_cloud_orchestration.fingerprinted_comment(purpose, fingerprint))}) -%}
 {%- endmacro -%}
 
 {%- macro schedule_label(job) -%}
@@ -114,9 +114,9 @@
 {%- endmacro -%}
 
 {%- macro task_statements(config, job, settings, resume) -%}
-  {%- set task = desired_task(config, job, settings) -%}
-  {%- set qualified = managed_name(config, task["name"]) -%}
-  {%- set plan = [{"action": "suspend", "object": task["label"], "description": "suspend task " ~ task["name"] ~ " if it exists, so it can be changed", "sql": "alter task if exists " ~ qualified ~ " suspend"}, {"action": "create", "object": task["label"], "description": "create or alter task " ~ task["name"] ~ " (" ~ schedule_label(job) ~ ")", "sql": task["sql"]}] -%}
+  {%- set task = dbt_cloud_orchestration.desired_task(config, job, settings) -%}
+  {%- set qualified = dbt_cloud_orchestration.managed_name(config, task["name"]) -%}
+  {%- set plan = [{"action": "suspend", "object": task["label"], "description": "suspend task " ~ task["name"] ~ " if it exists, so it can be changed", "sql": "alter task if exists " ~ qualified ~ " suspend"}, {"action": "create", "object": task["label"], "description": "create or alter task " ~ task["name"] ~ " (" ~ dbt_cloud_orchestration.schedule_label(job) ~ ")", "sql": task["sql"]}] -%}
   {%- if resume -%}
     {%- do plan.append({"action": "resume", "object": task["label"], "description": "resume task " ~ task["name"] ~ " (prod target)", "sql": "alter task " ~ qualified ~ " resume"}) -%}
   {%- endif -%}
@@ -124,7 +124,7 @@
 {%- endmacro -%}
 
 {%- macro stream_parts(config, value) -%}
-  {%- set parsed = parse_object_name(value) -%}
+  {%- set parsed = dbt_cloud_orchestration.parse_object_name(value) -%}
   {%- if parsed.get("error") is not none -%}
     {%- do exceptions.raise_compiler_error("create_task_generic: stream '" ~ value ~ "' " ~ parsed.get("error")) -%}
   {%- endif -%}
@@ -138,13 +138,13 @@
 {%- endmacro -%}
 
 {%- macro create_task_generic(job_id, job_name, streams, schedule="15 MINUTE", upstream_job_id=-1, min_elapsed_seconds=300, min_start_time="00:00", max_start_time="23:59", days_of_week=[0, 1, 2, 3, 4, 5, 6], prod_override=false, logging_table="orchestration_logs", dry_run=false) -%}
-  {%- set base = load_orchestration_config() -%}
+  {%- set base = dbt_cloud_orchestration.load_orchestration_config() -%}
   {%- set tsj_object_1 = {} -%}
   {%- do tsj_object_1.update(base) -%}
   {%- do tsj_object_1.update({"log_table": logging_table | upper}) -%}
   {%- set config = tsj_object_1 -%}
   {%- set problems = [] -%}
-  {%- set job = load_job({"name": job_name, "job_id": job_id, "schedule": schedule, "upstream_job_id": none if (upstream_job_id == (-1)) else upstream_job_id, "min_elapsed_seconds": min_elapsed_seconds, "min_start_time": min_start_time, "max_start_time": max_start_time, "days_of_week": days_of_week}, "create_task_generic", problems, false) -%}
+  {%- set job = dbt_cloud_orchestration.load_job({"name": job_name, "job_id": job_id, "schedule": schedule, "upstream_job_id": none if (upstream_job_id == (-1)) else upstream_job_id, "min_elapsed_seconds": min_elapsed_seconds, "min_start_time": min_start_time, "max_start_time": max_start_time, "days_of_week": days_of_week}, "create_task_generic", problems, false) -%}
   {%- if (job is none) or ((problems | length) > 0) -%}
     {%- do exceptions.raise_compiler_error("create_task_generic: " ~ "; ".join(problems)) -%}
   {%- endif -%}
@@ -154,8 +154,8 @@
   {%- endif -%}
   {%- set tsj_map_2 = [] -%}
   {%- for stream in streams -%}
-    {%- do tsj_map_2.append(stream_parts(config, stream)) -%}
+    {%- do tsj_map_2.append(dbt_cloud_orchestration.stream_parts(config, stream)) -%}
   {%- endfor -%}
   {%- set settings = {"streams": tsj_map_2, "calls_dbt_cloud": is_prod or prod_override} -%}
-  {%- do return(run_plan(task_statements(config, job, settings, is_prod), dry_run, "create the task of job " ~ ((job_id | int) if ((job_id | int) == job_id) else job_id))) -%}
+  {%- do return(dbt_cloud_orchestration.run_plan(dbt_cloud_orchestration.task_statements(config, job, settings, is_prod), dry_run, "create the task of job " ~ ((job_id | int) if ((job_id | int) == job_id) else job_id))) -%}
 {%- endmacro -%}

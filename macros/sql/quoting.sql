@@ -7,7 +7,7 @@
 {%- macro quote_name(parts) -%}
   {%- set tsj_map_1 = [] -%}
   {%- for part in parts -%}
-    {%- do tsj_map_1.append(quote_identifier(part)) -%}
+    {%- do tsj_map_1.append(dbt_cloud_orchestration.quote_identifier(part)) -%}
   {%- endfor -%}
   {%- do return(".".join(tsj_map_1)) -%}
 {%- endmacro -%}

@@ -2,7 +2,7 @@
 import { Node, SyntaxKind, type CallExpression } from "ts-morph";
 import { Codes } from "../diagnostics.js";
 import type { MacroContext } from "../context.js";
-import { binary, call, conditional, filter, lit, method, name, test, type Expr } from "../ir.js";
+import { attr, binary, call, conditional, filter, lit, method, name, test, type Expr } from "../ir.js";
 import { PRELUDE_COMPILE_TIME, PRELUDE_FUNCTIONS } from "../prelude-map.js";
 import { describe, includes, isOnly } from "../types.js";
 import { lowerCallback } from "./callbacks.js";
@@ -81,7 +81,10 @@ function identifierCall(node: CallExpression, callee: Node, context: MacroContex
           "passing 'undefined' uses the default in JavaScript but passes none in Jinja; leave the argument out.");
       }
     });
-    return call(name(calleeName), argumentsOf(node, context));
+    // Qualified, as dbt-utils calls its own macros: dbt resolves a bare name to the package's macros
+    // only when the package is the search package (run-operation of a package macro), not when a
+    // user's macro, a hook or a model calls the package (dbt-core: "'x' is undefined").
+    return call(attr(name(context.program.packageName), calleeName), argumentsOf(node, context));
   }
   if (declaration !== undefined && Node.isFunctionDeclaration(declaration)) {
     throw context.error(callee, Codes.unsupportedCall,
