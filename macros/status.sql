@@ -49,7 +49,7 @@
   {%- do return(found) -%}
 {%- endmacro -%}
 
-{%- macro cell(row, column) -%}
+{%- macro cell(row=none, column=none) -%}
   {%- if row is none -%}
     {%- do return("-") -%}
   {%- endif -%}

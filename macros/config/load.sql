@@ -8,7 +8,7 @@
   {%- endfor -%}
 {%- endmacro -%}
 
-{%- macro access_url_host(value, problems) -%}
+{%- macro access_url_host(value=none, problems=none) -%}
   {%- set tsj_ns = namespace() -%}
   {%- if (value is string) and value.startswith("https://") -%}
     {%- set host = value[8:] | lower -%}
@@ -29,7 +29,7 @@
   {%- do return(none) -%}
 {%- endmacro -%}
 
-{%- macro object_name_parts(value, path, problems) -%}
+{%- macro object_name_parts(value=none, path=none, problems=none) -%}
   {%- if not (value is string) -%}
     {%- do dbt_cloud_orchestration.problem(problems, path, dbt_cloud_orchestration.shown(value) ~ " is not a table name") -%}
     {%- do return(none) -%}
@@ -42,7 +42,7 @@
   {%- do return(parsed["parts"]) -%}
 {%- endmacro -%}
 
-{%- macro qualified_table(value, path, problems) -%}
+{%- macro qualified_table(value=none, path=none, problems=none) -%}
   {%- set parts = dbt_cloud_orchestration.object_name_parts(value, path, problems) -%}
   {%- if parts is none -%}
     {%- do return(none) -%}
@@ -57,7 +57,7 @@
   {%- do return(none) -%}
 {%- endmacro -%}
 
-{%- macro source_table(value, path, problems) -%}
+{%- macro source_table(value=none, path=none, problems=none) -%}
   {%- if (not (value is string)) or ((value.split(".") | length) != 2) -%}
     {%- do dbt_cloud_orchestration.problem(problems, path, dbt_cloud_orchestration.shown(value) ~ " is not a dbt source as 'source_name.table_name'") -%}
     {%- do return(none) -%}
@@ -76,7 +76,7 @@
   {%- do return(none) -%}
 {%- endmacro -%}
 
-{%- macro string_list(value, path, problems) -%}
+{%- macro string_list(value=none, path=none, problems=none) -%}
   {%- if value is none -%}
     {%- do return([]) -%}
   {%- endif -%}
@@ -87,7 +87,7 @@
   {%- do return([]) -%}
 {%- endmacro -%}
 
-{%- macro days_of_week(value, path, problems) -%}
+{%- macro days_of_week(value=none, path=none, problems=none) -%}
   {%- if value is none -%}
     {%- do return([0, 1, 2, 3, 4, 5, 6]) -%}
   {%- endif -%}
@@ -109,7 +109,7 @@
   {%- do return(days) -%}
 {%- endmacro -%}
 
-{%- macro load_job(raw, path, problems, watches_tables=true) -%}
+{%- macro load_job(raw=none, path=none, problems=none, watches_tables=true) -%}
   {%- if not (raw is mapping) -%}
     {%- do dbt_cloud_orchestration.problem(problems, path, dbt_cloud_orchestration.shown(raw) ~ " is not a mapping of job settings") -%}
     {%- do return(none) -%}

@@ -9,7 +9,7 @@
   {%- do return(value if (value is string) else "") -%}
 {%- endmacro -%}
 
-{%- macro is_true(value) -%}
+{%- macro is_true(value=none) -%}
   {%- do return((value == true) or ((value is string) and ((value | lower) == "true"))) -%}
 {%- endmacro -%}
 

@@ -10,6 +10,7 @@ import { CompileError, findNamespacedLocals, MacroContext, NAMESPACE, type Progr
 import { Codes, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { lit, type JinjaModule, type Macro, type MacroParam, type Stmt } from "./ir.js";
 import { printModule } from "./printer.js";
+import { includes } from "./types.js";
 import { checkModuleConstant } from "./transforms/identifiers.js";
 import { expression } from "./transforms/expressions.js";
 import { statements } from "./transforms/statements.js";
@@ -217,7 +218,13 @@ function compileFunction(fn: FunctionDeclaration, facts: ProgramFacts): Macro {
     if (initializer !== undefined && !isLiteral(initializer)) {
       throw context.error(initializer, Codes.parameter, "parameter defaults must be literals (Jinja evaluates them once).");
     }
-    const fallback = initializer !== undefined ? expression(initializer, context) : parameter.hasQuestionToken() ? lit(null) : undefined;
+    // An argument left out is `undefined` in JavaScript, but Jinja's Undefined in dbt, which `is not
+    // none` (so `b ?? "x"` would give Undefined). A parameter the caller may omit (`b?: T`, `b: T |
+    // undefined`, `unknown`) defaults to none, which is how the compiler spells undefined everywhere.
+    // Jinja also refuses a parameter without a default after one with a default.
+    const mayBeOmitted = parameter.hasQuestionToken() || includes(parameter.getType(), "nullish") ||
+      includes(parameter.getType(), "unknown") || params.some((earlier) => earlier.default !== undefined);
+    const fallback = initializer !== undefined ? expression(initializer, context) : mayBeOmitted ? lit(null) : undefined;
     params.push({ name: jinjaName, default: fallback });
     const symbol = parameterName.getSymbol();
     if (symbol !== undefined && context.namespaced.has(symbol)) {
