@@ -51,7 +51,7 @@ export const DIAGNOSTIC_CASES: DiagnosticCase[] = [
   {
     name: "division outside Math.floor",
     files: { "m.ts": `export function m(a: number, b: number): number {\n  return a / b;\n}\n` },
-    expected: ["m.ts:2:12 - error TSJ1007: '/' yields a float in Jinja ('6 / 2' prints '3.0'); wrap the division in Math.floor, Math.ceil or Math.trunc."],
+    expected: ["m.ts:2:12 - error TSJ1007: '/' yields a float in Jinja ('6 / 2' is '3.0'): print or compare the quotient where it is computed (`${a / b}`, String(a / b), a / b > c), or wrap it in Math.floor, Math.ceil or Math.trunc."],
   },
   {
     name: "truthiness of unknown",
@@ -64,9 +64,9 @@ export const DIAGNOSTIC_CASES: DiagnosticCase[] = [
     expected: ["m.ts:2:7 - error TSJ1005: the truth of a value of type 'string | string[]' differs between JavaScript and Jinja (empty arrays and objects are true in JavaScript, false in Jinja). Compare explicitly, e.g. 'x !== undefined', 'x.length > 0' or 'typeof x === \"string\"'."],
   },
   {
-    name: "boolean in a template literal",
-    files: { "m.ts": `export function m(flag: boolean): string {\n  return \`flag: \${flag}\`;\n}\n` },
-    expected: ["m.ts:2:19 - error TSJ1006: a template literal substitution of type 'boolean' would print differently in Jinja (booleans print 'True', null prints 'None'). Convert it to a string explicitly first."],
+    name: "a nullable string in a template literal",
+    files: { "m.ts": `export function m(label: string | null): string {\n  return \`label: \${label}\`;\n}\n` },
+    expected: ["m.ts:2:20 - error TSJ1006: a template literal substitution of type 'string | null' would print differently in Jinja (null prints 'None'; a mix of booleans and other values cannot be told apart). Convert it to a string explicitly first."],
   },
   {
     name: "optional chaining",

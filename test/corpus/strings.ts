@@ -48,3 +48,9 @@ line "two" with \\ and \t tab`,
 export function string_of_numbers(n: number): string[] {
   return [String(n), String(n * 2), String(-n), n.toString(), String(n + 0.5)];
 }
+
+/** Booleans print as JavaScript prints them: in template literals, String(), toString(), '+' and join. */
+export function boolean_text(flag: boolean, flags: boolean[]): string[] {
+  return [`${flag}`, `flag=${flag}`, String(flag), flag.toString(), "is " + flag, [true, false].join(","), flags.join("|"),
+    `${!flag}`, `${flags.length > 1}`];
+}

@@ -6,7 +6,7 @@ import { attr, binary, call, conditional, filter, lit, method, name, test, type 
 import { PRELUDE_COMPILE_TIME, PRELUDE_FUNCTIONS } from "../prelude-map.js";
 import { describe, includes, isOnly } from "../types.js";
 import { lowerCallback } from "./callbacks.js";
-import { expression, integralFloatAsInteger, printable, pureOperand, unwrap } from "./expressions.js";
+import { expression, integralFloatAsInteger, printable, printsAsString, pureOperand, unwrap } from "./expressions.js";
 import { isPreludeDeclaration, targetSymbol } from "./identifiers.js";
 
 export function transformCall(node: Node, context: MacroContext): Expr {
@@ -49,7 +49,7 @@ function identifierCall(node: CallExpression, callee: Node, context: MacroContex
     const [argument] = node.getArguments();
     if (argument === undefined) throw context.error(node, Codes.unsupportedCall, "String() needs an argument.");
     const value = printable(argument, context, "String()'s argument");
-    return isOnly(argument.getType(), "string") ? value : filter(value, "string");
+    return printsAsString(argument) ? value : filter(value, "string");
   }
   const symbol = targetSymbol(callee.getSymbol());
   const declaration = symbol?.getDeclarations()[0];
@@ -290,12 +290,17 @@ function slice(receiver: Expr, node: CallExpression, context: MacroContext): Exp
 const ARRAY_METHODS: Record<string, MethodTransform> = {
   join: (receiver, node, context, receiverNode) => {
     const elementType = receiverNode.getType().getArrayElementType() ?? receiverNode.getType().getNumberIndexType();
-    if (elementType === undefined || !isOnly(elementType, "string", "number")) {
-      throw context.error(receiverNode, Codes.unprintableValue,
-        "join needs an array of strings or numbers (null and booleans print differently in Jinja).");
-    }
     const separatorNode = node.getArguments()[0];
     const separator = separatorNode === undefined ? lit(",") : expression(separatorNode, context);
+    // Booleans: `True | string | lower` is 'true' in dbt-core, as `true | string` already is in dbt 2.x.
+    if (elementType !== undefined && isOnly(elementType, "boolean")) {
+      return method(separator, "join", [filter(filter(receiver, "map", [lit("string")]), "map", [lit("lower")])]);
+    }
+    if (elementType === undefined || !isOnly(elementType, "string", "number")) {
+      throw context.error(receiverNode, Codes.unprintableValue,
+        "join needs an array of strings, numbers or booleans (null prints 'None' in Jinja, and a mix of booleans " +
+          "and other values cannot be told apart).");
+    }
     // Numbers never print empty, so the join filter is exact. dbt 2.x's join filter drops leading
     // empty strings (["", "a"] | join("-") is "a"); Python's str.join is the same on both engines.
     if (isOnly(elementType, "number")) return filter(receiver, "join", [separator]);
@@ -318,6 +323,11 @@ const ARRAY_METHODS: Record<string, MethodTransform> = {
   },
 };
 
+const BOOLEAN_METHODS: Record<string, MethodTransform> = {
+  toString: (receiver: Expr, node: CallExpression, context: MacroContext) =>
+    (arity(node, context, 0), conditional(receiver, lit("true"), lit("false"))),
+};
+
 const NUMBER_METHODS: Record<string, MethodTransform> = {
   toString: (receiver: Expr, node: CallExpression, context: MacroContext, receiverNode: Node) => (arity(node, context, 0),
     filter(integralFloatAsInteger(receiver, receiverNode, context, "toString()'s receiver"), "string")),
@@ -326,7 +336,7 @@ const NUMBER_METHODS: Record<string, MethodTransform> = {
 function methodCall(node: CallExpression, receiverNode: Node, methodName: string, context: MacroContext): Expr {
   const type = receiverNode.getType();
   const table = isOnly(type, "string") ? STRING_METHODS : isOnly(type, "array") ? ARRAY_METHODS
-    : isOnly(type, "number") ? NUMBER_METHODS : undefined;
+    : isOnly(type, "number") ? NUMBER_METHODS : isOnly(type, "boolean") ? BOOLEAN_METHODS : undefined;
   const transform = table?.[methodName];
   if (transform === undefined || !Object.prototype.hasOwnProperty.call(table, methodName)) {
     const where = includes(type, "nullish") ? " (the receiver may be null or undefined: narrow it first)" : "";
