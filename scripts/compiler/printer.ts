@@ -141,6 +141,9 @@ function printString(text: string): string {
     else if (ch === "\n") out += "\\n";
     else if (ch === "\r") out += "\\r";
     else if (ch === "\t") out += "\\t";
+    // Other control characters as \u escapes, which dbt-core's Jinja (Python's unicode-escape) and
+    // dbt 2.x read alike: a raw byte such as NUL would make git and grep treat macros/ as binary.
+    else if (ch < " " || ch === "\u007f") out += `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
     else out += ch;
   }
   return `${out}"`;

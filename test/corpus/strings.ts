@@ -54,3 +54,9 @@ export function boolean_text(flag: boolean, flags: boolean[]): string[] {
   return [`${flag}`, `flag=${flag}`, String(flag), flag.toString(), "is " + flag, [true, false].join(","), flags.join("|"),
     `${!flag}`, `${flags.length > 1}`];
 }
+
+/** Control characters in literals print as \u escapes in the generated Jinja and mean one character on every engine. */
+export function control_characters(text: string): unknown[] {
+  const marks = "\u0000\u0001\u001b\u007f";
+  return [marks.length, text.includes("\u0000"), `a\u0007b`.length, (text + "\u001f").split("\u001f").length, marks.startsWith("\u0000\u0001")];
+}
