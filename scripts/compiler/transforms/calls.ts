@@ -1,7 +1,7 @@
 /** Calls: prelude functions, macros, and the built-in methods the language supports. */
 import { Node, SyntaxKind, type CallExpression } from "ts-morph";
 import { Codes } from "../diagnostics.js";
-import type { MacroContext } from "../context.js";
+import { describedBy, type MacroContext } from "../context.js";
 import { attr, binary, call, conditional, filter, lit, method, name, test, type Expr } from "../ir.js";
 import { PRELUDE_COMPILE_TIME, PRELUDE_FUNCTIONS } from "../prelude-map.js";
 import { describe, includes, isOnly } from "../types.js";
@@ -147,9 +147,10 @@ const GLOBAL_CALLS: Record<string, CallTransform> = {
     const argument = onlyArgument(node, context);
     requireObject(argument, context);
     // Pairs become lists, as JavaScript's entries are arrays, so both serialise alike.
-    const pairs = context.temporary("entries");
-    const key = context.temporary("key");
-    const value = context.temporary("value");
+    const what = describedBy(argument);
+    const pairs = context.temporary(node, `${what}_entries`);
+    const key = context.temporary(undefined, `${what}_key`);
+    const value = context.temporary(undefined, `${what}_value`);
     context.hoist(node, [
       { kind: "set", target: pairs, value: { kind: "list", items: [] } },
       {

@@ -85,7 +85,7 @@ export function printsAsString(node: Node): boolean {
 }
 
 export function integralFloatAsInteger(expr: Expr, node: Node, context: MacroContext, what: string): Expr {
-  if (surelyInteger(expr, context)) return expr;
+  if (surelyInteger(expr, context) || isIntegerLiteralType(node.getType())) return expr;
   if (!isPure(expr)) {
     throw context.error(node, Codes.unprintableValue,
       `${what} is a number, which Jinja may print as a float ('3.0' where JavaScript prints '3'); ` +
@@ -95,7 +95,14 @@ export function integralFloatAsInteger(expr: Expr, node: Node, context: MacroCon
   return conditional(binary("==", asInteger, expr), asInteger, expr);
 }
 
-function surelyInteger(expr: Expr, context: MacroContext): boolean {
+/** `3`, or `1 | 2`: a number type the checker knows holds only integers. */
+function isIntegerLiteralType(type: Type): boolean {
+  const parts = type.isUnion() ? type.getUnionTypes() : [type];
+  return parts.every((part) => part.isNumberLiteral() && Number.isInteger(Number(part.getLiteralValue())));
+}
+
+/** True when the value is an integer on every engine, so it prints without the integral-float guard. */
+export function surelyInteger(expr: Expr, context: MacroContext): boolean {
   switch (expr.kind) {
     case "literal":
       return typeof expr.value === "number" && Number.isInteger(expr.value);
@@ -196,7 +203,7 @@ function objectLiteral(node: Node, context: MacroContext): Expr {
   if (segments.length === 0) return { kind: "dict", entries: run };
   if (run.length > 0) segments.push(run);
   // Jinja has no dict-merge expression: build a fresh dict and update it in order, like a spread.
-  const temporary = context.temporary("object");
+  const temporary = context.temporary(node, "object");
   const statements: Stmt[] = [{ kind: "set", target: temporary, value: { kind: "dict", entries: [] } }];
   for (const segment of segments) {
     const value: Expr = Array.isArray(segment) ? { kind: "dict", entries: segment } : segment;
