@@ -17,7 +17,15 @@
     else ("not a prod target: tasks stay suspended, but may call dbt Cloud (prod_override)"
       if prod_override
       else "not a prod target: tasks stay suspended and never call dbt Cloud") -%}
-  {%- set live = dbt_cloud_orchestration.empty_live_state()
+  {%- set live = {
+    "schema_exists": false,
+    "log_table_exists": false,
+    "log_table_managed": false,
+    "procedure": none,
+    "streams": [],
+    "tasks": [],
+    "queries": 0
+  }
     if offline
     else dbt_cloud_orchestration.read_live_state(config) -%}
   {%- set steps = dbt_cloud_orchestration.reconcile(
@@ -35,8 +43,7 @@
 
 {%- macro default__build_orchestration_resources(_dry_run, _prod_override, _offline) -%}
   {%- do return(exceptions.raise_compiler_error(
-    "dbt_cloud_orchestration"
-      ~ " supports only Snowflake (streams, tasks and Python procedures); target '"
+    "dbt_cloud_orchestration supports only Snowflake (streams, tasks and Python procedures); target '"
       ~ target["name"]
       ~ "' uses the '"
       ~ target["type"]

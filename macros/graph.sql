@@ -22,29 +22,31 @@
       "  "
         ~ task
         ~ "["
-        ~ dbt_cloud_orchestration.label(dbt_cloud_orchestration.task_name(job_2["name"], job_2["job_id"]) ~ suffix)
+        ~ dbt_cloud_orchestration.label(
+          "ORCH_TASK__"
+            ~ dbt_cloud_orchestration.safe_name_part(job_2["name"])
+            ~ "__"
+            ~ ((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])
+            ~ suffix
+        )
         ~ "]"
     ) -%}
     {%- do lines.append(
       "  job_"
         ~ ((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])
-        ~ "(["
-        ~ dbt_cloud_orchestration.label(
-          "dbt Cloud job "
-            ~ ((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])
-            ~ ": "
-            ~ job_2["name"]
-        )
-        ~ "])"
+        ~ "([\""
+        ~ (("dbt Cloud job "
+          ~ ((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])
+          ~ ": "
+          ~ job_2["name"]) | replace("\"", "#quot;"))
+        ~ "\"])"
     ) -%}
     {%- do lines.append(
       "  "
         ~ task
-        ~ " -->|"
-        ~ dbt_cloud_orchestration.label(
-          "on change" if (job_2["schedule"]["kind"] == "triggered") else job_2["schedule"]["text"]
-        )
-        ~ "| job_"
+        ~ " -->|\""
+        ~ (("on change" if (job_2["schedule"]["kind"] == "triggered") else job_2["schedule"]["text"]) | replace("\"", "#quot;"))
+        ~ "\"| job_"
         ~ ((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])
     ) -%}
     {%- for table in job_2["tables"] -%}
@@ -53,7 +55,7 @@
       {%- if id is none -%}
         {%- set id = "table_" ~ (((table_ids.keys() | list) | length) + 1) -%}
         {%- do table_ids.update({name: id}) -%}
-        {%- do lines.append("  " ~ id ~ "[(" ~ dbt_cloud_orchestration.label(name) ~ ")]") -%}
+        {%- do lines.append("  " ~ id ~ "[(\"" ~ (name | replace("\"", "#quot;")) ~ "\")]") -%}
       {%- endif -%}
       {%- do lines.append("  " ~ id ~ " --> " ~ task) -%}
     {%- endfor -%}
@@ -69,14 +71,12 @@
           ~ ((job_3.get("upstream_job_id") | int)
             if ((job_3.get("upstream_job_id") | int) == job_3.get("upstream_job_id"))
             else job_3.get("upstream_job_id"))
-          ~ "(["
-          ~ dbt_cloud_orchestration.label(
-            "dbt Cloud job "
-              ~ ((job_3.get("upstream_job_id") | int)
-                if ((job_3.get("upstream_job_id") | int) == job_3.get("upstream_job_id"))
-                else job_3.get("upstream_job_id"))
-          )
-          ~ "])"
+          ~ "([\""
+          ~ (("dbt Cloud job "
+            ~ ((job_3.get("upstream_job_id") | int)
+              if ((job_3.get("upstream_job_id") | int) == job_3.get("upstream_job_id"))
+              else job_3.get("upstream_job_id"))) | replace("\"", "#quot;"))
+          ~ "\"])"
       ) -%}
     {%- endif -%}
     {%- do lines.append(

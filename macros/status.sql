@@ -53,7 +53,7 @@
       [
         "select job_id::varchar as job_id, to_varchar(convert_timezone('UTC', invoked_at), 'YYYY-MM-DD HH24:MI:SS') as invoked_at,",
         "  status, run_id::varchar as run_id",
-        "from " ~ dbt_cloud_orchestration.managed_name(config, config["log_table"]),
+        "from " ~ dbt_cloud_orchestration.quote_name([config["database"], config["schema"], config["log_table"]]),
         "qualify row_number() over (partition by job_id order by invoked_at desc) = 1"
       ]
     )
@@ -82,7 +82,10 @@
   {%- set invocations = dbt_cloud_orchestration.last_invocations(config, live) -%}
   {%- set rows = [["job", "task", "state", "schedule", "streams", "last invocation (UTC)", "status", "run id"]] -%}
   {%- for job in config["jobs"] -%}
-    {%- set task = dbt_cloud_orchestration.task_name(job["name"], job["job_id"]) -%}
+    {%- set task = "ORCH_TASK__"
+      ~ dbt_cloud_orchestration.safe_name_part(job["name"])
+      ~ "__"
+      ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) -%}
     {%- set tsj_live_task = [] -%}
     {%- for item in live["tasks"] -%}
       {%- if item["name"] == task -%}
@@ -124,7 +127,7 @@
           ~ ")",
         task,
         state,
-        dbt_cloud_orchestration.schedule_label(job),
+        "triggered" if (job["schedule"]["kind"] == "triggered") else job["schedule"]["text"],
         "; ".join(streams),
         dbt_cloud_orchestration.cell(last, "invoked_at"),
         dbt_cloud_orchestration.cell(last, "status"),

@@ -20,8 +20,9 @@
       {%- do steps.append(
         dbt_cloud_orchestration.drop(
           "task",
-          dbt_cloud_orchestration.managed_label(config, task["name"]),
-          "drop task if exists " ~ dbt_cloud_orchestration.managed_name(config, task["name"])
+          config["database"] ~ "." ~ config["schema"] ~ "." ~ task["name"],
+          "drop task if exists "
+            ~ dbt_cloud_orchestration.quote_name([config["database"], config["schema"], task["name"]])
         )
       ) -%}
     {%- endif -%}
@@ -31,8 +32,9 @@
       {%- do steps.append(
         dbt_cloud_orchestration.drop(
           "stream",
-          dbt_cloud_orchestration.managed_label(config, stream["name"]),
-          "drop stream if exists " ~ dbt_cloud_orchestration.managed_name(config, stream["name"])
+          config["database"] ~ "." ~ config["schema"] ~ "." ~ stream["name"],
+          "drop stream if exists "
+            ~ dbt_cloud_orchestration.quote_name([config["database"], config["schema"], stream["name"]])
         )
       ) -%}
     {%- endif -%}
@@ -41,9 +43,9 @@
     {%- do steps.append(
       dbt_cloud_orchestration.drop(
         "procedure",
-        dbt_cloud_orchestration.managed_label(config, live.get("procedure")["name"]),
+        config["database"] ~ "." ~ config["schema"] ~ "." ~ live.get("procedure")["name"],
         "drop procedure if exists "
-          ~ dbt_cloud_orchestration.procedure_name(config)
+          ~ dbt_cloud_orchestration.quote_name([config["database"], config["schema"], "DBT_CLOUD_RUN_JOB"])
           ~ "(varchar, number, number, varchar, number, number, varchar, varchar, array, varchar)"
       )
     ) -%}
@@ -52,8 +54,9 @@
     {%- do steps.append(
       dbt_cloud_orchestration.drop(
         "log table",
-        dbt_cloud_orchestration.managed_label(config, config["log_table"]),
-        "drop table if exists " ~ dbt_cloud_orchestration.managed_name(config, config["log_table"])
+        config["database"] ~ "." ~ config["schema"] ~ "." ~ config["log_table"],
+        "drop table if exists "
+          ~ dbt_cloud_orchestration.quote_name([config["database"], config["schema"], config["log_table"]])
       )
     ) -%}
   {%- endif -%}

@@ -249,7 +249,14 @@
         {%- endif -%}
       {%- endfor -%}
       {%- set fields_ok = tsj_ns.tsj_fields_ok -%}
-      {%- if fields_ok and dbt_cloud_orchestration.is_timezone_name(timezone) -%}
+      {%- if fields_ok
+        and dbt_cloud_orchestration.only_characters(
+          timezone,
+          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/"
+        )
+        and (not timezone.startswith("/"))
+        and (not timezone.endswith("/"))
+        and (not ("//" in timezone)) -%}
         {%- do return({"kind": "cron", "text": "USING CRON " ~ " ".join(fields) ~ " " ~ timezone}) -%}
       {%- endif -%}
     {%- endif -%}
@@ -258,8 +265,7 @@
     problems,
     path,
     dbt_cloud_orchestration.shown(value)
-      ~ " is not a schedule: use '<n> MINUTE' (up to 11520; or SECOND, HOUR), "
-      ~ "'USING CRON <minute> <hour> <day> <month> <weekday> <time zone>' or 'triggered'"
+      ~ " is not a schedule: use '<n> MINUTE' (up to 11520; or SECOND, HOUR), 'USING CRON <minute> <hour> <day> <month> <weekday> <time zone>' or 'triggered'"
   ) -%}
   {%- do return(none) -%}
 {%- endmacro -%}

@@ -247,7 +247,11 @@
   {%- if (upstream is not none) and (upstream == job_id) -%}
     {%- do dbt_cloud_orchestration.problem(problems, path ~ ".upstream_job_id", "a job cannot wait for itself") -%}
   {%- endif -%}
-  {%- if (dbt_cloud_orchestration.task_name(name, job_id) | length) > 255 -%}
+  {%- if (("ORCH_TASK__"
+    ~ dbt_cloud_orchestration.safe_name_part(name)
+    ~ "__"
+    ~ ((job_id | int) if ((job_id | int) == job_id) else job_id)) | length)
+    > 255 -%}
     {%- do dbt_cloud_orchestration.problem(
       problems,
       path ~ ".name",
@@ -318,10 +322,7 @@
   {%- set problems = [] -%}
   {%- if not (raw is mapping) -%}
     {%- do exceptions.raise_compiler_error(
-      "dbt_cloud_orchestration"
-        ~ ": set 'vars: "
-        ~ "dbt_cloud_orchestration"
-        ~ ":' in dbt_project.yml (see the README's configuration reference)."
+      "dbt_cloud_orchestration: set 'vars: dbt_cloud_orchestration:' in dbt_project.yml (see the README's configuration reference)."
     ) -%}
   {%- endif -%}
   {%- do dbt_cloud_orchestration.unknown_keys(
@@ -347,7 +348,14 @@
   {%- set timezone = "UTC" -%}
   {%- if raw.get("timezone") is not none -%}
     {%- set zone = raw.get("timezone") -%}
-    {%- if (zone is string) and dbt_cloud_orchestration.is_timezone_name(zone) -%}
+    {%- if (zone is string)
+      and dbt_cloud_orchestration.only_characters(
+        zone,
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/"
+      )
+      and (not zone.startswith("/"))
+      and (not zone.endswith("/"))
+      and (not ("//" in zone)) -%}
       {%- set timezone = zone -%}
     {%- else -%}
       {%- do dbt_cloud_orchestration.problem(
@@ -441,12 +449,9 @@
     or (log_table is none)
     or (drop_orphans is none) -%}
     {%- do exceptions.raise_compiler_error(
-      "dbt_cloud_orchestration"
-        ~ ": "
+      "dbt_cloud_orchestration: "
         ~ (problems | length)
-        ~ " problem(s) in vars."
-        ~ "dbt_cloud_orchestration"
-        ~ ":\n  - "
+        ~ " problem(s) in vars.dbt_cloud_orchestration:\n  - "
         ~ "\n  - ".join(problems)
     ) -%}
   {%- endif -%}

@@ -2,10 +2,12 @@
     Do not edit: edit the source and run 'npm run build'. -#}
 
 {%- macro external_access_statements(config, token) -%}
-  {%- set rule = dbt_cloud_orchestration.managed_name(config, "DBT_CLOUD_API_NETWORK_RULE") -%}
+  {%- set rule = dbt_cloud_orchestration.quote_name(
+    [config["database"], config["schema"], "DBT_CLOUD_API_NETWORK_RULE"]
+  ) -%}
   {%- set secret = dbt_cloud_orchestration.quote_name(config["secret"]) -%}
   {%- set integration = dbt_cloud_orchestration.quote_name([config["external_access_integration"]]) -%}
-  {%- set host = dbt_cloud_orchestration.quote_literal(config["host"]) -%}
+  {%- set host = "'" ~ ((config["host"] | replace("\\", "\\\\")) | replace("'", "''")) ~ "'" -%}
   {%- set secret_label = ".".join(config["secret"]) -%}
   {%- set schema = dbt_cloud_orchestration.desired_schema(config) -%}
   {%- do return([
@@ -17,22 +19,20 @@
     },
     {
       "action": "create if missing",
-      "object": config["database"] ~ "." ~ config["schema"] ~ "." ~ "DBT_CLOUD_API_NETWORK_RULE",
-      "description": "create network rule " ~ "DBT_CLOUD_API_NETWORK_RULE" ~ " if missing",
+      "object": config["database"] ~ "." ~ config["schema"] ~ ".DBT_CLOUD_API_NETWORK_RULE",
+      "description": "create network rule DBT_CLOUD_API_NETWORK_RULE if missing",
       "sql": "create network rule if not exists "
         ~ rule
         ~ " type = host_port mode = egress value_list = ("
         ~ host
-        ~ ")"
-        ~ " comment = "
-        ~ dbt_cloud_orchestration.quote_literal(
-          dbt_cloud_orchestration.managed_comment("lets the dbt Cloud trigger reach the dbt Cloud API")
-        )
+        ~ ") comment = '"
+        ~ (("Managed by the dbt_cloud_orchestration dbt package: lets the dbt Cloud trigger reach the dbt Cloud API" | replace("\\", "\\\\")) | replace("'", "''"))
+        ~ "'"
     },
     {
       "action": "update",
-      "object": config["database"] ~ "." ~ config["schema"] ~ "." ~ "DBT_CLOUD_API_NETWORK_RULE",
-      "description": "allow only " ~ config["host"] ~ " in network rule " ~ "DBT_CLOUD_API_NETWORK_RULE",
+      "object": config["database"] ~ "." ~ config["schema"] ~ ".DBT_CLOUD_API_NETWORK_RULE",
+      "description": "allow only " ~ config["host"] ~ " in network rule DBT_CLOUD_API_NETWORK_RULE",
       "sql": "alter network rule " ~ rule ~ " set value_list = (" ~ host ~ ")"
     },
     {
@@ -42,17 +42,16 @@
       "secret": token,
       "sql": "create secret if not exists "
         ~ secret
-        ~ " type = generic_string secret_string = "
-        ~ "%s"
-        ~ " comment = "
-        ~ dbt_cloud_orchestration.quote_literal(dbt_cloud_orchestration.managed_comment("the dbt Cloud API token"))
+        ~ " type = generic_string secret_string = %s comment = '"
+        ~ (("Managed by the dbt_cloud_orchestration dbt package: the dbt Cloud API token" | replace("\\", "\\\\")) | replace("'", "''"))
+        ~ "'"
     },
     {
       "action": "update",
       "object": secret_label,
       "description": "store the current token in secret " ~ secret_label,
       "secret": token,
-      "sql": "alter secret " ~ secret ~ " set secret_string = " ~ "%s"
+      "sql": "alter secret " ~ secret ~ " set secret_string = %s"
     },
     {
       "action": "create if missing",
@@ -64,11 +63,9 @@
         ~ rule
         ~ ") allowed_authentication_secrets = ("
         ~ secret
-        ~ ") enabled = true"
-        ~ " comment = "
-        ~ dbt_cloud_orchestration.quote_literal(
-          dbt_cloud_orchestration.managed_comment("dbt Cloud API access for the dbt Cloud trigger")
-        )
+        ~ ") enabled = true comment = '"
+        ~ (("Managed by the dbt_cloud_orchestration dbt package: dbt Cloud API access for the dbt Cloud trigger" | replace("\\", "\\\\")) | replace("'", "''"))
+        ~ "'"
     },
     {
       "action": "update",
@@ -88,10 +85,7 @@
 {%- macro create_dbt_cloud_external_access(token_env_var="DBT_CLOUD_API_TOKEN", dry_run=false) -%}
   {%- if token_env_var.startswith("DBT_ENV_SECRET_") -%}
     {%- do exceptions.raise_compiler_error(
-      "create_dbt_cloud_external_access: dbt does not let macros read "
-        ~ "DBT_ENV_SECRET_"
-        ~ "* variables; "
-        ~ "put the token in "
+      "create_dbt_cloud_external_access: dbt does not let macros read DBT_ENV_SECRET_* variables; put the token in "
         ~ token_env_var["DBT_ENV_SECRET_" | length:]
         ~ " (or any other name) and pass token_env_var."
     ) -%}

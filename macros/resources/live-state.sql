@@ -34,7 +34,7 @@
   {%- endif -%}
   {%- do return({
     "name": dbt_cloud_orchestration.text_of(row, "name"),
-    "managed": dbt_cloud_orchestration.is_managed_comment(comment),
+    "managed": comment.startswith("Managed by the dbt_cloud_orchestration dbt package"),
     "fingerprint": dbt_cloud_orchestration.comment_fingerprint(comment),
     "state": dbt_cloud_orchestration.text_of(row, "state") | lower,
     "broken": broken
@@ -52,12 +52,20 @@
 {%- endmacro -%}
 
 {%- macro read_live_state(config) -%}
-  {%- set state = dbt_cloud_orchestration.empty_live_state() -%}
+  {%- set state = {
+    "schema_exists": false,
+    "log_table_exists": false,
+    "log_table_managed": false,
+    "procedure": none,
+    "streams": [],
+    "tasks": [],
+    "queries": 0
+  } -%}
   {%- set schema = dbt_cloud_orchestration.quote_name([config["database"], config["schema"]]) -%}
   {%- set schemas = run_query(
-    "show schemas like "
-      ~ dbt_cloud_orchestration.quote_literal(config["schema"])
-      ~ " in database "
+    "show schemas like '"
+      ~ ((config["schema"] | replace("\\", "\\\\")) | replace("'", "''"))
+      ~ "' in database "
       ~ dbt_cloud_orchestration.quote_name([config["database"]])
   ) -%}
   {%- do state.update({"queries": 1}) -%}
@@ -66,10 +74,16 @@
   {%- endif -%}
   {%- do state.update({"schema_exists": true}) -%}
   {%- set tables = run_query(
-    "show tables like " ~ dbt_cloud_orchestration.quote_literal(config["log_table"]) ~ " in schema " ~ schema
+    "show tables like '"
+      ~ ((config["log_table"] | replace("\\", "\\\\")) | replace("'", "''"))
+      ~ "' in schema "
+      ~ schema
   ) -%}
   {%- set procedures = run_query(
-    "show procedures like " ~ dbt_cloud_orchestration.quote_literal("DBT_CLOUD_RUN_JOB") ~ " in schema " ~ schema
+    "show procedures like '"
+      ~ (("DBT_CLOUD_RUN_JOB" | replace("\\", "\\\\")) | replace("'", "''"))
+      ~ "' in schema "
+      ~ schema
   ) -%}
   {%- set streams = run_query("show streams in schema " ~ schema) -%}
   {%- set tasks = run_query("show tasks in schema " ~ schema) -%}

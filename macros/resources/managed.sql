@@ -2,11 +2,11 @@
     Do not edit: edit the source and run 'npm run build'. -#}
 
 {%- macro managed_comment(what) -%}
-  {%- do return("Managed by the dbt_cloud_orchestration dbt package" ~ ": " ~ what) -%}
+  {%- do return("Managed by the dbt_cloud_orchestration dbt package: " ~ what) -%}
 {%- endmacro -%}
 
 {%- macro fingerprinted_comment(what, fingerprint) -%}
-  {%- do return(dbt_cloud_orchestration.managed_comment(what) ~ " (definition " ~ fingerprint ~ ")") -%}
+  {%- do return("Managed by the dbt_cloud_orchestration dbt package: " ~ what ~ " (definition " ~ fingerprint ~ ")") -%}
 {%- endmacro -%}
 
 {%- macro fingerprint_of(draft_sql) -%}

@@ -10,5 +10,5 @@
 {%- endmacro -%}
 
 {%- macro procedure_name(config) -%}
-  {%- do return(dbt_cloud_orchestration.managed_name(config, "DBT_CLOUD_RUN_JOB")) -%}
+  {%- do return(dbt_cloud_orchestration.quote_name([config["database"], config["schema"], "DBT_CLOUD_RUN_JOB"])) -%}
 {%- endmacro -%}

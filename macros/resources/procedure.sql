@@ -784,7 +784,9 @@ def main(
 {% endraw %}{%- endset -%}
   {%- do return("\n".join(
     [
-      "create or replace procedure " ~ dbt_cloud_orchestration.procedure_name(config) ~ "(",
+      "create or replace procedure "
+        ~ dbt_cloud_orchestration.quote_name([config["database"], config["schema"], "DBT_CLOUD_RUN_JOB"])
+        ~ "(",
       "  access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number,",
       "  min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar",
       ")",
@@ -797,7 +799,7 @@ def main(
         ~ dbt_cloud_orchestration.quote_name([config["external_access_integration"]])
         ~ ")",
       "secrets = ('dbt_cloud_token' = " ~ dbt_cloud_orchestration.quote_name(config["secret"]) ~ ")",
-      "comment = " ~ dbt_cloud_orchestration.quote_literal(comment),
+      "comment = '" ~ ((comment | replace("\\", "\\\\")) | replace("'", "''")) ~ "'",
       "as",
       "$$\n" ~ handler ~ "$$"
     ]
@@ -811,14 +813,13 @@ def main(
   {%- do return({
     "kind": "procedure",
     "name": "DBT_CLOUD_RUN_JOB",
-    "label": dbt_cloud_orchestration.managed_label(config, "DBT_CLOUD_RUN_JOB"),
+    "label": config["database"] ~ "." ~ config["schema"] ~ ".DBT_CLOUD_RUN_JOB",
     "fingerprint": fingerprint,
     "sql": dbt_cloud_orchestration.procedure_sql(
       config,
-      dbt_cloud_orchestration.fingerprinted_comment(
-        "checks a job's conditions, then triggers it in dbt Cloud",
-        fingerprint
-      )
+      "Managed by the dbt_cloud_orchestration dbt package: checks a job's conditions, then triggers it in dbt Cloud (definition "
+        ~ fingerprint
+        ~ ")"
     )
   }) -%}
 {%- endmacro -%}

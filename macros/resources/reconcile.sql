@@ -49,30 +49,51 @@
 {%- macro procedure_step(config, live) -%}
   {%- set desired = dbt_cloud_orchestration.desired_procedure(config) -%}
   {%- set create = [
-    dbt_cloud_orchestration.planned_statement(
-      "create",
-      desired["label"],
-      "create or replace procedure " ~ desired["name"],
-      desired["sql"]
-    )
+    {
+      "action": "create",
+      "object": desired["label"],
+      "description": "create or replace procedure " ~ desired["name"],
+      "sql": desired["sql"]
+    }
   ] -%}
   {%- if live.get("procedure") is none -%}
-    {%- do return(dbt_cloud_orchestration.step("create", "procedure", desired["label"], "missing", create)) -%}
+    {%- do return({
+      "action": "create",
+      "kind": "procedure",
+      "object": desired["label"],
+      "reason": "missing",
+      "statements": create
+    }) -%}
   {%- endif -%}
   {%- if live.get("procedure")["fingerprint"] == desired["fingerprint"] -%}
-    {%- do return(dbt_cloud_orchestration.step("unchanged", "procedure", desired["label"], "up to date", [])) -%}
+    {%- do return({
+      "action": "unchanged",
+      "kind": "procedure",
+      "object": desired["label"],
+      "reason": "up to date",
+      "statements": []
+    }) -%}
   {%- endif -%}
-  {%- do return(dbt_cloud_orchestration.step(
-    "update",
-    "procedure",
-    desired["label"],
-    "its definition changed",
-    create
-  )) -%}
+  {%- do return({
+    "action": "update",
+    "kind": "procedure",
+    "object": desired["label"],
+    "reason": "its definition changed",
+    "statements": create
+  }) -%}
 {%- endmacro -%}
 
 {%- macro stream_step(config, streams, job, table) -%}
-  {%- set desired = dbt_cloud_orchestration.desired_stream(config, job["job_id"], table) -%}
+  {%- set desired = dbt_cloud_orchestration.stream_object(
+    config,
+    dbt_cloud_orchestration.job_stream_name(job["job_id"], table),
+    table,
+    "changes of "
+      ~ ".".join(table)
+      ~ " for dbt Cloud job "
+      ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]),
+    false
+  ) -%}
   {%- set existing = streams.get(desired["name"]) -%}
   {%- if existing is none -%}
     {%- do return(dbt_cloud_orchestration.step(
@@ -91,61 +112,83 @@
     )) -%}
   {%- endif -%}
   {%- if existing["broken"] != "" -%}
-    {%- set healed = dbt_cloud_orchestration.desired_stream(config, job["job_id"], table, true) -%}
-    {%- do return(dbt_cloud_orchestration.step(
-      "recreate",
-      "stream",
-      desired["label"],
-      "WARNING: " ~ existing["broken"] ~ "; changes before now are lost",
-      [
-        dbt_cloud_orchestration.planned_statement(
-          "recreate",
-          desired["label"],
-          "recreate stream " ~ desired["name"] ~ " (" ~ existing["broken"] ~ ")",
-          healed["sql"]
-        )
+    {%- set healed = dbt_cloud_orchestration.stream_object(
+      config,
+      dbt_cloud_orchestration.job_stream_name(job["job_id"], table),
+      table,
+      "changes of "
+        ~ ".".join(table)
+        ~ " for dbt Cloud job "
+        ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]),
+      true
+    ) -%}
+    {%- do return({
+      "action": "recreate",
+      "kind": "stream",
+      "object": desired["label"],
+      "reason": "WARNING: " ~ existing["broken"] ~ "; changes before now are lost",
+      "statements": [
+        {
+          "action": "recreate",
+          "object": desired["label"],
+          "description": "recreate stream " ~ desired["name"] ~ " (" ~ existing["broken"] ~ ")",
+          "sql": healed["sql"]
+        }
       ]
-    )) -%}
+    }) -%}
   {%- endif -%}
-  {%- do return(dbt_cloud_orchestration.step(
-    "unchanged",
-    "stream",
-    desired["label"],
-    "exists (streams are never replaced)",
-    []
-  )) -%}
+  {%- do return({
+    "action": "unchanged",
+    "kind": "stream",
+    "object": desired["label"],
+    "reason": "exists (streams are never replaced)",
+    "statements": []
+  }) -%}
 {%- endmacro -%}
 
 {%- macro task_step(config, tasks, job, options) -%}
-  {%- set desired = dbt_cloud_orchestration.job_task(config, job, options) -%}
-  {%- set qualified = dbt_cloud_orchestration.managed_name(config, desired["name"]) -%}
+  {%- set desired = dbt_cloud_orchestration.desired_task(
+    config,
+    job,
+    {
+      "streams": dbt_cloud_orchestration.job_streams(config, job),
+      "calls_dbt_cloud": options["is_prod"] or options["prod_override"]
+    }
+  ) -%}
+  {%- set qualified = dbt_cloud_orchestration.quote_name([config["database"], config["schema"], desired["name"]]) -%}
   {%- set existing = tasks.get(desired["name"]) -%}
-  {%- set resume = dbt_cloud_orchestration.planned_statement(
-    "resume",
-    desired["label"],
-    "resume task " ~ desired["name"] ~ " (prod target)",
-    "alter task " ~ qualified ~ " resume"
-  ) -%}
-  {%- set suspend = dbt_cloud_orchestration.planned_statement(
-    "suspend",
-    desired["label"],
-    "suspend task " ~ desired["name"],
-    "alter task " ~ qualified ~ " suspend"
-  ) -%}
-  {%- set create = dbt_cloud_orchestration.planned_statement(
-    "create",
-    desired["label"],
-    "create or alter task " ~ desired["name"] ~ " (" ~ dbt_cloud_orchestration.schedule_label(job) ~ ")",
-    desired["sql"]
-  ) -%}
+  {%- set resume = {
+    "action": "resume",
+    "object": desired["label"],
+    "description": "resume task " ~ desired["name"] ~ " (prod target)",
+    "sql": "alter task " ~ qualified ~ " resume"
+  } -%}
+  {%- set suspend = {
+    "action": "suspend",
+    "object": desired["label"],
+    "description": "suspend task " ~ desired["name"],
+    "sql": "alter task " ~ qualified ~ " suspend"
+  } -%}
+  {%- set create = {
+    "action": "create",
+    "object": desired["label"],
+    "description": "create or alter task "
+      ~ desired["name"]
+      ~ " ("
+      ~ ("triggered" if (job["schedule"]["kind"] == "triggered") else job["schedule"]["text"])
+      ~ ")",
+    "sql": desired["sql"]
+  } -%}
   {%- if existing is none -%}
-    {%- do return(dbt_cloud_orchestration.step(
-      "create",
-      "task",
-      desired["label"],
-      "missing; resumed (prod target)" if options["is_prod"] else "missing; stays suspended (not a prod target)",
-      [create, resume] if options["is_prod"] else [create]
-    )) -%}
+    {%- do return({
+      "action": "create",
+      "kind": "task",
+      "object": desired["label"],
+      "reason": "missing; resumed (prod target)"
+        if options["is_prod"]
+        else "missing; stays suspended (not a prod target)",
+      "statements": [create, resume] if options["is_prod"] else [create]
+    }) -%}
   {%- endif -%}
   {%- set started = existing["state"] == "started" -%}
   {%- if existing["fingerprint"] != desired["fingerprint"] -%}
@@ -153,58 +196,61 @@
     {%- if options["is_prod"] -%}
       {%- do statements.append(resume) -%}
     {%- endif -%}
-    {%- do return(dbt_cloud_orchestration.step(
-      "update",
-      "task",
-      desired["label"],
-      "its definition changed" ~ (" (suspended while altered)" if started else ""),
-      statements
-    )) -%}
+    {%- do return({
+      "action": "update",
+      "kind": "task",
+      "object": desired["label"],
+      "reason": "its definition changed" ~ (" (suspended while altered)" if started else ""),
+      "statements": statements
+    }) -%}
   {%- endif -%}
   {%- if options["is_prod"] and (not started) -%}
-    {%- do return(dbt_cloud_orchestration.step(
-      "resume",
-      "task",
-      desired["label"],
-      "suspended, but a prod task should run",
-      [resume]
-    )) -%}
+    {%- do return({
+      "action": "resume",
+      "kind": "task",
+      "object": desired["label"],
+      "reason": "suspended, but a prod task should run",
+      "statements": [resume]
+    }) -%}
   {%- endif -%}
   {%- if (not options["is_prod"]) and started -%}
-    {%- do return(dbt_cloud_orchestration.step(
-      "suspend",
-      "task",
-      desired["label"],
-      "started, but not a prod target",
-      [suspend]
-    )) -%}
+    {%- do return({
+      "action": "suspend",
+      "kind": "task",
+      "object": desired["label"],
+      "reason": "started, but not a prod target",
+      "statements": [suspend]
+    }) -%}
   {%- endif -%}
-  {%- do return(dbt_cloud_orchestration.step(
-    "unchanged",
-    "task",
-    desired["label"],
-    "up to date, " ~ existing["state"],
-    []
-  )) -%}
+  {%- do return({
+    "action": "unchanged",
+    "kind": "task",
+    "object": desired["label"],
+    "reason": "up to date, " ~ existing["state"],
+    "statements": []
+  }) -%}
 {%- endmacro -%}
 
 {%- macro disabled_task_step(config, tasks, job) -%}
-  {%- set name = dbt_cloud_orchestration.task_name(job["name"], job["job_id"]) -%}
+  {%- set name = "ORCH_TASK__"
+    ~ dbt_cloud_orchestration.safe_name_part(job["name"])
+    ~ "__"
+    ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) -%}
   {%- set existing = tasks.get(name) -%}
   {%- if existing is none -%}
     {%- do return(none) -%}
   {%- endif -%}
-  {%- set label = dbt_cloud_orchestration.managed_label(config, name) -%}
+  {%- set label = config["database"] ~ "." ~ config["schema"] ~ "." ~ name -%}
   {%- if existing["state"] != "started" -%}
-    {%- do return(dbt_cloud_orchestration.step(
-      "unchanged",
-      "task",
-      label,
-      "job "
+    {%- do return({
+      "action": "unchanged",
+      "kind": "task",
+      "object": label,
+      "reason": "job "
         ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
         ~ " is disabled; task suspended",
-      []
-    )) -%}
+      "statements": []
+    }) -%}
   {%- endif -%}
   {%- do return(dbt_cloud_orchestration.step(
     "suspend",
@@ -216,22 +262,22 @@
         "suspend",
         label,
         "suspend task " ~ name ~ " (job disabled)",
-        "alter task " ~ dbt_cloud_orchestration.managed_name(config, name) ~ " suspend"
+        "alter task " ~ dbt_cloud_orchestration.quote_name([config["database"], config["schema"], name]) ~ " suspend"
       )
     ]
   )) -%}
 {%- endmacro -%}
 
 {%- macro orphan_step(config, kind, orphan) -%}
-  {%- set label = dbt_cloud_orchestration.managed_label(config, orphan["name"]) -%}
+  {%- set label = config["database"] ~ "." ~ config["schema"] ~ "." ~ orphan["name"] -%}
   {%- if not config["drop_orphans"] -%}
-    {%- do return(dbt_cloud_orchestration.step(
-      "unchanged",
-      kind,
-      label,
-      "no longer in the config; kept (drop_orphans: false)",
-      []
-    )) -%}
+    {%- do return({
+      "action": "unchanged",
+      "kind": kind,
+      "object": label,
+      "reason": "no longer in the config; kept (drop_orphans: false)",
+      "statements": []
+    }) -%}
   {%- endif -%}
   {%- do return(dbt_cloud_orchestration.step(
     "drop",
@@ -243,7 +289,10 @@
         "drop",
         label,
         "drop " ~ kind ~ " " ~ orphan["name"] ~ " (no longer in the config)",
-        "drop " ~ kind ~ " if exists " ~ dbt_cloud_orchestration.managed_name(config, orphan["name"])
+        "drop "
+          ~ kind
+          ~ " if exists "
+          ~ dbt_cloud_orchestration.quote_name([config["database"], config["schema"], orphan["name"]])
       )
     ]
   )) -%}
@@ -252,16 +301,16 @@
 {%- macro check_no_foreign_objects(live, desired_streams, desired_tasks, config) -%}
   {%- set foreign = [] -%}
   {%- if live["log_table_exists"] and (not live["log_table_managed"]) -%}
-    {%- do foreign.append("log table " ~ dbt_cloud_orchestration.managed_label(config, config["log_table"])) -%}
+    {%- do foreign.append("log table " ~ config["database"] ~ "." ~ config["schema"] ~ "." ~ config["log_table"]) -%}
   {%- endif -%}
   {%- for stream in live["streams"] -%}
     {%- if (not stream["managed"]) and (desired_streams.get(stream["name"]) == true) -%}
-      {%- do foreign.append("stream " ~ dbt_cloud_orchestration.managed_label(config, stream["name"])) -%}
+      {%- do foreign.append("stream " ~ config["database"] ~ "." ~ config["schema"] ~ "." ~ stream["name"]) -%}
     {%- endif -%}
   {%- endfor -%}
   {%- for task in live["tasks"] -%}
     {%- if (not task["managed"]) and (desired_tasks.get(task["name"]) == true) -%}
-      {%- do foreign.append("task " ~ dbt_cloud_orchestration.managed_label(config, task["name"])) -%}
+      {%- do foreign.append("task " ~ config["database"] ~ "." ~ config["schema"] ~ "." ~ task["name"]) -%}
     {%- endif -%}
   {%- endfor -%}
   {%- if (live.get("procedure") is not none) and (not live.get("procedure")["managed"]) -%}
@@ -269,9 +318,7 @@
   {%- endif -%}
   {%- if (foreign | length) > 0 -%}
     {%- do exceptions.raise_compiler_error(
-      "dbt_cloud_orchestration"
-        ~ ": these objects have the names the package manages but were not created by it, "
-        ~ "so it leaves them alone and stops: "
+      "dbt_cloud_orchestration: these objects have the names the package manages but were not created by it, so it leaves them alone and stops: "
         ~ ", ".join(foreign)
         ~ ". Rename or drop them, or change the config."
     ) -%}
@@ -292,7 +339,12 @@
   {%- set desired_streams = dbt_cloud_orchestration.names_set(stream_names) -%}
   {%- set tsj_jobs_mapped = [] -%}
   {%- for job_2 in config["jobs"] -%}
-    {%- do tsj_jobs_mapped.append(dbt_cloud_orchestration.task_name(job_2["name"], job_2["job_id"])) -%}
+    {%- do tsj_jobs_mapped.append(
+      "ORCH_TASK__"
+        ~ dbt_cloud_orchestration.safe_name_part(job_2["name"])
+        ~ "__"
+        ~ ((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])
+    ) -%}
   {%- endfor -%}
   {%- set desired_tasks = dbt_cloud_orchestration.names_set(tsj_jobs_mapped) -%}
   {%- do dbt_cloud_orchestration.check_no_foreign_objects(live, desired_streams, desired_tasks, config) -%}
@@ -301,38 +353,44 @@
   {%- set schema = dbt_cloud_orchestration.desired_schema(config) -%}
   {%- set log_table = dbt_cloud_orchestration.desired_log_table(config) -%}
   {%- set steps = [
-    dbt_cloud_orchestration.step("unchanged", "schema", schema["label"], "exists", [])
+    {"action": "unchanged", "kind": "schema", "object": schema["label"], "reason": "exists", "statements": []}
       if live["schema_exists"]
-      else dbt_cloud_orchestration.step(
-        "create",
-        "schema",
-        schema["label"],
-        "missing",
-        [
-          dbt_cloud_orchestration.planned_statement(
-            "create",
-            schema["label"],
-            "create schema " ~ schema["label"],
-            schema["sql"]
-          )
+      else {
+        "action": "create",
+        "kind": "schema",
+        "object": schema["label"],
+        "reason": "missing",
+        "statements": [
+          {
+            "action": "create",
+            "object": schema["label"],
+            "description": "create schema " ~ schema["label"],
+            "sql": schema["sql"]
+          }
         ]
-      ),
-    dbt_cloud_orchestration.step("unchanged", "log table", log_table["label"], "exists (never replaced)", [])
+      },
+    {
+      "action": "unchanged",
+      "kind": "log table",
+      "object": log_table["label"],
+      "reason": "exists (never replaced)",
+      "statements": []
+    }
       if live["log_table_exists"]
-      else dbt_cloud_orchestration.step(
-        "create",
-        "log table",
-        log_table["label"],
-        "missing",
-        [
-          dbt_cloud_orchestration.planned_statement(
-            "create",
-            log_table["label"],
-            "create log table " ~ log_table["name"],
-            log_table["sql"]
-          )
+      else {
+        "action": "create",
+        "kind": "log table",
+        "object": log_table["label"],
+        "reason": "missing",
+        "statements": [
+          {
+            "action": "create",
+            "object": log_table["label"],
+            "description": "create log table " ~ log_table["name"],
+            "sql": log_table["sql"]
+          }
         ]
-      ),
+      },
     dbt_cloud_orchestration.procedure_step(config, live)
   ] -%}
   {%- for task in live["tasks"] -%}

@@ -28,7 +28,10 @@
     {%- for value in row -%}
       {%- set index_2 = loop.index0 -%}
       {%- do tsj_row_mapped.append(
-        value if (index_2 == ((row | length) - 1)) else dbt_cloud_orchestration.padded(value, widths[index_2])
+        value
+          if (index_2 == ((row | length) - 1))
+          else (value
+            ~ "                                                                                                    "[0:[0, widths[index_2] - (value | length)] | max])
       ) -%}
     {%- endfor -%}
     {%- do tsj_rows_mapped.append("  ".join(tsj_row_mapped)) -%}
@@ -47,8 +50,7 @@
 {%- macro run_plan(plan, dry_run, title) -%}
   {%- set total = plan | length -%}
   {%- do log(
-    "dbt_cloud_orchestration"
-      ~ ": "
+    "dbt_cloud_orchestration: "
       ~ title
       ~ ": "
       ~ total
@@ -87,14 +89,7 @@
   {%- endfor -%}
   {%- set changes = tsj_steps_kept | length -%}
   {%- do log(
-    "dbt_cloud_orchestration"
-      ~ ": "
-      ~ title
-      ~ ": "
-      ~ changes
-      ~ " change(s), "
-      ~ ((steps | length) - changes)
-      ~ " unchanged",
+    "dbt_cloud_orchestration: " ~ title ~ ": " ~ changes ~ " change(s), " ~ ((steps | length) - changes) ~ " unchanged",
     info=true
   ) -%}
   {%- do log("plan:\n" ~ "\n".join(dbt_cloud_orchestration.plan_table(steps)), info=true) -%}

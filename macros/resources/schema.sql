@@ -16,7 +16,9 @@
 {%- macro log_table_sql(config, comment) -%}
   {%- do return("\n".join(
     [
-      "create table if not exists " ~ dbt_cloud_orchestration.managed_name(config, config["log_table"]) ~ " (",
+      "create table if not exists "
+        ~ dbt_cloud_orchestration.quote_name([config["database"], config["schema"], config["log_table"]])
+        ~ " (",
       "  invoked_at timestamp_ltz not null,",
       "  job_name varchar not null,",
       "  job_id number not null,",
@@ -26,23 +28,58 @@
       "  run_url varchar,",
       "  result variant,",
       "  logs array",
-      ") comment = " ~ dbt_cloud_orchestration.quote_literal(comment)
+      ") comment = '" ~ ((comment | replace("\\", "\\\\")) | replace("'", "''")) ~ "'"
     ]
   )) -%}
 {%- endmacro -%}
 
 {%- macro desired_log_table(config) -%}
   {%- set fingerprint = dbt_cloud_orchestration.fingerprint_of(
-    dbt_cloud_orchestration.log_table_sql(config, "one row per orchestration task invocation")
+    "\n".join(
+      [
+        "create table if not exists "
+          ~ dbt_cloud_orchestration.quote_name([config["database"], config["schema"], config["log_table"]])
+          ~ " (",
+        "  invoked_at timestamp_ltz not null,",
+        "  job_name varchar not null,",
+        "  job_id number not null,",
+        "  task_name varchar not null,",
+        "  status varchar not null,",
+        "  run_id number,",
+        "  run_url varchar,",
+        "  result variant,",
+        "  logs array",
+        ") comment = '"
+          ~ (("one row per orchestration task invocation" | replace("\\", "\\\\")) | replace("'", "''"))
+          ~ "'"
+      ]
+    )
   ) -%}
   {%- do return({
     "kind": "log table",
     "name": config["log_table"],
-    "label": dbt_cloud_orchestration.managed_label(config, config["log_table"]),
+    "label": config["database"] ~ "." ~ config["schema"] ~ "." ~ config["log_table"],
     "fingerprint": fingerprint,
-    "sql": dbt_cloud_orchestration.log_table_sql(
-      config,
-      dbt_cloud_orchestration.fingerprinted_comment("one row per orchestration task invocation", fingerprint)
+    "sql": "\n".join(
+      [
+        "create table if not exists "
+          ~ dbt_cloud_orchestration.quote_name([config["database"], config["schema"], config["log_table"]])
+          ~ " (",
+        "  invoked_at timestamp_ltz not null,",
+        "  job_name varchar not null,",
+        "  job_id number not null,",
+        "  task_name varchar not null,",
+        "  status varchar not null,",
+        "  run_id number,",
+        "  run_url varchar,",
+        "  result variant,",
+        "  logs array",
+        ") comment = '"
+          ~ ((("Managed by the dbt_cloud_orchestration dbt package: one row per orchestration task invocation (definition "
+            ~ fingerprint
+            ~ ")") | replace("\\", "\\\\")) | replace("'", "''"))
+          ~ "'"
+      ]
     )
   }) -%}
 {%- endmacro -%}

@@ -6,28 +6,40 @@
     [
       ("create or replace stream" if replace else "create stream if not exists")
         ~ " "
-        ~ dbt_cloud_orchestration.managed_name(config, stream),
+        ~ dbt_cloud_orchestration.quote_name([config["database"], config["schema"], stream]),
       "  on table " ~ dbt_cloud_orchestration.quote_name(table),
-      "  comment = " ~ dbt_cloud_orchestration.quote_literal(comment)
+      "  comment = '" ~ ((comment | replace("\\", "\\\\")) | replace("'", "''")) ~ "'"
     ]
   )) -%}
 {%- endmacro -%}
 
 {%- macro stream_object(config, stream, table, purpose, replace) -%}
   {%- set fingerprint = dbt_cloud_orchestration.fingerprint_of(
-    dbt_cloud_orchestration.stream_sql(config, stream, table, purpose, false)
+    "\n".join(
+      [
+        ("create or replace stream" if false else "create stream if not exists")
+          ~ " "
+          ~ dbt_cloud_orchestration.quote_name([config["database"], config["schema"], stream]),
+        "  on table " ~ dbt_cloud_orchestration.quote_name(table),
+        "  comment = '" ~ ((purpose | replace("\\", "\\\\")) | replace("'", "''")) ~ "'"
+      ]
+    )
   ) -%}
   {%- do return({
     "kind": "stream",
     "name": stream,
-    "label": dbt_cloud_orchestration.managed_label(config, stream),
+    "label": config["database"] ~ "." ~ config["schema"] ~ "." ~ stream,
     "fingerprint": fingerprint,
-    "sql": dbt_cloud_orchestration.stream_sql(
-      config,
-      stream,
-      table,
-      dbt_cloud_orchestration.fingerprinted_comment(purpose, fingerprint),
-      replace
+    "sql": "\n".join(
+      [
+        ("create or replace stream" if replace else "create stream if not exists")
+          ~ " "
+          ~ dbt_cloud_orchestration.quote_name([config["database"], config["schema"], stream]),
+        "  on table " ~ dbt_cloud_orchestration.quote_name(table),
+        "  comment = '"
+          ~ ((("Managed by the dbt_cloud_orchestration dbt package: " ~ purpose ~ " (definition " ~ fingerprint ~ ")") | replace("\\", "\\\\")) | replace("'", "''"))
+          ~ "'"
+      ]
     )
   }) -%}
 {%- endmacro -%}

@@ -6,8 +6,8 @@
   {%- set conditions = [] -%}
   {%- if (job["min_start_time"] != "00:00") or (job["max_start_time"] != "23:59") -%}
     {%- set now = "to_char(local_now, 'HH24:MI')" -%}
-    {%- set min_time = dbt_cloud_orchestration.quote_literal(job["min_start_time"]) -%}
-    {%- set max_time = dbt_cloud_orchestration.quote_literal(job["max_start_time"]) -%}
+    {%- set min_time = "'" ~ ((job["min_start_time"] | replace("\\", "\\\\")) | replace("'", "''")) ~ "'" -%}
+    {%- set max_time = "'" ~ ((job["max_start_time"] | replace("\\", "\\\\")) | replace("'", "''")) ~ "'" -%}
     {%- do conditions.append(
       (now ~ " between " ~ min_time ~ " and " ~ max_time)
         if (job["min_start_time"] <= job["max_start_time"])
@@ -30,15 +30,15 @@
 {%- macro log_insert(config, job, task, outcome) -%}
   {%- do return("\n".join(
     [
-      "insert into " ~ dbt_cloud_orchestration.managed_name(config, config["log_table"]),
+      "insert into " ~ dbt_cloud_orchestration.quote_name([config["database"], config["schema"], config["log_table"]]),
       "      (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)",
-      "    select current_timestamp(), "
-        ~ dbt_cloud_orchestration.quote_literal(job["name"])
-        ~ ", "
+      "    select current_timestamp(), '"
+        ~ ((job["name"] | replace("\\", "\\\\")) | replace("'", "''"))
+        ~ "', "
         ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
-        ~ ", "
-        ~ dbt_cloud_orchestration.quote_literal(task)
-        ~ ",",
+        ~ ", '"
+        ~ ((task | replace("\\", "\\\\")) | replace("'", "''"))
+        ~ "',",
       "      r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array",
       "    from (select " ~ outcome ~ " as r);"
     ]
@@ -46,20 +46,22 @@
 {%- endmacro -%}
 
 {%- macro skipped(reason) -%}
-  {%- do return("object_construct('status', 'SKIPPED', 'run_id', null, 'run_url', null, 'checks', array_construct(), "
-    ~ "'logs', array_construct("
-    ~ dbt_cloud_orchestration.quote_literal(reason)
-    ~ "))") -%}
+  {%- do return("object_construct('status', 'SKIPPED', 'run_id', null, 'run_url', null, 'checks', array_construct(), 'logs', array_construct('"
+    ~ ((reason | replace("\\", "\\\\")) | replace("'", "''"))
+    ~ "'))") -%}
 {%- endmacro -%}
 
 {%- macro task_body(config, job, settings) -%}
-  {%- set task = dbt_cloud_orchestration.task_name(job["name"], job["job_id"]) -%}
+  {%- set task = "ORCH_TASK__"
+    ~ dbt_cloud_orchestration.safe_name_part(job["name"])
+    ~ "__"
+    ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) -%}
   {%- set qualified_task = config["database"] ~ "." ~ config["schema"] ~ "." ~ task -%}
   {%- set lines = [
     "declare",
-    "  local_now timestamp_ntz default convert_timezone("
-      ~ dbt_cloud_orchestration.quote_literal(config["timezone"])
-      ~ ", current_timestamp())::timestamp_ntz;",
+    "  local_now timestamp_ntz default convert_timezone('"
+      ~ ((config["timezone"] | replace("\\", "\\\\")) | replace("'", "''"))
+      ~ "', current_timestamp())::timestamp_ntz;",
     "  outcome variant default null;",
     "  failure variant default null;",
     "begin"
@@ -68,35 +70,29 @@
   {%- if condition != "" -%}
     {%- do lines.append("  if (not (" ~ condition ~ ")) then") -%}
     {%- do lines.append(
-      "    outcome := "
-        ~ dbt_cloud_orchestration.skipped(
-          "outside the start window or weekdays (" ~ config["timezone"] ~ "); changes wait for the next run"
-        )
-        ~ ";"
+      "    outcome := object_construct('status', 'SKIPPED', 'run_id', null, 'run_url', null, 'checks', array_construct(), 'logs', array_construct('"
+        ~ ((("outside the start window or weekdays (" ~ config["timezone"] ~ "); changes wait for the next run") | replace("\\", "\\\\")) | replace("'", "''"))
+        ~ "'));"
     ) -%}
     {%- do lines.append("    " ~ dbt_cloud_orchestration.log_insert(config, job, task, ":outcome")) -%}
     {%- do lines.append("    return 'SKIPPED';") -%}
     {%- do lines.append("  end if;") -%}
   {%- endif -%}
-  {%- do lines.append(
-    "  create temporary table if not exists " ~ "orchestration_stream_sink" ~ " (consumed boolean);"
-  ) -%}
+  {%- do lines.append("  create temporary table if not exists orchestration_stream_sink (consumed boolean);") -%}
   {%- do lines.append("  begin transaction;") -%}
   {%- for stream in settings["streams"] -%}
     {%- do lines.append(
-      "  insert into "
-        ~ "orchestration_stream_sink"
-        ~ " select true from "
+      "  insert into orchestration_stream_sink select true from "
         ~ dbt_cloud_orchestration.quote_name(stream)
         ~ " where false;"
     ) -%}
   {%- endfor -%}
   {%- if settings["calls_dbt_cloud"] -%}
     {%- set args = [
-      dbt_cloud_orchestration.quote_literal(config["access_url"]),
+      "'" ~ ((config["access_url"] | replace("\\", "\\\\")) | replace("'", "''")) ~ "'",
       ((config["account_id"] | int) if ((config["account_id"] | int) == config["account_id"]) else config["account_id"]) | string,
       ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) | string,
-      dbt_cloud_orchestration.quote_literal("Triggered by Snowflake task " ~ qualified_task),
+      "'" ~ ((("Triggered by Snowflake task " ~ qualified_task) | replace("\\", "\\\\")) | replace("'", "''")) ~ "'",
       "null"
         if (job.get("upstream_job_id") is none)
         else (((job.get("upstream_job_id") | int)
@@ -105,21 +101,23 @@
       ((job["min_elapsed_seconds"] | int)
         if ((job["min_elapsed_seconds"] | int) == job["min_elapsed_seconds"])
         else job["min_elapsed_seconds"]) | string,
-      dbt_cloud_orchestration.quote_literal(job["min_start_time"]),
-      dbt_cloud_orchestration.quote_literal(job["max_start_time"]),
+      "'" ~ ((job["min_start_time"] | replace("\\", "\\\\")) | replace("'", "''")) ~ "'",
+      "'" ~ ((job["max_start_time"] | replace("\\", "\\\\")) | replace("'", "''")) ~ "'",
       "array_construct(" ~ (job["days_of_week"] | join(", ")) ~ ")",
-      dbt_cloud_orchestration.quote_literal(config["timezone"])
+      "'" ~ ((config["timezone"] | replace("\\", "\\\\")) | replace("'", "''")) ~ "'"
     ] -%}
     {%- do lines.append(
-      "  call " ~ dbt_cloud_orchestration.procedure_name(config) ~ "(" ~ ", ".join(args) ~ ") into :outcome;"
+      "  call "
+        ~ dbt_cloud_orchestration.quote_name([config["database"], config["schema"], "DBT_CLOUD_RUN_JOB"])
+        ~ "("
+        ~ ", ".join(args)
+        ~ ") into :outcome;"
     ) -%}
   {%- else -%}
     {%- do lines.append(
-      "  outcome := "
-        ~ dbt_cloud_orchestration.skipped(
-          "target " ~ target["name"] ~ " is not a prod target: dbt Cloud was not called"
-        )
-        ~ ";"
+      "  outcome := object_construct('status', 'SKIPPED', 'run_id', null, 'run_url', null, 'checks', array_construct(), 'logs', array_construct('"
+        ~ ((("target " ~ target["name"] ~ " is not a prod target: dbt Cloud was not called") | replace("\\", "\\\\")) | replace("'", "''"))
+        ~ "'));"
     ) -%}
   {%- endif -%}
   {%- do lines.append("  if (outcome:status::varchar = 'TRIGGERED') then") -%}
@@ -159,7 +157,13 @@
   {%- set triggered = job["schedule"]["kind"] == "triggered" -%}
   {%- set lines = [
     "create or alter task "
-      ~ dbt_cloud_orchestration.managed_name(config, dbt_cloud_orchestration.task_name(job["name"], job["job_id"]))
+      ~ dbt_cloud_orchestration.managed_name(
+        config,
+        "ORCH_TASK__"
+          ~ dbt_cloud_orchestration.safe_name_part(job["name"])
+          ~ "__"
+          ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+      )
   ] -%}
   {%- if config.get("warehouse") is not none -%}
     {%- do lines.append("  warehouse = " ~ dbt_cloud_orchestration.quote_name([config.get("warehouse")])) -%}
@@ -168,16 +172,18 @@
   {%- else -%}
     {%- do lines.append("  user_task_managed_initial_warehouse_size = 'XSMALL'") -%}
   {%- endif -%}
-  {%- set interval = dbt_cloud_orchestration.trigger_interval_seconds(job) -%}
+  {%- set interval = [86400, [30, job["min_elapsed_seconds"]] | max] | min -%}
   {%- if triggered -%}
     {%- do lines.append(
       "  user_task_minimum_trigger_interval_in_seconds = "
         ~ ((interval | int) if ((interval | int) == interval) else interval)
     ) -%}
   {%- else -%}
-    {%- do lines.append("  schedule = " ~ dbt_cloud_orchestration.quote_literal(job["schedule"]["text"])) -%}
+    {%- do lines.append(
+      "  schedule = '" ~ ((job["schedule"]["text"] | replace("\\", "\\\\")) | replace("'", "''")) ~ "'"
+    ) -%}
   {%- endif -%}
-  {%- do lines.append("  comment = " ~ dbt_cloud_orchestration.quote_literal(comment)) -%}
+  {%- do lines.append("  comment = '" ~ ((comment | replace("\\", "\\\\")) | replace("'", "''")) ~ "'") -%}
   {%- do lines.append("  when " ~ when) -%}
   {%- do lines.append(
     "as execute immediate "
@@ -195,17 +201,20 @@
   {%- set fingerprint = dbt_cloud_orchestration.fingerprint_of(
     dbt_cloud_orchestration.task_sql(config, job, settings, purpose)
   ) -%}
-  {%- set task = dbt_cloud_orchestration.task_name(job["name"], job["job_id"]) -%}
+  {%- set task = "ORCH_TASK__"
+    ~ dbt_cloud_orchestration.safe_name_part(job["name"])
+    ~ "__"
+    ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) -%}
   {%- do return({
     "kind": "task",
     "name": task,
-    "label": dbt_cloud_orchestration.managed_label(config, task),
+    "label": config["database"] ~ "." ~ config["schema"] ~ "." ~ task,
     "fingerprint": fingerprint,
     "sql": dbt_cloud_orchestration.task_sql(
       config,
       job,
       settings,
-      dbt_cloud_orchestration.fingerprinted_comment(purpose, fingerprint)
+      "Managed by the dbt_cloud_orchestration dbt package: " ~ purpose ~ " (definition " ~ fingerprint ~ ")"
     )
   }) -%}
 {%- endmacro -%}
@@ -216,7 +225,7 @@
 
 {%- macro task_statements(config, job, settings, resume) -%}
   {%- set task = dbt_cloud_orchestration.desired_task(config, job, settings) -%}
-  {%- set qualified = dbt_cloud_orchestration.managed_name(config, task["name"]) -%}
+  {%- set qualified = dbt_cloud_orchestration.quote_name([config["database"], config["schema"], task["name"]]) -%}
   {%- set plan = [
     {
       "action": "suspend",
@@ -227,7 +236,11 @@
     {
       "action": "create",
       "object": task["label"],
-      "description": "create or alter task " ~ task["name"] ~ " (" ~ dbt_cloud_orchestration.schedule_label(job) ~ ")",
+      "description": "create or alter task "
+        ~ task["name"]
+        ~ " ("
+        ~ ("triggered" if (job["schedule"]["kind"] == "triggered") else job["schedule"]["text"])
+        ~ ")",
       "sql": task["sql"]
     }
   ] -%}

@@ -8,7 +8,7 @@
 {%- macro quote_name(parts) -%}
   {%- set tsj_parts_mapped = [] -%}
   {%- for part in parts -%}
-    {%- do tsj_parts_mapped.append(dbt_cloud_orchestration.quote_identifier(part)) -%}
+    {%- do tsj_parts_mapped.append("\"" ~ (part | replace("\"", "\"\"")) ~ "\"") -%}
   {%- endfor -%}
   {%- do return(".".join(tsj_parts_mapped)) -%}
 {%- endmacro -%}

@@ -9,6 +9,7 @@ import { Node, Project, ts, type FunctionDeclaration, type SourceFile } from "ts
 import { CompileError, findNamespacedLocals, MacroContext, NAMESPACE, type ProgramFacts } from "./context.js";
 import { Codes, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { lit, type JinjaModule, type Macro, type MacroParam, type Stmt } from "./ir.js";
+import { optimizeModules } from "./optimize.js";
 import { printModule } from "./printer.js";
 import { includes } from "./types.js";
 import { checkModuleConstant } from "./transforms/identifiers.js";
@@ -110,18 +111,21 @@ export function compileDirectory(sourceDirectory: string, options: CompileOption
     checker: project.getTypeChecker(), preludeFile: PRELUDE_FILE, macros, isSourceFile: inSources, packageName,
   };
 
-  const outputs = new Map<string, string>();
+  const compiled: Array<{ file: SourceFile; module: JinjaModule; docs: MacroDoc[] }> = [];
   for (const file of project.getSourceFiles().filter(inSources)) {
-    const relativePath = relative(srcDir, file.getFilePath());
-    const result = compileFile(file, facts, relativePath);
+    const result = compileFile(file, facts, relative(srcDir, file.getFilePath()));
     diagnostics.push(...result.diagnostics);
-    if (result.module === undefined) continue;
-    const base = relativePath.replace(/\.ts$/, "");
-    const sourceLabel = relative(REPO_ROOT, file.getFilePath()).split(sep).join("/");
-    outputs.set(`${base}.sql`, printModule(result.module, header(sourceLabel)));
-    if (result.docs.length > 0) outputs.set(`${base}.yml`, macroDocsYaml(result.docs, sourceLabel));
+    if (result.module !== undefined) compiled.push({ file, module: result.module, docs: result.docs });
   }
   if (diagnostics.length > 0) return { outputs: new Map(), diagnostics: sortDiagnostics(diagnostics), macros: [] };
+  optimizeModules(compiled.map(({ module }) => module), packageName);
+  const outputs = new Map<string, string>();
+  for (const { file, module, docs } of compiled) {
+    const base = relative(srcDir, file.getFilePath()).replace(/\.ts$/, "");
+    const sourceLabel = relative(REPO_ROOT, file.getFilePath()).split(sep).join("/");
+    outputs.set(`${base}.sql`, printModule(module, header(sourceLabel)));
+    if (docs.length > 0) outputs.set(`${base}.yml`, macroDocsYaml(docs, sourceLabel));
+  }
   return { outputs, diagnostics: [], macros: signatures };
 }
 

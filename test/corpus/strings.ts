@@ -60,3 +60,13 @@ export function control_characters(text: string): unknown[] {
   const marks = "\u0000\u0001\u001b\u007f";
   return [marks.length, text.includes("\u0000"), `a\u0007b`.length, (text + "\u001f").split("\u001f").length, marks.startsWith("\u0000\u0001")];
 }
+
+/** A helper of a single `return`: inlined at its call sites (see quoted_pair's snapshot). */
+export function sql_quote(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** Calls the helper twice: each call becomes its expression, and the literals around it fold into one. */
+export function quoted_pair(first: string, second: string): string {
+  return "(" + sql_quote(first) + ", " + sql_quote(second.trim()) + ")";
+}
