@@ -21,15 +21,13 @@
     {%- do lines.append(
       "  "
         ~ task
-        ~ "["
-        ~ dbt_cloud_orchestration.label(
-          "ORCH_TASK__"
-            ~ dbt_cloud_orchestration.safe_name_part(job_2["name"])
-            ~ "__"
-            ~ ((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])
-            ~ suffix
-        )
-        ~ "]"
+        ~ "[\""
+        ~ (("ORCH_TASK__"
+          ~ dbt_cloud_orchestration.safe_name_part(job_2["name"])
+          ~ "__"
+          ~ ((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])
+          ~ suffix) | replace("\"", "#quot;"))
+        ~ "\"]"
     ) -%}
     {%- do lines.append(
       "  job_"

@@ -21,11 +21,9 @@
   {%- for stream_3 in present -%}
     {%- set index = loop.index0 -%}
     {%- do tsj_columns.append(
-      "system$stream_has_data("
-        ~ dbt_cloud_orchestration.quote_literal(
-          dbt_cloud_orchestration.quote_name([config["database"], config["schema"], stream_3])
-        )
-        ~ ") as \"s"
+      "system$stream_has_data('"
+        ~ ((dbt_cloud_orchestration.quote_name([config["database"], config["schema"], stream_3]) | replace("\\", "\\\\")) | replace("'", "''"))
+        ~ "') as \"s"
         ~ index
         ~ "\""
     ) -%}

@@ -93,7 +93,9 @@
   {%- do state.update(
     {
       "log_table_managed": ((log_tables | length) > 0)
-        and dbt_cloud_orchestration.is_managed_comment(dbt_cloud_orchestration.text_of(log_tables[0], "comment"))
+        and dbt_cloud_orchestration.text_of(log_tables[0], "comment").startswith(
+          "Managed by the dbt_cloud_orchestration dbt package"
+        )
     }
   ) -%}
   {%- set procedure_rows = dbt_cloud_orchestration.named(procedures["rows"], "DBT_CLOUD_RUN_JOB") -%}

@@ -102,12 +102,12 @@
       desired["label"],
       "missing (on " ~ ".".join(table) ~ ")",
       [
-        dbt_cloud_orchestration.planned_statement(
-          "create",
-          desired["label"],
-          "create stream " ~ desired["name"] ~ " on " ~ ".".join(table),
-          desired["sql"]
-        )
+        {
+          "action": "create",
+          "object": desired["label"],
+          "description": "create stream " ~ desired["name"] ~ " on " ~ ".".join(table),
+          "sql": desired["sql"]
+        }
       ]
     )) -%}
   {%- endif -%}
@@ -252,20 +252,24 @@
       "statements": []
     }) -%}
   {%- endif -%}
-  {%- do return(dbt_cloud_orchestration.step(
-    "suspend",
-    "task",
-    label,
-    "job " ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) ~ " is disabled",
-    [
-      dbt_cloud_orchestration.planned_statement(
-        "suspend",
-        label,
-        "suspend task " ~ name ~ " (job disabled)",
-        "alter task " ~ dbt_cloud_orchestration.quote_name([config["database"], config["schema"], name]) ~ " suspend"
-      )
+  {%- do return({
+    "action": "suspend",
+    "kind": "task",
+    "object": label,
+    "reason": "job "
+      ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+      ~ " is disabled",
+    "statements": [
+      {
+        "action": "suspend",
+        "object": label,
+        "description": "suspend task " ~ name ~ " (job disabled)",
+        "sql": "alter task "
+          ~ dbt_cloud_orchestration.quote_name([config["database"], config["schema"], name])
+          ~ " suspend"
+      }
     ]
-  )) -%}
+  }) -%}
 {%- endmacro -%}
 
 {%- macro orphan_step(config, kind, orphan) -%}
@@ -279,23 +283,23 @@
       "statements": []
     }) -%}
   {%- endif -%}
-  {%- do return(dbt_cloud_orchestration.step(
-    "drop",
-    kind,
-    label,
-    "no longer in the config",
-    [
-      dbt_cloud_orchestration.planned_statement(
-        "drop",
-        label,
-        "drop " ~ kind ~ " " ~ orphan["name"] ~ " (no longer in the config)",
-        "drop "
+  {%- do return({
+    "action": "drop",
+    "kind": kind,
+    "object": label,
+    "reason": "no longer in the config",
+    "statements": [
+      {
+        "action": "drop",
+        "object": label,
+        "description": "drop " ~ kind ~ " " ~ orphan["name"] ~ " (no longer in the config)",
+        "sql": "drop "
           ~ kind
           ~ " if exists "
           ~ dbt_cloud_orchestration.quote_name([config["database"], config["schema"], orphan["name"]])
-      )
+      }
     ]
-  )) -%}
+  }) -%}
 {%- endmacro -%}
 
 {%- macro check_no_foreign_objects(live, desired_streams, desired_tasks, config) -%}

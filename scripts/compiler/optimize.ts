@@ -9,7 +9,7 @@
 import { isPure, type Expr, type JinjaModule, type Macro, type MacroParam, type Stmt } from "./ir.js";
 
 /** Larger bodies would grow every call site more than the call costs. */
-const MAX_INLINED_NODES = 40;
+const MAX_INLINED_NODES = 100;
 /** Inlined bodies may call further helpers; this bounds the expansion (and ends any cycle). */
 const MAX_INLINING_DEPTH = 3;
 
@@ -56,7 +56,9 @@ function inlineCalls(expr: Expr, helpers: Map<string, Helper>, packageName: stri
  * Parameter → argument, when substituting is exact: every argument is pure (no call that could log
  * or query, so evaluating it where the body uses it, or not at all, changes nothing), an argument the
  * body uses more than once is a plain value, every parameter left out has a default, and no name the
- * body reads is a local of the calling macro.
+ * body reads is a local of the calling macro. One impure argument is allowed when the body is
+ * otherwise pure and evaluates that parameter exactly once, unconditionally: it then runs once, as
+ * the call's argument did, and nothing else with an effect runs before or after it.
  */
 function bind(helper: Helper, args: Expr[], taken: Set<string>): Map<string, Expr> | undefined {
   if (args.length > helper.params.length) return undefined;
@@ -65,13 +67,28 @@ function bind(helper: Helper, args: Expr[], taken: Set<string>): Map<string, Exp
   const parameterNames = new Set(helper.params.map((param) => param.name));
   for (const free of uses.keys()) if (!parameterNames.has(free) && taken.has(free)) return undefined;
   const bindings = new Map<string, Expr>();
+  let impure: string | undefined;
   for (const [index, param] of helper.params.entries()) {
     const value = args[index] ?? param.default;
-    if (value === undefined || !isPure(value)) return undefined;
-    if ((uses.get(param.name) ?? 0) > 1 && !isPlainValue(value)) return undefined;
+    if (value === undefined) return undefined;
+    if (!isPure(value)) {
+      if (impure !== undefined || uses.get(param.name) !== 1) return undefined;
+      impure = param.name;
+    } else if ((uses.get(param.name) ?? 0) > 1 && !isPlainValue(value)) {
+      return undefined;
+    }
     bindings.set(param.name, value);
   }
+  if (impure !== undefined && !(isPure(helper.body) && evaluatedUnconditionally(helper.body, impure))) return undefined;
   return bindings;
+}
+
+/** True when evaluating `expr` always evaluates the name (not only in one branch of `if`, `and`, `or`). */
+function evaluatedUnconditionally(expr: Expr, name: string): boolean {
+  if (expr.kind === "name") return expr.name === name;
+  if (expr.kind === "conditional") return evaluatedUnconditionally(expr.test, name);
+  if (expr.kind === "binary" && (expr.op === "and" || expr.op === "or")) return evaluatedUnconditionally(expr.left, name);
+  return children(expr).some((child) => evaluatedUnconditionally(child, name));
 }
 
 function isPlainValue(expr: Expr): boolean {
