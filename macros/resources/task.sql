@@ -74,25 +74,7 @@
         ~ ((("outside the start window or weekdays (" ~ config["timezone"] ~ "); changes wait for the next run") | replace("\\", "\\\\")) | replace("'", "''"))
         ~ "'));"
     ) -%}
-    {%- do lines.append(
-      "    "
-        ~ "\n".join(
-          [
-            "insert into "
-              ~ dbt_cloud_orchestration.quote_name([config["database"], config["schema"], config["log_table"]]),
-            "      (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)",
-            "    select current_timestamp(), '"
-              ~ ((job["name"] | replace("\\", "\\\\")) | replace("'", "''"))
-              ~ "', "
-              ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
-              ~ ", '"
-              ~ ((task | replace("\\", "\\\\")) | replace("'", "''"))
-              ~ "',",
-            "      r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array",
-            "    from (select :outcome as r);"
-          ]
-        )
-    ) -%}
+    {%- do lines.append("    " ~ dbt_cloud_orchestration.log_insert(config, job, task, ":outcome")) -%}
     {%- do lines.append("    return 'SKIPPED';") -%}
     {%- do lines.append("  end if;") -%}
   {%- endif -%}
@@ -143,25 +125,7 @@
   {%- do lines.append("  else") -%}
   {%- do lines.append("    rollback;") -%}
   {%- do lines.append("  end if;") -%}
-  {%- do lines.append(
-    "  "
-      ~ "\n".join(
-        [
-          "insert into "
-            ~ dbt_cloud_orchestration.quote_name([config["database"], config["schema"], config["log_table"]]),
-          "      (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)",
-          "    select current_timestamp(), '"
-            ~ ((job["name"] | replace("\\", "\\\\")) | replace("'", "''"))
-            ~ "', "
-            ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
-            ~ ", '"
-            ~ ((task | replace("\\", "\\\\")) | replace("'", "''"))
-            ~ "',",
-          "      r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array",
-          "    from (select :outcome as r);"
-        ]
-      )
-  ) -%}
+  {%- do lines.append("  " ~ dbt_cloud_orchestration.log_insert(config, job, task, ":outcome")) -%}
   {%- do lines.append("  return outcome:status::varchar;") -%}
   {%- do lines.append("exception") -%}
   {%- do lines.append("  when other then") -%}
@@ -170,25 +134,7 @@
     "    failure := object_construct('status', 'ERROR', 'run_id', null, 'run_url', null, 'checks', array_construct(),"
   ) -%}
   {%- do lines.append("      'logs', array_construct('the task failed: ' || sqlerrm));") -%}
-  {%- do lines.append(
-    "    "
-      ~ "\n".join(
-        [
-          "insert into "
-            ~ dbt_cloud_orchestration.quote_name([config["database"], config["schema"], config["log_table"]]),
-          "      (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)",
-          "    select current_timestamp(), '"
-            ~ ((job["name"] | replace("\\", "\\\\")) | replace("'", "''"))
-            ~ "', "
-            ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
-            ~ ", '"
-            ~ ((task | replace("\\", "\\\\")) | replace("'", "''"))
-            ~ "',",
-          "      r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array",
-          "    from (select :failure as r);"
-        ]
-      )
-  ) -%}
+  {%- do lines.append("    " ~ dbt_cloud_orchestration.log_insert(config, job, task, ":failure")) -%}
   {%- do lines.append("    raise;") -%}
   {%- do lines.append("end") -%}
   {%- do return("\n".join(lines)) -%}

@@ -9,7 +9,7 @@
 import { isPure, type Expr, type JinjaModule, type Macro, type MacroParam, type Stmt } from "./ir.js";
 
 /** Larger bodies would grow every call site more than the call costs. */
-const MAX_INLINED_NODES = 100;
+const MAX_INLINED_NODES = 30;
 /** Inlined bodies may call further helpers; this bounds the expansion (and ends any cycle). */
 const MAX_INLINING_DEPTH = 3;
 
