@@ -68,7 +68,7 @@ function shown_sql(item: PlannedStatement): string {
   return item.secret === undefined ? item.sql : item.sql.replaceAll(SECRET_PARAMETER, REDACTED);
 }
 
-function execute(item: PlannedStatement): void {
+function run_statement(item: PlannedStatement): void {
   if (item.secret !== undefined) {
     // With bind parameters the connector reads % as a placeholder marker: double the literal ones.
     runWithBindings(item.sql.replaceAll("%", "%%").replaceAll("%%s", SECRET_PARAMETER), [item.secret]);
@@ -94,7 +94,7 @@ export function run_statements(plan: PlannedStatement[], output: PlanOutput): st
     } else if (!output.dry_run) {
       printLine(progress);
     }
-    if (!output.dry_run) execute(item);
+    if (!output.dry_run) run_statement(item);
     statements.push(shown);
   }
   return statements;

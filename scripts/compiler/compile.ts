@@ -3,30 +3,24 @@
  * over every function, and prints one Jinja file (plus its dbt macro docs) per source file.
  * All or nothing: any diagnostic means no output.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readdirSync, statSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
 import { Node, Project, ts, type FunctionDeclaration, type SourceFile } from "ts-morph";
 import { CompileError, findNamespacedLocals, MacroContext, NAMESPACE, type ProgramFacts } from "./context.js";
 import { Codes, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { lit, type JinjaModule, type Macro, type MacroParam, type Stmt } from "./ir.js";
+import { optimizeModules } from "./optimize.js";
 import { printModule } from "./printer.js";
+import { includes } from "./types.js";
 import { checkModuleConstant } from "./transforms/identifiers.js";
 import { expression } from "./transforms/expressions.js";
 import { statements } from "./transforms/statements.js";
 import { macroDocs, type MacroDoc } from "./docs.js";
 import { macroVisibilities, type MacroVisibility, type Visibility } from "./visibility.js";
+import { packageNameFor, PRELUDE_FILE, REPO_ROOT } from "./repo.js";
+import { dbtMeaningOf } from "./reserved-names.js";
 
-/** The repository: the nearest folder above this module (or above its bundle in .cache/cli) with package.json. */
-export const REPO_ROOT = findRepoRoot(fileURLToPath(new URL(".", import.meta.url)));
-export const PRELUDE_FILE = join(REPO_ROOT, "macros-src", "prelude", "dbt.ts");
-
-function findRepoRoot(start: string): string {
-  for (let directory = start; ; directory = dirname(directory)) {
-    if (existsSync(join(directory, "package.json")) && existsSync(join(directory, "macros-src"))) return directory;
-    if (dirname(directory) === directory) throw new Error(`no repository above ${start}`);
-  }
-}
+export { PRELUDE_FILE, REPO_ROOT } from "./repo.js";
 
 export interface MacroSignature {
   /** The TypeScript name (the TypeScript engine calls it by this name). */
@@ -80,8 +74,14 @@ function sourceFilesUnder(directory: string): string[] {
   return found;
 }
 
-export function compileDirectory(sourceDirectory: string): CompileResult {
+export interface CompileOptions {
+  /** The dbt package the macros belong to; by default read from dbt_project.yml (see packageNameFor). */
+  packageName?: string;
+}
+
+export function compileDirectory(sourceDirectory: string, options: CompileOptions = {}): CompileResult {
   const srcDir = resolve(sourceDirectory);
+  const packageName = options.packageName ?? packageNameFor(srcDir);
   const project = new Project({ compilerOptions: COMPILER_OPTIONS });
   const files = sourceFilesUnder(srcDir).filter((path) => path !== PRELUDE_FILE);
   for (const path of [...files, PRELUDE_FILE]) project.addSourceFileAtPath(path);
@@ -97,6 +97,13 @@ export function compileDirectory(sourceDirectory: string): CompileResult {
     for (const fn of file.getFunctions()) {
       const fnName = fn.getName();
       if (fnName === undefined) continue;
+      const clash = fnName === packageName
+        ? `macro '${fnName}' has the package's name (dbt_project.yml), which qualifies every call between its macros. Rename it.`
+        : reservedNameProblem(fnName);
+      if (clash !== undefined) {
+        diagnostics.push(diagnosticAt(fn.getNameNode() ?? fn, Codes.nameConflict, clash));
+        continue;
+      }
       const earlier = macros.get(fnName);
       if (earlier !== undefined) {
         diagnostics.push(diagnosticAt(fn.getNameNode() ?? fn, Codes.nameConflict,
@@ -112,27 +119,38 @@ export function compileDirectory(sourceDirectory: string): CompileResult {
   }
   const visibility = macroVisibilities(macros);
   const facts: ProgramFacts = {
-    checker: project.getTypeChecker(), preludeFile: PRELUDE_FILE, macros, isSourceFile: inSources,
+    checker: project.getTypeChecker(), preludeFile: PRELUDE_FILE, macros, isSourceFile: inSources, packageName,
     dbtNames: new Map([...visibility].map(([tsName, item]) => [tsName, item.dbtName])),
   };
 
-  const outputs = new Map<string, string>();
+  const compiled: Array<{ file: SourceFile; module: JinjaModule; docs: MacroDoc[] }> = [];
   for (const file of project.getSourceFiles().filter(inSources)) {
-    const relativePath = relative(srcDir, file.getFilePath());
     const result = compileFile(file, facts, visibility);
     diagnostics.push(...result.diagnostics);
-    if (result.module === undefined) continue;
-    const base = relativePath.replace(/\.ts$/, "");
-    const sourceLabel = relative(REPO_ROOT, file.getFilePath()).split(sep).join("/");
-    outputs.set(`${base}.sql`, printModule(result.module, header(sourceLabel)));
-    if (result.docs.length > 0) outputs.set(`${base}.yml`, macroDocsYaml(result.docs, sourceLabel));
+    if (result.module !== undefined) compiled.push({ file, module: result.module, docs: result.docs });
   }
   if (diagnostics.length > 0) return { outputs: new Map(), diagnostics: sortDiagnostics(diagnostics), macros: [] };
+  optimizeModules(compiled.map(({ module }) => module), packageName);
+  const outputs = new Map<string, string>();
+  for (const { file, module, docs } of compiled) {
+    const base = relative(srcDir, file.getFilePath()).replace(/\.ts$/, "");
+    const sourceLabel = relative(REPO_ROOT, file.getFilePath()).split(sep).join("/");
+    outputs.set(`${base}.sql`, printModule(module, header(sourceLabel)));
+    if (docs.length > 0) outputs.set(`${base}.yml`, macroDocsYaml(docs, sourceLabel));
+  }
   return { outputs, diagnostics: [], macros: signatures.map((item) => ({ ...item, ...visibility.get(item.name)! })) };
 }
 
+function reservedNameProblem(macroName: string): string | undefined {
+  const meaning = dbtMeaningOf(macroName);
+  if (meaning === undefined) return undefined;
+  return `macro '${macroName}' would hide ${meaning} inside the package; dbt's names are taken ` +
+    "(scripts/compiler/dbt-reserved-names.json). Rename it.";
+}
+
 function header(source: string): string {
-  return `{#- Generated by scripts/compiler from ${source}. Do not edit: edit the source and run 'npm run build'. -#}`;
+  return `{#- Generated by scripts/compiler from ${source}.
+    Do not edit: edit the source and run 'npm run build'. -#}`;
 }
 
 function typeErrors(project: Project, include: (file: SourceFile) => boolean): Diagnostic[] {
@@ -218,7 +236,13 @@ function compileFunction(fn: FunctionDeclaration, facts: ProgramFacts): Macro {
     if (initializer !== undefined && !isLiteral(initializer)) {
       throw context.error(initializer, Codes.parameter, "parameter defaults must be literals (Jinja evaluates them once).");
     }
-    const fallback = initializer !== undefined ? expression(initializer, context) : parameter.hasQuestionToken() ? lit(null) : undefined;
+    // An argument left out is `undefined` in JavaScript, but Jinja's Undefined in dbt, which `is not
+    // none` (so `b ?? "x"` would give Undefined). A parameter the caller may omit (`b?: T`, `b: T |
+    // undefined`, `unknown`) defaults to none, which is how the compiler spells undefined everywhere.
+    // Jinja also refuses a parameter without a default after one with a default.
+    const mayBeOmitted = parameter.hasQuestionToken() || includes(parameter.getType(), "nullish") ||
+      includes(parameter.getType(), "unknown") || params.some((earlier) => earlier.default !== undefined);
+    const fallback = initializer !== undefined ? expression(initializer, context) : mayBeOmitted ? lit(null) : undefined;
     params.push({ name: jinjaName, default: fallback });
     const symbol = parameterName.getSymbol();
     if (symbol !== undefined && context.namespaced.has(symbol)) {

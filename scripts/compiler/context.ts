@@ -24,6 +24,8 @@ export interface ProgramFacts {
   isSourceFile: (file: SourceFile) => boolean;
   /** TypeScript name → dbt name of every macro (private helpers carry a prefix: visibility.ts). */
   dbtNames: Map<string, string>;
+  /** The dbt package of the compiled macros: calls between them are `package.macro(...)`. */
+  packageName: string;
 }
 
 export class MacroContext {
@@ -37,7 +39,6 @@ export class MacroContext {
   readonly integerNames = new Set<string>();
   private readonly hoisted: Stmt[][] = [];
   private conditionalDepth = 0;
-  private counter = 0;
 
   constructor(readonly program: ProgramFacts) {
     // A local must not take the dbt name of a private helper: it would hide the macro inside this one.
@@ -90,9 +91,15 @@ export class MacroContext {
     return this.namespaced.has(symbol) ? `${NAMESPACE}.${jinjaName}` : jinjaName;
   }
 
-  temporary(purpose: string): string {
-    this.counter += 1;
-    const candidate = `${GENERATED_PREFIX}${purpose}_${this.counter}`;
+  /**
+   * A compiler-made name, unique in the macro, named for what it holds: the local or key the value
+   * of `node` is assigned to (`const names = jobs.map(…)` → `tsj_names`), else `fallback`
+   * (`jobs_map`, `object`).
+   */
+  temporary(node: Node | undefined, fallback: string): string {
+    const base = `${GENERATED_PREFIX}${(node === undefined ? undefined : assignedName(node)) ?? fallback}`;
+    let candidate = base;
+    for (let suffix = 2; this.taken.has(candidate); suffix += 1) candidate = `${base}_${suffix}`;
     this.taken.add(candidate);
     return candidate;
   }
@@ -156,6 +163,26 @@ export function findNamespacedLocals(body: Node, checker: TypeChecker): Set<TsSy
     }
   });
   return result;
+}
+
+/** The plain name a value is stored under (a declared local, an assigned local, an object key), if any. */
+function assignedName(node: Node): string | undefined {
+  let parent = node.getParent();
+  while (parent !== undefined && (Node.isParenthesizedExpression(parent) || Node.isAsExpression(parent) ||
+    Node.isNonNullExpression(parent) || Node.isSatisfiesExpression(parent))) {
+    parent = parent.getParent();
+  }
+  let target: Node | undefined;
+  if (Node.isVariableDeclaration(parent) || Node.isPropertyAssignment(parent)) target = parent.getNameNode();
+  else if (Node.isBinaryExpression(parent) && parent.getOperatorToken().getKind() === SyntaxKind.EqualsToken) target = parent.getLeft();
+  const text = target?.getText();
+  return text !== undefined && /^[A-Za-z][A-Za-z0-9_]*$/.test(text) ? text : undefined;
+}
+
+/** A short name for the value an expression reads (`config.jobs` → `jobs`), for compiler-made names. */
+export function describedBy(node: Node): string {
+  const text = Node.isPropertyAccessExpression(node) ? node.getName() : Node.isIdentifier(node) ? node.getText() : "";
+  return /^[A-Za-z][A-Za-z0-9_]*$/.test(text) ? text : "value";
 }
 
 function isAncestor(ancestor: Node, node: Node): boolean {

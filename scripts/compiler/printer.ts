@@ -15,9 +15,10 @@ export function printModule(module: JinjaModule, header: string): string {
 
 function printMacro(macro: Macro): string {
   const params = macro.params
-    .map((param) => (param.default === undefined ? param.name : `${param.name}=${printExpr(param.default)}`))
-    .join(", ");
-  const lines = [`{%- macro ${macro.name}(${params}) -%}`, ...printBlock(macro.body, 1), "{%- endmacro -%}"];
+    .map((param) => (param.default === undefined ? param.name : `${param.name}=${printExpr(param.default)}`));
+  const flat = `{%- macro ${macro.name}(${params.join(", ")}) -%}`;
+  const open = flat.length <= WIDTH ? flat : `{%- macro ${macro.name}(\n${params.map((param) => INDENT + INDENT + param).join(",\n")}\n) -%}`;
+  const lines = [open, ...printBlock(macro.body, 1), "{%- endmacro -%}"];
   return lines.join("\n");
 }
 
@@ -29,31 +30,38 @@ function tag(depth: number, content: string): string {
   return `${INDENT.repeat(depth)}{%- ${content} -%}`;
 }
 
+/** A tag whose expression is wrapped to fit WIDTH columns: `{%- <keyword><expr><suffix> -%}`. */
+function exprTag(depth: number, keyword: string, expr: Expr, suffix = ""): string {
+  const indent = INDENT.repeat(depth);
+  const prefix = `${indent}{%- ${keyword}`;
+  return `${prefix}${wrapped(expr, indent, prefix.length, suffix.length + 4)}${suffix} -%}`;
+}
+
 function printStmt(stmt: Stmt, depth: number): string[] {
   switch (stmt.kind) {
     case "set":
-      return [tag(depth, `set ${stmt.target} = ${printExpr(stmt.value)}`)];
+      return [exprTag(depth, `set ${stmt.target} = `, stmt.value)];
     case "setRaw":
       // The raw text keeps every character, so only the tags around it are trimmed.
       return [`${INDENT.repeat(depth)}{%- set ${stmt.target} -%}{% raw %}${stmt.text}{% endraw %}{%- endset -%}`];
     case "do":
-      return [tag(depth, `do ${printExpr(stmt.expr)}`)];
+      return [exprTag(depth, "do ", stmt.expr)];
     case "return":
-      return [tag(depth, `do return(${printExpr(stmt.value)})`)];
+      return [exprTag(depth, "do return(", stmt.value, ")")];
     case "break":
       return [tag(depth, "break")];
     case "continue":
       return [tag(depth, "continue")];
     case "for":
       return [
-        tag(depth, `for ${stmt.targets.join(", ")} in ${printExpr(stmt.iterable)}`),
+        exprTag(depth, `for ${stmt.targets.join(", ")} in `, stmt.iterable),
         ...printBlock(stmt.body, depth + 1),
         tag(depth, "endfor"),
       ];
     case "if": {
       const lines: string[] = [];
       stmt.branches.forEach((branch, index) => {
-        lines.push(tag(depth, `${index === 0 ? "if" : "elif"} ${printExpr(branch.test)}`));
+        lines.push(exprTag(depth, `${index === 0 ? "if" : "elif"} `, branch.test));
         lines.push(...printBlock(branch.body, depth + 1));
       });
       if (stmt.otherwise !== undefined && stmt.otherwise.length > 0) {
@@ -123,6 +131,80 @@ export function printExpr(expr: Expr): string {
   }
 }
 
+/** Lines longer than this are broken between tokens (inside a tag, Jinja ignores the whitespace). */
+const WIDTH = 120;
+
+/**
+ * `expr` printed from `column` on, broken over lines indented from `indent` when it does not fit:
+ * one item per line in lists, dicts and calls, one operand per line in operator chains, `if`/`else`
+ * on lines of their own in conditionals. `reserve` columns are kept free for what follows on the line.
+ */
+function wrapped(expr: Expr, indent: string, column: number, reserve = 0): string {
+  const flat = printExpr(expr);
+  if (column + flat.length + reserve <= WIDTH) return flat;
+  const inner = indent + INDENT;
+  const items = (parts: string[], open: string, close: string) => `${open}\n${parts.map((part) => inner + part).join(",\n")}\n${indent}${close}`;
+  switch (expr.kind) {
+    case "list":
+      if (expr.items.length === 0) return flat;
+      return items(expr.items.map((item) => wrapped(item, inner, inner.length, 1)), "[", "]");
+    case "dict":
+      if (expr.entries.length === 0) return flat;
+      return items(expr.entries.map(([key, value]) => {
+        const keyText = `${printExpr(key)}: `;
+        return keyText + wrapped(value, inner, inner.length + keyText.length, 1);
+      }), "{", "}");
+    case "call": {
+      if (expr.args.length + expr.kwargs.length === 0) return flat;
+      const args = [
+        ...expr.args.map((arg) => wrapped(arg, inner, inner.length, 1)),
+        ...expr.kwargs.map(([key, value]) => `${key}=${wrapped(value, inner, inner.length + key.length + 1, 1)}`),
+      ];
+      const callee = expr.callee.kind === "attr"
+        ? `${wrappedOperand(expr.callee.object, indent, column)}.${expr.callee.name}`
+        : operand(expr.callee);
+      return items(args, `${callee}(`, ")");
+    }
+    case "binary": {
+      const operands = [...chainOperands(expr.left, expr.op), ...chainOperands(expr.right, expr.op)];
+      const first = wrappedOperand(operands[0]!, indent, column);
+      return first + operands.slice(1).map((next) =>
+        `\n${inner}${expr.op} ${wrappedOperand(next, inner, inner.length + expr.op.length + 1)}`).join("");
+    }
+    case "conditional":
+      return `${wrappedOperand(expr.then, indent, column)}\n${inner}if ${wrappedOperand(expr.test, inner, inner.length + 3)}` +
+        `\n${inner}else ${wrappedOperand(expr.otherwise, inner, inner.length + 5)}`;
+    case "filter": {
+      const args = expr.args.length === 0 ? "" : `(${expr.args.map(printExpr).join(", ")})`;
+      return `${wrappedOperand(expr.operand, indent, column)} | ${expr.name}${args}`;
+    }
+    case "item":
+      return `${wrappedOperand(expr.object, indent, column)}[${printExpr(expr.key)}]`;
+    case "not":
+      return `not ${wrappedOperand(expr.operand, indent, column + 4)}`;
+    case "test":
+      return `${wrappedOperand(expr.operand, indent, column)} is ${expr.negated ? "not " : ""}${expr.name}`;
+    default:
+      return flat;
+  }
+}
+
+/** As operand(), wrapped. */
+function wrappedOperand(expr: Expr, indent: string, column: number): string {
+  const flat = operand(expr);
+  if (expr.kind === "literal") return flat;
+  if (ATOMS.has(expr.kind)) return wrapped(expr, indent, column);
+  return `(${wrapped(expr, indent, column + 1, 1)})`;
+}
+
+/** The operands of a chain of one associative operator (see chainOperand); any other expression is one operand. */
+function chainOperands(expr: Expr, op: string): Expr[] {
+  if (expr.kind === "binary" && expr.op === op && (op === "and" || op === "or" || op === "~")) {
+    return [...chainOperands(expr.left, op), ...chainOperands(expr.right, op)];
+  }
+  return [expr];
+}
+
 export function printLiteral(value: string | number | boolean | null): string {
   if (value === null) return "none";
   if (typeof value === "boolean") return value ? "true" : "false";
@@ -141,6 +223,9 @@ function printString(text: string): string {
     else if (ch === "\n") out += "\\n";
     else if (ch === "\r") out += "\\r";
     else if (ch === "\t") out += "\\t";
+    // Other control characters as \u escapes, which dbt-core's Jinja (Python's unicode-escape) and
+    // dbt 2.x read alike: a raw byte such as NUL would make git and grep treat macros/ as binary.
+    else if (ch < " " || ch === "\u007f") out += `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
     else out += ch;
   }
   return `${out}"`;

@@ -2,8 +2,8 @@
 # Runs dbt 2.x ("Fusion", .venv-fusion) in a copy of the example project (integration_tests/).
 # Usage: scripts/fusion/example.sh <dbt arguments…>
 #
-# The copy (.cache/fusion/example/) has integration_tests' dbt_project.yml, models/ and profile, the
-# package as `local: <repo root>`, and one addition: a root `run_query` that raises, so no dbt 2.x run
+# The copy (.cache/fusion/example/) has integration_tests' dbt_project.yml, models/, macros/ and profile,
+# the package as `local: <repo root>`, and one addition: a root `run_query` that raises, so no dbt 2.x run
 # can ever execute SQL (dbt 2.x would fetch an ADBC driver and connect; see docs/fusion-findings.md).
 # Network: version check and telemetry off (env and flags), HOME is a scratch folder (no cached
 # driver), HTTP(S) proxies point at a closed port on 127.0.0.1.
@@ -11,8 +11,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bash "$root/scripts/fusion/install.sh" >/dev/null
 example="$root/.cache/fusion/example"
-mkdir -p "$example/macros" "$root/.cache/fusion/home"
-rm -rf "$example/models" "$example/profiles"
+rm -rf "$example/models" "$example/profiles" "$example/macros"
+mkdir -p "$example" "$root/.cache/fusion/home"
+cp -r "$root/integration_tests/macros" "$example/macros"
 cp "$root/integration_tests/dbt_project.yml" "$example/dbt_project.yml"
 cp -r "$root/integration_tests/models" "$example/models"
 cp -r "$root/integration_tests/profiles" "$example/profiles"

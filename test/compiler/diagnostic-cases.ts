@@ -51,7 +51,7 @@ export const DIAGNOSTIC_CASES: DiagnosticCase[] = [
   {
     name: "division outside Math.floor",
     files: { "m.ts": `export function m(a: number, b: number): number {\n  return a / b;\n}\n` },
-    expected: ["m.ts:2:12 - error TSJ1007: '/' yields a float in Jinja ('6 / 2' prints '3.0'); wrap the division in Math.floor, Math.ceil or Math.trunc."],
+    expected: ["m.ts:2:12 - error TSJ1007: '/' yields a float in Jinja ('6 / 2' is '3.0'): print or compare the quotient where it is computed (`${a / b}`, String(a / b), a / b > c), or wrap it in Math.floor, Math.ceil or Math.trunc."],
   },
   {
     name: "truthiness of unknown",
@@ -64,9 +64,9 @@ export const DIAGNOSTIC_CASES: DiagnosticCase[] = [
     expected: ["m.ts:2:7 - error TSJ1005: the truth of a value of type 'string | string[]' differs between JavaScript and Jinja (empty arrays and objects are true in JavaScript, false in Jinja). Compare explicitly, e.g. 'x !== undefined', 'x.length > 0' or 'typeof x === \"string\"'."],
   },
   {
-    name: "boolean in a template literal",
-    files: { "m.ts": `export function m(flag: boolean): string {\n  return \`flag: \${flag}\`;\n}\n` },
-    expected: ["m.ts:2:19 - error TSJ1006: a template literal substitution of type 'boolean' would print differently in Jinja (booleans print 'True', null prints 'None'). Convert it to a string explicitly first."],
+    name: "a nullable string in a template literal",
+    files: { "m.ts": `export function m(label: string | null): string {\n  return \`label: \${label}\`;\n}\n` },
+    expected: ["m.ts:2:20 - error TSJ1006: a template literal substitution of type 'string | null' would print differently in Jinja (null prints 'None'; a mix of booleans and other values cannot be told apart). Convert it to a string explicitly first."],
   },
   {
     name: "optional chaining",
@@ -102,6 +102,31 @@ export const DIAGNOSTIC_CASES: DiagnosticCase[] = [
     name: "a tsj_ local",
     files: { "m.ts": `export function m(): string {\n  const tsj_x = "x";\n  return tsj_x;\n}\n` },
     expected: ["m.ts:2:9 - error TSJ1009: names starting with 'tsj_' are reserved for the compiler. Rename 'tsj_x'."],
+  },
+  {
+    name: "a macro named like dbt's statement (issue 9: it hid dbt's own inside the package)",
+    files: { "m.ts": `export function statement(sql: string): string {\n  return sql;\n}\n` },
+    expected: ["m.ts:1:17 - error TSJ1009: macro 'statement' would hide a macro of dbt-core, dbt-adapters or dbt-snowflake inside the package; dbt's names are taken (scripts/compiler/dbt-reserved-names.json). Rename it."],
+  },
+  {
+    name: "a macro named like a dbt context member",
+    files: { "m.ts": `export function helper(): string {\n  return "x";\n}\n\nexport function ref(name: string): string {\n  return name;\n}\n` },
+    expected: ["m.ts:5:17 - error TSJ1009: macro 'ref' would hide a member of dbt's Jinja context inside the package; dbt's names are taken (scripts/compiler/dbt-reserved-names.json). Rename it."],
+  },
+  {
+    name: "a macro named like a Jinja global",
+    files: { "m.ts": `export function range(): string {\n  return "x";\n}\n` },
+    expected: ["m.ts:1:17 - error TSJ1009: macro 'range' would hide a global of dbt's Jinja environment inside the package; dbt's names are taken (scripts/compiler/dbt-reserved-names.json). Rename it."],
+  },
+  {
+    name: "a macro named like a macro only dbt 2.x bundles",
+    files: { "m.ts": `export function bigquery__get_columns_in_relation(): string {\n  return "x";\n}\n` },
+    expected: ["m.ts:1:17 - error TSJ1009: macro 'bigquery__get_columns_in_relation' would hide a macro bundled with dbt 2.x inside the package; dbt's names are taken (scripts/compiler/dbt-reserved-names.json). Rename it."],
+  },
+  {
+    name: "a macro named like the package",
+    files: { "m.ts": `export function dbt_cloud_orchestration(): string {\n  return "x";\n}\n` },
+    expected: ["m.ts:1:17 - error TSJ1009: macro 'dbt_cloud_orchestration' has the package's name (dbt_project.yml), which qualifies every call between its macros. Rename it."],
   },
   {
     name: "a tsj_ macro",

@@ -16,3 +16,9 @@ export function arithmetic(a: number, b: number): number[] {
   acc += 1;
   return [a + b, a - b, a * b, -a, acc, a - -b, (a + b) * (a - b)];
 }
+
+/** Quotients print and compare as in JavaScript: integers without '.0', others the shortest round-tripping decimal. */
+export function quotients(a: number, b: number): string[] {
+  return [`${a / b}`, String(a / b), "q=" + a / b, `${(a + 1) / (b * 2)}`, a / b > 1 ? "more than one" : "at most one",
+    a / b === 2 ? "two" : "not two"];
+}

@@ -25,3 +25,18 @@ export function optional_number(limit?: number): string {
   if (limit === undefined) return "unlimited";
   return `limit ${limit}`;
 }
+
+/** `| undefined` without `?`: dbt callers (run-operation --args, other macros) may still leave it out. */
+export function left_out(name: string, label: string | undefined, count: number | undefined): string[] {
+  return [name, label ?? "dflt", label === undefined ? "no label" : "label", count === undefined ? "no count" : "count", `${count ?? -1}`];
+}
+
+/** `unknown` may be left out too: undefined in JavaScript, none in Jinja, never Jinja's Undefined. */
+export function left_out_unknown(value: unknown): string {
+  return value == null ? "nothing" : "something";
+}
+
+/** A required parameter after a defaulted one: Jinja wants a default there too (none, as JavaScript's undefined). */
+export function required_after_default(count = 1, label: string | null = null, tail: string): string {
+  return `${label ?? "no label"}:${count}:${tail ?? "no tail"}`;
+}

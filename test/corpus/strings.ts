@@ -48,3 +48,25 @@ line "two" with \\ and \t tab`,
 export function string_of_numbers(n: number): string[] {
   return [String(n), String(n * 2), String(-n), n.toString(), String(n + 0.5)];
 }
+
+/** Booleans print as JavaScript prints them: in template literals, String(), toString(), '+' and join. */
+export function boolean_text(flag: boolean, flags: boolean[]): string[] {
+  return [`${flag}`, `flag=${flag}`, String(flag), flag.toString(), "is " + flag, [true, false].join(","), flags.join("|"),
+    `${!flag}`, `${flags.length > 1}`];
+}
+
+/** Control characters in literals print as \u escapes in the generated Jinja and mean one character on every engine. */
+export function control_characters(text: string): unknown[] {
+  const marks = "\u0000\u0001\u001b\u007f";
+  return [marks.length, text.includes("\u0000"), `a\u0007b`.length, (text + "\u001f").split("\u001f").length, marks.startsWith("\u0000\u0001")];
+}
+
+/** A helper of a single `return`: inlined at its call sites (see quoted_pair's snapshot). */
+export function sql_quote(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** Calls the helper twice: each call becomes its expression, and the literals around it fold into one. */
+export function quoted_pair(first: string, second: string): string {
+  return "(" + sql_quote(first) + ", " + sql_quote(second.trim()) + ")";
+}

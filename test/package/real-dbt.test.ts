@@ -167,3 +167,39 @@ describe("the macros dbt docs shows", () => {
     expect(shown).toEqual(publicMacros);
   });
 });
+
+/** What a macro prints and logs, in order: `log(..., info=true)` and `print(...)`. */
+const printedLines = (events: DbtEvent[]) => events
+  .filter((event) => event.info.name === "JinjaLogInfo" || event.info.name === "PrintEvent")
+  .map((event) => event.data?.msg ?? event.info.msg);
+
+/** The calls of integration_tests/macros/qualified_calls.sql, as run-operation arguments. */
+const QUALIFIED_CALLS: Array<[string, Record<string, unknown>]> = [
+  ["build_orchestration_resources", { dry_run: true, offline: true }],
+  ["orchestration_graph", {}],
+  ["create_stream_generic", { database: "RAW", schema: "SALES", table: '"Order Items"', dry_run: true }],
+  ["create_task_generic", {
+    job_id: 67890, job_name: "daily sales", streams: ["ORCH_STREAM__RAW__SALES__ORDERS"], schedule: "triggered", dry_run: true,
+  }],
+  ["create_proc__dbt_cloud_run_job", { dry_run: true }],
+  ["create_dbt_cloud_external_access", { dry_run: true }],
+];
+
+it("a user's macro calling the public macros qualified (dbt_cloud_orchestration.x) works on dbt-core and dbt 2.x", async () => {
+  const operation = ["--log-format", "json", "run-operation", "orchestration_qualified_calls"];
+  const [core, fusion, ...oracle] = await Promise.all([
+    dbt("dbt-core", operation),
+    dbt("dbt 2.x", operation),
+    ...QUALIFIED_CALLS.map(([macro, args]) => engines.both(macro, context(exampleVars(), { target: DEV_TARGET, args }))),
+  ]);
+  const expected = oracle.flatMap((run) => {
+    expect(run.jinja.error).toBeNull();
+    return run.jinja.logs;
+  });
+  for (const run of [core, fusion]) {
+    const events = run.stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as DbtEvent);
+    expect(events.filter((event) => event.info.level === "error")).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(printedLines(events).flatMap((message) => message.split("\n"))).toEqual(expected.flatMap((message) => message.split("\n")));
+  }
+});

@@ -1,7 +1,7 @@
 /** map / filter / some / every with an arrow callback, lowered to a loop ahead of the statement. */
 import { Node, type CallExpression } from "ts-morph";
 import { Codes } from "../diagnostics.js";
-import { NAMESPACE, type MacroContext } from "../context.js";
+import { describedBy, NAMESPACE, type MacroContext } from "../context.js";
 import { attr, lit, method, name, not, type Expr, type Stmt } from "../ir.js";
 import { expression } from "./expressions.js";
 import { truthy } from "./truthiness.js";
@@ -36,7 +36,7 @@ export function lowerCallback(kind: CallbackKind, receiver: Expr, node: CallExpr
   loopBody.push(...hoisted);
 
   if (kind === "map" || kind === "filter") {
-    const list = context.temporary(kind);
+    const list = context.temporary(node, `${describedBy(receiverNodeOf(node))}_${kind === "map" ? "mapped" : "kept"}`);
     const append: Stmt = { kind: "do", expr: method(name(list), "append", [kind === "map" ? value : name(item)]) };
     loopBody.push(kind === "map" ? append : { kind: "if", branches: [{ test: value, body: [append] }], otherwise: undefined });
     context.hoist(node, [
@@ -47,7 +47,7 @@ export function lowerCallback(kind: CallbackKind, receiver: Expr, node: CallExpr
   }
   // The flag is written inside the loop, so it lives in the macro's namespace.
   context.usesNamespace = true;
-  const flag = `${NAMESPACE}.${context.temporary(kind)}`;
+  const flag = `${NAMESPACE}.${context.temporary(node, `${kind === "some" ? "any" : "all"}_${describedBy(receiverNodeOf(node))}`)}`;
   const initial = kind === "every";
   loopBody.push({
     kind: "if",
@@ -59,6 +59,11 @@ export function lowerCallback(kind: CallbackKind, receiver: Expr, node: CallExpr
     { kind: "for", targets: [item], iterable: receiver, body: loopBody },
   ]);
   return name(flag);
+}
+
+function receiverNodeOf(node: CallExpression): Node {
+  const callee = node.getExpression();
+  return Node.isPropertyAccessExpression(callee) ? callee.getExpression() : callee;
 }
 
 function singleReturn(body: Node, context: MacroContext): Node {

@@ -1,12 +1,12 @@
 /** Calls: prelude functions, macros, and the built-in methods the language supports. */
 import { Node, SyntaxKind, type CallExpression } from "ts-morph";
 import { Codes } from "../diagnostics.js";
-import type { MacroContext } from "../context.js";
-import { binary, call, conditional, filter, lit, method, name, test, type Expr } from "../ir.js";
+import { describedBy, type MacroContext } from "../context.js";
+import { attr, binary, call, conditional, filter, lit, method, name, test, type Expr } from "../ir.js";
 import { PRELUDE_COMPILE_TIME, PRELUDE_FUNCTIONS } from "../prelude-map.js";
 import { describe, includes, isOnly } from "../types.js";
 import { lowerCallback } from "./callbacks.js";
-import { expression, integralFloatAsInteger, printable, pureOperand, unwrap } from "./expressions.js";
+import { expression, integralFloatAsInteger, printable, printsAsString, pureOperand, unwrap } from "./expressions.js";
 import { isPreludeDeclaration, targetSymbol } from "./identifiers.js";
 
 export function transformCall(node: Node, context: MacroContext): Expr {
@@ -49,7 +49,7 @@ function identifierCall(node: CallExpression, callee: Node, context: MacroContex
     const [argument] = node.getArguments();
     if (argument === undefined) throw context.error(node, Codes.unsupportedCall, "String() needs an argument.");
     const value = printable(argument, context, "String()'s argument");
-    return isOnly(argument.getType(), "string") ? value : filter(value, "string");
+    return printsAsString(argument) ? value : filter(value, "string");
   }
   const symbol = targetSymbol(callee.getSymbol());
   const declaration = symbol?.getDeclarations()[0];
@@ -81,7 +81,11 @@ function identifierCall(node: CallExpression, callee: Node, context: MacroContex
           "passing 'undefined' uses the default in JavaScript but passes none in Jinja; leave the argument out.");
       }
     });
-    return call(name(context.program.dbtNames.get(calleeName) ?? calleeName), argumentsOf(node, context));
+    // Qualified, as dbt-utils calls its own macros: dbt resolves a bare name to the package's macros
+    // only when the package is the search package (run-operation of a package macro), not when a
+    // user's macro, a hook or a model calls the package (dbt-core: "'x' is undefined").
+    const dbtName = context.program.dbtNames.get(calleeName) ?? calleeName;
+    return call(attr(name(context.program.packageName), dbtName), argumentsOf(node, context));
   }
   if (declaration !== undefined && Node.isFunctionDeclaration(declaration)) {
     throw context.error(callee, Codes.unsupportedCall,
@@ -144,9 +148,10 @@ const GLOBAL_CALLS: Record<string, CallTransform> = {
     const argument = onlyArgument(node, context);
     requireObject(argument, context);
     // Pairs become lists, as JavaScript's entries are arrays, so both serialise alike.
-    const pairs = context.temporary("entries");
-    const key = context.temporary("key");
-    const value = context.temporary("value");
+    const what = describedBy(argument);
+    const pairs = context.temporary(node, `${what}_entries`);
+    const key = context.temporary(undefined, `${what}_key`);
+    const value = context.temporary(undefined, `${what}_value`);
     context.hoist(node, [
       { kind: "set", target: pairs, value: { kind: "list", items: [] } },
       {
@@ -287,12 +292,17 @@ function slice(receiver: Expr, node: CallExpression, context: MacroContext): Exp
 const ARRAY_METHODS: Record<string, MethodTransform> = {
   join: (receiver, node, context, receiverNode) => {
     const elementType = receiverNode.getType().getArrayElementType() ?? receiverNode.getType().getNumberIndexType();
-    if (elementType === undefined || !isOnly(elementType, "string", "number")) {
-      throw context.error(receiverNode, Codes.unprintableValue,
-        "join needs an array of strings or numbers (null and booleans print differently in Jinja).");
-    }
     const separatorNode = node.getArguments()[0];
     const separator = separatorNode === undefined ? lit(",") : expression(separatorNode, context);
+    // Booleans: `True | string | lower` is 'true' in dbt-core, as `true | string` already is in dbt 2.x.
+    if (elementType !== undefined && isOnly(elementType, "boolean")) {
+      return method(separator, "join", [filter(filter(receiver, "map", [lit("string")]), "map", [lit("lower")])]);
+    }
+    if (elementType === undefined || !isOnly(elementType, "string", "number")) {
+      throw context.error(receiverNode, Codes.unprintableValue,
+        "join needs an array of strings, numbers or booleans (null prints 'None' in Jinja, and a mix of booleans " +
+          "and other values cannot be told apart).");
+    }
     // Numbers never print empty, so the join filter is exact. dbt 2.x's join filter drops leading
     // empty strings (["", "a"] | join("-") is "a"); Python's str.join is the same on both engines.
     if (isOnly(elementType, "number")) return filter(receiver, "join", [separator]);
@@ -315,6 +325,11 @@ const ARRAY_METHODS: Record<string, MethodTransform> = {
   },
 };
 
+const BOOLEAN_METHODS: Record<string, MethodTransform> = {
+  toString: (receiver: Expr, node: CallExpression, context: MacroContext) =>
+    (arity(node, context, 0), conditional(receiver, lit("true"), lit("false"))),
+};
+
 const NUMBER_METHODS: Record<string, MethodTransform> = {
   toString: (receiver: Expr, node: CallExpression, context: MacroContext, receiverNode: Node) => (arity(node, context, 0),
     filter(integralFloatAsInteger(receiver, receiverNode, context, "toString()'s receiver"), "string")),
@@ -323,7 +338,7 @@ const NUMBER_METHODS: Record<string, MethodTransform> = {
 function methodCall(node: CallExpression, receiverNode: Node, methodName: string, context: MacroContext): Expr {
   const type = receiverNode.getType();
   const table = isOnly(type, "string") ? STRING_METHODS : isOnly(type, "array") ? ARRAY_METHODS
-    : isOnly(type, "number") ? NUMBER_METHODS : undefined;
+    : isOnly(type, "number") ? NUMBER_METHODS : isOnly(type, "boolean") ? BOOLEAN_METHODS : undefined;
   const transform = table?.[methodName];
   if (transform === undefined || !Object.prototype.hasOwnProperty.call(table, methodName)) {
     const where = includes(type, "nullish") ? " (the receiver may be null or undefined: narrow it first)" : "";

@@ -62,25 +62,30 @@ export function unwrap(node: Node): Node {
   return current;
 }
 
-/** A value that is about to become text: only strings and numbers print alike in JS and Jinja. */
+/**
+ * A value that is about to become text, printed as JavaScript prints it: strings as they are, numbers
+ * without a float's '.0', booleans as 'true'/'false' (dbt-core would print 'True'). Null and unknown
+ * values are refused: their text differs ('None') and cannot be told apart from a string's.
+ */
 export function printable(node: Node, context: MacroContext, what: string): Expr {
   const type = node.getType();
+  if (isOnly(type, "boolean")) return conditional(expression(node, context), lit("true"), lit("false"));
   if (!isOnly(type, "string", "number")) {
     throw context.error(node, Codes.unprintableValue,
-      `${what} of type '${describe(type)}' would print differently in Jinja (booleans print 'True', ` +
-        "null prints 'None'). Convert it to a string explicitly first.");
+      `${what} of type '${describe(type)}' would print differently in Jinja (null prints 'None'; a mix of ` +
+        "booleans and other values cannot be told apart). Convert it to a string explicitly first.");
   }
   const expr = expression(node, context);
   return isOnly(type, "number") ? integralFloatAsInteger(expr, node, context, what) : expr;
 }
 
-/**
- * A number about to become text. Python prints an integral float as '3.0' where JavaScript
- * prints '3' (`0.5 + 0.5`, `2 * 1.5`), so unless the value is surely an integer it prints
- * through `(x | int) if ((x | int) == x) else x`.
- */
+/** True when printable() of this node yields a string without a `| string` filter. */
+export function printsAsString(node: Node): boolean {
+  return isOnly(node.getType(), "string") || isOnly(node.getType(), "boolean");
+}
+
 export function integralFloatAsInteger(expr: Expr, node: Node, context: MacroContext, what: string): Expr {
-  if (surelyInteger(expr, context)) return expr;
+  if (surelyInteger(expr, context) || isIntegerLiteralType(node.getType())) return expr;
   if (!isPure(expr)) {
     throw context.error(node, Codes.unprintableValue,
       `${what} is a number, which Jinja may print as a float ('3.0' where JavaScript prints '3'); ` +
@@ -90,7 +95,14 @@ export function integralFloatAsInteger(expr: Expr, node: Node, context: MacroCon
   return conditional(binary("==", asInteger, expr), asInteger, expr);
 }
 
-function surelyInteger(expr: Expr, context: MacroContext): boolean {
+/** `3`, or `1 | 2`: a number type the checker knows holds only integers. */
+function isIntegerLiteralType(type: Type): boolean {
+  const parts = type.isUnion() ? type.getUnionTypes() : [type];
+  return parts.every((part) => part.isNumberLiteral() && Number.isInteger(Number(part.getLiteralValue())));
+}
+
+/** True when the value is an integer on every engine, so it prints without the integral-float guard. */
+export function surelyInteger(expr: Expr, context: MacroContext): boolean {
   switch (expr.kind) {
     case "literal":
       return typeof expr.value === "number" && Number.isInteger(expr.value);
@@ -120,7 +132,7 @@ function templateExpression(node: TemplateExpression, context: MacroContext): Ex
   }
   if (parts.length === 1) {
     const only = node.getTemplateSpans()[0]!.getExpression();
-    return isOnly(only.getType(), "string") ? parts[0]! : filter(parts[0]!, "string");
+    return printsAsString(only) ? parts[0]! : filter(parts[0]!, "string");
   }
   return parts.reduce((left, right) => binary("~", left, right));
 }
@@ -191,7 +203,7 @@ function objectLiteral(node: Node, context: MacroContext): Expr {
   if (segments.length === 0) return { kind: "dict", entries: run };
   if (run.length > 0) segments.push(run);
   // Jinja has no dict-merge expression: build a fresh dict and update it in order, like a spread.
-  const temporary = context.temporary("object");
+  const temporary = context.temporary(node, "object");
   const statements: Stmt[] = [{ kind: "set", target: temporary, value: { kind: "dict", entries: [] } }];
   for (const segment of segments) {
     const value: Expr = Array.isArray(segment) ? { kind: "dict", entries: segment } : segment;
@@ -368,8 +380,16 @@ function binaryExpression(node: BinaryExpression, context: MacroContext): Expr {
       requireNumbers(node, context);
       return binary(operator === SyntaxKind.MinusToken ? "-" : "*", expression(leftNode, context), expression(rightNode, context));
     case SyntaxKind.SlashToken:
-      throw context.error(node.getOperatorToken(), Codes.unportableArithmetic,
-        "'/' yields a float in Jinja ('6 / 2' prints '3.0'); wrap the division in Math.floor, Math.ceil or Math.trunc.");
+      // Python's and Rust's float text is the shortest that round-trips, as JavaScript's is; only an
+      // integral quotient differs ('3.0'), which printing removes. A quotient kept in a value could
+      // reach tojson or join, which would print '3.0'.
+      if (!isPrintedOrCompared(node)) {
+        throw context.error(node.getOperatorToken(), Codes.unportableArithmetic,
+          "'/' yields a float in Jinja ('6 / 2' is '3.0'): print or compare the quotient where it is computed " +
+            "(`${a / b}`, String(a / b), a / b > c), or wrap it in Math.floor, Math.ceil or Math.trunc.");
+      }
+      requireNumbers(node, context);
+      return binary("/", expression(leftNode, context), expression(rightNode, context));
     case SyntaxKind.PercentToken:
       return remainder(node, context);
     case SyntaxKind.AmpersandAmpersandToken:
@@ -401,6 +421,31 @@ function binaryExpression(node: BinaryExpression, context: MacroContext): Expr {
         `the '${node.getOperatorToken().getText()}' operator is not part of the macro language here.`);
     }
   }
+}
+
+const COMPARISON_TOKENS = new Set([
+  SyntaxKind.EqualsEqualsEqualsToken, SyntaxKind.ExclamationEqualsEqualsToken, SyntaxKind.LessThanToken,
+  SyntaxKind.LessThanEqualsToken, SyntaxKind.GreaterThanToken, SyntaxKind.GreaterThanEqualsToken,
+]);
+
+/** A quotient that becomes text (template literal, String(), '+' with a string) or is compared right away. */
+function isPrintedOrCompared(node: Node): boolean {
+  let child: Node = node;
+  let parent = node.getParent();
+  while (parent !== undefined && Node.isParenthesizedExpression(parent)) {
+    child = parent;
+    parent = parent.getParent();
+  }
+  if (parent === undefined) return false;
+  if (Node.isTemplateSpan(parent)) return true;
+  if (Node.isCallExpression(parent)) return parent.getExpression().getText() === "String" && parent.getArguments()[0] === child;
+  if (Node.isBinaryExpression(parent)) {
+    const operator = parent.getOperatorToken().getKind();
+    if (COMPARISON_TOKENS.has(operator)) return true;
+    const other = parent.getLeft() === child ? parent.getRight() : parent.getLeft();
+    return operator === SyntaxKind.PlusToken && includes(other.getType(), "string");
+  }
+  return false;
 }
 
 function requireNumbers(node: BinaryExpression, context: MacroContext): void {

@@ -3,11 +3,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Node, SyntaxKind, type Statement } from "ts-morph";
 import { Codes } from "../diagnostics.js";
-import type { MacroContext } from "../context.js";
+import { describedBy, type MacroContext } from "../context.js";
 import { attr, binary, lit, method, name, type Expr, type Stmt } from "../ir.js";
 import { PRELUDE_COMPILE_TIME } from "../prelude-map.js";
 import { includes, isOnly } from "../types.js";
-import { expression, printable, unwrap } from "./expressions.js";
+import { expression, printable, surelyInteger, unwrap } from "./expressions.js";
 import { isPreludeDeclaration, targetSymbol } from "./identifiers.js";
 import { truthy } from "./truthiness.js";
 
@@ -83,7 +83,10 @@ function variableStatement(node: Node, context: MacroContext): Stmt[] {
     }
     return withHoisted(context, () => {
       const value = initializer === undefined ? lit(null) : expression(initializer, context);
-      return [{ kind: "set", target: assignTarget(context, nameNode), value }];
+      const target = assignTarget(context, nameNode);
+      // A const that surely holds an integer prints without the integral-float guard.
+      if (node.getDeclarationKind() === "const" && surelyInteger(value, context)) context.integerNames.add(target);
+      return [{ kind: "set", target, value }];
     });
   });
 }
@@ -151,7 +154,7 @@ function expressionStatement(node: Node, context: MacroContext): Stmt[] {
         return inner.getArguments().map((argument): Stmt => {
           if (!Node.isSpreadElement(argument)) return { kind: "do", expr: method(list, "append", [expression(argument, context)]) };
           // `xs.push(...ys)`: append each item, as JavaScript does.
-          const item = context.temporary("item");
+          const item = context.temporary(undefined, `${describedBy(argument.getExpression())}_item`);
           return {
             kind: "for", targets: [item], iterable: expression(argument.getExpression(), context),
             body: [{ kind: "do", expr: method(list, "append", [name(item)]) }],

@@ -1,3 +1,8 @@
 {%- macro remainder_sign(a, b) -%}
-  {%- do return([a - (b * ((a / b) | int)), (-a) - (b * (((-a) / b) | int)), a - ((-b) * ((a / (-b)) | int)), (-a) - ((-b) * (((-a) / (-b)) | int))]) -%}
+  {%- do return([
+    a - (b * ((a / b) | int)),
+    (-a) - (b * (((-a) / b) | int)),
+    a - ((-b) * ((a / (-b)) | int)),
+    (-a) - ((-b) * (((-a) / (-b)) | int))
+  ]) -%}
 {%- endmacro -%}
