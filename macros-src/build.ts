@@ -2,8 +2,9 @@
 import { load_orchestration_config } from "./config/load.js";
 import { dispatch, raiseCompilerError, target } from "./prelude/dbt.js";
 import { empty_live_state, read_live_state } from "./resources/live-state.js";
-import { reconcile } from "./resources/reconcile.js";
+import { plan_warnings, reconcile } from "./resources/reconcile.js";
 import { run_steps } from "./resources/run-plan.js";
+import { assumed_watched_objects, check_watched_objects, read_watched_objects } from "./resources/watched-objects.js";
 import { PACKAGE_NAME } from "./sql/names.js";
 
 /**
@@ -12,9 +13,9 @@ import { PACKAGE_NAME } from "./sql/names.js";
  * table and a task per job; drops managed tasks and streams no longer in the config, recreates stale
  * streams, resumes prod tasks suspended by hand. Streams and the log table are never replaced.
  * Tasks are resumed, and dbt Cloud called, only in a prod target.
- * @param dry_run - read the live state (SHOW queries only), print the plan and its statements, run no DDL
+ * @param dry_run - read the live state and the watched objects (SHOW and SELECT queries only), print the plan and its statements, run no DDL
  * @param prod_override - outside a prod target, let the (still suspended) tasks call dbt Cloud
- * @param offline - plan against an empty schema without reading Snowflake (no connection is opened)
+ * @param offline - plan against an empty schema without reading Snowflake (no connection is opened); watched objects are assumed to be tables
  */
 export function build_orchestration_resources(dry_run = false, prod_override = false, offline = false): string[] {
   return dispatch<(dry_run: boolean, prod_override: boolean, offline: boolean) => string[]>(
@@ -28,10 +29,13 @@ export function snowflake__build_orchestration_resources(dry_run: boolean, prod_
   const mode = is_prod ? "a prod target: tasks are resumed"
     : prod_override ? "not a prod target: tasks stay suspended, but may call dbt Cloud (prod_override)"
     : "not a prod target: tasks stay suspended and never call dbt Cloud";
+  // Everything is read, and every reason to stop is found, before the first statement.
+  const watched = offline ? assumed_watched_objects() : read_watched_objects(config);
+  check_watched_objects(config, watched);
   const live = offline ? empty_live_state() : read_live_state(config);
-  const steps = reconcile(config, live, { is_prod, prod_override });
+  const steps = reconcile(config, live, { is_prod, prod_override }, watched);
   const against = offline ? "against an empty schema (offline)" : "against the live schema";
-  return run_steps(steps, dry_run, `plan for target '${target.name}' (${mode}), ${against}`);
+  return run_steps(steps, dry_run, `plan for target '${target.name}' (${mode}), ${against}`, plan_warnings(config, live, watched));
 }
 
 /** Any adapter but Snowflake: streams, tasks and Python procedures are Snowflake features. */

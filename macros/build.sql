@@ -8,10 +8,12 @@
   {%- set config = load_orchestration_config() -%}
   {%- set is_prod = target["name"] in config["prod_targets"] -%}
   {%- set mode = "a prod target: tasks are resumed" if is_prod else ("not a prod target: tasks stay suspended, but may call dbt Cloud (prod_override)" if prod_override else "not a prod target: tasks stay suspended and never call dbt Cloud") -%}
+  {%- set watched = assumed_watched_objects() if offline else read_watched_objects(config) -%}
+  {%- do check_watched_objects(config, watched) -%}
   {%- set live = empty_live_state() if offline else read_live_state(config) -%}
-  {%- set steps = reconcile(config, live, {"is_prod": is_prod, "prod_override": prod_override}) -%}
+  {%- set steps = reconcile(config, live, {"is_prod": is_prod, "prod_override": prod_override}, watched) -%}
   {%- set against = "against an empty schema (offline)" if offline else "against the live schema" -%}
-  {%- do return(run_steps(steps, dry_run, "plan for target '" ~ target["name"] ~ "' (" ~ mode ~ "), " ~ against)) -%}
+  {%- do return(run_steps(steps, dry_run, "plan for target '" ~ target["name"] ~ "' (" ~ mode ~ "), " ~ against, plan_warnings(config, live, watched))) -%}
 {%- endmacro -%}
 
 {%- macro default__build_orchestration_resources(_dry_run, _prod_override, _offline) -%}

@@ -49,6 +49,15 @@
   {%- do return(found) -%}
 {%- endmacro -%}
 
+{%- macro task_state(task, enabled) -%}
+  {%- set state = "suspended by Snowflake after failures" if ((task["state"] == "suspended") and (task["suspended_reason"] == "SUSPENDED_DUE_TO_ERRORS")) else task["state"] -%}
+  {%- do return(state if enabled else (state ~ " (disabled)")) -%}
+{%- endmacro -%}
+
+{%- macro stale_after(stream) -%}
+  {%- do return("" if (stream["stale_after"] == "") else (", stale after " ~ stream["stale_after"] ~ " UTC" ~ (" (soon)" if stream["stale_soon"] else ""))) -%}
+{%- endmacro -%}
+
 {%- macro cell(row, column) -%}
   {%- if row is none -%}
     {%- do return("-") -%}
@@ -72,7 +81,7 @@
       {%- endif -%}
     {%- endfor -%}
     {%- set live_task = tsj_filter_1 -%}
-    {%- set state = "missing" if ((live_task | length) == 0) else (live_task[0]["state"] if job["enabled"] else (live_task[0]["state"] ~ " (disabled)")) -%}
+    {%- set state = "missing" if ((live_task | length) == 0) else task_state(live_task[0], job["enabled"]) -%}
     {%- set streams = [] -%}
     {%- for table in job["tables"] -%}
       {%- set name = job_stream_name(job["job_id"], table) -%}
@@ -88,7 +97,7 @@
       {%- elif found[0]["broken"] != "" -%}
         {%- do streams.append(".".join(table) ~ ": " ~ found[0]["broken"]) -%}
       {%- else -%}
-        {%- do streams.append(".".join(table) ~ ": " ~ ("has changes" if (has_data.get(name) == true) else "no changes")) -%}
+        {%- do streams.append(".".join(table) ~ ": " ~ ("has changes" if (has_data.get(name) == true) else "no changes") ~ stale_after(found[0])) -%}
       {%- endif -%}
     {%- endfor -%}
     {%- set last = invocations.get(((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) | string) -%}

@@ -1,5 +1,5 @@
 /** Prints a plan and runs it in order, logging "N of M" before each statement; a dry run only prints. */
-import { log, runQuery, runWithBindings } from "../prelude/dbt.js";
+import { log, runQuery, runWithBindings, warn } from "../prelude/dbt.js";
 import { PACKAGE_NAME } from "../sql/names.js";
 import { SECRET_PARAMETER, type PlannedStatement } from "./plan-types.js";
 import type { PlanStep } from "./reconcile.js";
@@ -53,11 +53,15 @@ export function run_plan(plan: PlannedStatement[], dry_run: boolean, title: stri
   return statements;
 }
 
-/** Prints the plan table, then runs (or, in a dry run, prints) the statements of the steps that need any. */
-export function run_steps(steps: PlanStep[], dry_run: boolean, title: string): string[] {
+/**
+ * Prints the plan table and its warnings, then runs (or, in a dry run, prints) the statements of
+ * the steps that need any.
+ */
+export function run_steps(steps: PlanStep[], dry_run: boolean, title: string, warnings: string[]): string[] {
   const changes = steps.filter((item) => item.action !== "unchanged").length;
   log(`${PACKAGE_NAME}: ${title}: ${changes} change(s), ${steps.length - changes} unchanged`, true);
   log(`plan:\n${plan_table(steps).join("\n")}`, true);
+  for (const warning of warnings) warn(`${PACKAGE_NAME}: ${warning}`);
   const statements: PlannedStatement[] = [];
   for (const item of steps) statements.push(...item.statements);
   return run_plan(statements, dry_run, "the plan's statements");

@@ -33,6 +33,14 @@
   {%- do return(none) -%}
 {%- endmacro -%}
 
+{%- macro failure_count(value, path, problems) -%}
+  {%- if (value is number) and (value is not boolean) and (value is number) and (value is not boolean) and ((value | int) == value) and (value >= 0) and (value <= 1000000) -%}
+    {%- do return(value) -%}
+  {%- endif -%}
+  {%- do problem(problems, path, shown(value) ~ " is not a number of failures (0 = never suspend, up to 1000000)") -%}
+  {%- do return(none) -%}
+{%- endmacro -%}
+
 {%- macro non_empty_string(value, path, problems) -%}
   {%- if (value is string) and (((value | trim) | length) > 0) -%}
     {%- do return(value) -%}
@@ -144,7 +152,7 @@
 {%- endmacro -%}
 
 {%- macro is_timezone_name(text) -%}
-  {%- do return(only_characters(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/") and (not text.startswith("/")) and (not text.endswith("/")) and (not ("//" in text))) -%}
+  {%- do return(is_iana_timezone(text)) -%}
 {%- endmacro -%}
 
 {%- macro schedule_text(value, path, problems) -%}
@@ -184,6 +192,6 @@
       {%- endif -%}
     {%- endif -%}
   {%- endif -%}
-  {%- do problem(problems, path, shown(value) ~ " is not a schedule: use '<n> MINUTE' (up to 11520; or SECOND, HOUR), " ~ "'USING CRON <minute> <hour> <day> <month> <weekday> <time zone>' or 'triggered'") -%}
+  {%- do problem(problems, path, shown(value) ~ " is not a schedule: use '<n> MINUTE' (up to 11520; or SECOND, HOUR), " ~ "'USING CRON <minute> <hour> <day> <month> <weekday> <IANA time zone>' or 'triggered'") -%}
   {%- do return(none) -%}
 {%- endmacro -%}

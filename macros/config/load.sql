@@ -190,7 +190,7 @@
   {%- if not (raw is mapping) -%}
     {%- do exceptions.raise_compiler_error("dbt_cloud_orchestration" ~ ": set 'vars: " ~ "dbt_cloud_orchestration" ~ ":' in dbt_project.yml (see the README's configuration reference).") -%}
   {%- endif -%}
-  {%- do unknown_keys(raw, ["account_id", "access_url", "timezone", "warehouse", "schema", "prod_targets", "external_access_integration", "secret", "log_table", "drop_orphans", "jobs"], "", problems) -%}
+  {%- do unknown_keys(raw, ["account_id", "access_url", "timezone", "warehouse", "schema", "prod_targets", "external_access_integration", "secret", "log_table", "drop_orphans", "suspend_task_after_num_failures", "error_integration", "jobs"], "", problems) -%}
   {%- set account_id = positive_integer(raw.get("account_id"), "account_id", problems) -%}
   {%- set host = access_url_host(raw.get("access_url"), problems) -%}
   {%- set timezone = "UTC" -%}
@@ -199,7 +199,7 @@
     {%- if (zone is string) and is_timezone_name(zone) -%}
       {%- set timezone = zone -%}
     {%- else -%}
-      {%- do problem(problems, "timezone", shown(zone) ~ " is not an IANA time zone name such as 'America/Chicago'") -%}
+      {%- do problem(problems, "timezone", shown(zone) ~ " is not a time zone of the IANA database, such as 'America/Chicago' (exact spelling)") -%}
     {%- endif -%}
   {%- endif -%}
   {%- set warehouse = none if (raw.get("warehouse") is none) else plain_identifier(raw.get("warehouse"), "warehouse", problems) -%}
@@ -236,6 +236,8 @@
   {%- endif -%}
   {%- set log_table = "ORCHESTRATION_LOGS" if (raw.get("log_table") is none) else plain_identifier(raw.get("log_table"), "log_table", problems) -%}
   {%- set drop_orphans = true if (raw.get("drop_orphans") is none) else boolean_value(raw.get("drop_orphans"), "drop_orphans", problems) -%}
+  {%- set failures = 10 if (raw.get("suspend_task_after_num_failures") is none) else failure_count(raw.get("suspend_task_after_num_failures"), "suspend_task_after_num_failures", problems) -%}
+  {%- set error_integration = none if (raw.get("error_integration") is none) else plain_identifier(raw.get("error_integration"), "error_integration", problems) -%}
   {%- set jobs = [] -%}
   {%- set raw_jobs = raw.get("jobs") -%}
   {%- if (not ((raw_jobs is iterable) and (raw_jobs is not string) and (raw_jobs is not mapping))) or ((raw_jobs | length) == 0) -%}
@@ -250,8 +252,8 @@
     {%- endfor -%}
     {%- do check_unique_jobs(jobs, problems) -%}
   {%- endif -%}
-  {%- if ((problems | length) > 0) or (account_id is none) or (host is none) or (schema is none) or (integration is none) or (secret is none) or (log_table is none) or (drop_orphans is none) -%}
+  {%- if ((problems | length) > 0) or (account_id is none) or (host is none) or (schema is none) or (integration is none) or (secret is none) or (log_table is none) or (drop_orphans is none) or (failures is none) -%}
     {%- do exceptions.raise_compiler_error("dbt_cloud_orchestration" ~ ": " ~ (problems | length) ~ " problem(s) in vars." ~ "dbt_cloud_orchestration" ~ ":\n  - " ~ "\n  - ".join(problems)) -%}
   {%- endif -%}
-  {%- do return({"account_id": account_id, "access_url": "https://" ~ host, "host": host, "timezone": timezone, "warehouse": warehouse, "database": database, "schema": schema, "prod_targets": prod_targets, "external_access_integration": integration, "secret": secret, "log_table": log_table, "drop_orphans": drop_orphans, "jobs": jobs}) -%}
+  {%- do return({"account_id": account_id, "access_url": "https://" ~ host, "host": host, "timezone": timezone, "warehouse": warehouse, "database": database, "schema": schema, "prod_targets": prod_targets, "external_access_integration": integration, "secret": secret, "log_table": log_table, "drop_orphans": drop_orphans, "suspend_task_after_num_failures": failures, "error_integration": error_integration, "jobs": jobs}) -%}
 {%- endmacro -%}

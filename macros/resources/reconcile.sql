@@ -48,14 +48,23 @@
   {%- do return(step("update", "procedure", desired["label"], "its definition changed", create)) -%}
 {%- endmacro -%}
 
-{%- macro stream_step(config, streams, job, table) -%}
-  {%- set desired = desired_stream(config, job["job_id"], table) -%}
+{%- macro source_label(table, kind) -%}
+  {%- do return(".".join(table) if (kind == "table") else (kind ~ " " ~ ".".join(table))) -%}
+{%- endmacro -%}
+
+{%- macro stream_step(config, streams, job, table, watched) -%}
+  {%- set object = watched_object(watched, table) -%}
+  {%- set desired = desired_stream(config, job["job_id"], table, object["kind"]) -%}
   {%- set existing = streams.get(desired["name"]) -%}
+  {%- set source = source_label(table, object["kind"]) -%}
   {%- if existing is none -%}
-    {%- do return(step("create", "stream", desired["label"], "missing (on " ~ ".".join(table) ~ ")", [planned_statement("create", desired["label"], "create stream " ~ desired["name"] ~ " on " ~ ".".join(table), desired["sql"])])) -%}
+    {%- set trackable = (object["kind"] == "table") or (object["kind"] == "view") -%}
+    {%- set enables = trackable and (not object["change_tracking"]) and (not blocked_by_change_tracking(watched, table)) -%}
+    {%- set tracking = "; enables change tracking (the build role owns it)" if enables else "" -%}
+    {%- do return(step("create", "stream", desired["label"], "missing (on " ~ source ~ ")" ~ tracking, [planned_statement("create", desired["label"], "create stream " ~ desired["name"] ~ " on " ~ source, desired["sql"])])) -%}
   {%- endif -%}
   {%- if existing["broken"] != "" -%}
-    {%- set healed = desired_stream(config, job["job_id"], table, true) -%}
+    {%- set healed = desired_stream(config, job["job_id"], table, object["kind"], true) -%}
     {%- do return(step("recreate", "stream", desired["label"], "WARNING: " ~ existing["broken"] ~ "; changes before now are lost", [planned_statement("recreate", desired["label"], "recreate stream " ~ desired["name"] ~ " (" ~ existing["broken"] ~ ")", healed["sql"])])) -%}
   {%- endif -%}
   {%- do return(step("unchanged", "stream", desired["label"], "exists (streams are never replaced)", [])) -%}
@@ -68,19 +77,24 @@
   {%- set resume = planned_statement("resume", desired["label"], "resume task " ~ desired["name"] ~ " (prod target)", "alter task " ~ qualified ~ " resume") -%}
   {%- set suspend = planned_statement("suspend", desired["label"], "suspend task " ~ desired["name"], "alter task " ~ qualified ~ " suspend") -%}
   {%- set create = planned_statement("create", desired["label"], "create or alter task " ~ desired["name"] ~ " (" ~ schedule_label(job) ~ ")", desired["sql"]) -%}
+  {%- set note = trigger_interval_note(job) -%}
+  {%- set interval = "" if (note == "") else ("; " ~ note) -%}
   {%- if existing is none -%}
-    {%- do return(step("create", "task", desired["label"], "missing; resumed (prod target)" if options["is_prod"] else "missing; stays suspended (not a prod target)", [create, resume] if options["is_prod"] else [create])) -%}
+    {%- do return(step("create", "task", desired["label"], ("missing; resumed (prod target)" if options["is_prod"] else "missing; stays suspended (not a prod target)") ~ interval, [create, resume] if options["is_prod"] else [create])) -%}
   {%- endif -%}
   {%- set started = existing["state"] == "started" -%}
+  {%- set auto_suspended = (not started) and (existing["suspended_reason"] == "SUSPENDED_DUE_TO_ERRORS") -%}
+  {%- set why_suspended = ("suspended by Snowflake after " ~ ((config["suspend_task_after_num_failures"] | int) if ((config["suspend_task_after_num_failures"] | int) == config["suspend_task_after_num_failures"]) else config["suspend_task_after_num_failures"]) ~ " failed runs in a row (" ~ "SUSPENDED_DUE_TO_ERRORS" ~ "; the log table's ERROR rows say why)") if auto_suspended else "suspended" -%}
   {%- if existing["fingerprint"] != desired["fingerprint"] -%}
     {%- set statements = [suspend, create] if started else [create] -%}
     {%- if options["is_prod"] -%}
       {%- do statements.append(resume) -%}
     {%- endif -%}
-    {%- do return(step("update", "task", desired["label"], "its definition changed" ~ (" (suspended while altered)" if started else ""), statements)) -%}
+    {%- set resumed = ("; was " ~ why_suspended ~ ", resumed") if (auto_suspended and options["is_prod"]) else "" -%}
+    {%- do return(step("update", "task", desired["label"], "its definition changed" ~ (" (suspended while altered)" if started else "") ~ resumed ~ interval, statements)) -%}
   {%- endif -%}
   {%- if options["is_prod"] and (not started) -%}
-    {%- do return(step("resume", "task", desired["label"], "suspended, but a prod task should run", [resume])) -%}
+    {%- do return(step("resume", "task", desired["label"], why_suspended ~ ", but a prod task should run", [resume])) -%}
   {%- endif -%}
   {%- if (not options["is_prod"]) and started -%}
     {%- do return(step("suspend", "task", desired["label"], "started, but not a prod target", [suspend])) -%}
@@ -132,7 +146,7 @@
   {%- endif -%}
 {%- endmacro -%}
 
-{%- macro reconcile(config, live, options) -%}
+{%- macro reconcile(config, live, options, watched) -%}
   {%- set stream_names = [] -%}
   {%- for job in config["jobs"] -%}
     {%- set tsj_map_2 = [] -%}
@@ -162,7 +176,7 @@
   {%- endfor -%}
   {%- for job_3 in config["jobs"] -%}
     {%- for table in job_3["tables"] -%}
-      {%- do steps.append(stream_step(config, live_streams, job_3, table)) -%}
+      {%- do steps.append(stream_step(config, live_streams, job_3, table, watched)) -%}
     {%- endfor -%}
   {%- endfor -%}
   {%- for job_4 in config["jobs"] -%}
@@ -181,4 +195,23 @@
     {%- endif -%}
   {%- endfor -%}
   {%- do return(steps) -%}
+{%- endmacro -%}
+
+{%- macro plan_warnings(config, live, watched) -%}
+  {%- set warnings = [] -%}
+  {%- if not watched["read"] -%}
+    {%- do warnings.append("offline: the watched objects were not read; the plan assumes each is a table with change tracking on") -%}
+  {%- endif -%}
+  {%- set live_streams = by_name(live["streams"]) -%}
+  {%- for job in config["jobs"] -%}
+    {%- for stream in job_streams(config, job) -%}
+      {%- set existing = live_streams.get(stream[2]) -%}
+      {%- if (existing is none) or (not existing["stale_soon"]) or (existing["broken"] != "") -%}
+        {%- continue -%}
+      {%- endif -%}
+      {%- set why = "its changes wait unconsumed (window closed, upstream job not done, or the task suspended)" if job["enabled"] else "its job is disabled" -%}
+      {%- do warnings.append("stream " ~ managed_label(config, stream[2]) ~ " goes stale after " ~ existing["stale_after"] ~ " UTC: " ~ why ~ "; " ~ "its changes are lost then, unless the job consumes them first") -%}
+    {%- endfor -%}
+  {%- endfor -%}
+  {%- do return(warnings) -%}
 {%- endmacro -%}

@@ -33,7 +33,7 @@
 {%- macro task_body(config, job, settings) -%}
   {%- set task = task_name(job["name"], job["job_id"]) -%}
   {%- set qualified_task = config["database"] ~ "." ~ config["schema"] ~ "." ~ task -%}
-  {%- set lines = ["declare", "  local_now timestamp_ntz default convert_timezone(" ~ quote_literal(config["timezone"]) ~ ", current_timestamp())::timestamp_ntz;", "  outcome variant default null;", "  failure variant default null;", "begin"] -%}
+  {%- set lines = ["declare", "  local_now timestamp_ntz default null;", "  outcome variant default null;", "  failure variant default null;", "begin", "  local_now := convert_timezone(" ~ quote_literal(config["timezone"]) ~ ", current_timestamp())::timestamp_ntz;"] -%}
   {%- set condition = start_condition(job) -%}
   {%- if condition != "" -%}
     {%- do lines.append("  if (not (" ~ condition ~ ")) then") -%}
@@ -72,7 +72,16 @@
 {%- endmacro -%}
 
 {%- macro trigger_interval_seconds(job) -%}
-  {%- do return([86400, [30, job["min_elapsed_seconds"]] | max] | min) -%}
+  {%- do return([604800, [10, job["min_elapsed_seconds"]] | max] | min) -%}
+{%- endmacro -%}
+
+{%- macro trigger_interval_note(job) -%}
+  {%- set interval = trigger_interval_seconds(job) -%}
+  {%- if (job["schedule"]["kind"] != "triggered") or (interval == job["min_elapsed_seconds"]) -%}
+    {%- do return("") -%}
+  {%- endif -%}
+  {%- set bound = "minimum" if (interval == 10) else "maximum" -%}
+  {%- do return("trigger interval " ~ ((interval | int) if ((interval | int) == interval) else interval) ~ " s: min_elapsed_seconds " ~ ((job["min_elapsed_seconds"] | int) if ((job["min_elapsed_seconds"] | int) == job["min_elapsed_seconds"]) else job["min_elapsed_seconds"]) ~ " is beyond Snowflake's " ~ bound) -%}
 {%- endmacro -%}
 
 {%- macro task_sql(config, job, settings, comment) -%}
@@ -95,6 +104,10 @@
     {%- do lines.append("  user_task_minimum_trigger_interval_in_seconds = " ~ ((interval | int) if ((interval | int) == interval) else interval)) -%}
   {%- else -%}
     {%- do lines.append("  schedule = " ~ quote_literal(job["schedule"]["text"])) -%}
+  {%- endif -%}
+  {%- do lines.append("  suspend_task_after_num_failures = " ~ ((config["suspend_task_after_num_failures"] | int) if ((config["suspend_task_after_num_failures"] | int) == config["suspend_task_after_num_failures"]) else config["suspend_task_after_num_failures"])) -%}
+  {%- if config.get("error_integration") is not none -%}
+    {%- do lines.append("  error_integration = " ~ quote_name([config.get("error_integration")])) -%}
   {%- endif -%}
   {%- do lines.append("  comment = " ~ quote_literal(comment)) -%}
   {%- do lines.append("  when " ~ when) -%}
