@@ -30,7 +30,7 @@ export function assumed_watched_objects(): WatchedObjects {
   return { read: false, objects: {}, role: "", queries: 0 };
 }
 
-function object_key(parts: string[]): string {
+export function object_key(parts: string[]): string {
   return parts.join(".");
 }
 
@@ -65,13 +65,18 @@ export function distinct_watched(config: OrchestrationConfig): string[][] {
   return tables;
 }
 
-export function read_watched_objects(config: OrchestrationConfig): WatchedObjects {
+/**
+ * Reads the watched schemas; `visible_schemas` (DATABASE.SCHEMA keys), when given, limits the reads
+ * to schemas known to exist, so a missing one makes its objects missing instead of failing the query.
+ */
+export function read_watched_objects(config: OrchestrationConfig, visible_schemas: Record<string, boolean> | null = null): WatchedObjects {
   const watched: WatchedObjects = { read: true, objects: {}, role: "", queries: 0 };
   const schemas_seen: Record<string, boolean> = {};
   for (const table of distinct_watched(config)) {
     const schema_parts = [table[0]!, table[1]!];
     if (schemas_seen[object_key(schema_parts)] === true) continue;
     schemas_seen[object_key(schema_parts)] = true;
+    if (visible_schemas !== null && visible_schemas[object_key(schema_parts)] !== true) continue;
     const schema = quote_name(schema_parts);
     const tables = runQuery(`show tables in schema ${schema}`);
     const views = runQuery(`show views in schema ${schema}`);
@@ -101,7 +106,7 @@ export function read_watched_objects(config: OrchestrationConfig): WatchedObject
  * Change tracking off on a table or view. A dynamic table that refreshes incrementally tracks its
  * changes itself (user-guide/dynamic-tables/streams-on-dts); streams on external tables are insert-only.
  */
-function needs_change_tracking(object: WatchedObject): boolean {
+export function needs_change_tracking(object: WatchedObject): boolean {
   return (object.kind === "table" || object.kind === "view") && !object.change_tracking;
 }
 

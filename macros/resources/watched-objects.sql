@@ -44,7 +44,7 @@
   {%- do return(tables) -%}
 {%- endmacro -%}
 
-{%- macro read_watched_objects(config) -%}
+{%- macro read_watched_objects(config, visible_schemas=none) -%}
   {%- set watched = {"read": true, "objects": {}, "role": "", "queries": 0} -%}
   {%- set schemas_seen = {} -%}
   {%- for table in distinct_watched(config) -%}
@@ -53,6 +53,9 @@
       {%- continue -%}
     {%- endif -%}
     {%- do schemas_seen.update({object_key(schema_parts): true}) -%}
+    {%- if (visible_schemas is not none) and (visible_schemas.get(object_key(schema_parts)) != true) -%}
+      {%- continue -%}
+    {%- endif -%}
     {%- set schema = quote_name(schema_parts) -%}
     {%- set tables = run_query("show tables in schema " ~ schema) -%}
     {%- set views = run_query("show views in schema " ~ schema) -%}

@@ -72,6 +72,11 @@ export const MATRIX: Record<string, MacroContextFile> = {
     ],
   }, { target: PROD_TARGET }),
   dev_prod_override: context(minimalVars(), { args: { dry_run: false, offline: true, prod_override: true } }),
+  task_settings: context({
+    ...withJob(minimalVars(), { schedule: "triggered", min_elapsed_seconds: 0 }),
+    suspend_task_after_num_failures: 3,
+    error_integration: "task_failures",
+  }, { target: PROD_TARGET }),
   custom_prod_target_and_disabled_job: context({
     ...minimalVars(),
     prod_targets: ["production"],

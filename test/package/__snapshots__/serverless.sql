@@ -36,13 +36,15 @@ create stream if not exists "ANALYTICS"."ANALYTICS"."ORCH_STREAM__67890__RAW__SA
 create or alter task "ANALYTICS"."ANALYTICS"."ORCH_TASK__DAILY_SALES__67890"
   user_task_managed_initial_warehouse_size = 'XSMALL'
   schedule = '15 MINUTE'
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition f00e4569d9f89199099a30d0fdbf5d35)'
+  suspend_task_after_num_failures = 10
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition d75fb326db7ee23770c46a2d732b070f)'
   when system$stream_has_data('"ANALYTICS"."ANALYTICS"."ORCH_STREAM__67890__RAW__SALES__ORDERS"')
 as execute immediate 'declare
-  local_now timestamp_ntz default convert_timezone(''UTC'', current_timestamp())::timestamp_ntz;
+  local_now timestamp_ntz default null;
   outcome variant default null;
   failure variant default null;
 begin
+  local_now := convert_timezone(''UTC'', current_timestamp())::timestamp_ntz;
   create temporary table if not exists orchestration_stream_sink (consumed boolean);
   begin transaction;
   insert into orchestration_stream_sink select true from "ANALYTICS"."ANALYTICS"."ORCH_STREAM__67890__RAW__SALES__ORDERS" where false;

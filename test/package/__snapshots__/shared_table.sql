@@ -44,13 +44,15 @@ create stream if not exists "ANALYTICS"."ANALYTICS"."ORCH_STREAM__2__RAW__SALES_
 create or alter task "ANALYTICS"."ANALYTICS"."ORCH_TASK__ORDERS_HOURLY__1"
   user_task_managed_initial_warehouse_size = 'XSMALL'
   schedule = '60 MINUTE'
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 1 (orders hourly) (definition 89f99497c937c27a0ce6d2dfa6dda3b5)'
+  suspend_task_after_num_failures = 10
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 1 (orders hourly) (definition 5ccb14138753fbc216d679c74fb3eb20)'
   when system$stream_has_data('"ANALYTICS"."ANALYTICS"."ORCH_STREAM__1__RAW__SALES__ORDERS"')
 as execute immediate 'declare
-  local_now timestamp_ntz default convert_timezone(''UTC'', current_timestamp())::timestamp_ntz;
+  local_now timestamp_ntz default null;
   outcome variant default null;
   failure variant default null;
 begin
+  local_now := convert_timezone(''UTC'', current_timestamp())::timestamp_ntz;
   create temporary table if not exists orchestration_stream_sink (consumed boolean);
   begin transaction;
   insert into orchestration_stream_sink select true from "ANALYTICS"."ANALYTICS"."ORCH_STREAM__1__RAW__SALES__ORDERS" where false;
@@ -84,14 +86,16 @@ alter task "ANALYTICS"."ANALYTICS"."ORCH_TASK__ORDERS_HOURLY__1" resume;
 create or alter task "ANALYTICS"."ANALYTICS"."ORCH_TASK__ORDERS_FINANCE__2"
   user_task_managed_initial_warehouse_size = 'XSMALL'
   schedule = '15 MINUTE'
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 2 (orders finance) (definition d840febad95b18ec5a5be7e042a6bd35)'
+  suspend_task_after_num_failures = 10
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 2 (orders finance) (definition c545796ba903a19f723e3afb15442e15)'
   when system$stream_has_data('"ANALYTICS"."ANALYTICS"."ORCH_STREAM__2__RAW__SALES__ORDERS"')
     or system$stream_has_data('"ANALYTICS"."ANALYTICS"."ORCH_STREAM__2__RAW__SALES__REFUNDS"')
 as execute immediate 'declare
-  local_now timestamp_ntz default convert_timezone(''UTC'', current_timestamp())::timestamp_ntz;
+  local_now timestamp_ntz default null;
   outcome variant default null;
   failure variant default null;
 begin
+  local_now := convert_timezone(''UTC'', current_timestamp())::timestamp_ntz;
   create temporary table if not exists orchestration_stream_sink (consumed boolean);
   begin transaction;
   insert into orchestration_stream_sink select true from "ANALYTICS"."ANALYTICS"."ORCH_STREAM__2__RAW__SALES__ORDERS" where false;

@@ -36,13 +36,15 @@ create stream if not exists "ANALYTICS"."ANALYTICS"."ORCH_STREAM__67890__RAW__SA
 create or alter task "ANALYTICS"."ANALYTICS"."ORCH_TASK__DAILY_SALES__67890"
   target_completion_interval = '5 MINUTES'
   user_task_minimum_trigger_interval_in_seconds = 300
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition 7f3ad19fb84a827b8dd19803f2d43165)'
+  suspend_task_after_num_failures = 10
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition b9a87cf5a92aa83ead34e5d25158e678)'
   when system$stream_has_data('"ANALYTICS"."ANALYTICS"."ORCH_STREAM__67890__RAW__SALES__ORDERS"')
 as execute immediate 'declare
-  local_now timestamp_ntz default convert_timezone(''UTC'', current_timestamp())::timestamp_ntz;
+  local_now timestamp_ntz default null;
   outcome variant default null;
   failure variant default null;
 begin
+  local_now := convert_timezone(''UTC'', current_timestamp())::timestamp_ntz;
   create temporary table if not exists orchestration_stream_sink (consumed boolean);
   begin transaction;
   insert into orchestration_stream_sink select true from "ANALYTICS"."ANALYTICS"."ORCH_STREAM__67890__RAW__SALES__ORDERS" where false;
