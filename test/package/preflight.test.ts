@@ -171,6 +171,17 @@ describe("each failing check: its ✗ line with the exact fix, and dbt exits non
   });
 });
 
+it("dbt 2.x checks what dbt-core and the TypeScript check, passing and failing", async () => {
+  for (const breakIt of [(_account: Account) => undefined, (account: Account) => { account.watched[0]!.change_tracking = false; }]) {
+    const account = goodAccount();
+    breakIt(account);
+    const ctx = { ...context(minimalVars(), { args: {} }), query_results: results(account, minimalVars()) };
+    const { ts, jinja, fusion } = await engines.all("check_orchestration_setup", ctx);
+    expect(jinja).toEqual(ts);
+    expect(fusion).toEqual(ts);
+  }
+}, 60_000);
+
 it("skips the ping, and passes, before the first build made the procedure", async () => {
   const account = goodAccount();
   account.procedureArguments = null;
