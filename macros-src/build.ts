@@ -2,7 +2,7 @@
 import { load_orchestration_config } from "./config/load.js";
 import { dispatch, raiseCompilerError, target } from "./prelude/dbt.js";
 import { empty_live_state, read_live_state } from "./resources/live-state.js";
-import { plan_warnings, reconcile } from "./resources/reconcile.js";
+import { plan_notes, plan_warnings, reconcile } from "./resources/reconcile.js";
 import { run_steps } from "./resources/run-plan.js";
 import { assumed_watched_objects, check_watched_objects, read_watched_objects } from "./resources/watched-objects.js";
 import { PACKAGE_NAME } from "./sql/names.js";
@@ -35,7 +35,8 @@ export function snowflake__build_orchestration_resources(dry_run: boolean, prod_
   const live = offline ? empty_live_state() : read_live_state(config);
   const steps = reconcile(config, live, { is_prod, prod_override }, watched);
   const against = offline ? "against an empty schema (offline)" : "against the live schema";
-  return run_steps(steps, dry_run, `plan for target '${target.name}' (${mode}), ${against}`, plan_warnings(config, live, watched));
+  return run_steps(steps, dry_run, `plan for target '${target.name}' (${mode}), ${against}`,
+    plan_notes(watched), plan_warnings(config, live));
 }
 
 /** Any adapter but Snowflake: streams, tasks and Python procedures are Snowflake features. */

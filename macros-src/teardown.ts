@@ -34,5 +34,5 @@ export function teardown_orchestration_resources(dry_run = false, drop_log_table
   if (drop_log_table && live.log_table_managed) {
     steps.push(drop("log table", managed_label(config, config.log_table), `drop table if exists ${managed_name(config, config.log_table)}`));
   }
-  return run_steps(steps, dry_run, `teardown for target '${target.name}'`, []);
+  return run_steps(steps, dry_run, `teardown for target '${target.name}'`, [], []);
 }

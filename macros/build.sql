@@ -13,7 +13,7 @@
   {%- set live = empty_live_state() if offline else read_live_state(config) -%}
   {%- set steps = reconcile(config, live, {"is_prod": is_prod, "prod_override": prod_override}, watched) -%}
   {%- set against = "against an empty schema (offline)" if offline else "against the live schema" -%}
-  {%- do return(run_steps(steps, dry_run, "plan for target '" ~ target["name"] ~ "' (" ~ mode ~ "), " ~ against, plan_warnings(config, live, watched))) -%}
+  {%- do return(run_steps(steps, dry_run, "plan for target '" ~ target["name"] ~ "' (" ~ mode ~ "), " ~ against, plan_notes(watched), plan_warnings(config, live))) -%}
 {%- endmacro -%}
 
 {%- macro default__build_orchestration_resources(_dry_run, _prod_override, _offline) -%}

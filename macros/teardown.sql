@@ -24,5 +24,5 @@
   {%- if drop_log_table and live["log_table_managed"] -%}
     {%- do steps.append(drop("log table", managed_label(config, config["log_table"]), "drop table if exists " ~ managed_name(config, config["log_table"]))) -%}
   {%- endif -%}
-  {%- do return(run_steps(steps, dry_run, "teardown for target '" ~ target["name"] ~ "'", [])) -%}
+  {%- do return(run_steps(steps, dry_run, "teardown for target '" ~ target["name"] ~ "'", [], [])) -%}
 {%- endmacro -%}

@@ -205,17 +205,19 @@ export function reconcile(config: OrchestrationConfig, live: LiveState, options:
   return steps;
 }
 
+/** What the plan assumed without reading: an offline plan's watched objects. */
+export function plan_notes(watched: WatchedObjects): string[] {
+  return watched.read ? [] : ["offline: the watched objects were not read; the plan assumes each is a table with change tracking on"];
+}
+
 /**
- * What the plan cannot fix but the user should know: an offline plan's assumption, and each stream
- * of a configured job that Snowflake will consider stale within STALE_WARNING_DAYS days. A stream
- * keeps unconsumed changes only until then (user-guide/streams-intro: the retention extension,
- * MAX_DATA_EXTENSION_TIME_IN_DAYS, 14 days by default); after it they are lost.
+ * What the plan cannot fix but the user should know: each stream of a configured job that Snowflake
+ * will consider stale within STALE_WARNING_DAYS days. A stream keeps unconsumed changes only until
+ * then (user-guide/streams-intro: the retention extension, MAX_DATA_EXTENSION_TIME_IN_DAYS, 14 days
+ * by default); after it they are lost.
  */
-export function plan_warnings(config: OrchestrationConfig, live: LiveState, watched: WatchedObjects): string[] {
+export function plan_warnings(config: OrchestrationConfig, live: LiveState): string[] {
   const warnings: string[] = [];
-  if (!watched.read) {
-    warnings.push("offline: the watched objects were not read; the plan assumes each is a table with change tracking on");
-  }
   const live_streams = by_name(live.streams);
   for (const job of config.jobs) {
     for (const stream of job_streams(config, job)) {

@@ -54,13 +54,14 @@ export function run_plan(plan: PlannedStatement[], dry_run: boolean, title: stri
 }
 
 /**
- * Prints the plan table and its warnings, then runs (or, in a dry run, prints) the statements of
- * the steps that need any.
+ * Prints the plan table, its notes and its warnings, then runs (or, in a dry run, prints) the
+ * statements of the steps that need any.
  */
-export function run_steps(steps: PlanStep[], dry_run: boolean, title: string, warnings: string[]): string[] {
+export function run_steps(steps: PlanStep[], dry_run: boolean, title: string, notes: string[], warnings: string[]): string[] {
   const changes = steps.filter((item) => item.action !== "unchanged").length;
   log(`${PACKAGE_NAME}: ${title}: ${changes} change(s), ${steps.length - changes} unchanged`, true);
   log(`plan:\n${plan_table(steps).join("\n")}`, true);
+  for (const note of notes) log(`${PACKAGE_NAME}: ${note}`, true);
   for (const warning of warnings) warn(`${PACKAGE_NAME}: ${warning}`);
   const statements: PlannedStatement[] = [];
   for (const item of steps) statements.push(...item.statements);

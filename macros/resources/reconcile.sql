@@ -197,11 +197,12 @@
   {%- do return(steps) -%}
 {%- endmacro -%}
 
-{%- macro plan_warnings(config, live, watched) -%}
+{%- macro plan_notes(watched) -%}
+  {%- do return([] if watched["read"] else ["offline: the watched objects were not read; the plan assumes each is a table with change tracking on"]) -%}
+{%- endmacro -%}
+
+{%- macro plan_warnings(config, live) -%}
   {%- set warnings = [] -%}
-  {%- if not watched["read"] -%}
-    {%- do warnings.append("offline: the watched objects were not read; the plan assumes each is a table with change tracking on") -%}
-  {%- endif -%}
   {%- set live_streams = by_name(live["streams"]) -%}
   {%- for job in config["jobs"] -%}
     {%- for stream in job_streams(config, job) -%}

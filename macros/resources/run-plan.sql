@@ -60,7 +60,7 @@
   {%- do return(statements) -%}
 {%- endmacro -%}
 
-{%- macro run_steps(steps, dry_run, title, warnings) -%}
+{%- macro run_steps(steps, dry_run, title, notes, warnings) -%}
   {%- set tsj_filter_1 = [] -%}
   {%- for item in steps -%}
     {%- if item["action"] != "unchanged" -%}
@@ -70,6 +70,9 @@
   {%- set changes = tsj_filter_1 | length -%}
   {%- do log("dbt_cloud_orchestration" ~ ": " ~ title ~ ": " ~ ((changes | int) if ((changes | int) == changes) else changes) ~ " change(s), " ~ ((((steps | length) - changes) | int) if ((((steps | length) - changes) | int) == ((steps | length) - changes)) else ((steps | length) - changes)) ~ " unchanged", info=true) -%}
   {%- do log("plan:\n" ~ "\n".join(plan_table(steps)), info=true) -%}
+  {%- for note in notes -%}
+    {%- do log("dbt_cloud_orchestration" ~ ": " ~ note, info=true) -%}
+  {%- endfor -%}
   {%- for warning in warnings -%}
     {%- do exceptions.warn("dbt_cloud_orchestration" ~ ": " ~ warning) -%}
   {%- endfor -%}
