@@ -6,7 +6,7 @@ import type { OrchestrationConfig } from "../config/types.js";
 import { runQuery } from "../prelude/dbt.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import {
-  change_tracking_fix, distinct_watched, needs_change_tracking, object_key, read_watched_objects, watched_object,
+  change_tracking_fix, distinct_watched, needs_change_tracking, object_key, owned_by_build_role, read_watched_objects, watched_object,
 } from "../resources/watched-objects.js";
 import { cell_text, failed, passed, type CheckResult } from "./check.js";
 
@@ -49,11 +49,11 @@ export function watched_object_checks(config: OrchestrationConfig, role: string)
     } else if (object.kind === "external table" && triggered_tables[label] === true) {
       checks.push(failed(name, "is an external table, and triggered tasks do not support streams on external tables",
         "give the jobs that watch it a schedule"));
-    } else if (needs_change_tracking(object) && object.owner !== role) {
+    } else if (needs_change_tracking(object) && !owned_by_build_role(watched, object)) {
       checks.push(failed(name, `${object.kind} owned by ${owner_role} with change tracking off; only its owner can enable it`,
         `as ${object.owner}: ${change_tracking_fix(table, object)}`));
     } else if (needs_change_tracking(object)) {
-      checks.push(passed(name, `${object.kind} owned by role ${role}: the first build enables change tracking`));
+      checks.push(passed(name, `${object.kind} owned by ${owner_role}, a role of this session: the first build enables change tracking`));
     } else {
       const tracking = object.kind === "table" || object.kind === "view" ? ", change tracking on" : "";
       checks.push(passed(name, `${object.kind} owned by ${owner_role}${tracking}`));

@@ -7,7 +7,7 @@
 import type { OrchestrationConfig } from "../config/types.js";
 import { asText, raiseCompilerError, runQuery, type QueryRow } from "../prelude/dbt.js";
 import { PACKAGE_NAME } from "../sql/names.js";
-import { quote_literal, quote_name } from "../sql/quoting.js";
+import { quote_identifier, quote_literal, quote_name } from "../sql/quoting.js";
 import { is_true, text_of } from "./live-state.js";
 
 export interface WatchedObject {
@@ -23,11 +23,13 @@ export interface WatchedObjects {
   objects: Record<string, WatchedObject>;
   /** The build role (CURRENT_ROLE()), read only when some object lacks change tracking. */
   role: string;
+  /** For each owner of an object without change tracking: whether the session has that role (IS_ROLE_IN_SESSION). */
+  owners_in_session: Record<string, boolean>;
   queries: number;
 }
 
 export function assumed_watched_objects(): WatchedObjects {
-  return { read: false, objects: {}, role: "", queries: 0 };
+  return { read: false, objects: {}, role: "", owners_in_session: {}, queries: 0 };
 }
 
 export function object_key(parts: string[]): string {
@@ -70,7 +72,7 @@ export function distinct_watched(config: OrchestrationConfig): string[][] {
  * to schemas known to exist, so a missing one makes its objects missing instead of failing the query.
  */
 export function read_watched_objects(config: OrchestrationConfig, visible_schemas: Record<string, boolean> | null = null): WatchedObjects {
-  const watched: WatchedObjects = { read: true, objects: {}, role: "", queries: 0 };
+  const watched: WatchedObjects = { read: true, objects: {}, role: "", owners_in_session: {}, queries: 0 };
   const schemas_seen: Record<string, boolean> = {};
   for (const table of distinct_watched(config)) {
     const schema_parts = [table[0]!, table[1]!];
@@ -92,14 +94,39 @@ export function read_watched_objects(config: OrchestrationConfig, visible_schema
       };
     }
   }
-  const untracked = distinct_watched(config).filter((table) => needs_change_tracking(watched_object(watched, table)));
-  if (untracked.length > 0) {
-    const result = runQuery(`select current_role() as "role"`);
-    watched.queries += 1;
-    const value = result.rows.length > 0 ? result.rows[0]!["role"] : null;
-    watched.role = typeof value === "string" ? value : value == null ? "" : asText(value as string);
-  }
+  read_owner_roles(config, watched);
   return watched;
+}
+
+/** SHOW's values as text; dbt may hand over typed values. */
+function value_text(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (value == null) return "";
+  if (typeof value === "boolean") return value ? "true" : "false";
+  return asText(value as string);
+}
+
+/**
+ * For objects without change tracking: the build role, and whether each owner role is in the
+ * session's role hierarchy (IS_ROLE_IN_SESSION, sql-reference/functions/is_role_in_session: primary
+ * and secondary roles and the roles they inherit), in one query.
+ */
+function read_owner_roles(config: OrchestrationConfig, watched: WatchedObjects): void {
+  const owners: string[] = [];
+  for (const table of distinct_watched(config)) {
+    const object = watched_object(watched, table);
+    if (needs_change_tracking(object) && object.owner !== "" && !owners.includes(object.owner)) owners.push(object.owner);
+  }
+  const untracked = distinct_watched(config).filter((table) => needs_change_tracking(watched_object(watched, table)));
+  if (untracked.length === 0) return;
+  const columns = [`current_role() as "role"`];
+  for (const owner of owners) columns.push(`is_role_in_session(${quote_literal(owner)}) as ${quote_identifier(`in_session:${owner}`)}`);
+  const result = runQuery(`select ${columns.join(", ")}`);
+  watched.queries += 1;
+  if (result.rows.length === 0) return;
+  const row = result.rows[0]!;
+  watched.role = value_text(row["role"]);
+  for (const owner of owners) watched.owners_in_session[owner] = is_true(row[`in_session:${owner}`]);
 }
 
 /**
@@ -119,13 +146,18 @@ export function change_tracking_fix(table: string[], object: WatchedObject): str
   return `alter table ${quote_name(table)} set change_tracking = true;`;
 }
 
+/** The build role is the object's owner role or has it in its session (it inherits OWNERSHIP). */
+export function owned_by_build_role(watched: WatchedObjects, object: WatchedObject): boolean {
+  return object.owner !== "" && (object.owner === watched.role || watched.owners_in_session[object.owner] === true);
+}
+
 /**
  * Only the owner may enable change tracking; CREATE STREAM enables it when the build role owns the
  * object, and fails otherwise (user-guide/streams-manage).
  */
 export function blocked_by_change_tracking(watched: WatchedObjects, table: string[]): boolean {
   const object = watched_object(watched, table);
-  return needs_change_tracking(object) && object.owner !== watched.role;
+  return needs_change_tracking(object) && !owned_by_build_role(watched, object);
 }
 
 /**
@@ -154,7 +186,8 @@ export function check_watched_objects(config: OrchestrationConfig, watched: Watc
     if (!blocked_by_change_tracking(watched, table)) continue;
     const object = watched_object(watched, table);
     problems.push(`${object_key(table)} (${object.kind}) has change tracking off and is owned by role ${object.owner}, ` +
-      `not by the build role ${watched.role}; only its owner can enable it. As ${object.owner}, run: ${change_tracking_fix(table, object)}`);
+      `which the build role ${watched.role} neither is nor inherits; only its owner can enable it. ` +
+      `As ${object.owner}, run: ${change_tracking_fix(table, object)}`);
   }
   if (problems.length > 0) {
     raiseCompilerError(`${PACKAGE_NAME}: the watched objects stop the build before any statement:\n  - ${problems.join("\n  - ")}`);

@@ -43,10 +43,10 @@
       {%- do checks.append(failed(name, "is a materialized view, which a stream cannot watch", "watch its base tables instead")) -%}
     {%- elif (object["kind"] == "external table") and (triggered_tables.get(label) == true) -%}
       {%- do checks.append(failed(name, "is an external table, and triggered tasks do not support streams on external tables", "give the jobs that watch it a schedule")) -%}
-    {%- elif needs_change_tracking(object) and (object["owner"] != role) -%}
+    {%- elif needs_change_tracking(object) and (not owned_by_build_role(watched, object)) -%}
       {%- do checks.append(failed(name, object["kind"] ~ " owned by " ~ owner_role ~ " with change tracking off; only its owner can enable it", "as " ~ object["owner"] ~ ": " ~ change_tracking_fix(table_2, object))) -%}
     {%- elif needs_change_tracking(object) -%}
-      {%- do checks.append(passed(name, object["kind"] ~ " owned by role " ~ role ~ ": the first build enables change tracking")) -%}
+      {%- do checks.append(passed(name, object["kind"] ~ " owned by " ~ owner_role ~ ", a role of this session: the first build enables change tracking")) -%}
     {%- else -%}
       {%- set tracking = ", change tracking on" if ((object["kind"] == "table") or (object["kind"] == "view")) else "" -%}
       {%- do checks.append(passed(name, object["kind"] ~ " owned by " ~ owner_role ~ tracking)) -%}

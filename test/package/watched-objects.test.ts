@@ -114,12 +114,13 @@ describe("what stops the build before any DDL", () => {
     ];
     const run = await build(vars([{ name: "sales", job_id: 7, tables: ["RAW.SALES.ORDERS", "RAW.SALES.ORDERS_V", "RAW.SALES.MINE"] }]),
       watchedResults(rows, ONE_SCHEMA, "TRANSFORMER"));
-    expect(run.statements[2]).toBe(`select current_role() as "role"`);
+    expect(run.statements[2]).toBe(`select current_role() as "role", is_role_in_session('LOADER') as "in_session:LOADER", ` +
+      `is_role_in_session('REPORTER') as "in_session:REPORTER", is_role_in_session('TRANSFORMER') as "in_session:TRANSFORMER"`);
     expect(run.error?.split("\n")).toEqual([
       "dbt_cloud_orchestration: the watched objects stop the build before any statement:",
-      "  - RAW.SALES.ORDERS (table) has change tracking off and is owned by role LOADER, not by the build role TRANSFORMER; " +
+      "  - RAW.SALES.ORDERS (table) has change tracking off and is owned by role LOADER, which the build role TRANSFORMER neither is nor inherits; " +
         `only its owner can enable it. As LOADER, run: alter table "RAW"."SALES"."ORDERS" set change_tracking = true;`,
-      "  - RAW.SALES.ORDERS_V (view) has change tracking off and is owned by role REPORTER, not by the build role TRANSFORMER; " +
+      "  - RAW.SALES.ORDERS_V (view) has change tracking off and is owned by role REPORTER, which the build role TRANSFORMER neither is nor inherits; " +
         `only its owner can enable it. As REPORTER, run: alter view "RAW"."SALES"."ORDERS_V" set change_tracking = true; ` +
         "and on each of its base tables: alter table <base table> set change_tracking = true;",
     ]);
@@ -129,6 +130,13 @@ describe("what stops the build before any DDL", () => {
   it("change tracking off on a table the build role owns: CREATE STREAM enables it, and the plan says so", async () => {
     const rows: WatchedRow[] = [{ database: "RAW", schema: "SALES", name: "ORDERS", owner: "TRANSFORMER", change_tracking: false }];
     const run = await build(minimalVars(), watchedResults(rows, ONE_SCHEMA, "TRANSFORMER"));
+    expect(run.error).toBeNull();
+    expect(run.logs[1]).toContain("missing (on RAW.SALES.ORDERS); enables change tracking (the build role owns it)");
+  });
+
+  it("change tracking off on a table owned by a role the build role inherits: not a stop (it holds OWNERSHIP through the hierarchy)", async () => {
+    const rows: WatchedRow[] = [{ database: "RAW", schema: "SALES", name: "ORDERS", owner: "LOADER", change_tracking: false }];
+    const run = await build(minimalVars(), watchedResults(rows, ONE_SCHEMA, "TRANSFORMER", ["LOADER"]));
     expect(run.error).toBeNull();
     expect(run.logs[1]).toContain("missing (on RAW.SALES.ORDERS); enables change tracking (the build role owns it)");
   });

@@ -44,9 +44,11 @@ export const EXAMPLE_WATCHED: WatchedRow[] = [
 /**
  * What the build's watched-object queries return, in their order: per distinct schema (in the order
  * the jobs name them, given by `schemas`) SHOW TABLES then SHOW VIEWS; then, when `role` is given,
- * SELECT CURRENT_ROLE().
+ * the build role and, for each owner of an object without change tracking, whether the session has
+ * that role (its own, or one of `inherited`).
  */
-export function watchedResults(rows: WatchedRow[], schemas: string[][], role?: string): MacroContextFile["query_results"] {
+export function watchedResults(rows: WatchedRow[], schemas: string[][], role?: string, inherited: string[] = []):
+  MacroContextFile["query_results"] {
   const results: NonNullable<MacroContextFile["query_results"]> = [];
   for (const [database, schema] of schemas) {
     const here = rows.filter((row) => row.database === database && row.schema === schema);
@@ -63,7 +65,13 @@ export function watchedResults(rows: WatchedRow[], schemas: string[][], role?: s
         row.kind === "materialized view" ? "true" : "false"]),
     });
   }
-  if (role !== undefined) results.push({ columns: ["role"], rows: [[role]] });
+  if (role !== undefined) {
+    const owners = [...new Set(rows.filter((row) => row.change_tracking === false).map((row) => row.owner ?? "TRANSFORMER"))];
+    results.push({
+      columns: ["role", ...owners.map((owner) => `in_session:${owner}`)],
+      rows: [[role, ...owners.map((owner) => owner === role || inherited.includes(owner))]],
+    });
+  }
   return results;
 }
 
