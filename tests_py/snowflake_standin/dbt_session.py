@@ -1,0 +1,142 @@
+"""Real dbt-core + dbt-snowflake, in this process, against the stand-in: one `dbt …` command per `run()`.
+
+dbt is started through its documented programmatic entry point (`dbt.cli.main.dbtRunner`), so every
+command goes through dbt's own CLI, parser, Jinja context, `run_query`, `statement`, adapter and the
+Snowflake connector (patched by fakesnow at `snowflake.connector.connect`). State survives between
+commands: DuckDB files and the stand-in's catalog live in one folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dbt.cli.main import dbtRunner
+
+from .standin import RecordedStatement, SnowflakeStandIn
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE_PROJECT = REPO_ROOT / "integration_tests"
+
+
+@dataclass
+class DbtEvent:
+    name: str
+    level: str
+    msg: str
+
+
+@dataclass
+class DbtRun:
+    args: list[str]
+    success: bool
+    exception: BaseException | None
+    events: list[DbtEvent]
+    output: str
+    log_file: str
+    statements: list[RecordedStatement] = field(default_factory=list)
+
+    @property
+    def log_lines(self) -> list[str]:
+        """What the macros logged with `log(…, info=True)`, in order."""
+        return [event.msg for event in self.events if event.name == "JinjaLogInfo"]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [event.msg for event in self.events if event.level == "warn"]
+
+    @property
+    def errors(self) -> list[str]:
+        return [event.msg for event in self.events if event.level == "error"]
+
+    @property
+    def everything_shown(self) -> str:
+        """Every text dbt produced: the console, the log file and the event messages."""
+        return "\n".join([self.output, self.log_file, *(event.msg for event in self.events)])
+
+
+class DbtSession:
+    """`with DbtSession(tmp_dir) as dbt: dbt.run("run-operation", …)` — the stand-in patched in for the session."""
+
+    def __init__(self, work_dir: str | Path, project_dir: Path = EXAMPLE_PROJECT, profiles_dir: Path | None = None):
+        self.work_dir = Path(work_dir)
+        self.project_dir = project_dir
+        self.profiles_dir = profiles_dir or project_dir / "profiles"
+        self.standin = SnowflakeStandIn(self.work_dir / "warehouse")
+        self._stack = contextlib.ExitStack()
+        self._log_file = self.work_dir / "logs" / "dbt.log"
+
+    def __enter__(self) -> DbtSession:
+        env = {
+            "DBT_TARGET_PATH": str(self.work_dir / "target"),
+            "DBT_LOG_PATH": str(self.work_dir / "logs"),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "DO_NOT_TRACK": "1",
+            "DBT_USE_COLORS": "false",
+        }
+        self._stack.enter_context(mock_environ(env))
+        self._stack.enter_context(self.standin.patch())
+        if not (self.project_dir / "dbt_packages" / "dbt_cloud_orchestration").exists():
+            self.run("deps")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+
+    def run(
+        self,
+        *args: str,
+        vars: dict[str, Any] | None = None,
+        target: str | None = None,
+        env: dict[str, str] | None = None,
+    ) -> DbtRun:
+        """One dbt command; `vars` replaces the project's vars of the same name (dbt's --vars)."""
+        command = [*args, "--project-dir", str(self.project_dir), "--profiles-dir", str(self.profiles_dir)]
+        if vars is not None:
+            command += ["--vars", json.dumps(vars)]
+        if target is not None:
+            command += ["--target", target]
+        events: list[DbtEvent] = []
+
+        def collect(event: Any) -> None:
+            msg = event.data.msg if event.info.name in ("JinjaLogInfo", "JinjaLogWarning") else event.info.msg
+            events.append(DbtEvent(event.info.name, event.info.level, msg))
+
+        mark = self.standin.mark()
+        log_start = self._log_file.stat().st_size if self._log_file.exists() else 0
+        console = io.StringIO()
+        with mock_environ(env or {}), contextlib.redirect_stdout(console), contextlib.redirect_stderr(console):
+            result = dbtRunner(callbacks=[collect]).invoke(command)
+        log_text = ""
+        if self._log_file.exists():
+            with self._log_file.open() as log:
+                log.seek(log_start)
+                log_text = log.read()
+        return DbtRun(
+            args=command,
+            success=result.success,
+            exception=result.exception,
+            events=events,
+            output=console.getvalue(),
+            log_file=log_text,
+            statements=self.standin.statements_since(mark),
+        )
+
+
+@contextlib.contextmanager
+def mock_environ(values: dict[str, str]):
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

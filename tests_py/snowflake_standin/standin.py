@@ -1,0 +1,250 @@
+"""The Snowflake stand-in: fakesnow (DuckDB) plus a catalog of what fakesnow lacks, behind the real connector API.
+
+`SnowflakeStandIn(db_dir).patch()` patches `snowflake.connector.connect` with fakesnow (databases persist as
+DuckDB files in db_dir) and hooks fakesnow's cursor so that every statement is first recorded, then answered
+by the stand-in (streams, tasks, procedures, network rules, secrets, integrations, SYSTEM$STREAM_HAS_DATA) or
+by fakesnow (everything else: schemas, tables, SHOW SCHEMAS/TABLES, DML, queries). Code above the connector,
+dbt-core, dbt-snowflake and their macros, runs unchanged. See docs/testing-live-path.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import fakesnow
+import pyarrow as pa
+import sqlglot
+from fakesnow.conn import FakeSnowflakeConnection
+from fakesnow.cursor import FakeSnowflakeCursor
+
+from . import catalog as cat
+from .statements import Answer, Rewrite, Session, Statements
+
+_LEADING_COMMENTS = re.compile(r"^\s*(?:/\*.*?\*/\s*|--[^\n]*\n\s*)*", re.DOTALL)
+_TRAILING_COMMENT = re.compile(r"/\*[^']*?\*/\s*;?\s*$", re.DOTALL)
+_DDL = {"CREATE", "ALTER", "DROP", "GRANT", "REVOKE", "UNDROP", "COMMENT", "TRUNCATE"}
+
+
+def without_query_comment(sql: str) -> str:
+    """dbt adds a query comment (`/* {"app": "dbt", …} */`) to every statement, after it on Snowflake."""
+    return _TRAILING_COMMENT.sub("", _LEADING_COMMENTS.sub("", sql, count=1)).strip()
+
+
+@dataclass
+class RecordedStatement:
+    """One statement as the connector received it: its SQL (placeholders unbound), how many bindings came with it."""
+
+    sql: str
+    bindings: int
+    answered_by: str  # "stand-in" or "fakesnow"
+    error: str | None = None
+
+    @property
+    def keyword(self) -> str:
+        match = re.match(r"[A-Za-z]+", self.sql)
+        return match.group().upper() if match else ""
+
+    @property
+    def is_ddl(self) -> bool:
+        return self.keyword in _DDL
+
+    @property
+    def reads_only(self) -> bool:
+        """SHOW, DESCRIBE, SELECT (and dbt's connection bookkeeping: USE, COMMIT, ROLLBACK)."""
+        return self.keyword in {"SHOW", "DESCRIBE", "DESC", "SELECT", "WITH", "USE", "COMMIT", "ROLLBACK"}
+
+
+class SnowflakeStandIn:
+    def __init__(self, db_dir: str | Path):
+        self.db_dir = Path(db_dir)
+        self.db_dir.mkdir(parents=True, exist_ok=True)
+        self.catalog = cat.Catalog.load(self.catalog_path)
+        self.statements: list[RecordedStatement] = []
+        self._answers = itertools.count()
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.db_dir / "standin-catalog.json"
+
+    @property
+    def journal_path(self) -> Path:
+        return self.db_dir / "standin-statements.jsonl"
+
+    # ---- patching ----------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def patch(self) -> Iterator[SnowflakeStandIn]:
+        """fakesnow's patch of the connector, with this stand-in answering first."""
+        standin = self
+        original_execute = FakeSnowflakeCursor.execute
+        original_init = FakeSnowflakeConnection.__init__
+
+        def init(connection: FakeSnowflakeConnection, *args: Any, **kwargs: Any) -> None:
+            original_init(connection, *args, **kwargs)
+            # The role the connection logged in with owns what it creates (SHOW … owner).
+            connection._standin_role = str(kwargs.get("role") or "SYSADMIN").upper()
+
+        def execute(cursor: FakeSnowflakeCursor, command: str, params: Any = None, *args: Any, **kwargs: Any) -> Any:
+            return standin._execute(original_execute, cursor, command, params, *args, **kwargs)
+
+        with (
+            fakesnow.patch(db_path=self.db_dir),
+            mock.patch.object(FakeSnowflakeConnection, "__init__", init),
+            mock.patch.object(FakeSnowflakeCursor, "execute", execute),
+        ):
+            yield self
+
+    def _execute(
+        self, original: Any, cursor: FakeSnowflakeCursor, command: str, params: Any, *args: Any, **kwargs: Any
+    ) -> Any:
+        sql = without_query_comment(command)
+        bindings = list(params) if isinstance(params, (list, tuple)) else []
+        record = RecordedStatement(sql=sql, bindings=len(bindings), answered_by="fakesnow")
+        self.statements.append(record)
+        try:
+            answer = Statements(self.catalog, self._session(cursor), sql, bindings).answer()
+            if isinstance(answer, Answer):
+                record.answered_by = "stand-in"
+                if answer.changed_catalog:
+                    self.catalog.save(self.catalog_path)
+                self._answer(cursor, answer)
+                return cursor
+            if isinstance(answer, Rewrite):
+                record.answered_by = "stand-in"
+                return original(cursor, answer.sql, params, *args, **kwargs)
+            result = original(cursor, command, params, *args, **kwargs)
+            if record.is_ddl:
+                self._keep_table_comments(cursor)
+            elif re.match(r"show\s+(terse\s+)?tables\b", sql, re.IGNORECASE):
+                self._fill_table_comments(cursor)
+            return result
+        except Exception as error:
+            # A message may quote the statement: with bindings, only the error's type (a bound value is never kept).
+            message = "" if bindings else f": {getattr(error, 'raw_msg', None) or error}"
+            record.error = f"{type(error).__name__}{message}"
+            raise
+        finally:
+            with self.journal_path.open("a") as journal:
+                journal.write(json.dumps(asdict(record)) + "\n")
+
+    def _session(self, cursor: FakeSnowflakeCursor) -> Session:
+        connection = cursor._conn
+        duck = cursor._duck_conn
+
+        def exists(sql: str, values: list[str]) -> bool:
+            # A cursor of its own: the connection's may hold a result dbt has not fetched yet.
+            with duck.cursor() as lookup:
+                return len(lookup.execute(sql, values).fetchall()) > 0
+
+        def schema_exists(database: str, schema: str) -> bool:
+            return exists(
+                "select 1 from information_schema.schemata where upper(catalog_name) = ? and upper(schema_name) = ?",
+                [database.upper(), schema.upper()],
+            )
+
+        def table_exists(parts: list[str]) -> bool:
+            return exists(
+                "select 1 from information_schema.tables"
+                " where upper(table_catalog) = ? and upper(table_schema) = ? and table_name = ?",
+                [parts[0].upper(), parts[1].upper(), parts[2]],
+            )
+
+        return Session(
+            database=connection.database,
+            schema=connection.schema,
+            role=getattr(connection, "_standin_role", "SYSADMIN"),
+            schema_exists=schema_exists,
+            table_exists=table_exists,
+        )
+
+    def _answer(self, cursor: FakeSnowflakeCursor, answer: Answer) -> None:
+        """Makes the cursor hold the answer as a result set, through fakesnow's own result path."""
+        table = pa.table(
+            {
+                name: pa.array([row[index] for row in answer.rows], type=kind)
+                for index, (name, kind) in enumerate(answer.columns)
+            }
+        )
+        view = f"_standin_answer_{next(self._answers)}"
+        cursor._duck_conn.register(view, table)
+        cursor._execute(sqlglot.parse_one(f"select * from {view}", read="duckdb"))
+
+    def _keep_table_comments(self, cursor: FakeSnowflakeCursor) -> None:
+        """Copies the table COMMENTs fakesnow holds in memory into the catalog, which persists."""
+        with cursor._duck_conn.cursor() as lookup:
+            found = lookup.execute(
+                "select ext_table_catalog, ext_table_schema, ext_table_name, comment"
+                " from _fs_global._fs_information_schema._fs_tables_ext"
+            ).fetchall()
+        comments = {f"{catalog}|{schema}|{name}": comment for catalog, schema, name, comment in found if comment}
+        if any(self.catalog.table_comments.get(key) != comment for key, comment in comments.items()):
+            self.catalog.table_comments.update(comments)
+            self.catalog.save(self.catalog_path)
+
+    def _fill_table_comments(self, cursor: FakeSnowflakeCursor) -> None:
+        """fakesnow keeps a table's COMMENT (CREATE TABLE … COMMENT = '…') but SHOW TABLES prints ''."""
+        table = cursor._arrow_table
+        if table is None or "comment" not in table.column_names:
+            return
+        rows = table.to_pylist()
+        for row in rows:
+            key = f"{row['database_name']}|{row['schema_name']}|{row['name']}"
+            row["comment"] = self.catalog.table_comments.get(key) or row["comment"]
+        self._answer(
+            cursor, Answer([(field.name, field.type) for field in table.schema], [tuple(row.values()) for row in rows])
+        )
+
+    # ---- what tests look at and change -------------------------------------------------------------
+
+    def mark(self) -> int:
+        """A position in the statement record: `statements_since(mark)` returns what came after."""
+        return len(self.statements)
+
+    def statements_since(self, mark: int) -> list[RecordedStatement]:
+        return self.statements[mark:]
+
+    def _find(self, kind: str, name: str) -> Any:
+        """An object by its bare name (unique in these tests) or its qualified key."""
+        store = getattr(self.catalog, kind)
+        found = [item for key, item in store.items() if key == name or item.name == name]
+        if len(found) != 1:
+            raise KeyError(f"{len(found)} {kind} named {name}: {sorted(store)}")
+        return found[0]
+
+    def stream(self, name: str) -> cat.Stream:
+        return self._find("streams", name)
+
+    def task(self, name: str) -> cat.Task:
+        return self._find("tasks", name)
+
+    def mark_stream_stale(self, name: str) -> None:
+        """As when its offset fell outside the table's retention: SHOW STREAMS says stale, stale_after is past."""
+        stream = self.stream(name)
+        stream.stale = True
+        stream.stale_after = stream.created_on
+        self.catalog.save(self.catalog_path)
+
+    def break_stream(self, name: str, reason: str) -> None:
+        """As when its table was recreated (dbt --full-refresh): SHOW STREAMS gives an invalid_reason."""
+        self.stream(name).invalid_reason = reason
+        self.catalog.save(self.catalog_path)
+
+    def set_stream_has_data(self, name: str, has_data: bool = True) -> None:
+        """What SYSTEM$STREAM_HAS_DATA answers for the stream (the stand-in tracks no changes by itself)."""
+        self.stream(name).has_data = has_data
+        self.catalog.save(self.catalog_path)
+
+    def set_task_state(self, name: str, state: str) -> None:
+        """As when someone suspended (or resumed) the task by hand, or Snowflake suspended it after failures."""
+        if state not in ("started", "suspended"):
+            raise ValueError(state)
+        self.task(name).state = state
+        self.catalog.save(self.catalog_path)
