@@ -25,6 +25,7 @@ import sqlglot
 from fakesnow.conn import FakeSnowflakeConnection
 from fakesnow.cursor import FakeSnowflakeCursor
 
+from . import account as acct
 from . import catalog as cat
 from .statements import Answer, Rewrite, Session, Statements
 
@@ -67,12 +68,19 @@ class SnowflakeStandIn:
         self.db_dir = Path(db_dir)
         self.db_dir.mkdir(parents=True, exist_ok=True)
         self.catalog = cat.Catalog.load(self.catalog_path)
+        self.account = acct.Account.load(self.account_path)
         self.statements: list[RecordedStatement] = []
         self._answers = itertools.count()
+        # The view holding the stand-in's previous answer, for RESULT_SCAN(LAST_QUERY_ID()).
+        self._last_answer_view: str | None = None
 
     @property
     def catalog_path(self) -> Path:
         return self.db_dir / "standin-catalog.json"
+
+    @property
+    def account_path(self) -> Path:
+        return self.db_dir / "standin-account.json"
 
     @property
     def journal_path(self) -> Path:
@@ -110,7 +118,16 @@ class SnowflakeStandIn:
         record = RecordedStatement(sql=sql, bindings=len(bindings), answered_by="fakesnow")
         self.statements.append(record)
         try:
-            answer = Statements(self.catalog, self._session(cursor), sql, bindings).answer()
+            session = self._session(cursor)
+            last_answer, self._last_answer_view = self._last_answer_view, None
+            account = acct.AccountStatements(
+                self.account, self.catalog, session, sql, last_answer, lambda parts: self._view_exists(cursor, parts)
+            )
+            answer = account.answer() if not bindings else None
+            if account.changed:
+                self.account.save(self.account_path)
+            if answer is None:
+                answer = Statements(self.catalog, session, sql, bindings).answer()
             if isinstance(answer, Answer):
                 record.answered_by = "stand-in"
                 if answer.changed_catalog:
@@ -125,6 +142,9 @@ class SnowflakeStandIn:
                 self._keep_table_comments(cursor)
             elif re.match(r"show\s+(terse\s+)?tables\b", sql, re.IGNORECASE):
                 self._fill_table_comments(cursor)
+                self._complete_object_rows(cursor, session, views=False)
+            elif re.match(r"show\s+(terse\s+)?views\b", sql, re.IGNORECASE):
+                self._complete_object_rows(cursor, session, views=True)
             return result
         except Exception as error:
             # A message may quote the statement: with bindings, only the error's type (a bound value is never kept).
@@ -176,6 +196,22 @@ class SnowflakeStandIn:
         view = f"_standin_answer_{next(self._answers)}"
         cursor._duck_conn.register(view, table)
         cursor._execute(sqlglot.parse_one(f"select * from {view}", read="duckdb"))
+        self._last_answer_view = view
+
+    def _view_exists(self, cursor: FakeSnowflakeCursor, parts: list[str]) -> bool:
+        with cursor._duck_conn.cursor() as lookup:
+            found = lookup.execute(
+                "select 1 from information_schema.tables where upper(table_catalog) = ? and upper(table_schema) = ?"
+                " and table_name = ? and table_type = 'VIEW'",
+                [parts[0].upper(), parts[1].upper(), parts[2]],
+            ).fetchall()
+        return len(found) > 0
+
+    def _complete_object_rows(self, cursor: FakeSnowflakeCursor, session: Session, views: bool) -> None:
+        """SHOW TABLES / VIEWS with the account model's owners, change tracking and kinds (account.py)."""
+        table = cursor._arrow_table
+        if table is not None and "owner" in table.column_names:
+            self._answer(cursor, acct.complete_object_rows(self.account, session, table, views))
 
     def _keep_table_comments(self, cursor: FakeSnowflakeCursor) -> None:
         """Copies the table COMMENTs fakesnow holds in memory into the catalog, which persists."""
@@ -248,3 +284,31 @@ class SnowflakeStandIn:
             raise ValueError(state)
         self.task(name).state = state
         self.catalog.save(self.catalog_path)
+
+    # ---- the account model (account.py): what the preflight and the watched objects need -----------
+
+    def set_object(
+        self, parts: list[str], owner: str | None = None, change_tracking: bool = False, kind: str = ""
+    ) -> None:
+        """A watched table's or view's owner role, change tracking and kind ("dynamic table", "external table", …)."""
+        self.account.set_facts(parts, acct.ObjectFacts(owner=owner, change_tracking=change_tracking, kind=kind))
+        self.account.save(self.account_path)
+
+    def grant(self, privilege: str, granted_on: str, name: str, role: str) -> None:
+        """A grant as SHOW GRANTS lists it (ACCOUNT grants have the account's name; SCHEMA names are DB.SCHEMA)."""
+        self.account.grants.append(acct.Grant(privilege.upper(), granted_on.upper(), name, role))
+        self.account.save(self.account_path)
+
+    def add_warehouse(self, name: str) -> None:
+        self.account.warehouses.append(name)
+        self.account.save(self.account_path)
+
+    def inherit(self, role: str, *roles: str) -> None:
+        """`role` inherits `roles` (as after GRANT ROLE … TO ROLE role)."""
+        self.account.inherited_roles.setdefault(role, []).extend(roles)
+        self.account.save(self.account_path)
+
+    def set_ping_result(self, result: dict[str, Any] | None) -> None:
+        """What a `mode: 'ping'` CALL of the procedure returns (the stand-in runs no procedure)."""
+        self.account.ping_result = result
+        self.account.save(self.account_path)
