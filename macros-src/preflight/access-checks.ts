@@ -92,8 +92,9 @@ export function ping_checks(config: OrchestrationConfig, procedure_rows: QueryRo
   const rebuild = "dbt run-operation build_orchestration_resources";
   const found = rows_where(procedure_rows, "name", PROCEDURE_NAME);
   if (found.length === 0) return [passed(name, "skipped: the procedure does not exist yet (the first build creates it)")];
-  const signature = cell_text(found[0]!, "arguments");
-  if (signature.split(",").length !== 11) {
+  // Overloads share the name (identity is name + argument types): the one with the options argument answers.
+  const with_options = found.filter((row) => cell_text(row, "arguments").split(",").length === 11);
+  if (with_options.length === 0) {
     return [failed(name, "the procedure predates the ping (it has no options argument)", rebuild)];
   }
   const args = [

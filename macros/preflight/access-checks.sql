@@ -97,8 +97,14 @@
   {%- if (found | length) == 0 -%}
     {%- do return([passed(name, "skipped: the procedure does not exist yet (the first build creates it)")]) -%}
   {%- endif -%}
-  {%- set signature = cell_text(found[0], "arguments") -%}
-  {%- if (signature.split(",") | length) != 11 -%}
+  {%- set tsj_filter_1 = [] -%}
+  {%- for row in found -%}
+    {%- if (cell_text(row, "arguments").split(",") | length) == 11 -%}
+      {%- do tsj_filter_1.append(row) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- set with_options = tsj_filter_1 -%}
+  {%- if (with_options | length) == 0 -%}
     {%- do return([failed(name, "the procedure predates the ping (it has no options argument)", rebuild)]) -%}
   {%- endif -%}
   {%- set args = [quote_literal(config["access_url"]), ((config["account_id"] | int) if ((config["account_id"] | int) == config["account_id"]) else config["account_id"]) | string, ((config["jobs"][0]["job_id"] | int) if ((config["jobs"][0]["job_id"] | int) == config["jobs"][0]["job_id"]) else config["jobs"][0]["job_id"]) | string, quote_literal("preflight"), "null", "null", "null", "null", "null", quote_literal(config["timezone"]), "object_construct('mode', 'ping')"] -%}

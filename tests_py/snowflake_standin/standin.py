@@ -308,6 +308,16 @@ class SnowflakeStandIn:
         self.account.inherited_roles.setdefault(role, []).extend(roles)
         self.account.save(self.account_path)
 
+    def forget_timezone(self, name: str) -> None:
+        """This account's CONVERT_TIMEZONE does not know the IANA name (a database older than pytz's)."""
+        self.account.unknown_timezones.append(name)
+        self.account.save(self.account_path)
+
+    def reset_account(self) -> None:
+        """No grants, warehouses, role hierarchy, object facts or ping result."""
+        self.account = acct.Account()
+        self.account.save(self.account_path)
+
     def set_ping_result(self, result: dict[str, Any] | None) -> None:
         """What a `mode: 'ping'` CALL of the procedure returns (the stand-in runs no procedure)."""
         self.account.ping_result = result
