@@ -136,7 +136,13 @@ def test_another_roles_table_without_change_tracking_stops_the_build_before_any_
 
 
 def test_a_role_that_inherits_the_owner_may_create_the_stream(dbt):
-    execute(["create database if not exists RAW", "create schema if not exists RAW.HIER", "create table RAW.HIER.T (id int)"])
+    execute(
+        [
+            "create database if not exists RAW",
+            "create schema if not exists RAW.HIER",
+            "create table RAW.HIER.T (id int)",
+        ]
+    )
     dbt.standin.set_object(["RAW", "HIER", "T"], owner="LOADER")
     dbt.standin.inherit("TRANSFORMER", "LOADER")
     settings = config("HIER_ORCH", [{"name": "t", "job_id": 301, "tables": ["RAW.HIER.T"]}])
@@ -290,7 +296,11 @@ FAILING_ACCOUNTS = [
         _vars(external_access_integration="OTHER_INTEGRATION"),
         "✗ integration OTHER_INTEGRATION: does not exist, or role TRANSFORMER has no USAGE on it",
     ),
-    ("a disabled integration", _disabled_integration, "✗ integration DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION: exists but"),
+    (
+        "a disabled integration",
+        _disabled_integration,
+        "✗ integration DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION: exists but",
+    ),
     (
         "a host the rule does not allow",
         _vars(access_url="https://xy999.us1.dbt.com"),
@@ -340,7 +350,9 @@ FAILING_ACCOUNTS = [
 ]
 
 
-@pytest.mark.parametrize(("breaks", "expected"), [case[1:] for case in FAILING_ACCOUNTS], ids=[c[0] for c in FAILING_ACCOUNTS])
+@pytest.mark.parametrize(
+    ("breaks", "expected"), [case[1:] for case in FAILING_ACCOUNTS], ids=[c[0] for c in FAILING_ACCOUNTS]
+)
 def test_preflight_on_an_account_that_fails_one_check(dbt, breaks, expected):
     good_account(dbt)
     changes = breaks(dbt)
