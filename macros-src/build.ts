@@ -1,6 +1,7 @@
 /** The entry point: `dbt run-operation build_orchestration_resources`. */
 import { load_orchestration_config } from "./config/load.js";
-import { dispatch, raiseCompilerError, target } from "./prelude/dbt.js";
+import { dispatch, target } from "./prelude/dbt.js";
+import { stop_with_error } from "./errors.js";
 import { empty_live_state, read_live_state } from "./resources/live-state.js";
 import { plan_notes, plan_warnings, reconcile } from "./resources/reconcile.js";
 import { run_steps } from "./resources/run-plan.js";
@@ -41,6 +42,6 @@ export function snowflake__build_orchestration_resources(dry_run: boolean, prod_
 
 /** Any adapter but Snowflake: streams, tasks and Python procedures are Snowflake features. */
 export function default__build_orchestration_resources(_dry_run: boolean, _prod_override: boolean, _offline: boolean): string[] {
-  return raiseCompilerError(
+  return stop_with_error(
     `${PACKAGE_NAME} supports only Snowflake (streams, tasks and Python procedures); target '${target.name}' uses the '${target.type}' adapter.`);
 }

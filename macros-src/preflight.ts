@@ -1,6 +1,7 @@
 /** `dbt run-operation check_orchestration_setup`: the preflight, before the first build and before each weekly one. */
 import { load_orchestration_config } from "./config/load.js";
-import { dispatch, log, raiseCompilerError, runQuery, target } from "./prelude/dbt.js";
+import { stop_with_error } from "./errors.js";
+import { dispatch, log, runQuery, target } from "./prelude/dbt.js";
 import { current_role, privilege_checks, schema_checks, warehouse_checks } from "./preflight/account-checks.js";
 import { integration_checks, ping_checks, secret_checks } from "./preflight/access-checks.js";
 import { check_line, rows_where, type CheckResult } from "./preflight/check.js";
@@ -48,12 +49,12 @@ export function snowflake__check_orchestration_setup(): string[] {
   const lines = checks.map((check) => check_line(check));
   const failures = checks.filter((check) => !check.ok).length;
   log(`${PACKAGE_NAME}: preflight for target '${target.name}' as role ${role}:\n${lines.join("\n")}`, true);
-  if (failures > 0) raiseCompilerError(`${PACKAGE_NAME}: ${failures} of ${checks.length} preflight checks failed; each ✗ line says how to fix it.`);
+  if (failures > 0) stop_with_error(`${PACKAGE_NAME}: ${failures} of ${checks.length} preflight checks failed; each ✗ line says how to fix it.`);
   return lines;
 }
 
 /** Any adapter but Snowflake: the checks are about Snowflake's objects and privileges. */
 export function default__check_orchestration_setup(): string[] {
-  return raiseCompilerError(
+  return stop_with_error(
     `${PACKAGE_NAME} supports only Snowflake (streams, tasks and Python procedures); target '${target.name}' uses the '${target.type}' adapter.`);
 }

@@ -26,9 +26,10 @@ function stream_data(config: OrchestrationConfig, live: LiveState): Record<strin
 function last_invocations(config: OrchestrationConfig, live: LiveState): Record<string, QueryRow> {
   const found: Record<string, QueryRow> = {};
   if (!live.log_table_exists) return found;
+  // Quoted aliases: Snowflake names an unquoted alias in upper case (JOB_ID), and rows are read by these names.
   const result = runQuery([
-    "select job_id::varchar as job_id, to_varchar(convert_timezone('UTC', invoked_at), 'YYYY-MM-DD HH24:MI:SS') as invoked_at,",
-    "  status, run_id::varchar as run_id",
+    "select job_id::varchar as \"job_id\", to_varchar(convert_timezone('UTC', invoked_at), 'YYYY-MM-DD HH24:MI:SS') as \"invoked_at\",",
+    "  status as \"status\", run_id::varchar as \"run_id\"",
     `from ${managed_name(config, config.log_table)}`,
     "qualify row_number() over (partition by job_id order by invoked_at desc) = 1",
   ].join("\n"));

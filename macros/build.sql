@@ -17,5 +17,5 @@
 {%- endmacro -%}
 
 {%- macro default__build_orchestration_resources(_dry_run, _prod_override, _offline) -%}
-  {%- do return(exceptions.raise_compiler_error("dbt_cloud_orchestration" ~ " supports only Snowflake (streams, tasks and Python procedures); target '" ~ target["name"] ~ "' uses the '" ~ target["type"] ~ "' adapter.")) -%}
+  {%- do return(stop_with_error("dbt_cloud_orchestration" ~ " supports only Snowflake (streams, tasks and Python procedures); target '" ~ target["name"] ~ "' uses the '" ~ target["type"] ~ "' adapter.")) -%}
 {%- endmacro -%}

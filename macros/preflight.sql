@@ -34,11 +34,11 @@
   {%- set failures = tsj_filter_3 | length -%}
   {%- do log("dbt_cloud_orchestration" ~ ": preflight for target '" ~ target["name"] ~ "' as role " ~ role ~ ":\n" ~ "\n".join(lines), info=true) -%}
   {%- if failures > 0 -%}
-    {%- do exceptions.raise_compiler_error("dbt_cloud_orchestration" ~ ": " ~ ((failures | int) if ((failures | int) == failures) else failures) ~ " of " ~ (checks | length) ~ " preflight checks failed; each ✗ line says how to fix it.") -%}
+    {%- do stop_with_error("dbt_cloud_orchestration" ~ ": " ~ ((failures | int) if ((failures | int) == failures) else failures) ~ " of " ~ (checks | length) ~ " preflight checks failed; each ✗ line says how to fix it.") -%}
   {%- endif -%}
   {%- do return(lines) -%}
 {%- endmacro -%}
 
 {%- macro default__check_orchestration_setup() -%}
-  {%- do return(exceptions.raise_compiler_error("dbt_cloud_orchestration" ~ " supports only Snowflake (streams, tasks and Python procedures); target '" ~ target["name"] ~ "' uses the '" ~ target["type"] ~ "' adapter.")) -%}
+  {%- do return(stop_with_error("dbt_cloud_orchestration" ~ " supports only Snowflake (streams, tasks and Python procedures); target '" ~ target["name"] ~ "' uses the '" ~ target["type"] ~ "' adapter.")) -%}
 {%- endmacro -%}

@@ -39,7 +39,7 @@
   {%- if not live["log_table_exists"] -%}
     {%- do return(found) -%}
   {%- endif -%}
-  {%- set result = run_query("\n".join(["select job_id::varchar as job_id, to_varchar(convert_timezone('UTC', invoked_at), 'YYYY-MM-DD HH24:MI:SS') as invoked_at,", "  status, run_id::varchar as run_id", "from " ~ managed_name(config, config["log_table"]), "qualify row_number() over (partition by job_id order by invoked_at desc) = 1"])) -%}
+  {%- set result = run_query("\n".join(["select job_id::varchar as \"job_id\", to_varchar(convert_timezone('UTC', invoked_at), 'YYYY-MM-DD HH24:MI:SS') as \"invoked_at\",", "  status as \"status\", run_id::varchar as \"run_id\"", "from " ~ managed_name(config, config["log_table"]), "qualify row_number() over (partition by job_id order by invoked_at desc) = 1"])) -%}
   {%- for row in result["rows"] -%}
     {%- set job_id = row.get("job_id") -%}
     {%- if job_id is not none -%}

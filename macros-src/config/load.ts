@@ -2,7 +2,8 @@
  * Reads `vars: dbt_cloud_orchestration`, checks every key, fills in defaults and resolves dbt
  * sources. Collects every problem and raises one error listing them all, before any statement runs.
  */
-import { getVar, graph, isMapping, raiseCompilerError, target } from "../prelude/dbt.js";
+import { getVar, graph, isMapping, target } from "../prelude/dbt.js";
+import { stop_with_error } from "../errors.js";
 import { job_stream_name, MAX_NAME_LENGTH, parse_object_name, task_name, PACKAGE_NAME } from "../sql/names.js";
 import {
   boolean_value, clock_time, failure_count, is_timezone_name, non_empty_string, non_negative_integer, plain_identifier,
@@ -197,7 +198,7 @@ export function load_orchestration_config(): OrchestrationConfig {
   const raw: unknown = getVar<unknown>(PACKAGE_NAME, null);
   const problems: string[] = [];
   if (!isMapping(raw)) {
-    raiseCompilerError(`${PACKAGE_NAME}: set 'vars: ${PACKAGE_NAME}:' in dbt_project.yml (see the README's configuration reference).`);
+    stop_with_error(`${PACKAGE_NAME}: set 'vars: ${PACKAGE_NAME}:' in dbt_project.yml (see the README's configuration reference).`);
   }
   unknown_keys(raw, TOP_LEVEL_KEYS, "", problems);
   const account_id = positive_integer(raw["account_id"], "account_id", problems);
@@ -252,7 +253,7 @@ export function load_orchestration_config(): OrchestrationConfig {
   }
   if (problems.length > 0 || account_id === null || host === null || schema === null || integration === null ||
     secret === null || log_table === null || drop_orphans === null || failures === null) {
-    raiseCompilerError(`${PACKAGE_NAME}: ${problems.length} problem(s) in vars.${PACKAGE_NAME}:\n  - ${problems.join("\n  - ")}`);
+    stop_with_error(`${PACKAGE_NAME}: ${problems.length} problem(s) in vars.${PACKAGE_NAME}:\n  - ${problems.join("\n  - ")}`);
   }
   return {
     account_id, access_url: `https://${host}`, host, timezone, warehouse, database, schema, prod_targets,

@@ -5,7 +5,8 @@
  */
 import { load_orchestration_config } from "../config/load.js";
 import type { OrchestrationConfig } from "../config/types.js";
-import { envVar, raiseCompilerError } from "../prelude/dbt.js";
+import { envVar } from "../prelude/dbt.js";
+import { stop_with_error } from "../errors.js";
 import { NETWORK_RULE_NAME } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import { SECRET_PARAMETER, type PlannedStatement } from "./plan-types.js";
@@ -78,14 +79,14 @@ export function external_access_statements(config: OrchestrationConfig, token: s
 export function create_dbt_cloud_external_access(token_env_var = "DBT_CLOUD_API_TOKEN", dry_run = false): string[] {
   if (token_env_var.startsWith(SECRET_PREFIX)) {
     // dbt-core refuses env_var() on these outside profiles.yml and packages.yml.
-    raiseCompilerError(
+    stop_with_error(
       `create_dbt_cloud_external_access: dbt does not let macros read ${SECRET_PREFIX}* variables; ` +
         `put the token in ${token_env_var.slice(SECRET_PREFIX.length)} (or any other name) and pass token_env_var.`);
   }
   const config = load_orchestration_config();
   const token = dry_run ? "" : envVar(token_env_var, "");
   if (!dry_run && token.trim().length === 0) {
-    raiseCompilerError(`create_dbt_cloud_external_access: set the environment variable ${token_env_var} to a dbt Cloud API token.`);
+    stop_with_error(`create_dbt_cloud_external_access: set the environment variable ${token_env_var} to a dbt Cloud API token.`);
   }
   return run_plan(external_access_statements(config, token), dry_run, "set up dbt Cloud API access");
 }

@@ -4,7 +4,7 @@
  * statements that action needs; an unchanged object gets none.
  */
 import type { JobConfig, OrchestrationConfig } from "../config/types.js";
-import { raiseCompilerError } from "../prelude/dbt.js";
+import { stop_with_error } from "../errors.js";
 import { job_stream_name, PACKAGE_NAME, task_name } from "../sql/names.js";
 import type { LiveObject, LiveState } from "./live-state.js";
 import type { DesiredObject } from "./managed.js";
@@ -160,7 +160,7 @@ function check_no_foreign_objects(live: LiveState, desired_streams: Record<strin
   }
   if (live.procedure !== null && !live.procedure.managed) foreign.push(`procedure ${desired_procedure(config).label}`);
   if (foreign.length > 0) {
-    raiseCompilerError(`${PACKAGE_NAME}: these objects have the names the package manages but were not created by it, ` +
+    stop_with_error(`${PACKAGE_NAME}: these objects have the names the package manages but were not created by it, ` +
       `so it leaves them alone and stops: ${foreign.join(", ")}. Rename or drop them, or change the config.`);
   }
 }

@@ -1,7 +1,7 @@
 /** Streams: one per watched table, created if missing and never replaced (that would drop its pending changes). */
 import { load_orchestration_config } from "../config/load.js";
 import type { OrchestrationConfig } from "../config/types.js";
-import { raiseCompilerError } from "../prelude/dbt.js";
+import { stop_with_error } from "../errors.js";
 import { job_stream_name, parse_object_name, stream_name } from "../sql/names.js";
 import { quote_literal } from "../sql/quoting.js";
 import { fingerprint_of, fingerprinted_comment, type DesiredObject } from "./managed.js";
@@ -46,7 +46,7 @@ export function stream_statement(config: OrchestrationConfig, table: string[]): 
 function name_part(value: string, what: string): string {
   const parsed = parse_object_name(value);
   if (parsed.error !== null || parsed.parts.length !== 1) {
-    raiseCompilerError(`create_stream_generic: ${what} '${value}' ${parsed.error ?? "must be a single name"}`);
+    stop_with_error(`create_stream_generic: ${what} '${value}' ${parsed.error ?? "must be a single name"}`);
   }
   return parsed.parts[0]!;
 }

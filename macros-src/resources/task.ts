@@ -5,7 +5,8 @@
  */
 import { load_job, load_orchestration_config } from "../config/load.js";
 import type { JobConfig, OrchestrationConfig } from "../config/types.js";
-import { raiseCompilerError, target } from "../prelude/dbt.js";
+import { target } from "../prelude/dbt.js";
+import { stop_with_error } from "../errors.js";
 import { parse_object_name, task_name } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import { fingerprint_of, fingerprinted_comment, type DesiredObject } from "./managed.js";
@@ -198,10 +199,10 @@ function task_statements(config: OrchestrationConfig, job: JobConfig, settings: 
 
 function stream_parts(config: OrchestrationConfig, value: string): string[] {
   const parsed = parse_object_name(value);
-  if (parsed.error !== null) raiseCompilerError(`create_task_generic: stream '${value}' ${parsed.error}`);
+  if (parsed.error !== null) stop_with_error(`create_task_generic: stream '${value}' ${parsed.error}`);
   if (parsed.parts.length === 1) return [config.database, config.schema, parsed.parts[0]!];
   if (parsed.parts.length === 3) return parsed.parts;
-  return raiseCompilerError(`create_task_generic: stream '${value}' must be a stream name or DATABASE.SCHEMA.STREAM`);
+  return stop_with_error(`create_task_generic: stream '${value}' must be a stream name or DATABASE.SCHEMA.STREAM`);
 }
 
 /**
@@ -241,9 +242,9 @@ export function create_task_generic(
     name: job_name, job_id, schedule, upstream_job_id: upstream_job_id === -1 ? null : upstream_job_id,
     min_elapsed_seconds, min_start_time, max_start_time, days_of_week,
   }, "create_task_generic", problems, false);
-  if (job === null || problems.length > 0) raiseCompilerError(`create_task_generic: ${problems.join("; ")}`);
+  if (job === null || problems.length > 0) stop_with_error(`create_task_generic: ${problems.join("; ")}`);
   const is_prod = config.prod_targets.includes(target.name);
-  if (streams.length === 0) raiseCompilerError("create_task_generic: give at least one stream");
+  if (streams.length === 0) stop_with_error("create_task_generic: give at least one stream");
   const settings = { streams: streams.map((stream) => stream_parts(config, stream)), calls_dbt_cloud: is_prod || prod_override };
   return run_plan(task_statements(config, job, settings, is_prod), dry_run, `create the task of job ${job_id}`);
 }

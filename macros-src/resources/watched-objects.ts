@@ -5,7 +5,8 @@
  * does not grow with the number of jobs. Offline plans read nothing and assume tables.
  */
 import type { OrchestrationConfig } from "../config/types.js";
-import { asText, raiseCompilerError, runQuery, type QueryRow } from "../prelude/dbt.js";
+import { stop_with_error } from "../errors.js";
+import { asText, runQuery, type QueryRow } from "../prelude/dbt.js";
 import { PACKAGE_NAME } from "../sql/names.js";
 import { quote_identifier, quote_literal, quote_name } from "../sql/quoting.js";
 import { is_true, text_of } from "./live-state.js";
@@ -190,7 +191,7 @@ export function check_watched_objects(config: OrchestrationConfig, watched: Watc
       `As ${object.owner}, run: ${change_tracking_fix(table, object)}`);
   }
   if (problems.length > 0) {
-    raiseCompilerError(`${PACKAGE_NAME}: the watched objects stop the build before any statement:\n  - ${problems.join("\n  - ")}`);
+    stop_with_error(`${PACKAGE_NAME}: the watched objects stop the build before any statement:\n  - ${problems.join("\n  - ")}`);
   }
 }
 

@@ -188,7 +188,7 @@
   {%- set raw = var("dbt_cloud_orchestration", none) -%}
   {%- set problems = [] -%}
   {%- if not (raw is mapping) -%}
-    {%- do exceptions.raise_compiler_error("dbt_cloud_orchestration" ~ ": set 'vars: " ~ "dbt_cloud_orchestration" ~ ":' in dbt_project.yml (see the README's configuration reference).") -%}
+    {%- do stop_with_error("dbt_cloud_orchestration" ~ ": set 'vars: " ~ "dbt_cloud_orchestration" ~ ":' in dbt_project.yml (see the README's configuration reference).") -%}
   {%- endif -%}
   {%- do unknown_keys(raw, ["account_id", "access_url", "timezone", "warehouse", "schema", "prod_targets", "external_access_integration", "secret", "log_table", "drop_orphans", "suspend_task_after_num_failures", "error_integration", "jobs"], "", problems) -%}
   {%- set account_id = positive_integer(raw.get("account_id"), "account_id", problems) -%}
@@ -253,7 +253,7 @@
     {%- do check_unique_jobs(jobs, problems) -%}
   {%- endif -%}
   {%- if ((problems | length) > 0) or (account_id is none) or (host is none) or (schema is none) or (integration is none) or (secret is none) or (log_table is none) or (drop_orphans is none) or (failures is none) -%}
-    {%- do exceptions.raise_compiler_error("dbt_cloud_orchestration" ~ ": " ~ (problems | length) ~ " problem(s) in vars." ~ "dbt_cloud_orchestration" ~ ":\n  - " ~ "\n  - ".join(problems)) -%}
+    {%- do stop_with_error("dbt_cloud_orchestration" ~ ": " ~ (problems | length) ~ " problem(s) in vars." ~ "dbt_cloud_orchestration" ~ ":\n  - " ~ "\n  - ".join(problems)) -%}
   {%- endif -%}
   {%- do return({"account_id": account_id, "access_url": "https://" ~ host, "host": host, "timezone": timezone, "warehouse": warehouse, "database": database, "schema": schema, "prod_targets": prod_targets, "external_access_integration": integration, "secret": secret, "log_table": log_table, "drop_orphans": drop_orphans, "suspend_task_after_num_failures": failures, "error_integration": error_integration, "jobs": jobs}) -%}
 {%- endmacro -%}

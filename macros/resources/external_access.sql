@@ -12,12 +12,12 @@
 
 {%- macro create_dbt_cloud_external_access(token_env_var="DBT_CLOUD_API_TOKEN", dry_run=false) -%}
   {%- if token_env_var.startswith("DBT_ENV_SECRET_") -%}
-    {%- do exceptions.raise_compiler_error("create_dbt_cloud_external_access: dbt does not let macros read " ~ "DBT_ENV_SECRET_" ~ "* variables; " ~ "put the token in " ~ token_env_var["DBT_ENV_SECRET_" | length:] ~ " (or any other name) and pass token_env_var.") -%}
+    {%- do stop_with_error("create_dbt_cloud_external_access: dbt does not let macros read " ~ "DBT_ENV_SECRET_" ~ "* variables; " ~ "put the token in " ~ token_env_var["DBT_ENV_SECRET_" | length:] ~ " (or any other name) and pass token_env_var.") -%}
   {%- endif -%}
   {%- set config = load_orchestration_config() -%}
   {%- set token = "" if dry_run else env_var(token_env_var, "") -%}
   {%- if (not dry_run) and (((token | trim) | length) == 0) -%}
-    {%- do exceptions.raise_compiler_error("create_dbt_cloud_external_access: set the environment variable " ~ token_env_var ~ " to a dbt Cloud API token.") -%}
+    {%- do stop_with_error("create_dbt_cloud_external_access: set the environment variable " ~ token_env_var ~ " to a dbt Cloud API token.") -%}
   {%- endif -%}
   {%- do return(run_plan(external_access_statements(config, token), dry_run, "set up dbt Cloud API access")) -%}
 {%- endmacro -%}

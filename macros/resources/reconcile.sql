@@ -142,7 +142,7 @@
     {%- do foreign.append("procedure " ~ desired_procedure(config)["label"]) -%}
   {%- endif -%}
   {%- if (foreign | length) > 0 -%}
-    {%- do exceptions.raise_compiler_error("dbt_cloud_orchestration" ~ ": these objects have the names the package manages but were not created by it, " ~ "so it leaves them alone and stops: " ~ ", ".join(foreign) ~ ". Rename or drop them, or change the config.") -%}
+    {%- do stop_with_error("dbt_cloud_orchestration" ~ ": these objects have the names the package manages but were not created by it, " ~ "so it leaves them alone and stops: " ~ ", ".join(foreign) ~ ". Rename or drop them, or change the config.") -%}
   {%- endif -%}
 {%- endmacro -%}
 

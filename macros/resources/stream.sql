@@ -21,7 +21,7 @@
 {%- macro name_part(value, what) -%}
   {%- set parsed = parse_object_name(value) -%}
   {%- if (parsed.get("error") is not none) or ((parsed["parts"] | length) != 1) -%}
-    {%- do exceptions.raise_compiler_error("create_stream_generic: " ~ what ~ " '" ~ value ~ "' " ~ (parsed.get("error") if (parsed.get("error") is not none) else "must be a single name")) -%}
+    {%- do stop_with_error("create_stream_generic: " ~ what ~ " '" ~ value ~ "' " ~ (parsed.get("error") if (parsed.get("error") is not none) else "must be a single name")) -%}
   {%- endif -%}
   {%- do return(parsed["parts"][0]) -%}
 {%- endmacro -%}

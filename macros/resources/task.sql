@@ -139,7 +139,7 @@
 {%- macro stream_parts(config, value) -%}
   {%- set parsed = parse_object_name(value) -%}
   {%- if parsed.get("error") is not none -%}
-    {%- do exceptions.raise_compiler_error("create_task_generic: stream '" ~ value ~ "' " ~ parsed.get("error")) -%}
+    {%- do stop_with_error("create_task_generic: stream '" ~ value ~ "' " ~ parsed.get("error")) -%}
   {%- endif -%}
   {%- if (parsed["parts"] | length) == 1 -%}
     {%- do return([config["database"], config["schema"], parsed["parts"][0]]) -%}
@@ -147,7 +147,7 @@
   {%- if (parsed["parts"] | length) == 3 -%}
     {%- do return(parsed["parts"]) -%}
   {%- endif -%}
-  {%- do return(exceptions.raise_compiler_error("create_task_generic: stream '" ~ value ~ "' must be a stream name or DATABASE.SCHEMA.STREAM")) -%}
+  {%- do return(stop_with_error("create_task_generic: stream '" ~ value ~ "' must be a stream name or DATABASE.SCHEMA.STREAM")) -%}
 {%- endmacro -%}
 
 {%- macro create_task_generic(job_id, job_name, streams, schedule="15 MINUTE", upstream_job_id=-1, min_elapsed_seconds=300, min_start_time="00:00", max_start_time="23:59", days_of_week=[0, 1, 2, 3, 4, 5, 6], prod_override=false, logging_table="orchestration_logs", dry_run=false) -%}
@@ -159,11 +159,11 @@
   {%- set problems = [] -%}
   {%- set job = load_job({"name": job_name, "job_id": job_id, "schedule": schedule, "upstream_job_id": none if (upstream_job_id == (-1)) else upstream_job_id, "min_elapsed_seconds": min_elapsed_seconds, "min_start_time": min_start_time, "max_start_time": max_start_time, "days_of_week": days_of_week}, "create_task_generic", problems, false) -%}
   {%- if (job is none) or ((problems | length) > 0) -%}
-    {%- do exceptions.raise_compiler_error("create_task_generic: " ~ "; ".join(problems)) -%}
+    {%- do stop_with_error("create_task_generic: " ~ "; ".join(problems)) -%}
   {%- endif -%}
   {%- set is_prod = target["name"] in config["prod_targets"] -%}
   {%- if (streams | length) == 0 -%}
-    {%- do exceptions.raise_compiler_error("create_task_generic: give at least one stream") -%}
+    {%- do stop_with_error("create_task_generic: give at least one stream") -%}
   {%- endif -%}
   {%- set tsj_map_2 = [] -%}
   {%- for stream in streams -%}

@@ -165,7 +165,7 @@
     {%- do problems.append(object_key(table_2) ~ " (" ~ object_2["kind"] ~ ") has change tracking off and is owned by role " ~ object_2["owner"] ~ ", " ~ "which the build role " ~ watched["role"] ~ " neither is nor inherits; only its owner can enable it. " ~ "As " ~ object_2["owner"] ~ ", run: " ~ change_tracking_fix(table_2, object_2)) -%}
   {%- endfor -%}
   {%- if (problems | length) > 0 -%}
-    {%- do exceptions.raise_compiler_error("dbt_cloud_orchestration" ~ ": the watched objects stop the build before any statement:\n  - " ~ "\n  - ".join(problems)) -%}
+    {%- do stop_with_error("dbt_cloud_orchestration" ~ ": the watched objects stop the build before any statement:\n  - " ~ "\n  - ".join(problems)) -%}
   {%- endif -%}
 {%- endmacro -%}
 

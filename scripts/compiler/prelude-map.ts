@@ -32,6 +32,7 @@ export const PRELUDE_FUNCTIONS: Record<string, PreludeFunction> = {
   printLine: { callee: name("print"), positional: 1, keywords: [] },
   asText: { callee: name("string"), positional: 1, keywords: [], filter: "string" },
   isExecuting: { callee: name("execute"), positional: 0, keywords: [], asValue: true },
+  dbtVersion: { callee: name("dbt_version"), positional: 0, keywords: [], asValue: true },
   isMapping: { callee: name("mapping"), positional: 1, keywords: [], test: "mapping" },
 };
 
@@ -52,7 +53,7 @@ export const PRELUDE_HOST_ONLY = new Set(["setRuntime", "CompilerError"]);
  */
 export const RESERVED_NAMES = new Set([
   // dbt context members that compiled code reads.
-  "adapter", "env_var", "exceptions", "execute", "fromjson", "graph", "log", "return", "run_query",
+  "adapter", "dbt_version", "env_var", "exceptions", "execute", "fromjson", "graph", "log", "return", "run_query",
   "target", "tojson", "var",
   // Jinja's own names and words.
   "loop", "namespace", "caller", "varargs", "kwargs", "self", "range", "dict", "lipsum", "cycler", "joiner",

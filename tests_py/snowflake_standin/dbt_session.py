@@ -61,13 +61,24 @@ class DbtRun:
 
 
 class DbtSession:
-    """`with DbtSession(tmp_dir) as dbt: dbt.run("run-operation", …)` — the stand-in patched in for the session."""
+    """`with DbtSession(tmp_dir) as dbt: dbt.run("run-operation", …)` — the stand-in patched in for the session.
 
-    def __init__(self, work_dir: str | Path, project_dir: Path = EXAMPLE_PROJECT, profiles_dir: Path | None = None):
+    With `warehouse=False` nothing is patched: the profile's (dummy) account is really unreachable, as for a
+    user without network access to Snowflake.
+    """
+
+    def __init__(
+        self,
+        work_dir: str | Path,
+        project_dir: Path = EXAMPLE_PROJECT,
+        profiles_dir: Path | None = None,
+        warehouse: bool = True,
+    ):
         self.work_dir = Path(work_dir)
         self.project_dir = project_dir
         self.profiles_dir = profiles_dir or project_dir / "profiles"
         self.standin = SnowflakeStandIn(self.work_dir / "warehouse")
+        self.warehouse = warehouse
         self._stack = contextlib.ExitStack()
         self._log_file = self.work_dir / "logs" / "dbt.log"
 
@@ -80,7 +91,8 @@ class DbtSession:
             "DBT_USE_COLORS": "false",
         }
         self._stack.enter_context(mock_environ(env))
-        self._stack.enter_context(self.standin.patch())
+        if self.warehouse:
+            self._stack.enter_context(self.standin.patch())
         if not (self.project_dir / "dbt_packages" / "dbt_cloud_orchestration").exists():
             self.run("deps")
         return self
