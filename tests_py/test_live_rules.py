@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import snowflake.connector
@@ -370,3 +371,30 @@ def test_preflight_on_an_account_that_fails_one_check(dbt, breaks, expected):
         assert ddl(run) == []
     finally:
         execute(["alter external access integration DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION set enabled = true"])
+
+
+# ---- staleness ----------------------------------------------------------------------------------------------------
+
+
+def test_status_and_plan_tell_when_a_waiting_stream_goes_stale(dbt):
+    execute(["create database if not exists RAW", "create schema if not exists RAW.STALE"])
+    execute(["create table RAW.STALE.T (id int)"])
+    jobs = [{"name": "waits", "job_id": 501, "tables": ["RAW.STALE.T"]}]
+    settings = config("STALE_ORCH", jobs)
+    external_access(dbt, settings)
+    assert dbt.run("run-operation", "build_orchestration_resources", vars=settings).success
+    stream = dbt.standin.stream("ORCH_STREAM__501__RAW__STALE__T")
+    stream.stale_after = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+    dbt.standin.catalog.save(dbt.standin.catalog_path)
+    expected_date = datetime.fromisoformat(stream.stale_after).strftime("%Y-%m-%d %H:%M")
+
+    disabled = config("STALE_ORCH", [{**jobs[0], "enabled": False}])
+    run = dbt.run("run-operation", "build_orchestration_resources", vars=disabled)
+    assert run.success, run.errors
+    assert run.warnings == [
+        f"dbt_cloud_orchestration: stream ANALYTICS.STALE_ORCH.ORCH_STREAM__501__RAW__STALE__T goes stale after "
+        f"{expected_date} UTC: its job is disabled; its changes are lost then, unless the job consumes them first"
+    ]
+    status = dbt.run("run-operation", "orchestration_status", vars=disabled)
+    assert status.success, status.errors
+    assert f"RAW.STALE.T: no changes, stale after {expected_date} UTC (soon)" in "\n".join(status.log_lines)
