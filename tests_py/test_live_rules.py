@@ -398,3 +398,39 @@ def test_status_and_plan_tell_when_a_waiting_stream_goes_stale(dbt):
     status = dbt.run("run-operation", "orchestration_status", vars=disabled)
     assert status.success, status.errors
     assert f"RAW.STALE.T: no changes, stale after {expected_date} UTC (soon)" in "\n".join(status.log_lines)
+
+
+# ---- task settings --------------------------------------------------------------------------------------------
+
+
+def test_task_settings_and_a_task_snowflake_suspended_after_failures(dbt):
+    execute(["create database if not exists RAW", "create schema if not exists RAW.FAILS"])
+    execute(["create table RAW.FAILS.T (id int)"])
+    jobs = [
+        {"name": "fails", "job_id": 601, "tables": ["RAW.FAILS.T"], "schedule": "triggered", "min_elapsed_seconds": 0}
+    ]
+    settings = config("FAILS_ORCH", jobs, suspend_task_after_num_failures=3, error_integration="TASK_ALERTS")
+    external_access(dbt, settings)
+    first = dbt.run("run-operation", "build_orchestration_resources", vars=settings, target="prod")
+    assert first.success, first.errors
+    assert "trigger interval 10 s: min_elapsed_seconds 0 is beyond Snowflake's minimum" in "\n".join(first.log_lines)
+    task = dbt.standin.task("ORCH_TASK__FAILS__601")
+    assert task.state == "started"
+    assert task.parameters["USER_TASK_MINIMUM_TRIGGER_INTERVAL_IN_SECONDS"] == "10"
+    assert task.parameters["SUSPEND_TASK_AFTER_NUM_FAILURES"] == "3"
+    assert task.parameters["ERROR_INTEGRATION"] == "TASK_ALERTS"
+
+    # Snowflake suspends the task after 3 failed runs in a row (SHOW TASKS' last_suspended_reason says why).
+    task.state, task.last_suspended_reason = "suspended", "SUSPENDED_DUE_TO_ERRORS"
+    dbt.standin.catalog.save(dbt.standin.catalog_path)
+    status = dbt.run("run-operation", "orchestration_status", vars=settings, target="prod")
+    assert status.success, status.errors
+    assert "suspended by Snowflake after failures" in "\n".join(status.log_lines)
+    rebuild = dbt.run("run-operation", "build_orchestration_resources", vars=settings, target="prod")
+    assert rebuild.success, rebuild.errors
+    assert ddl(rebuild) == ['alter task "ANALYTICS"."FAILS_ORCH"."ORCH_TASK__FAILS__601" resume']
+    assert (
+        "suspended by Snowflake after 3 failed runs in a row (SUSPENDED_DUE_TO_ERRORS; the log table's ERROR rows "
+        "say why), but a prod task should run"
+    ) in "\n".join(rebuild.log_lines)
+    assert dbt.standin.task("ORCH_TASK__FAILS__601").state == "started"
