@@ -9,7 +9,8 @@ import { fromJson, isMapping, runQuery, type QueryRow } from "../prelude/dbt.js"
 import { parse_object_name, PROCEDURE_NAME } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import { procedure_name } from "../resources/names.js";
-import { cell_text, failed, passed, rows_where, type CheckResult } from "./check.js";
+import { failed, passed, rows_where, type CheckResult } from "./check.js";
+import { cell_text } from "../resources/live-state.js";
 
 const SETUP_COMMAND = "as a role with CREATE INTEGRATION: dbt run-operation create_dbt_cloud_external_access";
 

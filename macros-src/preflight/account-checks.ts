@@ -7,7 +7,8 @@
 import type { OrchestrationConfig } from "../config/types.js";
 import { runQuery, type QueryRow } from "../prelude/dbt.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
-import { cell_text, failed, passed, rows_where, type CheckResult } from "./check.js";
+import { failed, passed, rows_where, type CheckResult } from "./check.js";
+import { cell_text } from "../resources/live-state.js";
 
 const SCHEMA_PRIVILEGES = ["USAGE", "CREATE TABLE", "CREATE STREAM", "CREATE TASK", "CREATE PROCEDURE"];
 

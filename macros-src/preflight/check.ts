@@ -1,5 +1,6 @@
 /** One preflight check: what was checked, whether it passed, what was found and the exact fix. */
-import { asText, type QueryRow } from "../prelude/dbt.js";
+import type { QueryRow } from "../prelude/dbt.js";
+import { cell_text } from "../resources/live-state.js";
 
 export interface CheckResult {
   ok: boolean;
@@ -20,15 +21,6 @@ export function failed(name: string, detail: string, fix: string): CheckResult {
 /** `✓ name: detail` or `✗ name: detail → fix: …`. */
 export function check_line(check: CheckResult): string {
   return check.ok ? `✓ ${check.name}: ${check.detail}` : `✗ ${check.name}: ${check.detail} → fix: ${check.fix}`;
-}
-
-/** A column's value as text ("" when null); SHOW values may reach dbt typed (booleans, numbers). */
-export function cell_text(row: QueryRow, column: string): string {
-  const value = row[column];
-  if (value == null) return "";
-  if (typeof value === "string") return value;
-  if (typeof value === "boolean") return value ? "true" : "false";
-  return asText(value as string);
 }
 
 /** The rows whose column equals the value exactly (SHOW … LIKE is case-insensitive and '_' is a wildcard). */

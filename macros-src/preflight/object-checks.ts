@@ -8,7 +8,8 @@ import { quote_literal, quote_name } from "../sql/quoting.js";
 import {
   change_tracking_fix, distinct_watched, needs_change_tracking, object_key, owned_by_build_role, read_watched_objects, watched_object,
 } from "../resources/watched-objects.js";
-import { cell_text, failed, passed, type CheckResult } from "./check.js";
+import { failed, passed, type CheckResult } from "./check.js";
+import { cell_text } from "../resources/live-state.js";
 
 /** The DATABASE.SCHEMA keys of the watched schemas that exist (and the role can see). */
 function visible_watched_schemas(config: OrchestrationConfig): Record<string, boolean> {

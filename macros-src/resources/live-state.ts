@@ -3,7 +3,7 @@
  * the number of jobs. Objects are recognised as ours by their COMMENT (see managed.ts).
  */
 import type { OrchestrationConfig } from "../config/types.js";
-import { runQuery, type QueryRow } from "../prelude/dbt.js";
+import { asText, runQuery, type QueryRow } from "../prelude/dbt.js";
 import { PROCEDURE_NAME } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import { comment_fingerprint, is_managed_comment } from "./managed.js";
@@ -58,6 +58,15 @@ export function empty_live_state(): LiveState {
 export function text_of(row: QueryRow, column: string): string {
   const value = row[column];
   return typeof value === "string" ? value : "";
+}
+
+/** A column's value as text ("" when null); dbt may hand over typed values (booleans, numbers, timestamps). */
+export function cell_text(row: QueryRow, column: string): string {
+  const value = row[column];
+  if (value == null) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "boolean") return value ? "true" : "false";
+  return asText(value as string);
 }
 
 /** SHOW's 'true'/'false' columns: text from Snowflake, booleans once dbt's agate has typed them. */

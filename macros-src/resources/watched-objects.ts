@@ -6,10 +6,10 @@
  */
 import type { OrchestrationConfig } from "../config/types.js";
 import { stop_with_error } from "../errors.js";
-import { asText, runQuery, type QueryRow } from "../prelude/dbt.js";
+import { runQuery, type QueryRow } from "../prelude/dbt.js";
 import { PACKAGE_NAME } from "../sql/names.js";
 import { quote_identifier, quote_literal, quote_name } from "../sql/quoting.js";
-import { is_true, text_of } from "./live-state.js";
+import { cell_text, is_true, text_of } from "./live-state.js";
 
 export interface WatchedObject {
   /** "table", "dynamic table", "external table", "view", "materialized view" or "missing". */
@@ -99,14 +99,6 @@ export function read_watched_objects(config: OrchestrationConfig, visible_schema
   return watched;
 }
 
-/** SHOW's values as text; dbt may hand over typed values. */
-function value_text(value: unknown): string {
-  if (typeof value === "string") return value;
-  if (value == null) return "";
-  if (typeof value === "boolean") return value ? "true" : "false";
-  return asText(value as string);
-}
-
 /**
  * For objects without change tracking: the build role, and whether each owner role is in the
  * session's role hierarchy (IS_ROLE_IN_SESSION, sql-reference/functions/is_role_in_session: primary
@@ -126,7 +118,7 @@ function read_owner_roles(config: OrchestrationConfig, watched: WatchedObjects):
   watched.queries += 1;
   if (result.rows.length === 0) return;
   const row = result.rows[0]!;
-  watched.role = value_text(row["role"]);
+  watched.role = cell_text(row, "role");
   for (const owner of owners) watched.owners_in_session[owner] = is_true(row[`in_session:${owner}`]);
 }
 

@@ -12,20 +12,6 @@
   {%- do return(("✓ " ~ check["name"] ~ ": " ~ check["detail"]) if check["ok"] else ("✗ " ~ check["name"] ~ ": " ~ check["detail"] ~ " → fix: " ~ check["fix"])) -%}
 {%- endmacro -%}
 
-{%- macro cell_text(row, column) -%}
-  {%- set value = row.get(column) -%}
-  {%- if value is none -%}
-    {%- do return("") -%}
-  {%- endif -%}
-  {%- if value is string -%}
-    {%- do return(value) -%}
-  {%- endif -%}
-  {%- if value is boolean -%}
-    {%- do return("true" if value else "false") -%}
-  {%- endif -%}
-  {%- do return(value | string) -%}
-{%- endmacro -%}
-
 {%- macro rows_where(rows, column, value) -%}
   {%- set tsj_filter_1 = [] -%}
   {%- for row in rows -%}

@@ -13,6 +13,20 @@
   {%- do return(value if (value is string) else "") -%}
 {%- endmacro -%}
 
+{%- macro cell_text(row, column) -%}
+  {%- set value = row.get(column) -%}
+  {%- if value is none -%}
+    {%- do return("") -%}
+  {%- endif -%}
+  {%- if value is string -%}
+    {%- do return(value) -%}
+  {%- endif -%}
+  {%- if value is boolean -%}
+    {%- do return("true" if value else "false") -%}
+  {%- endif -%}
+  {%- do return(value | string) -%}
+{%- endmacro -%}
+
 {%- macro is_true(value) -%}
   {%- do return((value == true) or ((value is string) and ((value | lower) == "true"))) -%}
 {%- endmacro -%}

@@ -71,19 +71,6 @@
   {%- do return(watched) -%}
 {%- endmacro -%}
 
-{%- macro value_text(value) -%}
-  {%- if value is string -%}
-    {%- do return(value) -%}
-  {%- endif -%}
-  {%- if value is none -%}
-    {%- do return("") -%}
-  {%- endif -%}
-  {%- if value is boolean -%}
-    {%- do return("true" if value else "false") -%}
-  {%- endif -%}
-  {%- do return(value | string) -%}
-{%- endmacro -%}
-
 {%- macro read_owner_roles(config, watched) -%}
   {%- set owners = [] -%}
   {%- for table in distinct_watched(config) -%}
@@ -112,7 +99,7 @@
     {%- do return(none) -%}
   {%- endif -%}
   {%- set row = result["rows"][0] -%}
-  {%- do watched.update({"role": value_text(row.get("role"))}) -%}
+  {%- do watched.update({"role": cell_text(row, "role")}) -%}
   {%- for owner_2 in owners -%}
     {%- do watched["owners_in_session"].update({owner_2: is_true(row.get("in_session:" ~ owner_2))}) -%}
   {%- endfor -%}
