@@ -2,7 +2,7 @@
 import { load_orchestration_config } from "./config/load.js";
 import { target } from "./prelude/dbt.js";
 import { read_live_state } from "./resources/live-state.js";
-import { managed_label, managed_name, procedure_name } from "./resources/names.js";
+import { managed_label, managed_name } from "./resources/names.js";
 import type { PlanStep } from "./resources/reconcile.js";
 import { run_steps } from "./resources/run-plan.js";
 
@@ -27,9 +27,12 @@ export function teardown_orchestration_resources(dry_run = false, drop_log_table
   for (const stream of live.streams) {
     if (stream.managed) steps.push(drop("stream", managed_label(config, stream.name), `drop stream if exists ${managed_name(config, stream.name)}`));
   }
-  if (live.procedure !== null && live.procedure.managed) {
-    steps.push(drop("procedure", managed_label(config, live.procedure.name),
-      `drop procedure if exists ${procedure_name(config)}(varchar, number, number, varchar, number, number, varchar, varchar, array, varchar)`));
+  // Every managed overload, by the signature it has in Snowflake (an earlier version of the package may have made it).
+  for (const procedure of live.procedures) {
+    if (procedure.managed) {
+      steps.push(drop("procedure", managed_label(config, procedure.name),
+        `drop procedure if exists ${managed_name(config, procedure.name)}(${procedure.signature})`));
+    }
   }
   if (drop_log_table && live.log_table_managed) {
     steps.push(drop("log table", managed_label(config, config.log_table), `drop table if exists ${managed_name(config, config.log_table)}`));

@@ -18,9 +18,11 @@
       {%- do steps.append(drop("stream", managed_label(config, stream["name"]), "drop stream if exists " ~ managed_name(config, stream["name"]))) -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- if (live.get("procedure") is not none) and live.get("procedure")["managed"] -%}
-    {%- do steps.append(drop("procedure", managed_label(config, live.get("procedure")["name"]), "drop procedure if exists " ~ procedure_name(config) ~ "(varchar, number, number, varchar, number, number, varchar, varchar, array, varchar)")) -%}
-  {%- endif -%}
+  {%- for procedure in live["procedures"] -%}
+    {%- if procedure["managed"] -%}
+      {%- do steps.append(drop("procedure", managed_label(config, procedure["name"]), "drop procedure if exists " ~ managed_name(config, procedure["name"]) ~ "(" ~ procedure["signature"] ~ ")")) -%}
+    {%- endif -%}
+  {%- endfor -%}
   {%- if drop_log_table and live["log_table_managed"] -%}
     {%- do steps.append(drop("log table", managed_label(config, config["log_table"]), "drop table if exists " ~ managed_name(config, config["log_table"]))) -%}
   {%- endif -%}

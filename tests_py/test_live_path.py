@@ -35,6 +35,7 @@ INVENTORY_TASK = "ORCH_TASK__INVENTORY_SNAPSHOT__67891"
 FINANCE_TASK = "ORCH_TASK__FINANCE_CLOSE__67892"
 ORDERS_STREAM = "ORCH_STREAM__67890__RAW__SALES__ORDERS"
 INVENTORY_STREAM = "ORCH_STREAM__67891__RAW__INVENTORY__STOCK_LEVELS"
+FINANCE_STREAM = "ORCH_STREAM__67892__RAW__FINANCE__GENERAL_LEDGER"
 
 
 def example_config() -> dict:
@@ -300,8 +301,26 @@ def test_a_stale_stream_is_recreated_with_a_warning(dbt):
     assert not dbt.standin.stream(ORDERS_STREAM).stale
 
 
+def test_an_earlier_signature_of_the_procedure_is_dropped_after_the_tasks(dbt):
+    """As after an upgrade that changed the procedure's arguments: CREATE OR REPLACE makes a new overload."""
+    (current,) = dbt.standin.catalog.procedures.values()
+    comment = current.comment.replace("'", "''")
+    connection = snowflake.connector.connect(database="ANALYTICS")
+    connection.cursor().execute(
+        f"create procedure {SCHEMA}.DBT_CLOUD_RUN_JOB(access_url varchar, account_id number) returns variant"
+        f" language python runtime_version = '3.11' handler = 'main' comment = '{comment}'"
+        " as $$\ndef main(session, access_url, account_id):\n    return {}\n$$"
+    )
+    connection.close()
+    run = plan_then_apply(dbt, "build_orchestration_resources", job_disabled(), target="prod")
+    assert ddl(run) == [f'drop procedure if exists {SCHEMA}."DBT_CLOUD_RUN_JOB"(VARCHAR, NUMBER)']
+    assert changes(run)[-1] == ("drop", "procedure", "DBT_CLOUD_RUN_JOB(VARCHAR, NUMBER)")
+    assert list(dbt.standin.catalog.procedures.values()) == [current]
+
+
 def test_status_prints_the_live_state_of_every_job(dbt):
     dbt.standin.set_stream_has_data(ORDERS_STREAM)
+    dbt.standin.break_stream(FINANCE_STREAM, "Base table has been dropped.")
     run = succeeded(dbt.run("run-operation", "orchestration_status", vars={PACKAGE: job_disabled()}, target="prod"))
     assert all(s.reads_only for s in run.statements)
     (table,) = [line for line in run.log_lines if line.startswith(f"{PACKAGE} status")]
@@ -314,7 +333,12 @@ def test_status_prints_the_live_state_of_every_job(dbt):
         daily[4],
     )
     assert (daily[6], daily[7]) == ("TRIGGERED", "123456")
-    assert finance[1:3] == [FINANCE_TASK, "suspended (disabled)"]
+    assert finance[1:5] == [
+        FINANCE_TASK,
+        "suspended (disabled)",
+        "USING CRON 0 6 * * 1-5 America/Chicago",
+        "RAW.FINANCE.GENERAL_LEDGER: Base table has been dropped.",
+    ]
     assert (finance[6], finance[7]) == ("SKIPPED", "-")
 
 
@@ -341,9 +365,9 @@ def test_teardown_leaves_only_the_log_table_with_its_history(dbt):
 # ---- dbt 2.x: the same steps as offline plans ---------------------------------------------------------------
 
 
-def fusion_plan(config: dict, target: str) -> list[str]:
-    """dbt 2.x cannot reach a warehouse here: its offline dry run's log lines (scripts/fusion/example.sh)."""
-    result = subprocess.run(
+def start_fusion_plan(config: dict, target: str) -> subprocess.Popen:
+    """dbt 2.x cannot reach a warehouse here: its offline dry run (scripts/fusion/example.sh), in the background."""
+    return subprocess.Popen(
         [
             "bash",
             str(REPO_ROOT / "scripts" / "fusion" / "example.sh"),
@@ -360,28 +384,34 @@ def fusion_plan(config: dict, target: str) -> list[str]:
             "--target",
             target,
         ],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        check=False,
     )
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    events = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+
+
+def fusion_log_lines(process: subprocess.Popen) -> list[str]:
+    stdout, stderr = process.communicate()
+    assert process.returncode == 0, stdout[-2000:] + stderr[-2000:]
+    events = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
     return [
         event["data"].get("msg", event["info"]["msg"]) for event in events if event["info"]["name"] == "JinjaLogInfo"
     ]
 
 
-@pytest.mark.parametrize("config", [schedule_changed, job_removed, job_disabled], ids=lambda step: step.__name__)
-def test_dbt_2_plans_each_step_offline_as_dbt_core_does(dbt, config):
-    core = succeeded(
-        dbt.run(
-            "run-operation",
-            "build_orchestration_resources",
-            "--args",
-            "{dry_run: true, offline: true}",
-            vars={PACKAGE: config()},
-            target="prod",
+def test_dbt_2_plans_each_step_offline_as_dbt_core_does(dbt):
+    for step in (schedule_changed, job_removed, job_disabled):
+        # dbt 2.x runs while dbt-core plans the same step in this process (one at a time: example.sh has one copy).
+        fusion = start_fusion_plan(step(), "prod")
+        core = succeeded(
+            dbt.run(
+                "run-operation",
+                "build_orchestration_resources",
+                "--args",
+                "{dry_run: true, offline: true}",
+                vars={PACKAGE: step()},
+                target="prod",
+            )
         )
-    )
-    assert core.statements == []
-    assert fusion_plan(config(), "prod") == core.log_lines
+        assert core.statements == []
+        assert fusion_log_lines(fusion) == core.log_lines, step.__name__

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import snowflake.connector
@@ -251,3 +256,35 @@ def test_the_catalog_and_the_tables_survive_a_new_patch(tmp_path):
         (table,) = rows(cursor, f"show tables like 'T' in schema {SCHEMA}")
         assert table["comment"] == "kept"
     assert [s.keyword for s in standin.statements] == ["SHOW", "SHOW"]
+
+
+def test_dbt_as_a_process_against_the_stand_in(tmp_path):
+    """`python -m snowflake_standin DB_DIR <dbt args>`: dbt-core's own CLI inside the patch (for vitest and others)."""
+    tests_py = Path(__file__).resolve().parent
+    project = tests_py.parent / "integration_tests"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "snowflake_standin",
+            str(tmp_path / "warehouse"),
+            "run-operation",
+            "build_orchestration_resources",
+            "--args",
+            "{dry_run: true}",
+            "--project-dir",
+            str(project),
+            "--profiles-dir",
+            str(project / "profiles"),
+        ],
+        cwd=tests_py,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "DBT_TARGET_PATH": str(tmp_path / "target"), "DBT_LOG_PATH": str(tmp_path / "logs")},
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
+    journal = [
+        json.loads(line) for line in (tmp_path / "warehouse" / "standin-statements.jsonl").read_text().splitlines()
+    ]
+    assert [entry["sql"] for entry in journal] == ["show schemas like 'ORCHESTRATION' in database \"ANALYTICS\""]

@@ -16,6 +16,8 @@ export interface LiveObject {
   state: string;
   /** Streams: why the stream cannot be read any more ("" when it can). */
   broken: string;
+  /** Procedures: the argument types, as in `NAME(VARCHAR, NUMBER) RETURN …` ("" for other objects). */
+  signature: string;
   /** Streams: when Snowflake will consider it stale, UTC, 'YYYY-MM-DD HH24:MI' ("" when unknown). */
   stale_after: string;
   /** Streams: stale within STALE_WARNING_DAYS days from now. */
@@ -44,14 +46,15 @@ export interface LiveState {
   schema_exists: boolean;
   log_table_exists: boolean;
   log_table_managed: boolean;
-  procedure: LiveObject | null;
+  /** Every procedure with the package's procedure name: overloads differ by their signature. */
+  procedures: LiveObject[];
   streams: LiveObject[];
   tasks: LiveObject[];
   queries: number;
 }
 
 export function empty_live_state(): LiveState {
-  return { schema_exists: false, log_table_exists: false, log_table_managed: false, procedure: null, streams: [], tasks: [], queries: 0 };
+  return { schema_exists: false, log_table_exists: false, log_table_managed: false, procedures: [], streams: [], tasks: [], queries: 0 };
 }
 
 /** A text column; dbt's agate tables turn empty strings into none. */
@@ -74,6 +77,13 @@ export function is_true(value: unknown): boolean {
   return value === true || (typeof value === "string" && value.toLowerCase() === "true");
 }
 
+/** The argument types of SHOW PROCEDURES' `arguments`: `DBT_CLOUD_RUN_JOB(VARCHAR, NUMBER) RETURN VARIANT` → `VARCHAR, NUMBER`. */
+function signature_of(row: QueryRow): string {
+  const parts = text_of(row, "arguments").split(") RETURN ");
+  const opened = parts[0]!.split("(");
+  return parts.length === 2 && opened.length === 2 ? opened[1]! : "";
+}
+
 function live_object(row: QueryRow, comment_column: string): LiveObject {
   const comment = text_of(row, comment_column);
   const invalid = text_of(row, "invalid_reason");
@@ -82,7 +92,7 @@ function live_object(row: QueryRow, comment_column: string): LiveObject {
   if (invalid !== "" && invalid.toUpperCase() !== "N/A") broken = broken === "" ? invalid : `${broken}: ${invalid}`;
   return {
     name: text_of(row, "name"), managed: is_managed_comment(comment), fingerprint: comment_fingerprint(comment),
-    state: text_of(row, "state").toLowerCase(), broken, stale_after: text_of(row, "stale_after"),
+    state: text_of(row, "state").toLowerCase(), broken, signature: signature_of(row), stale_after: text_of(row, "stale_after"),
     stale_soon: is_true(row["stale_soon"]), suspended_reason: text_of(row, "last_suspended_reason"),
   };
 }
@@ -109,8 +119,7 @@ export function read_live_state(config: OrchestrationConfig): LiveState {
   const log_tables = named(tables.rows, config.log_table);
   state.log_table_exists = log_tables.length > 0;
   state.log_table_managed = log_tables.length > 0 && is_managed_comment(text_of(log_tables[0]!, "comment"));
-  const procedure_rows = named(procedures.rows, PROCEDURE_NAME);
-  if (procedure_rows.length > 0) state.procedure = live_object(procedure_rows[0]!, "description");
+  state.procedures = named(procedures.rows, PROCEDURE_NAME).map((row) => live_object(row, "description"));
   state.streams = streams.rows.map((row) => live_object(row, "comment"));
   state.tasks = tasks.rows.map((row) => live_object(row, "comment"));
   return state;

@@ -10,12 +10,28 @@ import { run_plan } from "./run-plan.js";
 
 const PURPOSE = "checks a job's conditions, then triggers it in dbt Cloud";
 
+/** The procedure's arguments (name, type), in order. Snowflake tells overloads apart by their types. */
+export const PROCEDURE_ARGUMENTS: string[][] = [
+  ["access_url", "varchar"], ["account_id", "number"], ["job_id", "number"], ["cause", "varchar"], ["upstream_job_id", "number"],
+  ["min_elapsed_seconds", "number"], ["min_start_time", "varchar"], ["max_start_time", "varchar"], ["days_of_week", "array"],
+  ["timezone", "varchar"],
+];
+
+/** The argument types as SHOW PROCEDURES prints them in `arguments` (`NAME(VARCHAR, NUMBER) RETURN …`) and DROP names them. */
+export function procedure_signature(): string {
+  return PROCEDURE_ARGUMENTS.map((argument) => argument[1]!.toUpperCase()).join(", ");
+}
+
+function declared(names_and_types: string[][]): string {
+  return names_and_types.map((argument) => `${argument[0]!} ${argument[1]!}`).join(", ");
+}
+
 function procedure_sql(config: OrchestrationConfig, comment: string): string {
   const handler = embed("../procedure/dbt_cloud_run_job.py");
   return [
     `create or replace procedure ${procedure_name(config)}(`,
-    "  access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number,",
-    "  min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar",
+    `  ${declared(PROCEDURE_ARGUMENTS.slice(0, 5))},`,
+    `  ${declared(PROCEDURE_ARGUMENTS.slice(5))}`,
     ")",
     "returns variant",
     "language python",

@@ -10,7 +10,7 @@ import type { LiveObject, LiveState } from "./live-state.js";
 import type { DesiredObject } from "./managed.js";
 import { managed_label, managed_name } from "./names.js";
 import type { PlannedStatement } from "./plan-types.js";
-import { desired_procedure } from "./procedure.js";
+import { desired_procedure, procedure_signature } from "./procedure.js";
 import { desired_log_table, desired_schema } from "./schema.js";
 import { desired_stream } from "./stream.js";
 import { desired_task, schedule_label, trigger_interval_note } from "./task.js";
@@ -61,12 +61,27 @@ export function job_task(config: OrchestrationConfig, job: JobConfig, options: P
   return desired_task(config, job, { streams: job_streams(config, job), calls_dbt_cloud: options.is_prod || options.prod_override });
 }
 
+/** The live procedure with the arguments the package declares (CREATE OR REPLACE replaces only that overload), or null. */
+function current_procedure(live: LiveState): LiveObject | null {
+  const found = live.procedures.filter((procedure) => procedure.signature === procedure_signature());
+  return found.length > 0 ? found[0]! : null;
+}
+
 function procedure_step(config: OrchestrationConfig, live: LiveState): PlanStep {
   const desired = desired_procedure(config);
   const create = [planned_statement("create", desired.label, `create or replace procedure ${desired.name}`, desired.sql)];
-  if (live.procedure === null) return step("create", "procedure", desired.label, "missing", create);
-  if (live.procedure.fingerprint === desired.fingerprint) return step("unchanged", "procedure", desired.label, "up to date", []);
+  const current = current_procedure(live);
+  if (current === null) return step("create", "procedure", desired.label, "missing", create);
+  if (current.fingerprint === desired.fingerprint) return step("unchanged", "procedure", desired.label, "up to date", []);
   return step("update", "procedure", desired.label, "its definition changed", create);
+}
+
+/** A managed procedure with other arguments (an earlier version of the package): no task calls it once the tasks are built. */
+function earlier_procedure_step(config: OrchestrationConfig, procedure: LiveObject): PlanStep {
+  const label = `${managed_label(config, procedure.name)}(${procedure.signature})`;
+  return step("drop", "procedure", label, "an earlier signature, no longer called",
+    [planned_statement("drop", label, `drop procedure ${procedure.name}(${procedure.signature}) (earlier signature)`,
+      `drop procedure if exists ${managed_name(config, procedure.name)}(${procedure.signature})`)]);
 }
 
 /** "RAW.SALES.ORDERS" for a table, "view RAW.SALES.V" for the other kinds. */
@@ -158,7 +173,8 @@ function check_no_foreign_objects(live: LiveState, desired_streams: Record<strin
   for (const task of live.tasks) {
     if (!task.managed && desired_tasks[task.name] === true) foreign.push(`task ${managed_label(config, task.name)}`);
   }
-  if (live.procedure !== null && !live.procedure.managed) foreign.push(`procedure ${desired_procedure(config).label}`);
+  const procedure = current_procedure(live);
+  if (procedure !== null && !procedure.managed) foreign.push(`procedure ${desired_procedure(config).label}`);
   if (foreign.length > 0) {
     stop_with_error(`${PACKAGE_NAME}: these objects have the names the package manages but were not created by it, ` +
       `so it leaves them alone and stops: ${foreign.join(", ")}. Rename or drop them, or change the config.`);
@@ -201,6 +217,10 @@ export function reconcile(config: OrchestrationConfig, live: LiveState, options:
   }
   for (const stream of live.streams) {
     if (stream.managed && desired_streams[stream.name] !== true) steps.push(orphan_step(config, "stream", stream));
+  }
+  // Last, once the tasks call the current signature.
+  for (const procedure of live.procedures) {
+    if (procedure.managed && procedure.signature !== procedure_signature()) steps.push(earlier_procedure_step(config, procedure));
   }
   return steps;
 }

@@ -5,7 +5,7 @@
 {%- endmacro -%}
 
 {%- macro empty_live_state() -%}
-  {%- do return({"schema_exists": false, "log_table_exists": false, "log_table_managed": false, "procedure": none, "streams": [], "tasks": [], "queries": 0}) -%}
+  {%- do return({"schema_exists": false, "log_table_exists": false, "log_table_managed": false, "procedures": [], "streams": [], "tasks": [], "queries": 0}) -%}
 {%- endmacro -%}
 
 {%- macro text_of(row, column) -%}
@@ -31,6 +31,12 @@
   {%- do return((value == true) or ((value is string) and ((value | lower) == "true"))) -%}
 {%- endmacro -%}
 
+{%- macro signature_of(row) -%}
+  {%- set parts = text_of(row, "arguments").split(") RETURN ") -%}
+  {%- set opened = parts[0].split("(") -%}
+  {%- do return(opened[1] if (((parts | length) == 2) and ((opened | length) == 2)) else "") -%}
+{%- endmacro -%}
+
 {%- macro live_object(row, comment_column) -%}
   {%- set comment = text_of(row, comment_column) -%}
   {%- set invalid = text_of(row, "invalid_reason") -%}
@@ -41,7 +47,7 @@
   {%- if (invalid != "") and ((invalid | upper) != "N/A") -%}
     {%- set broken = invalid if (broken == "") else (broken ~ ": " ~ invalid) -%}
   {%- endif -%}
-  {%- do return({"name": text_of(row, "name"), "managed": is_managed_comment(comment), "fingerprint": comment_fingerprint(comment), "state": text_of(row, "state") | lower, "broken": broken, "stale_after": text_of(row, "stale_after"), "stale_soon": is_true(row.get("stale_soon")), "suspended_reason": text_of(row, "last_suspended_reason")}) -%}
+  {%- do return({"name": text_of(row, "name"), "managed": is_managed_comment(comment), "fingerprint": comment_fingerprint(comment), "state": text_of(row, "state") | lower, "broken": broken, "signature": signature_of(row), "stale_after": text_of(row, "stale_after"), "stale_soon": is_true(row.get("stale_soon")), "suspended_reason": text_of(row, "last_suspended_reason")}) -%}
 {%- endmacro -%}
 
 {%- macro named(rows, name) -%}
@@ -72,19 +78,20 @@
   {%- set log_tables = named(tables["rows"], config["log_table"]) -%}
   {%- do state.update({"log_table_exists": (log_tables | length) > 0}) -%}
   {%- do state.update({"log_table_managed": ((log_tables | length) > 0) and is_managed_comment(text_of(log_tables[0], "comment"))}) -%}
-  {%- set procedure_rows = named(procedures["rows"], "DBT_CLOUD_RUN_JOB") -%}
-  {%- if (procedure_rows | length) > 0 -%}
-    {%- do state.update({"procedure": live_object(procedure_rows[0], "description")}) -%}
-  {%- endif -%}
   {%- set tsj_map_1 = [] -%}
-  {%- for row in streams["rows"] -%}
-    {%- do tsj_map_1.append(live_object(row, "comment")) -%}
+  {%- for row in named(procedures["rows"], "DBT_CLOUD_RUN_JOB") -%}
+    {%- do tsj_map_1.append(live_object(row, "description")) -%}
   {%- endfor -%}
-  {%- do state.update({"streams": tsj_map_1}) -%}
+  {%- do state.update({"procedures": tsj_map_1}) -%}
   {%- set tsj_map_2 = [] -%}
-  {%- for row_2 in tasks["rows"] -%}
+  {%- for row_2 in streams["rows"] -%}
     {%- do tsj_map_2.append(live_object(row_2, "comment")) -%}
   {%- endfor -%}
-  {%- do state.update({"tasks": tsj_map_2}) -%}
+  {%- do state.update({"streams": tsj_map_2}) -%}
+  {%- set tsj_map_3 = [] -%}
+  {%- for row_3 in tasks["rows"] -%}
+    {%- do tsj_map_3.append(live_object(row_3, "comment")) -%}
+  {%- endfor -%}
+  {%- do state.update({"tasks": tsj_map_3}) -%}
   {%- do return(state) -%}
 {%- endmacro -%}

@@ -36,16 +36,33 @@
   {%- do return(desired_task(config, job, {"streams": job_streams(config, job), "calls_dbt_cloud": options["is_prod"] or options["prod_override"]})) -%}
 {%- endmacro -%}
 
+{%- macro current_procedure(live) -%}
+  {%- set tsj_filter_1 = [] -%}
+  {%- for procedure in live["procedures"] -%}
+    {%- if procedure["signature"] == procedure_signature() -%}
+      {%- do tsj_filter_1.append(procedure) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- set found = tsj_filter_1 -%}
+  {%- do return(found[0] if ((found | length) > 0) else none) -%}
+{%- endmacro -%}
+
 {%- macro procedure_step(config, live) -%}
   {%- set desired = desired_procedure(config) -%}
   {%- set create = [planned_statement("create", desired["label"], "create or replace procedure " ~ desired["name"], desired["sql"])] -%}
-  {%- if live.get("procedure") is none -%}
+  {%- set current = current_procedure(live) -%}
+  {%- if current is none -%}
     {%- do return(step("create", "procedure", desired["label"], "missing", create)) -%}
   {%- endif -%}
-  {%- if live.get("procedure")["fingerprint"] == desired["fingerprint"] -%}
+  {%- if current["fingerprint"] == desired["fingerprint"] -%}
     {%- do return(step("unchanged", "procedure", desired["label"], "up to date", [])) -%}
   {%- endif -%}
   {%- do return(step("update", "procedure", desired["label"], "its definition changed", create)) -%}
+{%- endmacro -%}
+
+{%- macro earlier_procedure_step(config, procedure) -%}
+  {%- set label = managed_label(config, procedure["name"]) ~ "(" ~ procedure["signature"] ~ ")" -%}
+  {%- do return(step("drop", "procedure", label, "an earlier signature, no longer called", [planned_statement("drop", label, "drop procedure " ~ procedure["name"] ~ "(" ~ procedure["signature"] ~ ") (earlier signature)", "drop procedure if exists " ~ managed_name(config, procedure["name"]) ~ "(" ~ procedure["signature"] ~ ")")])) -%}
 {%- endmacro -%}
 
 {%- macro source_label(table, kind) -%}
@@ -138,7 +155,8 @@
       {%- do foreign.append("task " ~ managed_label(config, task["name"])) -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- if (live.get("procedure") is not none) and (not live.get("procedure")["managed"]) -%}
+  {%- set procedure = current_procedure(live) -%}
+  {%- if (procedure is not none) and (not procedure["managed"]) -%}
     {%- do foreign.append("procedure " ~ desired_procedure(config)["label"]) -%}
   {%- endif -%}
   {%- if (foreign | length) > 0 -%}
@@ -192,6 +210,11 @@
   {%- for stream_2 in live["streams"] -%}
     {%- if stream_2["managed"] and (desired_streams.get(stream_2["name"]) != true) -%}
       {%- do steps.append(orphan_step(config, "stream", stream_2)) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- for procedure in live["procedures"] -%}
+    {%- if procedure["managed"] and (procedure["signature"] != procedure_signature()) -%}
+      {%- do steps.append(earlier_procedure_step(config, procedure)) -%}
     {%- endif -%}
   {%- endfor -%}
   {%- do return(steps) -%}

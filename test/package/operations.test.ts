@@ -33,8 +33,9 @@ describe("teardown_orchestration_resources", () => {
     expect(drops.map((sql) => sql.split(" ")[1])).toEqual(["task", "task", "task", "stream", "stream", "stream", "stream", "stream", "procedure"]);
     expect(drops.join("\n")).not.toContain("BY_HAND");
     expect(drops.join("\n")).not.toContain("ORCHESTRATION_LOGS");
+    // By the signature SHOW PROCEDURES gives for it.
     expect(drops.at(-1)).toBe('drop procedure if exists "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"' +
-      "(varchar, number, number, varchar, number, number, varchar, varchar, array, varchar)");
+      "(VARCHAR, NUMBER, NUMBER, VARCHAR, NUMBER, NUMBER, VARCHAR, VARCHAR, ARRAY, VARCHAR)");
   });
 
   it("drops the log table only when asked, and only when the package made it", async () => {

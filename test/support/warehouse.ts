@@ -83,6 +83,8 @@ export interface LiveSchema {
   /** The log table's comment: the package's own unless a test says otherwise. */
   logTableComment?: string;
   procedureComment: string | null;
+  /** The procedure's argument types as SHOW PROCEDURES prints them (`VARCHAR, NUMBER, …`). */
+  procedureSignature?: string;
   streams: LiveStream[];
   tasks: LiveTask[];
 }
@@ -101,11 +103,20 @@ export function liveStateAfter(build: MacroRun, taskState: "started" | "suspende
       live.logTable = true;
       live.logTableComment = comment;
     }
-    else if (sql.startsWith("create or replace procedure")) live.procedureComment = comment;
+    else if (sql.startsWith("create or replace procedure")) {
+      live.procedureComment = comment;
+      live.procedureSignature = signatureOf(sql);
+    }
     else if (sql.startsWith("create stream")) live.streams.push({ name, comment });
     else if (sql.startsWith("create or alter task")) live.tasks.push({ name, comment, state: taskState });
   }
   return live;
+}
+
+/** `create or replace procedure X(\n  a varchar, b number\n)` → `VARCHAR, NUMBER`, as SHOW PROCEDURES prints the types. */
+function signatureOf(sql: string): string {
+  const declared = sql.slice(sql.indexOf("(") + 1, sql.indexOf("\n)"));
+  return declared.split(",").map((argument) => argument.trim().split(/\s+/)[1]!.toUpperCase()).join(", ");
 }
 
 /** The query results, in the order the build runs its SHOW queries. */
@@ -117,7 +128,7 @@ export function showResults(live: LiveSchema, schema: string, logTable = "ORCHES
     { columns: ["name", "kind", "comment"], rows: live.logTable ? [[logTable, "TABLE", live.logTableComment ?? ""]] : [] },
     {
       columns: ["name", "schema_name", "arguments", "description"],
-      rows: live.procedureComment === null ? [] : [["DBT_CLOUD_RUN_JOB", schema, "DBT_CLOUD_RUN_JOB(VARCHAR, …) RETURN VARIANT", live.procedureComment]],
+      rows: live.procedureComment === null ? [] : [["DBT_CLOUD_RUN_JOB", schema, `DBT_CLOUD_RUN_JOB(${live.procedureSignature ?? ""}) RETURN VARIANT`, live.procedureComment]],
     },
     {
       columns: ["name", "database_name", "schema_name", "comment", "table_name", "stale", "invalid_reason"],

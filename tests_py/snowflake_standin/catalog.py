@@ -15,9 +15,11 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -183,13 +185,13 @@ def _ts(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
-def _in_schema(database: str, schema: str, scope: list[str] | None) -> bool:
+def _in_schema(item: Any, scope: list[str] | None) -> bool:
     """SHOW … IN: None is the account, [DATABASE] a database, [DATABASE, SCHEMA] a schema."""
-    if scope is None:
+    if scope is None or not hasattr(item, "schema"):
         return True
     if len(scope) == 1:
-        return database == scope[0]
-    return [database, schema] == scope
+        return item.database == scope[0]
+    return [item.database, item.schema] == scope
 
 
 def _like(name: str, pattern: str | None) -> bool:
@@ -200,264 +202,163 @@ def _like(name: str, pattern: str | None) -> bool:
     return re.fullmatch(regex, name, re.IGNORECASE | re.DOTALL) is not None
 
 
-STREAM_COLUMNS = [
-    ("created_on", TIMESTAMP),
-    ("name", pa.string()),
-    ("database_name", pa.string()),
-    ("schema_name", pa.string()),
-    ("owner", pa.string()),
-    ("comment", pa.string()),
-    ("table_name", pa.string()),
-    ("source_type", pa.string()),
-    ("base_tables", pa.string()),
-    ("type", pa.string()),
-    ("stale", pa.string()),
-    ("mode", pa.string()),
-    ("stale_after", TIMESTAMP),
-    ("invalid_reason", pa.string()),
-    ("owner_role_type", pa.string()),
-]
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
 
 
-def stream_rows(catalog: Catalog, scope: list[str] | None, like: str | None) -> list[tuple]:
-    rows = []
-    for stream in sorted(catalog.streams.values(), key=lambda item: item.name):
-        if not (_in_schema(stream.database, stream.schema, scope) and _like(stream.name, like)):
-            continue
-        table = qualified(stream.table)
-        rows.append(
-            (
-                _ts(stream.created_on),
-                stream.name,
-                stream.database,
-                stream.schema,
-                stream.owner,
-                stream.comment,
-                table,
-                "Table",
-                table,
-                "DELTA",
-                "true" if stream.stale else "false",
-                stream.mode,
-                _ts(stream.stale_after),
-                stream.invalid_reason,
-                "ROLE",
-            )
-        )
-    return rows
+def _json_or_null(value: object) -> str | None:
+    return json.dumps(value) if value else None
 
 
-TASK_COLUMNS = [
-    ("created_on", TIMESTAMP),
-    ("name", pa.string()),
-    ("id", pa.string()),
-    ("database_name", pa.string()),
-    ("schema_name", pa.string()),
-    ("owner", pa.string()),
-    ("comment", pa.string()),
-    ("warehouse", pa.string()),
-    ("schedule", pa.string()),
-    ("predecessors", pa.string()),
-    ("state", pa.string()),
-    ("definition", pa.string()),
-    ("condition", pa.string()),
-    ("allow_overlapping_execution", pa.string()),
-    ("error_integration", pa.string()),
-    ("last_committed_on", TIMESTAMP),
-    ("last_suspended_on", TIMESTAMP),
-    ("owner_role_type", pa.string()),
-    ("config", pa.string()),
-    ("budget", pa.string()),
-    ("task_relations", pa.string()),
-    ("last_suspended_reason", pa.string()),
-]
+def _signature(procedure: Procedure) -> str:
+    return f"{procedure.name}({', '.join(procedure.argument_types)}) RETURN {procedure.returns}"
 
 
-def task_rows(catalog: Catalog, scope: list[str] | None, like: str | None) -> list[tuple]:
-    rows = []
-    for task in sorted(catalog.tasks.values(), key=lambda item: item.name):
-        if not (_in_schema(task.database, task.schema, scope) and _like(task.name, like)):
-            continue
-        rows.append(
-            (
-                _ts(task.created_on),
-                task.name,
-                task.id,
-                task.database,
-                task.schema,
-                task.owner,
-                task.comment,
-                task.warehouse,
-                task.schedule,
-                "[]",
-                task.state,
-                task.definition,
-                task.condition,
-                "false",
-                "null",
-                _ts(task.last_committed_on),
-                _ts(task.last_suspended_on),
-                "ROLE",
-                None,
-                None,
-                '{"Predecessors":[]}',
-                task.last_suspended_reason,
-            )
-        )
-    return rows
+TEXT = pa.string()
+NUMBER = pa.int64()
+Column = tuple[str, pa.DataType, Callable[[Any], object]]
 
 
-PROCEDURE_COLUMNS = [
-    ("created_on", TIMESTAMP),
-    ("name", pa.string()),
-    ("schema_name", pa.string()),
-    ("is_builtin", pa.string()),
-    ("is_aggregate", pa.string()),
-    ("is_ansi", pa.string()),
-    ("min_num_arguments", pa.int64()),
-    ("max_num_arguments", pa.int64()),
-    ("arguments", pa.string()),
-    ("description", pa.string()),
-    ("catalog_name", pa.string()),
-    ("is_table_function", pa.string()),
-    ("valid_for_clustering", pa.string()),
-    ("is_secure", pa.string()),
-    ("secrets", pa.string()),
-    ("external_access_integrations", pa.string()),
-]
+@dataclass(frozen=True)
+class Show:
+    """One SHOW command: the catalog store it lists and its columns (name, type, value), in Snowflake's order."""
+
+    store: str
+    columns: list[Column]
+
+    def answer(self, catalog: Catalog, scope: list[str] | None, like: str | None) -> tuple[list, list[tuple]]:
+        items = sorted(getattr(catalog, self.store).values(), key=lambda item: item.name)
+        rows = [
+            tuple(value(item) for _, _, value in self.columns)
+            for item in items
+            if _in_schema(item, scope) and _like(item.name, like)
+        ]
+        return [(name, kind) for name, kind, _ in self.columns], rows
 
 
-def procedure_rows(catalog: Catalog, scope: list[str] | None, like: str | None) -> list[tuple]:
-    rows = []
-    for procedure in sorted(catalog.procedures.values(), key=lambda item: item.name):
-        if not (_in_schema(procedure.database, procedure.schema, scope) and _like(procedure.name, like)):
-            continue
-        signature = f"{procedure.name}({', '.join(procedure.argument_types)}) RETURN {procedure.returns}"
-        secrets = json.dumps(procedure.secrets) if procedure.secrets else None
-        integrations = (
-            json.dumps(procedure.external_access_integrations) if procedure.external_access_integrations else None
-        )
-        rows.append(
-            (
-                _ts(procedure.created_on),
-                procedure.name,
-                procedure.schema,
-                "N",
-                "N",
-                "N",
-                len(procedure.argument_types),
-                len(procedure.argument_types),
-                signature,
-                # SHOW PROCEDURES prints the COMMENT as the description ("user-defined procedure" when there is none).
-                procedure.comment or "user-defined procedure",
-                procedure.database,
-                "N",
-                "N",
-                "N",
-                secrets,
-                integrations,
-            )
-        )
-    return rows
+STREAMS = Show(
+    "streams",
+    [
+        ("created_on", TIMESTAMP, lambda s: _ts(s.created_on)),
+        ("name", TEXT, lambda s: s.name),
+        ("database_name", TEXT, lambda s: s.database),
+        ("schema_name", TEXT, lambda s: s.schema),
+        ("owner", TEXT, lambda s: s.owner),
+        ("comment", TEXT, lambda s: s.comment),
+        ("table_name", TEXT, lambda s: qualified(s.table)),
+        ("source_type", TEXT, lambda s: "Table"),
+        ("base_tables", TEXT, lambda s: qualified(s.table)),
+        ("type", TEXT, lambda s: "DELTA"),
+        ("stale", TEXT, lambda s: _flag(s.stale)),
+        ("mode", TEXT, lambda s: s.mode),
+        ("stale_after", TIMESTAMP, lambda s: _ts(s.stale_after)),
+        ("invalid_reason", TEXT, lambda s: s.invalid_reason),
+        ("owner_role_type", TEXT, lambda s: "ROLE"),
+    ],
+)
 
+TASKS = Show(
+    "tasks",
+    [
+        ("created_on", TIMESTAMP, lambda t: _ts(t.created_on)),
+        ("name", TEXT, lambda t: t.name),
+        ("id", TEXT, lambda t: t.id),
+        ("database_name", TEXT, lambda t: t.database),
+        ("schema_name", TEXT, lambda t: t.schema),
+        ("owner", TEXT, lambda t: t.owner),
+        ("comment", TEXT, lambda t: t.comment),
+        ("warehouse", TEXT, lambda t: t.warehouse),
+        ("schedule", TEXT, lambda t: t.schedule),
+        ("predecessors", TEXT, lambda t: "[]"),
+        ("state", TEXT, lambda t: t.state),
+        ("definition", TEXT, lambda t: t.definition),
+        ("condition", TEXT, lambda t: t.condition),
+        ("allow_overlapping_execution", TEXT, lambda t: "false"),
+        ("error_integration", TEXT, lambda t: "null"),
+        ("last_committed_on", TIMESTAMP, lambda t: _ts(t.last_committed_on)),
+        ("last_suspended_on", TIMESTAMP, lambda t: _ts(t.last_suspended_on)),
+        ("owner_role_type", TEXT, lambda t: "ROLE"),
+        ("config", TEXT, lambda t: None),
+        ("budget", TEXT, lambda t: None),
+        ("task_relations", TEXT, lambda t: '{"Predecessors":[]}'),
+        ("last_suspended_reason", TEXT, lambda t: t.last_suspended_reason),
+    ],
+)
 
-NETWORK_RULE_COLUMNS = [
-    ("created_on", TIMESTAMP),
-    ("name", pa.string()),
-    ("database_name", pa.string()),
-    ("schema_name", pa.string()),
-    ("owner", pa.string()),
-    ("comment", pa.string()),
-    ("type", pa.string()),
-    ("mode", pa.string()),
-    ("entries_in_valuelist", pa.int64()),
-    ("owner_role_type", pa.string()),
-]
+PROCEDURES = Show(
+    "procedures",
+    [
+        ("created_on", TIMESTAMP, lambda p: _ts(p.created_on)),
+        ("name", TEXT, lambda p: p.name),
+        ("schema_name", TEXT, lambda p: p.schema),
+        ("is_builtin", TEXT, lambda p: "N"),
+        ("is_aggregate", TEXT, lambda p: "N"),
+        ("is_ansi", TEXT, lambda p: "N"),
+        ("min_num_arguments", NUMBER, lambda p: len(p.argument_types)),
+        ("max_num_arguments", NUMBER, lambda p: len(p.argument_types)),
+        ("arguments", TEXT, _signature),
+        # SHOW PROCEDURES prints the COMMENT as the description ("user-defined procedure" when there is none).
+        ("description", TEXT, lambda p: p.comment or "user-defined procedure"),
+        ("catalog_name", TEXT, lambda p: p.database),
+        ("is_table_function", TEXT, lambda p: "N"),
+        ("valid_for_clustering", TEXT, lambda p: "N"),
+        ("is_secure", TEXT, lambda p: "N"),
+        ("secrets", TEXT, lambda p: _json_or_null(p.secrets)),
+        ("external_access_integrations", TEXT, lambda p: _json_or_null(p.external_access_integrations)),
+    ],
+)
 
+NETWORK_RULES = Show(
+    "network_rules",
+    [
+        ("created_on", TIMESTAMP, lambda r: _ts(r.created_on)),
+        ("name", TEXT, lambda r: r.name),
+        ("database_name", TEXT, lambda r: r.database),
+        ("schema_name", TEXT, lambda r: r.schema),
+        ("owner", TEXT, lambda r: r.owner),
+        ("comment", TEXT, lambda r: r.comment),
+        ("type", TEXT, lambda r: r.type),
+        ("mode", TEXT, lambda r: r.mode),
+        ("entries_in_valuelist", NUMBER, lambda r: len(r.value_list)),
+        ("owner_role_type", TEXT, lambda r: "ROLE"),
+    ],
+)
 
-def network_rule_rows(catalog: Catalog, scope: list[str] | None, like: str | None) -> list[tuple]:
-    return [
-        (
-            _ts(rule.created_on),
-            rule.name,
-            rule.database,
-            rule.schema,
-            rule.owner,
-            rule.comment,
-            rule.type,
-            rule.mode,
-            len(rule.value_list),
-            "ROLE",
-        )
-        for rule in sorted(catalog.network_rules.values(), key=lambda item: item.name)
-        if _in_schema(rule.database, rule.schema, scope) and _like(rule.name, like)
-    ]
+SECRETS = Show(
+    "secrets",
+    [
+        ("created_on", TIMESTAMP, lambda s: _ts(s.created_on)),
+        ("name", TEXT, lambda s: s.name),
+        ("schema_name", TEXT, lambda s: s.schema),
+        ("database_name", TEXT, lambda s: s.database),
+        ("owner", TEXT, lambda s: s.owner),
+        ("comment", TEXT, lambda s: s.comment),
+        ("secret_type", TEXT, lambda s: s.secret_type),
+        ("oauth_scopes", TEXT, lambda s: None),
+        ("owner_role_type", TEXT, lambda s: "ROLE"),
+    ],
+)
 
+INTEGRATIONS = Show(
+    "integrations",
+    [
+        ("name", TEXT, lambda i: i.name),
+        ("type", TEXT, lambda i: "EXTERNAL_ACCESS"),
+        ("category", TEXT, lambda i: "SECURITY"),
+        ("enabled", TEXT, lambda i: _flag(i.enabled)),
+        ("comment", TEXT, lambda i: i.comment),
+        ("created_on", TIMESTAMP, lambda i: _ts(i.created_on)),
+    ],
+)
 
-SECRET_COLUMNS = [
-    ("created_on", TIMESTAMP),
-    ("name", pa.string()),
-    ("schema_name", pa.string()),
-    ("database_name", pa.string()),
-    ("owner", pa.string()),
-    ("comment", pa.string()),
-    ("secret_type", pa.string()),
-    ("oauth_scopes", pa.string()),
-    ("owner_role_type", pa.string()),
-]
-
-
-def secret_rows(catalog: Catalog, scope: list[str] | None, like: str | None) -> list[tuple]:
-    return [
-        (
-            _ts(secret.created_on),
-            secret.name,
-            secret.schema,
-            secret.database,
-            secret.owner,
-            secret.comment,
-            secret.secret_type,
-            None,
-            "ROLE",
-        )
-        for secret in sorted(catalog.secrets.values(), key=lambda item: item.name)
-        if _in_schema(secret.database, secret.schema, scope) and _like(secret.name, like)
-    ]
-
-
-INTEGRATION_COLUMNS = [
-    ("name", pa.string()),
-    ("type", pa.string()),
-    ("category", pa.string()),
-    ("enabled", pa.string()),
-    ("comment", pa.string()),
-    ("created_on", TIMESTAMP),
-]
-
-
-def integration_rows(catalog: Catalog, _scope: list[str] | None, like: str | None) -> list[tuple]:
-    return [
-        (
-            item.name,
-            "EXTERNAL_ACCESS",
-            "SECURITY",
-            "true" if item.enabled else "false",
-            item.comment,
-            _ts(item.created_on),
-        )
-        for item in sorted(catalog.integrations.values(), key=lambda item: item.name)
-        if _like(item.name, like)
-    ]
-
-
-# SHOW <what> → (columns, rows function)
+# SHOW <words> → what it lists.
 SHOWS = {
-    ("STREAMS",): (STREAM_COLUMNS, stream_rows),
-    ("TASKS",): (TASK_COLUMNS, task_rows),
-    ("PROCEDURES",): (PROCEDURE_COLUMNS, procedure_rows),
-    ("USER", "PROCEDURES"): (PROCEDURE_COLUMNS, procedure_rows),
-    ("NETWORK", "RULES"): (NETWORK_RULE_COLUMNS, network_rule_rows),
-    ("SECRETS",): (SECRET_COLUMNS, secret_rows),
-    ("EXTERNAL", "ACCESS", "INTEGRATIONS"): (INTEGRATION_COLUMNS, integration_rows),
-    ("INTEGRATIONS",): (INTEGRATION_COLUMNS, integration_rows),
+    ("STREAMS",): STREAMS,
+    ("TASKS",): TASKS,
+    ("PROCEDURES",): PROCEDURES,
+    ("USER", "PROCEDURES"): PROCEDURES,
+    ("NETWORK", "RULES"): NETWORK_RULES,
+    ("SECRETS",): SECRETS,
+    ("EXTERNAL", "ACCESS", "INTEGRATIONS"): INTEGRATIONS,
+    ("INTEGRATIONS",): INTEGRATIONS,
 }

@@ -24,9 +24,11 @@ import pyarrow as pa
 import sqlglot
 from fakesnow.conn import FakeSnowflakeConnection
 from fakesnow.cursor import FakeSnowflakeCursor
+from snowflake.connector.errors import ProgrammingError
 
 from . import account as acct
 from . import catalog as cat
+from .sql_tokens import SqlSyntaxError
 from .statements import Answer, Rewrite, Session, Statements
 
 _LEADING_COMMENTS = re.compile(r"^\s*(?:/\*.*?\*/\s*|--[^\n]*\n\s*)*", re.DOTALL)
@@ -120,14 +122,18 @@ class SnowflakeStandIn:
         try:
             session = self._session(cursor)
             last_answer, self._last_answer_view = self._last_answer_view, None
-            account = acct.AccountStatements(
-                self.account, self.catalog, session, sql, last_answer, lambda parts: self._view_exists(cursor, parts)
-            )
-            answer = account.answer() if not bindings else None
-            if account.changed:
-                self.account.save(self.account_path)
-            if answer is None:
-                answer = Statements(self.catalog, session, sql, bindings).answer()
+            try:
+                views = lambda parts: self._view_exists(cursor, parts)  # noqa: E731
+                account = acct.AccountStatements(self.account, self.catalog, session, sql, last_answer, views)
+                answer = account.answer() if not bindings else None
+                if account.changed:
+                    self.account.save(self.account_path)
+                if answer is None:
+                    answer = Statements(self.catalog, session, sql, bindings).answer()
+            except SqlSyntaxError as error:
+                raise ProgrammingError(
+                    msg=f"SQL compilation error:\n{error} (stand-in wording)", errno=1003, sqlstate="42000"
+                ) from None
             if isinstance(answer, Answer):
                 record.answered_by = "stand-in"
                 if answer.changed_catalog:

@@ -65,6 +65,13 @@ def already_exists(parts: list[str]) -> ProgrammingError:
     )
 
 
+def missing(kind: str, parts: list[str], if_exists: bool) -> Answer:
+    """ALTER/DROP … IF EXISTS on a missing object succeeds and does nothing; without IF EXISTS it is an error."""
+    if if_exists:
+        return status("Statement executed successfully.", changed=False)
+    raise does_not_exist(kind, parts)
+
+
 def refused(message: str) -> ProgrammingError:
     return ProgrammingError(msg=f"SQL compilation error:\n{message}", errno=1003, sqlstate="42000")
 
@@ -326,9 +333,7 @@ class Statements:
         parts = self.object_name()
         task = self.catalog.tasks.get(cat.Catalog.key(parts))
         if task is None:
-            if if_exists:
-                return status("Statement executed successfully.", changed=False)
-            raise does_not_exist("Task", parts)
+            return missing("Task", parts, if_exists)
         if r.accept("SUSPEND"):
             if task.state != "suspended":
                 task.state = "suspended"
@@ -435,9 +440,7 @@ class Statements:
         self.reader.expect("SET")
         props = self.properties(stop=())
         if rule is None:
-            if if_exists:
-                return status("Statement executed successfully.", changed=False)
-            raise does_not_exist("Network rule", parts)
+            return missing("Network rule", parts, if_exists)
         if "VALUE_LIST" in props:
             rule.value_list = self._values(props, "VALUE_LIST")
         if "COMMENT" in props:
@@ -469,9 +472,7 @@ class Statements:
         self.reader.expect("SET")
         props = self.properties(stop=())
         if secret is None:
-            if if_exists:
-                return status("Statement executed successfully.", changed=False)
-            raise does_not_exist("Secret", parts)
+            return missing("Secret", parts, if_exists)
         self._store_secret_string(secret, props)
         if "COMMENT" in props:
             secret.comment = self._text(props, "COMMENT")
@@ -509,9 +510,7 @@ class Statements:
         props = self.properties(stop=())
         integration = self.catalog.integrations.get(name)
         if integration is None:
-            if if_exists:
-                return status("Statement executed successfully.", changed=False)
-            raise does_not_exist("Integration", [name])
+            return missing("Integration", [name], if_exists)
         self._set_integration(integration, props)
         return status("Statement executed successfully.")
 
@@ -547,15 +546,13 @@ class Statements:
             key = f"{key}({', '.join(types)})"
         store = getattr(self.catalog, kind)
         if key not in store:
-            if if_exists:
-                return status("Drop statement executed successfully (object does not exist).", changed=False)
-            raise does_not_exist(kind.rstrip("s").replace("_", " ").capitalize(), parts)
+            return missing(kind.rstrip("s").replace("_", " ").capitalize(), parts, if_exists)
         del store[key]
         return status(f"{parts[-1]} successfully dropped.")
 
     def show(self) -> Answer | None:
         r = self.reader
-        for words, (columns, rows) in cat.SHOWS.items():
+        for words, listing in cat.SHOWS.items():
             if r.accept(*words):
                 like = r.string() if r.accept("LIKE") else None
                 # The scope: None (the account), [DATABASE] or [DATABASE, SCHEMA]; by default the current schema.
@@ -568,7 +565,8 @@ class Statements:
                         scope = self.resolve([*r.name(), "_"])[:2]
                 elif self.session.database is not None and self.session.schema is not None:
                     scope = [self.session.database, self.session.schema]
-                return Answer(columns, rows(self.catalog, scope, like), changed_catalog=False)
+                columns, rows = listing.answer(self.catalog, scope, like)
+                return Answer(columns, rows, changed_catalog=False)
         return None
 
 
