@@ -22,6 +22,7 @@ from unittest import mock
 import fakesnow
 import pyarrow as pa
 import sqlglot
+from fakesnow import info_schema, macros
 from fakesnow.conn import FakeSnowflakeConnection
 from fakesnow.cursor import FakeSnowflakeCursor
 from snowflake.connector.errors import ProgrammingError
@@ -99,6 +100,7 @@ class SnowflakeStandIn:
 
         def init(connection: FakeSnowflakeConnection, *args: Any, **kwargs: Any) -> None:
             original_init(connection, *args, **kwargs)
+            standin._attach_databases(connection)
             # The role the connection logged in with owns what it creates (SHOW … owner).
             connection._standin_role = str(kwargs.get("role") or "SYSADMIN").upper()
 
@@ -111,6 +113,19 @@ class SnowflakeStandIn:
             mock.patch.object(FakeSnowflakeCursor, "execute", execute),
         ):
             yield self
+
+    def _attach_databases(self, connection: FakeSnowflakeConnection) -> None:
+        """Every database of the account, as fakesnow attaches the connection's own (it attaches only that one):
+        a new process sees the databases an earlier one created, as a new Snowflake session does."""
+        duck = connection._duck_conn
+        attached = {row[0].upper() for row in duck.execute("select database_name from duckdb_databases()").fetchall()}
+        for db_file in sorted(self.db_dir.glob("*.db")):
+            name = db_file.stem
+            if name.upper() in attached or not re.fullmatch(r"[A-Z_][A-Z0-9_]*", name):
+                continue
+            duck.execute(f"ATTACH DATABASE '{db_file}' AS {name}")
+            duck.execute(info_schema.per_db_creation_sql(name))
+            duck.execute(macros.creation_sql(name))
 
     def _execute(
         self, original: Any, cursor: FakeSnowflakeCursor, command: str, params: Any, *args: Any, **kwargs: Any
