@@ -5,8 +5,9 @@ import { check_arguments, check_flags, unsupported_adapter } from "./entry/argum
 import { check_plan_output } from "./entry/plan-output.js";
 import { dispatch, extraKeywordArguments, target } from "./prelude/dbt.js";
 import { empty_live_state, read_live_state } from "./resources/live-state.js";
-import { reconcile } from "./resources/reconcile.js";
+import { plan_notes, plan_warnings, reconcile } from "./resources/reconcile.js";
 import { run_steps, type PlanOutput } from "./resources/run-plan.js";
+import { assumed_watched_objects, check_watched_objects, read_watched_objects } from "./resources/watched-objects.js";
 import { PACKAGE_NAME } from "./sql/names.js";
 
 const MACRO = "build_orchestration_resources";
@@ -19,9 +20,9 @@ const MACRO = "build_orchestration_resources";
  * Tasks are resumed, and dbt Cloud called, only in a prod target. Prints the plan table and a
  * `Plan:` summary line, then `N of M` before each statement it runs.
  * @public
- * @param dry_run - read the live state (SHOW queries only), print the plan, run no DDL
+ * @param dry_run - read the live state and the watched objects (SHOW and SELECT queries only), print the plan, run no DDL
  * @param prod_override - outside a prod target, let the (still suspended) tasks call dbt Cloud
- * @param offline - with dry_run only: plan against an empty schema without reading Snowflake (no connection is opened)
+ * @param offline - with dry_run only: plan against an empty schema without reading Snowflake (no connection is opened); watched objects are assumed to be tables
  * @param verbose - also print every statement's SQL
  * @param format - 'text' (default), or 'json': one JSON document with the plan and nothing else on stdout (with --quiet)
  * @param fail_on_changes - with dry_run only: fail (non-zero exit status) when the plan has changes, for CI drift checks
@@ -46,10 +47,14 @@ export function snowflake__build_orchestration_resources(output: PlanOutput, pro
   const mode = is_prod ? "a prod target: tasks are resumed"
     : prod_override ? "not a prod target: tasks stay suspended, but may call dbt Cloud (prod_override)"
     : "not a prod target: tasks stay suspended and never call dbt Cloud";
+  // Everything is read, and every reason to stop is found, before the first statement.
+  const watched = offline ? assumed_watched_objects() : read_watched_objects(config);
+  check_watched_objects(config, watched);
   const live = offline ? empty_live_state() : read_live_state(config);
-  const steps = reconcile(config, live, { is_prod, prod_override });
+  const steps = reconcile(config, live, { is_prod, prod_override }, watched);
   const against = offline ? "against an empty schema (offline)" : "against the live schema";
-  return run_steps(steps, output, `plan for target '${target.name}' (${mode}), ${against}`);
+  return run_steps(steps, output, `plan for target '${target.name}' (${mode}), ${against}`,
+    plan_notes(watched), plan_warnings(config, live));
 }
 
 /** Any adapter but Snowflake: streams, tasks and Python procedures are Snowflake features. */

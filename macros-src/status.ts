@@ -3,7 +3,7 @@ import { load_orchestration_config } from "./config/load.js";
 import type { OrchestrationConfig } from "./config/types.js";
 import { check_arguments, unsupported_adapter } from "./entry/arguments.js";
 import { asText, dispatch, extraKeywordArguments, printLine, runQuery, type QueryRow } from "./prelude/dbt.js";
-import { is_true, read_live_state, type LiveState } from "./resources/live-state.js";
+import { is_true, read_live_state, type LiveObject, type LiveState } from "./resources/live-state.js";
 import { managed_name } from "./resources/names.js";
 import { refresh_outcomes } from "./resources/refresh.js";
 import { schedule_label } from "./resources/task.js";
@@ -52,6 +52,18 @@ function last_invocations(config: OrchestrationConfig, live: LiveState): Record<
   return found;
 }
 
+/** A task's state; a task Snowflake suspended after failures says so (SHOW TASKS' last_suspended_reason). */
+function task_state(task: LiveObject, enabled: boolean): string {
+  const state = task.state === "suspended" && task.suspended_reason === "SUSPENDED_DUE_TO_ERRORS"
+    ? "suspended by Snowflake after failures" : task.state;
+  return enabled ? state : `${state} (disabled)`;
+}
+
+/** When Snowflake will consider the stream stale unless its changes are consumed (SHOW STREAMS' stale_after). */
+function stale_after(stream: LiveObject): string {
+  return stream.stale_after === "" ? "" : `, stale after ${stream.stale_after} UTC${stream.stale_soon ? " (soon)" : ""}`;
+}
+
 function cell(row: QueryRow | undefined, column: string): string {
   if (row === undefined) return "-";
   const value = row[column];
@@ -69,9 +81,10 @@ function last_run(row: QueryRow | undefined): string {
 }
 
 /**
- * One line per configured job: its task's state and schedule, whether its streams hold changes or
- * are stale, its last invocation (time in UTC, status), its last dbt Cloud run with outcome and
- * duration, and its last success, from the log table. Unfinished runs are first asked of dbt Cloud
+ * One line per configured job: its task's state (and whether Snowflake suspended it after failures)
+ * and schedule, whether its streams hold changes, are stale, and when they go stale, its last
+ * invocation (time in UTC, status), its last dbt Cloud run with outcome and duration, and its last
+ * success, from the log table. Unfinished runs are first asked of dbt Cloud
  * (refresh_orchestration_outcomes: one read-only request per job that has any).
  * @public
  */
@@ -96,14 +109,14 @@ export function snowflake__orchestration_status(): string[] {
   for (const job of config.jobs) {
     const task = task_name(job.name, job.job_id);
     const live_task = live.tasks.filter((item) => item.name === task);
-    const state = live_task.length === 0 ? "missing" : job.enabled ? live_task[0]!.state : `${live_task[0]!.state} (disabled)`;
+    const state = live_task.length === 0 ? "missing" : task_state(live_task[0]!, job.enabled);
     const streams: string[] = [];
     for (const table of job.tables) {
       const name = job_stream_name(job.job_id, table);
       const found = live.streams.filter((item) => item.name === name);
       if (found.length === 0) streams.push(`${table.join(".")}: missing`);
       else if (found[0]!.broken !== "") streams.push(`${table.join(".")}: ${found[0]!.broken}`);
-      else streams.push(`${table.join(".")}: ${has_data[name] === true ? "has changes" : "no changes"}`);
+      else streams.push(`${table.join(".")}: ${has_data[name] === true ? "has changes" : "no changes"}${stale_after(found[0]!)}`);
     }
     const last = invocations[String(job.job_id)];
     rows.push([`${job.name} (${job.job_id})`, task, state, schedule_label(job), streams.join("; "),

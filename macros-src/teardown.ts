@@ -53,7 +53,7 @@ export function snowflake__teardown_orchestration_resources(output: PlanOutput, 
   if (drop_log_table && live.log_table_managed) {
     steps.push(drop("log table", managed_label(config, config.log_table), `drop table if exists ${managed_name(config, config.log_table)}`));
   }
-  return run_steps(steps, output, `teardown for target '${target.name}'`);
+  return run_steps(steps, output, `teardown for target '${target.name}'`, [], []);
 }
 
 /** Any adapter but Snowflake. */

@@ -45,6 +45,10 @@
     else ("not a prod target: tasks stay suspended, but may call dbt Cloud (prod_override)"
       if prod_override
       else "not a prod target: tasks stay suspended and never call dbt Cloud") -%}
+  {%- set watched = {"read": false, "objects": {}, "role": "", "owners_in_session": {}, "queries": 0}
+    if offline
+    else dbt_cloud_orchestration._read_watched_objects(config) -%}
+  {%- do dbt_cloud_orchestration._check_watched_objects(config, watched) -%}
   {%- set live = {
     "schema_exists": false,
     "log_table_exists": false,
@@ -60,13 +64,18 @@
   {%- set steps = dbt_cloud_orchestration._reconcile(
     config,
     live,
-    {"is_prod": is_prod, "prod_override": prod_override}
+    {"is_prod": is_prod, "prod_override": prod_override},
+    watched
   ) -%}
   {%- set against = "against an empty schema (offline)" if offline else "against the live schema" -%}
   {%- do return(dbt_cloud_orchestration._run_steps(
     steps,
     output,
-    "plan for target '" ~ target["name"] ~ "' (" ~ mode ~ "), " ~ against
+    "plan for target '" ~ target["name"] ~ "' (" ~ mode ~ "), " ~ against,
+    []
+      if watched["read"]
+      else ["offline: the watched objects were not read; the plan assumes each is a table with change tracking on"],
+    dbt_cloud_orchestration._plan_warnings(config, live)
   )) -%}
 {%- endmacro -%}
 

@@ -74,6 +74,19 @@
   {%- do return(found) -%}
 {%- endmacro -%}
 
+{%- macro _task_state(task, enabled) -%}
+  {%- set state = "suspended by Snowflake after failures"
+    if ((task["state"] == "suspended") and (task["suspended_reason"] == "SUSPENDED_DUE_TO_ERRORS"))
+    else task["state"] -%}
+  {%- do return(state if enabled else (state ~ " (disabled)")) -%}
+{%- endmacro -%}
+
+{%- macro _stale_after(stream) -%}
+  {%- do return(""
+    if (stream["stale_after"] == "")
+    else (", stale after " ~ stream["stale_after"] ~ " UTC" ~ (" (soon)" if stream["stale_soon"] else ""))) -%}
+{%- endmacro -%}
+
 {%- macro _cell(row=none, column=none) -%}
   {%- if row is none -%}
     {%- do return("-") -%}
@@ -143,7 +156,7 @@
     {%- set live_task = tsj_live_task -%}
     {%- set state = "missing"
       if ((live_task | length) == 0)
-      else (live_task[0]["state"] if job["enabled"] else (live_task[0]["state"] ~ " (disabled)")) -%}
+      else dbt_cloud_orchestration._task_state(live_task[0], job["enabled"]) -%}
     {%- set streams = [] -%}
     {%- for table in job["tables"] -%}
       {%- set name = dbt_cloud_orchestration._job_stream_name(job["job_id"], table) -%}
@@ -160,7 +173,12 @@
         {%- do streams.append(".".join(table) ~ ": " ~ found[0]["broken"]) -%}
       {%- else -%}
         {%- do streams.append(
-          ".".join(table) ~ ": " ~ ("has changes" if (has_data.get(name) == true) else "no changes")
+          ".".join(table)
+            ~ ": "
+            ~ ("has changes" if (has_data.get(name) == true) else "no changes")
+            ~ (""
+              if (found[0]["stale_after"] == "")
+              else (", stale after " ~ found[0]["stale_after"] ~ " UTC" ~ (" (soon)" if found[0]["stale_soon"] else "")))
         ) -%}
       {%- endif -%}
     {%- endfor -%}

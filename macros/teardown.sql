@@ -87,7 +87,13 @@
       )
     ) -%}
   {%- endif -%}
-  {%- do return(dbt_cloud_orchestration._run_steps(steps, output, "teardown for target '" ~ target["name"] ~ "'")) -%}
+  {%- do return(dbt_cloud_orchestration._run_steps(
+    steps,
+    output,
+    "teardown for target '" ~ target["name"] ~ "'",
+    [],
+    []
+  )) -%}
 {%- endmacro -%}
 
 {%- macro default__teardown_orchestration_resources(_output, _drop_log_table) -%}

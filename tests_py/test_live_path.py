@@ -241,7 +241,9 @@ def test_build_creates_every_object(dbt):
 def test_rebuild_runs_no_ddl_and_reports_no_change(dbt):
     run = plan_then_apply(dbt, "build_orchestration_resources")
     assert ddl(run) == []
-    assert [s.keyword for s in run.statements] == ["SHOW"] * 5 + ["DESCRIBE"]  # the log table's columns
+    # SHOW TABLES and SHOW VIEWS in each of the 3 watched schemas, 4 SHOWs of the orchestration schema, the
+    # RESULT_SCAN of SHOW STREAMS (stale_after), SHOW TASKS, and the log table's columns.
+    assert [s.keyword for s in run.statements] == ["SHOW"] * 10 + ["SELECT", "SHOW", "DESCRIBE"]
     assert says_nothing_to_change(run)
     assert changes(run) == []
 
@@ -333,7 +335,11 @@ def test_status_prints_the_live_state_of_every_job(dbt):
     lines = {line.split("  ")[0]: re.split(r" {2,}", line) for line in printed[heading + 2 :]}
     daily, finance = lines["daily sales (67890)"], lines["finance close (67892)"]
     assert daily[1:4] == [DAILY_SALES_TASK, "started", "30 MINUTES"]
-    assert daily[4].startswith("RAW.SALES.ORDERS: has changes; RAW.SALES.Order Items: no changes")
+    stale_after = r"stale after \d{4}-\d\d-\d\d \d\d:\d\d UTC"
+    assert re.match(
+        f"RAW\\.SALES\\.ORDERS: has changes, {stale_after}; RAW\\.SALES\\.Order Items: no changes, {stale_after}",
+        daily[4],
+    )
     # The run's outcome is recorded, so nothing is asked of dbt Cloud (the stand-in runs no procedure).
     assert (daily[6], daily[7]) == ("TRIGGERED", "123456 Success in 83 s")
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", daily[8])

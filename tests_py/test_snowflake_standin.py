@@ -262,6 +262,19 @@ def test_dbt_as_a_process_against_the_stand_in(tmp_path):
     """`python -m snowflake_standin DB_DIR <dbt args>`: dbt-core's own CLI inside the patch (for vitest and others)."""
     tests_py = Path(__file__).resolve().parent
     project = tests_py.parent / "integration_tests"
+    # The example's watched tables: a live dry run reads them and refuses missing ones.
+    with SnowflakeStandIn(tmp_path / "warehouse").patch():
+        connection = snowflake.connector.connect(database="RAW")
+        for table in (
+            "SALES.ORDERS",
+            'SALES."Order Items"',
+            "SALES.CUSTOMERS",
+            "INVENTORY.STOCK_LEVELS",
+            "FINANCE.GENERAL_LEDGER",
+        ):
+            connection.cursor().execute(f"create schema if not exists RAW.{table.split('.')[0]}")
+            connection.cursor().execute(f"create table RAW.{table} (id int)")
+        connection.close()
     result = subprocess.run(
         [
             sys.executable,
@@ -287,4 +300,15 @@ def test_dbt_as_a_process_against_the_stand_in(tmp_path):
     journal = [
         json.loads(line) for line in (tmp_path / "warehouse" / "standin-statements.jsonl").read_text().splitlines()
     ]
-    assert [entry["sql"] for entry in journal] == ["show schemas like 'ORCHESTRATION' in database \"ANALYTICS\""]
+    dbt_reads = [entry["sql"] for entry in journal if not entry["sql"].startswith("create ")]
+    # The three watched schemas (SHOW TABLES and SHOW VIEWS each); the new tables have no change tracking yet, so the
+    # build role and the owners' roles; then the orchestration schema, which does not exist.
+    assert dbt_reads == [
+        *(
+            f'show {kind} in schema "RAW"."{schema}"'
+            for schema in ("SALES", "INVENTORY", "FINANCE")
+            for kind in ("tables", "views")
+        ),
+        """select current_role() as "role", is_role_in_session('TRANSFORMER') as "in_session:TRANSFORMER\"""",
+        "show schemas like 'ORCHESTRATION' in database \"ANALYTICS\"",
+    ]

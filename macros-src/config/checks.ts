@@ -1,6 +1,7 @@
 /** Small validators for values from `vars`: each returns the clean value, or records a problem. */
 import { toJson } from "../prelude/dbt.js";
 import { is_plain_identifier } from "../sql/names.js";
+import { is_iana_timezone } from "./iana-timezones.js";
 
 /** A value as the user wrote it, for messages: strings quoted, everything else as JSON. */
 export function shown(value: unknown): string {
@@ -23,6 +24,13 @@ export function positive_integer(value: unknown, path: string, problems: string[
 export function non_negative_integer(value: unknown, path: string, problems: string[]): number | null {
   if (typeof value === "number" && Number.isInteger(value) && value >= 0) return value;
   problem(problems, path, `${shown(value)} is not a whole number of seconds (0 or more)`);
+  return null;
+}
+
+/** SUSPEND_TASK_AFTER_NUM_FAILURES: 0 (never suspend) or a count of consecutive failed runs. */
+export function failure_count(value: unknown, path: string, problems: string[]): number | null {
+  if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 1000000) return value;
+  problem(problems, path, `${shown(value)} is not a number of failures (0 = never suspend, up to 1000000)`);
   return null;
 }
 
@@ -71,7 +79,6 @@ const INTERVAL_LIMITS: Record<string, number> = {
   SECOND: 691200, SECONDS: 691200, MINUTE: 11520, MINUTES: 11520, HOUR: 192, HOURS: 192,
 };
 const DIGIT_VALUES: Record<string, number> = { "0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9 };
-const TIMEZONE_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/";
 const MONTH_NAMES = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
 const DAY_NAMES = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 
@@ -131,10 +138,12 @@ function only_characters(text: string, allowed: string): boolean {
   return text.length > 0;
 }
 
-/** An IANA time zone name's shape; Snowflake and the procedure reject names they do not know. */
+/**
+ * A name from the IANA time zone database, embedded at compile time (iana-timezones.ts): an unknown
+ * name would pass the build and then fail every task run, so it is refused here.
+ */
 export function is_timezone_name(text: string): boolean {
-  return only_characters(text, TIMEZONE_CHARACTERS) && !text.startsWith("/") && !text.endsWith("/") &&
-    !text.includes("//");
+  return is_iana_timezone(text);
 }
 
 export function schedule_text(value: unknown, path: string, problems: string[]): { kind: string; text: string } | null {
@@ -160,6 +169,6 @@ export function schedule_text(value: unknown, path: string, problems: string[]):
   }
   problem(problems, path,
     `${shown(value)} is not a schedule: use '<n> MINUTE' (up to 11520; or SECOND, HOUR), ` +
-      "'USING CRON <minute> <hour> <day> <month> <weekday> <time zone>' or 'triggered'");
+      "'USING CRON <minute> <hour> <day> <month> <weekday> <IANA time zone>' or 'triggered'");
   return null;
 }

@@ -7,19 +7,24 @@ import { stop_with_error } from "../errors.js";
 import { getVar, graph, isMapping, target } from "../prelude/dbt.js";
 import { job_stream_name, MAX_NAME_LENGTH, parse_object_name, task_name, PACKAGE_NAME } from "../sql/names.js";
 import {
-  boolean_value, clock_time, is_timezone_name, non_empty_string, non_negative_integer, plain_identifier,
+  boolean_value, clock_time, failure_count, is_timezone_name, non_empty_string, non_negative_integer, plain_identifier,
   positive_integer, problem, schedule_text, shown,
 } from "./checks.js";
 import type { JobConfig, OrchestrationConfig } from "./types.js";
 
 const TOP_LEVEL_KEYS = [
   "account_id", "access_url", "timezone", "warehouse", "schema", "prod_targets", "external_access_integration",
-  "secret", "log_table", "drop_orphans", "jobs",
+  "secret", "log_table", "drop_orphans", "suspend_task_after_num_failures", "error_integration", "jobs",
 ];
 const JOB_KEYS = [
   "name", "job_id", "tables", "sources", "schedule", "upstream_job_id", "min_elapsed_seconds", "min_start_time",
   "max_start_time", "days_of_week", "enabled", "select_changed",
 ];
+/**
+ * Snowflake's own default is 10 (sql-reference/parameters#suspend-task-after-num-failures); the
+ * package sets it explicitly on every task so the value is visible in the config and in SHOW TASKS.
+ */
+const DEFAULT_SUSPEND_AFTER_FAILURES = 10;
 const HOST_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789.-";
 
 function unknown_keys(mapping: Record<string, unknown>, known: string[], path: string, problems: string[]): void {
@@ -212,7 +217,7 @@ export function load_orchestration_config(): OrchestrationConfig {
   if (raw["timezone"] != null) {
     const zone = raw["timezone"];
     if (typeof zone === "string" && is_timezone_name(zone)) timezone = zone;
-    else problem(problems, "timezone", `${shown(zone)} is not an IANA time zone name such as 'America/Chicago'`);
+    else problem(problems, "timezone", `${shown(zone)} is not a time zone of the IANA database, such as 'America/Chicago' (exact spelling)`);
   }
   const warehouse = raw["warehouse"] == null ? null
     : plain_identifier(raw["warehouse"], "warehouse", problems);
@@ -240,6 +245,10 @@ export function load_orchestration_config(): OrchestrationConfig {
   }
   const log_table = raw["log_table"] == null ? "ORCHESTRATION_LOGS" : plain_identifier(raw["log_table"], "log_table", problems);
   const drop_orphans = raw["drop_orphans"] == null ? true : boolean_value(raw["drop_orphans"], "drop_orphans", problems);
+  const failures = raw["suspend_task_after_num_failures"] == null ? DEFAULT_SUSPEND_AFTER_FAILURES
+    : failure_count(raw["suspend_task_after_num_failures"], "suspend_task_after_num_failures", problems);
+  const error_integration = raw["error_integration"] == null ? null
+    : plain_identifier(raw["error_integration"], "error_integration", problems);
 
   const jobs: JobConfig[] = [];
   const raw_jobs = raw["jobs"];
@@ -253,11 +262,12 @@ export function load_orchestration_config(): OrchestrationConfig {
     check_unique_jobs(jobs, problems);
   }
   if (problems.length > 0 || account_id === null || host === null || schema === null || integration === null ||
-    secret === null || log_table === null || drop_orphans === null) {
+    secret === null || log_table === null || drop_orphans === null || failures === null) {
     stop_with_error(`${PACKAGE_NAME}: ${problems.length} problem(s) in vars.${PACKAGE_NAME}:\n  - ${problems.join("\n  - ")}`);
   }
   return {
     account_id, access_url: `https://${host}`, host, timezone, warehouse, database, schema, prod_targets,
-    external_access_integration: integration, secret, log_table, drop_orphans, jobs,
+    external_access_integration: integration, secret, log_table, drop_orphans,
+    suspend_task_after_num_failures: failures, error_integration, jobs,
   };
 }

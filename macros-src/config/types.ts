@@ -38,5 +38,9 @@ export interface OrchestrationConfig {
   log_table: string;
   /** Drop managed tasks and streams that are no longer in the config. */
   drop_orphans: boolean;
+  /** The tasks' SUSPEND_TASK_AFTER_NUM_FAILURES (0: Snowflake never suspends them). */
+  suspend_task_after_num_failures: number;
+  /** A notification integration for the tasks' ERROR_INTEGRATION, or null. */
+  error_integration: string | null;
   jobs: JobConfig[];
 }

@@ -1,9 +1,9 @@
 /**
- * The orchestration schema as it is: a constant number of SHOW queries (at most five), whatever
+ * The orchestration schema as it is: a constant number of queries (at most six), whatever
  * the number of jobs. Objects are recognised as ours by their COMMENT (see managed.ts).
  */
 import type { OrchestrationConfig } from "../config/types.js";
-import { runQuery, type QueryRow } from "../prelude/dbt.js";
+import { asText, runQuery, type QueryRow } from "../prelude/dbt.js";
 import { PROCEDURE_NAME } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import { comment_fingerprint, is_managed_comment } from "./managed.js";
@@ -18,6 +18,28 @@ export interface LiveObject {
   broken: string;
   /** Procedures: the argument types, as in `NAME(VARCHAR, NUMBER) RETURN …` ("" for other objects). */
   signature: string;
+  /** Streams: when Snowflake will consider it stale, UTC, 'YYYY-MM-DD HH24:MI' ("" when unknown). */
+  stale_after: string;
+  /** Streams: stale within STALE_WARNING_DAYS days from now. */
+  stale_soon: boolean;
+  /** Tasks: SHOW TASKS' last_suspended_reason, e.g. SUSPENDED_DUE_TO_ERRORS ("" when none). */
+  suspended_reason: string;
+}
+
+/** A stream going stale this soon (in days) gets a warning in the plan. */
+export const STALE_WARNING_DAYS = 3;
+
+/**
+ * SHOW STREAMS' stale_after (user-guide/streams-intro: the date the stream becomes stale unless its
+ * changes are consumed), as UTC text and compared with now by Snowflake, read from the SHOW's result.
+ */
+function stream_staleness_sql(): string {
+  return [
+    `select "name", "comment", "stale", "invalid_reason",`,
+    `  to_varchar(convert_timezone('UTC', "stale_after"), 'YYYY-MM-DD HH24:MI') as "stale_after",`,
+    `  "stale_after" < dateadd(day, ${STALE_WARNING_DAYS}, current_timestamp()) as "stale_soon"`,
+    "from table(result_scan(last_query_id()))",
+  ].join("\n");
 }
 
 export interface LiveState {
@@ -46,6 +68,15 @@ export function text_of(row: QueryRow, column: string): string {
   return typeof value === "string" ? value : "";
 }
 
+/** A column's value as text ("" when null); dbt may hand over typed values (booleans, numbers, timestamps). */
+export function cell_text(row: QueryRow, column: string): string {
+  const value = row[column];
+  if (value == null) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "boolean") return value ? "true" : "false";
+  return asText(value as string);
+}
+
 /** SHOW's 'true'/'false' columns: text from Snowflake, booleans once dbt's agate has typed them. */
 export function is_true(value: unknown): boolean {
   return value === true || (typeof value === "string" && value.toLowerCase() === "true");
@@ -66,7 +97,8 @@ function live_object(row: QueryRow, comment_column: string): LiveObject {
   if (invalid !== "" && invalid.toUpperCase() !== "N/A") broken = broken === "" ? invalid : `${broken}: ${invalid}`;
   return {
     name: text_of(row, "name"), managed: is_managed_comment(comment), fingerprint: comment_fingerprint(comment),
-    state: text_of(row, "state").toLowerCase(), broken, signature: signature_of(row),
+    state: text_of(row, "state").toLowerCase(), broken, signature: signature_of(row), stale_after: text_of(row, "stale_after"),
+    stale_soon: is_true(row["stale_soon"]), suspended_reason: text_of(row, "last_suspended_reason"),
   };
 }
 
@@ -84,9 +116,11 @@ export function read_live_state(config: OrchestrationConfig): LiveState {
   state.schema_exists = true;
   const tables = runQuery(`show tables like ${quote_literal(config.log_table)} in schema ${schema}`);
   const procedures = runQuery(`show procedures like ${quote_literal(PROCEDURE_NAME)} in schema ${schema}`);
-  const streams = runQuery(`show streams in schema ${schema}`);
+  const shown_streams = runQuery(`show streams in schema ${schema}`);
+  // RESULT_SCAN reads the SHOW just run (sql-reference/functions/result_scan): one more query, whatever the number of streams.
+  const streams = shown_streams.rows.length === 0 ? shown_streams : runQuery(stream_staleness_sql());
   const tasks = runQuery(`show tasks in schema ${schema}`);
-  state.queries = 5;
+  state.queries = shown_streams.rows.length === 0 ? 5 : 6;
   const log_tables = named(tables.rows, config.log_table);
   state.log_table_exists = log_tables.length > 0;
   state.log_table_managed = log_tables.length > 0 && is_managed_comment(text_of(log_tables[0]!, "comment"));

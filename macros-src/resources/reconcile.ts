@@ -13,7 +13,8 @@ import type { PlannedStatement } from "./plan-types.js";
 import { desired_procedure, procedure_signature } from "./procedure.js";
 import { add_log_column_sql, desired_log_table, desired_schema, missing_log_columns } from "./schema.js";
 import { desired_stream } from "./stream.js";
-import { desired_task, schedule_label } from "./task.js";
+import { desired_task, schedule_label, trigger_interval_note } from "./task.js";
+import { blocked_by_change_tracking, watched_object, type WatchedObjects } from "./watched-objects.js";
 
 export interface PlanStep {
   action: string;
@@ -22,6 +23,8 @@ export interface PlanStep {
   reason: string;
   statements: PlannedStatement[];
 }
+
+const SUSPENDED_DUE_TO_ERRORS = "SUSPENDED_DUE_TO_ERRORS";
 
 export interface PlanOptions {
   is_prod: boolean;
@@ -91,16 +94,28 @@ function earlier_procedure_step(config: OrchestrationConfig, procedure: LiveObje
       `drop procedure if exists ${managed_name(config, procedure.name)}(${procedure.signature})`)]);
 }
 
-function stream_step(config: OrchestrationConfig, streams: Record<string, LiveObject>, job: JobConfig, table: string[]): PlanStep {
-  const desired = desired_stream(config, job.job_id, table);
+/** "RAW.SALES.ORDERS" for a table, "view RAW.SALES.V" for the other kinds. */
+function source_label(table: string[], kind: string): string {
+  return kind === "table" ? table.join(".") : `${kind} ${table.join(".")}`;
+}
+
+function stream_step(config: OrchestrationConfig, streams: Record<string, LiveObject>, job: JobConfig, table: string[],
+  watched: WatchedObjects): PlanStep {
+  const object = watched_object(watched, table);
+  const desired = desired_stream(config, job.job_id, table, object.kind);
   const existing = streams[desired.name];
+  const source = source_label(table, object.kind);
   if (existing === undefined) {
-    return step("create", "stream", desired.label, `missing (on ${table.join(".")})`,
-      [planned_statement("create", desired.label, `create stream ${desired.name} on ${table.join(".")}`, desired.sql)]);
+    // The build role owns any object still without change tracking here (check_watched_objects stopped the others).
+    const trackable = object.kind === "table" || object.kind === "view";
+    const enables = trackable && !object.change_tracking && !blocked_by_change_tracking(watched, table);
+    const tracking = enables ? "; enables change tracking (the build role owns it)" : "";
+    return step("create", "stream", desired.label, `missing (on ${source})${tracking}`,
+      [planned_statement("create", desired.label, `create stream ${desired.name} on ${source}`, desired.sql)]);
   }
   if (existing.broken !== "") {
     // A stale stream can no longer return its changes: recreating it is the only way back.
-    const healed = desired_stream(config, job.job_id, table, true);
+    const healed = desired_stream(config, job.job_id, table, object.kind, true);
     return step("recreate", "stream", desired.label, `WARNING: ${existing.broken}; changes before now are lost`,
       [planned_statement("recreate", desired.label, `recreate stream ${desired.name} (${existing.broken})`, healed.sql)]);
   }
@@ -115,18 +130,27 @@ function task_step(config: OrchestrationConfig, tasks: Record<string, LiveObject
   const resume = planned_statement("resume", desired.label, `resume task ${desired.name} (prod target)`, `alter task ${qualified} resume`);
   const suspend = planned_statement("suspend", desired.label, `suspend task ${desired.name}`, `alter task ${qualified} suspend`);
   const create = planned_statement("create", desired.label, `create or alter task ${desired.name} (${schedule_label(job)})`, desired.sql);
+  const note = trigger_interval_note(job);
+  const interval = note === "" ? "" : `; ${note}`;
   if (existing === undefined) {
-    return step("create", "task", desired.label, options.is_prod ? "missing; resumed (prod target)" : "missing; stays suspended (not a prod target)",
+    return step("create", "task", desired.label,
+      `${options.is_prod ? "missing; resumed (prod target)" : "missing; stays suspended (not a prod target)"}${interval}`,
       options.is_prod ? [create, resume] : [create]);
   }
   const started = existing.state === "started";
+  // SHOW TASKS' last_suspended_reason (release-notes/bcr-bundles/2023_08/bcr-1385-1414).
+  const auto_suspended = !started && existing.suspended_reason === SUSPENDED_DUE_TO_ERRORS;
+  const why_suspended = auto_suspended
+    ? `suspended by Snowflake after ${config.suspend_task_after_num_failures} failed runs in a row (${SUSPENDED_DUE_TO_ERRORS}; the log table's ERROR rows say why)`
+    : "suspended";
   if (existing.fingerprint !== desired.fingerprint) {
     // Snowflake alters a started task only once suspended; it is resumed after if it should run.
     const statements = started ? [suspend, create] : [create];
     if (options.is_prod) statements.push(resume);
-    return step("update", "task", desired.label, `its definition changed${started ? " (suspended while altered)" : ""}`, statements);
+    const resumed = auto_suspended && options.is_prod ? `; was ${why_suspended}, resumed` : "";
+    return step("update", "task", desired.label, `its definition changed${started ? " (suspended while altered)" : ""}${resumed}${interval}`, statements);
   }
-  if (options.is_prod && !started) return step("resume", "task", desired.label, "suspended, but a prod task should run", [resume]);
+  if (options.is_prod && !started) return step("resume", "task", desired.label, `${why_suspended}, but a prod task should run`, [resume]);
   if (!options.is_prod && started) return step("suspend", "task", desired.label, "started, but not a prod target", [suspend]);
   return step("unchanged", "task", desired.label, `up to date, ${existing.state}`, []);
 }
@@ -168,7 +192,7 @@ function check_no_foreign_objects(live: LiveState, desired_streams: Record<strin
 }
 
 /** The whole plan, in the order its statements must run. */
-export function reconcile(config: OrchestrationConfig, live: LiveState, options: PlanOptions): PlanStep[] {
+export function reconcile(config: OrchestrationConfig, live: LiveState, options: PlanOptions, watched: WatchedObjects): PlanStep[] {
   const stream_names: string[] = [];
   for (const job of config.jobs) stream_names.push(...job_streams(config, job).map((stream) => stream[2]!));
   const desired_streams = names_set(stream_names);
@@ -191,7 +215,7 @@ export function reconcile(config: OrchestrationConfig, live: LiveState, options:
     if (task.managed && desired_tasks[task.name] !== true) steps.push(orphan_step(config, "task", task));
   }
   for (const job of config.jobs) {
-    for (const table of job.tables) steps.push(stream_step(config, live_streams, job, table));
+    for (const table of job.tables) steps.push(stream_step(config, live_streams, job, table, watched));
   }
   for (const job of config.jobs) {
     if (job.enabled) {
@@ -209,4 +233,30 @@ export function reconcile(config: OrchestrationConfig, live: LiveState, options:
     if (procedure.managed && procedure.signature !== procedure_signature()) steps.push(earlier_procedure_step(config, procedure));
   }
   return steps;
+}
+
+/** What the plan assumed without reading: an offline plan's watched objects. */
+export function plan_notes(watched: WatchedObjects): string[] {
+  return watched.read ? [] : ["offline: the watched objects were not read; the plan assumes each is a table with change tracking on"];
+}
+
+/**
+ * What the plan cannot fix but the user should know: each stream of a configured job that Snowflake
+ * will consider stale within STALE_WARNING_DAYS days. A stream keeps unconsumed changes only until
+ * then (user-guide/streams-intro: the retention extension, MAX_DATA_EXTENSION_TIME_IN_DAYS, 14 days
+ * by default); after it they are lost.
+ */
+export function plan_warnings(config: OrchestrationConfig, live: LiveState): string[] {
+  const warnings: string[] = [];
+  const live_streams = by_name(live.streams);
+  for (const job of config.jobs) {
+    for (const stream of job_streams(config, job)) {
+      const existing = live_streams[stream[2]!];
+      if (existing === undefined || !existing.stale_soon || existing.broken !== "") continue;
+      const why = job.enabled ? "its changes wait unconsumed (window closed, upstream job not done, or the task suspended)" : "its job is disabled";
+      warnings.push(`stream ${managed_label(config, stream[2]!)} goes stale after ${existing.stale_after} UTC: ${why}; ` +
+        "its changes are lost then, unless the job consumes them first");
+    }
+  }
+  return warnings;
 }

@@ -4,7 +4,7 @@
  * and dbt 2.x, also under `--quiet` (dbt-core hides `log(info=True)` there; dbt 2.x does not).
  */
 import { stop_with_error } from "../errors.js";
-import { log, printLine, raiseCompilerError, runQuery, runWithBindings, toJson } from "../prelude/dbt.js";
+import { log, printLine, raiseCompilerError, runQuery, runWithBindings, toJson, warn } from "../prelude/dbt.js";
 import { PACKAGE_NAME } from "../sql/names.js";
 import { SECRET_PARAMETER, type PlannedStatement } from "./plan-types.js";
 import type { PlanStep } from "./reconcile.js";
@@ -109,7 +109,7 @@ export function run_plan(plan: PlannedStatement[], dry_run: boolean, title: stri
   return run_statements(plan, { dry_run, verbose: dry_run, format: "text", fail_on_changes: false });
 }
 
-function plan_document(steps: PlanStep[], output: PlanOutput, title: string): Record<string, unknown> {
+function plan_document(steps: PlanStep[], output: PlanOutput, title: string, notes: string[], warnings: string[]): Record<string, unknown> {
   const summary: Record<string, number> = { unchanged: count(steps, "unchanged") };
   for (const action of CHANGE_ACTIONS) summary[action] = count(steps, action);
   return {
@@ -118,6 +118,8 @@ function plan_document(steps: PlanStep[], output: PlanOutput, title: string): Re
     dry_run: output.dry_run,
     changes: steps.length - count(steps, "unchanged"),
     summary,
+    notes,
+    warnings,
     plan: steps.map((item) => ({
       action: item.action, kind: item.kind, object: item.object, reason: item.reason,
       statements: item.statements.map((statement) => shown_sql(statement)),
@@ -126,18 +128,21 @@ function plan_document(steps: PlanStep[], output: PlanOutput, title: string): Re
 }
 
 /**
- * Shows the plan (text: a title, the table and the `Plan:` line; json: one document), stops when
- * fail_on_changes finds changes, then runs the statements of the steps that need any.
+ * Shows the plan (text: a title, the table, its notes and the `Plan:` line, its warnings as dbt
+ * warnings; json: one document holding them all), stops when fail_on_changes finds changes, then
+ * runs the statements of the steps that need any.
  */
-export function run_steps(steps: PlanStep[], output: PlanOutput, title: string): string[] {
+export function run_steps(steps: PlanStep[], output: PlanOutput, title: string, notes: string[], warnings: string[]): string[] {
   const statements: PlannedStatement[] = [];
   for (const item of steps) statements.push(...item.statements);
   const changes = steps.length - count(steps, "unchanged");
   if (output.format === "json") {
-    printLine(toJson(plan_document(steps, output, title)));
+    printLine(toJson(plan_document(steps, output, title, notes, warnings)));
   } else {
     printLine(`${PACKAGE_NAME}: ${title}`);
     printLine(plan_table(steps).join("\n"));
+    for (const note of notes) printLine(`${PACKAGE_NAME}: ${note}`);
+    for (const warning of warnings) warn(`${PACKAGE_NAME}: ${warning}`);
     printLine(plan_summary(steps));
     if (output.dry_run && !output.verbose && statements.length > 0) {
       printLine(`Dry run: nothing was executed; verbose: true prints the SQL of the ${statements.length} statement(s).`);

@@ -3,35 +3,40 @@ import { stop_with_error } from "../errors.js";
 import { load_orchestration_config } from "../config/load.js";
 import type { OrchestrationConfig } from "../config/types.js";
 import { job_stream_name, parse_object_name, stream_name } from "../sql/names.js";
-import { quote_literal, quote_name } from "../sql/quoting.js";
+import { quote_literal } from "../sql/quoting.js";
 import { fingerprint_of, fingerprinted_comment, type DesiredObject } from "./managed.js";
 import { managed_label, managed_name } from "./names.js";
 import type { PlannedStatement } from "./plan-types.js";
 import { run_plan } from "./run-plan.js";
+import { stream_source_clause } from "./watched-objects.js";
 
-function stream_sql(config: OrchestrationConfig, stream: string, table: string[], comment: string, replace: boolean): string {
+function stream_sql(config: OrchestrationConfig, stream: string, table: string[], kind: string, comment: string, replace: boolean): string {
   return [
     `${replace ? "create or replace stream" : "create stream if not exists"} ${managed_name(config, stream)}`,
-    `  on table ${quote_name(table)}`,
+    `  ${stream_source_clause(table, kind)}`,
     `  comment = ${quote_literal(comment)}`,
   ].join("\n");
 }
 
-function stream_object(config: OrchestrationConfig, stream: string, table: string[], purpose: string, replace: boolean): DesiredObject {
-  const fingerprint = fingerprint_of(stream_sql(config, stream, table, purpose, false));
+function stream_object(config: OrchestrationConfig, stream: string, table: string[], kind: string, purpose: string, replace: boolean):
+  DesiredObject {
+  const fingerprint = fingerprint_of(stream_sql(config, stream, table, kind, purpose, false));
   return {
     kind: "stream", name: stream, label: managed_label(config, stream), fingerprint,
-    sql: stream_sql(config, stream, table, fingerprinted_comment(purpose, fingerprint), replace),
+    sql: stream_sql(config, stream, table, kind, fingerprinted_comment(purpose, fingerprint), replace),
   };
 }
 
-/** A job's managed stream on a table; `replace` only heals a stale or broken one. */
-export function desired_stream(config: OrchestrationConfig, job_id: number, table: string[], replace = false): DesiredObject {
-  return stream_object(config, job_stream_name(job_id, table), table, `changes of ${table.join(".")} for dbt Cloud job ${job_id}`, replace);
+/**
+ * A job's managed stream on a watched object of the given kind ("table", "view", "dynamic table",
+ * "external table"); `replace` only heals a stale or broken one.
+ */
+export function desired_stream(config: OrchestrationConfig, job_id: number, table: string[], kind: string, replace = false): DesiredObject {
+  return stream_object(config, job_stream_name(job_id, table), table, kind, `changes of ${table.join(".")} for dbt Cloud job ${job_id}`, replace);
 }
 
 export function stream_statement(config: OrchestrationConfig, table: string[]): PlannedStatement {
-  const stream = stream_object(config, stream_name(table), table, `changes of ${table.join(".")}`, false);
+  const stream = stream_object(config, stream_name(table), table, "table", `changes of ${table.join(".")}`, false);
   return {
     action: "create", object: stream.label, sql: stream.sql,
     description: `create stream ${stream.name} on ${table.join(".")} if missing (never replaced)`,

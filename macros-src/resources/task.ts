@@ -85,15 +85,18 @@ export interface TaskSettings {
 export function task_body(config: OrchestrationConfig, job: JobConfig, settings: TaskSettings): string {
   const task = task_name(job.name, job.job_id);
   const qualified_task = `${config.database}.${config.schema}.${task}`;
+  // DECLARE holds constants only: the block's EXCEPTION handler does not cover it
+  // (sql-reference/snowflake-scripting/exception), so anything that can fail is assigned after BEGIN,
+  // where a failure writes an ERROR row and then raises.
   const lines = [
     "declare",
-    `  local_now timestamp_ntz default convert_timezone(${quote_literal(config.timezone)}, current_timestamp())::timestamp_ntz;`,
+    "  local_now timestamp_ntz default null;",
     "  outcome variant default null;",
     "  failure variant default null;",
   ];
   if (settings.calls_dbt_cloud) lines.push("  known_runs array default null;");
   if (settings.calls_dbt_cloud && job.select_changed) lines.push("  changed_sources array default null;");
-  lines.push("begin");
+  lines.push("begin", `  local_now := convert_timezone(${quote_literal(config.timezone)}, current_timestamp())::timestamp_ntz;`);
   const condition = start_condition(job);
   if (condition !== "") {
     // Checked here, so a closed window costs no procedure call and no dbt Cloud API call.
@@ -158,13 +161,26 @@ export function task_body(config: OrchestrationConfig, job: JobConfig, settings:
   return lines.join("\n");
 }
 
+/** USER_TASK_MINIMUM_TRIGGER_INTERVAL_IN_SECONDS accepts 10 to 604800 (sql-reference/sql/create-task). */
+export const MIN_TRIGGER_INTERVAL_SECONDS = 10;
+export const MAX_TRIGGER_INTERVAL_SECONDS = 604800;
+
 /**
  * How often a triggered task may wake while its changes wait (a closed window, a run in progress, an
- * upstream job not done): once per min_elapsed_seconds, at least 30 s and at most a day. A scheduled
- * task wakes on its schedule instead.
+ * upstream job not done): once per min_elapsed_seconds, clamped to what Snowflake accepts. A
+ * triggered task also runs at least every 12 hours whatever this says (sql-reference/sql/create-task).
+ * A scheduled task wakes on its schedule instead.
  */
 export function trigger_interval_seconds(job: JobConfig): number {
-  return Math.min(86400, Math.max(30, job.min_elapsed_seconds));
+  return Math.min(MAX_TRIGGER_INTERVAL_SECONDS, Math.max(MIN_TRIGGER_INTERVAL_SECONDS, job.min_elapsed_seconds));
+}
+
+/** Why the trigger interval is not min_elapsed_seconds, or "" when it is (or the task is scheduled). */
+export function trigger_interval_note(job: JobConfig): string {
+  const interval = trigger_interval_seconds(job);
+  if (job.schedule.kind !== "triggered" || interval === job.min_elapsed_seconds) return "";
+  const bound = interval === MIN_TRIGGER_INTERVAL_SECONDS ? "minimum" : "maximum";
+  return `trigger interval ${interval} s: min_elapsed_seconds ${job.min_elapsed_seconds} is beyond Snowflake's ${bound}`;
 }
 
 function task_sql(config: OrchestrationConfig, job: JobConfig, settings: TaskSettings, comment: string): string {
@@ -180,6 +196,10 @@ function task_sql(config: OrchestrationConfig, job: JobConfig, settings: TaskSet
   const interval = trigger_interval_seconds(job);
   if (triggered) lines.push(`  user_task_minimum_trigger_interval_in_seconds = ${interval}`);
   else lines.push(`  schedule = ${quote_literal(job.schedule.text)}`);
+  // Explicit, so a failing task's fate is in the config; ERROR_INTEGRATION makes a failure notify
+  // someone (user-guide/tasks-errors).
+  lines.push(`  suspend_task_after_num_failures = ${config.suspend_task_after_num_failures}`);
+  if (config.error_integration !== null) lines.push(`  error_integration = ${quote_name([config.error_integration])}`);
   // The block is a string: dbt splits the statements it runs at every semicolon outside quotes.
   lines.push(`  comment = ${quote_literal(comment)}`, `  when ${when}`, `as execute immediate ${quote_literal(task_body(config, job, settings))}`);
   return lines.join("\n");

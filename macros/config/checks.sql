@@ -52,6 +52,24 @@
   {%- do return(none) -%}
 {%- endmacro -%}
 
+{%- macro _failure_count(value=none, path=none, problems=none) -%}
+  {%- if (value is number)
+    and (value is not boolean)
+    and (value is number)
+    and (value is not boolean)
+    and ((value | int) == value)
+    and (value >= 0)
+    and (value <= 1000000) -%}
+    {%- do return(value) -%}
+  {%- endif -%}
+  {%- do dbt_cloud_orchestration._problem(
+    problems,
+    path,
+    dbt_cloud_orchestration._shown(value) ~ " is not a number of failures (0 = never suspend, up to 1000000)"
+  ) -%}
+  {%- do return(none) -%}
+{%- endmacro -%}
+
 {%- macro _non_empty_string(value=none, path=none, problems=none) -%}
   {%- if (value is string) and (((value | trim) | length) > 0) -%}
     {%- do return(value) -%}
@@ -185,13 +203,7 @@
 {%- endmacro -%}
 
 {%- macro _is_timezone_name(text) -%}
-  {%- do return(dbt_cloud_orchestration._only_characters(
-    text,
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/"
-  )
-    and (not text.startswith("/"))
-    and (not text.endswith("/"))
-    and (not ("//" in text))) -%}
+  {%- do return(dbt_cloud_orchestration._is_iana_timezone(text)) -%}
 {%- endmacro -%}
 
 {%- macro _schedule_text(value=none, path=none, problems=none) -%}
@@ -249,14 +261,7 @@
         {%- endif -%}
       {%- endfor -%}
       {%- set fields_ok = tsj_ns.tsj_fields_ok -%}
-      {%- if fields_ok
-        and dbt_cloud_orchestration._only_characters(
-          timezone,
-          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/"
-        )
-        and (not timezone.startswith("/"))
-        and (not timezone.endswith("/"))
-        and (not ("//" in timezone)) -%}
+      {%- if fields_ok and dbt_cloud_orchestration._is_iana_timezone(timezone) -%}
         {%- do return({"kind": "cron", "text": "USING CRON " ~ " ".join(fields) ~ " " ~ timezone}) -%}
       {%- endif -%}
     {%- endif -%}
@@ -265,7 +270,7 @@
     problems,
     path,
     dbt_cloud_orchestration._shown(value)
-      ~ " is not a schedule: use '<n> MINUTE' (up to 11520; or SECOND, HOUR), 'USING CRON <minute> <hour> <day> <month> <weekday> <time zone>' or 'triggered'"
+      ~ " is not a schedule: use '<n> MINUTE' (up to 11520; or SECOND, HOUR), 'USING CRON <minute> <hour> <day> <month> <weekday> <IANA time zone>' or 'triggered'"
   ) -%}
   {%- do return(none) -%}
 {%- endmacro -%}

@@ -348,6 +348,8 @@
       "secret",
       "log_table",
       "drop_orphans",
+      "suspend_task_after_num_failures",
+      "error_integration",
       "jobs"
     ],
     "",
@@ -358,20 +360,14 @@
   {%- set timezone = "UTC" -%}
   {%- if raw.get("timezone") is not none -%}
     {%- set zone = raw.get("timezone") -%}
-    {%- if (zone is string)
-      and dbt_cloud_orchestration._only_characters(
-        zone,
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/"
-      )
-      and (not zone.startswith("/"))
-      and (not zone.endswith("/"))
-      and (not ("//" in zone)) -%}
+    {%- if (zone is string) and dbt_cloud_orchestration._is_iana_timezone(zone) -%}
       {%- set timezone = zone -%}
     {%- else -%}
       {%- do dbt_cloud_orchestration._problem(
         problems,
         "timezone",
-        dbt_cloud_orchestration._shown(zone) ~ " is not an IANA time zone name such as 'America/Chicago'"
+        dbt_cloud_orchestration._shown(zone)
+          ~ " is not a time zone of the IANA database, such as 'America/Chicago' (exact spelling)"
       ) -%}
     {%- endif -%}
   {%- endif -%}
@@ -431,6 +427,16 @@
   {%- set drop_orphans = true
     if (raw.get("drop_orphans") is none)
     else dbt_cloud_orchestration._boolean_value(raw.get("drop_orphans"), "drop_orphans", problems) -%}
+  {%- set failures = 10
+    if (raw.get("suspend_task_after_num_failures") is none)
+    else dbt_cloud_orchestration._failure_count(
+      raw.get("suspend_task_after_num_failures"),
+      "suspend_task_after_num_failures",
+      problems
+    ) -%}
+  {%- set error_integration = none
+    if (raw.get("error_integration") is none)
+    else dbt_cloud_orchestration._plain_identifier(raw.get("error_integration"), "error_integration", problems) -%}
   {%- set jobs = [] -%}
   {%- set raw_jobs = raw.get("jobs") -%}
   {%- if (not ((raw_jobs is iterable) and (raw_jobs is not string) and (raw_jobs is not mapping)))
@@ -457,7 +463,8 @@
     or (integration is none)
     or (secret is none)
     or (log_table is none)
-    or (drop_orphans is none) -%}
+    or (drop_orphans is none)
+    or (failures is none) -%}
     {%- do dbt_cloud_orchestration._stop_with_error(
       "dbt_cloud_orchestration: "
         ~ (problems | length)
@@ -478,6 +485,8 @@
     "secret": secret,
     "log_table": log_table,
     "drop_orphans": drop_orphans,
+    "suspend_task_after_num_failures": failures,
+    "error_integration": error_integration,
     "jobs": jobs
   }) -%}
 {%- endmacro -%}

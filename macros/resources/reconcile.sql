@@ -166,11 +166,17 @@
   }) -%}
 {%- endmacro -%}
 
-{%- macro _stream_step(config, streams, job, table) -%}
+{%- macro _source_label(table, kind) -%}
+  {%- do return(".".join(table) if (kind == "table") else (kind ~ " " ~ ".".join(table))) -%}
+{%- endmacro -%}
+
+{%- macro _stream_step(config, streams, job, table, watched) -%}
+  {%- set object = dbt_cloud_orchestration._watched_object(watched, table) -%}
   {%- set desired = dbt_cloud_orchestration._stream_object(
     config,
     dbt_cloud_orchestration._job_stream_name(job["job_id"], table),
     table,
+    object["kind"],
     "changes of "
       ~ ".".join(table)
       ~ " for dbt Cloud job "
@@ -178,27 +184,34 @@
     false
   ) -%}
   {%- set existing = streams.get(desired["name"]) -%}
+  {%- set source = ".".join(table) if (object["kind"] == "table") else (object["kind"] ~ " " ~ ".".join(table)) -%}
   {%- if existing is none -%}
-    {%- do return(dbt_cloud_orchestration._step(
-      "create",
-      "stream",
-      desired["label"],
-      "missing (on " ~ ".".join(table) ~ ")",
-      [
+    {%- set trackable = (object["kind"] == "table") or (object["kind"] == "view") -%}
+    {%- set enables = trackable
+      and (not object["change_tracking"])
+      and (not dbt_cloud_orchestration._blocked_by_change_tracking(watched, table)) -%}
+    {%- set tracking = "; enables change tracking (the build role owns it)" if enables else "" -%}
+    {%- do return({
+      "action": "create",
+      "kind": "stream",
+      "object": desired["label"],
+      "reason": "missing (on " ~ source ~ ")" ~ tracking,
+      "statements": [
         {
           "action": "create",
           "object": desired["label"],
-          "description": "create stream " ~ desired["name"] ~ " on " ~ ".".join(table),
+          "description": "create stream " ~ desired["name"] ~ " on " ~ source,
           "sql": desired["sql"]
         }
       ]
-    )) -%}
+    }) -%}
   {%- endif -%}
   {%- if existing["broken"] != "" -%}
     {%- set healed = dbt_cloud_orchestration._stream_object(
       config,
       dbt_cloud_orchestration._job_stream_name(job["job_id"], table),
       table,
+      object["kind"],
       "changes of "
         ~ ".".join(table)
         ~ " for dbt Cloud job "
@@ -262,28 +275,40 @@
       ~ ")",
     "sql": desired["sql"]
   } -%}
+  {%- set note = dbt_cloud_orchestration._trigger_interval_note(job) -%}
+  {%- set interval = "" if (note == "") else ("; " ~ note) -%}
   {%- if existing is none -%}
     {%- do return({
       "action": "create",
       "kind": "task",
       "object": desired["label"],
-      "reason": "missing; resumed (prod target)"
+      "reason": ("missing; resumed (prod target)"
         if options["is_prod"]
-        else "missing; stays suspended (not a prod target)",
+        else "missing; stays suspended (not a prod target)")
+        ~ interval,
       "statements": [create, resume] if options["is_prod"] else [create]
     }) -%}
   {%- endif -%}
   {%- set started = existing["state"] == "started" -%}
+  {%- set auto_suspended = (not started) and (existing["suspended_reason"] == "SUSPENDED_DUE_TO_ERRORS") -%}
+  {%- set why_suspended = ("suspended by Snowflake after "
+    ~ ((config["suspend_task_after_num_failures"] | int)
+      if ((config["suspend_task_after_num_failures"] | int) == config["suspend_task_after_num_failures"])
+      else config["suspend_task_after_num_failures"])
+    ~ " failed runs in a row (SUSPENDED_DUE_TO_ERRORS; the log table's ERROR rows say why)")
+    if auto_suspended
+    else "suspended" -%}
   {%- if existing["fingerprint"] != desired["fingerprint"] -%}
     {%- set statements = [suspend, create] if started else [create] -%}
     {%- if options["is_prod"] -%}
       {%- do statements.append(resume) -%}
     {%- endif -%}
+    {%- set resumed = ("; was " ~ why_suspended ~ ", resumed") if (auto_suspended and options["is_prod"]) else "" -%}
     {%- do return({
       "action": "update",
       "kind": "task",
       "object": desired["label"],
-      "reason": "its definition changed" ~ (" (suspended while altered)" if started else ""),
+      "reason": "its definition changed" ~ (" (suspended while altered)" if started else "") ~ resumed ~ interval,
       "statements": statements
     }) -%}
   {%- endif -%}
@@ -292,7 +317,7 @@
       "action": "resume",
       "kind": "task",
       "object": desired["label"],
-      "reason": "suspended, but a prod task should run",
+      "reason": why_suspended ~ ", but a prod task should run",
       "statements": [resume]
     }) -%}
   {%- endif -%}
@@ -413,7 +438,7 @@
   {%- endif -%}
 {%- endmacro -%}
 
-{%- macro _reconcile(config, live, options) -%}
+{%- macro _reconcile(config, live, options, watched) -%}
   {%- set stream_names = [] -%}
   {%- for job in config["jobs"] -%}
     {%- set tsj_value_mapped = [] -%}
@@ -482,7 +507,7 @@
   {%- endfor -%}
   {%- for job_3 in config["jobs"] -%}
     {%- for table in job_3["tables"] -%}
-      {%- do steps.append(dbt_cloud_orchestration._stream_step(config, live_streams, job_3, table)) -%}
+      {%- do steps.append(dbt_cloud_orchestration._stream_step(config, live_streams, job_3, table, watched)) -%}
     {%- endfor -%}
   {%- endfor -%}
   {%- for job_4 in config["jobs"] -%}
@@ -506,4 +531,40 @@
     {%- endif -%}
   {%- endfor -%}
   {%- do return(steps) -%}
+{%- endmacro -%}
+
+{%- macro _plan_notes(watched) -%}
+  {%- do return([]
+    if watched["read"]
+    else ["offline: the watched objects were not read; the plan assumes each is a table with change tracking on"]) -%}
+{%- endmacro -%}
+
+{%- macro _plan_warnings(config, live) -%}
+  {%- set warnings = [] -%}
+  {%- set live_streams = dbt_cloud_orchestration._by_name(live["streams"]) -%}
+  {%- for job in config["jobs"] -%}
+    {%- for stream in dbt_cloud_orchestration._job_streams(config, job) -%}
+      {%- set existing = live_streams.get(stream[2]) -%}
+      {%- if (existing is none) or (not existing["stale_soon"]) or (existing["broken"] != "") -%}
+        {%- continue -%}
+      {%- endif -%}
+      {%- set why = "its changes wait unconsumed (window closed, upstream job not done, or the task suspended)"
+        if job["enabled"]
+        else "its job is disabled" -%}
+      {%- do warnings.append(
+        "stream "
+          ~ config["database"]
+          ~ "."
+          ~ config["schema"]
+          ~ "."
+          ~ stream[2]
+          ~ " goes stale after "
+          ~ existing["stale_after"]
+          ~ " UTC: "
+          ~ why
+          ~ "; its changes are lost then, unless the job consumes them first"
+      ) -%}
+    {%- endfor -%}
+  {%- endfor -%}
+  {%- do return(warnings) -%}
 {%- endmacro -%}

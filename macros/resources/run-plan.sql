@@ -129,7 +129,7 @@
   )) -%}
 {%- endmacro -%}
 
-{%- macro _plan_document(steps, output, title) -%}
+{%- macro _plan_document(steps, output, title, notes, warnings) -%}
   {%- set summary = {"unchanged": dbt_cloud_orchestration._count(steps, "unchanged")} -%}
   {%- for action in ["create", "update", "recreate", "resume", "suspend", "drop"] -%}
     {%- do summary.update({action: dbt_cloud_orchestration._count(steps, action)}) -%}
@@ -160,11 +160,13 @@
     "dry_run": output["dry_run"],
     "changes": (steps | length) - dbt_cloud_orchestration._count(steps, "unchanged"),
     "summary": summary,
+    "notes": notes,
+    "warnings": warnings,
     "plan": tsj_plan
   }) -%}
 {%- endmacro -%}
 
-{%- macro _run_steps(steps, output, title) -%}
+{%- macro _run_steps(steps, output, title, notes, warnings) -%}
   {%- set statements = [] -%}
   {%- for item in steps -%}
     {%- for tsj_statements_item in item["statements"] -%}
@@ -173,10 +175,18 @@
   {%- endfor -%}
   {%- set changes = (steps | length) - dbt_cloud_orchestration._count(steps, "unchanged") -%}
   {%- if output["format"] == "json" -%}
-    {%- do print(tojson(dbt_cloud_orchestration._plan_document(steps, output, title), sort_keys=true)) -%}
+    {%- do print(
+      tojson(dbt_cloud_orchestration._plan_document(steps, output, title, notes, warnings), sort_keys=true)
+    ) -%}
   {%- else -%}
     {%- do print("dbt_cloud_orchestration: " ~ title) -%}
     {%- do print("\n".join(dbt_cloud_orchestration._plan_table(steps))) -%}
+    {%- for note in notes -%}
+      {%- do print("dbt_cloud_orchestration: " ~ note) -%}
+    {%- endfor -%}
+    {%- for warning in warnings -%}
+      {%- do exceptions.warn("dbt_cloud_orchestration: " ~ warning) -%}
+    {%- endfor -%}
     {%- do print(dbt_cloud_orchestration._plan_summary(steps)) -%}
     {%- if output["dry_run"] and (not output["verbose"]) and ((statements | length) > 0) -%}
       {%- do print(

@@ -91,9 +91,7 @@
   {%- set qualified_task = config["database"] ~ "." ~ config["schema"] ~ "." ~ task -%}
   {%- set lines = [
     "declare",
-    "  local_now timestamp_ntz default convert_timezone('"
-      ~ ((config["timezone"] | replace("\\", "\\\\")) | replace("'", "''"))
-      ~ "', current_timestamp())::timestamp_ntz;",
+    "  local_now timestamp_ntz default null;",
     "  outcome variant default null;",
     "  failure variant default null;"
   ] -%}
@@ -104,6 +102,11 @@
     {%- do lines.append("  changed_sources array default null;") -%}
   {%- endif -%}
   {%- do lines.append("begin") -%}
+  {%- do lines.append(
+    "  local_now := convert_timezone('"
+      ~ ((config["timezone"] | replace("\\", "\\\\")) | replace("'", "''"))
+      ~ "', current_timestamp())::timestamp_ntz;"
+  ) -%}
   {%- set condition = dbt_cloud_orchestration._start_condition(job) -%}
   {%- if condition != "" -%}
     {%- do lines.append("  if (not (" ~ condition ~ ")) then") -%}
@@ -199,7 +202,23 @@
 {%- endmacro -%}
 
 {%- macro _trigger_interval_seconds(job) -%}
-  {%- do return([86400, [30, job["min_elapsed_seconds"]] | max] | min) -%}
+  {%- do return([604800, [10, job["min_elapsed_seconds"]] | max] | min) -%}
+{%- endmacro -%}
+
+{%- macro _trigger_interval_note(job) -%}
+  {%- set interval = [604800, [10, job["min_elapsed_seconds"]] | max] | min -%}
+  {%- if (job["schedule"]["kind"] != "triggered") or (interval == job["min_elapsed_seconds"]) -%}
+    {%- do return("") -%}
+  {%- endif -%}
+  {%- set bound = "minimum" if (interval == 10) else "maximum" -%}
+  {%- do return("trigger interval "
+    ~ ((interval | int) if ((interval | int) == interval) else interval)
+    ~ " s: min_elapsed_seconds "
+    ~ ((job["min_elapsed_seconds"] | int)
+      if ((job["min_elapsed_seconds"] | int) == job["min_elapsed_seconds"])
+      else job["min_elapsed_seconds"])
+    ~ " is beyond Snowflake's "
+    ~ bound) -%}
 {%- endmacro -%}
 
 {%- macro _task_sql(config, job, settings, comment) -%}
@@ -230,7 +249,7 @@
   {%- else -%}
     {%- do lines.append("  user_task_managed_initial_warehouse_size = 'XSMALL'") -%}
   {%- endif -%}
-  {%- set interval = [86400, [30, job["min_elapsed_seconds"]] | max] | min -%}
+  {%- set interval = [604800, [10, job["min_elapsed_seconds"]] | max] | min -%}
   {%- if triggered -%}
     {%- do lines.append(
       "  user_task_minimum_trigger_interval_in_seconds = "
@@ -239,6 +258,17 @@
   {%- else -%}
     {%- do lines.append(
       "  schedule = '" ~ ((job["schedule"]["text"] | replace("\\", "\\\\")) | replace("'", "''")) ~ "'"
+    ) -%}
+  {%- endif -%}
+  {%- do lines.append(
+    "  suspend_task_after_num_failures = "
+      ~ ((config["suspend_task_after_num_failures"] | int)
+        if ((config["suspend_task_after_num_failures"] | int) == config["suspend_task_after_num_failures"])
+        else config["suspend_task_after_num_failures"])
+  ) -%}
+  {%- if config.get("error_integration") is not none -%}
+    {%- do lines.append(
+      "  error_integration = " ~ dbt_cloud_orchestration._quote_name([config.get("error_integration")])
     ) -%}
   {%- endif -%}
   {%- do lines.append("  comment = '" ~ ((comment | replace("\\", "\\\\")) | replace("'", "''")) ~ "'") -%}

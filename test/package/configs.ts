@@ -77,6 +77,11 @@ export const MATRIX: Record<string, MacroContextFile> = {
     ...minimalVars(),
     jobs: [{ name: "daily sales", job_id: 67890, tables: ["RAW.SALES.ORDERS"], sources: ["raw_sales.customers"], select_changed: true }],
   }, { target: PROD_TARGET }),
+  task_settings: context({
+    ...withJob(minimalVars(), { schedule: "triggered", min_elapsed_seconds: 0 }),
+    suspend_task_after_num_failures: 3,
+    error_integration: "task_failures",
+  }, { target: PROD_TARGET }),
   custom_prod_target_and_disabled_job: context({
     ...minimalVars(),
     prod_targets: ["production"],

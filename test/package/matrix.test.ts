@@ -64,11 +64,11 @@ describe.each(Object.keys(MATRIX))("%s", (name) => {
   });
 });
 
-describe("prod and non-prod targets", () => {
-  // Task blocks are quoted literals: read them unquoted.
-  const allSql = (name: string) => built.get(name)!.statements
-    .map((sql) => (sql.startsWith("create or alter task") ? `${sql}\n${taskBody(sql)}` : sql)).join("\n");
+/** Every statement of a build, with the task blocks unquoted. */
+const allSql = (name: string): string => built.get(name)!.statements
+  .map((sql) => (sql.startsWith("create or alter task") ? `${sql}\n${taskBody(sql)}` : sql)).join("\n");
 
+describe("prod and non-prod targets", () => {
   it("resumes tasks and calls dbt Cloud only in a prod target", () => {
     expect(allSql("full_example_prod")).toMatch(/alter task .* resume/);
     expect(allSql("full_example_prod")).toContain(`call "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(`);
@@ -100,6 +100,32 @@ describe("prod and non-prod targets", () => {
     expect(allSql("triggered")).toContain("user_task_minimum_trigger_interval_in_seconds = 300");
     expect(allSql("serverless")).not.toContain("warehouse =");
     expect(allSql("serverless")).toContain("user_task_managed_initial_warehouse_size = 'XSMALL'");
+  });
+});
+
+describe("task settings and the task body's failure handling", () => {
+  it("clamps the trigger interval to Snowflake's range and says so in the plan", () => {
+    expect(allSql("task_settings")).toContain("user_task_minimum_trigger_interval_in_seconds = 10\n");
+    expect(built.get("task_settings")!.logs[1]).toContain(
+      "missing; resumed (prod target); trigger interval 10 s: min_elapsed_seconds 0 is beyond Snowflake's minimum");
+  });
+
+  it("sets SUSPEND_TASK_AFTER_NUM_FAILURES always (10 by default) and ERROR_INTEGRATION when configured", () => {
+    expect(allSql("task_settings")).toContain("  suspend_task_after_num_failures = 3\n  error_integration = \"TASK_FAILURES\"\n");
+    expect(allSql("minimal")).toContain("  suspend_task_after_num_failures = 10\n");
+    expect(allSql("minimal")).not.toContain("error_integration");
+  });
+
+  it("assigns nothing that can fail in DECLARE (its failures escape the EXCEPTION handler): local_now is set after BEGIN", () => {
+    for (const [name, run] of built) {
+      for (const sql of run.statements.filter((statement) => statement.startsWith("create or alter task"))) {
+        const body = taskBody(sql);
+        const declare = body.slice(body.indexOf("declare\n") + 8, body.indexOf("\nbegin\n"));
+        for (const line of declare.split("\n")) expect(line, name).toMatch(/^ {2}\w+ \w+ default null;$/);
+        expect(body.slice(body.indexOf("\nbegin\n") + 7).split("\n")[0], name).toMatch(/^ {2}local_now := convert_timezone\('[^']+', current_timestamp\(\)\)::timestamp_ntz;$/);
+        expect(body.indexOf("exception\n  when other then")).toBeGreaterThan(body.indexOf("local_now :="));
+      }
+    }
   });
 });
 

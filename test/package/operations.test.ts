@@ -52,15 +52,19 @@ describe("teardown_orchestration_resources", () => {
 
   it("a dry run only reads", async () => {
     const run = await agreed("teardown_orchestration_resources", { ...base(), args: { dry_run: true } });
-    expect(run.statements.every((sql) => sql.startsWith("show ") || sql.startsWith("describe table "))).toBe(true);
+    expect(run.statements.every((sql) => sql.startsWith("show ") || sql.startsWith("select ") || sql.startsWith("describe table "))).toBe(true);
   });
 });
 
 describe("orchestration_status", () => {
-  it("shows one line per job: task state, schedule, streams, last invocation", async () => {
+  it("shows one line per job: task state, schedule, streams and when they go stale, last invocation", async () => {
     const state = structuredClone(live);
     state.tasks[1]!.state = "suspended";
+    state.tasks[2]!.state = "suspended";
+    state.tasks[2]!.last_suspended_reason = "SUSPENDED_DUE_TO_ERRORS";
     state.streams[3]!.stale = true;
+    state.streams[1]!.stale_after = "2026-11-29 10:15";
+    state.streams[1]!.stale_soon = true;
     const results = showResults(state, "ORCHESTRATION")!;
     results.push(
       { columns: ["s0", "s1", "s2", "s3"], rows: [[true, false, false, false]] },
@@ -71,16 +75,18 @@ describe("orchestration_status", () => {
       },
     );
     const run = await agreed("orchestration_status", { ...context(exampleVars(), { target: PROD_TARGET, args: {} }), query_results: results });
-    expect(run.statements[6]).toMatch(/^select system\$stream_has_data\('"ANALYTICS"\."ORCHESTRATION"\."ORCH_STREAM__67890__RAW__SALES__ORDERS"'\) as "s0", /);
-    expect(run.statements[7]).toMatch(/^select job_id::varchar as "job_id", listagg\(run_id::varchar/);
+    expect(run.statements[4]).toContain("from table(result_scan(last_query_id()))");
+    expect(run.statements[7]).toMatch(/^select system\$stream_has_data\('"ANALYTICS"\."ORCHESTRATION"\."ORCH_STREAM__67890__RAW__SALES__ORDERS"'\) as "s0", /);
+    expect(run.statements[8]).toMatch(/^select job_id::varchar as "job_id", listagg\(run_id::varchar/);
     // No unfinished run: dbt Cloud is not asked.
-    expect(run.statements[8]).toContain("row_number() over (partition by job_id order by invoked_at desc) as newest");
-    expect(run.statements).toHaveLength(9);
+    expect(run.statements[9]).toContain("row_number() over (partition by job_id order by invoked_at desc) as newest");
+    expect(run.statements).toHaveLength(10);
     const lines = run.returned as string[];
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/^job +task +state +schedule +streams +last invocation \(UTC\) +status +last run +last success \(UTC\)$/);
-    expect(lines[1]).toMatch(/^daily sales \(67890\) +ORCH_TASK__DAILY_SALES__67890 +started +15 MINUTE +RAW\.SALES\.ORDERS: has changes; RAW\.SALES\.Order Items: no changes; RAW\.SALES\.CUSTOMERS: no changes +2026-11-26 14:00:00 +TRIGGERED +123456 Running +-$/);
+    expect(lines[1]).toMatch(/^daily sales \(67890\) +ORCH_TASK__DAILY_SALES__67890 +started +15 MINUTE +RAW\.SALES\.ORDERS: has changes, stale after 2026-12-10 08:00 UTC; RAW\.SALES\.Order Items: no changes, stale after 2026-11-29 10:15 UTC \(soon\); RAW\.SALES\.CUSTOMERS: no changes, stale after 2026-12-10 08:00 UTC +2026-11-26 14:00:00 +TRIGGERED +123456 Running +-$/);
     expect(lines[2]).toMatch(/ORCH_TASK__INVENTORY_SNAPSHOT__67891 +suspended +triggered +RAW\.INVENTORY\.STOCK_LEVELS: stale +- +- +- +-$/);
+    expect(lines[3]).toMatch(/ORCH_TASK__FINANCE_CLOSE__67892 +suspended by Snowflake after failures +USING CRON/);
   });
 });
 

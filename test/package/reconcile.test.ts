@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MacroRun } from "../../scripts/runtime/macro-run.js";
 import { PackageEngines } from "../support/package-engines.js";
 import { context, exampleVars, PROD_TARGET, type Vars } from "./configs.js";
-import { liveStateAfter, showResults, type LiveSchema } from "../support/warehouse.js";
+import { EXAMPLE_SCHEMAS, EXAMPLE_WATCHED, liveStateAfter, showResults, watchedResults, type LiveSchema } from "../support/warehouse.js";
 
 const SCHEMA = "ORCHESTRATION";
 const PREFIX = "ANALYTICS.ORCHESTRATION.";
@@ -14,8 +14,22 @@ const PREFIX = "ANALYTICS.ORCHESTRATION.";
 let engines: PackageEngines;
 let desired: LiveSchema;
 
+/** What the build reads, in order: the watched objects (the example's, all plain tables), then the orchestration schema. */
+function reads(live: LiveSchema): ReturnType<typeof showResults> {
+  return [...watchedResults(EXAMPLE_WATCHED, EXAMPLE_SCHEMAS)!, ...showResults(live, SCHEMA)!];
+}
+
+/** The statements that read the orchestration schema (after the six SHOW TABLES/VIEWS of the watched schemas). */
+function schemaReads(run: MacroRun): string[] {
+  return run.statements.slice(6).filter((sql) => !isDdl(sql));
+}
+
+function isDdl(sql: string): boolean {
+  return !sql.startsWith("show ") && !sql.startsWith("select ");
+}
+
 async function build(live: LiveSchema, vars: Vars = exampleVars(), args: Record<string, unknown> = { dry_run: false }): Promise<MacroRun> {
-  const ctx = { ...context(vars, { target: PROD_TARGET, args }), query_results: showResults(live, SCHEMA) };
+  const ctx = { ...context(vars, { target: PROD_TARGET, args }), query_results: reads(live) };
   const { ts, jinja } = await engines.both("build_orchestration_resources", ctx);
   expect(jinja, "the compiled Jinja must plan what the TypeScript plans").toEqual(ts);
   expect(ts.error).toBeNull();
@@ -27,13 +41,9 @@ function planRows(run: MacroRun): string[][] {
   return run.logs[1]!.split("\n").slice(1).map((line) => line.split(/ {2,}/));
 }
 
-/** What reading the live state sends: SHOW queries, and DESCRIBE of an existing log table. */
-function reads(sql: string): boolean {
-  return sql.startsWith("show ") || sql.startsWith("describe table ");
-}
 
 function ddl(run: MacroRun): string[] {
-  return run.statements.filter((sql) => !reads(sql));
+  return run.statements.filter(isDdl);
 }
 
 function clone(live: LiveSchema): LiveSchema {
@@ -50,20 +60,31 @@ afterAll(() => engines?.close());
 describe("reading the live state", () => {
   it("an empty account: one SHOW, then everything is created", async () => {
     const run = await build({ schemaExists: false, logTable: false, procedureComment: null, streams: [], tasks: [] });
-    expect(run.statements.filter((sql) => sql.startsWith("show "))).toEqual([
+    expect(schemaReads(run)).toEqual([
       `show schemas like 'ORCHESTRATION' in database "ANALYTICS"`,
     ]);
     expect(new Set(planRows(run).map((row) => row[0]))).toEqual(new Set(["create"]));
     expect(ddl(run)).toEqual(run.returned);
   });
 
-  it("identical to the config: five SHOW queries, the log table's columns, and no DDL at all", async () => {
+  it("identical to the config: two SHOWs per watched schema, the orchestration schema's queries and the log table's columns, and no DDL at all", async () => {
     const run = await build(desired);
-    expect(run.statements).toEqual([
+    expect(run.statements.slice(0, 6)).toEqual([
+      `show tables in schema "RAW"."SALES"`,
+      `show views in schema "RAW"."SALES"`,
+      `show tables in schema "RAW"."INVENTORY"`,
+      `show views in schema "RAW"."INVENTORY"`,
+      `show tables in schema "RAW"."FINANCE"`,
+      `show views in schema "RAW"."FINANCE"`,
+    ]);
+    expect(run.statements.slice(6, 10)).toEqual([
       `show schemas like 'ORCHESTRATION' in database "ANALYTICS"`,
       `show tables like 'ORCHESTRATION_LOGS' in schema "ANALYTICS"."ORCHESTRATION"`,
       `show procedures like 'DBT_CLOUD_RUN_JOB' in schema "ANALYTICS"."ORCHESTRATION"`,
       `show streams in schema "ANALYTICS"."ORCHESTRATION"`,
+    ]);
+    expect(run.statements[10]).toMatch(/^select "name", "comment", "stale", "invalid_reason",\n.*\nfrom table\(result_scan\(last_query_id\(\)\)\)$/s);
+    expect(run.statements.slice(11)).toEqual([
       `show tasks in schema "ANALYTICS"."ORCHESTRATION"`,
       `describe table "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"`,
     ]);
@@ -76,7 +97,7 @@ describe("reading the live state", () => {
     const live = clone(desired);
     live.tasks[0]!.state = "suspended";
     const run = await build(live, exampleVars(), { dry_run: true });
-    expect(run.statements.every(reads)).toBe(true);
+    expect(run.statements.some(isDdl)).toBe(false);
     expect(run.returned).toEqual([`alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__DAILY_SALES__67890" resume`]);
   });
 });
@@ -220,21 +241,21 @@ describe("planning against the live state", () => {
   it("an unmanaged object holding a managed name stops the build before any DDL", async () => {
     const live = clone(desired);
     live.tasks[0]!.comment = "someone else's task";
-    const ctx = { ...context(exampleVars(), { target: PROD_TARGET, args: { dry_run: false } }), query_results: showResults(live, SCHEMA) };
+    const ctx = { ...context(exampleVars(), { target: PROD_TARGET, args: { dry_run: false } }), query_results: reads(live) };
     const { ts, jinja } = await engines.both("build_orchestration_resources", ctx);
     expect(jinja).toEqual(ts);
     expect(ts.error).toContain("were not created by it, so it leaves them alone and stops: task ANALYTICS.ORCHESTRATION.ORCH_TASK__DAILY_SALES__67890");
-    expect(ts.statements.every(reads)).toBe(true);
+    expect(ts.statements.some(isDdl)).toBe(false);
   });
 
   it("a log table the package did not make (the original macros' one) stops the build before any DDL", async () => {
     const live = clone(desired);
     live.logTableComment = "";
-    const ctx = { ...context(exampleVars(), { target: PROD_TARGET, args: { dry_run: false } }), query_results: showResults(live, SCHEMA) };
+    const ctx = { ...context(exampleVars(), { target: PROD_TARGET, args: { dry_run: false } }), query_results: reads(live) };
     const { ts, jinja } = await engines.both("build_orchestration_resources", ctx);
     expect(jinja).toEqual(ts);
     expect(ts.error).toContain("leaves them alone and stops: log table ANALYTICS.ORCHESTRATION.ORCHESTRATION_LOGS");
-    expect(ts.statements.every((sql) => sql.startsWith("show "))).toBe(true);
+    expect(ts.statements.some(isDdl)).toBe(false);
   });
 
   it("a job that stops watching a table: its stream is dropped after its task no longer names it", async () => {
@@ -259,7 +280,7 @@ describe("planning against the live state", () => {
   it("a rerun after a build plans zero DDL (dev target: suspended tasks stay suspended)", async () => {
     const devOffline = await engines.both("build_orchestration_resources", context(exampleVars()));
     const live = liveStateAfter(devOffline.ts, "suspended");
-    const ctx = { ...context(exampleVars(), { args: { dry_run: false } }), query_results: showResults(live, "ORCHESTRATION") };
+    const ctx = { ...context(exampleVars(), { args: { dry_run: false } }), query_results: reads(live) };
     const { ts, jinja } = await engines.both("build_orchestration_resources", ctx);
     expect(jinja).toEqual(ts);
     expect(ts.returned).toEqual([]);

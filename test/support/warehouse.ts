@@ -8,6 +8,8 @@ export interface LiveTask {
   name: string;
   comment: string;
   state: "started" | "suspended";
+  /** SHOW TASKS' last_suspended_reason. */
+  last_suspended_reason?: string;
 }
 
 export interface LiveStream {
@@ -15,7 +17,65 @@ export interface LiveStream {
   comment: string;
   stale?: boolean;
   invalid_reason?: string;
+  /** SHOW STREAMS' stale_after as the build's RESULT_SCAN query returns it (UTC text), and whether that is within 3 days. */
+  stale_after?: string;
+  stale_soon?: boolean;
 }
+
+/** A watched object as SHOW TABLES / SHOW VIEWS list it. */
+export interface WatchedRow {
+  database: string;
+  schema: string;
+  name: string;
+  kind?: "table" | "view" | "dynamic table" | "external table" | "materialized view";
+  owner?: string;
+  change_tracking?: boolean;
+}
+
+/** The example project's watched tables, all tables with change tracking on, owned by the build role. */
+export const EXAMPLE_WATCHED: WatchedRow[] = [
+  { database: "RAW", schema: "SALES", name: "ORDERS" },
+  { database: "RAW", schema: "SALES", name: "Order Items" },
+  { database: "RAW", schema: "SALES", name: "CUSTOMERS" },
+  { database: "RAW", schema: "INVENTORY", name: "STOCK_LEVELS" },
+  { database: "RAW", schema: "FINANCE", name: "GENERAL_LEDGER" },
+];
+
+/**
+ * What the build's watched-object queries return, in their order: per distinct schema (in the order
+ * the jobs name them, given by `schemas`) SHOW TABLES then SHOW VIEWS; then, when `role` is given,
+ * the build role and, for each owner of an object without change tracking, whether the session has
+ * that role (its own, or one of `inherited`).
+ */
+export function watchedResults(rows: WatchedRow[], schemas: string[][], role?: string, inherited: string[] = []):
+  MacroContextFile["query_results"] {
+  const results: NonNullable<MacroContextFile["query_results"]> = [];
+  for (const [database, schema] of schemas) {
+    const here = rows.filter((row) => row.database === database && row.schema === schema);
+    const tables = here.filter((row) => !(row.kind ?? "table").includes("view"));
+    const views = here.filter((row) => (row.kind ?? "table").includes("view"));
+    results.push({
+      columns: ["name", "database_name", "schema_name", "kind", "owner", "change_tracking", "is_external", "is_dynamic"],
+      rows: tables.map((row) => [row.name, database, schema, "TABLE", row.owner ?? "TRANSFORMER", row.change_tracking === false ? "OFF" : "ON",
+        row.kind === "external table" ? "Y" : "N", row.kind === "dynamic table" ? "Y" : "N"]),
+    });
+    results.push({
+      columns: ["name", "database_name", "schema_name", "owner", "change_tracking", "is_materialized"],
+      rows: views.map((row) => [row.name, database, schema, row.owner ?? "TRANSFORMER", row.change_tracking === false ? "OFF" : "ON",
+        row.kind === "materialized view" ? "true" : "false"]),
+    });
+  }
+  if (role !== undefined) {
+    const owners = [...new Set(rows.filter((row) => row.change_tracking === false).map((row) => row.owner ?? "TRANSFORMER"))];
+    results.push({
+      columns: ["role", ...owners.map((owner) => `in_session:${owner}`)],
+      rows: [[role, ...owners.map((owner) => owner === role || inherited.includes(owner))]],
+    });
+  }
+  return results;
+}
+
+export const EXAMPLE_SCHEMAS = [["RAW", "SALES"], ["RAW", "INVENTORY"], ["RAW", "FINANCE"]];
 
 export interface LiveSchema {
   schemaExists: boolean;
@@ -83,9 +143,16 @@ export function showResults(live: LiveSchema, schema: string, logTable = "ORCHES
       rows: live.streams.map((stream) => [stream.name, "ANALYTICS", schema, stream.comment, "T",
         stream.stale === true ? "true" : "false", stream.invalid_reason ?? "N/A"]),
     },
+    // The RESULT_SCAN of SHOW STREAMS, only when it listed any.
+    ...(live.streams.length === 0 ? [] : [{
+      columns: ["name", "comment", "stale", "invalid_reason", "stale_after", "stale_soon"],
+      rows: live.streams.map((stream) => [stream.name, stream.comment, stream.stale === true ? "true" : "false",
+        stream.invalid_reason ?? "N/A", stream.stale_after ?? "2026-12-10 08:00", stream.stale_soon === true]),
+    }]),
     {
-      columns: ["name", "database_name", "schema_name", "comment", "warehouse", "schedule", "state"],
-      rows: live.tasks.map((task) => [task.name, "ANALYTICS", schema, task.comment, "TRANSFORMING", "15 MINUTE", task.state]),
+      columns: ["name", "database_name", "schema_name", "comment", "warehouse", "schedule", "state", "last_suspended_reason"],
+      rows: live.tasks.map((task) => [task.name, "ANALYTICS", schema, task.comment, "TRANSFORMING", "15 MINUTE", task.state,
+        task.last_suspended_reason ?? null]),
     },
     ...describe,
   ];

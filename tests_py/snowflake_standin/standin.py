@@ -22,10 +22,12 @@ from unittest import mock
 import fakesnow
 import pyarrow as pa
 import sqlglot
+from fakesnow import info_schema, macros
 from fakesnow.conn import FakeSnowflakeConnection
 from fakesnow.cursor import FakeSnowflakeCursor
 from snowflake.connector.errors import ProgrammingError
 
+from . import account as acct
 from . import catalog as cat
 from .sql_tokens import SqlSyntaxError
 from .statements import Answer, Rewrite, Session, Statements
@@ -69,12 +71,19 @@ class SnowflakeStandIn:
         self.db_dir = Path(db_dir)
         self.db_dir.mkdir(parents=True, exist_ok=True)
         self.catalog = cat.Catalog.load(self.catalog_path)
+        self.account = acct.Account.load(self.account_path)
         self.statements: list[RecordedStatement] = []
         self._answers = itertools.count()
+        # The view holding the stand-in's previous answer, for RESULT_SCAN(LAST_QUERY_ID()).
+        self._last_answer_view: str | None = None
 
     @property
     def catalog_path(self) -> Path:
         return self.db_dir / "standin-catalog.json"
+
+    @property
+    def account_path(self) -> Path:
+        return self.db_dir / "standin-account.json"
 
     @property
     def journal_path(self) -> Path:
@@ -91,6 +100,7 @@ class SnowflakeStandIn:
 
         def init(connection: FakeSnowflakeConnection, *args: Any, **kwargs: Any) -> None:
             original_init(connection, *args, **kwargs)
+            standin._attach_databases(connection)
             # The role the connection logged in with owns what it creates (SHOW … owner).
             connection._standin_role = str(kwargs.get("role") or "SYSADMIN").upper()
 
@@ -104,6 +114,19 @@ class SnowflakeStandIn:
         ):
             yield self
 
+    def _attach_databases(self, connection: FakeSnowflakeConnection) -> None:
+        """Every database of the account, as fakesnow attaches the connection's own (it attaches only that one):
+        a new process sees the databases an earlier one created, as a new Snowflake session does."""
+        duck = connection._duck_conn
+        attached = {row[0].upper() for row in duck.execute("select database_name from duckdb_databases()").fetchall()}
+        for db_file in sorted(self.db_dir.glob("*.db")):
+            name = db_file.stem
+            if name.upper() in attached or not re.fullmatch(r"[A-Z_][A-Z0-9_]*", name):
+                continue
+            duck.execute(f"ATTACH DATABASE '{db_file}' AS {name}")
+            duck.execute(info_schema.per_db_creation_sql(name))
+            duck.execute(macros.creation_sql(name))
+
     def _execute(
         self, original: Any, cursor: FakeSnowflakeCursor, command: str, params: Any, *args: Any, **kwargs: Any
     ) -> Any:
@@ -112,8 +135,16 @@ class SnowflakeStandIn:
         record = RecordedStatement(sql=sql, bindings=len(bindings), answered_by="fakesnow")
         self.statements.append(record)
         try:
+            session = self._session(cursor)
+            last_answer, self._last_answer_view = self._last_answer_view, None
             try:
-                answer = Statements(self.catalog, self._session(cursor), sql, bindings).answer()
+                views = lambda parts: self._view_exists(cursor, parts)  # noqa: E731
+                account = acct.AccountStatements(self.account, self.catalog, session, sql, last_answer, views)
+                answer = account.answer() if not bindings else None
+                if account.changed:
+                    self.account.save(self.account_path)
+                if answer is None:
+                    answer = Statements(self.catalog, session, sql, bindings).answer()
             except SqlSyntaxError as error:
                 raise ProgrammingError(
                     msg=f"SQL compilation error:\n{error} (stand-in wording)", errno=1003, sqlstate="42000"
@@ -132,6 +163,9 @@ class SnowflakeStandIn:
                 self._keep_table_comments(cursor)
             elif re.match(r"show\s+(terse\s+)?tables\b", sql, re.IGNORECASE):
                 self._fill_table_comments(cursor)
+                self._complete_object_rows(cursor, session, views=False)
+            elif re.match(r"show\s+(terse\s+)?views\b", sql, re.IGNORECASE):
+                self._complete_object_rows(cursor, session, views=True)
             return result
         except Exception as error:
             # A message may quote the statement: with bindings, only the error's type (a bound value is never kept).
@@ -183,6 +217,22 @@ class SnowflakeStandIn:
         view = f"_standin_answer_{next(self._answers)}"
         cursor._duck_conn.register(view, table)
         cursor._execute(sqlglot.parse_one(f"select * from {view}", read="duckdb"))
+        self._last_answer_view = view
+
+    def _view_exists(self, cursor: FakeSnowflakeCursor, parts: list[str]) -> bool:
+        with cursor._duck_conn.cursor() as lookup:
+            found = lookup.execute(
+                "select 1 from information_schema.tables where upper(table_catalog) = ? and upper(table_schema) = ?"
+                " and table_name = ? and table_type = 'VIEW'",
+                [parts[0].upper(), parts[1].upper(), parts[2]],
+            ).fetchall()
+        return len(found) > 0
+
+    def _complete_object_rows(self, cursor: FakeSnowflakeCursor, session: Session, views: bool) -> None:
+        """SHOW TABLES / VIEWS with the account model's owners, change tracking and kinds (account.py)."""
+        table = cursor._arrow_table
+        if table is not None and "owner" in table.column_names:
+            self._answer(cursor, acct.complete_object_rows(self.account, session, table, views))
 
     def _keep_table_comments(self, cursor: FakeSnowflakeCursor) -> None:
         """Copies the table COMMENTs fakesnow holds in memory into the catalog, which persists."""
@@ -255,3 +305,41 @@ class SnowflakeStandIn:
             raise ValueError(state)
         self.task(name).state = state
         self.catalog.save(self.catalog_path)
+
+    # ---- the account model (account.py): what the preflight and the watched objects need -----------
+
+    def set_object(
+        self, parts: list[str], owner: str | None = None, change_tracking: bool = False, kind: str = ""
+    ) -> None:
+        """A watched table's or view's owner role, change tracking and kind ("dynamic table", "external table", …)."""
+        self.account.set_facts(parts, acct.ObjectFacts(owner=owner, change_tracking=change_tracking, kind=kind))
+        self.account.save(self.account_path)
+
+    def grant(self, privilege: str, granted_on: str, name: str, role: str) -> None:
+        """A grant as SHOW GRANTS lists it (ACCOUNT grants have the account's name; SCHEMA names are DB.SCHEMA)."""
+        self.account.grants.append(acct.Grant(privilege.upper(), granted_on.upper(), name, role))
+        self.account.save(self.account_path)
+
+    def add_warehouse(self, name: str) -> None:
+        self.account.warehouses.append(name)
+        self.account.save(self.account_path)
+
+    def inherit(self, role: str, *roles: str) -> None:
+        """`role` inherits `roles` (as after GRANT ROLE … TO ROLE role)."""
+        self.account.inherited_roles.setdefault(role, []).extend(roles)
+        self.account.save(self.account_path)
+
+    def forget_timezone(self, name: str) -> None:
+        """This account's CONVERT_TIMEZONE does not know the IANA name (a database older than pytz's)."""
+        self.account.unknown_timezones.append(name)
+        self.account.save(self.account_path)
+
+    def reset_account(self) -> None:
+        """No grants, warehouses, role hierarchy, object facts or ping result."""
+        self.account = acct.Account()
+        self.account.save(self.account_path)
+
+    def set_ping_result(self, result: dict[str, Any] | None) -> None:
+        """What a `mode: 'ping'` CALL of the procedure returns (the stand-in runs no procedure)."""
+        self.account.ping_result = result
+        self.account.save(self.account_path)

@@ -39,13 +39,15 @@ create stream if not exists "ANALYTICS"."DBT_DEV"."ORCH_STREAM__67890__RAW__SALE
 create or alter task "ANALYTICS"."DBT_DEV"."ORCH_TASK__DAILY_SALES__67890"
   user_task_managed_initial_warehouse_size = 'XSMALL'
   schedule = '15 MINUTE'
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition e9e20eba10ad7abf87f04612235d9df4)'
+  suspend_task_after_num_failures = 10
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition 245c6c0ff06aab1ec085c6bc04a7e098)'
   when system$stream_has_data('"ANALYTICS"."DBT_DEV"."ORCH_STREAM__67890__RAW__SALES__ORDERS"')
 as execute immediate 'declare
-  local_now timestamp_ntz default convert_timezone(''UTC'', current_timestamp())::timestamp_ntz;
+  local_now timestamp_ntz default null;
   outcome variant default null;
   failure variant default null;
 begin
+  local_now := convert_timezone(''UTC'', current_timestamp())::timestamp_ntz;
   if (not ((to_char(local_now, ''HH24:MI'') >= ''22:00'' or to_char(local_now, ''HH24:MI'') <= ''02:00'') and dayofweekiso(local_now) - 1 in (5, 6))) then
     outcome := object_construct(''status'', ''SKIPPED'', ''run_id'', null, ''run_url'', null, ''checks'', array_construct(), ''logs'', array_construct(''outside the start window or weekdays (UTC); changes wait for the next run''));
     insert into "ANALYTICS"."DBT_DEV"."ORCHESTRATION_LOGS"

@@ -55,15 +55,17 @@ create stream if not exists "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67892__RAW
 create or alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__DAILY_SALES__67890"
   warehouse = "TRANSFORMING"
   schedule = '15 MINUTE'
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition b82491c0cb69b39ddb52f1ff8681d465)'
+  suspend_task_after_num_failures = 10
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition debb9181284e682512b4fdbaf469696e)'
   when system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDERS"')
     or system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDER_ITEMS"')
     or system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__CUSTOMERS"')
 as execute immediate 'declare
-  local_now timestamp_ntz default convert_timezone(''America/Chicago'', current_timestamp())::timestamp_ntz;
+  local_now timestamp_ntz default null;
   outcome variant default null;
   failure variant default null;
 begin
+  local_now := convert_timezone(''America/Chicago'', current_timestamp())::timestamp_ntz;
   if (not (to_char(local_now, ''HH24:MI'') between ''06:00'' and ''20:00'' and dayofweekiso(local_now) - 1 in (0, 1, 2, 3, 4))) then
     outcome := object_construct(''status'', ''SKIPPED'', ''run_id'', null, ''run_url'', null, ''checks'', array_construct(), ''logs'', array_construct(''outside the start window or weekdays (America/Chicago); changes wait for the next run''));
     insert into "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"
@@ -106,13 +108,15 @@ end';
 create or alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__INVENTORY_SNAPSHOT__67891"
   warehouse = "TRANSFORMING"
   user_task_minimum_trigger_interval_in_seconds = 300
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67891 (inventory snapshot) (definition 1f74e98a4f18af20565988f411aa1784)'
+  suspend_task_after_num_failures = 10
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67891 (inventory snapshot) (definition 71e80d1fbc92b4a6b1b96477909aa674)'
   when system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67891__RAW__INVENTORY__STOCK_LEVELS"')
 as execute immediate 'declare
-  local_now timestamp_ntz default convert_timezone(''America/Chicago'', current_timestamp())::timestamp_ntz;
+  local_now timestamp_ntz default null;
   outcome variant default null;
   failure variant default null;
 begin
+  local_now := convert_timezone(''America/Chicago'', current_timestamp())::timestamp_ntz;
   if (not ((to_char(local_now, ''HH24:MI'') >= ''22:00'' or to_char(local_now, ''HH24:MI'') <= ''02:00''))) then
     outcome := object_construct(''status'', ''SKIPPED'', ''run_id'', null, ''run_url'', null, ''checks'', array_construct(), ''logs'', array_construct(''outside the start window or weekdays (America/Chicago); changes wait for the next run''));
     insert into "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"
@@ -153,13 +157,15 @@ end';
 create or alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__FINANCE_CLOSE__67892"
   warehouse = "TRANSFORMING"
   schedule = 'USING CRON 0 6 * * 1-5 America/Chicago'
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67892 (finance close) (definition 73bdfbdb2c49aad1b92e8aebe3e54ee4)'
+  suspend_task_after_num_failures = 10
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67892 (finance close) (definition 2477b5677239269ff54101cb41553705)'
   when system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67892__RAW__FINANCE__GENERAL_LEDGER"')
 as execute immediate 'declare
-  local_now timestamp_ntz default convert_timezone(''America/Chicago'', current_timestamp())::timestamp_ntz;
+  local_now timestamp_ntz default null;
   outcome variant default null;
   failure variant default null;
 begin
+  local_now := convert_timezone(''America/Chicago'', current_timestamp())::timestamp_ntz;
   create temporary table if not exists orchestration_stream_sink (consumed boolean);
   begin transaction;
   insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67892__RAW__FINANCE__GENERAL_LEDGER" where false;

@@ -39,13 +39,15 @@ create stream if not exists "ANALYTICS"."DBT_DEV"."ORCH_STREAM__67890__RAW__SALE
 create or alter task "ANALYTICS"."DBT_DEV"."ORCH_TASK__DAILY_SALES__67890"
   user_task_managed_initial_warehouse_size = 'XSMALL'
   schedule = '15 MINUTE'
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition 8944131443ed234de44561ab5c6d85bf)'
+  suspend_task_after_num_failures = 10
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition ba3d7e275204509d650fdb686c1f3078)'
   when system$stream_has_data('"ANALYTICS"."DBT_DEV"."ORCH_STREAM__67890__RAW__SALES__ORDERS"')
 as execute immediate 'declare
-  local_now timestamp_ntz default convert_timezone(''UTC'', current_timestamp())::timestamp_ntz;
+  local_now timestamp_ntz default null;
   outcome variant default null;
   failure variant default null;
 begin
+  local_now := convert_timezone(''UTC'', current_timestamp())::timestamp_ntz;
   create temporary table if not exists orchestration_stream_sink (consumed boolean);
   begin transaction;
   insert into orchestration_stream_sink select true from "ANALYTICS"."DBT_DEV"."ORCH_STREAM__67890__RAW__SALES__ORDERS" where false;

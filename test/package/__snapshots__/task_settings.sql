@@ -1,0 +1,77 @@
+create schema if not exists "ANALYTICS"."ANALYTICS";
+
+create table if not exists "ANALYTICS"."ANALYTICS"."ORCHESTRATION_LOGS" (
+  invoked_at timestamp_ltz not null,
+  job_name varchar not null,
+  job_id number not null,
+  task_name varchar not null,
+  status varchar not null,
+  run_id number,
+  run_url varchar,
+  result variant,
+  logs array
+) comment = 'Managed by the dbt_cloud_orchestration dbt package: one row per orchestration task invocation (definition b63dfb4479d770cf613056c1a8924d26)';
+
+create or replace procedure "ANALYTICS"."ANALYTICS"."DBT_CLOUD_RUN_JOB"(
+  access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number,
+  min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar
+)
+returns variant
+language python
+runtime_version = '3.11'
+packages = ('snowflake-snowpark-python', 'requests')
+handler = 'main'
+external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
+secrets = ('dbt_cloud_token' = "ANALYTICS"."ANALYTICS"."DBT_CLOUD_ACCESS_TOKEN")
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 5fbd0599b1a2a6c598f593387275ae11)'
+as
+$$
+<the text of macros-src/procedure/dbt_cloud_run_job.py>
+$$;
+
+create stream if not exists "ANALYTICS"."ANALYTICS"."ORCH_STREAM__67890__RAW__SALES__ORDERS"
+  on table "RAW"."SALES"."ORDERS"
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.ORDERS for dbt Cloud job 67890 (definition 4527d421c935f9dae6a628312141ea99)';
+
+create or alter task "ANALYTICS"."ANALYTICS"."ORCH_TASK__DAILY_SALES__67890"
+  target_completion_interval = '5 MINUTES'
+  user_task_minimum_trigger_interval_in_seconds = 10
+  suspend_task_after_num_failures = 3
+  error_integration = "TASK_FAILURES"
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition 5be67bde14c8ac7eb587d2d50248fd18)'
+  when system$stream_has_data('"ANALYTICS"."ANALYTICS"."ORCH_STREAM__67890__RAW__SALES__ORDERS"')
+as execute immediate 'declare
+  local_now timestamp_ntz default null;
+  outcome variant default null;
+  failure variant default null;
+begin
+  local_now := convert_timezone(''UTC'', current_timestamp())::timestamp_ntz;
+  create temporary table if not exists orchestration_stream_sink (consumed boolean);
+  begin transaction;
+  insert into orchestration_stream_sink select true from "ANALYTICS"."ANALYTICS"."ORCH_STREAM__67890__RAW__SALES__ORDERS" where false;
+  call "ANALYTICS"."ANALYTICS"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67890, ''Triggered by Snowflake task ANALYTICS.ANALYTICS.ORCH_TASK__DAILY_SALES__67890'', null, 0, ''00:00'', ''23:59'', array_construct(0, 1, 2, 3, 4, 5, 6), ''UTC'') into :outcome;
+  if (outcome:status::varchar = ''TRIGGERED'') then
+    commit;
+  else
+    rollback;
+  end if;
+  insert into "ANALYTICS"."ANALYTICS"."ORCHESTRATION_LOGS"
+      (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)
+    select current_timestamp(), ''daily sales'', 67890, ''ORCH_TASK__DAILY_SALES__67890'',
+      r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array
+    from (select :outcome as r);
+  return outcome:status::varchar;
+exception
+  when other then
+    rollback;
+    failure := object_construct(''status'', ''ERROR'', ''run_id'', null, ''run_url'', null, ''checks'', array_construct(),
+      ''logs'', array_construct(''the task failed: '' || sqlerrm));
+    insert into "ANALYTICS"."ANALYTICS"."ORCHESTRATION_LOGS"
+      (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)
+    select current_timestamp(), ''daily sales'', 67890, ''ORCH_TASK__DAILY_SALES__67890'',
+      r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array
+    from (select :failure as r);
+    raise;
+end';
+
+alter task "ANALYTICS"."ANALYTICS"."ORCH_TASK__DAILY_SALES__67890" resume;
