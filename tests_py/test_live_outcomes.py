@@ -53,11 +53,6 @@ def log_columns() -> list[str]:
     return [row[0].upper() for row in query(f"describe table {LOG_TABLE}")]
 
 
-def plan_rows(run: DbtRun) -> list[list[str]]:
-    (table,) = [line for line in run.log_lines if line.startswith("plan:\n")]
-    return [re.split(r" {2,}", line, maxsplit=3) for line in table.split("\n")[2:]]
-
-
 def build(dbt: DbtSession, dry_run: bool) -> DbtRun:
     run = dbt.run("run-operation", "build_orchestration_resources", "--args", json.dumps({"dry_run": dry_run}))
     assert run.success, run.errors or run.exception
@@ -90,7 +85,7 @@ def test_the_dry_run_plans_the_new_columns_as_an_update_with_its_reason(dbt):
     assert all(statement.reads_only for statement in run.statements)
     assert run.statements[-1].sql == f"describe table {LOG_TABLE}", "one query reads the log table's columns"
     reason = "lacks run_status, run_finished_at, run_duration_seconds: added in place, rows kept"
-    assert ["update", "log table", "ANALYTICS.ORCHESTRATION.ORCHESTRATION_LOGS", reason] in plan_rows(run)
+    assert ("update", "log table", "ANALYTICS.ORCHESTRATION.ORCHESTRATION_LOGS", reason) in run.plan_rows
     assert "RUN_STATUS" not in log_columns()
 
 
@@ -113,10 +108,10 @@ def test_the_build_adds_the_columns_in_place_and_keeps_every_row(dbt):
 
 def test_a_rebuild_finds_the_table_current(dbt):
     run = build(dbt, dry_run=False)
-    assert [
+    assert (
         "unchanged",
         "log table",
         "ANALYTICS.ORCHESTRATION.ORCHESTRATION_LOGS",
         "exists (never replaced)",
-    ] in plan_rows(run)
+    ) in run.plan_rows
     assert not [s.sql for s in run.statements if s.sql.startswith("alter table")]

@@ -77,19 +77,8 @@ def says_nothing_to_change(run: DbtRun) -> bool:
     )
 
 
-def plan_rows(run: DbtRun) -> list[tuple[str, str, str, str]]:
-    """The printed plan table's rows: (action, kind, object, reason)."""
-    lines = run.printed
-    (header,) = [index for index, line in enumerate(lines) if re.match(r"action +kind +object +reason$", line)]
-    end = next(index for index in range(header, len(lines)) if lines[index].startswith("Plan: "))
-    rows = [re.split(r" {2,}", line, maxsplit=3) for line in lines[header + 1 : end]]
-    return [(*row, "")[:4] for row in rows]
-
-
 def changes(run: DbtRun) -> list[tuple[str, str, str]]:
-    return [
-        (action, kind, name.rsplit(".", 1)[-1]) for action, kind, name, _ in plan_rows(run) if action != "unchanged"
-    ]
+    return [(action, kind, name.rsplit(".", 1)[-1]) for action, kind, name, _ in run.plan_rows if action != "unchanged"]
 
 
 def ddl(run: DbtRun) -> list[str]:
@@ -135,7 +124,7 @@ def plan_then_apply(
     )
     assert [s.sql for s in dry.statements if not s.reads_only] == []
     run = succeeded(dbt.run("run-operation", operation, "--args", json.dumps(args or {}), vars=vars, target=target))
-    assert plan_rows(run) == plan_rows(dry)
+    assert run.plan_rows == dry.plan_rows
     return run
 
 
@@ -202,7 +191,7 @@ def test_external_access_sends_the_token_as_a_bind_parameter_through_the_connect
 
 def test_build_creates_every_object(dbt):
     run = plan_then_apply(dbt, "build_orchestration_resources")
-    assert [row[:2] for row in plan_rows(run)] == [
+    assert [row[:2] for row in run.plan_rows] == [
         ("unchanged", "schema"),  # made by create_dbt_cloud_external_access
         ("create", "log table"),
         ("create", "procedure"),
@@ -302,7 +291,7 @@ def test_a_stale_stream_is_recreated_with_a_warning(dbt):
     dbt.standin.mark_stream_stale(ORDERS_STREAM)
     run = plan_then_apply(dbt, "build_orchestration_resources", job_disabled(), target="prod")
     assert ddl(run) == [f'create or replace stream {SCHEMA}."{ORDERS_STREAM}"']
-    (row,) = [row for row in plan_rows(run) if row[0] != "unchanged"]
+    (row,) = [row for row in run.plan_rows if row[0] != "unchanged"]
     assert row[:3] == ("recreate", "stream", f"ANALYTICS.ORCHESTRATION.{ORDERS_STREAM}")
     assert row[3].startswith("WARNING: stale; changes before now are lost")
     assert not dbt.standin.stream(ORDERS_STREAM).stale
@@ -369,7 +358,7 @@ def test_teardown_leaves_only_the_log_table_with_its_history(dbt):
     # The one-time external access objects are not the build's: teardown leaves them (README).
     assert list(catalog.secrets) == ["ANALYTICS.ORCHESTRATION.DBT_CLOUD_ACCESS_TOKEN"]
     rebuilt = plan_then_apply(dbt, "build_orchestration_resources", job_disabled(), target="prod")
-    assert ("unchanged", "log table") in [row[:2] for row in plan_rows(rebuilt)]
+    assert ("unchanged", "log table") in [row[:2] for row in rebuilt.plan_rows]
 
 
 # ---- dbt 2.x: the same steps as offline plans ---------------------------------------------------------------

@@ -57,6 +57,20 @@ class DbtRun:
         return [line for line in self.output.splitlines() if line and not _DBT_LINE.match(line)]
 
     @property
+    def plan_rows(self) -> list[tuple[str, str, str, str]]:
+        """The printed plan table's rows (action, kind, object, reason): from its header to the plan's notes
+        or its `Plan:` summary line."""
+        lines = self.printed
+        (header,) = [index for index, line in enumerate(lines) if re.match(r"action +kind +object +reason$", line)]
+        end = next(
+            index
+            for index in range(header + 1, len(lines))
+            if lines[index].startswith(("Plan: ", "dbt_cloud_orchestration: "))
+        )
+        rows = [re.split(r" {2,}", line, maxsplit=3) for line in lines[header + 1 : end]]
+        return [tuple((*row, "")[:4]) for row in rows]
+
+    @property
     def warnings(self) -> list[str]:
         return [event.msg for event in self.events if event.level == "warn"]
 
