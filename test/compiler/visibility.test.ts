@@ -23,8 +23,10 @@ function compileSources(text: string): ReturnType<typeof compileDirectory> {
 
 const PACKAGE = `import { dispatch } from "PRELUDE";
 
+// Two statements, so the compiler does not inline it: the calls stay, and they must carry the prefix.
 function label(text: string): string {
-  return "<" + text + ">";
+  const wrapped = "<" + text + ">";
+  return wrapped;
 }
 
 /**
@@ -58,7 +60,7 @@ describe("a folder with @public macros", () => {
       ["snowflake__greet", "snowflake__greet", "dispatch"],
       ["default__greet", "default__greet", "dispatch"],
     ]);
-    expect(jinja).toContain("{%- macro _label(text) -%}");
+    expect(jinja).toMatch(/\{%- macro _label\(text\) -%\}/);
     expect(jinja).toContain("{%- macro greet(who=\"you\") -%}");
     expect(jinja).toContain("_label(who)");
     expect(jinja).not.toMatch(/[^_]label\(/);
@@ -66,7 +68,7 @@ describe("a folder with @public macros", () => {
 
   it("renames a local that would hide a helper's dbt name", () => {
     expect(jinja).toContain('{%- set _label_2 = "hello " -%}');
-    expect(jinja).toContain("_label_2 ~ _label(who)");
+    expect(jinja).toMatch(/_label_2 ~ \w+\._label\(who\)/);
   });
 
   it("documents the public macro and hides the others", () => {

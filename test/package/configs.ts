@@ -40,14 +40,67 @@ export function minimalVars(): Vars {
   };
 }
 
+/** A configured table name as Snowflake stores it: unquoted parts upper-cased, quoted ones exact. */
+function tableParts(name: string): string[] {
+  const parts: string[] = [];
+  let current = "";
+  let quoted = false;
+  let wasQuoted = false;
+  for (let index = 0; index < name.length; index++) {
+    const char = name[index]!;
+    if (char === '"' && quoted && name[index + 1] === '"') {
+      current += '"';
+      index++;
+    } else if (char === '"') {
+      quoted = !quoted;
+      wasQuoted = true;
+    } else if (char === "." && !quoted) {
+      parts.push(wasQuoted ? current : current.toUpperCase());
+      current = "";
+      wasQuoted = false;
+    } else {
+      current += char;
+    }
+  }
+  parts.push(wasQuoted ? current : current.toUpperCase());
+  return parts;
+}
+
+/**
+ * What the build reads first, when every watched table exists with change tracking on: for each
+ * distinct watched schema, SHOW TABLES (listing every watched table's name: rows of other schemas
+ * are harmless) and an empty SHOW VIEWS.
+ */
+export function watchedTablesExist(vars: Vars): NonNullable<MacroContextFile["query_results"]> {
+  const sources = Object.values(exampleGraph().sources) as Array<Record<string, string>>;
+  const tables: string[][] = [];
+  for (const job of (vars.jobs ?? []) as Array<Record<string, unknown>>) {
+    for (const name of (job.tables ?? []) as unknown[]) if (typeof name === "string") tables.push(tableParts(name));
+    for (const name of (job.sources ?? []) as unknown[]) {
+      const node = sources.find((item) => `${item.source_name}.${item.name}` === name);
+      if (node !== undefined) tables.push([node.database!, node.schema!, node.identifier!].map((part) => part.toUpperCase()));
+    }
+  }
+  const schemas = new Set(tables.filter((parts) => parts.length === 3).map((parts) => `${parts[0]}.${parts[1]}`));
+  const names = [...new Set(tables.map((parts) => parts.at(-1)!))];
+  const show_tables = {
+    columns: ["name", "kind", "owner", "change_tracking", "is_external", "is_dynamic"],
+    rows: names.map((name) => [name, "TABLE", "TRANSFORMER", "ON", "N", "N"]),
+  };
+  const show_views = { columns: ["name", "owner", "change_tracking", "is_materialized"], rows: [] };
+  return [...schemas].flatMap(() => [show_tables, show_views]);
+}
+
 export function context(vars: Vars, options: { target?: object; args?: Record<string, unknown>; env?: Record<string, string> } = {}):
   MacroContextFile {
   return {
     target: (options.target ?? DEV_TARGET) as MacroContextFile["target"],
     vars: { dbt_cloud_orchestration: vars },
     graph: exampleGraph(),
-    // A build against an empty account: its one SHOW query finds no schema, so every object is created.
+    // A build against an account where the watched tables exist and the orchestration schema does
+    // not: every object is created.
     args: options.args ?? { dry_run: false },
+    query_results: options.args === undefined ? watchedTablesExist(vars) : undefined,
     env: options.env ?? {},
   };
 }
@@ -72,7 +125,10 @@ export const MATRIX: Record<string, MacroContextFile> = {
       { name: "orders finance", job_id: 2, tables: ["raw.sales.orders", "RAW.SALES.REFUNDS"], upstream_job_id: 1 },
     ],
   }, { target: PROD_TARGET }),
-  dev_prod_override: context(minimalVars(), { args: { dry_run: false, prod_override: true } }),
+  dev_prod_override: {
+    ...context(minimalVars(), { args: { dry_run: false, prod_override: true } }),
+    query_results: watchedTablesExist(minimalVars()),
+  },
   select_changed: context({
     ...minimalVars(),
     jobs: [{ name: "daily sales", job_id: 67890, tables: ["RAW.SALES.ORDERS"], sources: ["raw_sales.customers"], select_changed: true }],

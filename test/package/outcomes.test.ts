@@ -124,7 +124,7 @@ describe("refresh_orchestration_outcomes", () => {
       answer({ status: "OK", runs: [], logs: [] }),
     ]));
     expect(run.error).toBeNull();
-    const after = run.statements.slice(6);
+    const after = run.statements.slice(7);
     expect(after[0]).toBe([
       `select job_id::varchar as "job_id", listagg(run_id::varchar, ',') within group (order by run_id) as "run_ids"`,
       `from (select distinct job_id, run_id from ${LOG} where run_id is not null and (run_status is null or run_status not in ('Success', 'Error', 'Cancelled')) ` +
@@ -150,13 +150,13 @@ describe("refresh_orchestration_outcomes", () => {
       { columns: ["job_id", "run_ids"], rows: [["67890", "1"]] },
       answer({ status: "ERROR", runs: [], logs: ["GET …", "ERROR: GET /api/v2/accounts/12345/runs/: HTTP 401 - the API token was refused"] }),
     ]));
-    expect(run.statements.slice(6)).toHaveLength(2);
+    expect(run.statements.slice(7)).toHaveLength(2);
     expect(run.returned).toEqual(["daily sales (67890): the procedure answered ERROR: ERROR: GET /api/v2/accounts/12345/runs/: HTTP 401 - the API token was refused"]);
   });
 
   it("a dry run reads the log table and prints the calls, calling nothing", async () => {
     const run = await agreed("refresh_orchestration_outcomes", ctx({ dry_run: true }, [PENDING]));
-    expect(run.statements.slice(6)).toHaveLength(1);
+    expect(run.statements.slice(7)).toHaveLength(1);
     expect(run.logs.some((line) => line.startsWith(`call ${PROCEDURE}(`))).toBe(true);
     expect(run.returned).toEqual(["daily sales (67890): would ask about 2 unfinished run(s)", "finance close (67892): would ask about 1 unfinished run(s)"]);
   });
@@ -187,10 +187,10 @@ describe("orchestration_status with outcomes", () => {
     ];
     const run = await allAgree("orchestration_status", { ...context(exampleVars(), { target: PROD_TARGET, args: {} }), query_results: results });
     expect(run.error).toBeNull();
-    expect(run.statements[8]).toMatch(/^call "ANALYTICS"\."ORCHESTRATION"\."DBT_CLOUD_RUN_JOB"\(.*'known_run_ids', array_construct\(123456\)\)\)$/);
-    expect(run.statements[9]).toMatch(/^update /);
-    expect(run.statements[10]).toContain("first_value(run_status) over (partition by job_id order by iff(run_id is null, 1, 0), invoked_at desc) as last_run_status");
-    expect(run.statements[10]).toContain("max(iff(run_status = 'Success', run_finished_at, null)) over (partition by job_id) as last_success_at");
+    expect(run.statements[9]).toMatch(/^call "ANALYTICS"\."ORCHESTRATION"\."DBT_CLOUD_RUN_JOB"\(.*'known_run_ids', array_construct\(123456\)\)\)$/);
+    expect(run.statements[10]).toMatch(/^update /);
+    expect(run.statements[11]).toContain("first_value(run_status) over (partition by job_id order by iff(run_id is null, 1, 0), invoked_at desc) as last_run_status");
+    expect(run.statements[11]).toContain("max(iff(run_status = 'Success', run_finished_at, null)) over (partition by job_id) as last_success_at");
     const lines = run.returned as string[];
     expect(lines[0]).toMatch(/ +last invocation \(UTC\) +status +last run +last success \(UTC\)$/);
     expect(lines[1]).toMatch(/ +2026-11-26 14:00:00 +TRIGGERED +123456 Success in 83 s +2026-11-26 14:05:00$/);

@@ -25,7 +25,7 @@ function schemaReads(run: MacroRun): string[] {
 }
 
 function isDdl(sql: string): boolean {
-  return !sql.startsWith("show ") && !sql.startsWith("select ");
+  return !sql.startsWith("show ") && !sql.startsWith("select ") && !sql.startsWith("describe ");
 }
 
 async function build(live: LiveSchema, vars: Vars = exampleVars(), args: Record<string, unknown> = { dry_run: false }): Promise<MacroRun> {

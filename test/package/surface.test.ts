@@ -12,7 +12,7 @@ import { compileDirectory, REPO_ROOT } from "../../scripts/compiler/compile.js";
 import type { MacroRun } from "../../scripts/runtime/macro-run.js";
 import { PACKAGE_SOURCES, PackageEngines } from "../support/package-engines.js";
 import { liveStateAfter, showResults, type LiveSchema } from "../support/warehouse.js";
-import { context, exampleVars, minimalVars, PROD_TARGET } from "./configs.js";
+import { context, exampleVars, minimalVars, PROD_TARGET, watchedTablesExist } from "./configs.js";
 
 /** The public macros the lead's contract names (issue 14); every one defined in macros-src/ must be public. */
 const CONTRACT = [
@@ -142,18 +142,20 @@ describe("the plan's output", () => {
 
   it("by default: a title, the table, the Plan line and a dry-run note; no SQL", async () => {
     const run = await agreed("build_orchestration_resources", context(exampleVars(), { args: dryRun }));
-    expect(run.logs).toHaveLength(4);
+    expect(run.logs).toHaveLength(5);
     expect(run.logs[0]).toMatch(/^dbt_cloud_orchestration: plan for target 'dev' /);
     expect(run.logs[1]!.split("\n")).toHaveLength(12);
-    expect(run.logs[2]).toBe("Plan: 11 to create, 0 to update, 0 to recreate, 0 to resume, 0 to suspend, 0 to drop, 0 unchanged.");
-    expect(run.logs[3]).toBe("Dry run: nothing was executed; verbose: true prints the SQL of the 11 statement(s).");
+    // The plan's note: an offline plan reads no watched object.
+    expect(run.logs[2]).toMatch(/^dbt_cloud_orchestration: offline: the watched objects were not read/);
+    expect(run.logs[3]).toBe("Plan: 11 to create, 0 to update, 0 to recreate, 0 to resume, 0 to suspend, 0 to drop, 0 unchanged.");
+    expect(run.logs[4]).toBe("Dry run: nothing was executed; verbose: true prints the SQL of the 11 statement(s).");
     expect(run.logs.join("\n")).not.toContain("create or replace procedure");
   });
 
   it("verbose: 'N of M' and the SQL of every statement", async () => {
     const run = await agreed("build_orchestration_resources", context(exampleVars(), { args: { ...dryRun, verbose: true } }));
     const statements = run.returned as string[];
-    const steps = run.logs.slice(3);
+    const steps = run.logs.slice(4);
     expect(steps).toHaveLength(statements.length);
     steps.forEach((entry, index) => {
       expect(entry.startsWith(`${index + 1} of ${statements.length} `)).toBe(true);
@@ -173,11 +175,11 @@ describe("the plan's output", () => {
   });
 
   it("format json while building: progress goes to the debug log only, stdout keeps the one document", async () => {
-    const run = await agreed("build_orchestration_resources", context(minimalVars(), { args: { format: "json" } }));
+    const run = await agreed("build_orchestration_resources", { ...context(minimalVars(), { args: { format: "json" } }), query_results: watchedTablesExist(minimalVars()) });
     expect(run.error).toBeNull();
     // The TypeScript and Jinja engines record log() lines too; real dbt keeps these (debug level) off stdout: real-dbt.test.ts.
     expect(run.logs.filter((line) => !/^\d+ of \d+ /.test(line))).toHaveLength(1);
-    expect(run.statements.filter((sql) => !sql.startsWith("show ")).length).toBeGreaterThan(3);
+    expect(run.statements.filter((sql) => !sql.startsWith("show ") && !sql.startsWith("select ")).length).toBeGreaterThan(3);
   });
 
   describe("fail_on_changes", () => {
@@ -195,11 +197,11 @@ describe("the plan's output", () => {
     });
 
     it("succeeds when the live schema equals the config", async () => {
-      const ctx = { ...context(exampleVars(), { target: PROD_TARGET, args: { dry_run: true, fail_on_changes: true } }), query_results: showResults(desired, "ORCHESTRATION") };
+      const ctx = { ...context(exampleVars(), { target: PROD_TARGET, args: { dry_run: true, fail_on_changes: true } }), query_results: [...watchedTablesExist(exampleVars()), ...showResults(desired, "ORCHESTRATION")!] };
       const run = await agreed("build_orchestration_resources", ctx);
       expect(run.error).toBeNull();
       expect(run.logs).toContain("Plan: 0 to create, 0 to update, 0 to recreate, 0 to resume, 0 to suspend, 0 to drop, 11 unchanged.");
-      expect(run.statements.every((sql) => sql.startsWith("show "))).toBe(true);
+      expect(run.statements.every((sql) => /^(show|select|describe) /.test(sql))).toBe(true);
     });
   });
 

@@ -76,10 +76,11 @@ describe("the CREATE STREAM form follows the watched object's kind", () => {
   });
 
   it("an offline plan reads nothing, assumes tables, and says so", async () => {
-    const ctx = context(config, { target: PROD_TARGET });
+    const ctx = context(config, { target: PROD_TARGET, args: { dry_run: true, offline: true } });
     const { ts, jinja } = await engines.both("build_orchestration_resources", ctx);
     expect(jinja).toEqual(ts);
-    expect(ts.statements.filter((sql) => sql.startsWith("show "))).toEqual([]);
+    expect(ts.statements).toEqual([]);
+    ts.statements = ts.returned as string[];
     expect(ts.statements.filter((sql) => sql.startsWith("create stream")).every((sql) => sql.split("\n")[1]!.startsWith("  on table "))).toBe(true);
     expect(ts.logs).toContain(
       "dbt_cloud_orchestration: offline: the watched objects were not read; the plan assumes each is a table with change tracking on");

@@ -9,7 +9,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 7aa69b34c17057e94e725817ab6bcd6a)'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 6e7da7718d5b8eab1cfc9aed7dd5f0f7)'
 as
 $$
 """Snowflake Python procedure handler: trigger a dbt Cloud job when its checks pass.
@@ -17,11 +17,12 @@ $$
 Runtime: Snowflake Python 3.11 with only ``requests`` and the standard library.
 ``main`` is the procedure's HANDLER; it only reads the API token from the
 procedure's secret and hands over to ``run_job``, which holds all the logic and
-is what the tests call (with an injected clock, sleep and HTTP session).
+is what the tests call (with an injected clock, sleep, HTTP session and
+Snowpark session).
 
 The result is a dict (returned through RETURNS VARIANT)::
 
-    {"status": "TRIGGERED" | "SKIPPED" | "ERROR" | "OK" (refresh),
+    {"status": "TRIGGERED" | "SKIPPED" | "ERROR" | "OK",   # OK: modes 'ping' and 'refresh'
      "run_id": int | None, "run_url": str | None,
      "checks": [{"name": str, "passed": bool, "detail": str}, ...],
      "logs": [str, ...],
@@ -29,28 +30,33 @@ The result is a dict (returned through RETURNS VARIANT)::
      "steps_override": [str, ...] | None}
 
 ``options`` (the last argument, an object) picks the mode: ``trigger`` (the
-default), or ``refresh`` (only report how ``known_run_ids`` ended, read-only);
-``select_changed`` with ``changed_sources`` narrows the triggered run's dbt
-steps to what is downstream of the changed dbt sources.
+default), ``ping`` (one read of the account, nothing triggered) or ``refresh``
+(only report how ``known_run_ids`` ended, read-only); ``select_changed`` with
+``changed_sources`` narrows the triggered run's dbt steps to what is downstream
+of the changed dbt sources.
 
-``run_job`` never raises, never triggers after an error, and never lets the
-token into a log line, a check detail or the result.  See docs/procedure.md.
+``run_job`` never raises, never sends the trigger again unless it has proven
+that no run was created, and never lets the token into a log line, a check
+detail or the result.  See docs/procedure.md for the exact guarantee.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: dataclasses would then look the module up in
+# sys.modules, which a handler loaded from a file (or inlined by Snowflake) need not be in.
+import ipaddress
 import json
 import logging
 import re
 import shlex
 import time
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
 import requests
 
-try:  # zoneinfo needs tz data (system or the tzdata package); UTC always works.
+try:  # zoneinfo reads system zone files, else the tzdata package; see load_timezone.
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 except ImportError:  # pragma: no cover - Python 3.9+ always has zoneinfo
     ZoneInfo = None
@@ -76,32 +82,68 @@ IN_PROGRESS_STATUSES = (1, 2, 3)
 TERMINAL_STATUSES = (10, 20, 30)
 SUCCESS_STATUS = 10
 
-# options.mode: what one invocation does.  "refresh" lists the job's newest runs once
-# (RECENT_OUTCOMES_LIMIT, the API's page maximum) to report how known runs ended.
+# options.mode: what one invocation does.  "ping" reads the account once; "refresh" lists the
+# job's newest runs once (RECENT_OUTCOMES_LIMIT, the API's page maximum) to report how known runs ended.
 TRIGGER_MODE = "trigger"
+PING_MODE = "ping"
 REFRESH_MODE = "refresh"
-MODES = (TRIGGER_MODE, REFRESH_MODE)
+MODES = (TRIGGER_MODE, PING_MODE, REFRESH_MODE)
+DEFAULT_MODE = TRIGGER_MODE
 RECENT_OUTCOMES_LIMIT = 100
 
-DEFAULT_BUDGET_SECONDS = 60.0
-DEFAULT_CONNECT_TIMEOUT = 5.0
-DEFAULT_READ_TIMEOUT = 20.0
-DEFAULT_MAX_ATTEMPTS = 5
-DEFAULT_BACKOFF_BASE = 1.0
-DEFAULT_BACKOFF_CAP = 16.0
-
 _HHMM = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
-_URL = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
 _FRACTION = re.compile(r"(\.\d{6})\d+")
 _COMPACT_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
+# IANA names are letters, digits, '_', '-', '+' and '/' (tz-link.html "Names of timezones");
+# the shape check also keeps the name safe to inline in the CONVERT_TIMEZONE literal below.
+_ZONE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$")
 
 
 class HandlerError(Exception):
     """A failure whose message is safe to show (it never contains the token)."""
 
 
-class AmbiguousTrigger(HandlerError):
-    """The trigger request may or may not have created a run (lost response)."""
+@dataclass(frozen=True)
+class RetryPolicy:
+    """The one retry policy every dbt Cloud request of an invocation follows.
+
+    max_attempts: tries of one request (a GET), and POSTs of the trigger in total.
+    backoff_base/backoff_cap: waits 1, 2, 4, 8 ... s, capped, when no Retry-After came.
+    budget_seconds: wall time for the whole invocation (every wait and timeout fits in it).
+    max_requests: hard ceiling of HTTP requests in one invocation, whatever the API answers.
+    settle_seconds: after a trigger whose outcome is unknown, re-list the job's runs at
+      these offsets from the answer; only a list at the last offset that shows no new run
+      proves no run was created (dbt Cloud documents no visibility delay; 30 s covers a
+      gateway timeout answered while the backend still commits the run).
+    connect_timeout/read_timeout: per request, each capped by the remaining budget.
+    """
+
+    max_attempts: int = 5
+    backoff_base: float = 1.0
+    backoff_cap: float = 16.0
+    budget_seconds: float = 60.0
+    max_requests: int = 20
+    settle_seconds: tuple = (0.0, 5.0, 15.0, 30.0)
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0
+
+    def __post_init__(self):
+        if self.max_attempts < 1 or self.max_requests < 1 or self.budget_seconds <= 0:
+            raise ValueError("retry policy: max_attempts, max_requests and budget_seconds must be positive")
+        if not self.settle_seconds or list(self.settle_seconds) != sorted(self.settle_seconds):
+            raise ValueError("retry policy: settle_seconds must be a non-empty ascending sequence")
+
+    def backoff(self, attempt):
+        return min(self.backoff_cap, self.backoff_base * (2 ** (attempt - 1)))
+
+    def wait_before_retry(self, attempt, retry_after):
+        """(seconds, why): Retry-After when the server sent one, else the backoff."""
+        if retry_after is not None:
+            return retry_after, "Retry-After"
+        return self.backoff(attempt), "backoff"
+
+
+DEFAULT_POLICY = RetryPolicy()
 
 
 # --------------------------------------------------------------------------- #
@@ -180,35 +222,112 @@ def coerce_days(value):
     return frozenset(days)
 
 
-def load_timezone(value):
+@dataclass(frozen=True)
+class PythonZone:
+    """A zone from Python's zoneinfo (system zone files, else the tzdata package)."""
+
+    name: str
+    tz: object
+
+    def to_local(self, moment):
+        return moment.astimezone(self.tz)
+
+
+@dataclass(frozen=True)
+class SnowflakeZone:
+    """Converts through Snowflake's CONVERT_TIMEZONE with the procedure's Snowpark session.
+
+    Used when Python has no data for the zone: Snowflake does not document whether the
+    Python sandbox ships zone files, while CONVERT_TIMEZONE is the function the task itself
+    uses for its window (sql-reference/functions/convert_timezone).  Returns naive local
+    wall-clock times, which is all the checks read (hour, minute, weekday, date).
+    """
+
+    name: str
+    session: object
+    source: str = "Snowflake CONVERT_TIMEZONE"
+
+    def to_local(self, moment):
+        stamp = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        # The name passed _ZONE_NAME (no quote can occur) and the stamp is ours: both literals are safe.
+        query = f"select convert_timezone('UTC', '{self.name}', '{stamp}'::timestamp_ntz) as local_time"
+        try:
+            rows = self.session.sql(query).collect()
+        except Exception as exc:
+            reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+            raise HandlerError(
+                f"argument timezone {self.name!r} is not a time zone Snowflake knows ({reason})"
+            ) from None
+        value = rows[0][0] if rows and len(rows[0]) else None
+        if not isinstance(value, datetime):
+            raise HandlerError(f"argument timezone {self.name!r}: CONVERT_TIMEZONE returned {value!r}")
+        return value
+
+
+UTC_ZONE = PythonZone("UTC", UTC)  # needs no zone data
+
+
+def load_timezone(value, session=None):
+    """The zone to compute local time in: zoneinfo when it knows the name, else Snowflake.
+
+    Python's zoneinfo reads the system's zone files and falls back to the tzdata package
+    by itself; when neither has the name (or the sandbox has no zone data at all), the
+    procedure's Snowpark session converts through CONVERT_TIMEZONE.  UTC needs no data.
+    """
     name = "UTC" if _is_blank(value) else str(value).strip()
     if name.upper() in ("UTC", "ETC/UTC", "Z"):
-        try:
-            return "UTC", ZoneInfo("UTC")
-        except Exception:  # no tz data at all: UTC needs none
-            return "UTC", UTC
+        return UTC_ZONE
+    if len(name) > 64 or not _ZONE_NAME.match(name):
+        raise HandlerError(f"argument timezone {name!r} is not a known IANA time zone")
     try:
-        return name, ZoneInfo(name)
+        return PythonZone(name, ZoneInfo(name))
     except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
-        raise HandlerError(f"argument timezone {name!r} is not a known IANA time zone") from None
+        pass
+    if session is not None:
+        return SnowflakeZone(name, session)
+    raise HandlerError(
+        f"argument timezone {name!r} is not a known IANA time zone "
+        "(this Python has no data for it and no Snowflake session was given to convert with)"
+    )
 
 
 def normalize_base_url(value):
+    """https://host[:port][/path]; plain http only for a loopback host (the tests' stand-ins)."""
     if not isinstance(value, str) or value.strip() == "":
         raise HandlerError("access_url is empty: configure the dbt Cloud account's access URL")
     url = value.strip().rstrip("/")
-    if not _URL.match(url):
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise HandlerError(f"access_url must look like https://<host>, got {url!r}") from None
+    if parts.scheme not in ("https", "http") or not host or parts.query or parts.fragment or " " in url:
         raise HandlerError(f"access_url must look like https://<host>, got {url!r}")
+    if parts.username or parts.password:
+        raise HandlerError("access_url must not carry credentials: the token comes from the secret")
+    if parts.scheme == "http" and not _is_loopback(host):
+        raise HandlerError(
+            f"access_url must use https (got {url!r}): plain http would send the API token in clear text"
+        )
     return url
 
 
-def normalize_args(args):
+def _is_loopback(host):
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def normalize_args(args, session=None):
     """Validate and coerce the procedure's arguments (a dict) into a config dict."""
     cause = args.get("cause")
     if not isinstance(cause, str) or cause.strip() == "":
         raise HandlerError("argument cause is required and must be a non-empty string")
     cause = cause.strip()
-    tz_name, tz = load_timezone(args.get("timezone"))
     return {
         "account_id": coerce_int(args.get("account_id"), "account_id", required=True, minimum=1),
         "job_id": coerce_int(args.get("job_id"), "job_id", required=True, minimum=1),
@@ -218,22 +337,19 @@ def normalize_args(args):
         "min_start": parse_hhmm(args.get("min_start_time"), "min_start_time"),
         "max_start": parse_hhmm(args.get("max_start_time"), "max_start_time"),
         "days_of_week": coerce_days(args.get("days_of_week")),
-        "timezone_name": tz_name,
-        "tz": tz,
+        "zone": load_timezone(args.get("timezone"), session),
     }
 
 
 def _options_object(value):
     """The options argument as a dict: a VARIANT OBJECT arrives as a dict (or JSON text)."""
-    if value is None:
+    if value is None or (isinstance(value, str) and value.strip() == ""):
         return {}
     if isinstance(value, str):
-        if value.strip() == "":
-            return {}
         try:
             value = json.loads(value)
         except ValueError:
-            raise HandlerError("argument options is not a JSON object") from None
+            raise HandlerError("argument options must be an object, got a string that is not JSON") from None
     if not isinstance(value, dict):
         raise HandlerError(f"argument options must be an object, got {type(value).__name__}")
     return value
@@ -252,13 +368,17 @@ def _changed_source(item, index):
     return {"table": table.strip(), "source": None if _is_blank(source) else source.strip()}
 
 
-def normalize_options(value):
-    """Validate the options object (unknown keys are ignored, for newer callers)."""
+def parse_options(value):
+    """The procedure's `options` OBJECT, validated before any API call.
+
+    mode (trigger, ping, refresh), known_run_ids, select_changed, changed_sources; keys
+    this handler does not read are ignored (for newer callers).
+    """
     options = _options_object(value)
     mode = options.get("mode")
-    mode = TRIGGER_MODE if mode is None else mode
+    mode = DEFAULT_MODE if mode is None else mode
     if not isinstance(mode, str) or mode.strip().lower() not in MODES:
-        raise HandlerError(f"argument options.mode {mode!r} is not one of: {', '.join(MODES)}")
+        raise HandlerError(f"options.mode {mode!r} is not a known mode (known: {', '.join(MODES)})")
     known = options.get("known_run_ids")
     if known is None:
         known = []
@@ -332,7 +452,7 @@ def narrow_step(step, selectors):
     dbt reads a --select value's members split at spaces as a union, and `a,b` as
     their intersection; every --select/--models occurrence adds to the same union
     (dbt/cli/options.py: MultiOption).  So (v1 or v2) and (s1 or s2) is written
-    `v1,s1 v1,s2 v2,s1 v2,s2`.  Other flags (--exclude, --selector, …) stay as
+    `v1,s1 v1,s2 v2,s1 v2,s2`.  Other flags (--exclude, --selector, ...) stay as
     they are; --selector cannot be combined with --select, so it raises.
     """
     try:
@@ -443,7 +563,7 @@ DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 
 
 def _retry_after_seconds(header, now_utc):
-    """Retry-After as seconds (delta-seconds or HTTP-date), or None."""
+    """Retry-After as seconds (delta-seconds or HTTP-date, RFC 9110 10.2.3), or None."""
     if header is None:
         return None
     text = str(header).strip()
@@ -464,15 +584,28 @@ def _retry_after_seconds(header, now_utc):
     return max(0.0, (when - now_utc).total_seconds())
 
 
-def _connect_failure(exc):
-    """True when the request certainly never reached the server."""
+def _root_cause(exc):
+    """The innermost exception requests/urllib3 wrapped (e.g. ConnectionResetError)."""
+    seen = 0
+    while seen < 5:
+        seen += 1
+        inner = getattr(exc, "reason", None)
+        if not isinstance(inner, BaseException):
+            inner = next((arg for arg in reversed(exc.args) if isinstance(arg, BaseException)), None)
+        if inner is None:
+            return exc
+        exc = inner
+    return exc
+
+
+def _never_sent(exc):
+    """True when the request certainly never reached the server (refused, DNS, connect timeout)."""
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return True
     if isinstance(exc, requests.exceptions.ConnectionError):
         reason = exc.args[0] if exc.args else None
-        reason = getattr(reason, "reason", reason)
-        name = type(reason).__name__
-        return name in ("NewConnectionError", "NameResolutionError", "ConnectTimeoutError")
+        reason = getattr(reason, "reason", reason)  # urllib3's MaxRetryError carries the cause
+        return type(reason).__name__ in ("NewConnectionError", "NameResolutionError", "ConnectTimeoutError")
     return False
 
 
@@ -491,47 +624,56 @@ def _error_message(response):
     return ""
 
 
-class DbtCloudClient:
-    """Minimal dbt Cloud API v2 client: timeouts, retries, one time budget."""
+def _printable(text, limit=200):
+    return "".join(ch if ch.isprintable() else "?" for ch in str(text))[:limit]
 
-    def __init__(
-        self,
-        base_url,
-        token,
-        account_id,
-        *,
-        http,
-        sleep,
-        monotonic,
-        wall_clock,
-        log,
-        budget_seconds=DEFAULT_BUDGET_SECONDS,
-        connect_timeout=DEFAULT_CONNECT_TIMEOUT,
-        read_timeout=DEFAULT_READ_TIMEOUT,
-        max_attempts=DEFAULT_MAX_ATTEMPTS,
-        backoff_base=DEFAULT_BACKOFF_BASE,
-        backoff_cap=DEFAULT_BACKOFF_CAP,
-    ):
-        self.base_url = base_url
-        self._token = token
-        self.account_id = account_id
-        self.http = http
-        self.sleep = sleep
-        self.monotonic = monotonic
-        self.wall_clock = wall_clock
-        self.log = log
-        self.deadline = monotonic() + float(budget_seconds)
-        self.budget_seconds = float(budget_seconds)
-        self.connect_timeout = float(connect_timeout)
-        self.read_timeout = float(read_timeout)
-        self.max_attempts = max(1, int(max_attempts))
-        self.backoff_base = float(backoff_base)
-        self.backoff_cap = float(backoff_cap)
-        self.calls = 0
+
+class RequestLimitReached(HandlerError):
+    """The invocation already sent RetryPolicy.max_requests requests."""
+
+
+@dataclass
+class Answer:
+    """What one HTTP exchange told us.  `problem` is None when `payload` is a JSON object.
+
+    unprocessed: the server certainly did not act on the request (it was never sent,
+    or the rate limiter refused it with 429 before it was processed).
+    """
+
+    what: str
+    problem: str | None = None
+    payload: dict | None = None
+    code: int | None = None
+    retry_after: float | None = None
+    unprocessed: bool = False
+
+    @property
+    def accepted(self):
+        return self.code is not None and 200 <= self.code < 300
+
+
+@dataclass
+class DbtCloudClient:
+    """Minimal dbt Cloud API v2 client: one request per `send`, one policy, one budget."""
+
+    base_url: str
+    token: str = field(repr=False)
+    account_id: int
+    http: object
+    sleep: object
+    monotonic: object
+    wall_clock: object
+    log: object
+    policy: RetryPolicy = DEFAULT_POLICY
+    calls: int = 0
+    deadline: float = field(init=False)
+
+    def __post_init__(self):
+        self.deadline = self.monotonic() + float(self.policy.budget_seconds)
 
     def _headers(self, with_body):
         headers = {
-            "Authorization": f"{AUTH_SCHEME} {self._token}",
+            "Authorization": f"{AUTH_SCHEME} {self.token}",
             "Accept": "application/json",
             "User-Agent": USER_AGENT,
         }
@@ -542,116 +684,128 @@ class DbtCloudClient:
     def remaining(self):
         return self.deadline - self.monotonic()
 
-    def _wait(self, seconds, what):
+    def wait(self, seconds, what):
+        """Sleep `seconds`, or fail at once when that would overrun the time budget."""
         remaining = self.remaining()
         if seconds >= remaining:
             raise HandlerError(
                 f"{what}: giving up, waiting {seconds:.1f}s would exceed the remaining time "
-                f"budget ({max(0.0, remaining):.1f}s of {self.budget_seconds:.0f}s)"
+                f"budget ({max(0.0, remaining):.1f}s of {self.policy.budget_seconds:.0f}s)"
             )
         if seconds > 0:
             self.sleep(seconds)
 
-    def request(self, method, path, *, params=None, body=None, idempotent=True):
-        """Send one API request with retries; return the decoded JSON object.
+    def send(self, method, path, *, params=None, body=None):
+        """Send ONE request and classify the answer; raise HandlerError for a final refusal.
 
-        Retries 429, 5xx, connection errors and timeouts with exponential backoff
-        (honouring Retry-After) within the budget.  For a non-idempotent request
-        (the trigger) a failure after the request may have reached the server
-        (5xx, read timeout, dropped connection) raises AmbiguousTrigger instead.
+        Returns an Answer for a 2xx, a 429/5xx and a transport failure (the caller decides
+        whether to retry).  Raises for 3xx (the access URL moved), 401/403, 404 and other 4xx.
         """
-        url = f"{self.base_url}{path}"
         what = f"{method} {path}"
-        for attempt in range(1, self.max_attempts + 1):
-            remaining = self.remaining()
-            if remaining <= 0:
-                raise HandlerError(f"{what}: time budget of {self.budget_seconds:.0f}s exhausted")
-            timeout = (min(self.connect_timeout, remaining), min(self.read_timeout, remaining))
-            retry_after = None
-            self.calls += 1
-            started = self.monotonic()
+        if self.calls >= self.policy.max_requests:
+            raise RequestLimitReached(
+                f"{what}: not sent, the invocation already made {self.calls} requests "
+                f"(the limit per invocation is {self.policy.max_requests})"
+            )
+        remaining = self.remaining()
+        if remaining <= 0:
+            raise HandlerError(f"{what}: time budget of {self.policy.budget_seconds:.0f}s exhausted")
+        self.calls += 1
+        attempt = f"request {self.calls}"
+        timeout = (min(self.policy.connect_timeout, remaining), min(self.policy.read_timeout, remaining))
+        started = self.monotonic()
+        try:
+            response = self.http.request(
+                method,
+                f"{self.base_url}{path}",
+                params=params,
+                data=None if body is None else json.dumps(body),
+                headers=self._headers(body is not None),
+                timeout=timeout,
+                allow_redirects=False,
+            )
+        except requests.exceptions.RequestException as exc:
+            kind = "timed out" if isinstance(exc, requests.exceptions.Timeout) else "connection failed"
+            never_sent = _never_sent(exc)
+            detail = "never reached the server" if never_sent else "it may have reached the server"
+            cause = type(_root_cause(exc)).__name__
+            problem = f"{what}: {attempt} {kind} ({type(exc).__name__}: {cause}; {detail})"
+            return Answer(what, problem, unprocessed=never_sent)
+        code = response.status_code
+        elapsed_ms = (self.monotonic() - started) * 1000
+        if 200 <= code < 300:
+            self.log(f"{what} -> HTTP {code} ({elapsed_ms:.0f} ms, {attempt})")
             try:
-                response = self.http.request(
-                    method,
-                    url,
-                    params=params,
-                    data=None if body is None else json.dumps(body),
-                    headers=self._headers(body is not None),
-                    timeout=timeout,
-                    allow_redirects=False,
-                )
-            except requests.exceptions.RequestException as exc:
-                kind = "timed out" if isinstance(exc, requests.exceptions.Timeout) else "connection failed"
-                problem = f"{what}: attempt {attempt} {kind} ({type(exc).__name__})"
-                if not idempotent and not _connect_failure(exc):
-                    raise AmbiguousTrigger(problem) from None
-            else:
-                code = response.status_code
-                elapsed = self.monotonic() - started
-                if 200 <= code < 300:
-                    self.log(f"{what} -> HTTP {code} ({elapsed * 1000:.0f} ms, attempt {attempt})")
-                    try:
-                        payload = response.json()
-                    except ValueError:
-                        raise HandlerError(f"{what}: HTTP {code} but the body is not valid JSON") from None
-                    if not isinstance(payload, dict):
-                        raise HandlerError(f"{what}: HTTP {code} but the body is not a JSON object")
-                    return payload
-                if code == 429 or code >= 500:
-                    problem = f"{what}: attempt {attempt} got HTTP {code}{_error_message(response)}"
-                    retry_after = _retry_after_seconds(response.headers.get("Retry-After"), self.wall_clock())
-                    if code >= 500 and not idempotent:
-                        raise AmbiguousTrigger(problem)
-                elif code in (401, 403):
-                    raise HandlerError(
-                        f"{what}: HTTP {code} - the API token was refused; check the secret's token, "
-                        f"its permissions on account {self.account_id}, and the access URL{_error_message(response)}"
-                    )
-                elif code == 404:
-                    raise HandlerError(
-                        f"{what}: HTTP 404 - not found; check account_id, job id and the access URL"
-                        f"{_error_message(response)}"
-                    )
-                else:
-                    raise HandlerError(f"{what}: HTTP {code}{_error_message(response)}")
-            if attempt == self.max_attempts:
-                raise HandlerError(f"{problem}; giving up after {attempt} attempts")
-            delay = min(self.backoff_cap, self.backoff_base * (2 ** (attempt - 1)))
-            if retry_after is not None:
-                delay = retry_after
-                self.log(f"{problem}; retrying in {delay:.1f}s (Retry-After)")
-            else:
-                self.log(f"{problem}; retrying in {delay:.1f}s")
-            self._wait(delay, problem)
-        raise HandlerError(f"{what}: no attempt made")  # pragma: no cover
+                payload = response.json()
+            except ValueError:
+                return Answer(what, f"{what}: HTTP {code} but the body is not valid JSON", code=code)
+            if not isinstance(payload, dict):
+                return Answer(what, f"{what}: HTTP {code} but the body is not a JSON object", code=code)
+            return Answer(what, payload=payload, code=code)
+        if code == 429 or code >= 500:
+            retry_after = _retry_after_seconds(response.headers.get("Retry-After"), self.wall_clock())
+            problem = f"{what}: {attempt} got HTTP {code}{_error_message(response)}"
+            # A 429 comes from the rate limiter before the request is processed.
+            return Answer(what, problem, code=code, retry_after=retry_after, unprocessed=code == 429)
+        if 300 <= code < 400:
+            location = _printable(response.headers.get("Location") or "(no Location header)")
+            raise HandlerError(
+                f"{what}: HTTP {code} redirect to {location} - dbt Cloud answers at another address; "
+                f"set the access_url setting (now {self.base_url}) to the account's access URL "
+                "and allow its host in the network rule"
+            )
+        if code in (401, 403):
+            raise HandlerError(
+                f"{what}: HTTP {code} - the API token was refused; check the secret's token, "
+                f"its permissions on account {self.account_id}, and the access URL{_error_message(response)}"
+            )
+        if code == 404:
+            raise HandlerError(
+                f"{what}: HTTP 404 - not found; check account_id, job id and the access URL{_error_message(response)}"
+            )
+        raise HandlerError(f"{what}: HTTP {code}{_error_message(response)}")
 
-    def list_runs(self, job_definition_id, *, order_by, limit, status=None):
+    def pause_before_retry(self, attempt, answer):
+        seconds, why = self.policy.wait_before_retry(attempt, answer.retry_after)
+        self.log(f"{answer.problem}; retrying in {seconds:.1f}s ({why})")
+        self.wait(seconds, answer.problem)
+
+    def request(self, method, path, *, params=None):
+        """A read: retried on 429, 5xx and transport failures per the policy; the JSON object."""
+        for attempt in range(1, self.policy.max_attempts + 1):
+            answer = self.send(method, path, params=params)
+            if answer.problem is None:
+                return answer.payload
+            if answer.accepted:  # a 2xx without a JSON object is not retried
+                raise HandlerError(answer.problem)
+            if attempt == self.policy.max_attempts:
+                raise HandlerError(f"{answer.problem}; giving up after {attempt} attempts")
+            self.pause_before_retry(attempt, answer)
+        raise HandlerError(f"{method} {path}: no attempt made")  # pragma: no cover
+
+    def runs_path(self):
+        return f"/api/v2/accounts/{self.account_id}/runs/"
+
+    @staticmethod
+    def runs_params(job_definition_id, *, order_by, limit, status=None):
         params = [("job_definition_id", str(job_definition_id))]
         if status is not None:
             params.append(("status", str(status)))
-        params += [("order_by", order_by), ("limit", str(limit))]
-        payload = self.request("GET", f"/api/v2/accounts/{self.account_id}/runs/", params=params)
-        data = payload.get("data")
-        if not isinstance(data, list):
-            raise HandlerError("list runs: response has no 'data' array")
-        for run in data:
-            _require_run_fields(run, "list runs", ("id", "status"))
-        return data
+        return [*params, ("order_by", order_by), ("limit", str(limit))]
 
-    def trigger_run(self, job_id, cause, steps_override=None):
+    def list_runs(self, job_definition_id, *, order_by, limit, status=None):
+        params = self.runs_params(job_definition_id, order_by=order_by, limit=limit, status=status)
+        return runs_of(self.request("GET", self.runs_path(), params=params))
+
+    def send_trigger(self, job_id, cause, steps_override=None):
+        """ONE trigger POST (never retried here: see _trigger); `steps_override` for a selective build."""
         body = {"cause": cause}
         if steps_override is not None:
             body["steps_override"] = steps_override
-        payload = self.request(
-            "POST",
-            f"/api/v2/accounts/{self.account_id}/jobs/{job_id}/run/",
-            body=body,
-            idempotent=False,
-        )
-        return payload.get("data")
+        return self.send("POST", f"/api/v2/accounts/{self.account_id}/jobs/{job_id}/run/", body=body)
 
     def job_steps(self, job_id):
-        """The job definition's `execute_steps` (Retrieve Job), as a list of strings."""
+        """The job definition's `execute_steps` (Retrieve Job), as a list of strings: a read, per the policy."""
         payload = self.request("GET", f"/api/v2/accounts/{self.account_id}/jobs/{job_id}/")
         job = payload.get("data")
         steps = job.get("execute_steps") if isinstance(job, dict) else None
@@ -660,13 +814,22 @@ class DbtCloudClient:
         return steps
 
 
+def runs_of(payload):
+    data = payload.get("data")
+    if not isinstance(data, list):
+        raise HandlerError("list runs: response has no 'data' array")
+    for run in data:
+        _require_run_fields(run, "list runs", ("id", "status"))
+    return data
+
+
 def _require_run_fields(run, what, fields):
     if not isinstance(run, dict):
         raise HandlerError(f"{what}: a run in the response is not an object")
-    for field in fields:
-        value = run.get(field)
+    for name in fields:
+        value = run.get(name)
         if not isinstance(value, int) or isinstance(value, bool):
-            raise HandlerError(f"{what}: a run in the response lacks an integer '{field}'")
+            raise HandlerError(f"{what}: a run in the response lacks an integer '{name}'")
 
 
 def _status_name(status):
@@ -772,17 +935,15 @@ def run_job(
     http=None,
     sleep=None,
     monotonic=None,
-    budget_seconds=DEFAULT_BUDGET_SECONDS,
-    connect_timeout=DEFAULT_CONNECT_TIMEOUT,
-    read_timeout=DEFAULT_READ_TIMEOUT,
-    max_attempts=DEFAULT_MAX_ATTEMPTS,
-    backoff_base=DEFAULT_BACKOFF_BASE,
-    backoff_cap=DEFAULT_BACKOFF_CAP,
+    session=None,
+    policy=DEFAULT_POLICY,
 ):
-    """Evaluate the checks and trigger the job; return the result dict. Never raises.
+    """Run the invocation (mode 'trigger', 'ping' or 'refresh'); return the result dict. Never raises.
 
     clock() -> aware datetime (now); sleep(seconds); monotonic() -> seconds;
-    http: a requests.Session-like object.  All default to the real thing.
+    http: a requests.Session-like object; session: the Snowpark session (time zones
+    Python has no data for are converted through it); policy: the RetryPolicy.
+    All default to the real thing.
     """
     report = _Report(token if isinstance(token, str) else "")
     session_owned = False
@@ -794,44 +955,25 @@ def run_job(
             raise HandlerError(f"the secret '{SECRET_ALIAS}' holds no API token")
         token = token.strip()
         report = _Report(token)
+        args = args or {}
+        options = parse_options(args.get("options"))
         base = normalize_base_url(base_url)
-        cfg = normalize_args(args or {})
-        options = normalize_options((args or {}).get("options"))
+        if options["mode"] == PING_MODE:
+            account_id = coerce_int(args.get("account_id"), "account_id", required=True, minimum=1)
+        else:
+            cfg = normalize_args(args, session)
+            account_id = cfg["account_id"]
         if http is None:
             http = requests.Session()
             session_owned = True
-        cause = cfg["cause"]
-        if len(cause) > CAUSE_MAX_LENGTH:
-            cause = cause[:CAUSE_MAX_LENGTH]
-            report.log(f"cause truncated to {CAUSE_MAX_LENGTH} characters")
-        now_utc = clock()
-        if now_utc.tzinfo is None:
-            now_utc = now_utc.replace(tzinfo=UTC)
-        now_utc = now_utc.astimezone(UTC)
-        local_now = now_utc.astimezone(cfg["tz"])
-        report.log(
-            f"job {cfg['job_id']} on account {cfg['account_id']}: now {local_now:%Y-%m-%d %H:%M:%S} "
-            f"{cfg['timezone_name']} ({DAY_NAMES[local_now.weekday()]})"
-        )
         client = DbtCloudClient(
-            base,
-            token,
-            cfg["account_id"],
-            http=http,
-            sleep=sleep,
-            monotonic=monotonic,
-            wall_clock=clock,
-            log=report.log,
-            budget_seconds=budget_seconds,
-            connect_timeout=connect_timeout,
-            read_timeout=read_timeout,
-            max_attempts=max_attempts,
-            backoff_base=backoff_base,
-            backoff_cap=backoff_cap,
+            base, token, account_id, http, sleep, monotonic, wall_clock=clock, log=report.log, policy=policy
         )
+        if options["mode"] == PING_MODE:
+            return _ping(report, client)
         if options["mode"] == REFRESH_MODE:
             return _refresh_outcomes(report, client, cfg, options)
-        return _evaluate_and_trigger(report, client, base, cfg, cause, now_utc, local_now, options)
+        return _evaluate_and_trigger(report, client, base, cfg, _utc(clock()), options)
     except HandlerError as exc:
         report.log(f"ERROR: {exc}")
         return report.result("ERROR")
@@ -844,6 +986,49 @@ def run_job(
                 http.close()
             except Exception:  # noqa: S110 - closing is best effort
                 pass
+
+
+def _utc(moment):
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _ping(report, client):
+    """One read-only GET of the account: proves host, network rule and token; triggers nothing."""
+    address = urlsplit(client.base_url)
+    host, port = address.hostname, address.port or (443 if address.scheme == "https" else 80)
+    try:
+        answer = client.send("GET", f"/api/v2/accounts/{client.account_id}/")
+        if answer.problem is not None:
+            if answer.code is None and answer.unprocessed:
+                raise HandlerError(
+                    f"{answer.problem}: cannot connect to {host}:{port}; check that the network rule of the "
+                    f"procedure's external access integration allows {host}:{port} and that access_url is right"
+                )
+            if answer.code is None:
+                raise HandlerError(f"{answer.problem}: {host} did not answer in time")
+            later = f" (Retry-After {answer.retry_after:.0f}s)" if answer.retry_after is not None else ""
+            raise HandlerError(f"{answer.problem}: dbt Cloud is reachable but did not serve the account{later}")
+        account = answer.payload.get("data")
+        if not isinstance(account, dict):
+            raise HandlerError(f"{answer.what}: HTTP {answer.code} but the response has no 'data' account object")
+        if account.get("locked") is True:
+            reason = _printable(account.get("lock_reason") or account.get("lock_cause") or "no reason given")
+            raise HandlerError(f"account {client.account_id} is locked in dbt Cloud ({reason}): jobs cannot run")
+    except HandlerError as exc:
+        report.check("dbt_cloud_account", False, str(exc))
+        report.log(f"ERROR: {exc}")
+        return report.result("ERROR")
+    name = account.get("name")
+    named = f" ({_printable(name, 80)})" if isinstance(name, str) and name.strip() else ""
+    report.check(
+        "dbt_cloud_account",
+        True,
+        f"{host} answered HTTP {answer.code} for account {client.account_id}{named}: "
+        "host, network rule and token work; nothing was triggered",
+    )
+    return report.result("OK")
 
 
 def _refresh_outcomes(report, client, cfg, options):
@@ -877,7 +1062,18 @@ def _selected_steps(report, client, job_id, changed_sources):
     return steps
 
 
-def _evaluate_and_trigger(report, client, base, cfg, cause, now_utc, local_now, options):
+def _evaluate_and_trigger(report, client, base, cfg, now_utc, options):
+    zone = cfg["zone"]
+    cause = cfg["cause"]
+    if len(cause) > CAUSE_MAX_LENGTH:
+        cause = cause[:CAUSE_MAX_LENGTH]
+        report.log(f"cause truncated to {CAUSE_MAX_LENGTH} characters")
+    local_now = zone.to_local(now_utc)
+    report.log(
+        f"job {cfg['job_id']} on account {cfg['account_id']}: now {local_now:%Y-%m-%d %H:%M:%S} "
+        f"{zone.name} ({DAY_NAMES[local_now.weekday()]})"
+        + (f", local time from {zone.source}" if isinstance(zone, SnowflakeZone) else "")
+    )
     # 1. Cheap checks first: they cost no API call.
     cheap_ok = True
     if cfg["min_start"] is not None or cfg["max_start"] is not None:
@@ -962,45 +1158,132 @@ def _check_upstream(report, client, cfg, local_now):
     if not finished:
         return report.check("upstream_success_today", False, f"upstream job {upstream} has no successful run")
     finished_at, run = max(finished, key=lambda pair: pair[0])
-    local_finished = finished_at.astimezone(cfg["tz"])
+    local_finished = cfg["zone"].to_local(finished_at)
     passed = local_finished.date() == local_now.date()
     detail = (
         f"upstream job {upstream}: newest successful run {run['id']} finished "
-        f"{local_finished:%Y-%m-%d %H:%M:%S} {cfg['timezone_name']}; today is {local_now:%Y-%m-%d}"
+        f"{local_finished:%Y-%m-%d %H:%M:%S} {cfg['zone'].name}; today is {local_now:%Y-%m-%d}"
     )
     return report.check("upstream_success_today", passed, detail)
 
 
 def _trigger(report, client, cfg, cause, known_ids, steps_override=None):
-    """POST the trigger; after a lost response, look before retrying (never double-fire)."""
+    """POST the trigger at most RetryPolicy.max_attempts times, never blindly twice.
+
+    A POST is sent again only when the previous one provably created no run: it never
+    reached the server or got a 429 (retried after Retry-After/backoff), or its outcome
+    was unknown (timeout or reset after sending, 5xx) and `_settle` then saw no new run
+    for the whole settle window.  A 2xx without a readable run is never re-sent.  Every
+    POST carries the same body (the same `steps_override` for a selective build).
+    """
     job_id = cfg["job_id"]
-    for attempt in range(1, client.max_attempts + 1):
-        try:
-            run = client.trigger_run(job_id, cause, steps_override)
-        except AmbiguousTrigger as exc:
-            report.log(f"{exc}; the run may have been created - checking before any retry")
-            runs = client.list_runs(job_id, order_by="-created_at", limit=RECENT_RUNS_LIMIT)
-            new_runs = [run for run in runs if run["id"] not in known_ids]
-            if new_runs:
-                adopted = max(new_runs, key=lambda item: item["id"])
-                report.log(f"found new run {adopted['id']} created after the trigger request; not triggering again")
-                return adopted
-            if attempt == client.max_attempts:
-                raise HandlerError(f"{exc}; no run was created; giving up after {attempt} attempts") from None
-            delay = min(client.backoff_cap, client.backoff_base * (2 ** (attempt - 1)))
-            report.log(f"no new run was created; retrying the trigger in {delay:.1f}s")
-            client._wait(delay, str(exc))
+    policy = client.policy
+    for post in range(1, policy.max_attempts + 1):
+        sent_at = client.wall_clock()
+        answer = client.send_trigger(job_id, cause, steps_override)
+        if answer.problem is None:
+            run = answer.payload.get("data")
+            if _is_run(run):
+                return run
+            answer = replace(
+                answer, problem=f"{answer.what}: HTTP {answer.code} but the response has no run with an integer 'id'"
+            )
+        if answer.unprocessed:
+            if post == policy.max_attempts:
+                raise HandlerError(f"{answer.problem}; giving up after {post} trigger requests; no run was created")
+            client.pause_before_retry(post, answer)
             continue
-        return run
+        answered = client.monotonic()
+        report.log(f"{answer.problem}: a run may have been created - looking before any retry")
+        run = _settle(report, client, job_id, known_ids, answer, sent_at, answered)
+        if run is not None:
+            return run
+        if post == policy.max_attempts:
+            raise HandlerError(f"{answer.problem}; no run was created; giving up after {post} trigger requests")
+        seconds, why = policy.wait_before_retry(post, answer.retry_after)
+        left = max(0.0, seconds - (client.monotonic() - answered))  # the settle window counts towards it
+        report.log(
+            f"no run was created; sending the trigger again in {left:.1f}s ({why} {seconds:.1f}s from the answer)"
+        )
+        client.wait(left, answer.problem)
     raise HandlerError("trigger: no attempt made")  # pragma: no cover
 
 
+def _is_run(run):
+    return isinstance(run, dict) and isinstance(run.get("id"), int) and not isinstance(run.get("id"), bool)
+
+
+def _settle(report, client, job_id, known_ids, answer, sent_at, answered):
+    """After a trigger with an unknown outcome: the new run, None when proven absent; else raise.
+
+    Re-lists the job's newest runs (by created_at) at the policy's settle offsets from the
+    answer, never before the answer's Retry-After.  Any run not listed before the trigger
+    is adopted (ids, not timestamps: Snowflake's and dbt Cloud's clocks may differ).  No run
+    is proven only by a successful list at the last offset and only when the server did not
+    accept the request (for a 2xx, absence proves nothing).
+    """
+    policy = client.policy
+    window = policy.settle_seconds[-1]
+    not_before = answered + (answer.retry_after or 0.0)
+    evidence = []
+    proven_at = None
+    reason = "the settle window ended"
+    path = client.runs_path()
+    params = client.runs_params(job_id, order_by="-created_at", limit=RECENT_RUNS_LIMIT)
+    last_due = None
+    for offset in policy.settle_seconds:
+        due = max(answered + offset, not_before)
+        if last_due is not None and due <= last_due:
+            continue  # a Retry-After moved this look onto the previous one
+        last_due = due
+        wait = max(0.0, due - client.monotonic())
+        if wait >= client.remaining():
+            reason = (
+                f"the time budget ({max(0.0, client.remaining()):.1f}s left) does not allow waiting "
+                f"until {due - answered:.0f}s after the answer"
+            )
+            break
+        if wait > 0:
+            client.sleep(wait)
+        elapsed = client.monotonic() - answered
+        try:
+            listed = client.send("GET", path, params=params)
+            runs = runs_of(listed.payload) if listed.problem is None else None
+        except HandlerError as exc:
+            reason = str(exc)
+            break
+        if runs is None:
+            evidence.append(f"+{elapsed:.0f}s: {listed.problem}")
+            if listed.retry_after is not None:
+                not_before = client.monotonic() + listed.retry_after
+            continue
+        new_runs = [run for run in runs if run["id"] not in known_ids]
+        if new_runs:
+            run = max(new_runs, key=lambda item: item["id"])
+            created = run.get("created_at")
+            report.log(
+                f"run {run['id']} (created_at {created}) was not among the job's runs before the trigger "
+                f"(sent {sent_at:%Y-%m-%d %H:%M:%S} UTC): adopting it, not triggering again"
+            )
+            return run
+        evidence.append(f"+{elapsed:.0f}s: no new run among the {len(runs)} newest")
+        if elapsed >= window:
+            proven_at = elapsed
+    if proven_at is not None and not answer.accepted:
+        report.log(f"no new run {proven_at:.0f}s after the answer ({'; '.join(evidence)}): the trigger created no run")
+        return None
+    if answer.accepted:
+        reason = f"dbt Cloud accepted the request (HTTP {answer.code}) but no new run is visible"
+    raise HandlerError(
+        f"a run may have been created: {answer.problem} (sent {sent_at:%Y-%m-%d %H:%M:%S} UTC); "
+        f"re-listed the job's runs: {'; '.join(evidence) or 'no list answered'}; {reason}. "
+        f"Not sending the trigger again: check job {job_id}'s run history in dbt Cloud; the next "
+        "invocation sees the run as in progress if it exists"
+    )
+
+
 def _run_identity(report, base, cfg, run):
-    if not isinstance(run, dict):
-        raise HandlerError("trigger: HTTP 200 but the response has no 'data' run object; a run may have been created")
-    run_id = run.get("id")
-    if not isinstance(run_id, int) or isinstance(run_id, bool):
-        raise HandlerError("trigger: HTTP 200 but the run has no integer 'id'; a run may have been created")
+    run_id = run["id"]
     href = run.get("href")
     if isinstance(href, str) and href.strip():
         return run_id, href.strip()
@@ -1036,7 +1319,7 @@ def main(
     timezone=None,
     options=None,
 ):
-    """Procedure HANDLER. `session` (Snowpark) is unused: all work is HTTP."""
+    """Procedure HANDLER.  `session` (Snowpark) converts time zones Python has no data for."""
     try:
         token = _read_token()
     except Exception as exc:
@@ -1061,5 +1344,5 @@ def main(
         "timezone": timezone,
         "options": options,
     }
-    return run_job(access_url, token, args)
+    return run_job(access_url, token, args, session=session)
 $$;

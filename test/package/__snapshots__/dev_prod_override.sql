@@ -9,12 +9,15 @@ create table if not exists "ANALYTICS"."DBT_DEV"."ORCHESTRATION_LOGS" (
   run_id number,
   run_url varchar,
   result variant,
-  logs array
-) comment = 'Managed by the dbt_cloud_orchestration dbt package: one row per orchestration task invocation (definition 87bab28988a6d2a08f8fbde1efb327b1)';
+  logs array,
+  run_status varchar,
+  run_finished_at timestamp_ltz,
+  run_duration_seconds number
+) comment = 'Managed by the dbt_cloud_orchestration dbt package: one row per orchestration task invocation (definition cb121b9ddbda7594f1337cabd241dcb2)';
 
 create or replace procedure "ANALYTICS"."DBT_DEV"."DBT_CLOUD_RUN_JOB"(
   access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number,
-  min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar
+  min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar, options variant
 )
 returns variant
 language python
@@ -23,7 +26,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."DBT_DEV"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 86ef6e92142260d5ea6928f8cb7b8be5)'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 6f7244c95ef728adb8716f88d4d7836b)'
 as
 $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>
@@ -37,18 +40,20 @@ create or alter task "ANALYTICS"."DBT_DEV"."ORCH_TASK__DAILY_SALES__67890"
   user_task_managed_initial_warehouse_size = 'XSMALL'
   schedule = '15 MINUTE'
   suspend_task_after_num_failures = 10
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition a354718e3ece22ccd827d95bf92978ef)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition 1e636fe674f32232228f575edac1a1fd)'
   when system$stream_has_data('"ANALYTICS"."DBT_DEV"."ORCH_STREAM__67890__RAW__SALES__ORDERS"')
 as execute immediate 'declare
   local_now timestamp_ntz default null;
   outcome variant default null;
   failure variant default null;
+  known_runs array default null;
 begin
   local_now := convert_timezone(''UTC'', current_timestamp())::timestamp_ntz;
   create temporary table if not exists orchestration_stream_sink (consumed boolean);
   begin transaction;
   insert into orchestration_stream_sink select true from "ANALYTICS"."DBT_DEV"."ORCH_STREAM__67890__RAW__SALES__ORDERS" where false;
-  call "ANALYTICS"."DBT_DEV"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67890, ''Triggered by Snowflake task ANALYTICS.DBT_DEV.ORCH_TASK__DAILY_SALES__67890'', null, 300, ''00:00'', ''23:59'', array_construct(0, 1, 2, 3, 4, 5, 6), ''UTC'') into :outcome;
+  select array_agg(run_id) into :known_runs from (select distinct job_id, run_id from "ANALYTICS"."DBT_DEV"."ORCHESTRATION_LOGS" where job_id = 67890 and run_id is not null and (run_status is null or run_status not in (''Success'', ''Error'', ''Cancelled'')) qualify dense_rank() over (partition by job_id order by run_id desc) <= 10);
+  call "ANALYTICS"."DBT_DEV"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67890, ''Triggered by Snowflake task ANALYTICS.DBT_DEV.ORCH_TASK__DAILY_SALES__67890'', null, 300, ''00:00'', ''23:59'', array_construct(0, 1, 2, 3, 4, 5, 6), ''UTC'', object_construct(''known_run_ids'', :known_runs)) into :outcome;
   if (outcome:status::varchar = ''TRIGGERED'') then
     commit;
   else
@@ -59,6 +64,12 @@ begin
     select current_timestamp(), ''daily sales'', 67890, ''ORCH_TASK__DAILY_SALES__67890'',
       r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array
     from (select :outcome as r);
+  update "ANALYTICS"."DBT_DEV"."ORCHESTRATION_LOGS"
+      set run_status = reported.outcome:status::varchar,
+        run_finished_at = reported.outcome:finished_at::timestamp_ltz,
+        run_duration_seconds = reported.outcome:duration_seconds::number
+      from (select item.value as outcome from (select :outcome as r) x, lateral flatten(input => x.r:runs) item) reported
+      where "ANALYTICS"."DBT_DEV"."ORCHESTRATION_LOGS".job_id = 67890 and "ANALYTICS"."DBT_DEV"."ORCHESTRATION_LOGS".run_id = reported.outcome:run_id::number;
   return outcome:status::varchar;
 exception
   when other then

@@ -9,12 +9,15 @@ create table if not exists "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS" (
   run_id number,
   run_url varchar,
   result variant,
-  logs array
-) comment = 'Managed by the dbt_cloud_orchestration dbt package: one row per orchestration task invocation (definition d89df7e6112f987340a994b64cd7c0e5)';
+  logs array,
+  run_status varchar,
+  run_finished_at timestamp_ltz,
+  run_duration_seconds number
+) comment = 'Managed by the dbt_cloud_orchestration dbt package: one row per orchestration task invocation (definition 0807cd81acc88534c3080def1cc179aa)';
 
 create or replace procedure "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(
   access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number,
-  min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar
+  min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar, options variant
 )
 returns variant
 language python
@@ -23,7 +26,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 3af61e604e18efc36778ba265cf7fd05)'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 6e7da7718d5b8eab1cfc9aed7dd5f0f7)'
 as
 $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>
@@ -53,7 +56,7 @@ create or alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__DAILY_SALES__67890"
   warehouse = "TRANSFORMING"
   schedule = '15 MINUTE'
   suspend_task_after_num_failures = 10
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition 8aa1aa4fe83efaaabed88b002a92f101)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition ebddc650497947d97f3ab72b22979cb6)'
   when system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDERS"')
     or system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDER_ITEMS"')
     or system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__CUSTOMERS"')
@@ -61,6 +64,7 @@ as execute immediate 'declare
   local_now timestamp_ntz default null;
   outcome variant default null;
   failure variant default null;
+  known_runs array default null;
 begin
   local_now := convert_timezone(''America/Chicago'', current_timestamp())::timestamp_ntz;
   if (not (to_char(local_now, ''HH24:MI'') between ''06:00'' and ''20:00'' and dayofweekiso(local_now) - 1 in (0, 1, 2, 3, 4))) then
@@ -77,7 +81,8 @@ begin
   insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDERS" where false;
   insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDER_ITEMS" where false;
   insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__CUSTOMERS" where false;
-  call "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67890, ''Triggered by Snowflake task ANALYTICS.ORCHESTRATION.ORCH_TASK__DAILY_SALES__67890'', 111, 300, ''06:00'', ''20:00'', array_construct(0, 1, 2, 3, 4), ''America/Chicago'') into :outcome;
+  select array_agg(run_id) into :known_runs from (select distinct job_id, run_id from "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS" where job_id = 67890 and run_id is not null and (run_status is null or run_status not in (''Success'', ''Error'', ''Cancelled'')) qualify dense_rank() over (partition by job_id order by run_id desc) <= 10);
+  call "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67890, ''Triggered by Snowflake task ANALYTICS.ORCHESTRATION.ORCH_TASK__DAILY_SALES__67890'', 111, 300, ''06:00'', ''20:00'', array_construct(0, 1, 2, 3, 4), ''America/Chicago'', object_construct(''known_run_ids'', :known_runs)) into :outcome;
   if (outcome:status::varchar = ''TRIGGERED'') then
     commit;
   else
@@ -88,6 +93,12 @@ begin
     select current_timestamp(), ''daily sales'', 67890, ''ORCH_TASK__DAILY_SALES__67890'',
       r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array
     from (select :outcome as r);
+  update "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"
+      set run_status = reported.outcome:status::varchar,
+        run_finished_at = reported.outcome:finished_at::timestamp_ltz,
+        run_duration_seconds = reported.outcome:duration_seconds::number
+      from (select item.value as outcome from (select :outcome as r) x, lateral flatten(input => x.r:runs) item) reported
+      where "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS".job_id = 67890 and "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS".run_id = reported.outcome:run_id::number;
   return outcome:status::varchar;
 exception
   when other then
@@ -108,12 +119,13 @@ create or alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__INVENTORY_SNAPSHOT_
   warehouse = "TRANSFORMING"
   user_task_minimum_trigger_interval_in_seconds = 300
   suspend_task_after_num_failures = 10
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67891 (inventory snapshot) (definition 0cb51c580163eeec55ffc45130c916f5)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67891 (inventory snapshot) (definition 9f44a52e5d3e45b1b24f3e4e4e427f15)'
   when system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67891__RAW__INVENTORY__STOCK_LEVELS"')
 as execute immediate 'declare
   local_now timestamp_ntz default null;
   outcome variant default null;
   failure variant default null;
+  known_runs array default null;
 begin
   local_now := convert_timezone(''America/Chicago'', current_timestamp())::timestamp_ntz;
   if (not ((to_char(local_now, ''HH24:MI'') >= ''22:00'' or to_char(local_now, ''HH24:MI'') <= ''02:00''))) then
@@ -128,7 +140,8 @@ begin
   create temporary table if not exists orchestration_stream_sink (consumed boolean);
   begin transaction;
   insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67891__RAW__INVENTORY__STOCK_LEVELS" where false;
-  call "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67891, ''Triggered by Snowflake task ANALYTICS.ORCHESTRATION.ORCH_TASK__INVENTORY_SNAPSHOT__67891'', null, 300, ''22:00'', ''02:00'', array_construct(0, 1, 2, 3, 4, 5, 6), ''America/Chicago'') into :outcome;
+  select array_agg(run_id) into :known_runs from (select distinct job_id, run_id from "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS" where job_id = 67891 and run_id is not null and (run_status is null or run_status not in (''Success'', ''Error'', ''Cancelled'')) qualify dense_rank() over (partition by job_id order by run_id desc) <= 10);
+  call "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67891, ''Triggered by Snowflake task ANALYTICS.ORCHESTRATION.ORCH_TASK__INVENTORY_SNAPSHOT__67891'', null, 300, ''22:00'', ''02:00'', array_construct(0, 1, 2, 3, 4, 5, 6), ''America/Chicago'', object_construct(''known_run_ids'', :known_runs)) into :outcome;
   if (outcome:status::varchar = ''TRIGGERED'') then
     commit;
   else
@@ -139,6 +152,12 @@ begin
     select current_timestamp(), ''inventory snapshot'', 67891, ''ORCH_TASK__INVENTORY_SNAPSHOT__67891'',
       r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array
     from (select :outcome as r);
+  update "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"
+      set run_status = reported.outcome:status::varchar,
+        run_finished_at = reported.outcome:finished_at::timestamp_ltz,
+        run_duration_seconds = reported.outcome:duration_seconds::number
+      from (select item.value as outcome from (select :outcome as r) x, lateral flatten(input => x.r:runs) item) reported
+      where "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS".job_id = 67891 and "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS".run_id = reported.outcome:run_id::number;
   return outcome:status::varchar;
 exception
   when other then
@@ -159,18 +178,23 @@ create or alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__FINANCE_CLOSE__6789
   warehouse = "TRANSFORMING"
   schedule = 'USING CRON 0 6 * * 1-5 America/Chicago'
   suspend_task_after_num_failures = 10
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67892 (finance close) (definition 4b7b62d19b80894da5214f5d3c504d28)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67892 (finance close) (definition 3851ee6edb974bc75bd337b5a43956e8)'
   when system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67892__RAW__FINANCE__GENERAL_LEDGER"')
 as execute immediate 'declare
   local_now timestamp_ntz default null;
   outcome variant default null;
   failure variant default null;
+  known_runs array default null;
+  changed_sources array default null;
 begin
   local_now := convert_timezone(''America/Chicago'', current_timestamp())::timestamp_ntz;
   create temporary table if not exists orchestration_stream_sink (consumed boolean);
   begin transaction;
   insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67892__RAW__FINANCE__GENERAL_LEDGER" where false;
-  call "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67892, ''Triggered by Snowflake task ANALYTICS.ORCHESTRATION.ORCH_TASK__FINANCE_CLOSE__67892'', 67890, 300, ''00:00'', ''23:59'', array_construct(0, 1, 2, 3, 4, 5, 6), ''America/Chicago'') into :outcome;
+  select array_agg(run_id) into :known_runs from (select distinct job_id, run_id from "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS" where job_id = 67892 and run_id is not null and (run_status is null or run_status not in (''Success'', ''Error'', ''Cancelled'')) qualify dense_rank() over (partition by job_id order by run_id desc) <= 10);
+  changed_sources := array_construct_compact(
+      iff(system$stream_has_data(''"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67892__RAW__FINANCE__GENERAL_LEDGER"''), object_construct(''table'', ''RAW.FINANCE.GENERAL_LEDGER'', ''source'', ''raw_finance.ledger''), null));
+  call "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67892, ''Triggered by Snowflake task ANALYTICS.ORCHESTRATION.ORCH_TASK__FINANCE_CLOSE__67892'', 67890, 300, ''00:00'', ''23:59'', array_construct(0, 1, 2, 3, 4, 5, 6), ''America/Chicago'', object_construct(''known_run_ids'', :known_runs, ''select_changed'', true, ''changed_sources'', :changed_sources)) into :outcome;
   if (outcome:status::varchar = ''TRIGGERED'') then
     commit;
   else
@@ -181,6 +205,12 @@ begin
     select current_timestamp(), ''finance close'', 67892, ''ORCH_TASK__FINANCE_CLOSE__67892'',
       r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array
     from (select :outcome as r);
+  update "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"
+      set run_status = reported.outcome:status::varchar,
+        run_finished_at = reported.outcome:finished_at::timestamp_ltz,
+        run_duration_seconds = reported.outcome:duration_seconds::number
+      from (select item.value as outcome from (select :outcome as r) x, lateral flatten(input => x.r:runs) item) reported
+      where "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS".job_id = 67892 and "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS".run_id = reported.outcome:run_id::number;
   return outcome:status::varchar;
 exception
   when other then

@@ -26,7 +26,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."ANALYTICS"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 684b5941231f1450a1f261d8bf02cf95)'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition b28ee117d6ab911d7e15d795b0b2a132)'
 as
 $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>
@@ -43,16 +43,18 @@ create stream if not exists "ANALYTICS"."ANALYTICS"."ORCH_STREAM__67890__RAW__SA
 create or alter task "ANALYTICS"."ANALYTICS"."ORCH_TASK__DAILY_SALES__67890"
   user_task_managed_initial_warehouse_size = 'XSMALL'
   schedule = '15 MINUTE'
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition b136b67dff1ee4b995370578616c4970)'
+  suspend_task_after_num_failures = 10
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition 4ec7aaec7c7b295e5e495bccca279827)'
   when system$stream_has_data('"ANALYTICS"."ANALYTICS"."ORCH_STREAM__67890__RAW__SALES__ORDERS"')
     or system$stream_has_data('"ANALYTICS"."ANALYTICS"."ORCH_STREAM__67890__RAW__SALES__CUSTOMERS"')
 as execute immediate 'declare
-  local_now timestamp_ntz default convert_timezone(''UTC'', current_timestamp())::timestamp_ntz;
+  local_now timestamp_ntz default null;
   outcome variant default null;
   failure variant default null;
   known_runs array default null;
   changed_sources array default null;
 begin
+  local_now := convert_timezone(''UTC'', current_timestamp())::timestamp_ntz;
   create temporary table if not exists orchestration_stream_sink (consumed boolean);
   begin transaction;
   insert into orchestration_stream_sink select true from "ANALYTICS"."ANALYTICS"."ORCH_STREAM__67890__RAW__SALES__ORDERS" where false;
