@@ -51,8 +51,6 @@ export interface RuntimeContext {
   env: Record<string, string>;
   graph: Graph;
   execute: boolean;
-  /** dbt's `dbt_version`: "1.x" on dbt-core, "2.x" on dbt 2.x. */
-  dbtVersion: string;
   queryResults: ScriptedQueryResult[];
   statements: string[];
   logs: string[];
@@ -98,11 +96,6 @@ export const graph: Graph = new Proxy({} as Graph, {
 /** dbt's `execute`: false while dbt parses, true when it runs. */
 export function isExecuting(): boolean {
   return current().execute;
-}
-
-/** dbt's `dbt_version`: the running dbt's version ("1.11.16" on dbt-core, "2.0.0-preview.196" on dbt 2.x). */
-export function dbtVersion(): string {
-  return current().dbtVersion;
 }
 
 /** Jinja's `x is mapping`: a dict, such as a YAML mapping in `vars`. */

@@ -32,7 +32,6 @@ export const PRELUDE_FUNCTIONS: Record<string, PreludeFunction> = {
   printLine: { callee: name("print"), positional: 1, keywords: [] },
   asText: { callee: name("string"), positional: 1, keywords: [], filter: "string" },
   isExecuting: { callee: name("execute"), positional: 0, keywords: [], asValue: true },
-  dbtVersion: { callee: name("dbt_version"), positional: 0, keywords: [], asValue: true },
   extraKeywordArguments: { callee: name("kwargs"), positional: 0, keywords: [], asValue: true },
   isMapping: { callee: name("mapping"), positional: 1, keywords: [], test: "mapping" },
 };

@@ -17,9 +17,6 @@ interface LoadedSources {
   catchesKeywords: Set<string>;
 }
 
-/** The TypeScript engine answers as dbt-core does (the jinja engine, its oracle, is dbt-core 1.11). */
-const TS_ENGINE_DBT_VERSION = "1.11";
-
 const loaded = new Map<string, Promise<LoadedSources>>();
 
 async function load(srcDir: string): Promise<LoadedSources> {
@@ -68,7 +65,6 @@ export async function runTsMacro(srcDir: string, macroName: string, context: Mac
     env: context.env ?? {},
     graph: context.graph ?? { nodes: {}, sources: {} },
     execute: context.execute ?? true,
-    dbtVersion: TS_ENGINE_DBT_VERSION,
     queryResults: context.query_results ?? [],
     statements: run.statements,
     logs: run.logs,
