@@ -3,7 +3,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { REPO_ROOT } from "../../scripts/compiler/compile.js";
+import { parse_object_name } from "../../macros-src/sql/names.js";
 import type { MacroContextFile } from "../../scripts/runtime/macro-run.js";
+import { watchedResults, type WatchedRow } from "../support/warehouse.js";
 
 export const INTEGRATION_PROJECT = join(REPO_ROOT, "integration_tests");
 
@@ -40,55 +42,29 @@ export function minimalVars(): Vars {
   };
 }
 
-/** A configured table name as Snowflake stores it: unquoted parts upper-cased, quoted ones exact. */
-function tableParts(name: string): string[] {
-  const parts: string[] = [];
-  let current = "";
-  let quoted = false;
-  let wasQuoted = false;
-  for (let index = 0; index < name.length; index++) {
-    const char = name[index]!;
-    if (char === '"' && quoted && name[index + 1] === '"') {
-      current += '"';
-      index++;
-    } else if (char === '"') {
-      quoted = !quoted;
-      wasQuoted = true;
-    } else if (char === "." && !quoted) {
-      parts.push(wasQuoted ? current : current.toUpperCase());
-      current = "";
-      wasQuoted = false;
-    } else {
-      current += char;
-    }
-  }
-  parts.push(wasQuoted ? current : current.toUpperCase());
-  return parts;
-}
-
 /**
- * What the build reads first, when every watched table exists with change tracking on: for each
- * distinct watched schema, SHOW TABLES (listing every watched table's name: rows of other schemas
- * are harmless) and an empty SHOW VIEWS.
+ * What the build reads first when every watched table exists with change tracking on: the
+ * watched-object queries (test/support/warehouse.ts) for the tables the jobs name, tables then
+ * sources, in the order the package reads their schemas.
  */
 export function watchedTablesExist(vars: Vars): NonNullable<MacroContextFile["query_results"]> {
   const sources = Object.values(exampleGraph().sources) as Array<Record<string, string>>;
-  const tables: string[][] = [];
+  const rows: WatchedRow[] = [];
+  const schemas: string[][] = [];
+  const add = (parts: string[]) => {
+    if (parts.length !== 3) return;
+    const [database, schema, name] = parts as [string, string, string];
+    if (!schemas.some(([d, s]) => d === database && s === schema)) schemas.push([database, schema]);
+    rows.push({ database, schema, name });
+  };
   for (const job of (vars.jobs ?? []) as Array<Record<string, unknown>>) {
-    for (const name of (job.tables ?? []) as unknown[]) if (typeof name === "string") tables.push(tableParts(name));
+    for (const name of (job.tables ?? []) as unknown[]) if (typeof name === "string") add(parse_object_name(name).parts);
     for (const name of (job.sources ?? []) as unknown[]) {
       const node = sources.find((item) => `${item.source_name}.${item.name}` === name);
-      if (node !== undefined) tables.push([node.database!, node.schema!, node.identifier!].map((part) => part.toUpperCase()));
+      if (node !== undefined) add([node.database!, node.schema!, node.identifier!].map((part) => part.toUpperCase()));
     }
   }
-  const schemas = new Set(tables.filter((parts) => parts.length === 3).map((parts) => `${parts[0]}.${parts[1]}`));
-  const names = [...new Set(tables.map((parts) => parts.at(-1)!))];
-  const show_tables = {
-    columns: ["name", "kind", "owner", "change_tracking", "is_external", "is_dynamic"],
-    rows: names.map((name) => [name, "TABLE", "TRANSFORMER", "ON", "N", "N"]),
-  };
-  const show_views = { columns: ["name", "owner", "change_tracking", "is_materialized"], rows: [] };
-  return [...schemas].flatMap(() => [show_tables, show_views]);
+  return watchedResults(rows, schemas)!;
 }
 
 export function context(vars: Vars, options: { target?: object; args?: Record<string, unknown>; env?: Record<string, string> } = {}):
