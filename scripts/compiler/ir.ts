@@ -24,6 +24,11 @@ export type Expr =
   | { kind: "filter"; operand: Expr; name: string; args: Expr[] }
   | { kind: "test"; operand: Expr; name: string; negated: boolean };
 
+export interface IfBranch {
+  test: Expr;
+  body: Stmt[];
+}
+
 export type Stmt =
   | { kind: "set"; target: string; value: Expr }
   | { kind: "setRaw"; target: string; text: string }
@@ -80,8 +85,6 @@ export const test = (operand: Expr, testName: string, negated = false): Expr => 
 });
 export const isNone = (operand: Expr): Expr => test(operand, "none");
 export const isNotNone = (operand: Expr): Expr => test(operand, "none", true);
-
-export type IfBranch = { test: Expr; body: Stmt[] };
 
 export const setStmt = (target: string, value: Expr): Stmt => ({ kind: "set", target, value });
 export const setRawStmt = (target: string, text: string): Stmt => ({ kind: "setRaw", target, text });
