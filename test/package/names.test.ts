@@ -7,11 +7,16 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { compileToScratch, JinjaOracle } from "../../scripts/runtime/jinja-engine.js";
 import { runTsMacro } from "../../scripts/runtime/ts-engine.js";
-import { PACKAGE_SOURCES } from "../support/package-engines.js";
+import { PackageEngines, PACKAGE_SOURCES } from "../support/package-engines.js";
+import { context, minimalVars, PROD_TARGET } from "./configs.js";
 
 const oracle = new JinjaOracle();
 const compiled = compileToScratch(PACKAGE_SOURCES);
-afterAll(() => oracle.close());
+const engines = new PackageEngines();
+afterAll(async () => {
+  await oracle.close();
+  await engines.close();
+});
 
 /** The macro's result in both engines (private helpers are `_name` in dbt), which must agree. */
 async function returned(macro: string, args: Record<string, unknown>): Promise<unknown> {
@@ -77,4 +82,19 @@ describe("job_stream_name", () => {
   ])("%j", async (table, name) => {
     expect(await returned("job_stream_name", { job_id: 7, table })).toEqual(name);
   });
+});
+
+it("dbt 2.x plans the same names as TypeScript and dbt-core for jobs and tables of every kind above", async () => {
+  const tables = PARSED.filter(([, parts, error]) => error === null && parts.length === 3).map(([text]) => text);
+  const jobs = SAFE.map(([name], index) => ({ name, job_id: 100 + index, tables: [tables[index % tables.length]] }));
+  const ctx = context({ ...minimalVars(), jobs }, { target: PROD_TARGET, args: { dry_run: true, offline: true, verbose: true } });
+  const { ts, jinja, fusion } = await engines.all("build_orchestration_resources", ctx);
+  expect(ts.error).toBeNull();
+  expect(jinja).toEqual(ts);
+  expect(fusion).toEqual(ts);
+  // A dry run executes nothing and returns the SQL it would run.
+  const planned = ts.returned as string[];
+  for (const [index, [, safe]] of SAFE.entries()) {
+    expect(planned.some((sql) => sql.startsWith(`create or alter task "ANALYTICS"."ANALYTICS"."ORCH_TASK__${safe}__${100 + index}"`))).toBe(true);
+  }
 });
