@@ -28,8 +28,8 @@ function stream_object(config: OrchestrationConfig, stream: string, table: strin
 }
 
 /**
- * A job's managed stream on its watched object `job.tables[index]`, of the given kind ("table", "view", "dynamic table",
- * "external table"); `replace` only heals a stale or broken one.
+ * A job's managed stream on its watched object `job.tables[index]`, of the given kind ("table",
+ * "view", "dynamic table", "external table"); `replace` only heals a stale or broken one.
  */
 export function desired_stream(config: OrchestrationConfig, job: JobConfig, index: number, kind: string, replace = false): DesiredObject {
   const table = job.tables[index]!;

@@ -26,7 +26,7 @@ export function is_plain_identifier(text: string): boolean {
   return true;
 }
 
-/** A newline, carriage return, tab or NUL: characters no generated name or log label may carry. */
+/** A newline, carriage return, tab or NUL, which no name part may hold (parse_object_name refuses them). */
 function has_control_character(text: string): boolean {
   return text.includes("\n") || text.includes("\r") || text.includes("\t") || text.includes("\u0000");
 }
