@@ -2,7 +2,7 @@
 import { load_orchestration_config } from "./config/load.js";
 import { check_arguments, unsupported_adapter } from "./entry/arguments.js";
 import { dispatch, extraKeywordArguments, printLine } from "./prelude/dbt.js";
-import { PACKAGE_NAME, task_name } from "./sql/names.js";
+import { PACKAGE_NAME } from "./sql/names.js";
 
 function label(text: string): string {
   // Mermaid labels sit inside double quotes: a quote in a name becomes its entity.
@@ -34,7 +34,7 @@ export function snowflake__orchestration_graph(): string {
   for (const job of config.jobs) {
     const task = `task_${job.job_id}`;
     const suffix = job.enabled ? "" : " (disabled)";
-    lines.push(`  ${task}[${label(`${task_name(job.name, job.job_id)}${suffix}`)}]`);
+    lines.push(`  ${task}[${label(`${job.task_name}${suffix}`)}]`);
     lines.push(`  job_${job.job_id}([${label(`dbt Cloud job ${job.job_id}: ${job.name}`)}])`);
     lines.push(`  ${task} -->|${label(job.schedule.kind === "triggered" ? "on change" : job.schedule.text)}| job_${job.job_id}`);
     for (const table of job.tables) {

@@ -8,7 +8,7 @@ import { managed_name } from "./resources/names.js";
 import { refresh_outcomes } from "./resources/refresh.js";
 import { schedule_label } from "./resources/task.js";
 import { plain_table } from "./resources/run-plan.js";
-import { job_stream_name, PACKAGE_NAME, task_name } from "./sql/names.js";
+import { PACKAGE_NAME } from "./sql/names.js";
 import { quote_literal, quote_name } from "./sql/quoting.js";
 
 function stream_data(config: OrchestrationConfig, live: LiveState): Record<string, boolean> {
@@ -107,12 +107,12 @@ export function snowflake__orchestration_status(): string[] {
   const invocations = last_invocations(config, live);
   const rows: string[][] = [["job", "task", "state", "schedule", "streams", "last invocation (UTC)", "status", "last run", "last success (UTC)"]];
   for (const job of config.jobs) {
-    const task = task_name(job.name, job.job_id);
+    const task = job.task_name;
     const live_task = live.tasks.filter((item) => item.name === task);
     const state = live_task.length === 0 ? "missing" : task_state(live_task[0]!, job.enabled);
     const streams: string[] = [];
-    for (const table of job.tables) {
-      const name = job_stream_name(job.job_id, table);
+    for (const [index, table] of job.tables.entries()) {
+      const name = job.stream_names[index]!;
       const found = live.streams.filter((item) => item.name === name);
       if (found.length === 0) streams.push(`${table.join(".")}: missing`);
       else if (found[0]!.broken !== "") streams.push(`${table.join(".")}: ${found[0]!.broken}`);

@@ -33,17 +33,7 @@
     {%- set task = "task_"
       ~ ((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"]) -%}
     {%- set suffix = "" if job_2["enabled"] else " (disabled)" -%}
-    {%- do lines.append(
-      "  "
-        ~ task
-        ~ "[\""
-        ~ (("ORCH_TASK__"
-          ~ dbt_cloud_orchestration._safe_name_part(job_2["name"])
-          ~ "__"
-          ~ ((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])
-          ~ suffix) | replace("\"", "#quot;"))
-        ~ "\"]"
-    ) -%}
+    {%- do lines.append("  " ~ task ~ "[\"" ~ ((job_2["task_name"] ~ suffix) | replace("\"", "#quot;")) ~ "\"]") -%}
     {%- do lines.append(
       "  job_"
         ~ ((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])

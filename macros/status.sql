@@ -60,7 +60,13 @@
         "    first_value(run_duration_seconds) " ~ newest_run ~ " as last_run_seconds,",
         "    max(iff(run_status = 'Success', run_finished_at, null)) over (partition by job_id) as last_success_at,",
         "    row_number() over (partition by job_id order by invoked_at desc) as newest",
-        "  from " ~ dbt_cloud_orchestration._quote_name([config["database"], config["schema"], config["log_table"]]),
+        "  from \""
+          ~ (config["database"] | replace("\"", "\"\""))
+          ~ "\".\""
+          ~ (config["schema"] | replace("\"", "\"\""))
+          ~ "\".\""
+          ~ (config["log_table"] | replace("\"", "\"\""))
+          ~ "\"",
         ") where newest = 1"
       ]
     )
@@ -143,10 +149,7 @@
     ]
   ] -%}
   {%- for job in config["jobs"] -%}
-    {%- set task = "ORCH_TASK__"
-      ~ dbt_cloud_orchestration._safe_name_part(job["name"])
-      ~ "__"
-      ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) -%}
+    {%- set task = job["task_name"] -%}
     {%- set tsj_live_task = [] -%}
     {%- for item in live["tasks"] -%}
       {%- if item["name"] == task -%}
@@ -159,7 +162,8 @@
       else dbt_cloud_orchestration._task_state(live_task[0], job["enabled"]) -%}
     {%- set streams = [] -%}
     {%- for table in job["tables"] -%}
-      {%- set name = dbt_cloud_orchestration._job_stream_name(job["job_id"], table) -%}
+      {%- set index = loop.index0 -%}
+      {%- set name = job["stream_names"][index] -%}
       {%- set tsj_found = [] -%}
       {%- for item_2 in live["streams"] -%}
         {%- if item_2["name"] == name -%}

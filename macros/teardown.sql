@@ -44,8 +44,13 @@
         dbt_cloud_orchestration._drop(
           "task",
           config["database"] ~ "." ~ config["schema"] ~ "." ~ task["name"],
-          "drop task if exists "
-            ~ dbt_cloud_orchestration._quote_name([config["database"], config["schema"], task["name"]])
+          "drop task if exists \""
+            ~ (config["database"] | replace("\"", "\"\""))
+            ~ "\".\""
+            ~ (config["schema"] | replace("\"", "\"\""))
+            ~ "\".\""
+            ~ (task["name"] | replace("\"", "\"\""))
+            ~ "\""
         )
       ) -%}
     {%- endif -%}
@@ -56,8 +61,13 @@
         dbt_cloud_orchestration._drop(
           "stream",
           config["database"] ~ "." ~ config["schema"] ~ "." ~ stream["name"],
-          "drop stream if exists "
-            ~ dbt_cloud_orchestration._quote_name([config["database"], config["schema"], stream["name"]])
+          "drop stream if exists \""
+            ~ (config["database"] | replace("\"", "\"\""))
+            ~ "\".\""
+            ~ (config["schema"] | replace("\"", "\"\""))
+            ~ "\".\""
+            ~ (stream["name"] | replace("\"", "\"\""))
+            ~ "\""
         )
       ) -%}
     {%- endif -%}
@@ -68,9 +78,13 @@
         dbt_cloud_orchestration._drop(
           "procedure",
           config["database"] ~ "." ~ config["schema"] ~ "." ~ procedure["name"],
-          "drop procedure if exists "
-            ~ dbt_cloud_orchestration._quote_name([config["database"], config["schema"], procedure["name"]])
-            ~ "("
+          "drop procedure if exists \""
+            ~ (config["database"] | replace("\"", "\"\""))
+            ~ "\".\""
+            ~ (config["schema"] | replace("\"", "\"\""))
+            ~ "\".\""
+            ~ (procedure["name"] | replace("\"", "\"\""))
+            ~ "\"("
             ~ procedure["signature"]
             ~ ")"
         )
@@ -82,8 +96,13 @@
       dbt_cloud_orchestration._drop(
         "log table",
         config["database"] ~ "." ~ config["schema"] ~ "." ~ config["log_table"],
-        "drop table if exists "
-          ~ dbt_cloud_orchestration._quote_name([config["database"], config["schema"], config["log_table"]])
+        "drop table if exists \""
+          ~ (config["database"] | replace("\"", "\"\""))
+          ~ "\".\""
+          ~ (config["schema"] | replace("\"", "\"\""))
+          ~ "\".\""
+          ~ (config["log_table"] | replace("\"", "\"\""))
+          ~ "\""
       )
     ) -%}
   {%- endif -%}

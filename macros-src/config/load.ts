@@ -132,7 +132,8 @@ export function load_job(raw: unknown, path: string, problems: string[], watches
   const job_id = positive_integer(raw["job_id"], `${path}.job_id`, problems);
   const tables: string[][] = [];
   const table_sources: Array<string | null> = [];
-  for (const [index, table] of string_list(raw["tables"], `${path}.tables`, problems).entries()) {
+  const raw_tables = string_list(raw["tables"], `${path}.tables`, problems);
+  for (const [index, table] of raw_tables.entries()) {
     const parts = qualified_table(table, `${path}.tables[${index}]`, problems);
     if (parts !== null) {
       tables.push(parts);
@@ -147,7 +148,6 @@ export function load_job(raw: unknown, path: string, problems: string[], watches
       table_sources.push(source as string);
     }
   }
-  const raw_tables = string_list(raw["tables"], `${path}.tables`, []);
   if (watches_tables && raw_tables.length === 0 && sources.length === 0) {
     problem(problems, path, "watches no table: give 'tables', 'sources' or both");
   }
@@ -170,13 +170,16 @@ export function load_job(raw: unknown, path: string, problems: string[], watches
     return null;
   }
   if (upstream !== null && upstream === job_id) problem(problems, `${path}.upstream_job_id`, "a job cannot wait for itself");
-  if (task_name(name, job_id).length > MAX_NAME_LENGTH) {
+  const task = task_name(name, job_id);
+  if (task.length > MAX_NAME_LENGTH) {
     problem(problems, `${path}.name`, `is too long: the task name it makes must fit in ${MAX_NAME_LENGTH} characters`);
   }
   // Different tables may sanitise to the same stream name ("Order Items" and ORDER_ITEMS): refuse, never merge.
   const streams: Record<string, string> = {};
+  const stream_names: string[] = [];
   for (const table of tables) {
     const stream = job_stream_name(job_id, table);
+    stream_names.push(stream);
     const label = table.join(".");
     const earlier = streams[stream];
     if (stream.length > MAX_NAME_LENGTH) {
@@ -187,7 +190,7 @@ export function load_job(raw: unknown, path: string, problems: string[], watches
     streams[stream] = label;
   }
   return {
-    name, job_id, tables, table_sources, select_changed, schedule, upstream_job_id: upstream,
+    name, job_id, tables, table_sources, stream_names, task_name: task, select_changed, schedule, upstream_job_id: upstream,
     min_elapsed_seconds: min_elapsed, min_start_time: min_start, max_start_time: max_start, days_of_week: days, enabled,
   };
 }

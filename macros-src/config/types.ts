@@ -13,6 +13,13 @@ export interface JobConfig {
   tables: string[][];
   /** For each of `tables` (same index): its dbt source as 'source_name.table_name', or null when listed under `tables:`. */
   table_sources: Array<string | null>;
+  /**
+   * For each of `tables` (same index): the job's own stream on it (job_stream_name). Derived once
+   * here, where the names are checked, so planning never rebuilds them.
+   */
+  stream_names: string[];
+  /** The job's managed task (task_name), derived once here as well. */
+  task_name: string;
   /** Trigger only what is downstream of the changed dbt sources (steps_override). */
   select_changed: boolean;
   schedule: ScheduleConfig;

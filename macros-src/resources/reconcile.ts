@@ -5,7 +5,7 @@
  */
 import type { JobConfig, OrchestrationConfig } from "../config/types.js";
 import { stop_with_error } from "../errors.js";
-import { job_stream_name, PACKAGE_NAME, task_name } from "../sql/names.js";
+import { PACKAGE_NAME } from "../sql/names.js";
 import type { LiveObject, LiveState } from "./live-state.js";
 import type { DesiredObject } from "./managed.js";
 import { managed_label, managed_name } from "./names.js";
@@ -54,7 +54,7 @@ function names_set(names: string[]): Record<string, boolean> {
 
 /** A job's streams, each on one of its tables. A disabled job keeps them, so enabling it again finds the changes made meanwhile. */
 export function job_streams(config: OrchestrationConfig, job: JobConfig): string[][] {
-  return job.tables.map((table) => [config.database, config.schema, job_stream_name(job.job_id, table)]);
+  return job.stream_names.map((name) => [config.database, config.schema, name]);
 }
 
 export function job_task(config: OrchestrationConfig, job: JobConfig, options: PlanOptions): DesiredObject {
@@ -99,10 +99,11 @@ function source_label(table: string[], kind: string): string {
   return kind === "table" ? table.join(".") : `${kind} ${table.join(".")}`;
 }
 
-function stream_step(config: OrchestrationConfig, streams: Record<string, LiveObject>, job: JobConfig, table: string[],
+/** The stream of `job` on its watched object `table`, which is `job.tables[index]`. */
+function stream_step(config: OrchestrationConfig, streams: Record<string, LiveObject>, job: JobConfig, index: number, table: string[],
   watched: WatchedObjects): PlanStep {
   const object = watched_object(watched, table);
-  const desired = desired_stream(config, job.job_id, table, object.kind);
+  const desired = desired_stream(config, job, index, object.kind);
   const existing = streams[desired.name];
   const source = source_label(table, object.kind);
   if (existing === undefined) {
@@ -115,7 +116,7 @@ function stream_step(config: OrchestrationConfig, streams: Record<string, LiveOb
   }
   if (existing.broken !== "") {
     // A stale stream can no longer return its changes: recreating it is the only way back.
-    const healed = desired_stream(config, job.job_id, table, object.kind, true);
+    const healed = desired_stream(config, job, index, object.kind, true);
     return step("recreate", "stream", desired.label, `WARNING: ${existing.broken}; changes before now are lost`,
       [planned_statement("recreate", desired.label, `recreate stream ${desired.name} (${existing.broken})`, healed.sql)]);
   }
@@ -156,7 +157,7 @@ function task_step(config: OrchestrationConfig, tasks: Record<string, LiveObject
 }
 
 function disabled_task_step(config: OrchestrationConfig, tasks: Record<string, LiveObject>, job: JobConfig): PlanStep | null {
-  const name = task_name(job.name, job.job_id);
+  const name = job.task_name;
   const existing = tasks[name];
   if (existing === undefined) return null;
   const label = managed_label(config, name);
@@ -194,9 +195,9 @@ function check_no_foreign_objects(live: LiveState, desired_streams: Record<strin
 /** The whole plan, in the order its statements must run. */
 export function reconcile(config: OrchestrationConfig, live: LiveState, options: PlanOptions, watched: WatchedObjects): PlanStep[] {
   const stream_names: string[] = [];
-  for (const job of config.jobs) stream_names.push(...job_streams(config, job).map((stream) => stream[2]!));
+  for (const job of config.jobs) stream_names.push(...job.stream_names);
   const desired_streams = names_set(stream_names);
-  const desired_tasks = names_set(config.jobs.map((job) => task_name(job.name, job.job_id)));
+  const desired_tasks = names_set(config.jobs.map((job) => job.task_name));
   check_no_foreign_objects(live, desired_streams, desired_tasks, config);
   const live_streams = by_name(live.streams);
   const live_tasks = by_name(live.tasks);
@@ -215,7 +216,7 @@ export function reconcile(config: OrchestrationConfig, live: LiveState, options:
     if (task.managed && desired_tasks[task.name] !== true) steps.push(orphan_step(config, "task", task));
   }
   for (const job of config.jobs) {
-    for (const table of job.tables) steps.push(stream_step(config, live_streams, job, table, watched));
+    for (const [index, table] of job.tables.entries()) steps.push(stream_step(config, live_streams, job, index, table, watched));
   }
   for (const job of config.jobs) {
     if (job.enabled) {
@@ -250,11 +251,11 @@ export function plan_warnings(config: OrchestrationConfig, live: LiveState): str
   const warnings: string[] = [];
   const live_streams = by_name(live.streams);
   for (const job of config.jobs) {
-    for (const stream of job_streams(config, job)) {
-      const existing = live_streams[stream[2]!];
+    for (const stream of job.stream_names) {
+      const existing = live_streams[stream];
       if (existing === undefined || !existing.stale_soon || existing.broken !== "") continue;
       const why = job.enabled ? "its changes wait unconsumed (window closed, upstream job not done, or the task suspended)" : "its job is disabled";
-      warnings.push(`stream ${managed_label(config, stream[2]!)} goes stale after ${existing.stale_after} UTC: ${why}; ` +
+      warnings.push(`stream ${managed_label(config, stream)} goes stale after ${existing.stale_after} UTC: ${why}; ` +
         "its changes are lost then, unless the job consumes them first");
     }
   }

@@ -1,8 +1,8 @@
 /** Streams: one per watched table, created if missing and never replaced (that would drop its pending changes). */
 import { stop_with_error } from "../errors.js";
 import { load_orchestration_config } from "../config/load.js";
-import type { OrchestrationConfig } from "../config/types.js";
-import { job_stream_name, parse_object_name, stream_name } from "../sql/names.js";
+import type { JobConfig, OrchestrationConfig } from "../config/types.js";
+import { parse_object_name, stream_name } from "../sql/names.js";
 import { quote_literal } from "../sql/quoting.js";
 import { fingerprint_of, fingerprinted_comment, type DesiredObject } from "./managed.js";
 import { managed_label, managed_name } from "./names.js";
@@ -10,29 +10,30 @@ import type { PlannedStatement } from "./plan-types.js";
 import { run_plan } from "./run-plan.js";
 import { stream_source_clause } from "./watched-objects.js";
 
-function stream_sql(config: OrchestrationConfig, stream: string, table: string[], kind: string, comment: string, replace: boolean): string {
-  return [
-    `${replace ? "create or replace stream" : "create stream if not exists"} ${managed_name(config, stream)}`,
-    `  ${stream_source_clause(table, kind)}`,
-    `  comment = ${quote_literal(comment)}`,
-  ].join("\n");
+function stream_sql(qualified: string, source_clause: string, comment: string, replace: boolean): string {
+  return `${replace ? "create or replace stream" : "create stream if not exists"} ${qualified}\n` +
+    `  ${source_clause}\n  comment = ${quote_literal(comment)}`;
 }
 
+/** The name and source clause are built once: the draft (for the fingerprint) and the statement differ only in the comment. */
 function stream_object(config: OrchestrationConfig, stream: string, table: string[], kind: string, purpose: string, replace: boolean):
   DesiredObject {
-  const fingerprint = fingerprint_of(stream_sql(config, stream, table, kind, purpose, false));
+  const qualified = managed_name(config, stream);
+  const source_clause = stream_source_clause(table, kind);
+  const fingerprint = fingerprint_of(stream_sql(qualified, source_clause, purpose, false));
   return {
     kind: "stream", name: stream, label: managed_label(config, stream), fingerprint,
-    sql: stream_sql(config, stream, table, kind, fingerprinted_comment(purpose, fingerprint), replace),
+    sql: stream_sql(qualified, source_clause, fingerprinted_comment(purpose, fingerprint), replace),
   };
 }
 
 /**
- * A job's managed stream on a watched object of the given kind ("table", "view", "dynamic table",
- * "external table"); `replace` only heals a stale or broken one.
+ * A job's managed stream on its watched object `job.tables[index]`, of the given kind ("table",
+ * "view", "dynamic table", "external table"); `replace` only heals a stale or broken one.
  */
-export function desired_stream(config: OrchestrationConfig, job_id: number, table: string[], kind: string, replace = false): DesiredObject {
-  return stream_object(config, job_stream_name(job_id, table), table, kind, `changes of ${table.join(".")} for dbt Cloud job ${job_id}`, replace);
+export function desired_stream(config: OrchestrationConfig, job: JobConfig, index: number, kind: string, replace = false): DesiredObject {
+  const table = job.tables[index]!;
+  return stream_object(config, job.stream_names[index]!, table, kind, `changes of ${table.join(".")} for dbt Cloud job ${job.job_id}`, replace);
 }
 
 export function stream_statement(config: OrchestrationConfig, table: string[]): PlannedStatement {

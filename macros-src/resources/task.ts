@@ -7,7 +7,7 @@ import { stop_with_error } from "../errors.js";
 import { load_job, load_orchestration_config } from "../config/load.js";
 import type { JobConfig, OrchestrationConfig } from "../config/types.js";
 import { target } from "../prelude/dbt.js";
-import { job_stream_name, parse_object_name, task_name } from "../sql/names.js";
+import { parse_object_name } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import { fingerprint_of, fingerprinted_comment, type DesiredObject } from "./managed.js";
 import { managed_label, managed_name, procedure_name } from "./names.js";
@@ -15,7 +15,7 @@ import { record_outcomes_sql, unfinished_runs_sql } from "./outcomes.js";
 import type { PlannedStatement } from "./plan-types.js";
 import { run_plan } from "./run-plan.js";
 
-const ALL_DAYS = [0, 1, 2, 3, 4, 5, 6];
+const DAYS_IN_WEEK = 7;
 const SINK_TABLE = "orchestration_stream_sink";
 
 /** A SQL condition that is true while the job may start, or "" when it may always start. */
@@ -30,19 +30,27 @@ function start_condition(job: JobConfig): string {
       ? `${now} between ${min_time} and ${max_time}`
       : `(${now} >= ${min_time} or ${now} <= ${max_time})`);
   }
-  const all_days = ALL_DAYS.every((day) => job.days_of_week.includes(day));
-  if (!all_days) conditions.push(`dayofweekiso(local_now) - 1 in (${job.days_of_week.join(", ")})`);
+  // load_job keeps each weekday 0-6 at most once, so seven of them are all of them.
+  if (job.days_of_week.length !== DAYS_IN_WEEK) conditions.push(`dayofweekiso(local_now) - 1 in (${job.days_of_week.join(", ")})`);
   return conditions.join(" and ");
 }
 
-function log_insert(config: OrchestrationConfig, job: JobConfig, task: string, outcome: string): string {
+/**
+ * The log row insert up to the outcome it records, the same for all three a task body holds:
+ * `${head}${outcome} as r);` completes it (log_insert).
+ */
+function log_insert_head(config: OrchestrationConfig, job: JobConfig, task: string): string {
   return [
     `insert into ${managed_name(config, config.log_table)}`,
     "      (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)",
     `    select current_timestamp(), ${quote_literal(job.name)}, ${job.job_id}, ${quote_literal(task)},`,
     "      r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array",
-    `    from (select ${outcome} as r);`,
+    "    from (select ",
   ].join("\n");
+}
+
+function log_insert(head: string, outcome: string): string {
+  return `${head}${outcome} as r);`;
 }
 
 function skipped(reason: string): string {
@@ -61,7 +69,7 @@ const KNOWN_RUNS_LIMIT = 10;
 function changed_sources_sql(config: OrchestrationConfig, job: JobConfig): string {
   const items: string[] = [];
   for (const [index, table] of job.tables.entries()) {
-    const stream = quote_name([config.database, config.schema, job_stream_name(job.job_id, table)]);
+    const stream = managed_name(config, job.stream_names[index]!);
     const source = job.table_sources[index];
     const fields = [`'table', ${quote_literal(table.join("."))}`];
     if (source != null) fields.push(`'source', ${quote_literal(source)}`);
@@ -83,7 +91,8 @@ export interface TaskSettings {
 }
 
 export function task_body(config: OrchestrationConfig, job: JobConfig, settings: TaskSettings): string {
-  const task = task_name(job.name, job.job_id);
+  const task = job.task_name;
+  const log_head = log_insert_head(config, job, task);
   const qualified_task = `${config.database}.${config.schema}.${task}`;
   // DECLARE holds constants only: the block's EXCEPTION handler does not cover it
   // (sql-reference/snowflake-scripting/exception), so anything that can fail is assigned after BEGIN,
@@ -103,7 +112,7 @@ export function task_body(config: OrchestrationConfig, job: JobConfig, settings:
     lines.push(
       `  if (not (${condition})) then`,
       `    outcome := ${skipped(`outside the start window or weekdays (${config.timezone}); changes wait for the next run`)};`,
-      `    ${log_insert(config, job, task, ":outcome")}`,
+      `    ${log_insert(log_head, ":outcome")}`,
       "    return 'SKIPPED';",
       "  end if;",
     );
@@ -143,7 +152,7 @@ export function task_body(config: OrchestrationConfig, job: JobConfig, settings:
     "  else",
     "    rollback;",
     "  end if;",
-    `  ${log_insert(config, job, task, ":outcome")}`,
+    `  ${log_insert(log_head, ":outcome")}`,
   );
   // How earlier runs ended (and the new run's first state), as the procedure saw them.
   if (settings.calls_dbt_cloud) lines.push(`  ${record_outcomes_sql(config, job.job_id, ":outcome")};`);
@@ -154,7 +163,7 @@ export function task_body(config: OrchestrationConfig, job: JobConfig, settings:
     "    rollback;",
     "    failure := object_construct('status', 'ERROR', 'run_id', null, 'run_url', null, 'checks', array_construct(),",
     "      'logs', array_construct('the task failed: ' || sqlerrm));",
-    `    ${log_insert(config, job, task, ":failure")}`,
+    `    ${log_insert(log_head, ":failure")}`,
     "    raise;",
     "end",
   );
@@ -183,12 +192,22 @@ export function trigger_interval_note(job: JobConfig): string {
   return `trigger interval ${interval} s: min_elapsed_seconds ${job.min_elapsed_seconds} is beyond Snowflake's ${bound}`;
 }
 
-function task_sql(config: OrchestrationConfig, job: JobConfig, settings: TaskSettings, comment: string): string {
+/** A task's statement, but for its comment: the text before the comment and after it. */
+interface TaskDefinition {
+  head: string;
+  tail: string;
+}
+
+/**
+ * Built once per task: the statement is drafted with the plain comment for its fingerprint, then
+ * finished with the fingerprinted one, and only the comment differs between the two.
+ */
+function task_definition(config: OrchestrationConfig, job: JobConfig, settings: TaskSettings): TaskDefinition {
   const when = settings.streams
     .map((stream) => `system$stream_has_data(${quote_literal(quote_name(stream))})`)
     .join("\n    or ");
   const triggered = job.schedule.kind === "triggered";
-  const lines = [`create or alter task ${managed_name(config, task_name(job.name, job.job_id))}`];
+  const lines = [`create or alter task ${managed_name(config, job.task_name)}`];
   if (config.warehouse !== null) lines.push(`  warehouse = ${quote_name([config.warehouse])}`);
   // Serverless triggered tasks are sized by a completion target; scheduled ones by an initial size.
   else if (triggered) lines.push("  target_completion_interval = '5 MINUTES'");
@@ -201,18 +220,21 @@ function task_sql(config: OrchestrationConfig, job: JobConfig, settings: TaskSet
   lines.push(`  suspend_task_after_num_failures = ${config.suspend_task_after_num_failures}`);
   if (config.error_integration !== null) lines.push(`  error_integration = ${quote_name([config.error_integration])}`);
   // The block is a string: dbt splits the statements it runs at every semicolon outside quotes.
-  lines.push(`  comment = ${quote_literal(comment)}`, `  when ${when}`, `as execute immediate ${quote_literal(task_body(config, job, settings))}`);
-  return lines.join("\n");
+  return { head: lines.join("\n"), tail: `  when ${when}\nas execute immediate ${quote_literal(task_body(config, job, settings))}` };
+}
+
+function task_sql(definition: TaskDefinition, comment: string): string {
+  return `${definition.head}\n  comment = ${quote_literal(comment)}\n${definition.tail}`;
 }
 
 /** A job's task; CREATE OR ALTER changes an existing one in place. */
 export function desired_task(config: OrchestrationConfig, job: JobConfig, settings: TaskSettings): DesiredObject {
   const purpose = `triggers dbt Cloud job ${job.job_id} (${job.name})`;
-  const fingerprint = fingerprint_of(task_sql(config, job, settings, purpose));
-  const task = task_name(job.name, job.job_id);
+  const definition = task_definition(config, job, settings);
+  const fingerprint = fingerprint_of(task_sql(definition, purpose));
   return {
-    kind: "task", name: task, label: managed_label(config, task), fingerprint,
-    sql: task_sql(config, job, settings, fingerprinted_comment(purpose, fingerprint)),
+    kind: "task", name: job.task_name, label: managed_label(config, job.task_name), fingerprint,
+    sql: task_sql(definition, fingerprinted_comment(purpose, fingerprint)),
   };
 }
 

@@ -12,23 +12,23 @@ const IDENTIFIER_START = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"
 const IDENTIFIER_REST = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_0123456789$";
 export const MAX_NAME_LENGTH = 255;
 
-/** True for a name Snowflake accepts without quotes (it resolves it in upper case). */
+/**
+ * True for a name Snowflake accepts without quotes (it resolves it in upper case). Every start
+ * character is also a rest character, so one loop checks them all and the first is checked apart:
+ * no loop variable to carry, which in dbt-core's sandboxed Jinja would cost a namespace read per character.
+ */
 export function is_plain_identifier(text: string): boolean {
   if (text.length === 0 || text.length > MAX_NAME_LENGTH) return false;
-  let first = true;
+  if (!IDENTIFIER_START.includes(text.slice(0, 1))) return false;
   for (const ch of text) {
-    if (first && !IDENTIFIER_START.includes(ch)) return false;
-    if (!first && !IDENTIFIER_REST.includes(ch)) return false;
-    first = false;
+    if (!IDENTIFIER_REST.includes(ch)) return false;
   }
   return true;
 }
 
+/** A newline, carriage return, tab or NUL, which no name part may hold (parse_object_name refuses them). */
 function has_control_character(text: string): boolean {
-  for (const ch of text) {
-    if (ch === "\n" || ch === "\r" || ch === "\t" || ch === "\u0000") return true;
-  }
-  return false;
+  return text.includes("\n") || text.includes("\r") || text.includes("\t") || text.includes("\u0000");
 }
 
 /**
@@ -37,47 +37,59 @@ function has_control_character(text: string): boolean {
  */
 export function parse_object_name(text: string): ParsedName {
   const parts: string[] = [];
-  let current = "";
-  let in_quotes = false;
-  let was_quoted = false;
-  let quote_pending = false;
   let error: string | null = null;
-  for (const ch of text) {
-    if (error !== null) break;
-    if (in_quotes && quote_pending) {
-      quote_pending = false;
-      if (ch === '"') {
-        current += '"';
+  if (!text.includes('"')) {
+    // Without quotes, the parts are what lies between the dots (the common case, and without a
+    // loop over characters): the same parts, in upper case, and the same first error as below.
+    for (const piece of text.split(".")) {
+      if (piece.length === 0) error = "has an empty part";
+      else if (!is_plain_identifier(piece)) error = `'${piece}' must be quoted to be used as a name`;
+      parts.push(piece.toUpperCase());
+      if (error !== null) break;
+    }
+  } else {
+    let current = "";
+    let in_quotes = false;
+    let was_quoted = false;
+    let quote_pending = false;
+    for (const ch of text) {
+      if (error !== null) break;
+      if (in_quotes && quote_pending) {
+        quote_pending = false;
+        if (ch === '"') {
+          current += '"';
+          continue;
+        }
+        in_quotes = false;
+      } else if (in_quotes) {
+        if (ch === '"') quote_pending = true;
+        else current += ch;
         continue;
       }
-      in_quotes = false;
-    } else if (in_quotes) {
-      if (ch === '"') quote_pending = true;
-      else current += ch;
-      continue;
+      if (ch === ".") {
+        if (current.length === 0) error = "has an empty part";
+        else if (!was_quoted && !is_plain_identifier(current)) error = `'${current}' must be quoted to be used as a name`;
+        parts.push(was_quoted ? current : current.toUpperCase());
+        current = "";
+        was_quoted = false;
+      } else if (ch === '"') {
+        if (current.length > 0 || was_quoted) error = "has a quote in the middle of a part";
+        in_quotes = true;
+        was_quoted = true;
+      } else if (was_quoted) {
+        error = "has text after a closing quote";
+      } else {
+        current += ch;
+      }
     }
-    if (ch === ".") {
+    if (error === null && in_quotes && !quote_pending) error = "has an unclosed quote";
+    if (error === null) {
       if (current.length === 0) error = "has an empty part";
       else if (!was_quoted && !is_plain_identifier(current)) error = `'${current}' must be quoted to be used as a name`;
       parts.push(was_quoted ? current : current.toUpperCase());
-      current = "";
-      was_quoted = false;
-    } else if (ch === '"') {
-      if (current.length > 0 || was_quoted) error = "has a quote in the middle of a part";
-      in_quotes = true;
-      was_quoted = true;
-    } else if (was_quoted) {
-      error = "has text after a closing quote";
-    } else {
-      current += ch;
     }
   }
-  if (error === null && in_quotes && !quote_pending) error = "has an unclosed quote";
-  if (error === null) {
-    if (current.length === 0) error = "has an empty part";
-    else if (!was_quoted && !is_plain_identifier(current)) error = `'${current}' must be quoted to be used as a name`;
-    parts.push(was_quoted ? current : current.toUpperCase());
-  }
+  // Quoted parts too must fit and carry no control character.
   const too_long = parts.some((part) => part.length > MAX_NAME_LENGTH);
   const has_control = parts.some((part) => has_control_character(part));
   if (error === null && too_long) error = `has a part longer than ${MAX_NAME_LENGTH} characters`;
@@ -85,18 +97,35 @@ export function parse_object_name(text: string): ParsedName {
   return { parts, error };
 }
 
-/** Upper-case letters and digits kept, everything else `_`: a name part safe without quotes. */
+const SAFE_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/**
+ * Upper-case letters and digits kept, everything else `_`: a name part safe without quotes.
+ * Planning makes four such parts per job. The characters names most often hold besides letters and
+ * digits are replaced first, without a loop; then, in the common case, one plain loop finds nothing
+ * left to replace. Only text with other characters takes the loop that rebuilds it one character at
+ * a time (in dbt-core's sandboxed Jinja, a namespace read and write per character).
+ */
 export function safe_name_part(text: string): string {
+  const upper = text.toUpperCase().replaceAll(" ", "_").replaceAll("-", "_").replaceAll(".", "_").replaceAll("$", "_")
+    .replaceAll("/", "_").replaceAll(":", "_").replaceAll("(", "_").replaceAll(")", "_").replaceAll(",", "_");
+  for (const ch of upper) {
+    if (ch !== "_" && !SAFE_CHARACTERS.includes(ch)) return each_character_safe(upper);
+  }
+  return upper;
+}
+
+function each_character_safe(text: string): string {
   let out = "";
-  for (const ch of text.toUpperCase()) {
-    out += "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".includes(ch) ? ch : "_";
+  for (const ch of text) {
+    out += SAFE_CHARACTERS.includes(ch) ? ch : "_";
   }
   return out;
 }
 
 /** create_stream_generic's stream on a table: ORCH_STREAM__<DATABASE>__<SCHEMA>__<TABLE>. */
 export function stream_name(table: string[]): string {
-  return `ORCH_STREAM__${table.map((part) => safe_name_part(part)).join("__")}`;
+  return `ORCH_STREAM__${safe_name_parts(table)}`;
 }
 
 /**
@@ -105,7 +134,15 @@ export function stream_name(table: string[]): string {
  * hand one job's unconsumed changes to the other's commit.
  */
 export function job_stream_name(job_id: number, table: string[]): string {
-  return `ORCH_STREAM__${job_id}__${table.map((part) => safe_name_part(part)).join("__")}`;
+  return `ORCH_STREAM__${job_id}__${safe_name_parts(table)}`;
+}
+
+/**
+ * Each part made safe, joined by `__`. safe_name_part works character by character and keeps `_`,
+ * so making the joined text safe gives the same name with one call and no loop over the parts.
+ */
+function safe_name_parts(parts: string[]): string {
+  return safe_name_part(parts.join("__"));
 }
 
 /** The managed task of a job: ORCH_TASK__<JOB NAME>__<JOB ID>; the id keeps it unique. */

@@ -119,12 +119,20 @@
   {%- do return(true) -%}
 {%- endmacro -%}
 
+{%- macro _two_digits(text) -%}
+  {%- do return(((text | length) == 2) and (text[0:1] in "0123456789") and (text[1:2] in "0123456789")) -%}
+{%- endmacro -%}
+
 {%- macro _clock_time(value=none, path=none, problems=none) -%}
   {%- if (value is string) and ((value | length) == 5) and (value[2:3] == ":") -%}
     {%- set hours = value[0:2] -%}
     {%- set minutes = value[3:5] -%}
-    {%- if dbt_cloud_orchestration._all_digits(hours)
-      and dbt_cloud_orchestration._all_digits(minutes)
+    {%- if ((hours | length) == 2)
+      and (hours[0:1] in "0123456789")
+      and (hours[1:2] in "0123456789")
+      and ((minutes | length) == 2)
+      and (minutes[0:1] in "0123456789")
+      and (minutes[1:2] in "0123456789")
       and (hours <= "23")
       and (minutes <= "59") -%}
       {%- do return(value) -%}

@@ -195,7 +195,8 @@
   {%- set job_id = dbt_cloud_orchestration._positive_integer(raw.get("job_id"), path ~ ".job_id", problems) -%}
   {%- set tables = [] -%}
   {%- set table_sources = [] -%}
-  {%- for table in dbt_cloud_orchestration._string_list(raw.get("tables"), path ~ ".tables", problems) -%}
+  {%- set raw_tables = dbt_cloud_orchestration._string_list(raw.get("tables"), path ~ ".tables", problems) -%}
+  {%- for table in raw_tables -%}
     {%- set index = loop.index0 -%}
     {%- set parts = dbt_cloud_orchestration._qualified_table(table, path ~ ".tables[" ~ index ~ "]", problems) -%}
     {%- if parts is not none -%}
@@ -212,7 +213,6 @@
       {%- do table_sources.append(source) -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- set raw_tables = dbt_cloud_orchestration._string_list(raw.get("tables"), path ~ ".tables", []) -%}
   {%- if watches_tables and ((raw_tables | length) == 0) and ((sources | length) == 0) -%}
     {%- do dbt_cloud_orchestration._problem(problems, path, "watches no table: give 'tables', 'sources' or both") -%}
   {%- endif -%}
@@ -255,11 +255,11 @@
   {%- if (upstream is not none) and (upstream == job_id) -%}
     {%- do dbt_cloud_orchestration._problem(problems, path ~ ".upstream_job_id", "a job cannot wait for itself") -%}
   {%- endif -%}
-  {%- if (("ORCH_TASK__"
+  {%- set task = "ORCH_TASK__"
     ~ dbt_cloud_orchestration._safe_name_part(name)
     ~ "__"
-    ~ ((job_id | int) if ((job_id | int) == job_id) else job_id)) | length)
-    > 255 -%}
+    ~ ((job_id | int) if ((job_id | int) == job_id) else job_id) -%}
+  {%- if (task | length) > 255 -%}
     {%- do dbt_cloud_orchestration._problem(
       problems,
       path ~ ".name",
@@ -267,8 +267,13 @@
     ) -%}
   {%- endif -%}
   {%- set streams = {} -%}
+  {%- set stream_names = [] -%}
   {%- for table_2 in tables -%}
-    {%- set stream = dbt_cloud_orchestration._job_stream_name(job_id, table_2) -%}
+    {%- set stream = "ORCH_STREAM__"
+      ~ ((job_id | int) if ((job_id | int) == job_id) else job_id)
+      ~ "__"
+      ~ dbt_cloud_orchestration._safe_name_part("__".join(table_2)) -%}
+    {%- do stream_names.append(stream) -%}
     {%- set label = ".".join(table_2) -%}
     {%- set earlier = streams.get(stream) -%}
     {%- if (stream | length) > 255 -%}
@@ -291,6 +296,8 @@
     "job_id": job_id,
     "tables": tables,
     "table_sources": table_sources,
+    "stream_names": stream_names,
+    "task_name": task,
     "select_changed": select_changed,
     "schedule": schedule,
     "upstream_job_id": upstream,

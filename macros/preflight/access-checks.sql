@@ -202,7 +202,11 @@
   ] -%}
   {%- set result = run_query(
     "call "
-      ~ dbt_cloud_orchestration._quote_name([config["database"], config["schema"], "DBT_CLOUD_RUN_JOB"])
+      ~ dbt_cloud_orchestration._quote_identifier(config["database"])
+      ~ "."
+      ~ dbt_cloud_orchestration._quote_identifier(config["schema"])
+      ~ "."
+      ~ dbt_cloud_orchestration._quote_identifier("DBT_CLOUD_RUN_JOB")
       ~ "("
       ~ ", ".join(args)
       ~ ")"

@@ -2,9 +2,13 @@
     Do not edit: edit the source and run 'npm run build'. -#}
 
 {%- macro _external_access_statements(config, token) -%}
-  {%- set rule = dbt_cloud_orchestration._quote_name(
-    [config["database"], config["schema"], "DBT_CLOUD_API_NETWORK_RULE"]
-  ) -%}
+  {%- set rule = "\""
+    ~ (config["database"] | replace("\"", "\"\""))
+    ~ "\".\""
+    ~ (config["schema"] | replace("\"", "\"\""))
+    ~ "\".\""
+    ~ ("DBT_CLOUD_API_NETWORK_RULE" | replace("\"", "\"\""))
+    ~ "\"" -%}
   {%- set secret = dbt_cloud_orchestration._quote_name(config["secret"]) -%}
   {%- set integration = dbt_cloud_orchestration._quote_name([config["external_access_integration"]]) -%}
   {%- set host = "'" ~ ((config["host"] | replace("\\", "\\\\")) | replace("'", "''")) ~ "'" -%}

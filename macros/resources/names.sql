@@ -2,7 +2,13 @@
     Do not edit: edit the source and run 'npm run build'. -#}
 
 {%- macro _managed_name(config, name) -%}
-  {%- do return(dbt_cloud_orchestration._quote_name([config["database"], config["schema"], name])) -%}
+  {%- do return("\""
+    ~ (config["database"] | replace("\"", "\"\""))
+    ~ "\".\""
+    ~ (config["schema"] | replace("\"", "\"\""))
+    ~ "\".\""
+    ~ (name | replace("\"", "\"\""))
+    ~ "\"") -%}
 {%- endmacro -%}
 
 {%- macro _managed_label(config, name) -%}
@@ -10,5 +16,11 @@
 {%- endmacro -%}
 
 {%- macro _procedure_name(config) -%}
-  {%- do return(dbt_cloud_orchestration._quote_name([config["database"], config["schema"], "DBT_CLOUD_RUN_JOB"])) -%}
+  {%- do return("\""
+    ~ (config["database"] | replace("\"", "\"\""))
+    ~ "\".\""
+    ~ (config["schema"] | replace("\"", "\"\""))
+    ~ "\".\""
+    ~ ("DBT_CLOUD_RUN_JOB" | replace("\"", "\"\""))
+    ~ "\"") -%}
 {%- endmacro -%}

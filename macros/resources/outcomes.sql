@@ -19,9 +19,13 @@
     {%- do tsj_value_mapped.append("'" ~ status ~ "'") -%}
   {%- endfor -%}
   {%- set finished = ", ".join(tsj_value_mapped) -%}
-  {%- do return("select distinct job_id, run_id from "
-    ~ dbt_cloud_orchestration._quote_name([config["database"], config["schema"], config["log_table"]])
-    ~ " where "
+  {%- do return("select distinct job_id, run_id from \""
+    ~ (config["database"] | replace("\"", "\"\""))
+    ~ "\".\""
+    ~ (config["schema"] | replace("\"", "\"\""))
+    ~ "\".\""
+    ~ (config["log_table"] | replace("\"", "\"\""))
+    ~ "\" where "
     ~ job_filter
     ~ "run_id is not null and (run_status is null or run_status not in ("
     ~ finished
@@ -30,7 +34,13 @@
 {%- endmacro -%}
 
 {%- macro _record_outcomes_sql(config, job_id, result) -%}
-  {%- set table = dbt_cloud_orchestration._quote_name([config["database"], config["schema"], config["log_table"]]) -%}
+  {%- set table = "\""
+    ~ (config["database"] | replace("\"", "\"\""))
+    ~ "\".\""
+    ~ (config["schema"] | replace("\"", "\"\""))
+    ~ "\".\""
+    ~ (config["log_table"] | replace("\"", "\"\""))
+    ~ "\"" -%}
   {%- do return("\n".join(
     [
       "update " ~ table,

@@ -1367,7 +1367,11 @@ def main(
   {%- do return("\n".join(
     [
       "create or replace procedure "
-        ~ dbt_cloud_orchestration._quote_name([config["database"], config["schema"], "DBT_CLOUD_RUN_JOB"])
+        ~ dbt_cloud_orchestration._quote_identifier(config["database"])
+        ~ "."
+        ~ dbt_cloud_orchestration._quote_identifier(config["schema"])
+        ~ "."
+        ~ dbt_cloud_orchestration._quote_identifier("DBT_CLOUD_RUN_JOB")
         ~ "(",
       "  "
         ~ dbt_cloud_orchestration._declared(

@@ -26,13 +26,11 @@
 {%- endmacro -%}
 
 {%- macro _job_streams(config, job) -%}
-  {%- set tsj_tables_mapped = [] -%}
-  {%- for table in job["tables"] -%}
-    {%- do tsj_tables_mapped.append(
-      [config["database"], config["schema"], dbt_cloud_orchestration._job_stream_name(job["job_id"], table)]
-    ) -%}
+  {%- set tsj_stream_names_mapped = [] -%}
+  {%- for name in job["stream_names"] -%}
+    {%- do tsj_stream_names_mapped.append([config["database"], config["schema"], name]) -%}
   {%- endfor -%}
-  {%- do return(tsj_tables_mapped) -%}
+  {%- do return(tsj_stream_names_mapped) -%}
 {%- endmacro -%}
 
 {%- macro _job_task(config, job, options) -%}
@@ -70,9 +68,13 @@
         "action": "update",
         "object": label,
         "description": "add column " ~ column_2[0] ~ " to " ~ config["log_table"],
-        "sql": "alter table "
-          ~ dbt_cloud_orchestration._quote_name([config["database"], config["schema"], config["log_table"]])
-          ~ " add column if not exists "
+        "sql": "alter table \""
+          ~ (config["database"] | replace("\"", "\"\""))
+          ~ "\".\""
+          ~ (config["schema"] | replace("\"", "\"\""))
+          ~ "\".\""
+          ~ (config["log_table"] | replace("\"", "\"\""))
+          ~ "\" add column if not exists "
           ~ column_2[0]
           ~ " "
           ~ column_2[1]
@@ -156,9 +158,13 @@
         "action": "drop",
         "object": label,
         "description": "drop procedure " ~ procedure["name"] ~ "(" ~ procedure["signature"] ~ ") (earlier signature)",
-        "sql": "drop procedure if exists "
-          ~ dbt_cloud_orchestration._quote_name([config["database"], config["schema"], procedure["name"]])
-          ~ "("
+        "sql": "drop procedure if exists \""
+          ~ (config["database"] | replace("\"", "\"\""))
+          ~ "\".\""
+          ~ (config["schema"] | replace("\"", "\"\""))
+          ~ "\".\""
+          ~ (procedure["name"] | replace("\"", "\"\""))
+          ~ "\"("
           ~ procedure["signature"]
           ~ ")"
       }
@@ -170,19 +176,9 @@
   {%- do return(".".join(table) if (kind == "table") else (kind ~ " " ~ ".".join(table))) -%}
 {%- endmacro -%}
 
-{%- macro _stream_step(config, streams, job, table, watched) -%}
+{%- macro _stream_step(config, streams, job, index, table, watched) -%}
   {%- set object = dbt_cloud_orchestration._watched_object(watched, table) -%}
-  {%- set desired = dbt_cloud_orchestration._stream_object(
-    config,
-    dbt_cloud_orchestration._job_stream_name(job["job_id"], table),
-    table,
-    object["kind"],
-    "changes of "
-      ~ ".".join(table)
-      ~ " for dbt Cloud job "
-      ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]),
-    false
-  ) -%}
+  {%- set desired = dbt_cloud_orchestration._desired_stream(config, job, index, object["kind"]) -%}
   {%- set existing = streams.get(desired["name"]) -%}
   {%- set source = ".".join(table) if (object["kind"] == "table") else (object["kind"] ~ " " ~ ".".join(table)) -%}
   {%- if existing is none -%}
@@ -207,17 +203,7 @@
     }) -%}
   {%- endif -%}
   {%- if existing["broken"] != "" -%}
-    {%- set healed = dbt_cloud_orchestration._stream_object(
-      config,
-      dbt_cloud_orchestration._job_stream_name(job["job_id"], table),
-      table,
-      object["kind"],
-      "changes of "
-        ~ ".".join(table)
-        ~ " for dbt Cloud job "
-        ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]),
-      true
-    ) -%}
+    {%- set healed = dbt_cloud_orchestration._desired_stream(config, job, index, object["kind"], true) -%}
     {%- do return({
       "action": "recreate",
       "kind": "stream",
@@ -251,7 +237,13 @@
       "calls_dbt_cloud": options["is_prod"] or options["prod_override"]
     }
   ) -%}
-  {%- set qualified = dbt_cloud_orchestration._quote_name([config["database"], config["schema"], desired["name"]]) -%}
+  {%- set qualified = "\""
+    ~ (config["database"] | replace("\"", "\"\""))
+    ~ "\".\""
+    ~ (config["schema"] | replace("\"", "\"\""))
+    ~ "\".\""
+    ~ (desired["name"] | replace("\"", "\"\""))
+    ~ "\"" -%}
   {%- set existing = tasks.get(desired["name"]) -%}
   {%- set resume = {
     "action": "resume",
@@ -340,10 +332,7 @@
 {%- endmacro -%}
 
 {%- macro _disabled_task_step(config, tasks, job) -%}
-  {%- set name = "ORCH_TASK__"
-    ~ dbt_cloud_orchestration._safe_name_part(job["name"])
-    ~ "__"
-    ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) -%}
+  {%- set name = job["task_name"] -%}
   {%- set existing = tasks.get(name) -%}
   {%- if existing is none -%}
     {%- do return(none) -%}
@@ -372,9 +361,13 @@
         "action": "suspend",
         "object": label,
         "description": "suspend task " ~ name ~ " (job disabled)",
-        "sql": "alter task "
-          ~ dbt_cloud_orchestration._quote_name([config["database"], config["schema"], name])
-          ~ " suspend"
+        "sql": "alter task \""
+          ~ (config["database"] | replace("\"", "\"\""))
+          ~ "\".\""
+          ~ (config["schema"] | replace("\"", "\"\""))
+          ~ "\".\""
+          ~ (name | replace("\"", "\"\""))
+          ~ "\" suspend"
       }
     ]
   }) -%}
@@ -403,8 +396,13 @@
         "description": "drop " ~ kind ~ " " ~ orphan["name"] ~ " (no longer in the config)",
         "sql": "drop "
           ~ kind
-          ~ " if exists "
-          ~ dbt_cloud_orchestration._quote_name([config["database"], config["schema"], orphan["name"]])
+          ~ " if exists \""
+          ~ (config["database"] | replace("\"", "\"\""))
+          ~ "\".\""
+          ~ (config["schema"] | replace("\"", "\"\""))
+          ~ "\".\""
+          ~ (orphan["name"] | replace("\"", "\"\""))
+          ~ "\""
       }
     ]
   }) -%}
@@ -441,23 +439,14 @@
 {%- macro _reconcile(config, live, options, watched) -%}
   {%- set stream_names = [] -%}
   {%- for job in config["jobs"] -%}
-    {%- set tsj_value_mapped = [] -%}
-    {%- for stream in dbt_cloud_orchestration._job_streams(config, job) -%}
-      {%- do tsj_value_mapped.append(stream[2]) -%}
-    {%- endfor -%}
-    {%- for tsj_value_item in tsj_value_mapped -%}
-      {%- do stream_names.append(tsj_value_item) -%}
+    {%- for tsj_stream_names_item in job["stream_names"] -%}
+      {%- do stream_names.append(tsj_stream_names_item) -%}
     {%- endfor -%}
   {%- endfor -%}
   {%- set desired_streams = dbt_cloud_orchestration._names_set(stream_names) -%}
   {%- set tsj_jobs_mapped = [] -%}
   {%- for job_2 in config["jobs"] -%}
-    {%- do tsj_jobs_mapped.append(
-      "ORCH_TASK__"
-        ~ dbt_cloud_orchestration._safe_name_part(job_2["name"])
-        ~ "__"
-        ~ ((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])
-    ) -%}
+    {%- do tsj_jobs_mapped.append(job_2["task_name"]) -%}
   {%- endfor -%}
   {%- set desired_tasks = dbt_cloud_orchestration._names_set(tsj_jobs_mapped) -%}
   {%- do dbt_cloud_orchestration._check_no_foreign_objects(live, desired_streams, desired_tasks, config) -%}
@@ -507,7 +496,8 @@
   {%- endfor -%}
   {%- for job_3 in config["jobs"] -%}
     {%- for table in job_3["tables"] -%}
-      {%- do steps.append(dbt_cloud_orchestration._stream_step(config, live_streams, job_3, table, watched)) -%}
+      {%- set index = loop.index0 -%}
+      {%- do steps.append(dbt_cloud_orchestration._stream_step(config, live_streams, job_3, index, table, watched)) -%}
     {%- endfor -%}
   {%- endfor -%}
   {%- for job_4 in config["jobs"] -%}
@@ -520,9 +510,9 @@
       {%- endif -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- for stream_2 in live["streams"] -%}
-    {%- if stream_2["managed"] and (desired_streams.get(stream_2["name"]) != true) -%}
-      {%- do steps.append(dbt_cloud_orchestration._orphan_step(config, "stream", stream_2)) -%}
+  {%- for stream in live["streams"] -%}
+    {%- if stream["managed"] and (desired_streams.get(stream["name"]) != true) -%}
+      {%- do steps.append(dbt_cloud_orchestration._orphan_step(config, "stream", stream)) -%}
     {%- endif -%}
   {%- endfor -%}
   {%- for procedure in live["procedures"] -%}
@@ -543,8 +533,8 @@
   {%- set warnings = [] -%}
   {%- set live_streams = dbt_cloud_orchestration._by_name(live["streams"]) -%}
   {%- for job in config["jobs"] -%}
-    {%- for stream in dbt_cloud_orchestration._job_streams(config, job) -%}
-      {%- set existing = live_streams.get(stream[2]) -%}
+    {%- for stream in job["stream_names"] -%}
+      {%- set existing = live_streams.get(stream) -%}
       {%- if (existing is none) or (not existing["stale_soon"]) or (existing["broken"] != "") -%}
         {%- continue -%}
       {%- endif -%}
@@ -557,7 +547,7 @@
           ~ "."
           ~ config["schema"]
           ~ "."
-          ~ stream[2]
+          ~ stream
           ~ " goes stale after "
           ~ existing["stale_after"]
           ~ " UTC: "

@@ -51,7 +51,11 @@
 
 {%- macro _refresh_call(config, job_id, ids) -%}
   {%- do return("call "
-    ~ dbt_cloud_orchestration._quote_name([config["database"], config["schema"], "DBT_CLOUD_RUN_JOB"])
+    ~ dbt_cloud_orchestration._quote_identifier(config["database"])
+    ~ "."
+    ~ dbt_cloud_orchestration._quote_identifier(config["schema"])
+    ~ "."
+    ~ dbt_cloud_orchestration._quote_identifier("DBT_CLOUD_RUN_JOB")
     ~ "('"
     ~ ((config["access_url"] | replace("\\", "\\\\")) | replace("'", "''"))
     ~ "', "

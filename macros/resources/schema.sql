@@ -24,9 +24,13 @@
   {%- endfor -%}
   {%- do return("\n".join(
     [
-      "create table if not exists "
-        ~ dbt_cloud_orchestration._quote_name([config["database"], config["schema"], config["log_table"]])
-        ~ " (",
+      "create table if not exists \""
+        ~ (config["database"] | replace("\"", "\"\""))
+        ~ "\".\""
+        ~ (config["schema"] | replace("\"", "\"\""))
+        ~ "\".\""
+        ~ (config["log_table"] | replace("\"", "\"\""))
+        ~ "\" (",
       "  invoked_at timestamp_ltz not null,",
       "  job_name varchar not null,",
       "  job_id number not null,",
@@ -80,9 +84,13 @@
 {%- endmacro -%}
 
 {%- macro _add_log_column_sql(config, column) -%}
-  {%- do return("alter table "
-    ~ dbt_cloud_orchestration._quote_name([config["database"], config["schema"], config["log_table"]])
-    ~ " add column if not exists "
+  {%- do return("alter table \""
+    ~ (config["database"] | replace("\"", "\"\""))
+    ~ "\".\""
+    ~ (config["schema"] | replace("\"", "\"\""))
+    ~ "\".\""
+    ~ (config["log_table"] | replace("\"", "\"\""))
+    ~ "\" add column if not exists "
     ~ column[0]
     ~ " "
     ~ column[1]) -%}

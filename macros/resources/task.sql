@@ -2,7 +2,6 @@
     Do not edit: edit the source and run 'npm run build'. -#}
 
 {%- macro _start_condition(job) -%}
-  {%- set tsj_ns = namespace() -%}
   {%- set conditions = [] -%}
   {%- if (job["min_start_time"] != "00:00") or (job["max_start_time"] != "23:59") -%}
     {%- set now = "to_char(local_now, 'HH24:MI')" -%}
@@ -14,23 +13,22 @@
         else ("(" ~ now ~ " >= " ~ min_time ~ " or " ~ now ~ " <= " ~ max_time ~ ")")
     ) -%}
   {%- endif -%}
-  {%- set tsj_ns.tsj_all_days = true -%}
-  {%- for day in [0, 1, 2, 3, 4, 5, 6] -%}
-    {%- if not (day in job["days_of_week"]) -%}
-      {%- set tsj_ns.tsj_all_days = false -%}
-    {%- endif -%}
-  {%- endfor -%}
-  {%- set all_days = tsj_ns.tsj_all_days -%}
-  {%- if not all_days -%}
+  {%- if (job["days_of_week"] | length) != 7 -%}
     {%- do conditions.append("dayofweekiso(local_now) - 1 in (" ~ (job["days_of_week"] | join(", ")) ~ ")") -%}
   {%- endif -%}
   {%- do return(" and ".join(conditions)) -%}
 {%- endmacro -%}
 
-{%- macro _log_insert(config, job, task, outcome) -%}
+{%- macro _log_insert_head(config, job, task) -%}
   {%- do return("\n".join(
     [
-      "insert into " ~ dbt_cloud_orchestration._quote_name([config["database"], config["schema"], config["log_table"]]),
+      "insert into \""
+        ~ (config["database"] | replace("\"", "\"\""))
+        ~ "\".\""
+        ~ (config["schema"] | replace("\"", "\"\""))
+        ~ "\".\""
+        ~ (config["log_table"] | replace("\"", "\"\""))
+        ~ "\"",
       "      (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)",
       "    select current_timestamp(), '"
         ~ ((job["name"] | replace("\\", "\\\\")) | replace("'", "''"))
@@ -40,9 +38,13 @@
         ~ ((task | replace("\\", "\\\\")) | replace("'", "''"))
         ~ "',",
       "      r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array",
-      "    from (select " ~ outcome ~ " as r);"
+      "    from (select "
     ]
   )) -%}
+{%- endmacro -%}
+
+{%- macro _log_insert(head, outcome) -%}
+  {%- do return(head ~ outcome ~ " as r);") -%}
 {%- endmacro -%}
 
 {%- macro _skipped(reason) -%}
@@ -55,9 +57,13 @@
   {%- set items = [] -%}
   {%- for table in job["tables"] -%}
     {%- set index = loop.index0 -%}
-    {%- set stream = dbt_cloud_orchestration._quote_name(
-      [config["database"], config["schema"], dbt_cloud_orchestration._job_stream_name(job["job_id"], table)]
-    ) -%}
+    {%- set stream = "\""
+      ~ (config["database"] | replace("\"", "\"\""))
+      ~ "\".\""
+      ~ (config["schema"] | replace("\"", "\"\""))
+      ~ "\".\""
+      ~ (job["stream_names"][index] | replace("\"", "\"\""))
+      ~ "\"" -%}
     {%- set source = job["table_sources"][index] -%}
     {%- set fields = ["'table', '" ~ ((".".join(table) | replace("\\", "\\\\")) | replace("'", "''")) ~ "'"] -%}
     {%- if source is not none -%}
@@ -84,10 +90,8 @@
 {%- endmacro -%}
 
 {%- macro _task_body(config, job, settings) -%}
-  {%- set task = "ORCH_TASK__"
-    ~ dbt_cloud_orchestration._safe_name_part(job["name"])
-    ~ "__"
-    ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) -%}
+  {%- set task = job["task_name"] -%}
+  {%- set log_head = dbt_cloud_orchestration._log_insert_head(config, job, task) -%}
   {%- set qualified_task = config["database"] ~ "." ~ config["schema"] ~ "." ~ task -%}
   {%- set lines = [
     "declare",
@@ -115,7 +119,7 @@
         ~ ((("outside the start window or weekdays (" ~ config["timezone"] ~ "); changes wait for the next run") | replace("\\", "\\\\")) | replace("'", "''"))
         ~ "'));"
     ) -%}
-    {%- do lines.append("    " ~ dbt_cloud_orchestration._log_insert(config, job, task, ":outcome")) -%}
+    {%- do lines.append("    " ~ log_head ~ ":outcome as r);") -%}
     {%- do lines.append("    return 'SKIPPED';") -%}
     {%- do lines.append("  end if;") -%}
   {%- endif -%}
@@ -164,7 +168,11 @@
     ] -%}
     {%- do lines.append(
       "  call "
-        ~ dbt_cloud_orchestration._quote_name([config["database"], config["schema"], "DBT_CLOUD_RUN_JOB"])
+        ~ dbt_cloud_orchestration._quote_identifier(config["database"])
+        ~ "."
+        ~ dbt_cloud_orchestration._quote_identifier(config["schema"])
+        ~ "."
+        ~ dbt_cloud_orchestration._quote_identifier("DBT_CLOUD_RUN_JOB")
         ~ "("
         ~ ", ".join(args)
         ~ ") into :outcome;"
@@ -181,7 +189,7 @@
   {%- do lines.append("  else") -%}
   {%- do lines.append("    rollback;") -%}
   {%- do lines.append("  end if;") -%}
-  {%- do lines.append("  " ~ dbt_cloud_orchestration._log_insert(config, job, task, ":outcome")) -%}
+  {%- do lines.append("  " ~ log_head ~ ":outcome as r);") -%}
   {%- if settings["calls_dbt_cloud"] -%}
     {%- do lines.append(
       "  " ~ dbt_cloud_orchestration._record_outcomes_sql(config, job["job_id"], ":outcome") ~ ";"
@@ -195,7 +203,7 @@
     "    failure := object_construct('status', 'ERROR', 'run_id', null, 'run_url', null, 'checks', array_construct(),"
   ) -%}
   {%- do lines.append("      'logs', array_construct('the task failed: ' || sqlerrm));") -%}
-  {%- do lines.append("    " ~ dbt_cloud_orchestration._log_insert(config, job, task, ":failure")) -%}
+  {%- do lines.append("    " ~ log_head ~ ":failure as r);") -%}
   {%- do lines.append("    raise;") -%}
   {%- do lines.append("end") -%}
   {%- do return("\n".join(lines)) -%}
@@ -221,7 +229,7 @@
     ~ bound) -%}
 {%- endmacro -%}
 
-{%- macro _task_sql(config, job, settings, comment) -%}
+{%- macro _task_definition(config, job, settings) -%}
   {%- set tsj_streams_mapped = [] -%}
   {%- for stream in settings["streams"] -%}
     {%- do tsj_streams_mapped.append(
@@ -233,14 +241,13 @@
   {%- set when = "\n    or ".join(tsj_streams_mapped) -%}
   {%- set triggered = job["schedule"]["kind"] == "triggered" -%}
   {%- set lines = [
-    "create or alter task "
-      ~ dbt_cloud_orchestration._managed_name(
-        config,
-        "ORCH_TASK__"
-          ~ dbt_cloud_orchestration._safe_name_part(job["name"])
-          ~ "__"
-          ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
-      )
+    "create or alter task \""
+      ~ (config["database"] | replace("\"", "\"\""))
+      ~ "\".\""
+      ~ (config["schema"] | replace("\"", "\"\""))
+      ~ "\".\""
+      ~ (job["task_name"] | replace("\"", "\"\""))
+      ~ "\""
   ] -%}
   {%- if config.get("warehouse") is not none -%}
     {%- do lines.append("  warehouse = " ~ dbt_cloud_orchestration._quote_name([config.get("warehouse")])) -%}
@@ -271,14 +278,22 @@
       "  error_integration = " ~ dbt_cloud_orchestration._quote_name([config.get("error_integration")])
     ) -%}
   {%- endif -%}
-  {%- do lines.append("  comment = '" ~ ((comment | replace("\\", "\\\\")) | replace("'", "''")) ~ "'") -%}
-  {%- do lines.append("  when " ~ when) -%}
-  {%- do lines.append(
-    "as execute immediate '"
+  {%- do return({
+    "head": "\n".join(lines),
+    "tail": "  when "
+      ~ when
+      ~ "\nas execute immediate '"
       ~ ((dbt_cloud_orchestration._task_body(config, job, settings) | replace("\\", "\\\\")) | replace("'", "''"))
       ~ "'"
-  ) -%}
-  {%- do return("\n".join(lines)) -%}
+  }) -%}
+{%- endmacro -%}
+
+{%- macro _task_sql(definition, comment) -%}
+  {%- do return(definition["head"]
+    ~ "\n  comment = '"
+    ~ ((comment | replace("\\", "\\\\")) | replace("'", "''"))
+    ~ "'\n"
+    ~ definition["tail"]) -%}
 {%- endmacro -%}
 
 {%- macro _desired_task(config, job, settings) -%}
@@ -287,24 +302,24 @@
     ~ " ("
     ~ job["name"]
     ~ ")" -%}
-  {%- set fingerprint = dbt_cloud_orchestration._fingerprint_of(
-    dbt_cloud_orchestration._task_sql(config, job, settings, purpose)
+  {%- set definition = dbt_cloud_orchestration._task_definition(config, job, settings) -%}
+  {%- set fingerprint = local_md5(
+    definition["head"]
+      ~ "\n  comment = '"
+      ~ ((purpose | replace("\\", "\\\\")) | replace("'", "''"))
+      ~ "'\n"
+      ~ definition["tail"]
   ) -%}
-  {%- set task = "ORCH_TASK__"
-    ~ dbt_cloud_orchestration._safe_name_part(job["name"])
-    ~ "__"
-    ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) -%}
   {%- do return({
     "kind": "task",
-    "name": task,
-    "label": config["database"] ~ "." ~ config["schema"] ~ "." ~ task,
+    "name": job["task_name"],
+    "label": config["database"] ~ "." ~ config["schema"] ~ "." ~ job["task_name"],
     "fingerprint": fingerprint,
-    "sql": dbt_cloud_orchestration._task_sql(
-      config,
-      job,
-      settings,
-      "Managed by the dbt_cloud_orchestration dbt package: " ~ purpose ~ " (definition " ~ fingerprint ~ ")"
-    )
+    "sql": definition["head"]
+      ~ "\n  comment = '"
+      ~ ((("Managed by the dbt_cloud_orchestration dbt package: " ~ purpose ~ " (definition " ~ fingerprint ~ ")") | replace("\\", "\\\\")) | replace("'", "''"))
+      ~ "'\n"
+      ~ definition["tail"]
   }) -%}
 {%- endmacro -%}
 
@@ -314,7 +329,13 @@
 
 {%- macro _task_statements(config, job, settings, resume) -%}
   {%- set task = dbt_cloud_orchestration._desired_task(config, job, settings) -%}
-  {%- set qualified = dbt_cloud_orchestration._quote_name([config["database"], config["schema"], task["name"]]) -%}
+  {%- set qualified = "\""
+    ~ (config["database"] | replace("\"", "\"\""))
+    ~ "\".\""
+    ~ (config["schema"] | replace("\"", "\"\""))
+    ~ "\".\""
+    ~ (task["name"] | replace("\"", "\"\""))
+    ~ "\"" -%}
   {%- set plan = [
     {
       "action": "suspend",

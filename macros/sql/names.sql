@@ -2,90 +2,96 @@
     Do not edit: edit the source and run 'npm run build'. -#}
 
 {%- macro _is_plain_identifier(text) -%}
-  {%- set tsj_ns = namespace() -%}
   {%- if ((text | length) == 0) or ((text | length) > 255) -%}
     {%- do return(false) -%}
   {%- endif -%}
-  {%- set tsj_ns.first = true -%}
+  {%- if not (text[0:1] in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_") -%}
+    {%- do return(false) -%}
+  {%- endif -%}
   {%- for ch in text -%}
-    {%- if tsj_ns.first and (not (ch in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")) -%}
+    {%- if not (ch in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_0123456789$") -%}
       {%- do return(false) -%}
     {%- endif -%}
-    {%- if (not tsj_ns.first) and (not (ch in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_0123456789$")) -%}
-      {%- do return(false) -%}
-    {%- endif -%}
-    {%- set tsj_ns.first = false -%}
   {%- endfor -%}
   {%- do return(true) -%}
 {%- endmacro -%}
 
 {%- macro _has_control_character(text) -%}
-  {%- for ch in text -%}
-    {%- if (ch == "\n") or (ch == "\r") or (ch == "\t") or (ch == "\u0000") -%}
-      {%- do return(true) -%}
-    {%- endif -%}
-  {%- endfor -%}
-  {%- do return(false) -%}
+  {%- do return(("\n" in text) or ("\r" in text) or ("\t" in text) or ("\u0000" in text)) -%}
 {%- endmacro -%}
 
 {%- macro _parse_object_name(text) -%}
   {%- set tsj_ns = namespace() -%}
   {%- set parts = [] -%}
-  {%- set tsj_ns.current = "" -%}
-  {%- set tsj_ns.in_quotes = false -%}
-  {%- set tsj_ns.was_quoted = false -%}
-  {%- set tsj_ns.quote_pending = false -%}
   {%- set tsj_ns.error = none -%}
-  {%- for ch in text -%}
-    {%- if tsj_ns.error is not none -%}
-      {%- break -%}
-    {%- endif -%}
-    {%- if tsj_ns.in_quotes and tsj_ns.quote_pending -%}
-      {%- set tsj_ns.quote_pending = false -%}
-      {%- if ch == "\"" -%}
-        {%- set tsj_ns.current = tsj_ns.current ~ "\"" -%}
+  {%- if not ("\"" in text) -%}
+    {%- for piece in text.split(".") -%}
+      {%- if (piece | length) == 0 -%}
+        {%- set tsj_ns.error = "has an empty part" -%}
+      {%- elif not dbt_cloud_orchestration._is_plain_identifier(piece) -%}
+        {%- set tsj_ns.error = "'" ~ piece ~ "' must be quoted to be used as a name" -%}
+      {%- endif -%}
+      {%- do parts.append(piece | upper) -%}
+      {%- if tsj_ns.error is not none -%}
+        {%- break -%}
+      {%- endif -%}
+    {%- endfor -%}
+  {%- else -%}
+    {%- set tsj_ns.current = "" -%}
+    {%- set tsj_ns.in_quotes = false -%}
+    {%- set tsj_ns.was_quoted = false -%}
+    {%- set tsj_ns.quote_pending = false -%}
+    {%- for ch in text -%}
+      {%- if tsj_ns.error is not none -%}
+        {%- break -%}
+      {%- endif -%}
+      {%- if tsj_ns.in_quotes and tsj_ns.quote_pending -%}
+        {%- set tsj_ns.quote_pending = false -%}
+        {%- if ch == "\"" -%}
+          {%- set tsj_ns.current = tsj_ns.current ~ "\"" -%}
+          {%- continue -%}
+        {%- endif -%}
+        {%- set tsj_ns.in_quotes = false -%}
+      {%- elif tsj_ns.in_quotes -%}
+        {%- if ch == "\"" -%}
+          {%- set tsj_ns.quote_pending = true -%}
+        {%- else -%}
+          {%- set tsj_ns.current = tsj_ns.current ~ ch -%}
+        {%- endif -%}
         {%- continue -%}
       {%- endif -%}
-      {%- set tsj_ns.in_quotes = false -%}
-    {%- elif tsj_ns.in_quotes -%}
-      {%- if ch == "\"" -%}
-        {%- set tsj_ns.quote_pending = true -%}
+      {%- if ch == "." -%}
+        {%- if (tsj_ns.current | length) == 0 -%}
+          {%- set tsj_ns.error = "has an empty part" -%}
+        {%- elif (not tsj_ns.was_quoted) and (not dbt_cloud_orchestration._is_plain_identifier(tsj_ns.current)) -%}
+          {%- set tsj_ns.error = "'" ~ tsj_ns.current ~ "' must be quoted to be used as a name" -%}
+        {%- endif -%}
+        {%- do parts.append(tsj_ns.current if tsj_ns.was_quoted else (tsj_ns.current | upper)) -%}
+        {%- set tsj_ns.current = "" -%}
+        {%- set tsj_ns.was_quoted = false -%}
+      {%- elif ch == "\"" -%}
+        {%- if ((tsj_ns.current | length) > 0) or tsj_ns.was_quoted -%}
+          {%- set tsj_ns.error = "has a quote in the middle of a part" -%}
+        {%- endif -%}
+        {%- set tsj_ns.in_quotes = true -%}
+        {%- set tsj_ns.was_quoted = true -%}
+      {%- elif tsj_ns.was_quoted -%}
+        {%- set tsj_ns.error = "has text after a closing quote" -%}
       {%- else -%}
         {%- set tsj_ns.current = tsj_ns.current ~ ch -%}
       {%- endif -%}
-      {%- continue -%}
+    {%- endfor -%}
+    {%- if (tsj_ns.error is none) and tsj_ns.in_quotes and (not tsj_ns.quote_pending) -%}
+      {%- set tsj_ns.error = "has an unclosed quote" -%}
     {%- endif -%}
-    {%- if ch == "." -%}
+    {%- if tsj_ns.error is none -%}
       {%- if (tsj_ns.current | length) == 0 -%}
         {%- set tsj_ns.error = "has an empty part" -%}
       {%- elif (not tsj_ns.was_quoted) and (not dbt_cloud_orchestration._is_plain_identifier(tsj_ns.current)) -%}
         {%- set tsj_ns.error = "'" ~ tsj_ns.current ~ "' must be quoted to be used as a name" -%}
       {%- endif -%}
       {%- do parts.append(tsj_ns.current if tsj_ns.was_quoted else (tsj_ns.current | upper)) -%}
-      {%- set tsj_ns.current = "" -%}
-      {%- set tsj_ns.was_quoted = false -%}
-    {%- elif ch == "\"" -%}
-      {%- if ((tsj_ns.current | length) > 0) or tsj_ns.was_quoted -%}
-        {%- set tsj_ns.error = "has a quote in the middle of a part" -%}
-      {%- endif -%}
-      {%- set tsj_ns.in_quotes = true -%}
-      {%- set tsj_ns.was_quoted = true -%}
-    {%- elif tsj_ns.was_quoted -%}
-      {%- set tsj_ns.error = "has text after a closing quote" -%}
-    {%- else -%}
-      {%- set tsj_ns.current = tsj_ns.current ~ ch -%}
     {%- endif -%}
-  {%- endfor -%}
-  {%- if (tsj_ns.error is none) and tsj_ns.in_quotes and (not tsj_ns.quote_pending) -%}
-    {%- set tsj_ns.error = "has an unclosed quote" -%}
-  {%- endif -%}
-  {%- if tsj_ns.error is none -%}
-    {%- if (tsj_ns.current | length) == 0 -%}
-      {%- set tsj_ns.error = "has an empty part" -%}
-    {%- elif (not tsj_ns.was_quoted) and (not dbt_cloud_orchestration._is_plain_identifier(tsj_ns.current)) -%}
-      {%- set tsj_ns.error = "'" ~ tsj_ns.current ~ "' must be quoted to be used as a name" -%}
-    {%- endif -%}
-    {%- do parts.append(tsj_ns.current if tsj_ns.was_quoted else (tsj_ns.current | upper)) -%}
   {%- endif -%}
   {%- set tsj_ns.tsj_too_long = false -%}
   {%- for part in parts -%}
@@ -96,7 +102,7 @@
   {%- set too_long = tsj_ns.tsj_too_long -%}
   {%- set tsj_ns.tsj_has_control = false -%}
   {%- for part_2 in parts -%}
-    {%- if dbt_cloud_orchestration._has_control_character(part_2) -%}
+    {%- if ("\n" in part_2) or ("\r" in part_2) or ("\t" in part_2) or ("\u0000" in part_2) -%}
       {%- set tsj_ns.tsj_has_control = true -%}
     {%- endif -%}
   {%- endfor -%}
@@ -111,31 +117,37 @@
 {%- endmacro -%}
 
 {%- macro _safe_name_part(text) -%}
+  {%- set upper = (((((((((text | upper) | replace(" ", "_")) | replace("-", "_")) | replace(".", "_")) | replace("$", "_")) | replace("/", "_")) | replace(":", "_")) | replace("(", "_")) | replace(")", "_")) | replace(",", "_") -%}
+  {%- for ch in upper -%}
+    {%- if (ch != "_") and (not (ch in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")) -%}
+      {%- do return(dbt_cloud_orchestration._each_character_safe(upper)) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- do return(upper) -%}
+{%- endmacro -%}
+
+{%- macro _each_character_safe(text) -%}
   {%- set tsj_ns = namespace() -%}
   {%- set tsj_ns.out = "" -%}
-  {%- for ch in text | upper -%}
+  {%- for ch in text -%}
     {%- set tsj_ns.out = tsj_ns.out ~ (ch if (ch in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") else "_") -%}
   {%- endfor -%}
   {%- do return(tsj_ns.out) -%}
 {%- endmacro -%}
 
 {%- macro _stream_name(table) -%}
-  {%- set tsj_table_mapped = [] -%}
-  {%- for part in table -%}
-    {%- do tsj_table_mapped.append(dbt_cloud_orchestration._safe_name_part(part)) -%}
-  {%- endfor -%}
-  {%- do return("ORCH_STREAM__" ~ "__".join(tsj_table_mapped)) -%}
+  {%- do return("ORCH_STREAM__" ~ dbt_cloud_orchestration._safe_name_part("__".join(table))) -%}
 {%- endmacro -%}
 
 {%- macro _job_stream_name(job_id, table) -%}
-  {%- set tsj_table_mapped = [] -%}
-  {%- for part in table -%}
-    {%- do tsj_table_mapped.append(dbt_cloud_orchestration._safe_name_part(part)) -%}
-  {%- endfor -%}
   {%- do return("ORCH_STREAM__"
     ~ ((job_id | int) if ((job_id | int) == job_id) else job_id)
     ~ "__"
-    ~ "__".join(tsj_table_mapped)) -%}
+    ~ dbt_cloud_orchestration._safe_name_part("__".join(table))) -%}
+{%- endmacro -%}
+
+{%- macro _safe_name_parts(parts) -%}
+  {%- do return(dbt_cloud_orchestration._safe_name_part("__".join(parts))) -%}
 {%- endmacro -%}
 
 {%- macro _task_name(job_name, job_id) -%}

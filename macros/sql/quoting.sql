@@ -6,11 +6,30 @@
 {%- endmacro -%}
 
 {%- macro _quote_name(parts) -%}
+  {%- if (parts | length) == 3 -%}
+    {%- do return("\""
+      ~ (parts[0] | replace("\"", "\"\""))
+      ~ "\".\""
+      ~ (parts[1] | replace("\"", "\"\""))
+      ~ "\".\""
+      ~ (parts[2] | replace("\"", "\"\""))
+      ~ "\"") -%}
+  {%- endif -%}
   {%- set tsj_parts_mapped = [] -%}
   {%- for part in parts -%}
     {%- do tsj_parts_mapped.append("\"" ~ (part | replace("\"", "\"\"")) ~ "\"") -%}
   {%- endfor -%}
   {%- do return(".".join(tsj_parts_mapped)) -%}
+{%- endmacro -%}
+
+{%- macro _quote_qualified_name(database, schema, name) -%}
+  {%- do return("\""
+    ~ (database | replace("\"", "\"\""))
+    ~ "\".\""
+    ~ (schema | replace("\"", "\"\""))
+    ~ "\".\""
+    ~ (name | replace("\"", "\"\""))
+    ~ "\"") -%}
 {%- endmacro -%}
 
 {%- macro _quote_literal(text) -%}

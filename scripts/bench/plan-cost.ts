@@ -7,6 +7,9 @@
  * (median of R runs each, default 3), in wall time and in CPU time (user + system of the process
  * tree; it hardly moves when other work shares the machine). Both commands parse the same project
  * with the same vars, so the difference is the package's own work.
+ *
+ * `--profile`: instead, where the time goes on dbt-core, per macro, for the same config
+ * (scripts/bench/plan_profile.py, in-process through the oracle).
  */
 import { join } from "node:path";
 import { execa } from "execa";
@@ -54,6 +57,14 @@ async function cost(script: string, args: string[]): Promise<Cost> {
 const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
 
 const vars = JSON.stringify({ dbt_cloud_orchestration: generatedConfig(JOBS) });
+if (process.argv.includes("--profile")) {
+  const profile = await execa(join(REPO_ROOT, ".venv", "bin", "python"), [join(REPO_ROOT, "scripts", "bench", "plan_profile.py")], {
+    input: JSON.stringify({ vars: JSON.parse(vars), macros_dir: join(REPO_ROOT, "macros") }), reject: false,
+  });
+  if (profile.exitCode !== 0) throw new Error(`plan_profile.py failed:\n${profile.stderr}`);
+  console.log(profile.stdout);
+  process.exit(0);
+}
 const plan = ["run-operation", "build_orchestration_resources", "--args", "{dry_run: true, offline: true}", "--vars", vars];
 const noop = ["run-operation", "bench_noop", "--vars", vars];
 const rows = [
