@@ -1,6 +1,6 @@
 // Runs one of the compiler's CLIs (build, compile) from a bundle that esbuild keeps current. Loading
 // the TypeScript sources through tsx on every run would cost a third of a build.
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, renameSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -24,15 +24,18 @@ function newestSource(directory) {
 const bundle = join(root, ".cache", "cli", `${name}.mjs`);
 if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestSource(join(root, "scripts"))) {
   const { build } = await import("esbuild");
+  // Written beside, then renamed: CLIs started together (the diagnostics tests) never read half a bundle.
+  const staging = `${bundle}.${process.pid}.tmp`;
   await build({
     entryPoints: [join(root, "scripts", "cli", `${name}.ts`)],
-    outfile: bundle,
+    outfile: staging,
     bundle: true,
     platform: "node",
     format: "esm",
     packages: "external",
     logLevel: "error",
   });
+  renameSync(staging, bundle);
 }
 process.argv = [process.argv[0], bundle, ...args];
 await import(pathToFileURL(bundle).href);

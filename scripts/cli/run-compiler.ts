@@ -1,6 +1,6 @@
 /** Shared by `npm run build` and `npm run compile`: compile, print diagnostics, write or check. */
 import { watch } from "node:fs";
-import { compileDirectory } from "../compiler/compile.js";
+import { compileDirectoryCached } from "../compiler/cache.js";
 import { formatDiagnostic } from "../compiler/diagnostics.js";
 import { staleFiles, writeOutputs } from "./output.js";
 
@@ -14,7 +14,7 @@ export function runOnce({ srcDir, outDir, check }: CompilerRun): boolean {
   const started = performance.now();
   let result;
   try {
-    result = compileDirectory(srcDir);
+    result = compileDirectoryCached(srcDir);
   } catch (error) {
     // A compiler bug must still read as a diagnostic, not a stack trace.
     console.error(`${srcDir}:1:1 - error TSJ9000: internal compiler error: ${error instanceof Error ? error.message : String(error)}`);

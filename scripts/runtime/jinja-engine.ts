@@ -7,7 +7,8 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { execa, type ResultPromise } from "execa";
-import { compileDirectory, REPO_ROOT } from "../compiler/compile.js";
+import { REPO_ROOT } from "../compiler/compile.js";
+import { compileDirectoryCached } from "../compiler/cache.js";
 import { formatDiagnostic } from "../compiler/diagnostics.js";
 import type { MacroContextFile, MacroRun } from "./macro-run.js";
 
@@ -17,7 +18,7 @@ const ORACLE = join(REPO_ROOT, "scripts", "oracle", "jinja_oracle.py");
 /** Compiles `srcDir` into a scratch folder (one per source folder) and returns it. */
 export function compileToScratch(srcDir: string): string {
   const absolute = resolve(srcDir);
-  const result = compileDirectory(absolute);
+  const result = compileDirectoryCached(absolute);
   if (result.diagnostics.length > 0) throw new Error(result.diagnostics.map((d) => formatDiagnostic(d)).join("\n"));
   const digest = createHash("sha256").update(absolute).digest("hex").slice(0, 16);
   const outDir = join(REPO_ROOT, ".cache", "compiled", digest);

@@ -9,10 +9,12 @@ commands: DuckDB files and the stand-in's catalog live in one folder.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import os
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,45 @@ from .standin import RecordedStatement, SnowflakeStandIn
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_PROJECT = REPO_ROOT / "integration_tests"
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+
+
+class PartialParseStore:
+    """dbt's own partial-parse files (`target/partial_parse.msgpack`), kept between sessions.
+
+    A new session's target folder is empty, so its first command would parse dbt's ~1,800 macro files
+    again (about 2 s). Before each command the session's target gets the file dbt last wrote for the same
+    project, profiles, `--vars` and `--target`; after it, the file dbt wrote is kept. dbt itself decides
+    whether the file may be used: it checks the vars, profile, target, dbt version and every file's
+    checksum, and parses in full (or re-parses the changed files) when anything differs; so a kept file
+    only ever saves time. Kept in .cache/dbt-partial-parse/, so a warm clone's next run starts parsed.
+    """
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+
+    def restore(self, key: str, target: Path) -> None:
+        kept = self.directory / f"{key}.msgpack"
+        if kept.exists():
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(kept, target / PARTIAL_PARSE_FILE)
+
+    def keep(self, key: str, target: Path) -> None:
+        written = target / PARTIAL_PARSE_FILE
+        if not written.exists():
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        staging = self.directory / f"{key}.{os.getpid()}.tmp"
+        shutil.copyfile(written, staging)
+        staging.replace(self.directory / f"{key}.msgpack")  # atomic: sessions in other processes read it
+
+
+_PARTIAL_PARSE_STORE = PartialParseStore(REPO_ROOT / ".cache" / "dbt-partial-parse")
+
+
+def _partial_parse_key(project_dir: Path, profiles_dir: Path, vars: dict[str, Any] | None, target: str | None) -> str:
+    described = json.dumps([str(project_dir), str(profiles_dir), vars, target], sort_keys=True, default=str)
+    return hashlib.sha256(described.encode()).hexdigest()[:32]
 
 
 _DBT_LINE = re.compile(r"^\d\d:\d\d:\d\d  ")
@@ -143,11 +184,14 @@ class DbtSession:
             msg = event.data.msg if event.info.name in ("JinjaLogInfo", "JinjaLogWarning") else event.info.msg
             events.append(DbtEvent(event.info.name, event.info.level, msg))
 
+        parse_key = _partial_parse_key(self.project_dir, self.profiles_dir, vars, target)
+        _PARTIAL_PARSE_STORE.restore(parse_key, self.work_dir / "target")
         mark = self.standin.mark()
         log_start = self._log_file.stat().st_size if self._log_file.exists() else 0
         console = io.StringIO()
         with mock_environ(env or {}), contextlib.redirect_stdout(console), contextlib.redirect_stderr(console):
             result = dbtRunner(callbacks=[collect]).invoke(command)
+        _PARTIAL_PARSE_STORE.keep(parse_key, self.work_dir / "target")
         log_text = ""
         if self._log_file.exists():
             with self._log_file.open() as log:

@@ -105,6 +105,7 @@ function embedCall(node: Node, context: MacroContext): string | undefined {
     throw context.error(inner, Codes.embed, "embed takes one string literal: a path relative to this file.");
   }
   const path = resolve(dirname(node.getSourceFile().getFilePath()), pathNode.getLiteralValue());
+  context.program.filesRead.add(path);
   if (!existsSync(path)) throw context.error(pathNode, Codes.embed, `embed: no file at '${pathNode.getLiteralValue()}'.`);
   const text = readFileSync(path, "utf8");
   if (text.includes("{% endraw %}") || /\{%-?\s*endraw\s*-?%\}/.test(text)) {
