@@ -3,7 +3,7 @@
  * environment, through the long-lived Python oracle (scripts/oracle/jinja_oracle.py).
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { execa, type ResultPromise } from "execa";
@@ -15,20 +15,33 @@ import type { MacroContextFile, MacroRun } from "./macro-run.js";
 export const VENV_PYTHON = join(REPO_ROOT, ".venv", "bin", "python");
 const ORACLE = join(REPO_ROOT, "scripts", "oracle", "jinja_oracle.py");
 
-/** Compiles `srcDir` into a scratch folder (one per source folder) and returns it. */
+/**
+ * Compiles `srcDir` and returns a folder holding the compiled macros. The folder is named for what it
+ * holds and never rewritten in place (written beside, then renamed), so processes compiling the same
+ * sources at once (test files, the macro server) never read a half-written one.
+ */
 export function compileToScratch(srcDir: string): string {
-  const absolute = resolve(srcDir);
-  const result = compileDirectoryCached(absolute);
+  const result = compileDirectoryCached(resolve(srcDir));
   if (result.diagnostics.length > 0) throw new Error(result.diagnostics.map((d) => formatDiagnostic(d)).join("\n"));
-  const digest = createHash("sha256").update(absolute).digest("hex").slice(0, 16);
-  const outDir = join(REPO_ROOT, ".cache", "compiled", digest);
-  rmSync(outDir, { recursive: true, force: true });
-  for (const [path, text] of result.outputs) {
-    if (!path.endsWith(".sql")) continue;
-    mkdirSync(dirname(join(outDir, path)), { recursive: true });
-    writeFileSync(join(outDir, path), text);
+  const files = [...result.outputs].filter(([path]) => path.endsWith(".sql")).sort(([a], [b]) => a.localeCompare(b));
+  const digest = createHash("sha256");
+  for (const [path, text] of files) digest.update(`${path}\0${text}\0`);
+  const outDir = join(REPO_ROOT, ".cache", "compiled", digest.digest("hex").slice(0, 16));
+  if (existsSync(outDir)) return outDir;
+  const staging = `${outDir}.${process.pid}.tmp`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  for (const [path, text] of files) {
+    mkdirSync(dirname(join(staging, path)), { recursive: true });
+    writeFileSync(join(staging, path), text);
   }
-  mkdirSync(outDir, { recursive: true });
+  try {
+    renameSync(staging, outDir);
+  } catch (error) {
+    // Another process put the same folder there first: its content is the same.
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(outDir)) throw error;
+  }
   return outDir;
 }
 

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cacheEntryPath, compileDirectoryCached } from "../../scripts/compiler/cache.js";
 import { compileDirectory, PRELUDE_FILE } from "../../scripts/compiler/compile.js";
