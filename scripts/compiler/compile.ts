@@ -6,15 +6,18 @@
 import { readdirSync, statSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { Node, Project, ts, type FunctionDeclaration, type SourceFile } from "ts-morph";
-import { CompileError, findNamespacedLocals, MacroContext, NAMESPACE, type ProgramFacts } from "./context.js";
-import { Codes, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
-import { lit, type JinjaModule, type Macro, type MacroParam, type Stmt } from "./ir.js";
+import { findNamespacedLocals, MacroContext, NAMESPACE, type ProgramFacts } from "./context.js";
+import {
+  asyncOrGeneratorMacro, CompileError, duplicateMacro, invalidMacroName, macroHidesDbtName, macroNamedAsPackage,
+  macroWithoutBody, macroWithoutName, moduleVariableNotConst, parameterDefaultNotLiteral, parameterNotPlainName,
+  sortDiagnostics, unsupportedTopLevelStatement, type Diagnostic,
+} from "./diagnostics.js";
+import { call, lit, name, setStmt, type JinjaModule, type Macro, type MacroParam, type Stmt } from "./ir.js";
 import { optimizeModules } from "./optimize.js";
 import { printModule } from "./printer.js";
 import { includes } from "./types.js";
 import { checkModuleConstant } from "./transforms/identifiers.js";
-import { expression } from "./transforms/expressions.js";
-import { statements } from "./transforms/statements.js";
+import { VISITORS } from "./transforms/visitors/index.js";
 import { macroDocs, type MacroDoc } from "./docs.js";
 import { macroVisibilities, type MacroVisibility, type Visibility } from "./visibility.js";
 import { packageNameFor, packageProjectFile, PRELUDE_FILE, REPO_ROOT } from "./repo.js";
@@ -110,17 +113,15 @@ export function compileDirectory(sourceDirectory: string, options: CompileOption
     for (const fn of file.getFunctions()) {
       const fnName = fn.getName();
       if (fnName === undefined) continue;
-      const clash = fnName === packageName
-        ? `macro '${fnName}' has the package's name (dbt_project.yml), which qualifies every call between its macros. Rename it.`
-        : reservedNameProblem(fnName);
+      const nameNode = fn.getNameNode() ?? fn;
+      const clash = fnName === packageName ? macroNamedAsPackage(nameNode, fnName) : reservedNameClash(nameNode, fnName);
       if (clash !== undefined) {
-        diagnostics.push(diagnosticAt(fn.getNameNode() ?? fn, Codes.nameConflict, clash));
+        diagnostics.push(clash.diagnostic);
         continue;
       }
       const earlier = macros.get(fnName);
       if (earlier !== undefined) {
-        diagnostics.push(diagnosticAt(fn.getNameNode() ?? fn, Codes.nameConflict,
-          `macro '${fnName}' is also defined in ${relative(srcDir, earlier.getSourceFile().getFilePath())}; dbt macro names are global.`));
+        diagnostics.push(duplicateMacro(nameNode, fnName, relative(srcDir, earlier.getSourceFile().getFilePath())).diagnostic);
         continue;
       }
       macros.set(fnName, fn);
@@ -157,11 +158,9 @@ export function compileDirectory(sourceDirectory: string, options: CompileOption
   };
 }
 
-function reservedNameProblem(macroName: string): string | undefined {
+function reservedNameClash(nameNode: Node, macroName: string): CompileError | undefined {
   const meaning = dbtMeaningOf(macroName);
-  if (meaning === undefined) return undefined;
-  return `macro '${macroName}' would hide ${meaning} inside the package; dbt's names are taken ` +
-    "(scripts/compiler/dbt-reserved-names.json). Rename it.";
+  return meaning === undefined ? undefined : macroHidesDbtName(nameNode, macroName, meaning);
 }
 
 function header(source: string): string {
@@ -184,11 +183,6 @@ function typeErrors(project: Project, include: (file: SourceFile) => boolean): D
   });
 }
 
-function diagnosticAt(node: Node, code: Diagnostic["code"], message: string): Diagnostic {
-  const { line, column } = node.getSourceFile().getLineAndColumnAtPos(node.getStart());
-  return { file: node.getSourceFile().getFilePath(), line, column, code, message };
-}
-
 function compileFile(file: SourceFile, facts: ProgramFacts, visibility: Map<string, MacroVisibility>):
   { module: JinjaModule | undefined; docs: MacroDoc[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
@@ -202,15 +196,10 @@ function compileFile(file: SourceFile, facts: ProgramFacts, visibility: Map<stri
         const shown = visibility.get(statement.getName() ?? "");
         if (shown !== undefined && shown.visibility !== "unlisted") docs.push(macroDocs(statement, shown, macro.params.map((p) => p.name)));
       } else if (Node.isVariableStatement(statement)) {
-        if (statement.getDeclarationKind() !== "const") {
-          throw new CompileError(diagnosticAt(statement, Codes.unsupportedDeclaration,
-            "module-level variables must be const: Jinja macros share no module state."));
-        }
-        for (const declaration of statement.getDeclarations()) checkModuleConstant(declaration, new MacroContext(facts));
+        if (statement.getDeclarationKind() !== "const") throw moduleVariableNotConst(statement);
+        for (const declaration of statement.getDeclarations()) checkModuleConstant(declaration);
       } else if (!isTypeOnly(statement)) {
-        throw new CompileError(diagnosticAt(statement, Codes.unsupportedDeclaration,
-          `${statement.getKindName()} at the top of a file is not part of the macro language: ` +
-            "write functions (each becomes a macro), const literals, imports, types and interfaces."));
+        throw unsupportedTopLevelStatement(statement, statement.getKindName());
       }
     } catch (error) {
       if (error instanceof CompileError) diagnostics.push(error.diagnostic);
@@ -226,50 +215,40 @@ function isTypeOnly(statement: Node): boolean {
 }
 
 function compileFunction(fn: FunctionDeclaration, facts: ProgramFacts): Macro {
-  const context = new MacroContext(facts);
+  const context = new MacroContext(facts, VISITORS);
   const nameNode = fn.getNameNode();
-  if (nameNode === undefined) throw context.error(fn, Codes.unsupportedDeclaration, "macros need a name.");
-  if (fn.isAsync() || fn.isGenerator()) {
-    throw context.error(nameNode, Codes.unsupportedDeclaration, "async and generator functions are not part of the macro language.");
-  }
+  if (nameNode === undefined) throw macroWithoutName(fn);
+  if (fn.isAsync() || fn.isGenerator()) throw asyncOrGeneratorMacro(nameNode);
   const macroName = nameNode.getText();
-  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(macroName) || macroName.startsWith("tsj_")) {
-    throw context.error(nameNode, Codes.nameConflict, `'${macroName}' cannot be a dbt macro name.`);
-  }
+  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(macroName) || macroName.startsWith("tsj_")) throw invalidMacroName(nameNode, macroName);
   const body = fn.getBody();
-  if (body === undefined || !Node.isBlock(body)) throw context.error(fn, Codes.unsupportedDeclaration, "macros need a body.");
+  if (body === undefined || !Node.isBlock(body)) throw macroWithoutBody(fn);
   for (const symbol of findNamespacedLocals(body, facts.checker)) context.namespaced.add(symbol);
 
   const params: MacroParam[] = [];
   const prologue: Stmt[] = [];
   for (const parameter of fn.getParameters()) {
     const parameterName = parameter.getNameNode();
-    if (!Node.isIdentifier(parameterName) || parameter.isRestParameter()) {
-      throw context.error(parameter, Codes.parameter, "macro parameters are plain names (no destructuring, no rest).");
-    }
+    if (!Node.isIdentifier(parameterName) || parameter.isRestParameter()) throw parameterNotPlainName(parameter);
     const jinjaName = context.declare(parameterName);
     const initializer = parameter.getInitializer();
-    if (initializer !== undefined && !isLiteral(initializer)) {
-      throw context.error(initializer, Codes.parameter, "parameter defaults must be literals (Jinja evaluates them once).");
-    }
+    if (initializer !== undefined && !isLiteral(initializer)) throw parameterDefaultNotLiteral(initializer);
     // An argument left out is `undefined` in JavaScript, but Jinja's Undefined in dbt, which `is not
     // none` (so `b ?? "x"` would give Undefined). A parameter the caller may omit (`b?: T`, `b: T |
     // undefined`, `unknown`) defaults to none, which is how the compiler spells undefined everywhere.
     // Jinja also refuses a parameter without a default after one with a default.
     const mayBeOmitted = parameter.hasQuestionToken() || includes(parameter.getType(), "nullish") ||
       includes(parameter.getType(), "unknown") || params.some((earlier) => earlier.default !== undefined);
-    const fallback = initializer !== undefined ? expression(initializer, context) : mayBeOmitted ? lit(null) : undefined;
+    const fallback = initializer !== undefined ? context.transformExpression(initializer) : mayBeOmitted ? lit(null) : undefined;
     params.push({ name: jinjaName, default: fallback });
     const symbol = parameterName.getSymbol();
     if (symbol !== undefined && context.namespaced.has(symbol)) {
-      prologue.push({ kind: "set", target: context.local(symbol)!, value: { kind: "name", name: jinjaName } });
+      prologue.push(setStmt(context.local(symbol)!, name(jinjaName)));
     }
   }
-  const compiledBody = statements(body.getStatements(), context);
+  const compiledBody = context.transformStatements(body.getStatements());
   const needsNamespace = context.namespaced.size > 0 || context.usesNamespace;
-  const namespaceInit: Stmt[] = needsNamespace
-    ? [{ kind: "set", target: NAMESPACE, value: { kind: "call", callee: { kind: "name", name: "namespace" }, args: [], kwargs: [] } }]
-    : [];
+  const namespaceInit: Stmt[] = needsNamespace ? [setStmt(NAMESPACE, call(name("namespace")))] : [];
   return { name: facts.dbtNames.get(macroName) ?? macroName, params, body: [...namespaceInit, ...prologue, ...compiledBody] };
 }
 

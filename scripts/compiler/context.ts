@@ -1,19 +1,37 @@
 /**
- * State shared by the transforms of one macro: the checker, the diagnostics, the Jinja name of
- * every local, which locals live in the macro's namespace, and statements hoisted ahead of the
- * statement being transformed.
+ * State shared by the transforms of one macro: the checker, the Jinja name of every local, which
+ * locals live in the macro's namespace, statements hoisted ahead of the statement being
+ * transformed, and the recursion into sub-expressions and nested statements. As in
+ * TypeScriptToLua's TransformationContext, visitors recurse through `transformExpression` and
+ * `transformStatements` and never import each other: the visitor maps come in through the constructor.
  */
-import { Node, SyntaxKind, type Symbol as TsSymbol, type TypeChecker, type SourceFile } from "ts-morph";
-import { Codes, type Diagnostic, type DiagnosticCode } from "./diagnostics.js";
-import type { Stmt } from "./ir.js";
+import { Node, SyntaxKind, type KindToNodeMappings, type Symbol as TsSymbol, type TypeChecker, type SourceFile } from "ts-morph";
+import {
+  cannotHoistHere, localHidesReservedName, localUsesGeneratedPrefix, loweringUnderCondition, unresolvedDeclaration,
+  unsupportedExpressionKind, unsupportedStatementKind,
+} from "./diagnostics.js";
+import type { Expr, Stmt } from "./ir.js";
 import { GENERATED_PREFIX, RESERVED_NAMES } from "./prelude-map.js";
 
 export const NAMESPACE = `${GENERATED_PREFIX}ns`;
 
-export class CompileError extends Error {
-  constructor(readonly diagnostic: Diagnostic) {
-    super(diagnostic.message);
-  }
+/** Transforms one syntax kind; receives exactly that kind's node type (ts-morph's KindToNodeMappings). */
+export type Visitor<N extends Node, Result> = (node: N, context: MacroContext) => Result;
+
+/** One visitor per syntax kind the language supports (TypeScriptToLua's `Visitors`). */
+export type VisitorMap<Result> = { [K in SyntaxKind]?: Visitor<KindToNodeMappings[K], Result> };
+
+export interface Visitors {
+  expressions: VisitorMap<Expr>;
+  statements: VisitorMap<Stmt[]>;
+}
+
+/** Runs the map's visitor for `node`'s kind, or gives undefined when the map has none. */
+function visit<K extends SyntaxKind, Result>(
+  map: VisitorMap<Result>, kind: K, node: Node, context: MacroContext,
+): Result | undefined {
+  const visitor = map[kind];
+  return visitor !== undefined && node.isKind(kind) ? visitor(node, context) : undefined;
 }
 
 export interface ProgramFacts {
@@ -31,7 +49,6 @@ export interface ProgramFacts {
 }
 
 export class MacroContext {
-  readonly diagnostics: Diagnostic[] = [];
   private readonly names = new Map<TsSymbol, string>();
   private readonly taken = new Set<string>();
   readonly namespaced = new Set<TsSymbol>();
@@ -42,7 +59,7 @@ export class MacroContext {
   private readonly hoisted: Stmt[][] = [];
   private conditionalDepth = 0;
 
-  constructor(readonly program: ProgramFacts) {
+  constructor(readonly program: ProgramFacts, private readonly visitors: Visitors) {
     // A local must not take the dbt name of a private helper: it would hide the macro inside this one.
     for (const [tsName, dbtName] of program.dbtNames) if (dbtName !== tsName) this.taken.add(dbtName);
   }
@@ -51,27 +68,37 @@ export class MacroContext {
     return this.program.checker;
   }
 
-  error(node: Node, code: DiagnosticCode, message: string): CompileError {
-    const sourceFile = node.getSourceFile();
-    const { line, column } = sourceFile.getLineAndColumnAtPos(node.getStart());
-    return new CompileError({ file: sourceFile.getFilePath(), line, column, code, message });
+  transformExpression(node: Node): Expr {
+    const expr = visit(this.visitors.expressions, node.getKind(), node, this);
+    if (expr === undefined) throw unsupportedExpressionKind(node, node.getKindName());
+    return expr;
+  }
+
+  transformStatement(node: Node): Stmt[] {
+    const stmts = visit(this.visitors.statements, node.getKind(), node, this);
+    if (stmts === undefined) throw unsupportedStatementKind(node, node.getKindName());
+    return stmts;
+  }
+
+  transformStatements(nodes: Node[]): Stmt[] {
+    return nodes.flatMap((node) => this.transformStatement(node));
+  }
+
+  /** Transforms an expression, placing the statements it hoists before the statements built from it. */
+  withHoisted(build: () => Stmt[]): Stmt[] {
+    const { value, hoisted } = this.collecting(build);
+    return [...hoisted, ...value];
   }
 
   /** Gives a declared identifier its Jinja name, unique within the macro. */
   declare(identifier: Node): string {
     const symbol = identifier.getSymbol();
     const text = identifier.getText();
-    if (symbol === undefined) throw this.error(identifier, Codes.unsupportedExpression, `cannot resolve '${text}'`);
+    if (symbol === undefined) throw unresolvedDeclaration(identifier, text);
     const existing = this.names.get(symbol);
     if (existing !== undefined) return existing;
-    if (RESERVED_NAMES.has(text)) {
-      throw this.error(identifier, Codes.nameConflict,
-        `'${text}' is a name of dbt's context or of Jinja; a local of that name would hide it. Rename it.`);
-    }
-    if (text.startsWith(GENERATED_PREFIX)) {
-      throw this.error(identifier, Codes.nameConflict,
-        `names starting with '${GENERATED_PREFIX}' are reserved for the compiler. Rename '${text}'.`);
-    }
+    if (RESERVED_NAMES.has(text)) throw localHidesReservedName(identifier, text);
+    if (text.startsWith(GENERATED_PREFIX)) throw localUsesGeneratedPrefix(identifier, GENERATED_PREFIX, text);
     let candidate = text;
     for (let suffix = 2; this.taken.has(candidate); suffix += 1) candidate = `${text}_${suffix}`;
     this.taken.add(candidate);
@@ -122,13 +149,9 @@ export class MacroContext {
 
   /** Statements that must run before the current statement, to compute part of its value. */
   hoist(node: Node, statements: Stmt[]): void {
-    if (this.conditionalDepth > 0) {
-      throw this.error(node, Codes.conditionalLowering,
-        "this needs a loop in Jinja, which would run even where JavaScript would not evaluate it " +
-          "(right of &&, ||, ?? or inside ?:). Compute it in a statement of its own first.");
-    }
+    if (this.conditionalDepth > 0) throw loweringUnderCondition(node);
     const buffer = this.hoisted[this.hoisted.length - 1];
-    if (buffer === undefined) throw this.error(node, Codes.unsupportedExpression, "cannot lower this here");
+    if (buffer === undefined) throw cannotHoistHere(node);
     buffer.push(...statements);
   }
 

@@ -24,11 +24,16 @@ export type Expr =
   | { kind: "filter"; operand: Expr; name: string; args: Expr[] }
   | { kind: "test"; operand: Expr; name: string; negated: boolean };
 
+export interface IfBranch {
+  test: Expr;
+  body: Stmt[];
+}
+
 export type Stmt =
   | { kind: "set"; target: string; value: Expr }
   | { kind: "setRaw"; target: string; text: string }
   | { kind: "do"; expr: Expr }
-  | { kind: "if"; branches: Array<{ test: Expr; body: Stmt[] }>; otherwise: Stmt[] | undefined }
+  | { kind: "if"; branches: IfBranch[]; otherwise: Stmt[] | undefined }
   | { kind: "for"; targets: string[]; iterable: Expr; body: Stmt[] }
   | { kind: "break" }
   | { kind: "continue" }
@@ -50,27 +55,45 @@ export interface JinjaModule {
   macros: Macro[];
 }
 
+// One factory per node kind (as TypeScriptToLua's LuaAST.ts `createX`): the only place IR objects are built.
+
 export const lit = (value: string | number | boolean | null): Expr => ({ kind: "literal", value });
 export const name = (identifier: string): Expr => ({ kind: "name", name: identifier });
+export const attr = (object: Expr, attribute: string): Expr => ({ kind: "attr", object, name: attribute });
+export const item = (object: Expr, key: Expr): Expr => ({ kind: "item", object, key });
+/** `object[start:end:step]`; a slice without a step has no `step` key at all. */
+export const slice = (object: Expr, start: Expr | undefined, end: Expr | undefined, step?: Expr): Expr =>
+  step === undefined ? { kind: "slice", object, start, end } : { kind: "slice", object, start, end, step };
 export const call = (callee: Expr, args: Expr[] = [], kwargs: Array<[string, Expr]> = []): Expr => ({
   kind: "call", callee, args, kwargs,
 });
-export const attr = (object: Expr, attribute: string): Expr => ({ kind: "attr", object, name: attribute });
 export const method = (object: Expr, methodName: string, args: Expr[] = []): Expr =>
   call(attr(object, methodName), args);
 export const binary = (op: BinaryOperator, left: Expr, right: Expr): Expr => ({ kind: "binary", op, left, right });
+export const not = (operand: Expr): Expr => ({ kind: "not", operand });
+export const negate = (operand: Expr): Expr => ({ kind: "negate", operand });
+export const conditional = (testExpr: Expr, then: Expr, otherwise: Expr): Expr => ({
+  kind: "conditional", test: testExpr, then, otherwise,
+});
+export const list = (items: Expr[]): Expr => ({ kind: "list", items });
+export const dict = (entries: Array<[Expr, Expr]>): Expr => ({ kind: "dict", entries });
 export const filter = (operand: Expr, filterName: string, args: Expr[] = []): Expr => ({
   kind: "filter", operand, name: filterName, args,
 });
 export const test = (operand: Expr, testName: string, negated = false): Expr => ({
   kind: "test", operand, name: testName, negated,
 });
-export const not = (operand: Expr): Expr => ({ kind: "not", operand });
-export const conditional = (testExpr: Expr, then: Expr, otherwise: Expr): Expr => ({
-  kind: "conditional", test: testExpr, then, otherwise,
-});
 export const isNone = (operand: Expr): Expr => test(operand, "none");
 export const isNotNone = (operand: Expr): Expr => test(operand, "none", true);
+
+export const setStmt = (target: string, value: Expr): Stmt => ({ kind: "set", target, value });
+export const setRawStmt = (target: string, text: string): Stmt => ({ kind: "setRaw", target, text });
+export const doStmt = (expr: Expr): Stmt => ({ kind: "do", expr });
+export const ifStmt = (branches: IfBranch[], otherwise: Stmt[] | undefined = undefined): Stmt => ({ kind: "if", branches, otherwise });
+export const forStmt = (targets: string[], iterable: Expr, body: Stmt[]): Stmt => ({ kind: "for", targets, iterable, body });
+export const breakStmt = (): Stmt => ({ kind: "break" });
+export const continueStmt = (): Stmt => ({ kind: "continue" });
+export const returnStmt = (value: Expr): Stmt => ({ kind: "return", value });
 
 /** Methods that only read their receiver. */
 const READ_ONLY_METHODS = new Set(["get", "split", "startswith", "endswith", "keys", "values", "items"]);

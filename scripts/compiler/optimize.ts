@@ -6,7 +6,10 @@
  * - constant string concatenations (`"a" ~ "b"`) are folded.
  * The helpers stay defined as macros: users and dispatch may still call them.
  */
-import { isPure, type Expr, type JinjaModule, type Macro, type MacroParam, type Stmt } from "./ir.js";
+import {
+  attr, binary, call, conditional, dict, doStmt, filter, forStmt, ifStmt, isPure, item, list, lit, negate, not, returnStmt,
+  setStmt, slice, test, type Expr, type JinjaModule, type Macro, type MacroParam, type Stmt,
+} from "./ir.js";
 
 /** Larger bodies would grow every call site more than the call costs. */
 const MAX_INLINED_NODES = 30;
@@ -114,12 +117,12 @@ function foldConcatenation(expr: Expr): Expr {
   for (const operand of concatenated(folded)) {
     const previous = operands[operands.length - 1];
     if (previous?.kind === "literal" && typeof previous.value === "string" && operand.kind === "literal" && typeof operand.value === "string") {
-      operands[operands.length - 1] = { kind: "literal", value: previous.value + operand.value };
+      operands[operands.length - 1] = lit(previous.value + operand.value);
     } else {
       operands.push(operand);
     }
   }
-  return operands.reduce((left, right) => ({ kind: "binary", op: "~", left, right }));
+  return operands.reduce((left, right) => binary("~", left, right));
 }
 
 function concatenated(expr: Expr): Expr[] {
@@ -132,31 +135,29 @@ function mapChildren(expr: Expr, f: (child: Expr) => Expr): Expr {
     case "name":
       return expr;
     case "attr":
-      return { ...expr, object: f(expr.object) };
+      return attr(f(expr.object), expr.name);
     case "item":
-      return { ...expr, object: f(expr.object), key: f(expr.key) };
+      return item(f(expr.object), f(expr.key));
     case "slice":
-      return {
-        ...expr, object: f(expr.object), start: expr.start && f(expr.start), end: expr.end && f(expr.end),
-        ...(expr.step === undefined ? {} : { step: f(expr.step) }),
-      };
+      return slice(f(expr.object), expr.start && f(expr.start), expr.end && f(expr.end), expr.step && f(expr.step));
     case "call":
-      return { ...expr, callee: f(expr.callee), args: expr.args.map(f), kwargs: expr.kwargs.map(([key, value]) => [key, f(value)]) };
+      return call(f(expr.callee), expr.args.map(f), expr.kwargs.map(([key, value]) => [key, f(value)]));
     case "binary":
-      return { ...expr, left: f(expr.left), right: f(expr.right) };
+      return binary(expr.op, f(expr.left), f(expr.right));
     case "not":
+      return not(f(expr.operand));
     case "negate":
-      return { ...expr, operand: f(expr.operand) };
+      return negate(f(expr.operand));
     case "conditional":
-      return { ...expr, test: f(expr.test), then: f(expr.then), otherwise: f(expr.otherwise) };
+      return conditional(f(expr.test), f(expr.then), f(expr.otherwise));
     case "list":
-      return { ...expr, items: expr.items.map(f) };
+      return list(expr.items.map(f));
     case "dict":
-      return { ...expr, entries: expr.entries.map(([key, value]) => [f(key), f(value)]) };
+      return dict(expr.entries.map(([key, value]) => [f(key), f(value)]));
     case "filter":
-      return { ...expr, operand: f(expr.operand), args: expr.args.map(f) };
+      return filter(f(expr.operand), expr.name, expr.args.map(f));
     case "test":
-      return { ...expr, operand: f(expr.operand) };
+      return test(f(expr.operand), expr.name, expr.negated);
   }
 }
 
@@ -183,19 +184,18 @@ function mentionsDispatch(expr: Expr): boolean {
 function rewriteStmt(stmt: Stmt, rewrite: (expr: Expr) => Expr): Stmt {
   switch (stmt.kind) {
     case "set":
-      return { ...stmt, value: rewrite(stmt.value) };
+      return setStmt(stmt.target, rewrite(stmt.value));
     case "do":
-      return { ...stmt, expr: rewrite(stmt.expr) };
+      return doStmt(rewrite(stmt.expr));
     case "return":
-      return { ...stmt, value: rewrite(stmt.value) };
+      return returnStmt(rewrite(stmt.value));
     case "if":
-      return {
-        ...stmt,
-        branches: stmt.branches.map((branch) => ({ test: rewrite(branch.test), body: branch.body.map((s) => rewriteStmt(s, rewrite)) })),
-        otherwise: stmt.otherwise?.map((s) => rewriteStmt(s, rewrite)),
-      };
+      return ifStmt(
+        stmt.branches.map((branch) => ({ test: rewrite(branch.test), body: branch.body.map((s) => rewriteStmt(s, rewrite)) })),
+        stmt.otherwise?.map((s) => rewriteStmt(s, rewrite)),
+      );
     case "for":
-      return { ...stmt, iterable: rewrite(stmt.iterable), body: stmt.body.map((s) => rewriteStmt(s, rewrite)) };
+      return forStmt(stmt.targets, rewrite(stmt.iterable), stmt.body.map((s) => rewriteStmt(s, rewrite)));
     case "setRaw":
     case "break":
     case "continue":

@@ -1,10 +1,11 @@
 /** What a name means: a local, a dbt context value from the prelude, or an inlined module constant. */
-import { Node, type Symbol as TsSymbol } from "ts-morph";
-import { Codes } from "../diagnostics.js";
+import { Node, type Symbol as TsSymbol, type VariableDeclaration } from "ts-morph";
+import {
+  macroAsValue, moduleConstantNotLiteral, moduleConstantWithoutValue, preludeValueUnusable, unknownName, unresolvedName,
+} from "../diagnostics.js";
 import type { MacroContext } from "../context.js";
 import { lit, name, type Expr } from "../ir.js";
 import { PRELUDE_FUNCTIONS, PRELUDE_VALUES } from "../prelude-map.js";
-import { expression } from "./expressions.js";
 
 export function targetSymbol(symbol: TsSymbol | undefined): TsSymbol | undefined {
   if (symbol === undefined) return undefined;
@@ -19,50 +20,41 @@ export function resolveIdentifier(node: Node, context: MacroContext, symbolOverr
   const text = node.getText();
   if (text === "undefined") return lit(null);
   const symbol = targetSymbol(symbolOverride ?? node.getSymbol());
-  if (symbol === undefined) throw context.error(node, Codes.unsupportedExpression, `cannot resolve '${text}'.`);
+  if (symbol === undefined) throw unresolvedName(node, text);
   const local = context.local(symbol);
   if (local !== undefined) return name(local);
   const declaration = symbol.getDeclarations()[0];
   if (isPreludeDeclaration(declaration, context)) {
     const dbtName = PRELUDE_VALUES[symbol.getName()];
     if (dbtName !== undefined) return name(dbtName);
-    const hint = PRELUDE_FUNCTIONS[symbol.getName()] ? " Call it; functions are not values in Jinja." : "";
-    throw context.error(node, Codes.unsupportedExpression, `the prelude's '${symbol.getName()}' cannot be used here.${hint}`);
+    throw preludeValueUnusable(node, symbol.getName(), Boolean(PRELUDE_FUNCTIONS[symbol.getName()]));
   }
   if (declaration !== undefined && Node.isVariableDeclaration(declaration) && isModuleConstant(declaration)) {
     return inlineConstant(declaration, node, context);
   }
-  if (declaration !== undefined && Node.isFunctionDeclaration(declaration)) {
-    throw context.error(node, Codes.unsupportedExpression,
-      `'${text}' is a macro; macros can be called but are not values in Jinja.`);
-  }
-  throw context.error(node, Codes.unsupportedExpression, `'${text}' is not a local, a module constant or a prelude value.`);
+  if (declaration !== undefined && Node.isFunctionDeclaration(declaration)) throw macroAsValue(node, text);
+  throw unknownName(node, text);
 }
 
-function isModuleConstant(declaration: Node): boolean {
+function isModuleConstant(declaration: VariableDeclaration): boolean {
   const statement = declaration.getParent()?.getParent();
   return statement !== undefined && Node.isVariableStatement(statement) && Node.isSourceFile(statement.getParent()) &&
-    Node.isVariableDeclaration(declaration) && declaration.getVariableStatement()?.getDeclarationKind() === "const";
+    declaration.getVariableStatement()?.getDeclarationKind() === "const";
 }
 
 /** Module constants have no home in Jinja (macros see no module scope), so each use gets their value. */
-function inlineConstant(declaration: Node, use: Node, context: MacroContext): Expr {
-  if (!Node.isVariableDeclaration(declaration)) throw new Error("unreachable");
+function inlineConstant(declaration: VariableDeclaration, use: Node, context: MacroContext): Expr {
   const initializer = declaration.getInitializer();
-  if (initializer === undefined) {
-    throw context.error(use, Codes.unsupportedDeclaration, `module constant '${declaration.getName()}' has no value.`);
-  }
-  return expression(initializer, context);
+  if (initializer === undefined) throw moduleConstantWithoutValue(use, declaration.getName());
+  return context.transformExpression(initializer);
 }
 
 /** Module constants must be literals (or built from literals and other constants), so inlining is exact. */
-export function checkModuleConstant(declaration: Node, context: MacroContext): void {
+export function checkModuleConstant(declaration: Node): void {
   declaration.forEachDescendant((node, traversal) => {
     if (Node.isCallExpression(node) || Node.isArrowFunction(node) || Node.isFunctionExpression(node) ||
       Node.isNewExpression(node)) {
-      throw context.error(node, Codes.unsupportedDeclaration,
-        "module constants must be literals (strings, numbers, booleans, arrays and objects of them); " +
-          "they are inlined where used.");
+      throw moduleConstantNotLiteral(node);
     }
     if (Node.isTypeNode(node)) traversal.skip();
   });

@@ -1,0 +1,62 @@
+/**
+ * Property and element access. Subscript, not attribute: `d.items` would find the dict method,
+ * `d["items"]` finds the key. A key that may be missing is read with `.get`, which gives none where
+ * `[]` gives Jinja's Undefined.
+ */
+import { Node, SyntaxKind, type ElementAccessExpression, type PropertyAccessExpression } from "ts-morph";
+import {
+  indexingNeedsArrayOrObject, indexNotNumber, objectKeyNotString, optionalChaining, optionalElementAccess,
+  propertyAccessNeedsObject, unsupportedProperty,
+} from "../../diagnostics.js";
+import type { MacroContext, VisitorMap } from "../../context.js";
+import { filter, item, lit, method, type Expr } from "../../ir.js";
+import { describe, includes, isOnly } from "../../types.js";
+
+/** A key that may be missing: optional, possibly undefined, or only known through an index signature. */
+function isOptionalProperty(objectNode: Node, key: string): boolean {
+  const property = objectNode.getType().getNonNullableType().getProperty(key);
+  if (property === undefined) return true;
+  return property.isOptional() || includes(property.getTypeAtLocation(objectNode), "nullish");
+}
+
+function propertyAccess(node: PropertyAccessExpression, context: MacroContext): Expr {
+  if (node.hasQuestionDotToken()) throw optionalChaining(node);
+  const objectNode = node.getExpression();
+  const property = node.getName();
+  const objectType = objectNode.getType();
+  if (property === "length" && isOnly(objectType, "string", "array")) {
+    return filter(context.transformExpression(objectNode), "length");
+  }
+  if (isOnly(objectType, "string", "array", "number", "boolean")) {
+    throw unsupportedProperty(node.getNameNode(), property, describe(objectType));
+  }
+  if (!isOnly(objectType, "object")) throw propertyAccessNeedsObject(objectNode, describe(objectType));
+  const object = context.transformExpression(objectNode);
+  return isOptionalProperty(objectNode, property) ? method(object, "get", [lit(property)]) : item(object, lit(property));
+}
+
+function elementAccess(node: ElementAccessExpression, context: MacroContext): Expr {
+  if (node.hasQuestionDotToken()) throw optionalElementAccess(node);
+  const objectNode = node.getExpression();
+  const keyNode = node.getArgumentExpressionOrThrow();
+  const objectType = objectNode.getType();
+  if (isOnly(objectType, "array", "string")) {
+    if (!isOnly(keyNode.getType(), "number")) throw indexNotNumber(keyNode);
+    return item(context.transformExpression(objectNode), context.transformExpression(keyNode));
+  }
+  if (isOnly(objectType, "object")) {
+    if (!isOnly(keyNode.getType(), "string")) throw objectKeyNotString(keyNode);
+    const key = context.transformExpression(keyNode);
+    const literalKey = Node.isStringLiteral(keyNode) ? keyNode.getLiteralValue() : undefined;
+    const optional = literalKey === undefined || isOptionalProperty(objectNode, literalKey) ||
+      objectType.getStringIndexType() !== undefined;
+    const object = context.transformExpression(objectNode);
+    return optional ? method(object, "get", [key]) : item(object, key);
+  }
+  throw indexingNeedsArrayOrObject(objectNode, describe(objectType));
+}
+
+export const accessVisitors: VisitorMap<Expr> = {
+  [SyntaxKind.PropertyAccessExpression]: propertyAccess,
+  [SyntaxKind.ElementAccessExpression]: elementAccess,
+};

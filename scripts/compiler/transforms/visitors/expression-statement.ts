@@ -1,0 +1,83 @@
+/** Expressions standing as statements: calls, assignments, compound assignments, increments and push. */
+import { Node, SyntaxKind, type ExpressionStatement } from "ts-morph";
+import {
+  assignmentToIndex, assignmentToNonLocal, compoundAssignmentOperands, unassignable, unsupportedExpressionStatement,
+} from "../../diagnostics.js";
+import { describedBy, type MacroContext, type VisitorMap } from "../../context.js";
+import { binary, dict, doStmt, forStmt, lit, method, name, setStmt, type Expr, type Stmt } from "../../ir.js";
+import { includes, isOnly } from "../../types.js";
+import { targetSymbol } from "../identifiers.js";
+import { printable } from "../printable.js";
+import { unwrap } from "../syntax.js";
+
+const COMPOUND: Partial<Record<SyntaxKind, "+" | "-" | "*">> = {
+  [SyntaxKind.PlusEqualsToken]: "+",
+  [SyntaxKind.MinusEqualsToken]: "-",
+  [SyntaxKind.AsteriskEqualsToken]: "*",
+};
+
+function expressionStatement(node: ExpressionStatement, context: MacroContext): Stmt[] {
+  const inner = unwrap(node.getExpression());
+  return context.withHoisted(() => {
+    if (Node.isBinaryExpression(inner)) {
+      const operator = inner.getOperatorToken().getKind();
+      if (operator === SyntaxKind.EqualsToken) return assignment(inner.getLeft(), context.transformExpression(inner.getRight()), context);
+      const compound = COMPOUND[operator];
+      if (compound !== undefined) {
+        const left = inner.getLeft();
+        const right = inner.getRight();
+        const concatenates = compound === "+" && (includes(left.getType(), "string") || includes(right.getType(), "string"));
+        if (!concatenates && !(isOnly(left.getType(), "number") && isOnly(right.getType(), "number"))) {
+          throw compoundAssignmentOperands(inner);
+        }
+        const value = concatenates
+          ? binary("~", printable(left, context, "a '+=' operand"), printable(right, context, "a '+=' operand"))
+          : binary(compound, context.transformExpression(left), context.transformExpression(right));
+        return assignment(left, value, context);
+      }
+    }
+    if (Node.isPostfixUnaryExpression(inner) || Node.isPrefixUnaryExpression(inner)) {
+      const operator = inner.getOperatorToken();
+      if (operator === SyntaxKind.PlusPlusToken || operator === SyntaxKind.MinusMinusToken) {
+        const operand = inner.getOperand();
+        return assignment(operand,
+          binary(operator === SyntaxKind.PlusPlusToken ? "+" : "-", context.transformExpression(operand), lit(1)), context);
+      }
+    }
+    if (Node.isCallExpression(inner)) {
+      const callee = inner.getExpression();
+      if (Node.isPropertyAccessExpression(callee) && callee.getName() === "push" && isOnly(callee.getExpression().getType(), "array")) {
+        const target = context.transformExpression(callee.getExpression());
+        return inner.getArguments().map((argument): Stmt => {
+          if (!Node.isSpreadElement(argument)) return doStmt(method(target, "append", [context.transformExpression(argument)]));
+          // `xs.push(...ys)`: append each item, as JavaScript does.
+          const item = context.temporary(undefined, `${describedBy(argument.getExpression())}_item`);
+          return forStmt([item], context.transformExpression(argument.getExpression()), [doStmt(method(target, "append", [name(item)]))]);
+        });
+      }
+      return [doStmt(context.transformExpression(inner))];
+    }
+    throw unsupportedExpressionStatement(inner);
+  });
+}
+
+function assignment(target: Node, value: Expr, context: MacroContext): Stmt[] {
+  const inner = unwrap(target);
+  if (Node.isIdentifier(inner)) {
+    const symbol = targetSymbol(inner.getSymbol());
+    const local = symbol === undefined ? undefined : context.local(symbol);
+    if (local === undefined) throw assignmentToNonLocal(inner, inner.getText());
+    return [setStmt(local, value)];
+  }
+  if (Node.isPropertyAccessExpression(inner) || Node.isElementAccessExpression(inner)) {
+    const objectNode = inner.getExpression();
+    if (!isOnly(objectNode.getType(), "object")) throw assignmentToIndex(inner);
+    const key = Node.isPropertyAccessExpression(inner) ? lit(inner.getName()) : context.transformExpression(inner.getArgumentExpressionOrThrow());
+    return [doStmt(method(context.transformExpression(objectNode), "update", [dict([[key, value]])]))];
+  }
+  throw unassignable(inner);
+}
+
+export const expressionStatementVisitors: VisitorMap<Stmt[]> = {
+  [SyntaxKind.ExpressionStatement]: expressionStatement,
+};
