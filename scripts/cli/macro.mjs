@@ -55,7 +55,8 @@ function startServer() {
   const output = openSync(log, "a");
   console.error(`macro server: starting one (it keeps the engines warm for the next calls; log: ${log})`);
   spawn(process.execPath, ["--import", "tsx", join(root, "scripts", "cli", "macro-server.ts")], {
-    cwd: root, detached: true, stdio: ["ignore", output, output],
+    // The server outlives whoever started it, so it starts its own oracle rather than borrow a test run's.
+    cwd: root, detached: true, stdio: ["ignore", output, output], env: { ...process.env, ORACLE_SOCKET: "" },
   }).unref();
 }
 

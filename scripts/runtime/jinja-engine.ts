@@ -5,8 +5,9 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { createConnection } from "node:net";
 import { createInterface } from "node:readline";
-import { execa, type ResultPromise } from "execa";
+import { execa } from "execa";
 import { REPO_ROOT } from "../compiler/compile.js";
 import { compileDirectoryCached } from "../compiler/cache.js";
 import { formatDiagnostic } from "../compiler/diagnostics.js";
@@ -45,15 +46,48 @@ export function compileToScratch(srcDir: string): string {
   return outDir;
 }
 
-/** One Python process answering many render requests, one JSON line each. */
+/** Where the oracle's requests go and its answers come from: its own Python process, or a shared one. */
+interface OracleChannel {
+  input: NodeJS.ReadableStream;
+  write(line: string, done: (error?: Error | null) => void): void;
+  close(): Promise<void>;
+}
+
+function ownProcess(): OracleChannel {
+  const child = execa(VENV_PYTHON, [ORACLE], { stdin: "pipe", stdout: "pipe", stderr: "inherit", reject: false } as const);
+  return {
+    input: child.stdout,
+    write: (line, done) => child.stdin.write(line, done),
+    close: async () => {
+      child.stdin.end();
+      await child;
+    },
+  };
+}
+
+/** The oracle shared by every test file of a vitest run (test/support/oracle-relay.ts), over a Unix socket. */
+function sharedProcess(socketPath: string): OracleChannel {
+  const socket = createConnection(socketPath);
+  return {
+    input: socket,
+    write: (line, done) => socket.write(line, done),
+    close: () => new Promise((resolveClose) => socket.end(resolveClose)),
+  };
+}
+
+/**
+ * One Python process answering many render requests, one JSON line each. With ORACLE_SOCKET set it
+ * talks to an oracle other processes share instead of starting one (importing dbt-core costs ~2 s).
+ */
 export class JinjaOracle {
-  private readonly process: ResultPromise<{ stdin: "pipe"; stdout: "pipe"; stderr: "inherit"; reject: false }>;
+  private readonly channel: OracleChannel;
   private readonly pending = new Map<number, (run: MacroRun) => void>();
   private nextId = 0;
 
   constructor() {
-    this.process = execa(VENV_PYTHON, [ORACLE], { stdin: "pipe", stdout: "pipe", stderr: "inherit", reject: false } as const);
-    const lines = createInterface({ input: this.process.stdout });
+    const shared = process.env.ORACLE_SOCKET;
+    this.channel = shared === undefined || shared === "" ? ownProcess() : sharedProcess(shared);
+    const lines = createInterface({ input: this.channel.input });
     lines.on("line", (line) => {
       const response = JSON.parse(line) as MacroRun & { id: number };
       const resolveRun = this.pending.get(response.id);
@@ -67,15 +101,14 @@ export class JinjaOracle {
     return new Promise((resolveRun, rejectRun) => {
       this.pending.set(id, resolveRun);
       const request = JSON.stringify({ id, macros_dir: macrosDir, macro, context, package_name: "dbt_cloud_orchestration" });
-      this.process.stdin.write(`${request}\n`, (error) => {
+      this.channel.write(`${request}\n`, (error) => {
         if (error) rejectRun(error);
       });
     });
   }
 
-  async close(): Promise<void> {
-    this.process.stdin.end();
-    await this.process;
+  close(): Promise<void> {
+    return this.channel.close();
   }
 }
 
