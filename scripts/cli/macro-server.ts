@@ -15,7 +15,7 @@ import { existsSync, readdirSync, readFileSync, statSync, unlinkSync } from "nod
 import { createConnection, createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { compileDirectoryCached } from "../compiler/cache.js";
+import { compileDirectoryCached } from "../compiler/cached-compile.js";
 import { REPO_ROOT } from "../compiler/compile.js";
 import { FusionEngine } from "../runtime/fusion-engine.js";
 import { compileToScratch, JinjaOracle } from "../runtime/jinja-engine.js";

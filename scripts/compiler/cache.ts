@@ -12,13 +12,14 @@
  *   dbt_project.yml) has the same content hash, or is still missing when it was missing.
  * Entries live in `.cache/compile/`, one JSON file per source folder and options, written atomically
  * (write, then rename) because test files compile at the same time in separate processes.
- * `TSJ_COMPILE_CACHE=off` turns it off; the compiler benchmark never uses it.
+ * `TSJ_COMPILE_CACHE=off` turns it off; the compiler benchmark never uses it. In-process callers use
+ * `compileDirectoryCached` (cached-compile.ts); the CLIs look up first and load the compiler only on a miss.
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { CompileOptions, CompileResult, MacroSignature } from "./compile.js";
 import type { Diagnostic } from "./diagnostics.js";
-import { compileDirectory, type CompileOptions, type CompileResult, type MacroSignature } from "./compile.js";
 import { REPO_ROOT } from "./repo.js";
 
 export const COMPILE_CACHE_DIR = join(REPO_ROOT, ".cache", "compile");
@@ -94,26 +95,37 @@ function read(path: string): StoredResult | undefined {
   }
 }
 
-export function compileDirectoryCached(sourceDirectory: string, options: CompileOptions = {}): CompileResult {
-  if (process.env.TSJ_COMPILE_CACHE === "off") return compileDirectory(sourceDirectory, options);
+/** The stored result for a source folder, if it is still what a compile would return; undefined otherwise. */
+export function storedCompile(sourceDirectory: string, options: CompileOptions = {}): CompileResult | undefined {
+  if (process.env.TSJ_COMPILE_CACHE === "off") return undefined;
   const srcDir = resolve(sourceDirectory);
-  const path = cacheEntryPath(srcDir, options);
-  const stored = read(path);
-  if (stored !== undefined && stillValid(stored, srcDir)) {
-    return {
-      outputs: new Map(stored.outputs), diagnostics: stored.diagnostics, macros: stored.macros,
-      inputs: stored.inputs.map(([input]) => input),
-    };
-  }
+  const stored = read(cacheEntryPath(srcDir, options));
+  if (stored === undefined || !stillValid(stored, srcDir)) return undefined;
+  return {
+    outputs: new Map(stored.outputs), diagnostics: stored.diagnostics, macros: stored.macros,
+    inputs: stored.inputs.map(([input]) => input),
+  };
+}
+
+/**
+ * Compiles with `compile` (compileDirectory, passed in so that this module does not load TypeScript:
+ * a CLI whose answer is stored never pays for it) and stores the result.
+ */
+export function compileAndStore(
+  compile: (srcDir: string, options: CompileOptions) => CompileResult, sourceDirectory: string, options: CompileOptions = {},
+): CompileResult {
+  const srcDir = resolve(sourceDirectory);
+  if (process.env.TSJ_COMPILE_CACHE === "off") return compile(srcDir, options);
   // Digests are taken before compiling: a file edited during the compile then fails the next check.
   const sourceFiles = sourceFilesOf(srcDir);
   const before = new Map(sourceFiles.map((file) => [file, contentDigest(file)]));
-  const result = compileDirectory(srcDir, options);
+  const result = compile(srcDir, options);
   const entry: StoredResult = {
     sourceFiles,
     inputs: result.inputs.map((input) => [input, before.has(input) ? before.get(input)! : contentDigest(input)]),
     outputs: [...result.outputs], diagnostics: result.diagnostics, macros: result.macros,
   };
+  const path = cacheEntryPath(srcDir, options);
   mkdirSync(COMPILE_CACHE_DIR, { recursive: true });
   const staging = `${path}.${process.pid}.tmp`;
   writeFileSync(staging, JSON.stringify(entry));

@@ -9,7 +9,7 @@ import { createConnection } from "node:net";
 import { createInterface } from "node:readline";
 import { execa } from "execa";
 import { REPO_ROOT } from "../compiler/compile.js";
-import { compileDirectoryCached } from "../compiler/cache.js";
+import { compileDirectoryCached } from "../compiler/cached-compile.js";
 import { formatDiagnostic } from "../compiler/diagnostics.js";
 import type { MacroContextFile, MacroRun } from "./macro-run.js";
 

@@ -4,7 +4,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { CompilerError, setRuntime } from "../../macros-src/prelude/dbt.js";
-import { compileDirectoryCached } from "../compiler/cache.js";
+import { compileDirectoryCached } from "../compiler/cached-compile.js";
 import { formatDiagnostic } from "../compiler/diagnostics.js";
 import { DEFAULT_TARGET, type MacroContextFile, type MacroRun } from "./macro-run.js";
 

@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { cacheEntryPath, compileDirectoryCached } from "../../scripts/compiler/cache.js";
+import { cacheEntryPath } from "../../scripts/compiler/cache.js";
+import { compileDirectoryCached } from "../../scripts/compiler/cached-compile.js";
 import { compileDirectory, PRELUDE_FILE } from "../../scripts/compiler/compile.js";
 
 const root = mkdtempSync(join(tmpdir(), "compile-cache-"));

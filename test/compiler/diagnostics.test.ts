@@ -12,7 +12,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { compileDirectoryCached } from "../../scripts/compiler/cache.js";
+import { compileDirectoryCached } from "../../scripts/compiler/cached-compile.js";
 import { PRELUDE_FILE, REPO_ROOT } from "../../scripts/compiler/compile.js";
 import { formatDiagnostic } from "../../scripts/compiler/diagnostics.js";
 import { DIAGNOSTIC_CASES, type DiagnosticCase } from "./diagnostic-cases.js";

@@ -1,6 +1,6 @@
 /** The generated Jinja of representative corpus macros, one snapshot file per macro. */
 import { describe, expect, it } from "vitest";
-import { compileDirectoryCached } from "../../scripts/compiler/cache.js";
+import { compileDirectoryCached } from "../../scripts/compiler/cached-compile.js";
 import { CORPUS_DIR } from "./corpus-dir.js";
 
 const SNAPSHOT_MACROS: Array<[file: string, macro: string]> = [

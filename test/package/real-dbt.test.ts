@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileDirectoryCached } from "../../scripts/compiler/cache.js";
+import { compileDirectoryCached } from "../../scripts/compiler/cached-compile.js";
 import { REPO_ROOT } from "../../scripts/compiler/compile.js";
 import { isolatedDbtPaths, keepPartialParse, restorePartialParse } from "../support/dbt-paths.js";
 import { PACKAGE_SOURCES, PackageEngines } from "../support/package-engines.js";

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileDirectoryCached } from "../../scripts/compiler/cache.js";
+import { compileDirectoryCached } from "../../scripts/compiler/cached-compile.js";
 import { REPO_ROOT } from "../../scripts/compiler/compile.js";
 import type { MacroRun } from "../../scripts/runtime/macro-run.js";
 import { PACKAGE_SOURCES, PackageEngines } from "../support/package-engines.js";
