@@ -49,5 +49,12 @@ if (!existsSync(bundle)) {
     if (!existsSync(bundle)) throw error;
   }
 }
+// Earlier folders of this CLI, once nothing can still be loading chunks from them (an hour on).
+for (const entry of readdirSync(join(root, ".cache", "cli"))) {
+  const path = join(root, ".cache", "cli", entry);
+  if (entry.startsWith(`${name}-`) && path !== bundleDir && Date.now() - statSync(path).mtimeMs > 3_600_000) {
+    rmSync(path, { recursive: true, force: true });
+  }
+}
 process.argv = [process.argv[0], bundle, ...args];
 await import(pathToFileURL(bundle).href);
