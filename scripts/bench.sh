@@ -7,6 +7,9 @@ bash scripts/setup.sh
 echo "## Compiler"
 npx tsx scripts/bench/compiler.ts
 echo
+echo "## npm run macro: one call per engine"
+npx tsx scripts/bench/macro-cli.ts
+echo
 echo "## Offline plan through real dbt: cost per job over a no-op run-operation (300 jobs)"
 npx tsx scripts/bench/plan-cost.ts
 echo

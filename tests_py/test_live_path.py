@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 import re
 import subprocess
 
@@ -386,6 +387,8 @@ def start_fusion_plan(config: dict, target: str) -> subprocess.Popen:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Its own copy of the example project: the vitest suite may run dbt 2.x in the default copy meanwhile.
+        env={**os.environ, "FUSION_EXAMPLE_DIR": str(REPO_ROOT / ".cache" / "fusion" / "example-pytest")},
     )
 
 

@@ -40,7 +40,7 @@ def dbt(tmp_path_factory):
         yield session
 
 
-def test_the_offline_dry_run_of_an_invalid_config_prints_every_problem_and_exits_non_zero():
+def test_the_offline_dry_run_of_an_invalid_config_prints_every_problem_and_exits_non_zero(tmp_path):
     """As a user runs it: `dbt run-operation` in a terminal (scripts/dbt-example.sh), its exit code and output."""
     result = subprocess.run(
         [
@@ -56,7 +56,12 @@ def test_the_offline_dry_run_of_an_invalid_config_prints_every_problem_and_exits
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, **OFFLINE},
+        env={
+            **os.environ,
+            **OFFLINE,
+            "DBT_TARGET_PATH": str(tmp_path / "target"),
+            "DBT_LOG_PATH": str(tmp_path / "logs"),
+        },
     )
     assert result.returncode != 0
     assert "4 problem(s) in vars.dbt_cloud_orchestration" in result.stdout

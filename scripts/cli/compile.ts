@@ -9,4 +9,4 @@ if (src === undefined || out === undefined) {
   console.error("usage: npm run compile -- --src DIR --out DIR [--watch] [--check]");
   process.exit(2);
 }
-runCompiler({ srcDir: resolve(src), outDir: resolve(out), check: args.includes("--check") }, args.includes("--watch"));
+await runCompiler({ srcDir: resolve(src), outDir: resolve(out), check: args.includes("--check") }, args.includes("--watch"));

@@ -1,6 +1,6 @@
 // Runs one of the compiler's CLIs (build, compile) from a bundle that esbuild keeps current. Loading
 // the TypeScript sources through tsx on every run would cost a third of a build.
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -21,18 +21,40 @@ function newestSource(directory) {
   return newest;
 }
 
-const bundle = join(root, ".cache", "cli", `${name}.mjs`);
-if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestSource(join(root, "scripts"))) {
+// One folder per state of scripts/ (named for its newest modification): built once, then only read.
+// Code splitting keeps what a run may not need (the compiler and TypeScript, when the compile cache
+// answers) in chunks that load on first use.
+const bundleDir = join(root, ".cache", "cli", `${name}-${Math.round(newestSource(join(root, "scripts")))}`);
+const bundle = join(bundleDir, `${name}.mjs`);
+if (!existsSync(bundle)) {
   const { build } = await import("esbuild");
+  // Built beside, then renamed: CLIs started together (the diagnostics tests) never read half a bundle.
+  const staging = `${bundleDir}.${process.pid}.tmp`;
   await build({
     entryPoints: [join(root, "scripts", "cli", `${name}.ts`)],
-    outfile: bundle,
+    outdir: staging,
+    outExtension: { ".js": ".mjs" },
     bundle: true,
+    splitting: true,
     platform: "node",
     format: "esm",
     packages: "external",
     logLevel: "error",
   });
+  try {
+    renameSync(staging, bundleDir);
+  } catch (error) {
+    // Another CLI built the same folder first.
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(bundle)) throw error;
+  }
+}
+// Earlier folders of this CLI, once nothing can still be loading chunks from them (an hour on).
+for (const entry of readdirSync(join(root, ".cache", "cli"))) {
+  const path = join(root, ".cache", "cli", entry);
+  if (entry.startsWith(`${name}-`) && path !== bundleDir && Date.now() - statSync(path).mtimeMs > 3_600_000) {
+    rmSync(path, { recursive: true, force: true });
+  }
 }
 process.argv = [process.argv[0], bundle, ...args];
 await import(pathToFileURL(bundle).href);

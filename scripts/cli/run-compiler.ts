@@ -1,6 +1,7 @@
 /** Shared by `npm run build` and `npm run compile`: compile, print diagnostics, write or check. */
 import { watch } from "node:fs";
-import { compileDirectory } from "../compiler/compile.js";
+import { compileAndStore, storedCompile } from "../compiler/cache.js";
+import type { CompileResult } from "../compiler/compile.js";
 import { formatDiagnostic } from "../compiler/diagnostics.js";
 import { staleFiles, writeOutputs } from "./output.js";
 
@@ -10,11 +11,19 @@ export interface CompilerRun {
   check: boolean;
 }
 
-export function runOnce({ srcDir, outDir, check }: CompilerRun): boolean {
+/** The compile's result: stored (compile cache), else compiled; the compiler (and TypeScript) load only then. */
+async function compiled(srcDir: string): Promise<CompileResult> {
+  const stored = storedCompile(srcDir);
+  if (stored !== undefined) return stored;
+  const { compileDirectory } = await import("../compiler/compile.js");
+  return compileAndStore(compileDirectory, srcDir);
+}
+
+export async function runOnce({ srcDir, outDir, check }: CompilerRun): Promise<boolean> {
   const started = performance.now();
   let result;
   try {
-    result = compileDirectory(srcDir);
+    result = await compiled(srcDir);
   } catch (error) {
     // A compiler bug must still read as a diagnostic, not a stack trace.
     console.error(`${srcDir}:1:1 - error TSJ9000: internal compiler error: ${error instanceof Error ? error.message : String(error)}`);
@@ -40,8 +49,8 @@ export function runOnce({ srcDir, outDir, check }: CompilerRun): boolean {
   return true;
 }
 
-export function runCompiler(run: CompilerRun, watchMode: boolean): void {
-  const ok = runOnce(run);
+export async function runCompiler(run: CompilerRun, watchMode: boolean): Promise<void> {
+  const ok = await runOnce(run);
   if (!watchMode) {
     process.exitCode = ok ? 0 : 1;
     return;
@@ -50,7 +59,7 @@ export function runCompiler(run: CompilerRun, watchMode: boolean): void {
   console.log(`watching ${run.srcDir} (Ctrl-C to stop)`);
   watch(run.srcDir, { recursive: true }, () => {
     clearTimeout(timer);
-    timer = setTimeout(() => runOnce(run), 100);
+    timer = setTimeout(() => void runOnce(run), 100);
   });
 }
 

@@ -20,7 +20,7 @@ import { checkModuleConstant } from "./transforms/identifiers.js";
 import { VISITORS } from "./transforms/visitors/index.js";
 import { macroDocs, type MacroDoc } from "./docs.js";
 import { macroVisibilities, type MacroVisibility, type Visibility } from "./visibility.js";
-import { packageNameFor, PRELUDE_FILE, REPO_ROOT } from "./repo.js";
+import { packageNameFor, packageProjectFile, PRELUDE_FILE, REPO_ROOT } from "./repo.js";
 import { dbtMeaningOf } from "./reserved-names.js";
 
 export { PRELUDE_FILE, REPO_ROOT } from "./repo.js";
@@ -42,6 +42,12 @@ export interface CompileResult {
   outputs: Map<string, string>;
   diagnostics: Diagnostic[];
   macros: MacroSignature[];
+  /**
+   * Every file this compile read, outside TypeScript's own library: the sources, the prelude and what
+   * they import, embedded files (also those it looked for and did not find), the dbt_project.yml that
+   * named the package. The compile cache (cache.ts) trusts a stored result only while these are unchanged.
+   */
+  inputs: string[];
 }
 
 const COMPILER_OPTIONS: ts.CompilerOptions = {
@@ -85,14 +91,21 @@ export interface CompileOptions {
 export function compileDirectory(sourceDirectory: string, options: CompileOptions = {}): CompileResult {
   const srcDir = resolve(sourceDirectory);
   const packageName = options.packageName ?? packageNameFor(srcDir);
+  const filesRead = new Set<string>(options.packageName === undefined ? [packageProjectFile(srcDir)] : []);
   const project = new Project({ compilerOptions: COMPILER_OPTIONS });
   const files = sourceFilesUnder(srcDir).filter((path) => path !== PRELUDE_FILE);
   for (const path of [...files, PRELUDE_FILE]) project.addSourceFileAtPath(path);
   project.resolveSourceFileDependencies();
   const inSources = (file: SourceFile) => files.includes(file.getFilePath());
+  const inputs = (): string[] => {
+    for (const file of project.getSourceFiles()) {
+      if (!file.isInNodeModules() && !file.isFromExternalLibrary()) filesRead.add(file.getFilePath());
+    }
+    return [...filesRead].sort();
+  };
 
   const diagnostics = typeErrors(project, (file) => inSources(file) || file.getFilePath() === PRELUDE_FILE);
-  if (diagnostics.length > 0) return { outputs: new Map(), diagnostics: sortDiagnostics(diagnostics), macros: [] };
+  if (diagnostics.length > 0) return { outputs: new Map(), diagnostics: sortDiagnostics(diagnostics), macros: [], inputs: inputs() };
 
   const macros = new Map<string, FunctionDeclaration>();
   const signatures: Array<Omit<MacroSignature, "dbtName" | "visibility">> = [];
@@ -122,6 +135,7 @@ export function compileDirectory(sourceDirectory: string, options: CompileOption
   const facts: ProgramFacts = {
     checker: project.getTypeChecker(), preludeFile: PRELUDE_FILE, macros, isSourceFile: inSources, packageName,
     dbtNames: new Map([...visibility].map(([tsName, item]) => [tsName, item.dbtName])),
+    filesRead,
   };
 
   const compiled: Array<{ file: SourceFile; module: JinjaModule; docs: MacroDoc[] }> = [];
@@ -130,7 +144,7 @@ export function compileDirectory(sourceDirectory: string, options: CompileOption
     diagnostics.push(...result.diagnostics);
     if (result.module !== undefined) compiled.push({ file, module: result.module, docs: result.docs });
   }
-  if (diagnostics.length > 0) return { outputs: new Map(), diagnostics: sortDiagnostics(diagnostics), macros: [] };
+  if (diagnostics.length > 0) return { outputs: new Map(), diagnostics: sortDiagnostics(diagnostics), macros: [], inputs: inputs() };
   optimizeModules(compiled.map(({ module }) => module), packageName);
   const outputs = new Map<string, string>();
   for (const { file, module, docs } of compiled) {
@@ -139,7 +153,9 @@ export function compileDirectory(sourceDirectory: string, options: CompileOption
     outputs.set(`${base}.sql`, printModule(module, header(sourceLabel)));
     if (docs.length > 0) outputs.set(`${base}.yml`, macroDocsYaml(docs, sourceLabel));
   }
-  return { outputs, diagnostics: [], macros: signatures.map((item) => ({ ...item, ...visibility.get(item.name)! })) };
+  return {
+    outputs, diagnostics: [], macros: signatures.map((item) => ({ ...item, ...visibility.get(item.name)! })), inputs: inputs(),
+  };
 }
 
 function reservedNameClash(nameNode: Node, macroName: string): CompileError | undefined {

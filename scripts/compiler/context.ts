@@ -44,6 +44,8 @@ export interface ProgramFacts {
   dbtNames: Map<string, string>;
   /** The dbt package of the compiled macros: calls between them are `package.macro(...)`. */
   packageName: string;
+  /** Files read besides the program's sources (embedded files), for the compile cache. */
+  filesRead: Set<string>;
 }
 
 export class MacroContext {

@@ -15,18 +15,20 @@ function findRepoRoot(start: string): string {
   }
 }
 
+/** The dbt_project.yml that names the package of a source folder: the nearest at or above it, else the repository's. */
+export function packageProjectFile(sourceDirectory: string): string {
+  for (let directory = sourceDirectory; dirname(directory) !== directory; directory = dirname(directory)) {
+    if (existsSync(join(directory, "dbt_project.yml"))) return join(directory, "dbt_project.yml");
+  }
+  return join(REPO_ROOT, "dbt_project.yml");
+}
+
 /**
  * The dbt package the compiled macros belong to: `name:` of the nearest dbt_project.yml at or above
  * the source folder, else of the repository's. Calls between macros are qualified with it.
  */
 export function packageNameFor(sourceDirectory: string): string {
-  let project = join(REPO_ROOT, "dbt_project.yml");
-  for (let directory = sourceDirectory; dirname(directory) !== directory; directory = dirname(directory)) {
-    if (existsSync(join(directory, "dbt_project.yml"))) {
-      project = join(directory, "dbt_project.yml");
-      break;
-    }
-  }
+  const project = packageProjectFile(sourceDirectory);
   const name: unknown = (parse(readFileSync(project, "utf8")) as { name?: unknown } | null)?.name;
   if (typeof name !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
     throw new Error(`${project} has no valid 'name:' (a dbt package name)`);

@@ -3,43 +3,91 @@
  * environment, through the long-lived Python oracle (scripts/oracle/jinja_oracle.py).
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { createConnection } from "node:net";
 import { createInterface } from "node:readline";
-import { execa, type ResultPromise } from "execa";
-import { compileDirectory, REPO_ROOT } from "../compiler/compile.js";
+import { execa } from "execa";
+import { REPO_ROOT } from "../compiler/compile.js";
+import { compileDirectoryCached } from "../compiler/cached-compile.js";
 import { formatDiagnostic } from "../compiler/diagnostics.js";
 import type { MacroContextFile, MacroRun } from "./macro-run.js";
 
 export const VENV_PYTHON = join(REPO_ROOT, ".venv", "bin", "python");
 const ORACLE = join(REPO_ROOT, "scripts", "oracle", "jinja_oracle.py");
 
-/** Compiles `srcDir` into a scratch folder (one per source folder) and returns it. */
+/**
+ * Compiles `srcDir` and returns a folder holding the compiled macros. The folder is named for what it
+ * holds and never rewritten in place (written beside, then renamed), so processes compiling the same
+ * sources at once (test files, the macro server) never read a half-written one.
+ */
 export function compileToScratch(srcDir: string): string {
-  const absolute = resolve(srcDir);
-  const result = compileDirectory(absolute);
+  const result = compileDirectoryCached(resolve(srcDir));
   if (result.diagnostics.length > 0) throw new Error(result.diagnostics.map((d) => formatDiagnostic(d)).join("\n"));
-  const digest = createHash("sha256").update(absolute).digest("hex").slice(0, 16);
-  const outDir = join(REPO_ROOT, ".cache", "compiled", digest);
-  rmSync(outDir, { recursive: true, force: true });
-  for (const [path, text] of result.outputs) {
-    if (!path.endsWith(".sql")) continue;
-    mkdirSync(dirname(join(outDir, path)), { recursive: true });
-    writeFileSync(join(outDir, path), text);
+  const files = [...result.outputs].filter(([path]) => path.endsWith(".sql")).sort(([a], [b]) => a.localeCompare(b));
+  const digest = createHash("sha256");
+  for (const [path, text] of files) digest.update(`${path}\0${text}\0`);
+  const outDir = join(REPO_ROOT, ".cache", "compiled", digest.digest("hex").slice(0, 16));
+  if (existsSync(outDir)) return outDir;
+  const staging = `${outDir}.${process.pid}.tmp`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  for (const [path, text] of files) {
+    mkdirSync(dirname(join(staging, path)), { recursive: true });
+    writeFileSync(join(staging, path), text);
   }
-  mkdirSync(outDir, { recursive: true });
+  try {
+    renameSync(staging, outDir);
+  } catch (error) {
+    // Another process put the same folder there first: its content is the same.
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(outDir)) throw error;
+  }
   return outDir;
 }
 
-/** One Python process answering many render requests, one JSON line each. */
+/** Where the oracle's requests go and its answers come from: its own Python process, or a shared one. */
+interface OracleChannel {
+  input: NodeJS.ReadableStream;
+  write(line: string, done: (error?: Error | null) => void): void;
+  close(): Promise<void>;
+}
+
+function ownProcess(): OracleChannel {
+  const child = execa(VENV_PYTHON, [ORACLE], { stdin: "pipe", stdout: "pipe", stderr: "inherit", reject: false } as const);
+  return {
+    input: child.stdout,
+    write: (line, done) => child.stdin.write(line, done),
+    close: async () => {
+      child.stdin.end();
+      await child;
+    },
+  };
+}
+
+/** The oracle shared by every test file of a vitest run (test/support/oracle-relay.ts), over a Unix socket. */
+function sharedProcess(socketPath: string): OracleChannel {
+  const socket = createConnection(socketPath);
+  return {
+    input: socket,
+    write: (line, done) => socket.write(line, done),
+    close: () => new Promise((resolveClose) => socket.end(resolveClose)),
+  };
+}
+
+/**
+ * One Python process answering many render requests, one JSON line each. With ORACLE_SOCKET set it
+ * talks to an oracle other processes share instead of starting one (importing dbt-core costs ~2 s).
+ */
 export class JinjaOracle {
-  private readonly process: ResultPromise<{ stdin: "pipe"; stdout: "pipe"; stderr: "inherit"; reject: false }>;
+  private readonly channel: OracleChannel;
   private readonly pending = new Map<number, (run: MacroRun) => void>();
   private nextId = 0;
 
   constructor() {
-    this.process = execa(VENV_PYTHON, [ORACLE], { stdin: "pipe", stdout: "pipe", stderr: "inherit", reject: false } as const);
-    const lines = createInterface({ input: this.process.stdout });
+    const shared = process.env.ORACLE_SOCKET;
+    this.channel = shared === undefined || shared === "" ? ownProcess() : sharedProcess(shared);
+    const lines = createInterface({ input: this.channel.input });
     lines.on("line", (line) => {
       const response = JSON.parse(line) as MacroRun & { id: number };
       const resolveRun = this.pending.get(response.id);
@@ -53,15 +101,14 @@ export class JinjaOracle {
     return new Promise((resolveRun, rejectRun) => {
       this.pending.set(id, resolveRun);
       const request = JSON.stringify({ id, macros_dir: macrosDir, macro, context, package_name: "dbt_cloud_orchestration" });
-      this.process.stdin.write(`${request}\n`, (error) => {
+      this.channel.write(`${request}\n`, (error) => {
         if (error) rejectRun(error);
       });
     });
   }
 
-  async close(): Promise<void> {
-    this.process.stdin.end();
-    await this.process;
+  close(): Promise<void> {
+    return this.channel.close();
   }
 }
 

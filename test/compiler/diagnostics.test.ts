@@ -2,27 +2,31 @@
  * Every construct the compiler rejects, one test each: the exact `file:line:col - error CODE: message`
  * lines, both from compileDirectory and from the CLI, which must exit 1, print no stack trace and
  * leave the output folder untouched.
+ *
+ * Each case lives in the same folder on every run (.cache/tests/diagnostic-cases/<index>/src), so that
+ * a warm run finds its compile in the compile cache (scripts/compiler/cache.ts) as long as neither the
+ * case nor the compiler changed. The CLI is run as `npm run compile` runs it (scripts/cli/launch.mjs).
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { execa } from "execa";
-import { afterAll, describe, expect, it } from "vitest";
-import { compileDirectory, PRELUDE_FILE, REPO_ROOT } from "../../scripts/compiler/compile.js";
+import { describe, expect, it } from "vitest";
+import { compileDirectoryCached } from "../../scripts/compiler/cached-compile.js";
+import { PRELUDE_FILE, REPO_ROOT } from "../../scripts/compiler/compile.js";
 import { formatDiagnostic } from "../../scripts/compiler/diagnostics.js";
 import { DIAGNOSTIC_CASES, type DiagnosticCase } from "./diagnostic-cases.js";
 
-const scratch = mkdtempSync(join(tmpdir(), "tsj-diagnostics-"));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = join(REPO_ROOT, ".cache", "tests", "diagnostic-cases");
 
-const TSX = join(REPO_ROOT, "node_modules", ".bin", "tsx");
-const COMPILE_CLI = join(REPO_ROOT, "scripts", "cli", "compile.ts");
+const LAUNCH = join(REPO_ROOT, "scripts", "cli", "launch.mjs");
 const SENTINEL = "{#- not generated: the compiler must leave this file alone -#}\n";
 
 function writeCase(diagnosticCase: DiagnosticCase, index: number): { src: string; out: string } {
   const root = join(scratch, String(index));
   const src = join(root, "src");
   const out = join(root, "out");
+  rmSync(root, { recursive: true, force: true });
   for (const [file, text] of Object.entries(diagnosticCase.files)) {
     const path = join(src, file);
     mkdirSync(dirname(path), { recursive: true });
@@ -63,7 +67,7 @@ function startCliRuns(): CliRun[] {
   return DIAGNOSTIC_CASES.map((diagnosticCase, index) => {
     const { src, out } = writeCase(diagnosticCase, index);
     const before = snapshotOf(out);
-    const result = slot(() => execa(TSX, [COMPILE_CLI, "--src", src, "--out", out], { cwd: src, reject: false }));
+    const result = slot(() => execa("node", [LAUNCH, "compile", "--src", src, "--out", out], { cwd: src, reject: false }));
     return { src, out, before, result };
   });
 }
@@ -75,7 +79,7 @@ describe("rejected constructs", () => {
     it(diagnosticCase.name, { timeout: 180_000 }, async () => {
       const { src, out, before } = runs[index]!;
 
-      const result = compileDirectory(src);
+      const result = compileDirectoryCached(src);
       expect(result.diagnostics.map((diagnostic) => formatDiagnostic(diagnostic, src))).toEqual(diagnosticCase.expected);
       expect(result.outputs.size).toBe(0);
 

@@ -1,4 +1,4 @@
-/** Runs the package's macros (macros-src/) through the engines, one oracle process per test file; `all` adds dbt 2.x. */
+/** Runs the package's macros (macros-src/) through the engines (the Jinja oracle is shared by the whole vitest run); `all` adds dbt 2.x. */
 import { join } from "node:path";
 import { REPO_ROOT } from "../../scripts/compiler/compile.js";
 import { compileToScratch, JinjaOracle } from "../../scripts/runtime/jinja-engine.js";

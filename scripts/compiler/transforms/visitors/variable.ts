@@ -45,6 +45,7 @@ function embedCall(node: Node, context: MacroContext): string | undefined {
   const [pathNode, ...rest] = inner.getArguments();
   if (pathNode === undefined || rest.length > 0 || !Node.isStringLiteral(pathNode)) throw embedArguments(inner);
   const path = resolve(dirname(node.getSourceFile().getFilePath()), pathNode.getLiteralValue());
+  context.program.filesRead.add(path);
   if (!existsSync(path)) throw embeddedFileMissing(pathNode, pathNode.getLiteralValue());
   const text = readFileSync(path, "utf8");
   if (text.includes("{% endraw %}") || /\{%-?\s*endraw\s*-?%\}/.test(text)) throw embeddedEndraw(pathNode);
