@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -8,5 +9,8 @@ export default defineConfig({
     testTimeout: 60000,
     hookTimeout: 120000,
     pool: "forks",
+    // vitest's default is one fork fewer than the cores (one, on 2 cores); real-dbt.test.ts alone takes a
+    // minute of dbt processes, so at least two files run at once. npm test also runs pytest meanwhile.
+    poolOptions: { forks: { maxForks: Math.max(2, availableParallelism() - 1), minForks: 1 } },
   },
 });
