@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: every check the project has, from set-up to the last suite. CI runs exactly this.
 #
-# The quick checks run first, one after the other; then the type check, the Python lint, pytest and
-# vitest run at the same time (each suite is one process at a time on a 2-core machine, so together
-# they keep every core busy), each into its own log, printed whole when all have ended.
+# The quick checks run first, one after the other; then the type check, the Python lint, pytest (in two
+# processes) and vitest (two test files at a time, or more on more cores) run at the same time, so
+# that every core stays busy to the end, each into its own log, printed whole when all have ended.
 # A warm clone reuses what is unchanged: compiles (scripts/compiler/cache.ts), dbt's partial-parse files
 # (.cache/dbt-partial-parse/, see tests_py/snowflake_standin/dbt_session.py) and tsc's build info.
 set -euo pipefail
@@ -44,12 +44,15 @@ python_checks() {
     .venv/bin/ruff check . && .venv/bin/ruff format --check .
 }
 
-step "in parallel: tsc, ruff, pytest, vitest (logs in .cache/test-logs/)"
+step "in parallel: tsc, ruff, pytest (two processes), vitest (logs in .cache/test-logs/)"
 start_suite tsc "TypeScript type check (tsc --noEmit)" \
   npx tsc --noEmit -p tsconfig.json --incremental --tsBuildInfoFile .cache/tsc/tsconfig.tsbuildinfo
 start_suite ruff "Python handler: py_compile and ruff" python_checks
-start_suite pytest "pytest: the procedure handler, the Jinja oracle, the live path through real dbt" \
-  .venv/bin/python -m pytest tests_py -q
+# pytest in two processes of about equal length: the live tests, and everything else.
+start_suite pytest-live "pytest: the live path through real dbt against the Snowflake stand-in (tests_py/test_live_*.py)" \
+  .venv/bin/python -m pytest tests_py/test_live_*.py -q
+start_suite pytest "pytest: the procedure handler, the stand-ins, the Jinja oracle, messages without a warehouse" \
+  .venv/bin/python -m pytest tests_py -q --ignore-glob='tests_py/test_live_*.py'
 start_suite vitest "vitest: compiler corpus on three engines, diagnostics, package statements, real dbt" \
   npx vitest run
 wait
