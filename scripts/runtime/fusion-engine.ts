@@ -1,11 +1,14 @@
 /**
  * The Fusion engine: renders a compiled macro with dbt 2.x itself (`dbt==2.0.0rc196`, the
- * `dbt-fusion 2.0.0-preview.196` binary in `.venv-fusion`), one `dbt run-operation` per case.
+ * `dbt-fusion 2.0.0-preview.196` binary in `.venv-fusion`), one `dbt run-operation` per batch of cases
+ * asked for together that share a target, sources, vars and env (one per case when asked one by one;
+ * a case that fails ends its run-operation, and the cases after it run in the next).
  *
- * Each case gets a scratch root project (scripts/runtime/fusion/project.ts) that installs the
+ * Each batch gets a scratch root project (scripts/runtime/fusion/project.ts) that installs the
  * compiled macros as the local package `dbt_cloud_orchestration`, with a dummy profile from the
  * context's `target`, `sources.yml` from `graph.sources`, `vars` through `--vars`, `env` through the
- * process environment and `args` through `--args`. Root macros override `run_query` (statements are
+ * process environment and each case's macro and `args` through `--args` (the package's batch driver
+ * calls them in order). Root macros override `run_query` (statements are
  * printed, results scripted), so nothing ever reaches a warehouse. Output is read from
  * `--log-format json --log-level debug` events: `PrintEvent` (the driver's markers and the macro's
  * `print`), `JinjaLogInfo`/`JinjaDebugInfo` (`log`, which Fusion does not let a project override),
@@ -53,9 +56,17 @@ export function fusionErrorMessage(raw: string): string {
   return message.trimEnd().replace(/(\s*\(in [^()\n]*:\d+:\d+\))+$/, "").trimEnd();
 }
 
-export function parseFusionOutput(stdout: string, exitCode: number | undefined): MacroRun & { raw_error: string | null } {
-  const run: MacroRun & { raw_error: string | null } = { statements: [], logs: [], returned: null, error: null, raw_error: null };
-  let sawReturned = false;
+/**
+ * The runs of a batch's cases from dbt 2.x's JSON events: each case's output follows its case marker.
+ * A case that started and did not return ended the run-operation: the error event is its error, and
+ * the cases after it did not run (`ran` counts the cases that have an answer). An error before the
+ * first case (a project that does not parse, say) is every case's answer.
+ */
+export function parseFusionBatch(stdout: string, exitCode: number | undefined, cases: number): { runs: MacroRun[]; ran: number } {
+  const runs: MacroRun[] = [];
+  const returned: boolean[] = [];
+  let current: MacroRun | undefined;
+  let error: string | null = null;
   for (const line of stdout.split("\n")) {
     if (!line.startsWith("{")) continue;
     let event: LogEvent;
@@ -66,35 +77,61 @@ export function parseFusionOutput(stdout: string, exitCode: number | undefined):
     }
     const name = event.info?.name ?? "";
     const msg = event.data?.msg ?? event.info?.msg ?? "";
-    if (name === "PrintEvent") {
-      if (msg.startsWith(MARK.statement)) run.statements.push(JSON.parse(msg.slice(MARK.statement.length)) as string);
+    if (name === "PrintEvent" && msg.startsWith(MARK.case)) {
+      current = { statements: [], logs: [], returned: null, error: null };
+      runs.push(current);
+      returned.push(false);
+    } else if (name === "PrintEvent" && current !== undefined) {
+      if (msg.startsWith(MARK.statement)) current.statements.push(JSON.parse(msg.slice(MARK.statement.length)) as string);
       else if (msg.startsWith(MARK.returned)) {
-        sawReturned = true;
-        run.returned = JSON.parse(msg.slice(MARK.returned.length));
-      } else run.logs.push(msg);
-    } else if (name === "JinjaLogInfo" || name === "JinjaDebugInfo") {
-      run.logs.push(msg);
-    } else if (event.info?.level === "warn" && /^\[warning\] \[JinjaWarn /.test(event.info.msg ?? "")) {
-      run.logs.push(fusionErrorMessage(event.info.msg!));
-    } else if (event.info?.level === "error" && run.raw_error === null) {
-      run.raw_error = event.info.msg ?? "";
-      run.error = fusionErrorMessage(run.raw_error);
+        returned[runs.length - 1] = true;
+        current.returned = JSON.parse(msg.slice(MARK.returned.length));
+      } else current.logs.push(msg);
+    } else if ((name === "JinjaLogInfo" || name === "JinjaDebugInfo") && current !== undefined) {
+      current.logs.push(msg);
+    } else if (event.info?.level === "warn" && /^\[warning\] \[JinjaWarn /.test(event.info.msg ?? "") && current !== undefined) {
+      current.logs.push(fusionErrorMessage(event.info.msg!));
+    } else if (event.info?.level === "error" && error === null) {
+      error = fusionErrorMessage(event.info.msg ?? "");
     }
   }
-  if (run.error === null && (exitCode !== 0 || !sawReturned)) {
-    run.error = `fusion engine: dbt exited with ${exitCode} and no error event`;
+  for (const run of runs) {
+    // As run-operation (and the dbt-core oracle): a macro without `return` gives its rendered text.
+    if (typeof run.returned === "string" && run.returned.trim() === "") run.returned = null;
   }
-  if (run.error !== null) run.returned = null;
-  // As run-operation (and the dbt-core oracle): a macro without `return` gives its rendered text.
-  if (typeof run.returned === "string" && run.returned.trim() === "") run.returned = null;
-  return run;
+  const unfinished = returned.indexOf(false);
+  if (unfinished !== -1) {
+    runs[unfinished]!.error = error ?? `fusion engine: dbt exited with ${exitCode} and no error event`;
+    runs[unfinished]!.returned = null;
+    return { runs: runs.slice(0, unfinished + 1), ran: unfinished + 1 };
+  }
+  const failure = error ?? `fusion engine: dbt exited with ${exitCode} and no error event`;
+  if (runs.length === cases) {
+    // Every case returned; a failure after that is the last one's, as it would be were it alone.
+    if (exitCode !== 0) Object.assign(runs[cases - 1]!, { error: failure, returned: null });
+    return { runs, ran: cases };
+  }
+  // An error before a case started (a project that does not parse): every case not answered gets it.
+  const failed = Array.from({ length: cases - runs.length }, () => ({ statements: [], logs: [], returned: null, error: failure }));
+  return { runs: [...runs, ...failed], ran: cases };
 }
+
+interface PendingCase {
+  macro: string;
+  context: MacroContextFile;
+  answer: (run: MacroRun) => void;
+  fail: (error: unknown) => void;
+}
+
+/** Cases asked for together that share a package, target, sources, vars and env run in one `run-operation`. */
+const MAX_BATCH = 40;
 
 /** Runs compiled macros through dbt 2.x, up to `parallelism` run-operations at a time. */
 export class FusionEngine {
   private readonly free: string[] = [];
   private readonly waiting: Array<(slot: string) => void> = [];
   private readonly home = join(FUSION_CACHE, "home");
+  private readonly gathering = new Map<string, { packageDir: string; cases: PendingCase[] }>();
 
   constructor(parallelism = Math.max(1, Math.min(8, availableParallelism()))) {
     if (!existsSync(FUSION_DBT)) throw new Error(`fusion engine: ${FUSION_DBT} is missing; run bash scripts/fusion/install.sh`);
@@ -113,44 +150,84 @@ export class FusionEngine {
     else this.free.push(slot);
   }
 
-  async render(compiledDir: string, macro: string, context: MacroContextFile): Promise<MacroRun> {
+  /**
+   * One macro call. Calls made in the same tick (a test file starting its cases together) that share
+   * everything but the macro, its arguments and its scripted query results are run as one batch: one
+   * dbt 2.x process parses the project once for all of them.
+   */
+  render(compiledDir: string, macro: string, context: MacroContextFile): Promise<MacroRun> {
     if (context.execute === false) {
       // dbt run-operation always executes; there is no way to render with execute = false.
-      throw new Error("fusion engine: a context with execute: false cannot be run with dbt run-operation");
+      return Promise.reject(new Error("fusion engine: a context with execute: false cannot be run with dbt run-operation"));
     }
+    if (!/^\w+$/.test(macro)) return Promise.reject(new Error(`fusion engine: not a macro name: ${macro}`));
     const packageDir = preparePackage(compiledDir);
+    const key = JSON.stringify([packageDir, context.target ?? null, context.graph?.sources ?? {}, context.vars ?? {}, context.env ?? {}]);
+    return new Promise((answer, fail) => {
+      let batch = this.gathering.get(key);
+      if (batch === undefined) {
+        batch = { packageDir, cases: [] };
+        this.gathering.set(key, batch);
+        setImmediate(() => {
+          this.gathering.delete(key);
+          void this.runBatches(batch!.packageDir, batch!.cases);
+        });
+      }
+      batch.cases.push({ macro, context, answer, fail });
+    });
+  }
+
+  private async runBatches(packageDir: string, cases: PendingCase[]): Promise<void> {
+    const runs: Array<Promise<void>> = [];
+    for (let start = 0; start < cases.length; start += MAX_BATCH) runs.push(this.runBatch(packageDir, cases.slice(start, start + MAX_BATCH)));
+    await Promise.all(runs);
+  }
+
+  /** Runs the cases in order; a case that fails ends its run-operation, so the cases after it run in the next. */
+  private async runBatch(packageDir: string, cases: PendingCase[]): Promise<void> {
     const slot = await this.acquire();
     try {
-      if (!/^\w+$/.test(macro)) throw new Error(`fusion engine: not a macro name: ${macro}`);
-      const { project, profiles } = writeCaseProject(slot, packageDir, context);
-      const result = await execa(FUSION_DBT, [
-        "run-operation", `fusion_engine_drive__${macro}`,
-        "--args", JSON.stringify(context.args ?? {}),
-        "--vars", JSON.stringify(context.vars ?? {}),
-        "--profiles-dir", profiles, "--project-dir", project,
-        "--log-format", "json", "--log-level", "debug", ...FUSION_SAFE_FLAGS,
-      ], {
-        cwd: project,
-        env: {
-          PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: this.home, ...(context.env ?? {}),
-          // dbt 2.x calls postgres "experimental"; the dummy profile points at 127.0.0.1 and is never connected to.
-          ...(context.target?.type === "postgres" ? { DBT_ALLOW_EXPERIMENTAL_ADAPTERS: "true" } : {}),
-          ...FUSION_SAFE_ENV,
-        },
-        extendEnv: false,
-        reject: false,
-        timeout: 60_000,
-        all: true,
-      });
-      const { raw_error: _raw, ...run } = parseFusionOutput(result.all ?? "", result.exitCode);
-      return run;
+      let remaining = cases;
+      while (remaining.length > 0) {
+        const { runs, ran } = await this.runOnce(slot, packageDir, remaining);
+        runs.forEach((run, index) => remaining[index]!.answer(run));
+        remaining = remaining.slice(ran);
+      }
+    } catch (error) {
+      for (const pending of cases) pending.fail(error);
     } finally {
       this.release(slot);
     }
   }
 
+  private async runOnce(slot: string, packageDir: string, cases: PendingCase[]): Promise<{ runs: MacroRun[]; ran: number }> {
+    const context = cases[0]!.context;
+    const batch = cases.map((item) => ({ macro: item.macro, args: item.context.args ?? {}, queryResults: item.context.query_results }));
+    const { project, profiles } = writeCaseProject(slot, packageDir, context, batch);
+    const result = await execa(FUSION_DBT, [
+      "run-operation", "fusion_engine_drive_batch",
+      "--args", JSON.stringify({ cases: batch.map(({ macro, args }) => ({ macro, args })) }),
+      "--vars", JSON.stringify(context.vars ?? {}),
+      "--profiles-dir", profiles, "--project-dir", project,
+      "--log-format", "json", "--log-level", "debug", ...FUSION_SAFE_FLAGS,
+    ], {
+      cwd: project,
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: this.home, ...(context.env ?? {}),
+        // dbt 2.x calls postgres "experimental"; the dummy profile points at 127.0.0.1 and is never connected to.
+        ...(context.target?.type === "postgres" ? { DBT_ALLOW_EXPERIMENTAL_ADAPTERS: "true" } : {}),
+        ...FUSION_SAFE_ENV,
+      },
+      extendEnv: false,
+      reject: false,
+      timeout: 120_000,
+      all: true,
+    });
+    return parseFusionBatch(result.all ?? "", result.exitCode, cases.length);
+  }
+
   async close(): Promise<void> {
-    /* no long-lived process: each case is one dbt invocation */
+    /* no long-lived process: each batch is one dbt invocation */
   }
 }
 

@@ -6,9 +6,10 @@
  *   (`dispatch`, `quote`, `type`); `adapter.add_query(` is rewritten to the root stub
  *   `fusion_engine_add_query(` (dbt-core's oracle stubs the same adapter method); any other adapter
  *   member refuses the run, since it could open a real warehouse connection.
- * - `writeCaseProject(dir, ...)` writes one case's root project: a dummy profile built from `target`,
- *   `models/sources.yml` from `graph.sources`, and root macros overriding `run_query` and `statement`
- *   (scripted results, nothing executed) plus the driver macro `fusion_engine_drive`.
+ *   The package also gets the batch driver `fusion_engine_drive_batch(cases)`.
+ * - `writeCaseProject(dir, ...)` writes the root project of a batch of cases: a dummy profile built from
+ *   `target`, `models/sources.yml` from `graph.sources`, and root macros overriding `run_query` and
+ *   `statement` (each case's scripted results, nothing executed).
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -25,7 +26,16 @@ export const FUSION_DBT = join(process.env.FUSION_VENV ?? join(REPO_ROOT, ".venv
 export const MARK = {
   statement: "\u27e6fusion-engine:statement\u27e7",
   returned: "\u27e6fusion-engine:returned\u27e7",
+  /** Printed before each case of a batch, with its index. */
+  case: "\u27e6fusion-engine:case\u27e7",
 } as const;
+
+/** One macro call of a batch: the cases of one run-operation share the project, profile, vars and env. */
+export interface BatchCase {
+  macro: string;
+  args: Record<string, unknown>;
+  queryResults: MacroContextFile["query_results"];
+}
 
 const ALLOWED_ADAPTER_MEMBERS = new Set(["dispatch", "quote", "type"]);
 
@@ -44,6 +54,9 @@ export function preparePackage(compiledDir: string): string {
   const files = sqlFiles(compiledDir).map((path) => ({ rel: relative(compiledDir, path), text: readFileSync(path, "utf8") }));
   const digest = createHash("sha256");
   for (const file of files) digest.update(`${file.rel}\0${file.text}\0`);
+  // The driver is part of the package: a changed driver is a new package.
+  const driverText = drivers(files);
+  digest.update(driverText);
   const packageDir = join(FUSION_CACHE, "packages", digest.digest("hex").slice(0, 16));
   if (statSync(join(packageDir, "dbt_project.yml"), { throwIfNoEntry: false })) return packageDir;
   for (const file of files) {
@@ -63,7 +76,7 @@ export function preparePackage(compiledDir: string): string {
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, file.text.replace(/\badapter\.add_query\(/g, "fusion_engine_add_query("));
   }
-  writeFileSync(join(staging, "macros", "fusion_engine_drivers.sql"), drivers(files));
+  writeFileSync(join(staging, "macros", "fusion_engine_drivers.sql"), driverText);
   try {
     rmSync(packageDir, { recursive: true, force: true });
     // rename is atomic; a concurrent writer of the same digest wrote the same text
@@ -142,44 +155,58 @@ function jinjaJson(name: string, value: unknown): string {
 }
 
 /**
- * One driver per package macro, inside the package: dbt 2.x runs a package macro called from the
- * root project as \`pkg.macro()\` without its package's macros in scope (a bare call to a sibling
- * macro fails with "Jinja macro or function \`x\` is unknown"), while \`run-operation pkg_macro\`
- * resolves siblings as dbt-core does.
+ * The batch driver, inside the package: dbt 2.x runs a package macro called from the root project as
+ * \`pkg.macro()\` without its package's macros in scope (a bare call to a sibling macro fails with
+ * "Jinja macro or function \`x\` is unknown"), while \`run-operation pkg_macro\` resolves siblings as
+ * dbt-core does. It calls each case's macro with its arguments (from \`--args\`, parsed by dbt as
+ * run-operation parses any), in order, printing the case's index before and its return value after.
  */
 function drivers(files: Array<{ text: string }>): string {
-  const names = new Set(files.flatMap((file) => [...file.text.matchAll(/\{%-?\s*macro\s+(\w+)\s*\(/g)].map((match) => match[1]!)));
-  return [...names].map((macro) => `{% macro fusion_engine_drive__${macro}() %}
-  {%- set returned = ${macro}(**kwargs) -%}
-  {%- if returned is undefined or returned is none -%}
-    {%- do print(${JSON.stringify(MARK.returned)} ~ "null") -%}
-  {%- else -%}
-    {%- do print(${JSON.stringify(MARK.returned)} ~ tojson(returned)) -%}
-  {%- endif -%}
+  const names = [...new Set(files.flatMap((file) => [...file.text.matchAll(/\{%-?\s*macro\s+(\w+)\s*\(/g)].map((match) => match[1]!)))];
+  const calls = names.map((macro, index) =>
+    `    {%- ${index === 0 ? "if" : "elif"} case.macro == ${JSON.stringify(macro)} -%}\n      {%- set returned = ${macro}(**case.args) -%}`);
+  return `{% macro fusion_engine_drive_batch(cases) %}
+  {%- for case in cases -%}
+    {%- do store_result("fusion_engine_case", response=(loop.index0 ~ "")) -%}
+    {%- do print(${JSON.stringify(MARK.case)} ~ loop.index0) -%}
+    {%- set returned = none -%}
+${calls.join("\n")}
+    {%- else -%}
+      {%- do exceptions.raise_compiler_error("fusion engine: no macro named " ~ case.macro) -%}
+    {%- endif -%}
+    {%- if returned is undefined or returned is none -%}
+      {%- do print(${JSON.stringify(MARK.returned)} ~ "null") -%}
+    {%- else -%}
+      {%- do print(${JSON.stringify(MARK.returned)} ~ tojson(returned)) -%}
+    {%- endif -%}
+  {%- endfor -%}
 {% endmacro %}
-`).join("\n");
+`;
 }
 
-function rootMacros(context: MacroContextFile): string {
-  const results = (context.query_results ?? []).map((item) => {
+function rootMacros(cases: BatchCase[]): string {
+  const results = cases.map((batchCase) => (batchCase.queryResults ?? []).map((item) => {
     const rows = item.rows.map((values) => Object.fromEntries(item.columns.map((column, index) => [column, values[index] ?? null])));
     return { rows, column_names: item.columns, columns: item.columns };
-  });
+  }));
+  // Each case counts its own queries and gets its own scripted results: the batch driver stores the case's
+  // index. dbt 2.x lets a stored result be loaded once, so it is stored again after each load.
+  const countQuery = `{%- set case = load_result("fusion_engine_case")["response"]["message"] -%}
+  {%- do store_result("fusion_engine_case", response=case) -%}
+  {%- set previous = load_result("fusion_engine_query_count_" ~ case) -%}
+  {%- set n = 0 if previous is none else (previous["response"]["message"] | int) -%}
+  {%- do store_result("fusion_engine_query_count_" ~ case, response=((n + 1) ~ "")) -%}
+  {%- do print(${JSON.stringify(MARK.statement)} ~ tojson(sql ~ "")) -%}`;
   return `{# Written by scripts/runtime/fusion/project.ts: the warehouse is scripted, nothing is executed. #}
 {% macro run_query(sql) %}
-  {%- set previous = load_result("fusion_engine_query_count") -%}
-  {%- set n = 0 if previous is none else (previous["response"]["message"] | int) -%}
-  {%- do store_result("fusion_engine_query_count", response=((n + 1) ~ "")) -%}
-  {%- do print(${JSON.stringify(MARK.statement)} ~ tojson(sql ~ "")) -%}
+  ${countQuery}
   ${jinjaJson("results", results)}
-  {{- return(results[n] if n < (results | length) else {"rows": [], "column_names": [], "columns": []}) -}}
+  {%- set scripted = results[case | int] -%}
+  {{- return(scripted[n] if n < (scripted | length) else {"rows": [], "column_names": [], "columns": []}) -}}
 {% endmacro %}
 
 {% macro fusion_engine_add_query(sql, auto_begin=true, bindings=none, abridge_sql_log=false) %}
-  {%- set previous = load_result("fusion_engine_query_count") -%}
-  {%- set n = 0 if previous is none else (previous["response"]["message"] | int) -%}
-  {%- do store_result("fusion_engine_query_count", response=((n + 1) ~ "")) -%}
-  {%- do print(${JSON.stringify(MARK.statement)} ~ tojson(sql ~ "")) -%}
+  ${countQuery}
   {{- return(none) -}}
 {% endmacro %}
 
@@ -190,8 +217,8 @@ function rootMacros(context: MacroContextFile): string {
 `;
 }
 
-/** Writes (replaces) one case's root project and profile in `dir`. Returns the project folder. */
-export function writeCaseProject(dir: string, packageDir: string, context: MacroContextFile): { project: string; profiles: string } {
+/** Writes (replaces) the root project and profile of a batch of cases sharing `context`'s target, sources, vars and env. */
+export function writeCaseProject(dir: string, packageDir: string, context: MacroContextFile, cases: BatchCase[]): { project: string; profiles: string } {
   const target = context.target ?? DEFAULT_TARGET;
   const sources = context.graph?.sources ?? {};
   const project = join(dir, "project");
@@ -206,6 +233,6 @@ export function writeCaseProject(dir: string, packageDir: string, context: Macro
   writeFileSync(join(project, "packages.yml"), `packages:\n  - local: ${yamlScalar(packageDir)}\n`);
   const sourcesFile = sourcesYaml(sources);
   if (sourcesFile !== undefined) writeFileSync(join(project, "models", "sources.yml"), sourcesFile);
-  writeFileSync(join(project, "macros", "fusion_engine.sql"), rootMacros(context));
+  writeFileSync(join(project, "macros", "fusion_engine.sql"), rootMacros(cases));
   return { project, profiles };
 }
