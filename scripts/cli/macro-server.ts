@@ -11,10 +11,11 @@
  * request, and exits after ten idle minutes.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
+import { existsSync, statSync, unlinkSync } from "node:fs";
 import { createConnection, createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { contentDigest, filesUnder } from "../compiler/cache.js";
 import { compileDirectoryCached } from "../compiler/cached-compile.js";
 import { REPO_ROOT } from "../compiler/compile.js";
 import { FusionEngine } from "../runtime/fusion-engine.js";
@@ -34,32 +35,23 @@ export interface MacroRequest {
 
 export type MacroResponse = { run: MacroRun; server: number } | { error: string } | { stale: string };
 
-/** What the files hold; `cheap` takes size and modification time for content (enough for the tools). */
+/** What the files hold: their content, or (`cheap`, enough for the tools) their size and modification time. */
 function digestOf(paths: string[], cheap = false): string {
   const digest = createHash("sha256");
   for (const path of paths) {
     const stat = statSync(path, { throwIfNoEntry: false });
-    const seen = stat === undefined ? "missing"
-      : cheap ? `${stat.size}:${stat.mtimeMs}` : createHash("sha256").update(readFileSync(path)).digest("hex");
-    digest.update(`${path}\0${seen}\0`);
+    digest.update(`${path}\0${stat === undefined ? "missing" : cheap ? `${stat.size}:${stat.mtimeMs}` : contentDigest(path)}\0`);
   }
   return digest.digest("hex");
 }
 
-function filesUnder(directory: string): string[] {
-  if (!existsSync(directory)) return [];
-  return readdirSync(directory, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && entry.name !== "node_modules")
-    .map((entry) => join(entry.parentPath, entry.name))
-    .filter((path) => !path.includes(`${"/"}node_modules${"/"}`))
-    .sort();
-}
+// Python's bytecode files appear when the oracle first runs: not a change of the tools.
+const filesIfAny = (directory: string) => (existsSync(directory) ? filesUnder(directory, (name) => !name.endsWith(".pyc")) : []);
 
 /** The tools this server runs: a change to any of them retires it. */
 const toolFiles = () => [
-  ...filesUnder(join(REPO_ROOT, "scripts", "cli")), ...filesUnder(join(REPO_ROOT, "scripts", "compiler")),
-  ...filesUnder(join(REPO_ROOT, "scripts", "runtime")), ...filesUnder(join(REPO_ROOT, "scripts", "oracle")),
-  ...filesUnder(join(REPO_ROOT, "macros-src", "prelude")),
+  ...["cli", "compiler", "runtime", "oracle"].flatMap((folder) => filesIfAny(join(REPO_ROOT, "scripts", folder))),
+  ...filesIfAny(join(REPO_ROOT, "macros-src", "prelude")),
   join(REPO_ROOT, "package-lock.json"), join(REPO_ROOT, "requirements-dev.txt"),
 ];
 const toolsAtStart = digestOf(toolFiles(), true);

@@ -34,7 +34,8 @@ interface StoredResult {
 
 const sha256 = (text: string | Buffer) => createHash("sha256").update(text).digest("hex");
 
-function contentDigest(path: string): string | null {
+/** The hash of a file's content; null when there is no file. */
+export function contentDigest(path: string): string | null {
   try {
     return sha256(readFileSync(path));
   } catch {
@@ -42,7 +43,8 @@ function contentDigest(path: string): string | null {
   }
 }
 
-function filesUnder(directory: string, keep: (name: string) => boolean): string[] {
+/** Files below `directory` (node_modules skipped) whose name `keep` accepts, sorted. */
+export function filesUnder(directory: string, keep: (name: string) => boolean = () => true): string[] {
   const found: string[] = [];
   for (const entry of readdirSync(directory, { withFileTypes: true })) {
     const path = join(directory, entry.name);
