@@ -13,7 +13,7 @@
  */
 import { join } from "node:path";
 import { execa } from "execa";
-import { REPO_ROOT } from "../compiler/compile.js";
+import { REPO_ROOT } from "../compiler/repo.js";
 import { isolatedDbtPaths } from "../../test/support/dbt-paths.js";
 
 function option(name: string, fallback: number): number {

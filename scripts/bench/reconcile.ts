@@ -7,7 +7,7 @@
  * Prints a markdown table (median of N runs, default 3).
  */
 import { join } from "node:path";
-import { REPO_ROOT } from "../compiler/compile.js";
+import { REPO_ROOT } from "../compiler/repo.js";
 import { compileToScratch, JinjaOracle } from "../runtime/jinja-engine.js";
 import type { MacroContextFile, MacroRun } from "../runtime/macro-run.js";
 import { runTsMacro } from "../runtime/ts-engine.js";
@@ -41,7 +41,7 @@ async function timed(run: () => Promise<MacroRun>): Promise<{ ms: number; run: M
 }
 
 const oracle = new JinjaOracle();
-const compiled = compileToScratch(SOURCES);
+const compiled = await compileToScratch(SOURCES);
 const rows: string[] = [
   "| jobs | engine | queries, unchanged rebuild | DDL statements | plan time (median) |",
   "| ---: | --- | ---: | ---: | ---: |",

@@ -15,9 +15,8 @@ import { existsSync, statSync, unlinkSync } from "node:fs";
 import { createConnection, createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { contentDigest, filesUnder } from "../compiler/cache.js";
-import { compileDirectoryCached } from "../compiler/cached-compile.js";
-import { REPO_ROOT } from "../compiler/compile.js";
+import { compileCached, contentDigest, filesUnder } from "../compiler/cache.js";
+import { REPO_ROOT } from "../compiler/repo.js";
 import { FusionEngine } from "../runtime/fusion-engine.js";
 import { compileToScratch, JinjaOracle } from "../runtime/jinja-engine.js";
 import type { MacroContextFile, MacroRun } from "../runtime/macro-run.js";
@@ -58,7 +57,7 @@ const toolsAtStart = digestOf(toolFiles(), true);
 
 /** Source folders the TypeScript engine has imported, with the digest of what their compile read. */
 const importedSources = new Map<string, string>();
-const sourceDigest = (src: string) => digestOf(compileDirectoryCached(src).inputs);
+const sourceDigest = async (src: string) => digestOf((await compileCached(src)).inputs);
 
 let oracle: JinjaOracle | undefined;
 let fusion: FusionEngine | undefined;
@@ -66,13 +65,13 @@ let fusion: FusionEngine | undefined;
 async function answer(request: MacroRequest): Promise<MacroResponse> {
   if (digestOf(toolFiles(), true) !== toolsAtStart) return { stale: "the compiler, the engines or the prelude changed" };
   if (request.engine === "ts") {
-    const digest = sourceDigest(request.src);
+    const digest = await sourceDigest(request.src);
     const imported = importedSources.get(request.src);
     if (imported !== undefined && imported !== digest) return { stale: `${request.src} changed since this server imported it` };
     importedSources.set(request.src, digest);
     return { run: await runTsMacro(request.src, request.macro, request.context), server: process.pid };
   }
-  const compiled = compileToScratch(request.src);
+  const compiled = await compileToScratch(request.src);
   if (request.engine === "jinja") {
     oracle ??= new JinjaOracle();
     return { run: await oracle.render(compiled, request.macro, request.context), server: process.pid };

@@ -1,7 +1,6 @@
 /** Shared by `npm run build` and `npm run compile`: compile, print diagnostics, write or check. */
 import { watch } from "node:fs";
-import { compileAndStore, storedCompile } from "../compiler/cache.js";
-import type { CompileResult } from "../compiler/compile.js";
+import { compileCached } from "../compiler/cache.js";
 import { formatDiagnostic } from "../compiler/diagnostics.js";
 import { staleFiles, writeOutputs } from "./output.js";
 
@@ -11,19 +10,11 @@ export interface CompilerRun {
   check: boolean;
 }
 
-/** The compile's result: stored (compile cache), else compiled; the compiler (and TypeScript) load only then. */
-async function compiled(srcDir: string): Promise<CompileResult> {
-  const stored = storedCompile(srcDir);
-  if (stored !== undefined) return stored;
-  const { compileDirectory } = await import("../compiler/compile.js");
-  return compileAndStore(compileDirectory, srcDir);
-}
-
 export async function runOnce({ srcDir, outDir, check }: CompilerRun): Promise<boolean> {
   const started = performance.now();
   let result;
   try {
-    result = await compiled(srcDir);
+    result = await compileCached(srcDir);
   } catch (error) {
     // A compiler bug must still read as a diagnostic, not a stack trace.
     console.error(`${srcDir}:1:1 - error TSJ9000: internal compiler error: ${error instanceof Error ? error.message : String(error)}`);

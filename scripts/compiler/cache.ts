@@ -134,3 +134,11 @@ export function compileAndStore(
   renameSync(staging, path);
   return result;
 }
+
+/** The compile's result: stored, else compiled; the compiler (and TypeScript) load only then. */
+export async function compileCached(sourceDirectory: string, options: CompileOptions = {}): Promise<CompileResult> {
+  const stored = storedCompile(sourceDirectory, options);
+  if (stored !== undefined) return stored;
+  const { compileDirectory } = await import("./compile.js");
+  return compileAndStore(compileDirectory, sourceDirectory, options);
+}

@@ -232,5 +232,5 @@ export class FusionEngine {
 }
 
 export async function runFusionMacro(srcDir: string, macro: string, context: MacroContextFile): Promise<MacroRun> {
-  return new FusionEngine(1).render(compileToScratch(srcDir), macro, context);
+  return new FusionEngine(1).render(await compileToScratch(srcDir), macro, context);
 }

@@ -8,8 +8,8 @@ import { dirname, join, resolve } from "node:path";
 import { createConnection } from "node:net";
 import { createInterface } from "node:readline";
 import { execa } from "execa";
-import { REPO_ROOT } from "../compiler/compile.js";
-import { compileDirectoryCached } from "../compiler/cached-compile.js";
+import { REPO_ROOT } from "../compiler/repo.js";
+import { compileCached } from "../compiler/cache.js";
 import { formatDiagnostic } from "../compiler/diagnostics.js";
 import type { MacroContextFile, MacroRun } from "./macro-run.js";
 
@@ -21,8 +21,8 @@ const ORACLE = join(REPO_ROOT, "scripts", "oracle", "jinja_oracle.py");
  * holds and never rewritten in place (written beside, then renamed), so processes compiling the same
  * sources at once (test files, the macro server) never read a half-written one.
  */
-export function compileToScratch(srcDir: string): string {
-  const result = compileDirectoryCached(resolve(srcDir));
+export async function compileToScratch(srcDir: string): Promise<string> {
+  const result = await compileCached(resolve(srcDir));
   if (result.diagnostics.length > 0) throw new Error(result.diagnostics.map((d) => formatDiagnostic(d)).join("\n"));
   const files = [...result.outputs].filter(([path]) => path.endsWith(".sql")).sort(([a], [b]) => a.localeCompare(b));
   const digest = createHash("sha256");
@@ -115,7 +115,7 @@ export class JinjaOracle {
 export async function runJinjaMacro(srcDir: string, macro: string, context: MacroContextFile): Promise<MacroRun> {
   const oracle = new JinjaOracle();
   try {
-    return await oracle.render(compileToScratch(srcDir), macro, context);
+    return await oracle.render(await compileToScratch(srcDir), macro, context);
   } finally {
     await oracle.close();
   }

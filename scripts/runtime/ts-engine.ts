@@ -4,7 +4,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { CompilerError, setRuntime } from "../../macros-src/prelude/dbt.js";
-import { compileDirectoryCached } from "../compiler/cached-compile.js";
+import { compileCached } from "../compiler/cache.js";
 import { formatDiagnostic } from "../compiler/diagnostics.js";
 import { DEFAULT_TARGET, type MacroContextFile, type MacroRun } from "./macro-run.js";
 
@@ -20,7 +20,7 @@ interface LoadedSources {
 const loaded = new Map<string, Promise<LoadedSources>>();
 
 async function load(srcDir: string): Promise<LoadedSources> {
-  const compiled = compileDirectoryCached(srcDir);
+  const compiled = await compileCached(srcDir);
   if (compiled.diagnostics.length > 0) {
     throw new Error(compiled.diagnostics.map((d) => formatDiagnostic(d)).join("\n"));
   }

@@ -35,10 +35,10 @@ const fusionRuns = new Map<string, Promise<MacroRun>>();
 
 const caseKey = (caseFile: string, index: number) => `${caseFile}#${index}`;
 
-beforeAll(() => {
-  compiledDir = compileToScratch(CORPUS_DIR);
+beforeAll(async () => {
+  compiledDir = await compileToScratch(CORPUS_DIR);
   oracle = new JinjaOracle();
-  // dbt 2.x runs one run-operation per case (about 0.1 s): start them all, a few at a time.
+  // dbt 2.x: start every case at once; the engine runs them in batches, a few at a time.
   const fusion = new FusionEngine();
   for (const caseFile of caseFiles) {
     (JSON.parse(readFileSync(join(CORPUS_DIR, caseFile), "utf8")) as CorpusCase[]).forEach((corpusCase, index) => {

@@ -13,7 +13,7 @@ import { dirname, join, relative } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { compileDirectoryCached } from "../../scripts/compiler/cached-compile.js";
-import { PRELUDE_FILE, REPO_ROOT } from "../../scripts/compiler/compile.js";
+import { PRELUDE_FILE, REPO_ROOT } from "../../scripts/compiler/repo.js";
 import { formatDiagnostic } from "../../scripts/compiler/diagnostics.js";
 import { DIAGNOSTIC_CASES, type DiagnosticCase } from "./diagnostic-cases.js";
 

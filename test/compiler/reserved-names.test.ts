@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, expect, it } from "vitest";
-import { REPO_ROOT } from "../../scripts/compiler/compile.js";
+import { REPO_ROOT } from "../../scripts/compiler/repo.js";
 import { RESERVED_NAMES_FILE } from "../../scripts/compiler/reserved-names.js";
 
 const GENERATOR = join(REPO_ROOT, "scripts", "compiler", "dbt_reserved_names.py");

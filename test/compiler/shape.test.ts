@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Node, Project } from "ts-morph";
 import { afterAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../scripts/compiler/compile.js";
+import { REPO_ROOT } from "../../scripts/compiler/repo.js";
 import { importCycles, importGraph } from "./import-graph.js";
 
 const COMPILER = join(REPO_ROOT, "scripts", "compiler");

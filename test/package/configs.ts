@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { REPO_ROOT } from "../../scripts/compiler/compile.js";
+import { REPO_ROOT } from "../../scripts/compiler/repo.js";
 import { parse_object_name } from "../../macros-src/sql/names.js";
 import type { MacroContextFile } from "../../scripts/runtime/macro-run.js";
 import { watchedResults, type WatchedRow } from "../support/warehouse.js";

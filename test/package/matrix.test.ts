@@ -9,7 +9,7 @@ import type { MacroRun } from "../../scripts/runtime/macro-run.js";
 import { PackageEngines } from "../support/package-engines.js";
 import { parseWithSqlfluff } from "../support/sql-parser.js";
 import { taskBody } from "../support/task-body.js";
-import { REPO_ROOT } from "../../scripts/compiler/compile.js";
+import { REPO_ROOT } from "../../scripts/compiler/repo.js";
 import { MATRIX } from "./configs.js";
 import { withoutShowQueries } from "../support/warehouse.js";
 

@@ -11,7 +11,7 @@ import { PackageEngines, PACKAGE_SOURCES } from "../support/package-engines.js";
 import { context, minimalVars, PROD_TARGET } from "./configs.js";
 
 const oracle = new JinjaOracle();
-const compiled = compileToScratch(PACKAGE_SOURCES);
+const compiled = await compileToScratch(PACKAGE_SOURCES);
 const engines = new PackageEngines();
 afterAll(async () => {
   await oracle.close();

@@ -10,8 +10,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileDirectoryCached } from "../../scripts/compiler/cached-compile.js";
-import { REPO_ROOT } from "../../scripts/compiler/compile.js";
+import { compileCached } from "../../scripts/compiler/cache.js";
+import { REPO_ROOT } from "../../scripts/compiler/repo.js";
 import { isolatedDbtPaths, keepPartialParse, restorePartialParse } from "../support/dbt-paths.js";
 import { PACKAGE_SOURCES, PackageEngines } from "../support/package-engines.js";
 import { context, DEV_TARGET, exampleVars, PROD_TARGET } from "./configs.js";
@@ -154,9 +154,9 @@ it("dbt 2.x: validate_orchestration_config passes the example project", async ()
   expect(run.stdout).toBe(VALID);
 });
 
-describe("the macros dbt docs shows", () => {
-  const publicMacros = compileDirectoryCached(PACKAGE_SOURCES).macros.filter((item) => item.visibility === "public").map((item) => item.name).sort();
+const publicMacros = (await compileCached(PACKAGE_SOURCES)).macros.filter((item) => item.visibility === "public").map((item) => item.name).sort();
 
+describe("the macros dbt docs shows", () => {
   function shownMacros(manifestPath: string): { shown: string[]; total: number } {
     const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { macros: Record<string, { package_name: string; name: string; docs?: { show?: boolean } }> };
     const ours = Object.values(manifest.macros).filter((macro) => macro.package_name === "dbt_cloud_orchestration");

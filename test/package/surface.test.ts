@@ -8,8 +8,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileDirectoryCached } from "../../scripts/compiler/cached-compile.js";
-import { REPO_ROOT } from "../../scripts/compiler/compile.js";
+import { compileCached } from "../../scripts/compiler/cache.js";
+import { REPO_ROOT } from "../../scripts/compiler/repo.js";
 import type { MacroRun } from "../../scripts/runtime/macro-run.js";
 import { PACKAGE_SOURCES, PackageEngines } from "../support/package-engines.js";
 import { liveStateAfter, showResults, type LiveSchema } from "../support/warehouse.js";
@@ -28,7 +28,7 @@ const REQUIRED: Record<string, Record<string, unknown>> = {
   create_task_generic: { job_id: 1, job_name: "a", streams: ["S"] },
 };
 
-const signatures = compileDirectoryCached(PACKAGE_SOURCES).macros;
+const signatures = (await compileCached(PACKAGE_SOURCES)).macros;
 const publicMacros = signatures.filter((item) => item.visibility === "public");
 const PLAN_LINE = /^Plan: \d+ to create, \d+ to update, \d+ to recreate, \d+ to resume, \d+ to suspend, \d+ to drop, \d+ unchanged\.$/;
 

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { execa } from "execa";
-import { REPO_ROOT } from "../../scripts/compiler/compile.js";
+import { REPO_ROOT } from "../../scripts/compiler/repo.js";
 import { VENV_PYTHON } from "../../scripts/runtime/jinja-engine.js";
 
 export default async function setup(): Promise<() => Promise<void>> {

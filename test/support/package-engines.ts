@@ -1,6 +1,6 @@
 /** Runs the package's macros (macros-src/) through the engines (the Jinja oracle is shared by the whole vitest run); `all` adds dbt 2.x. */
 import { join } from "node:path";
-import { REPO_ROOT } from "../../scripts/compiler/compile.js";
+import { REPO_ROOT } from "../../scripts/compiler/repo.js";
 import { compileToScratch, JinjaOracle } from "../../scripts/runtime/jinja-engine.js";
 import type { MacroContextFile, MacroRun } from "../../scripts/runtime/macro-run.js";
 import { FusionEngine } from "../../scripts/runtime/fusion-engine.js";
@@ -15,7 +15,7 @@ export class PackageEngines {
   async both(macro: string, context: MacroContextFile): Promise<{ ts: MacroRun; jinja: MacroRun }> {
     const [ts, jinja] = await Promise.all([
       runTsMacro(PACKAGE_SOURCES, macro, context),
-      this.oracle.render(this.compiled, macro, context),
+      this.compiled.then((compiled) => this.oracle.render(compiled, macro, context)),
     ]);
     return { ts, jinja };
   }
@@ -25,7 +25,7 @@ export class PackageEngines {
   /** TypeScript, dbt-core's Jinja and dbt 2.x (`dbt run-operation`). */
   async all(macro: string, context: MacroContextFile): Promise<{ ts: MacroRun; jinja: MacroRun; fusion: MacroRun }> {
     this.fusionEngine ??= new FusionEngine();
-    const [{ ts, jinja }, fusion] = await Promise.all([this.both(macro, context), this.fusionEngine.render(this.compiled, macro, context)]);
+    const [{ ts, jinja }, fusion] = await Promise.all([this.both(macro, context), this.compiled.then((compiled) => this.fusionEngine!.render(compiled, macro, context))]);
     return { ts, jinja, fusion };
   }
 
