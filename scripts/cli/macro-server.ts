@@ -32,7 +32,7 @@ export interface MacroRequest {
   context: MacroContextFile;
 }
 
-export type MacroResponse = { run: MacroRun; server: number } | { error: string } | { stale: string };
+export type MacroResponse = { run: MacroRun } | { error: string } | { stale: string };
 
 /** What the files hold: their content, or (`cheap`, enough for the tools) their size and modification time. */
 function digestOf(paths: string[], cheap = false): string {
@@ -69,15 +69,15 @@ async function answer(request: MacroRequest): Promise<MacroResponse> {
     const imported = importedSources.get(request.src);
     if (imported !== undefined && imported !== digest) return { stale: `${request.src} changed since this server imported it` };
     importedSources.set(request.src, digest);
-    return { run: await runTsMacro(request.src, request.macro, request.context), server: process.pid };
+    return { run: await runTsMacro(request.src, request.macro, request.context) };
   }
   const compiled = await compileToScratch(request.src);
   if (request.engine === "jinja") {
     oracle ??= new JinjaOracle();
-    return { run: await oracle.render(compiled, request.macro, request.context), server: process.pid };
+    return { run: await oracle.render(compiled, request.macro, request.context) };
   }
   fusion ??= new FusionEngine();
-  return { run: await fusion.render(compiled, request.macro, request.context), server: process.pid };
+  return { run: await fusion.render(compiled, request.macro, request.context) };
 }
 
 async function shutDown(server: ReturnType<typeof createServer>, socketPath: string): Promise<never> {

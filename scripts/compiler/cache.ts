@@ -1,5 +1,5 @@
 /**
- * The compile cache: `compileDirectoryCached` returns a stored CompileResult while nothing it was
+ * The compile cache: `compileCached` returns a stored CompileResult while nothing it was
  * computed from has changed, else compiles and stores the new one. Most of a compile is TypeScript
  * loading and type-checking the program (about a second), so every tool that compiles the same
  * sources again (`npm run macro`, the test files, each in its own process) pays it once.
@@ -12,8 +12,8 @@
  *   dbt_project.yml) has the same content hash, or is still missing when it was missing.
  * Entries live in `.cache/compile/`, one JSON file per source folder and options, written atomically
  * (write, then rename) because test files compile at the same time in separate processes.
- * `TSJ_COMPILE_CACHE=off` turns it off; the compiler benchmark never uses it. In-process callers use
- * `compileDirectoryCached` (cached-compile.ts); the CLIs look up first and load the compiler only on a miss.
+ * `TSJ_COMPILE_CACHE=off` turns it off; the compiler benchmark never uses it. It loads the compiler (and
+ * TypeScript, ~0.4 s a process) only on a miss, so a process whose sources are unchanged never pays for it.
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";

@@ -7,8 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { cacheEntryPath } from "../../scripts/compiler/cache.js";
-import { compileDirectoryCached } from "../../scripts/compiler/cached-compile.js";
+import { cacheEntryPath, compileCached } from "../../scripts/compiler/cache.js";
 import { compileDirectory, PRELUDE_FILE } from "../../scripts/compiler/compile.js";
 
 const root = mkdtempSync(join(tmpdir(), "compile-cache-"));
@@ -24,52 +23,52 @@ function sourceFolder(name: string): string {
   return src;
 }
 
-const sqlOf = (src: string, file = "query.sql") => compileDirectoryCached(src).outputs.get(file);
+const sqlOf = async (src: string, file = "query.sql") => (await compileCached(src)).outputs.get(file);
 
 describe("the compile cache", () => {
-  it("returns what a compile returns, and records every file it read", () => {
+  it("returns what a compile returns, and records every file it read", async () => {
     const src = sourceFolder("same");
     const fresh = compileDirectory(src);
-    const cached = compileDirectoryCached(src);
+    const cached = (await compileCached(src));
     expect(cached).toEqual(fresh);
-    expect(compileDirectoryCached(src)).toEqual(fresh);
+    expect((await compileCached(src))).toEqual(fresh);
     expect(fresh.inputs).toEqual(expect.arrayContaining([join(src, "query.ts"), join(src, "query.sql"), PRELUDE_FILE]));
   });
 
-  it("answers from the stored entry while nothing changed (and not when turned off)", () => {
+  it("answers from the stored entry while nothing changed (and not when turned off)", async () => {
     const src = sourceFolder("tampered");
-    expect(sqlOf(src)).toContain("select 1");
+    expect(await sqlOf(src)).toContain("select 1");
     const entryPath = cacheEntryPath(src);
     const entry = JSON.parse(readFileSync(entryPath, "utf8")) as { outputs: Array<[string, string]> };
     entry.outputs = entry.outputs.map(([path, text]) => [path, `${text}-- from the cache`]);
     writeFileSync(entryPath, JSON.stringify(entry));
-    expect(sqlOf(src)).toContain("-- from the cache");
+    expect(await sqlOf(src)).toContain("-- from the cache");
     process.env.TSJ_COMPILE_CACHE = "off";
     try {
-      expect(sqlOf(src)).not.toContain("-- from the cache");
+      expect(await sqlOf(src)).not.toContain("-- from the cache");
     } finally {
       delete process.env.TSJ_COMPILE_CACHE;
     }
   });
 
-  it("compiles again when a source, an embedded file or the set of sources changes", () => {
+  it("compiles again when a source, an embedded file or the set of sources changes", async () => {
     const src = sourceFolder("edited");
-    expect(sqlOf(src)).toContain("select 1");
+    expect(await sqlOf(src)).toContain("select 1");
     writeFileSync(join(src, "query.sql"), "select 2");
-    expect(sqlOf(src)).toContain("select 2");
+    expect(await sqlOf(src)).toContain("select 2");
     writeFileSync(join(src, "query.ts"), readFileSync(join(src, "query.ts"), "utf8").replace("const text", "const body").replace("return text", "return body"));
-    expect(sqlOf(src)).toContain("set body");
+    expect(await sqlOf(src)).toContain("set body");
     writeFileSync(join(src, "other.ts"), "/** @public */\nexport function other(): number {\n  return 1;\n}\n");
-    expect(compileDirectoryCached(src).macros.map((macro) => macro.name).sort()).toEqual(["other", "query"]);
+    expect((await compileCached(src)).macros.map((macro) => macro.name).sort()).toEqual(["other", "query"]);
   });
 
-  it("sees an embedded file disappear and come back", () => {
+  it("sees an embedded file disappear and come back", async () => {
     const src = sourceFolder("deleted");
-    expect(sqlOf(src)).toContain("select 1");
+    expect(await sqlOf(src)).toContain("select 1");
     rmSync(join(src, "query.sql"));
-    const missing = compileDirectoryCached(src);
+    const missing = (await compileCached(src));
     expect(missing.diagnostics.map((diagnostic) => diagnostic.message)).toEqual(["embed: no file at 'query.sql'."]);
     writeFileSync(join(src, "query.sql"), "select 3");
-    expect(sqlOf(src)).toContain("select 3");
+    expect(await sqlOf(src)).toContain("select 3");
   });
 });

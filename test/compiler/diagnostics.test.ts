@@ -12,7 +12,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { compileDirectoryCached } from "../../scripts/compiler/cached-compile.js";
+import { compileCached } from "../../scripts/compiler/cache.js";
 import { PRELUDE_FILE, REPO_ROOT } from "../../scripts/compiler/repo.js";
 import { formatDiagnostic } from "../../scripts/compiler/diagnostics.js";
 import { DIAGNOSTIC_CASES, type DiagnosticCase } from "./diagnostic-cases.js";
@@ -79,7 +79,7 @@ describe("rejected constructs", () => {
     it(diagnosticCase.name, { timeout: 180_000 }, async () => {
       const { src, out, before } = runs[index]!;
 
-      const result = compileDirectoryCached(src);
+      const result = await compileCached(src);
       expect(result.diagnostics.map((diagnostic) => formatDiagnostic(diagnostic, src))).toEqual(diagnosticCase.expected);
       expect(result.outputs.size).toBe(0);
 

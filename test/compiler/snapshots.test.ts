@@ -1,6 +1,6 @@
 /** The generated Jinja of representative corpus macros, one snapshot file per macro. */
 import { describe, expect, it } from "vitest";
-import { compileDirectoryCached } from "../../scripts/compiler/cached-compile.js";
+import { compileCached } from "../../scripts/compiler/cache.js";
 import { CORPUS_DIR } from "./corpus-dir.js";
 
 const SNAPSHOT_MACROS: Array<[file: string, macro: string]> = [
@@ -21,7 +21,7 @@ const SNAPSHOT_MACROS: Array<[file: string, macro: string]> = [
   ["strings", "quoted_pair"],
 ];
 
-const compiled = compileDirectoryCached(CORPUS_DIR);
+const compiled = await compileCached(CORPUS_DIR);
 
 function macroText(file: string, macro: string): string {
   const text = compiled.outputs.get(`${file}.sql`);
