@@ -24,11 +24,11 @@ SPEC_URI = "urn:dbt-cloud-openapi-v2"
 
 
 def spec_path() -> Path:
-    """<repo>/../shared/reference/dbt-cloud-openapi-v2.yaml (override: DBT_CLOUD_OPENAPI_SPEC)."""
+    """The copy kept in the repository, tests_py/reference/ (its source there); DBT_CLOUD_OPENAPI_SPEC overrides it."""
     override = os.environ.get("DBT_CLOUD_OPENAPI_SPEC")
     if override:
         return Path(override)
-    return REPO_ROOT.parent / "shared" / "reference" / "dbt-cloud-openapi-v2.yaml"
+    return REPO_ROOT / "tests_py" / "reference" / "dbt-cloud-openapi-v2.yaml"
 
 
 def _to_jsonschema(node):
