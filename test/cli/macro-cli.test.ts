@@ -64,6 +64,23 @@ describe("npm run macro", () => {
     }
   });
 
+  it("answers from the folder each call names, whatever folder the call before it named", async () => {
+    const folders = ["first", "second"].map((name) => {
+      const src = join(scratch, `alternating-${name}`);
+      mkdirSync(src, { recursive: true });
+      writeFileSync(join(src, `${name}.ts`), `export function ${name}_only(who: string, greeting: string): string {\n  return \`${name}: \${greeting}, \${who}\`;\n}\n`);
+      return { name, src };
+    });
+    for (const engine of ["ts", "jinja", "fusion"]) {
+      for (const { name, src } of [...folders, ...folders]) {
+        const answer = await run(engine, src, `${name}_only`);
+        expect({ engine, name, answer: JSON.parse(answer.stdout) }).toEqual({
+          engine, name, answer: { statements: [], logs: [], returned: `${name}: hey, ada`, error: null },
+        });
+      }
+    }
+  });
+
   it("fails clearly: a usage error exits 2, a compile error exits 1 with the diagnostic and no JSON", async () => {
     const usage = await macroCli(["--engine", "lua", "--src", CORPUS_DIR, "--macro", "greet"]);
     expect(usage.exitCode).toBe(2);

@@ -217,6 +217,24 @@ function rootMacros(cases: BatchCase[]): string {
 `;
 }
 
+/** Where a slot's project records the package folder its dbt_packages/ and package-lock.yml were installed from. */
+const INSTALLED_PACKAGE_FILE = ".installed-package";
+
+/**
+ * A slot's project is reused from batch to batch. dbt 2.x keeps the package its package-lock.yml names
+ * (and the link in dbt_packages/) even when packages.yml names another folder, so a slot that ran one
+ * source folder's macros would go on running them for the next: when the package changes, the lock,
+ * the installed link and the parse state go, and dbt installs the new package.
+ */
+function forgetOtherPackage(project: string, packageDir: string): void {
+  const marker = join(project, INSTALLED_PACKAGE_FILE);
+  const installed = statSync(marker, { throwIfNoEntry: false }) ? readFileSync(marker, "utf8") : undefined;
+  if (installed === packageDir) return;
+  for (const stale of ["package-lock.yml", "dbt_packages", "target"]) rmSync(join(project, stale), { recursive: true, force: true });
+  mkdirSync(project, { recursive: true });
+  writeFileSync(marker, packageDir);
+}
+
 /** Writes (replaces) the root project and profile of a batch of cases sharing `context`'s target, sources, vars and env. */
 export function writeCaseProject(dir: string, packageDir: string, context: MacroContextFile, cases: BatchCase[]): { project: string; profiles: string } {
   const target = context.target ?? DEFAULT_TARGET;
@@ -224,6 +242,7 @@ export function writeCaseProject(dir: string, packageDir: string, context: Macro
   const project = join(dir, "project");
   const profiles = join(dir, "profiles");
   rmSync(join(project, "models"), { recursive: true, force: true });
+  forgetOtherPackage(project, packageDir);
   mkdirSync(join(project, "macros"), { recursive: true });
   mkdirSync(join(project, "models"), { recursive: true });
   mkdirSync(profiles, { recursive: true });
