@@ -1,19 +1,20 @@
 """Real dbt as the judge of selective builds: runs dbt commands on tests_py/selection_project, in one process.
 
-Run by tests_py/test_selective_builds.py as `python tests_py/selection_judge.py` with a JSON document on
-stdin; prints one JSON document. The project is copied to a scratch folder, its raw tables are created in a
-DuckDB file, dbt parses it once and builds it once (so every node a narrowed step reads exists, as in a
-deployment whose job ran before), and then each request goes through dbt's documented programmatic entry point
-(`dbtRunner`) with the parsed manifest, so no request pays for parsing:
+Run by tests_py/test_selective_builds.py as `python tests_py/selection_judge.py`, which answers each JSON
+document it reads on stdin with one on stdout (see main). The project is copied to a scratch folder, its
+raw tables are created in a DuckDB file, dbt parses it once and builds it once (so every node a narrowed
+step reads exists, as in a deployment whose job ran before), and then each request goes through dbt's
+documented programmatic entry point (`dbtRunner`) with the parsed manifest, so no request pays for parsing:
 
 - `{"id", "kind": "ls", "args": [...]}`: the unique ids `dbt ls <args>` lists;
 - `{"id", "kind": "params", "args": [...]}`: how dbt's CLI (click) reads `dbt <args>`: the group's and the
   command's parameters, each as its repr, and the members of its --select;
 - `{"id", "kind": "run", "args": [...], "modes": [...]}`: `dbt <args>` for real (DuckDB executes every node),
-  once per warn-error mode in the order given until one passes (see MODES);
+  once per warn-error mode in the order given until one passes (see MODES), with what dbt wrote of its
+  warn-error flags into run_results.json's `args`;
 - `{"id", "kind": "options"}`: the options of `dbt` and its building commands, by the words each takes.
 
-Answer: `{"results": {id: ...}, "seconds": {...}}`.
+Each answer: `{"results": {id: ...}, "cost": {...}}`.
 """
 
 from __future__ import annotations
@@ -121,8 +122,13 @@ class Judge:
         # and a later command under warn-error would fail on an earlier one's summary.
         deprecations.reset_deprecations()
         self.commands += 1
-        with _environment({**self.base, **environment}), contextlib.redirect_stdout(io.StringIO()):
-            return self._runner(manifest=self._fresh_manifest()).invoke(list(args))
+        argv = sys.argv
+        sys.argv = ["dbt", *args]  # dbt records its command line (run_results.json's invocation_command) from it
+        try:
+            with _environment({**self.base, **environment}), contextlib.redirect_stdout(io.StringIO()):
+                return self._runner(manifest=self._fresh_manifest()).invoke(list(args))
+        finally:
+            sys.argv = argv
 
     def ls(self, args):
         result = self.invoke([*args, "--output", "json", "--output-keys", "unique_id"], {})
@@ -136,7 +142,9 @@ class Judge:
             result = self.invoke(args, MODES[mode])
             if result.success:
                 executed = sorted(item.node.unique_id for item in result.result.results)
-                return {"passed_in": mode, "failed": tried, "executed": executed}
+                written = result.result.to_dict(omit_none=False)["args"]
+                args = {key: written.get(key) for key in ("invocation_command", "warn_error", "warn_error_options")}
+                return {"passed_in": mode, "failed": tried, "executed": executed, "args": args}
             tried[mode] = _message(result)
         return {"passed_in": None, "failed": tried, "executed": None}
 
@@ -187,29 +195,31 @@ def _message(result) -> str:
 
 
 def main() -> None:
-    request = json.load(sys.stdin)
+    """One JSON document per line on stdin, one answer per line on stdout, until stdin ends. The first
+    names the project (`{"project": ...}`) and sets up; each holds `requests`."""
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="selection-judge-") as scratch:
-        judge = Judge(Path(request["project"]), Path(scratch))
-        ready = time.monotonic()
-        results = {}
-        for item in request["requests"]:
-            if item["kind"] == "ls":
-                results[item["id"]] = judge.ls(item["args"])
-            elif item["kind"] == "params":
-                results[item["id"]] = judge.params(item["args"])
-            elif item["kind"] == "options":
-                results[item["id"]] = dbt_options()
-            else:
-                results[item["id"]] = judge.run(item["args"], item["modes"])
-    seconds = {
-        "setup": round(ready - started, 1),
-        "answering": round(time.monotonic() - ready, 1),
-        "cpu": round(time.process_time(), 1),
-        "requests": len(results),
-        "dbt_commands": judge.commands,
-    }
-    json.dump({"results": results, "seconds": seconds}, sys.stdout)
+        judge = None
+        for line in sys.stdin:
+            document = json.loads(line)
+            if judge is None:
+                judge = Judge(Path(document["project"]), Path(scratch))
+            results = {}
+            for item in document.get("requests", []):
+                if item["kind"] == "ls":
+                    results[item["id"]] = judge.ls(item["args"])
+                elif item["kind"] == "params":
+                    results[item["id"]] = judge.params(item["args"])
+                elif item["kind"] == "options":
+                    results[item["id"]] = dbt_options()
+                else:
+                    results[item["id"]] = judge.run(item["args"], item["modes"])
+            cost = {
+                "seconds": round(time.monotonic() - started, 1),
+                "cpu": round(time.process_time(), 1),
+                "dbt_commands": judge.commands,
+            }
+            print(json.dumps({"results": results, "cost": cost}), flush=True)
 
 
 if __name__ == "__main__":

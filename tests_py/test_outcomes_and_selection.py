@@ -28,6 +28,7 @@ def calls(api):
 
 LIST = ("GET", "/api/v2/accounts/1/runs/")
 JOB = ("GET", "/api/v2/accounts/1/jobs/42/")
+ARTIFACT = ("GET", "/api/v2/accounts/1/jobs/42/artifacts/run_results.json")
 TRIGGER = ("POST", "/api/v2/accounts/1/jobs/42/run/")
 
 
@@ -142,11 +143,15 @@ def triggered_steps(api):
     return body.get("steps_override")
 
 
-def test_one_changed_source_narrows_each_dbt_step_with_one_more_call(run, api):
+def test_one_changed_source_narrows_each_dbt_step_with_two_more_reads(run, api):
     api.scenario.job_steps[42] = ["dbt source freshness", "dbt build", "dbt docs generate"]
     result = run(options={"select_changed": True, "changed_sources": [ORDERS]})
     assert result["status"] == "TRIGGERED", result["logs"]
-    assert calls(api) == [LIST, JOB, TRIGGER]
+    assert calls(api) == [LIST, JOB, ARTIFACT, TRIGGER]
+    assert (
+        "select_changed: the job's latest run (run_results.json) had no warn-error from outside its step"
+        in result["logs"]
+    )
     expected = ["dbt source freshness", "dbt build --select source:raw_sales.orders+", "dbt docs generate"]
     assert triggered_steps(api) == expected == result["steps_override"]
     assert api.scenario.jobs[42][-1].steps_override == expected
@@ -171,7 +176,7 @@ def test_a_selector_step_is_sent_as_it_is_and_the_log_says_why(run, api):
     api.scenario.job_steps[42] = ["dbt build --selector nightly", "dbt run -s tag:x"]
     result = run(options={"select_changed": True, "changed_sources": [ORDERS]})
     assert result["status"] == "TRIGGERED"
-    assert calls(api) == [LIST, JOB, TRIGGER]
+    assert calls(api) == [LIST, JOB, ARTIFACT, TRIGGER]
     assert triggered_steps(api) == ["dbt build --selector nightly", "dbt run --select tag:x,source:raw_sales.orders+"]
     assert (
         "select_changed: step 1 'dbt build --selector nightly' sent as it is: "
@@ -199,6 +204,69 @@ def test_a_changed_table_that_is_not_a_dbt_source_sends_building_steps_whole(run
         "select_changed: changed table RAW.INVENTORY.STOCK_LEVELS is listed under tables:, not as a dbt source: "
         "nothing tells dbt which nodes read it" in result["logs"]
     )
+
+
+WARN_ERROR_OUTSIDE = {"invocation_command": "dbt build", "warn_error": True, "warn_error_options": {}}
+
+
+def test_warn_error_from_outside_the_steps_sends_them_as_they_are(run, api):
+    """The job's latest run_results.json shows warn-error its step did not state: DBT_WARN_ERROR in its
+    environment. A narrowed step could select nothing and fail, so each building step goes whole."""
+    api.scenario.job_steps[42] = ["dbt seed", "dbt build -s tag:finance", "dbt source freshness"]
+    api.scenario.run_results_args[42] = WARN_ERROR_OUTSIDE
+    result = run(options={"select_changed": True, "changed_sources": [ORDERS]})
+    assert calls(api) == [LIST, JOB, ARTIFACT, TRIGGER]
+    assert triggered_steps(api) == ["dbt build -s tag:finance", "dbt source freshness"]
+    assert (
+        "select_changed: the job's latest run (run_results.json) turned warnings into errors without a flag in its "
+        "step: DBT_WARN_ERROR, DBT_WARN_ERROR_OPTIONS or dbt_project.yml flags" in result["logs"]
+    )
+    assert (
+        "select_changed: step 2 'dbt build -s tag:finance' sent as it is: warn-error may reach it from outside "
+        "(see above), and a narrowed step that selects nothing would fail" in result["logs"]
+    )
+
+
+def test_a_steps_own_warn_error_options_win_over_those_from_outside(run, api):
+    keep_warnings = '{"error": "all", "warn": ["NoNodesForSelectionCriteria", "NothingToDo"]}'
+    step = f"dbt build -s tag:x --warn-error-options '{keep_warnings}'"
+    api.scenario.job_steps[42] = [step, "dbt run"]
+    api.scenario.run_results_args[42] = {**WARN_ERROR_OUTSIDE, "warn_error": None, "warn_error_options": "all"}
+    result = run(options={"select_changed": True, "changed_sources": [ORDERS]})
+    assert triggered_steps(api) == [
+        f"dbt build --select tag:x,source:raw_sales.orders+ --warn-error-options '{keep_warnings}'",
+        "dbt run",
+    ]
+    assert result["status"] == "TRIGGERED"
+
+
+@pytest.mark.parametrize(
+    ("arrange", "logged"),
+    [
+        (lambda api: api.scenario.run_results_args.__setitem__(42, None), "cannot be read (GET "),
+        (lambda api: api.fault("status", path_contains="/artifacts/", status=503, times=5), "cannot be read (GET "),
+        (lambda api: api.scenario.run_results_args.__setitem__(42, {"warn_error": None}), "has no readable args"),
+        (
+            lambda api: api.scenario.run_results_args.__setitem__(
+                42, {**WARN_ERROR_OUTSIDE, "invocation_command": "dbt build --warn-error", "warn_error": True}
+            ),
+            "states warn-error itself",
+        ),
+    ],
+)
+def test_when_the_latest_run_does_not_show_it_warn_error_from_outside_is_assumed(run, api, arrange, logged):
+    api.scenario.job_steps[42] = ["dbt build -s tag:finance"]
+    arrange(api)
+    result = run(options={"select_changed": True, "changed_sources": [ORDERS]})
+    assert result["status"] == "TRIGGERED", result["logs"]
+    assert triggered_steps(api) is None, "the one building step is sent as it is: the whole job runs"
+    assert any(line.startswith("select_changed: the ") and logged in line for line in result["logs"])
+
+
+def test_no_step_needing_it_means_no_artifact_read(run, api):
+    api.scenario.job_steps[42] = ["dbt seed", "dbt build --warn-error", "dbt build --selector nightly"]
+    run(options={"select_changed": True, "changed_sources": [ORDERS]})
+    assert calls(api) == [LIST, JOB, TRIGGER]
 
 
 def test_a_job_left_with_no_step_runs_whole(run, api):
@@ -241,11 +309,11 @@ def test_select_changed_off_sends_no_steps_even_with_changed_sources(run, api):
     assert calls(api) == [LIST, TRIGGER] and triggered_steps(api) is None
 
 
-def test_with_an_upstream_job_and_select_changed_at_most_four_calls(run, api, clock):
+def test_with_an_upstream_job_and_select_changed_at_most_five_calls(run, api, clock):
     api.add_run(7, 10, utc(2026, 5, 20, 6, 0), utc(2026, 5, 20, 6, 30))
     result = run(upstream_job_id=7, options={"select_changed": True, "changed_sources": [ORDERS]})
     assert result["status"] == "TRIGGERED", result["logs"]
-    assert len(api.requests) == 4 and calls(api)[2:] == [JOB, TRIGGER]
+    assert len(api.requests) == 5 and calls(api)[2:] == [JOB, ARTIFACT, TRIGGER]
 
 
 def test_a_lost_trigger_response_is_retried_with_the_same_steps(run, api):
@@ -275,10 +343,11 @@ def test_an_ambiguous_trigger_with_steps_is_never_sent_twice(run, api, clock):
 
 def test_retrieve_job_is_a_read_retried_after_retry_after(run, api, clock):
     api.fault("status", method="GET", path_contains="/jobs/42/", status=503, retry_after="7")
+    api.fault("status", method="GET", path_contains="/artifacts/", status=429, retry_after="2")
     result = run(options={"select_changed": True, "changed_sources": [ORDERS]})
     assert result["status"] == "TRIGGERED", result["logs"]
-    assert calls(api) == [LIST, JOB, JOB, TRIGGER]
-    assert clock.sleeps == [7]
+    assert calls(api) == [LIST, JOB, JOB, ARTIFACT, ARTIFACT, TRIGGER]
+    assert clock.sleeps == [7, 2]
     assert result["steps_override"] == ["dbt build --select source:raw_sales.orders+"]
 
 
@@ -291,11 +360,12 @@ def test_refresh_list_is_a_read_retried_after_retry_after(run, api, clock):
     assert result["runs"][0]["run_id"] == 900
 
 
-def test_retrieve_job_counts_toward_the_request_ceiling(run, api):
-    result = run(max_requests=2, options={"select_changed": True, "changed_sources": [ORDERS]})
+@pytest.mark.parametrize(("ceiling", "made"), [(2, [LIST, JOB]), (3, [LIST, JOB, ARTIFACT])])
+def test_the_selective_reads_count_toward_the_request_ceiling(run, api, ceiling, made):
+    result = run(max_requests=ceiling, options={"select_changed": True, "changed_sources": [ORDERS]})
     assert result["status"] == "ERROR"
-    assert calls(api) == [LIST, JOB], "the trigger is not sent once the ceiling is reached"
-    assert any("not sent, the invocation already made 2 requests" in line for line in result["logs"])
+    assert calls(api) == made, "the trigger is not sent once the ceiling is reached"
+    assert any(f"not sent, the invocation already made {ceiling} requests" in line for line in result["logs"])
 
 
 # --------------------------------------------------------------------------- #
@@ -307,7 +377,7 @@ S = [{"table": "RAW.R.A", "source": "raw.a"}]
 
 
 def sent(handler, step, changed=S):
-    return handler.narrow_step(step, handler.changed_selection(changed)).sent
+    return handler.narrow_step(step, handler.changed_selection(changed), handler.NO_OUTSIDE_WARN_ERROR).sent
 
 
 @pytest.mark.parametrize(
@@ -510,10 +580,13 @@ def _client(handler, base_url, log):
     )  # fmt: skip
 
 
-def test_prism_accepts_retrieve_job_and_a_trigger_with_steps_override(handler, prism):
+def test_prism_accepts_retrieve_job_its_latest_artifact_and_a_trigger_with_steps_override(handler, prism):
     log = []
     client = _client(handler, prism, log)
     assert isinstance(client.job_steps(42), list)
+    # The spec gives the artifact no body schema: prism answers 200 with none; the request is what it checks.
+    answer = client.send("GET", f"/api/v2/accounts/1/jobs/42/artifacts/{handler.RUN_RESULTS_ARTIFACT}")
+    assert answer.code == 200, answer.problem
     answer = client.send_trigger(42, "Triggered by Snowflake task", ["dbt build --select source:raw_sales.orders+"])
     assert answer.problem is None, answer.problem
     run = answer.payload["data"]

@@ -4,13 +4,16 @@ downstream of the changed sources, keeps every other flag, and runs wherever its
 The judge (tests_py/selection_judge.py, one process) runs dbt-core with dbt-duckdb on
 tests_py/selection_project: sources (one whose table starts with a digit, one named with a glob character
 next to its decoy, one feeding nothing), tags, paths, an ephemeral and a disabled model, seeds, snapshots,
-generic, singular and unit tests, an exposure and YAML selectors. For each case, a realistic dbt Cloud job
-step and a set of changed tables, the handler plans the step and dbt decides:
+generic, singular and unit tests, an exposure and YAML selectors. Each case is a realistic dbt Cloud job
+step and a set of changed tables, in three environments (selection_judge.MODES): one whose DBT_WARN_ERROR
+no step shows, one whose DBT_WARN_ERROR_OPTIONS keep an empty selection a warning, and dbt's default.
+What the procedure knows of an environment is what dbt wrote into a run's run_results.json there; with it,
+the handler plans the step, and dbt decides:
 
 - what a step selects is what `dbt <step>` executes (its run results), and the changed sources' downstream
   is what `dbt ls --select source:<changed>+` lists;
 - every other flag is what dbt's CLI reads from the step;
-- every step runs in three environments, strictest first (selection_judge.MODES), until it passes.
+- whether a step passes is whether `dbt <step>` passes, for real, in that environment.
 """
 
 from __future__ import annotations
@@ -26,9 +29,11 @@ import pytest
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE / "selection_project"
 JUDGE = HERE / "selection_judge.py"
-# selection_judge.MODES, strictest first.
-MODES = ("env-warn-error", "env-warn-error-but-empty-selection", "default")
-EMPTY_SELECTION_ERRORS = ("does not match any enabled nodes", "Nothing to do")
+# selection_judge.MODES, strictest first: a step that passes in one passes in every later one (each makes a
+# subset of the previous one's warnings errors and changes nothing else).
+HIDDEN_WARN_ERROR = "env-warn-error"
+QUIET = ("env-warn-error-but-empty-selection", "default")  # the procedure narrows the same way in both
+MODES = (HIDDEN_WARN_ERROR, *QUIET)
 
 
 def source(name):
@@ -56,6 +61,7 @@ SELECTOR = "sent as it is: dbt does not combine a YAML --selector"
 WARN_ERROR = "sent as it is: under --warn-error"
 WARN_ERROR_OPTIONS = "sent as it is: its --warn-error-options"
 UNSELECTABLE = "sent as it is: a changed table is not one dbt can select by"
+OUTSIDE = "sent as it is: warn-error may reach it from outside"
 
 WARN_ALL_BUT_EMPTY = '{"error": "all", "warn": ["NoNodesForSelectionCriteria", "NothingToDo"]}'
 
@@ -176,98 +182,159 @@ def words(step):
     return shlex.split(step)[1:]
 
 
+def ls_of(handler, changed):
+    return f"dbt ls --select {shlex.quote(' '.join(handler.changed_selection(CHANGED[changed]).selectors))}"
+
+
+class Judge:
+    """tests_py/selection_judge.py, asked one batch of requests at a time."""
+
+    def __init__(self):
+        self.process = subprocess.Popen(
+            [sys.executable, str(JUDGE)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        self.batch({"project": str(PROJECT)})
+
+    def batch(self, document):
+        self.process.stdin.write(json.dumps(document) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            self.process.kill()
+            raise AssertionError(self.process.stderr.read()[-3000:])
+        answer = json.loads(line)
+        print("selection judge:", answer["cost"])  # shown with -s: what the judge cost
+        return answer["results"]
+
+    def ask(self, requests):
+        """{key: answer} for {key: request}: one batch."""
+        identified = [{"id": str(number), **request} for number, request in enumerate(requests.values())]
+        answers = self.batch({"requests": identified})
+        return {key: answers[str(number)] for number, key in enumerate(requests)}
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def run_request(step, modes):
+    return {"kind": "run", "args": words(step), "modes": list(modes)}
+
+
 @pytest.fixture(scope="module")
 def judged(handler):
-    """Every case planned by the handler, and what dbt says about every command the cases need."""
-    plans = {case: handler.narrow_step(case[0], handler.changed_selection(CHANGED[case[1]])) for case in CASES}
-    requests = {}
+    """The outside warn-error each environment shows, every case planned with it, and what dbt says about
+    every command the cases need."""
+    judge = Judge()
+    try:
+        # What a run in each environment wrote into run_results.json: all the procedure learns of it.
+        probes = judge.ask({mode: run_request("dbt run -s calendar", [mode]) for mode in MODES})
+        outside = {mode: handler.outside_warn_error({"args": probes[mode]["args"]}) for mode in MODES}
+        plans = {
+            mode: {case: handler.narrow_step(case[0], handler.changed_selection(CHANGED[case[1]]), outside[mode])
+                   for case in CASES}
+            for mode in MODES
+        }  # fmt: skip
+        requests = {("ls", ls_of(handler, changed)): {"kind": "ls", "args": words(ls_of(handler, changed))}
+                    for changed in CHANGED}  # fmt: skip
+        for (step, _), plan in plans[QUIET[0]].items():
+            if kind_of(plan) in (NARROWED, LEFT_OUT) and step not in SPELLINGS:
+                requests[("run", step, QUIET)] = run_request(step, QUIET)
+                if plan.sent is not None:
+                    requests[("run", plan.sent, QUIET)] = run_request(plan.sent, QUIET)
+            if kind_of(plan) == NARROWED:
+                requests[("params", step)] = {"kind": "params", "args": words(step)}
+                requests[("params", plan.sent)] = {"kind": "params", "args": words(plan.sent)}
+        for (step, _), plan in plans[HIDDEN_WARN_ERROR].items():
+            if kind_of(plan) == NARROWED:
+                requests[("run", step, (HIDDEN_WARN_ERROR,))] = run_request(step, [HIDDEN_WARN_ERROR])
+                requests[("run", plan.sent, (HIDDEN_WARN_ERROR,))] = run_request(plan.sent, [HIDDEN_WARN_ERROR])
+        for control in NEGATIVE_CONTROL:
+            requests[("run", control, MODES)] = run_request(control, MODES)
+        requests[("options",)] = {"kind": "options"}
+        results = judge.ask(requests)
+    finally:
+        judge.close()
+    return {"outside": outside, "plans": plans, "results": results, "handler": handler}
 
-    def ask(kind, step, **extra):
-        requests.setdefault((kind, step), {"id": f"{kind}-{len(requests)}", "kind": kind, "args": words(step), **extra})
 
-    for items in CHANGED.values():
-        selectors = handler.changed_selection(items).selectors
-        ask("ls", f"dbt ls --select {shlex.quote(' '.join(selectors))}")
-    for (step, _), plan in plans.items():
-        if kind_of(plan) in (NARROWED, LEFT_OUT) and step not in SPELLINGS:
-            ask("run", step, modes=list(MODES))
-            if plan.sent is not None:
-                ask("run", plan.sent, modes=list(MODES))
-        if kind_of(plan) == NARROWED:
-            ask("params", step)
-            ask("params", plan.sent)
-    for control in NEGATIVE_CONTROL:
-        ask("run", control, modes=list(MODES))
-    ask("options", "dbt")
-    document = {"project": str(PROJECT), "requests": list(requests.values())}
-    answer = subprocess.run(
-        [sys.executable, str(JUDGE)], input=json.dumps(document), capture_output=True, text=True, check=False
-    )
-    assert answer.returncode == 0, answer.stderr[-3000:] or answer.stdout[-3000:]
-    answered = json.loads(answer.stdout)
-    print("selection judge:", answered["seconds"])  # shown with -s: what the judge cost
-    results = answered["results"]
-    by_command = {key: results[request["id"]] for key, request in requests.items()}
-    return plans, by_command, handler
-
-
-def downstream(handler, judged_results, changed):
-    selectors = handler.changed_selection(CHANGED[changed]).selectors
-    listed = judged_results[("ls", f"dbt ls --select {shlex.quote(' '.join(selectors))}")]
+def downstream(judged, changed):
+    listed = judged["results"][("ls", ls_of(judged["handler"], changed))]
     assert "nodes" in listed, listed
     return set(listed["nodes"])
 
 
+def test_what_dbt_writes_into_run_results_shows_the_procedure_each_environment(judged):
+    outside = judged["outside"]
+    assert outside[HIDDEN_WARN_ERROR].fails_empty_selection, outside[HIDDEN_WARN_ERROR]
+    assert not any(outside[mode].fails_empty_selection for mode in QUIET), outside
+    assert judged["plans"][QUIET[0]] == judged["plans"][QUIET[1]]
+
+
 def test_every_step_is_planned_as_expected(judged):
-    plans, _, _ = judged
     wrong = {}
-    for case, plan in plans.items():
+    for case, plan in judged["plans"][QUIET[0]].items():
         if not kind_of(plan).startswith(expected_kind(*case)):
             wrong[case] = (kind_of(plan), plan.sent)
     assert wrong == {}
 
 
+def test_under_warn_error_from_outside_only_a_step_with_its_own_warn_error_options_is_narrowed(judged):
+    wrong = {}
+    for case, plan in judged["plans"][HIDDEN_WARN_ERROR].items():
+        quiet = judged["plans"][QUIET[0]][case]
+        if kind_of(quiet) != NARROWED:
+            assert plan == quiet, case
+            continue
+        narrowed = kind_of(plan) == NARROWED
+        own_options = "--warn-error-options" in case[0]
+        if not (own_options and narrowed and not plan.trusts_outside) and not (
+            not own_options and not narrowed and plan.why.startswith(OUTSIDE)
+        ):
+            wrong[case] = plan
+    assert wrong == {}
+
+
 def test_every_original_step_passes_in_some_environment(judged):
-    """Without this, "passes wherever the original passes" would be vacuous."""
-    plans, results, _ = judged
-    failing = {
-        step: results[("run", step)]["failed"]
-        for (step, _), plan in plans.items()
-        if ("run", step) in results and results[("run", step)]["passed_in"] is None
-    }
+    """Without this, "passes wherever the original passes" would be vacuous. (Under DBT_WARN_ERROR, a step
+    with its own --warn-error-options fails: dbt refuses the two together.)"""
+    results = judged["results"]
+    failing = {}
+    for key, answer in results.items():
+        if key[0] == "run" and key[1] in EXPECTED and key[2] == QUIET and answer["passed_in"] is None:
+            failing[key[1]] = answer["failed"]
     assert failing == {}
 
 
 def test_a_narrowed_step_selects_what_its_original_selects_downstream_of_the_changes(judged):
-    plans, results, handler = judged
+    results = judged["results"]
     wrong = {}
     for step, changed in RUN_CASES:
-        plan = plans[(step, changed)]
+        plan = judged["plans"][QUIET[0]][(step, changed)]
         if kind_of(plan) != NARROWED:
             continue
-        original = set(results[("run", step)]["executed"])
-        narrowed = set(results[("run", plan.sent)]["executed"])
-        expected = original & downstream(handler, results, changed)
+        original = set(results[("run", step, QUIET)]["executed"])
+        narrowed = set(results[("run", plan.sent, QUIET)]["executed"])
+        expected = original & downstream(judged, changed)
         if narrowed != expected:
             wrong[(step, changed)] = {"missing": sorted(expected - narrowed), "extra": sorted(narrowed - expected)}
     assert wrong == {}
 
 
 def test_a_left_out_seed_step_would_select_nothing_downstream_of_the_changes(judged):
-    plans, results, handler = judged
     for step, changed in RUN_CASES:
-        plan = plans[(step, changed)]
-        if kind_of(plan) == LEFT_OUT:
-            original = set(results[("run", step)]["executed"])
+        if kind_of(judged["plans"][QUIET[0]][(step, changed)]) == LEFT_OUT:
+            original = set(judged["results"][("run", step, QUIET)]["executed"])
             assert original, step
-            assert original & downstream(handler, results, changed) == set(), (step, changed)
+            assert original & downstream(judged, changed) == set(), (step, changed)
 
 
 def test_a_narrowed_step_is_read_by_dbt_as_the_intersection(judged):
     """dbt's CLI reads the narrowed --select as every member it reads in the original's, intersected with
     each changed source (or the changed sources alone when the original selects everything)."""
-    plans, results, handler = judged
-    for (step, changed), plan in plans.items():
+    results, handler = judged["results"], judged["handler"]
+    for (step, changed), plan in judged["plans"][QUIET[0]].items():
         if kind_of(plan) != NARROWED:
             continue
         selectors = handler.changed_selection(CHANGED[changed]).selectors
@@ -278,8 +345,8 @@ def test_a_narrowed_step_is_read_by_dbt_as_the_intersection(judged):
 
 
 def test_a_narrowed_step_keeps_every_flag_but_its_selection(judged):
-    plans, results, _ = judged
-    for (step, _), plan in plans.items():
+    results = judged["results"]
+    for (step, _), plan in judged["plans"][QUIET[0]].items():
         if kind_of(plan) != NARROWED:
             continue
         original, narrowed = results[("params", step)], results[("params", plan.sent)]
@@ -291,51 +358,42 @@ def test_a_narrowed_step_keeps_every_flag_but_its_selection(judged):
 
 
 def test_a_narrowed_step_passes_wherever_its_original_passes(judged):
-    """Environments are tried strictest first; passing in one means passing in every later one.
-
-    The one exception is the limit docs/run-outcomes.md states: with warn-error set where the step does
-    not show it, a narrowed member or step that selects nothing fails. Every such failure is exactly that,
-    and the remedy the docs give (those two warnings stay warnings) makes the step pass.
-    """
-    plans, results, _ = judged
+    """In each environment, with the plan the procedure makes for it. Where the environment keeps an empty
+    selection a warning and in dbt's default, environments are tried strictest first: passing in one means
+    passing in the next. Where warn-error comes from outside, only steps with their own
+    --warn-error-options are narrowed, and they are run there."""
+    results = judged["results"]
     worse = {}
-    hidden_warn_error = set()
     for case in RUN_CASES:
-        plan = plans[case]
-        if kind_of(plan) != NARROWED:
-            continue
-        original, narrowed = results[("run", case[0])], results[("run", plan.sent)]
-        if MODES.index(narrowed["passed_in"]) <= MODES.index(original["passed_in"]):
-            continue
-        failure = narrowed["failed"].get("env-warn-error", "")
-        if (
-            original["passed_in"] == "env-warn-error"
-            and narrowed["passed_in"] == "env-warn-error-but-empty-selection"
-            and any(words in failure for words in EMPTY_SELECTION_ERRORS)
-        ):
-            hidden_warn_error.add(case)
-            continue
-        worse[case] = (original["passed_in"], narrowed["passed_in"], narrowed["failed"])
+        plan = judged["plans"][QUIET[0]][case]
+        if kind_of(plan) == NARROWED:
+            original, narrowed = results[("run", case[0], QUIET)], results[("run", plan.sent, QUIET)]
+            if original["passed_in"] is not None and (
+                narrowed["passed_in"] is None or QUIET.index(narrowed["passed_in"]) > QUIET.index(original["passed_in"])
+            ):
+                worse[(*case, "quiet")] = (original["passed_in"], narrowed["failed"])
+        plan = judged["plans"][HIDDEN_WARN_ERROR][case]
+        if kind_of(plan) == NARROWED:
+            original = results[("run", case[0], (HIDDEN_WARN_ERROR,))]
+            narrowed = results[("run", plan.sent, (HIDDEN_WARN_ERROR,))]
+            if original["passed_in"] is not None and narrowed["passed_in"] is None:
+                worse[(*case, HIDDEN_WARN_ERROR)] = narrowed["failed"]
     assert worse == {}
-    # The limit is real (the test would notice were it gone) and only where something selects nothing.
-    assert ("dbt build -s tag:finance tag:marketing", "orders+accounts") in hidden_warn_error
-    assert ("dbt build", "lonely") in hidden_warn_error
 
 
-def test_the_judge_fails_a_narrowing_that_dbt_refuses_under_warn_error(judged, handler):
+def test_the_judge_fails_a_narrowing_that_dbt_refuses_under_warn_error(judged):
     """Negative control: the narrowing earlier versions sent for a step with --warn-error fails where the
     step passes, and the judge says so."""
     step, old = NEGATIVE_CONTROL
-    _, results, _ = judged
-    assert results[("run", step)]["passed_in"] == "env-warn-error"
-    assert results[("run", old)]["passed_in"] is None
-    assert "does not match any enabled nodes" in results[("run", old)]["failed"]["default"]
+    results = judged["results"]
+    assert results[("run", step, MODES)]["passed_in"] == HIDDEN_WARN_ERROR
+    assert results[("run", old, MODES)]["passed_in"] is None
+    assert "does not match any enabled nodes" in results[("run", old, MODES)]["failed"]["default"]
 
 
-def test_the_handler_knows_dbts_options(judged, handler):
+def test_the_handler_knows_dbts_options(judged):
     """The option table the handler reads steps with is dbt-core's own (click's), as installed."""
-    _, results, _ = judged
-    options = results[("options", "dbt")]
+    options, handler = judged["results"][("options",)], judged["handler"]
     assert {name for name, kind in options.items() if kind == "value"} == handler._DBT_VALUE_OPTIONS
     assert {name for name, kind in options.items() if kind == "list"} == handler._DBT_LIST_OPTIONS
     assert {name for name, kind in options.items() if kind == "flag"} == handler._DBT_FLAG_OPTIONS

@@ -446,6 +446,8 @@ _SELECT_OPTIONS = {
 # What a narrowed step can warn about and its original cannot: a --select member that selects nothing
 # (dbt/graph/selector.py) and a step with nothing to run (dbt/task/runnable.py). Warn-error makes either fail.
 _EMPTY_SELECTION_WARNINGS = ("NoNodesForSelectionCriteria", "NothingToDo")
+# The artifact whose `args` show the warn-error a job's runs got from outside their steps (outside_warn_error).
+RUN_RESULTS_ARTIFACT = "run_results.json"
 # dbt splits a --select value at spaces into members and a member at commas into an intersection
 # (dbt/graph/cli.py), and its selector pattern's `.` does not match a line break (dbt/graph/selector_spec.py):
 # a source or table name holding one of these cannot be selected by name.
@@ -471,11 +473,27 @@ class ChangedTables:
 @dataclass(frozen=True)
 class StepPlan:
     """One step of the job and what the trigger sends for it: `sent` None leaves it out; `why` explains
-    a step left out or a building step sent as it is (None when narrowed or when the step builds nothing)."""
+    a step left out or a building step sent as it is (None when narrowed or when the step builds nothing).
+    `trusts_outside`: narrowed because no warn-error reaches it from outside its words (OutsideWarnError)."""
 
     step: str
     sent: str | None
     why: str | None = None
+    trusts_outside: bool = False
+
+
+@dataclass(frozen=True)
+class OutsideWarnError:
+    """Warn-error a step gets from outside its own words: DBT_WARN_ERROR or DBT_WARN_ERROR_OPTIONS in the
+    dbt Cloud environment or a job override, `flags:` in dbt_project.yml. `fails_empty_selection` when it
+    makes (or may make) an empty selection fail; `why` says what showed it."""
+
+    fails_empty_selection: bool
+    why: str
+
+
+NO_OUTSIDE_WARN_ERROR = OutsideWarnError(False, "no warn-error reaches the steps from outside them")
+UNKNOWN_OUTSIDE_WARN_ERROR = OutsideWarnError(True, "whether warn-error reaches the steps from outside is unknown")
 
 
 def _glob_literal(name):
@@ -735,14 +753,51 @@ def _narrowed_words(read, selectors):
     return [*read.words[:at], read.select_option, members, *read.words[at + 1 :]]
 
 
-def narrow_step(step, changed):
+def outside_warn_error(run_results):
+    """What a run_results.json of the job shows of warn-error set outside its step.
+
+    dbt writes the flags each command ran with into run_results.json's `args`: `warn_error` and
+    `warn_error_options` as dbt resolved them from the command line, the environment and dbt_project.yml,
+    and `invocation_command`. When the command states neither flag, they came from outside it, and every
+    step of the job gets the same. Anything else (no args, a command that states warn-error itself, a
+    value the procedure cannot read) leaves it unknown, which the caller treats as warn-error.
+    """
+    args = run_results.get("args") if isinstance(run_results, dict) else None
+    if not isinstance(args, dict) or "warn_error" not in args or not isinstance(args.get("invocation_command"), str):
+        return replace(UNKNOWN_OUTSIDE_WARN_ERROR, why="the job's latest run_results.json has no readable args")
+    try:
+        words = shlex.split(args["invocation_command"])
+    except ValueError:
+        words = ["--warn-error"]
+    if any(word == "--warn-error" or word.startswith("--warn-error-options") for word in words):
+        return replace(
+            UNKNOWN_OUTSIDE_WARN_ERROR,
+            why="the step of the job's latest run_results.json states warn-error itself, hiding what comes "
+            "from outside",
+        )
+    warn_error, options = args["warn_error"], args.get("warn_error_options")
+    if warn_error not in (None, False, True):
+        return replace(
+            UNKNOWN_OUTSIDE_WARN_ERROR, why=f"the job's latest run had warn_error {_printable(warn_error)!r}"
+        )
+    if warn_error is True or (options is not None and _options_fail_empty_selection(json.dumps(options))):
+        return OutsideWarnError(
+            True,
+            "the job's latest run (run_results.json) turned warnings into errors without a flag in its step: "
+            "DBT_WARN_ERROR, DBT_WARN_ERROR_OPTIONS or dbt_project.yml flags",
+        )
+    return OutsideWarnError(False, "the job's latest run (run_results.json) had no warn-error from outside its step")
+
+
+def narrow_step(step, changed, outside=UNKNOWN_OUTSIDE_WARN_ERROR):
     """What the trigger sends for one job step, given the changed tables (a ChangedTables).
 
     A step that builds (build, run, test, snapshot) gets its selection intersected with the changed sources'
     downstream; a seed step is left out; any other step is sent as it is. A building step is also sent as it
     is wherever dbt could not run it narrowed exactly: a YAML --selector (dbt ignores --select next to it),
-    warn-error in the step (a narrowed step may select nothing, which warn-error makes fail), a changed table
-    dbt cannot select by, or a step the procedure cannot read as dbt does.
+    warn-error in the step or, for a step that states none, from outside it (`outside`, an OutsideWarnError:
+    a narrowed step may select nothing, which warn-error makes fail), a changed table dbt cannot select by,
+    or a step the procedure cannot read as dbt does.
     """
     try:
         words = shlex.split(step)
@@ -771,15 +826,20 @@ def narrow_step(step, changed):
         reason = "its --warn-error-options may make a narrowed step that selects nothing fail"
     elif read.select_option is not None and not read.members:
         reason = "its --select selects nothing"
+    elif read.warn_error_options is None and outside.fails_empty_selection:
+        reason = "warn-error may reach it from outside (see above), and a narrowed step that selects nothing would fail"
     if reason is not None:
         return StepPlan(step, step, f"sent as it is: {reason}")
-    return StepPlan(step, shlex.join(_narrowed_words(read, changed.selectors)))
+    # A step's own --warn-error-options override those from outside (a command-line option wins, and dbt
+    # refuses them next to an outside DBT_WARN_ERROR); without them, what comes from outside decides.
+    trusts_outside = read.warn_error_options is None
+    return StepPlan(step, shlex.join(_narrowed_words(read, changed.selectors)), trusts_outside=trusts_outside)
 
 
-def narrow_steps(execute_steps, changed_sources):
+def narrow_steps(execute_steps, changed_sources, outside=UNKNOWN_OUTSIDE_WARN_ERROR):
     """One StepPlan per step of the job, for the changed tables the task named."""
     changed = changed_selection(changed_sources)
-    return [narrow_step(step, changed) for step in execute_steps]
+    return [narrow_step(step, changed, outside) for step in execute_steps]
 
 
 # --------------------------------------------------------------------------- #
@@ -1093,6 +1153,10 @@ class DbtCloudClient:
             raise HandlerError("retrieve job: response has no 'execute_steps' list of strings")
         return steps
 
+    def job_artifact(self, job_id, path):
+        """The job's latest artifact `path` (Retrieve Job Artifact), a JSON object: a read, per the policy."""
+        return self.request("GET", f"/api/v2/accounts/{self.account_id}/jobs/{job_id}/artifacts/{path}")
+
 
 def runs_of(payload):
     data = payload.get("data")
@@ -1335,21 +1399,40 @@ def _selected_steps(report, client, job_id, changed_sources):
     changed = changed_selection(changed_sources)
     for reason in changed.unselectable:
         report.log(f"select_changed: {reason}")
-    plans = [narrow_step(step, changed) for step in client.job_steps(job_id)]
+    steps = client.job_steps(job_id)
+    plans = [narrow_step(step, changed, NO_OUTSIDE_WARN_ERROR) for step in steps]
+    if any(plan.trusts_outside for plan in plans):
+        outside = _outside_warn_error(report, client, job_id)
+        if outside.fails_empty_selection:
+            plans = [narrow_step(step, changed, outside) for step in steps]
     for number, plan in enumerate(plans, 1):
         if plan.why is not None:
             report.log(f"select_changed: step {number} '{_printable(plan.step, 160)}' {plan.why}")
-    steps = [plan.sent for plan in plans if plan.sent is not None]
-    if not steps:
+    sent = [plan.sent for plan in plans if plan.sent is not None]
+    if not sent:
         # A skipped invocation would keep the changes in the streams and the task would wake for them
         # again and again; dbt Cloud documents no meaning for an empty steps_override.
         report.log("select_changed: no step is left to send; running the whole job")
         return None
-    if steps == [plan.step for plan in plans]:
+    if sent == steps:
         report.log("select_changed: no step is narrowed; running the whole job")
         return None
-    report.log(f"select_changed: steps_override {json.dumps(steps)}")
-    return steps
+    report.log(f"select_changed: steps_override {json.dumps(sent)}")
+    return sent
+
+
+def _outside_warn_error(report, client, job_id):
+    """What the job's latest run_results.json shows of warn-error from outside the steps (one more read)."""
+    try:
+        run_results = client.job_artifact(job_id, RUN_RESULTS_ARTIFACT)
+    except RequestLimitReached:
+        raise
+    except HandlerError as exc:
+        outside = replace(UNKNOWN_OUTSIDE_WARN_ERROR, why=f"the job's latest run_results.json cannot be read ({exc})")
+    else:
+        outside = outside_warn_error(run_results)
+    report.log(f"select_changed: {outside.why}")
+    return outside
 
 
 def _evaluate_and_trigger(report, client, base, cfg, now_utc, options):
