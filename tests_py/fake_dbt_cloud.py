@@ -97,6 +97,14 @@ class Recorded:
     fault: str | None = None
 
 
+# What dbt-core 1.11 writes into run_results.json's `args` for `dbt build` with no warn-error anywhere.
+QUIET_RUN_RESULTS_ARGS = {
+    "invocation_command": "dbt build",
+    "warn_error": None,
+    "warn_error_options": {"error": [], "warn": [], "silence": []},
+}
+
+
 @dataclass
 class Scenario:
     account_id: int = 1
@@ -104,6 +112,9 @@ class Scenario:
     environment_id: int = 80
     jobs: dict = field(default_factory=dict)  # job_id -> list[Run]
     job_steps: dict = field(default_factory=dict)  # job_id -> execute_steps of its definition
+    # job_id -> the `args` of the job's latest run_results.json (Retrieve Job Artifact); None: no artifact
+    # (404). Without an entry: the args dbt-core 1.11 writes for `dbt build` with no warn-error anywhere.
+    run_results_args: dict = field(default_factory=dict)
     faults: list = field(default_factory=list)
     latency: float = 0.0
     omit_href: bool = False
@@ -339,6 +350,18 @@ class FakeDbtCloud:
         job["execute_steps"] = list(self.scenario.job_steps.get(job_id, ["dbt build"]))
         return 200, {"data": job, "status": self.envelope_status(200)}
 
+    def job_artifact(self, account_id, job_id, path):
+        args = self.scenario.run_results_args.get(job_id, QUIET_RUN_RESULTS_ARGS)
+        if account_id != self.scenario.account_id or job_id not in self.scenario.jobs or args is None:
+            return 404, {"status": self.envelope_status(404, "The requested resource was not found.")}
+        if path != "run_results.json":
+            return 404, {"status": self.envelope_status(404, f"No artifact {path}.")}
+        metadata = {
+            "dbt_schema_version": "https://schemas.getdbt.com/dbt/run-results/v6.json",
+            "dbt_version": "1.11.16",
+        }
+        return 200, {"metadata": metadata, "results": [], "elapsed_time": 1.0, "args": dict(args)}
+
     def dispatch(self, method, path, query, body, fault=None):
         match = re.fullmatch(r"/api/v2/accounts/(\d+)/runs/", path)
         if method == "GET" and match:
@@ -350,6 +373,9 @@ class FakeDbtCloud:
         match = re.fullmatch(r"/api/v2/accounts/(\d+)/jobs/(\d+)/", path)
         if method == "GET" and match:
             return self.retrieve_job(int(match.group(1)), int(match.group(2)))
+        match = re.fullmatch(r"/api/v2/accounts/(\d+)/jobs/(\d+)/artifacts/(.+)", path)
+        if method == "GET" and match:
+            return self.job_artifact(int(match.group(1)), int(match.group(2)), match.group(3))
         match = re.fullmatch(r"/api/v2/accounts/(\d+)/", path)
         if method == "GET" and match:
             return self.account(int(match.group(1)))

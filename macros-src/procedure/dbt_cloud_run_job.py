@@ -395,97 +395,451 @@ def parse_options(value):
 # Selective builds: narrow a job's dbt steps to what the changed sources feed
 # --------------------------------------------------------------------------- #
 
-# The dbt commands whose selection decides which nodes run (docs.getdbt.com, node selection syntax).
-SELECTING_COMMANDS = ("build", "run", "test", "seed", "snapshot")
-# dbt-core's --select option and its aliases (dbt/cli/params.py: select_decls, model_decls).
-SELECT_FLAGS = ("-s", "--select", "-m", "--models", "--model")
-# A source name usable in a `source:<source>.<table>` selector without quoting.
-_SOURCE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
+# Steps of these commands build or test nodes: their selection is intersected with the changed sources'
+# downstream (docs.getdbt.com/reference/node-selection/syntax).
+NARROWED_COMMANDS = ("build", "run", "test", "snapshot")
+# `dbt seed` loads the project's CSV files: a seed has no parents, so no seed is downstream of a table.
+SEED_COMMAND = "seed"
+
+# The options of dbt-core 1.11's `dbt` and of its build, run, test, seed and snapshot commands, by the words
+# they take when click reads them (dbt/cli/params.py; tests_py/test_selective_builds.py keeps these sets equal
+# to the installed dbt-core's): a value option takes the next word whatever it is, a list option (dbt's
+# MultiOption) the next word and every following word up to one starting with '-', a flag none.
+_DBT_VALUE_OPTIONS = frozenset(
+    {
+        "--defer-state", "--deprecated-defer", "--deprecated-favor-state", "--deprecated-state",
+        "--event-time-end", "--event-time-start", "--indirect-selection", "--log-file-max-bytes", "--log-format",
+        "--log-format-file", "--log-level", "--log-level-file", "--log-path", "--partial-parse-file-path",
+        "--printer-width", "--profile", "--profiles-dir", "--project-dir", "--record-timing-info", "--sample",
+        "--selector", "--sqlparse", "--state", "--target", "--target-path", "--threads", "--vars",
+        "--warn-error-options", "-r", "-t",
+    }
+)  # fmt: skip
+_DBT_LIST_OPTIONS = frozenset(
+    {
+        "--exclude", "--exclude-resource-type", "--exclude-resource-types", "--model", "--models",
+        "--resource-type", "--resource-types", "--select", "-m", "-s",
+    }
+)  # fmt: skip
+_DBT_FLAG_OPTIONS = frozenset(
+    {
+        "--cache-selected-only", "--debug", "--defer", "--deprecated-no-print", "--deprecated-print", "--empty",
+        "--export-saved-queries", "--fail-fast", "--favor-state", "--full-refresh", "--include-saved-query",
+        "--log-cache-events", "--macro-debugging", "--no-cache-selected-only", "--no-debug", "--no-defer",
+        "--no-empty", "--no-export-saved-queries", "--no-fail-fast", "--no-favor-state", "--no-include-saved-query",
+        "--no-log-cache-events", "--no-macro-debugging", "--no-partial-parse", "--no-partial-parse-file-diff",
+        "--no-populate-cache", "--no-print", "--no-quiet", "--no-send-anonymous-usage-stats",
+        "--no-show-all-deprecations", "--no-show-resource-report", "--no-single-threaded", "--no-static-parser",
+        "--no-upload-to-artifacts-ingest-api", "--no-use-colors", "--no-use-colors-file",
+        "--no-use-experimental-parser", "--no-use-fast-test-edges", "--no-version-check", "--no-write-json",
+        "--partial-parse", "--partial-parse-file-diff", "--populate-cache", "--print", "--quiet",
+        "--send-anonymous-usage-stats", "--show", "--show-all-deprecations", "--show-resource-report",
+        "--single-threaded", "--static-parser", "--store-failures", "--upload-to-artifacts-ingest-api",
+        "--use-colors", "--use-colors-file", "--use-experimental-parser", "--use-fast-test-edges", "--version",
+        "--version-check", "--warn-error", "--write-json", "-V", "-d", "-f", "-q", "-v", "-x",
+    }
+)  # fmt: skip
+# dbt's one `select` option under its five names; a narrowed step spells it as the step's first one did.
+_SELECT_OPTIONS = {
+    "--select": "--select", "-s": "--select", "--models": "--models", "--model": "--model", "-m": "--models"
+}  # fmt: skip
+# What a narrowed step can warn about and its original cannot: a --select member that selects nothing
+# (dbt/graph/selector.py) and a step with nothing to run (dbt/task/runnable.py). Warn-error makes either fail.
+_EMPTY_SELECTION_WARNINGS = ("NoNodesForSelectionCriteria", "NothingToDo")
+# The artifact whose `args` show the warn-error a job's runs got from outside their steps (outside_warn_error).
+RUN_RESULTS_ARTIFACT = "run_results.json"
+# dbt splits a --select value at spaces into members and a member at commas into an intersection
+# (dbt/graph/cli.py), and its selector pattern's `.` does not match a line break (dbt/graph/selector_spec.py):
+# a source or table name holding one of these cannot be selected by name.
+_UNSELECTABLE_NAME_CHARACTERS = " ,\n"
 
 
 class CannotNarrow(Exception):
-    """A step (or the changed tables) cannot be narrowed safely: the whole job runs."""
+    """Why a step is sent as it is: dbt could not run it narrowed exactly, or the procedure cannot tell."""
 
 
-def source_selectors(changed_sources):
-    """`source:<source>.<table>+` for each changed dbt source (sorted, distinct)."""
+@dataclass(frozen=True)
+class ChangedTables:
+    """What a selective build narrows to: `source:<source>.<table>+` per changed dbt source.
+
+    `unselectable` says, per changed table dbt cannot select by, why: a table listed under `tables:`
+    (nothing tells dbt which nodes read it) or a source name dbt's selector grammar cannot write.
+    """
+
+    selectors: tuple
+    unselectable: tuple
+
+
+@dataclass(frozen=True)
+class StepPlan:
+    """One step of the job and what the trigger sends for it: `sent` None leaves it out; `why` explains
+    a step left out or a building step sent as it is (None when narrowed or when the step builds nothing).
+    `trusts_outside`: narrowed because no warn-error reaches it from outside its words (OutsideWarnError)."""
+
+    step: str
+    sent: str | None
+    why: str | None = None
+    trusts_outside: bool = False
+
+
+@dataclass(frozen=True)
+class OutsideWarnError:
+    """Warn-error a step gets from outside its own words: DBT_WARN_ERROR or DBT_WARN_ERROR_OPTIONS in the
+    dbt Cloud environment or a job override, `flags:` in dbt_project.yml. `fails_empty_selection` when it
+    makes (or may make) an empty selection fail; `why` says what showed it."""
+
+    fails_empty_selection: bool
+    why: str
+
+
+NO_OUTSIDE_WARN_ERROR = OutsideWarnError(False, "no warn-error reaches the steps from outside them")
+UNKNOWN_OUTSIDE_WARN_ERROR = OutsideWarnError(True, "whether warn-error reaches the steps from outside is unknown")
+
+
+def _glob_literal(name):
+    """`name` as an fnmatch pattern matching only itself: dbt's source method matches names with fnmatch."""
+    return "".join(f"[{char}]" if char in "*?[" else char for char in name)
+
+
+def changed_selection(changed_sources):
+    """The changed tables as dbt selectors, and the changed tables dbt cannot select by (with why)."""
     selectors = set()
+    unselectable = []
     for item in changed_sources:
         source = item["source"]
         if source is None:
-            raise CannotNarrow(f"changed table {item['table']} is not a dbt source (it is listed under tables:)")
-        if not _SOURCE_NAME.match(source):
-            raise CannotNarrow(f"changed source {source!r} cannot be written as a dbt source selector")
-        selectors.add(f"source:{source}+")
-    return sorted(selectors)
+            unselectable.append(
+                f"changed table {_printable(item['table'])} is listed under tables:, not as a dbt source: "
+                "nothing tells dbt which nodes read it"
+            )
+            continue
+        parts = source.split(".")
+        if len(parts) != 2 or "" in parts or any(char in source for char in _UNSELECTABLE_NAME_CHARACTERS):
+            unselectable.append(
+                f"changed source {_printable(source)!r} cannot be written as a dbt selector "
+                "(a dbt source name holds one '.' and no space, comma or line break)"
+            )
+            continue
+        selectors.add(f"source:{_glob_literal(parts[0])}.{_glob_literal(parts[1])}+")
+    return ChangedTables(tuple(sorted(selectors)), tuple(unselectable))
 
 
-def _select_flag(token):
-    """(flag, inline value or None) when the token is a --select flag, else None."""
-    if token in SELECT_FLAGS:
-        return token, None
-    name, equals, inline = token.partition("=")
-    if equals and name in SELECT_FLAGS and name.startswith("--"):
-        return name, inline
-    if token.startswith(("-s", "-m")) and not token.startswith("--") and len(token) > 2:
-        raise CannotNarrow(f"the attached short flag {token!r}")
-    return None
+def _option_kind(name):
+    if name in _DBT_VALUE_OPTIONS:
+        return "value"
+    if name in _DBT_LIST_OPTIONS:
+        return "list"
+    if name in _DBT_FLAG_OPTIONS:
+        return "flag"
+    raise CannotNarrow(f"it has the option {name}, which the procedure does not know (it knows dbt-core 1.11's)")
 
 
-def narrow_step(step, selectors):
-    """One job step with its selection intersected with `selectors` (a union).
+@dataclass
+class _ReadStep:
+    """A dbt step as click reads it: its words with the --select occurrences taken out (None marks where the
+    first one stood), its command, and what decides how it may be narrowed."""
 
-    dbt reads a --select value's members split at spaces as a union, and `a,b` as
-    their intersection; every --select/--models occurrence adds to the same union
-    (dbt/cli/options.py: MultiOption).  So (v1 or v2) and (s1 or s2) is written
-    `v1,s1 v1,s2 v2,s1 v2,s2`.  Other flags (--exclude, --selector, ...) stay as
-    they are; --selector cannot be combined with --select, so it raises.
+    words: list = field(default_factory=lambda: ["dbt"])
+    command: str | None = None
+    select_option: str | None = None
+    members: list = field(default_factory=list)
+    selector: bool = False
+    warn_error: bool = False
+    warn_error_options: str | None = None
+
+    def option(self, name, values, words):
+        """Record one option occurrence: `values` as click gives them, `words` as the step wrote them."""
+        if name in _SELECT_OPTIONS:
+            if self.select_option is None:
+                self.select_option = _SELECT_OPTIONS[name]
+                self.words.append(None)
+            # The first value splits at spaces (dbt's MultiOption), the words after it later (parse_union):
+            # every value splits there; an empty member selects nothing and is dropped.
+            for member in (part for value in values for part in value.split(" ")):
+                if member and member not in self.members:
+                    self.members.append(member)
+            return
+        if name == "--selector":
+            self.selector = True
+        elif name == "--warn-error":
+            self.warn_error = True
+        elif name == "--warn-error-options":
+            self.warn_error_options = values[0]  # click keeps the last one
+        self.words.extend(words)
+
+
+def _take_values(kind, first, words, index):
+    """The option's values from `first` (None: the next word) on, and the index after them."""
+    if kind == "flag":
+        return [], index
+    if first is None:
+        if index >= len(words):
+            raise CannotNarrow("an option at its end lacks its value")
+        first, index = words[index], index + 1
+    values = [first]
+    if kind == "list":
+        while index < len(words) and not words[index].startswith("-"):
+            values.append(words[index])
+            index += 1
+    return values, index
+
+
+def _read_step(words):
+    """Read `dbt [options] <command> [options]` as click 8 reads it with dbt-core 1.11's options.
+
+    Returns the _ReadStep, stopping at the command when it builds nothing; raises CannotNarrow
+    where click would refuse the step or where the procedure cannot follow it.
+    """
+    read = _ReadStep()
+    index = 1
+    while index < len(words):
+        word = words[index]
+        index += 1
+        if word == "--":
+            raise CannotNarrow("it has '--', after which dbt reads no option")
+        if not word.startswith("-") or word == "-":
+            if read.command is not None:
+                raise CannotNarrow(f"dbt {read.command} takes no argument such as {_printable(word, 60)!r}")
+            read.command = word
+            read.words.append(word)
+            if word not in NARROWED_COMMANDS:
+                return read
+            continue
+        start = index - 1
+        if word.startswith("--"):
+            name, equals, inline = word.partition("=")
+            kind = _option_kind(name)
+            if kind == "flag" and equals:
+                raise CannotNarrow(f"its flag {name} is given a value")
+            values, index = _take_values(kind, inline if equals else None, words, index)
+            read.option(name, values, words[start:index])
+            continue
+        # A cluster of short options (`-xs model`, `-sfct_orders`): flags, then at most one option whose
+        # value is the rest of the word or the next word (click's _match_short_opt).
+        flags = ""
+        for position, char in enumerate(word[1:], 2):
+            name = f"-{char}"
+            kind = _option_kind(name)
+            if kind == "flag":
+                flags += char
+                continue
+            rest = word[position:] or None
+            values, index = _take_values(kind, rest, words, index)
+            if name in _SELECT_OPTIONS:
+                if flags:
+                    read.option(f"-{flags}", [], [f"-{flags}"])
+                read.option(name, values, [])
+            else:
+                read.option(name, values, words[start:index])
+            break
+        else:
+            read.option(word, [], [word])
+    return read
+
+
+# One token of a one-line YAML flow mapping: an indicator, ': ' (YAML needs the space), a quoted scalar,
+# a plain word, or `~` (null).
+_FLOW_TOKEN = re.compile(
+    r"""\s*(?:([{}\[\],]|:(?=\s))|('(?:[^']|'')*')|("(?:[^"\\]|\\.)*")|([A-Za-z_][A-Za-z0-9_]*|~))"""
+)
+# Plain words YAML 1.1 reads as something other than a string (yaml.org/type/bool, yaml.org/type/null).
+_YAML_NOT_STRINGS = frozenset({"true", "false", "yes", "no", "on", "off"})
+
+
+def _flow_scalar(part):
+    if part.startswith("'"):
+        return part[1:-1].replace("''", "'")
+    if part.startswith('"'):
+        return json.loads(part)  # a YAML escape JSON lacks raises ValueError: unreadable
+    if part in ("null", "Null", "NULL", "~"):
+        return None
+    if part.lower() in _YAML_NOT_STRINGS:
+        raise ValueError(part)
+    return part
+
+
+def _read_flow_mapping(text):
+    """A --warn-error-options value as dbt's YAML reads it, for JSON and one-line flow mappings
+    (`{error: all, warn: [NothingToDo]}`); None for anything else (the caller then assumes the worst)."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    parts = []
+    position = 0
+    while position < len(text):
+        match = _FLOW_TOKEN.match(text, position)
+        if match is None:
+            if text[position:].strip():
+                return None
+            break
+        parts.append(match.group(match.lastindex))
+        position = match.end()
+    parts.append(None)  # the end
+    cursor = 0
+
+    def expect(*allowed):
+        nonlocal cursor
+        part = parts[cursor]
+        if part not in allowed:
+            raise ValueError(part)
+        cursor += 1
+        return part
+
+    def node():
+        nonlocal cursor
+        part = parts[cursor]
+        cursor += 1
+        if part in ("{", "["):
+            closing = "}" if part == "{" else "]"
+            items = {} if part == "{" else []
+            while parts[cursor] != closing:
+                if part == "{":
+                    key = node()
+                    expect(":")
+                    items[key] = node()
+                else:
+                    items.append(node())
+                if expect(",", closing) == closing:
+                    return items
+            cursor += 1
+            return items
+        if part in (None, "{", "}", "[", "]", ",", ":"):
+            raise ValueError(part)
+        return _flow_scalar(part)
+
+    try:
+        result = node()
+        expect(None)
+    except (ValueError, TypeError):
+        return None
+    return result if isinstance(result, dict) else None
+
+
+def _options_fail_empty_selection(text):
+    """True when dbt, given `--warn-error-options text`, fails a step whose selection is empty, or would
+    refuse the options (dbt_common's WarnErrorOptionsV2.errors, dbt/config/utils.py), or when the procedure
+    cannot read them."""
+    options = _read_flow_mapping(text)
+    if not isinstance(options, dict) or ("error" in options and "include" in options):
+        return True
+    if "warn" in options and "exclude" in options:
+        return True
+    error = options.get("error", options.get("include"))
+    warn = options.get("warn", options.get("exclude"))
+    silence = options.get("silence")
+    error, warn, silence = ([] if item is None else item for item in (error, warn, silence))
+    error_all = error in ("all", "*")
+    if not (error_all or isinstance(error, list)) or not isinstance(warn, list) or not isinstance(silence, list):
+        return True
+    if warn and not (error_all or "Deprecations" in error or "Deprecations" in silence):
+        return True  # dbt refuses `warn` then
+    return any(
+        (error_all or event in error) and event not in warn and event not in silence
+        for event in _EMPTY_SELECTION_WARNINGS
+    )
+
+
+def _narrowed_words(read, selectors):
+    """The step's words with its selection intersected with the union of `selectors`.
+
+    (v1 or v2) and (s1 or s2) is written `v1,s1 v1,s2 v2,s1 v2,s2`, as ONE word: dbt splits it at the
+    spaces, while a member starting with '-' written as a word of its own would be read as an option.
+    """
+    if read.select_option is None:
+        return [*read.words, "--select", " ".join(selectors)]
+    at = read.words.index(None)
+    members = " ".join(f"{member},{selector}" for member in read.members for selector in selectors)
+    return [*read.words[:at], read.select_option, members, *read.words[at + 1 :]]
+
+
+def outside_warn_error(run_results):
+    """What a run_results.json of the job shows of warn-error set outside its step.
+
+    dbt writes the flags each command ran with into run_results.json's `args`: `warn_error` and
+    `warn_error_options` as dbt resolved them from the command line, the environment and dbt_project.yml,
+    and `invocation_command`. When the command states neither flag, they came from outside it, and every
+    step of the job gets the same. Anything else (no args, a command that states warn-error itself, a
+    value the procedure cannot read) leaves it unknown, which the caller treats as warn-error.
+    """
+    args = run_results.get("args") if isinstance(run_results, dict) else None
+    if not isinstance(args, dict) or "warn_error" not in args or not isinstance(args.get("invocation_command"), str):
+        return replace(UNKNOWN_OUTSIDE_WARN_ERROR, why="the job's latest run_results.json has no readable args")
+    try:
+        words = shlex.split(args["invocation_command"])
+    except ValueError:
+        words = ["--warn-error"]
+    if any(word == "--warn-error" or word.startswith("--warn-error-options") for word in words):
+        return replace(
+            UNKNOWN_OUTSIDE_WARN_ERROR,
+            why="the step of the job's latest run_results.json states warn-error itself, hiding what comes "
+            "from outside",
+        )
+    warn_error, options = args["warn_error"], args.get("warn_error_options")
+    if warn_error not in (None, False, True):
+        return replace(
+            UNKNOWN_OUTSIDE_WARN_ERROR, why=f"the job's latest run had warn_error {_printable(warn_error)!r}"
+        )
+    if warn_error is True or (options is not None and _options_fail_empty_selection(json.dumps(options))):
+        return OutsideWarnError(
+            True,
+            "the job's latest run (run_results.json) turned warnings into errors without a flag in its step: "
+            "DBT_WARN_ERROR, DBT_WARN_ERROR_OPTIONS or dbt_project.yml flags",
+        )
+    return OutsideWarnError(False, "the job's latest run (run_results.json) had no warn-error from outside its step")
+
+
+def narrow_step(step, changed, outside=UNKNOWN_OUTSIDE_WARN_ERROR):
+    """What the trigger sends for one job step, given the changed tables (a ChangedTables).
+
+    A step that builds (build, run, test, snapshot) gets its selection intersected with the changed sources'
+    downstream; a seed step is left out; any other step is sent as it is. A building step is also sent as it
+    is wherever dbt could not run it narrowed exactly: a YAML --selector (dbt ignores --select next to it),
+    warn-error in the step or, for a step that states none, from outside it (`outside`, an OutsideWarnError:
+    a narrowed step may select nothing, which warn-error makes fail), a changed table dbt cannot select by,
+    or a step the procedure cannot read as dbt does.
     """
     try:
-        tokens = shlex.split(step)
+        words = shlex.split(step)
     except ValueError as exc:
-        raise CannotNarrow(f"step {step!r} cannot be parsed ({exc})") from None
-    if len(tokens) < 2 or tokens[0] != "dbt" or tokens[1] not in SELECTING_COMMANDS:
-        if len(tokens) >= 2 and tokens[0] == "dbt" and tokens[1].startswith("-"):
-            raise CannotNarrow(f"step {step!r} puts flags before its command")
-        return step
-    kept = tokens[:2]
-    chosen = []
-    flag_used = None
-    index = 2
-    while index < len(tokens):
-        word = tokens[index]
-        if word == "--selector" or word.startswith("--selector="):
-            raise CannotNarrow(f"step {step!r} uses --selector, which dbt does not combine with --select")
-        found = _select_flag(word)
-        if found is None:
-            kept.append(word)
-            index += 1
-            continue
-        flag, inline = found
-        values = [] if inline is None else [inline]
-        index += 1
-        while index < len(tokens) and not tokens[index].startswith("-"):
-            values.append(tokens[index])
-            index += 1
-        members = [member for value in values for member in value.split()]
-        if not members:
-            raise CannotNarrow(f"step {step!r} has {flag} without a value")
-        if flag_used is None:
-            flag_used = flag if flag.startswith("--") else {"-s": "--select", "-m": "--models"}[flag]
-            kept.append(flag_used)
-        chosen += [member for member in members if member not in chosen]
-    narrowed = [f"{member},{selector}" for member in chosen for selector in selectors] if chosen else list(selectors)
-    if flag_used is None:
-        kept.append("--select")
-    position = kept.index(flag_used or "--select", 2)
-    return shlex.join(kept[: position + 1] + narrowed + kept[position + 1 :])
+        return StepPlan(step, step, f"sent as it is: it cannot be split into words ({exc})")
+    if len(words) < 2 or words[0] != "dbt":
+        return StepPlan(step, step)
+    try:
+        read = _read_step(words)
+    except CannotNarrow as exc:
+        return StepPlan(step, step, f"sent as it is: {exc}")
+    if read.command == SEED_COMMAND:
+        return StepPlan(step, None, "left out: a seed has no parents, so no seed is downstream of a changed table")
+    if read.command not in NARROWED_COMMANDS:
+        return StepPlan(step, step)
+    reason = None
+    if changed.unselectable:
+        reason = "a changed table is not one dbt can select by (see above)"
+    elif not changed.selectors:
+        reason = "no changed dbt source was named"
+    elif read.selector:
+        reason = "dbt does not combine a YAML --selector with --select (it ignores --select)"
+    elif read.warn_error:
+        reason = "under --warn-error a narrowed step that selects nothing would fail"
+    elif read.warn_error_options is not None and _options_fail_empty_selection(read.warn_error_options):
+        reason = "its --warn-error-options may make a narrowed step that selects nothing fail"
+    elif read.select_option is not None and not read.members:
+        reason = "its --select selects nothing"
+    elif read.warn_error_options is None and outside.fails_empty_selection:
+        reason = "warn-error may reach it from outside (see above), and a narrowed step that selects nothing would fail"
+    if reason is not None:
+        return StepPlan(step, step, f"sent as it is: {reason}")
+    # A step's own --warn-error-options override those from outside (a command-line option wins, and dbt
+    # refuses them next to an outside DBT_WARN_ERROR); without them, what comes from outside decides.
+    trusts_outside = read.warn_error_options is None
+    return StepPlan(step, shlex.join(_narrowed_words(read, changed.selectors)), trusts_outside=trusts_outside)
 
 
-def narrow_steps(execute_steps, changed_sources):
-    """The steps_override for a job: every selecting dbt step narrowed, the others as they are."""
-    selectors = source_selectors(changed_sources)
-    return [narrow_step(step, selectors) for step in execute_steps]
+def narrow_steps(execute_steps, changed_sources, outside=UNKNOWN_OUTSIDE_WARN_ERROR):
+    """One StepPlan per step of the job, for the changed tables the task named."""
+    changed = changed_selection(changed_sources)
+    return [narrow_step(step, changed, outside) for step in execute_steps]
 
 
 # --------------------------------------------------------------------------- #
@@ -799,6 +1153,10 @@ class DbtCloudClient:
             raise HandlerError("retrieve job: response has no 'execute_steps' list of strings")
         return steps
 
+    def job_artifact(self, job_id, path):
+        """The job's latest artifact `path` (Retrieve Job Artifact), a JSON object: a read, per the policy."""
+        return self.request("GET", f"/api/v2/accounts/{self.account_id}/jobs/{job_id}/artifacts/{path}")
+
 
 def runs_of(payload):
     data = payload.get("data")
@@ -1036,16 +1394,45 @@ def _refresh_outcomes(report, client, cfg, options):
 def _selected_steps(report, client, job_id, changed_sources):
     """steps_override for a selective build, or None (with the reason logged) to run the whole job."""
     if not changed_sources:
-        report.log("select_changed: the task named no changed source; running the whole job")
+        report.log("select_changed: the task named no changed table; running the whole job")
         return None
+    changed = changed_selection(changed_sources)
+    for reason in changed.unselectable:
+        report.log(f"select_changed: {reason}")
+    steps = client.job_steps(job_id)
+    plans = [narrow_step(step, changed, NO_OUTSIDE_WARN_ERROR) for step in steps]
+    if any(plan.trusts_outside for plan in plans):
+        outside = _outside_warn_error(report, client, job_id)
+        if outside.fails_empty_selection:
+            plans = [narrow_step(step, changed, outside) for step in steps]
+    for number, plan in enumerate(plans, 1):
+        if plan.why is not None:
+            report.log(f"select_changed: step {number} '{_printable(plan.step, 160)}' {plan.why}")
+    sent = [plan.sent for plan in plans if plan.sent is not None]
+    if not sent:
+        # A skipped invocation would keep the changes in the streams and the task would wake for them
+        # again and again; dbt Cloud documents no meaning for an empty steps_override.
+        report.log("select_changed: no step is left to send; running the whole job")
+        return None
+    if sent == steps:
+        report.log("select_changed: no step is narrowed; running the whole job")
+        return None
+    report.log(f"select_changed: steps_override {json.dumps(sent)}")
+    return sent
+
+
+def _outside_warn_error(report, client, job_id):
+    """What the job's latest run_results.json shows of warn-error from outside the steps (one more read)."""
     try:
-        source_selectors(changed_sources)  # a non-source table needs no job definition to fall back
-        steps = narrow_steps(client.job_steps(job_id), changed_sources)
-    except CannotNarrow as exc:
-        report.log(f"select_changed: {exc}; running the whole job")
-        return None
-    report.log(f"select_changed: steps_override {json.dumps(steps)}")
-    return steps
+        run_results = client.job_artifact(job_id, RUN_RESULTS_ARTIFACT)
+    except RequestLimitReached:
+        raise
+    except HandlerError as exc:
+        outside = replace(UNKNOWN_OUTSIDE_WARN_ERROR, why=f"the job's latest run_results.json cannot be read ({exc})")
+    else:
+        outside = outside_warn_error(run_results)
+    report.log(f"select_changed: {outside.why}")
+    return outside
 
 
 def _evaluate_and_trigger(report, client, base, cfg, now_utc, options):

@@ -11,8 +11,8 @@ writes the list it reads, scripts/compiler/dbt-reserved-names.json, from the ins
 - Jinja's globals (`jinja2.defaults.DEFAULT_NAMESPACE`: `range`, `namespace`, ...), which dbt's
   environment keeps;
 - the macros of dbt-core, dbt-adapters and dbt-snowflake: `{% macro name(` in every
-  `dbt/include/*/macros/**/*.sql` of .venv, and those packages' names (`dbt`, `dbt_snowflake`),
-  which are namespaces in every macro's context;
+  `dbt/include/*/macros/**/*.sql` they install in .venv (not another adapter's), and those packages'
+  names (`dbt`, `dbt_snowflake`), which are namespaces in every macro's context;
 - dbt 2.x (.venv-fusion): a single Rust binary without Python sources. Its bundled macros (every
   adapter's and some bundled packages') are in the binary as text; `{% macro name(` is read from
   its bytes, as `strings` would show them. Its context members are built in Rust and cannot be
@@ -63,13 +63,20 @@ def jinja_globals() -> set[str]:
     return set(jinja2.defaults.DEFAULT_NAMESPACE)
 
 
-def installed_include_dirs() -> list[str]:
-    import dbt
+# The distributions whose macros the package runs among. Other adapters installed for the tests (dbt-duckdb
+# runs real dbt for the selective-build judge) share the `dbt/include/` folder but are not the package's dbt.
+RESERVING_DISTRIBUTIONS = ("dbt-core", "dbt-adapters", "dbt-snowflake")
 
-    roots = {os.path.join(path, "include") for path in dbt.__path__}
-    return sorted(
-        d for root in roots for d in glob.glob(os.path.join(root, "*")) if os.path.isdir(os.path.join(d, "macros"))
-    )
+
+def installed_include_dirs() -> list[str]:
+    """The `dbt/include/<name>` folders with macros that RESERVING_DISTRIBUTIONS install."""
+    dirs = set()
+    for name in RESERVING_DISTRIBUTIONS:
+        distribution = metadata.distribution(name)
+        for file in distribution.files or []:
+            if file.parts[:2] == ("dbt", "include") and len(file.parts) > 3 and file.parts[3] == "macros":
+                dirs.add(str(distribution.locate_file(os.path.join(*file.parts[:3]))))
+    return sorted(dirs)
 
 
 def dbt_core_macros() -> tuple[set[str], set[str]]:

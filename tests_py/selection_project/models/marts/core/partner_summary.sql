@@ -1,0 +1,1 @@
+select count(*) as partners from {{ ref('stg_oddx') }}

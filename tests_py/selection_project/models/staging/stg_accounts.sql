@@ -1,0 +1,1 @@
+select id as account_id, owner from {{ source('crm', 'accounts') }}

@@ -1,0 +1,1 @@
+select account_id, email from {{ source('crm', 'contacts') }}

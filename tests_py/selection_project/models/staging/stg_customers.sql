@@ -1,0 +1,1 @@
+select customer_id, name, country from {{ source('raw', 'customers') }}

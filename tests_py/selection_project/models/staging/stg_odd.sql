@@ -1,0 +1,1 @@
+select partner_id from {{ source('raw', 'odd*name') }}

@@ -1,0 +1,1 @@
+select partner_id, partner from {{ source('raw', '3rd_party') }}
