@@ -242,8 +242,9 @@ export function plan_notes(watched: WatchedObjects): string[] {
 /**
  * What the plan cannot fix but the user should know: each stream of a configured job that Snowflake
  * will consider stale within STALE_WARNING_DAYS days. A stream keeps unconsumed changes only until
- * then (user-guide/streams-intro: the retention extension, MAX_DATA_EXTENSION_TIME_IN_DAYS, 14 days
- * by default); after it they are lost.
+ * then: its last consumption plus the greater of DATA_RETENTION_TIME_IN_DAYS and
+ * MAX_DATA_EXTENSION_TIME_IN_DAYS (14 days by default; https://docs.snowflake.com/en/user-guide/streams-intro);
+ * after it they are lost.
  */
 export function plan_warnings(config: OrchestrationConfig, live: LiveState): string[] {
   const warnings: string[] = [];

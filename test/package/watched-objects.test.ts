@@ -171,6 +171,28 @@ describe("what stops the build before any DDL", () => {
     expect(run.statements.some(isDdl)).toBe(false);
   });
 
+  it("dbt 2.x reads the kinds, forms the streams and refuses as dbt-core and the TypeScript do", async () => {
+    const rows: WatchedRow[] = [
+      { database: "RAW", schema: "SALES", name: "LOGGED", kind: "event table" },
+      { database: "RAW", schema: "SALES", name: "LAKE", kind: "iceberg table", catalog: "POLARIS" },
+      { database: "RAW", schema: "SALES", name: "V", kind: "view", base: [["RAW", "SALES", "BASE"]] },
+      { database: "RAW", schema: "SALES", name: "BASE", owner: "LOADER", change_tracking: false },
+    ];
+    const objects = [["RAW", "SALES", "LOGGED"], ["RAW", "SALES", "LAKE"], ["RAW", "SALES", "V"]];
+    const config = vars([{ name: "kinds", job_id: 5, tables: ["RAW.SALES.LOGGED", "RAW.SALES.LAKE", "RAW.SALES.V"] }]);
+    for (const inherited of [["LOADER"], []]) {
+      const ctx = { ...context(config, { target: PROD_TARGET, args: { dry_run: false } }),
+        query_results: [...watchedResults(rows, ONE_SCHEMA, "TRANSFORMER", inherited, objects)!, ...showResults(EMPTY, "ANALYTICS")!] };
+      const { ts, jinja, fusion } = await engines.all("build_orchestration_resources", ctx);
+      expect(jinja).toEqual(ts);
+      expect(fusion).toEqual(ts);
+      if (inherited.length > 0) expect(ts.statements.filter((sql) => sql.startsWith("create stream")).map((sql) => sql.split("\n")[1])).toEqual([
+        `  on event table "RAW"."SALES"."LOGGED"`, `  on table "RAW"."SALES"."LAKE" insert_only = true`, `  on view "RAW"."SALES"."V"`,
+      ]);
+      else expect(ts.error).toContain("RAW.SALES.V reads table RAW.SALES.BASE, which has change tracking off and is owned by role LOADER");
+    }
+  }, 60_000);
+
   it("change tracking off on objects another role owns, a view's base table among them: each named with its owner and the statement its owner must run", async () => {
     const rows: WatchedRow[] = [
       { database: "RAW", schema: "SALES", name: "ORDERS", owner: "LOADER", change_tracking: false },
