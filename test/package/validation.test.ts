@@ -132,3 +132,22 @@ it("explains a missing config", async () => {
   expect(jinja).toEqual(ts);
   expect(ts.error).toMatch(/^dbt_cloud_orchestration: set 'vars: dbt_cloud_orchestration:' in dbt_project.yml/);
 });
+
+describe("the target's database and schema, as dbt-snowflake takes them from the profile", () => {
+  it.each([
+    ["a value in double quotes keeps its case", { database: '"Analytics"', schema: '"dbt_Dev"' }, '"Analytics"."dbt_Dev"'],
+    ["any other value resolves in upper case", { database: "analytics", schema: "dbt_dev" }, '"ANALYTICS"."DBT_DEV"'],
+    ["a quote inside quotes is doubled", { database: '"My ""Db"""', schema: "dev" }, '"My ""Db"""."DEV"'],
+  ])("%s", async (_name, names, qualified) => {
+    const vars = { ...minimalVars(), jobs: [{ name: "daily sales", job_id: 67890, tables: ["SALES.ORDERS"] }] };
+    const ctx = context(vars, { target: { name: "dev", type: "snowflake", ...names }, args: { dry_run: true, offline: true } });
+    const { ts, jinja } = await engines.both("build_orchestration_resources", ctx);
+    expect(jinja).toEqual(ts);
+    expect(ts.error).toBeNull();
+    const statements = ts.returned as string[];
+    expect(statements[0]).toBe(`create schema if not exists ${qualified}`);
+    // A two-part table name is in the target's database, resolved the same way.
+    const database = qualified.split('"."')[0] + '"';
+    expect(statements.find((sql) => sql.startsWith("create stream"))).toContain(`on table ${database}."SALES"."ORDERS"`);
+  });
+});
