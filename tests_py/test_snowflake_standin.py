@@ -377,7 +377,7 @@ def test_privileges_through_the_role_hierarchy_and_what_each_statement_needs(cur
     assert ("OWNERSHIP", "NETWORK_RULE", "ANALYTICS.ORCH.RULE") in owned
     # DESCRIBE NETWORK RULE needs OWNERSHIP; SHOW INTEGRATIONS lists what the role has a privilege on.
     with pytest.raises(
-        ProgrammingError, match="Insufficient privileges to operate on network rule 'ANALYTICS.ORCH.RULE'"
+        ProgrammingError, match=r"Insufficient privileges to operate on network rule 'ANALYTICS\.ORCH\.RULE'"
     ):
         cursor.execute(f"describe network rule {SCHEMA}.RULE")
     assert rows(cursor, "show integrations like 'EAI'") == []
@@ -391,7 +391,7 @@ def test_privileges_through_the_role_hierarchy_and_what_each_statement_needs(cur
     with pytest.raises(ProgrammingError, match="integration 'EAI': USAGE needed"):
         cursor.execute(PROCEDURE)
     standin.grant("USAGE", "INTEGRATION", "EAI", "TASK_RUNNER")
-    with pytest.raises(ProgrammingError, match="secret 'ANALYTICS.ORCH.TOKEN': READ needed"):
+    with pytest.raises(ProgrammingError, match=r"secret 'ANALYTICS\.ORCH\.TOKEN': READ needed"):
         cursor.execute(PROCEDURE)
     standin.grant("READ", "SECRET", "ANALYTICS.ORCH.TOKEN", "TRANSFORMER")
     cursor.execute(PROCEDURE)
@@ -469,9 +469,10 @@ def test_object_kinds_and_what_create_stream_says_of_each(cursor, standin):
     refusals = {
         f"create stream {SCHEMA}.S1 on table {SCHEMA}.HYB": "Streams are not supported on hybrid tables",
         f"create stream {SCHEMA}.S2 on dynamic table {SCHEMA}.DT_FULL": "refreshes in FULL mode",
-        f"create stream {SCHEMA}.S3 on table {SCHEMA}.EVT": "is a event table, not a table",
+        f"create stream {SCHEMA}.S3 on table {SCHEMA}.EVT": "is an event table, not a table",
         f"create stream {SCHEMA}.S4 on table {SCHEMA}.LAKE": "only INSERT_ONLY streams are supported",
-        f"create stream {SCHEMA}.S5 on table {SCHEMA}.ICE insert_only = true": "INSERT_ONLY can only be created on external tables",
+        f"create stream {SCHEMA}.S5 on table {SCHEMA}.ICE insert_only = true": "INSERT_ONLY can only be created on "
+        "external tables",
     }
     for statement, refusal in refusals.items():
         with pytest.raises(ProgrammingError, match=refusal):
@@ -506,7 +507,7 @@ def test_views_keep_their_text_and_base_tables_and_streams_on_them_follow_the_ru
         cursor.execute(f"create stream {SCHEMA}.SG on view {SCHEMA}.GROUPED")
     # The base table belongs to another role without change tracking: the stream on the view is refused.
     standin.set_object(["ANALYTICS", "ORCH", "BASE"], owner="LOADER")
-    with pytest.raises(ProgrammingError, match="Cannot enable change tracking on ANALYTICS.ORCH.BASE"):
+    with pytest.raises(ProgrammingError, match=r"Cannot enable change tracking on ANALYTICS\.ORCH\.BASE"):
         cursor.execute(f"create stream {SCHEMA}.SP on view {SCHEMA}.PLAIN")
     standin.set_object(["ANALYTICS", "ORCH", "BASE"], owner="LOADER", change_tracking=True)
     cursor.execute(f"create stream {SCHEMA}.SP on view {SCHEMA}.PLAIN")

@@ -13,7 +13,7 @@ import { display_name, parse_object_name, PROCEDURE_NAME } from "../sql/names.js
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import { procedure_name } from "../resources/names.js";
 import { failed, passed, rows_where, type CheckResult } from "./check.js";
-import { held, through, type RoleGrants } from "./grants.js";
+import { held, through, type Grant, type RoleGrants } from "./grants.js";
 import { cell_text } from "../resources/live-state.js";
 
 const SETUP_COMMAND = "as a role with CREATE INTEGRATION: dbt run-operation create_dbt_cloud_external_access";
@@ -41,6 +41,15 @@ function integration_row(name: string): QueryRow | null {
   return found.length === 0 ? null : found[0]!;
 }
 
+/** USAGE on an integration through the role hierarchy (OWNERSHIP included), and the statement that grants it. */
+function integration_usage(grants: RoleGrants, integration: string): Grant | null {
+  return held(grants, "USAGE", "INTEGRATION", display_name([integration]));
+}
+
+function grant_usage_on(integration: string, grants: RoleGrants): string {
+  return `grant usage on integration ${quote_name([integration])} to role ${quote_name([grants.role])};`;
+}
+
 /** What DESCRIBE INTEGRATION said of the external access integration; `described` false when it was not read. */
 export interface IntegrationFacts {
   described: boolean;
@@ -56,13 +65,13 @@ export interface IntegrationFacts {
 export function integration_checks(config: OrchestrationConfig, grants: RoleGrants, facts: IntegrationFacts): CheckResult[] {
   const integration = config.external_access_integration;
   const name = `integration ${integration}`;
-  const grant_usage = `grant usage on integration ${quote_name([integration])} to role ${quote_name([grants.role])};`;
+  const grant_usage = grant_usage_on(integration, grants);
   const row = integration_row(integration);
   if (row === null) return [failed(name, `does not exist, or role ${grants.role} has no privilege on it`, `${SETUP_COMMAND}; then ${grant_usage}`)];
   if (cell_text(row, "enabled").toLowerCase() !== "true") {
     return [failed(name, "exists but is disabled", `alter external access integration ${quote_name([integration])} set enabled = true;`)];
   }
-  const usage = held(grants, "USAGE", "INTEGRATION", display_name([integration]));
+  const usage = integration_usage(grants, integration);
   if (usage === null) return [failed(name, `exists and is enabled, but role ${grants.role} has no USAGE on it`, grant_usage)];
   const description = runQuery(`describe integration ${quote_name([integration])}`).rows;
   facts.described = true;
@@ -177,8 +186,8 @@ export function error_integration_checks(config: OrchestrationConfig, grants: Ro
     return [failed(name, `is a ${category === "" ? cell_text(row, "type") : category} integration, not a notification integration`,
       `set error_integration to ${messaging}, or remove it`)];
   }
-  const usage = held(grants, "USAGE", "INTEGRATION", display_name([integration]));
-  if (usage === null) return [failed(name, `role ${grants.role} has no USAGE on it`, `grant usage on integration ${quote_name([integration])} to role ${role};`)];
+  const usage = integration_usage(grants, integration);
+  if (usage === null) return [failed(name, `role ${grants.role} has no USAGE on it`, grant_usage_on(integration, grants))];
   return [passed(name, `${cell_text(row, "type")} notification integration; role ${grants.role} has USAGE${through(grants, usage)}`)];
 }
 

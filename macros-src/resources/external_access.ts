@@ -23,7 +23,7 @@ import { run_plan } from "./run-plan.js";
 import { managed_comment } from "./managed.js";
 import { desired_schema } from "./schema.js";
 import { managed_name } from "./names.js";
-import { text_of } from "./live-state.js";
+import { named } from "./live-state.js";
 
 const SECRET_PREFIX = "DBT_ENV_SECRET_";
 
@@ -74,8 +74,7 @@ export function external_access_statements(config: OrchestrationConfig, token: s
 
 /** Whether the integration exists (and this role may see it): SHOW INTEGRATIONS lists the integrations the role has a privilege on. */
 function integration_exists(name: string): boolean {
-  const rows = runQuery(`show integrations like ${quote_literal(name)}`).rows;
-  return rows.filter((row) => text_of(row, "name") === name).length > 0;
+  return named(runQuery(`show integrations like ${quote_literal(name)}`).rows, name).length > 0;
 }
 
 /** Snowflake implementation of create_dbt_cloud_external_access (the entry point, with its documentation, is in macros-src/originals.ts). */

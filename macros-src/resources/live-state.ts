@@ -141,7 +141,7 @@ function live_object(row: QueryRow, comment_column: string): LiveObject {
   };
 }
 
-function named(rows: QueryRow[], name: string): QueryRow[] {
+export function named(rows: QueryRow[], name: string): QueryRow[] {
   // LIKE is case-insensitive and '_' matches any character: keep exact names only.
   return rows.filter((row) => text_of(row, "name") === name);
 }

@@ -35,6 +35,23 @@
   {%- do return(none if ((found | length) == 0) else found[0]) -%}
 {%- endmacro -%}
 
+{%- macro _integration_usage(grants, integration) -%}
+  {%- do return(dbt_cloud_orchestration._held(
+    grants,
+    "USAGE",
+    "INTEGRATION",
+    dbt_cloud_orchestration._display_name([integration])
+  )) -%}
+{%- endmacro -%}
+
+{%- macro _grant_usage_on(integration, grants) -%}
+  {%- do return("grant usage on integration "
+    ~ dbt_cloud_orchestration._quote_name([integration])
+    ~ " to role "
+    ~ dbt_cloud_orchestration._quote_name([grants["role"]])
+    ~ ";") -%}
+{%- endmacro -%}
+
 {%- macro _integration_checks(config, grants, facts) -%}
   {%- set integration = config["external_access_integration"] -%}
   {%- set name = "integration " ~ integration -%}
@@ -369,7 +386,7 @@
         "fix": "grant usage on integration "
           ~ dbt_cloud_orchestration._quote_name([integration])
           ~ " to role "
-          ~ role
+          ~ dbt_cloud_orchestration._quote_name([grants["role"]])
           ~ ";"
       }
     ]) -%}

@@ -82,14 +82,11 @@
 {%- endmacro -%}
 
 {%- macro _integration_exists(name) -%}
-  {%- set rows = run_query("show integrations like '" ~ ((name | replace("\\", "\\\\")) | replace("'", "''")) ~ "'")["rows"] -%}
-  {%- set tsj_rows_kept = [] -%}
-  {%- for row in rows -%}
-    {%- if dbt_cloud_orchestration._text_of(row, "name") == name -%}
-      {%- do tsj_rows_kept.append(row) -%}
-    {%- endif -%}
-  {%- endfor -%}
-  {%- do return((tsj_rows_kept | length) > 0) -%}
+  {%- do return((dbt_cloud_orchestration._named(
+    run_query("show integrations like '" ~ ((name | replace("\\", "\\\\")) | replace("'", "''")) ~ "'")["rows"],
+    name
+  ) | length)
+    > 0) -%}
 {%- endmacro -%}
 
 {%- macro snowflake__create_dbt_cloud_external_access(token_env_var="DBT_CLOUD_API_TOKEN", dry_run=false) -%}
@@ -118,7 +115,15 @@
     dbt_cloud_orchestration._external_access_statements(
       config,
       token,
-      dbt_cloud_orchestration._integration_exists(config["external_access_integration"])
+      (dbt_cloud_orchestration._named(
+        run_query(
+          "show integrations like '"
+            ~ ((config["external_access_integration"] | replace("\\", "\\\\")) | replace("'", "''"))
+            ~ "'"
+        )["rows"],
+        config["external_access_integration"]
+      ) | length)
+        > 0
     ),
     false,
     "set up dbt Cloud API access"

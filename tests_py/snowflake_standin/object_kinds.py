@@ -163,6 +163,10 @@ def key_parts(key: str) -> list[str]:
     return TokenReader(key).name()
 
 
+def _with_article(kind: str) -> str:
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
+
+
 # ---- CREATE STREAM ------------------------------------------------------------------------------------
 
 
@@ -180,7 +184,7 @@ def check_stream_source(
     if actual in STREAMLESS:
         raise refused(f"Streams are not supported on {actual}s: '{name}' is a {actual} (stand-in wording)")
     if on_kind != actual and not (on_kind == "table" and actual == "iceberg table"):
-        raise refused(f"Object '{name}' is a {actual}, not a {on_kind} (stand-in wording)")
+        raise refused(f"Object '{name}' is {_with_article(actual)}, not {_with_article(on_kind)} (stand-in wording)")
     external_iceberg = actual == "iceberg table" and facts.catalog.upper() != "SNOWFLAKE"
     if insert_only and actual != "external table" and not external_iceberg:
         raise refused("Streams of type INSERT_ONLY can only be created on external tables.")
