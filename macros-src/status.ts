@@ -15,13 +15,14 @@ function stream_data(config: OrchestrationConfig, live: LiveState): Record<strin
   const present = live.streams.filter((stream) => stream.managed && stream.broken === "").map((stream) => stream.name);
   const found: Record<string, boolean> = {};
   if (present.length === 0) return found;
-  // One query for every stream: SYSTEM$STREAM_HAS_DATA is a scalar function.
+  // One query for every stream: SYSTEM$STREAM_HAS_DATA is a scalar function. Unquoted aliases come
+  // back in upper case whatever QUOTED_IDENTIFIERS_IGNORE_CASE says (sql-reference/identifiers-syntax).
   const columns = present.map((stream, index) =>
-    `system$stream_has_data(${quote_literal(quote_name([config.database, config.schema, stream]))}) as "s${index}"`);
+    `system$stream_has_data(${quote_literal(quote_name([config.database, config.schema, stream]))}) as S${index}`);
   const result = runQuery(`select ${columns.join(", ")}`);
   if (result.rows.length === 0) return found;
   const row = result.rows[0]!;
-  for (const [index, stream] of present.entries()) found[stream] = is_true(row[`s${index}`]);
+  for (const [index, stream] of present.entries()) found[stream] = is_true(row[`S${index}`]);
   return found;
 }
 
@@ -30,11 +31,12 @@ function last_invocations(config: OrchestrationConfig, live: LiveState): Record<
   const found: Record<string, QueryRow> = {};
   if (!live.log_table_exists) return found;
   const newest_run = "over (partition by job_id order by iff(run_id is null, 1, 0), invoked_at desc)";
-  // Quoted aliases: Snowflake names an unquoted alias in upper case (JOB_ID), and rows are read by these names.
+  // Unquoted aliases: Snowflake names them in upper case (JOB_ID) whatever QUOTED_IDENTIFIERS_IGNORE_CASE
+  // says, which a quoted lower-case alias would not survive (sql-reference/identifiers-syntax).
   const result = runQuery([
-    "select job_id::varchar as \"job_id\", to_varchar(convert_timezone('UTC', invoked_at), 'YYYY-MM-DD HH24:MI:SS') as \"invoked_at\",",
-    "  status as \"status\", last_run_id::varchar as \"run_id\", last_run_status as \"run_status\", last_run_seconds::varchar as \"run_seconds\",",
-    "  to_varchar(convert_timezone('UTC', last_success_at), 'YYYY-MM-DD HH24:MI:SS') as \"last_success_at\"",
+    "select job_id::varchar as JOB_ID, to_varchar(convert_timezone('UTC', invoked_at), 'YYYY-MM-DD HH24:MI:SS') as INVOKED_AT,",
+    "  status as STATUS, last_run_id::varchar as RUN_ID, last_run_status as RUN_STATUS, last_run_seconds::varchar as RUN_SECONDS,",
+    "  to_varchar(convert_timezone('UTC', last_success_at), 'YYYY-MM-DD HH24:MI:SS') as LAST_SUCCESS_AT",
     "from (",
     "  select job_id, invoked_at, status,",
     `    first_value(run_id) ${newest_run} as last_run_id,`,
@@ -46,7 +48,7 @@ function last_invocations(config: OrchestrationConfig, live: LiveState): Record<
     ") where newest = 1",
   ].join("\n"));
   for (const row of result.rows) {
-    const job_id = row["job_id"];
+    const job_id = row["JOB_ID"];
     if (job_id != null) found[asText(job_id as string)] = row;
   }
   return found;
@@ -72,10 +74,10 @@ function cell(row: QueryRow | undefined, column: string): string {
 
 /** "123456 Success in 83 s", "123456 Running", "123456 outcome unknown", or "-" when the job never triggered a run. */
 function last_run(row: QueryRow | undefined): string {
-  const run_id = cell(row, "run_id");
+  const run_id = cell(row, "RUN_ID");
   if (run_id === "-") return "-";
-  const status = cell(row, "run_status");
-  const seconds = cell(row, "run_seconds");
+  const status = cell(row, "RUN_STATUS");
+  const seconds = cell(row, "RUN_SECONDS");
   if (status === "-") return `${run_id} outcome unknown`;
   return seconds === "-" ? `${run_id} ${status}` : `${run_id} ${status} in ${seconds} s`;
 }
@@ -120,7 +122,7 @@ export function snowflake__orchestration_status(): string[] {
     }
     const last = invocations[String(job.job_id)];
     rows.push([`${job.name} (${job.job_id})`, task, state, schedule_label(job), streams.join("; "),
-      cell(last, "invoked_at"), cell(last, "status"), last_run(last), cell(last, "last_success_at")]);
+      cell(last, "INVOKED_AT"), cell(last, "STATUS"), last_run(last), cell(last, "LAST_SUCCESS_AT")]);
   }
   const lines = plain_table(rows);
   printLine(`${PACKAGE_NAME} status for target schema ${config.database}.${config.schema}:\n${lines.join("\n")}`);

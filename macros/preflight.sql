@@ -18,19 +18,42 @@
 
 {%- macro snowflake__check_orchestration_setup() -%}
   {%- set config = dbt_cloud_orchestration._load_orchestration_config() -%}
-  {%- set role = dbt_cloud_orchestration._current_role() -%}
+  {%- set identity = dbt_cloud_orchestration._session_identity() -%}
+  {%- set checks = dbt_cloud_orchestration._identifier_case_checks(identity) | list -%}
+  {%- set grants = dbt_cloud_orchestration._read_role_grants(identity["role"]) -%}
   {%- set orchestration_schema = dbt_cloud_orchestration._schema_exists(config["database"], config["schema"]) -%}
   {%- set same_schema = (config["secret"][0] == config["database"]) and (config["secret"][1] == config["schema"]) -%}
   {%- set secret_schema = orchestration_schema
     if same_schema
     else dbt_cloud_orchestration._schema_exists(config["secret"][0], config["secret"][1]) -%}
-  {%- set checks = (((((dbt_cloud_orchestration._privilege_checks(config, role)
-    + dbt_cloud_orchestration._schema_checks(config, role, orchestration_schema))
-    + dbt_cloud_orchestration._warehouse_checks(config, role))
-    + dbt_cloud_orchestration._integration_checks(config, role))
-    + dbt_cloud_orchestration._secret_checks(config, role, secret_schema))
-    + dbt_cloud_orchestration._watched_object_checks(config, role))
-    + dbt_cloud_orchestration._timezone_checks(config) -%}
+  {%- set facts = {"described": false, "rules": [], "secrets": []} -%}
+  {%- for tsj_value_item in dbt_cloud_orchestration._privilege_checks(config, grants) -%}
+    {%- do checks.append(tsj_value_item) -%}
+  {%- endfor -%}
+  {%- for tsj_value_item_2 in dbt_cloud_orchestration._schema_checks(config, grants, orchestration_schema) -%}
+    {%- do checks.append(tsj_value_item_2) -%}
+  {%- endfor -%}
+  {%- for tsj_value_item_3 in dbt_cloud_orchestration._warehouse_checks(config, grants) -%}
+    {%- do checks.append(tsj_value_item_3) -%}
+  {%- endfor -%}
+  {%- for tsj_value_item_4 in dbt_cloud_orchestration._integration_checks(config, grants, facts) -%}
+    {%- do checks.append(tsj_value_item_4) -%}
+  {%- endfor -%}
+  {%- for tsj_value_item_5 in dbt_cloud_orchestration._host_checks(config, grants, facts) -%}
+    {%- do checks.append(tsj_value_item_5) -%}
+  {%- endfor -%}
+  {%- for tsj_value_item_6 in dbt_cloud_orchestration._secret_checks(config, grants, secret_schema, facts) -%}
+    {%- do checks.append(tsj_value_item_6) -%}
+  {%- endfor -%}
+  {%- for tsj_value_item_7 in dbt_cloud_orchestration._error_integration_checks(config, grants) -%}
+    {%- do checks.append(tsj_value_item_7) -%}
+  {%- endfor -%}
+  {%- for tsj_value_item_8 in dbt_cloud_orchestration._watched_object_checks(config, identity["role"]) -%}
+    {%- do checks.append(tsj_value_item_8) -%}
+  {%- endfor -%}
+  {%- for tsj_value_item_9 in dbt_cloud_orchestration._timezone_checks(config) -%}
+    {%- do checks.append(tsj_value_item_9) -%}
+  {%- endfor -%}
   {%- set procedures = run_query(
     "show procedures like '"
       ~ (("DBT_CLOUD_RUN_JOB" | replace("\\", "\\\\")) | replace("'", "''"))
@@ -39,8 +62,8 @@
   )["rows"]
     if orchestration_schema
     else [] -%}
-  {%- for tsj_value_item in dbt_cloud_orchestration._ping_checks(config, procedures) -%}
-    {%- do checks.append(tsj_value_item) -%}
+  {%- for tsj_value_item_10 in dbt_cloud_orchestration._ping_checks(config, procedures) -%}
+    {%- do checks.append(tsj_value_item_10) -%}
   {%- endfor -%}
   {%- set tsj_lines = [] -%}
   {%- for check in checks -%}
@@ -55,7 +78,12 @@
   {%- endfor -%}
   {%- set failures = tsj_checks_kept | length -%}
   {%- do print(
-    "dbt_cloud_orchestration: preflight for target '" ~ target["name"] ~ "' as role " ~ role ~ ":\n" ~ "\n".join(lines)
+    "dbt_cloud_orchestration: preflight for target '"
+      ~ target["name"]
+      ~ "' as role "
+      ~ identity["role"]
+      ~ ":\n"
+      ~ "\n".join(lines)
   ) -%}
   {%- if failures > 0 -%}
     {%- do dbt_cloud_orchestration._stop_with_error(

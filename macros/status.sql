@@ -23,9 +23,8 @@
     {%- do tsj_columns.append(
       "system$stream_has_data('"
         ~ ((dbt_cloud_orchestration._quote_name([config["database"], config["schema"], stream_3]) | replace("\\", "\\\\")) | replace("'", "''"))
-        ~ "') as \"s"
+        ~ "') as S"
         ~ index
-        ~ "\""
     ) -%}
   {%- endfor -%}
   {%- set columns = tsj_columns -%}
@@ -36,7 +35,7 @@
   {%- set row = result["rows"][0] -%}
   {%- for stream_4 in present -%}
     {%- set index_2 = loop.index0 -%}
-    {%- do found.update({stream_4: dbt_cloud_orchestration._is_true(row.get("s" ~ index_2))}) -%}
+    {%- do found.update({stream_4: dbt_cloud_orchestration._is_true(row.get("S" ~ index_2))}) -%}
   {%- endfor -%}
   {%- do return(found) -%}
 {%- endmacro -%}
@@ -50,9 +49,9 @@
   {%- set result = run_query(
     "\n".join(
       [
-        "select job_id::varchar as \"job_id\", to_varchar(convert_timezone('UTC', invoked_at), 'YYYY-MM-DD HH24:MI:SS') as \"invoked_at\",",
-        "  status as \"status\", last_run_id::varchar as \"run_id\", last_run_status as \"run_status\", last_run_seconds::varchar as \"run_seconds\",",
-        "  to_varchar(convert_timezone('UTC', last_success_at), 'YYYY-MM-DD HH24:MI:SS') as \"last_success_at\"",
+        "select job_id::varchar as JOB_ID, to_varchar(convert_timezone('UTC', invoked_at), 'YYYY-MM-DD HH24:MI:SS') as INVOKED_AT,",
+        "  status as STATUS, last_run_id::varchar as RUN_ID, last_run_status as RUN_STATUS, last_run_seconds::varchar as RUN_SECONDS,",
+        "  to_varchar(convert_timezone('UTC', last_success_at), 'YYYY-MM-DD HH24:MI:SS') as LAST_SUCCESS_AT",
         "from (",
         "  select job_id, invoked_at, status,",
         "    first_value(run_id) " ~ newest_run ~ " as last_run_id,",
@@ -72,7 +71,7 @@
     )
   ) -%}
   {%- for row in result["rows"] -%}
-    {%- set job_id = row.get("job_id") -%}
+    {%- set job_id = row.get("JOB_ID") -%}
     {%- if job_id is not none -%}
       {%- do found.update({job_id | string: row}) -%}
     {%- endif -%}
@@ -102,12 +101,12 @@
 {%- endmacro -%}
 
 {%- macro _last_run(row=none) -%}
-  {%- set run_id = dbt_cloud_orchestration._cell(row, "run_id") -%}
+  {%- set run_id = dbt_cloud_orchestration._cell(row, "RUN_ID") -%}
   {%- if run_id == "-" -%}
     {%- do return("-") -%}
   {%- endif -%}
-  {%- set status = dbt_cloud_orchestration._cell(row, "run_status") -%}
-  {%- set seconds = dbt_cloud_orchestration._cell(row, "run_seconds") -%}
+  {%- set status = dbt_cloud_orchestration._cell(row, "RUN_STATUS") -%}
+  {%- set seconds = dbt_cloud_orchestration._cell(row, "RUN_SECONDS") -%}
   {%- if status == "-" -%}
     {%- do return(run_id ~ " outcome unknown") -%}
   {%- endif -%}
@@ -199,10 +198,10 @@
         state,
         "triggered" if (job["schedule"]["kind"] == "triggered") else job["schedule"]["text"],
         "; ".join(streams),
-        dbt_cloud_orchestration._cell(last, "invoked_at"),
-        dbt_cloud_orchestration._cell(last, "status"),
+        dbt_cloud_orchestration._cell(last, "INVOKED_AT"),
+        dbt_cloud_orchestration._cell(last, "STATUS"),
         dbt_cloud_orchestration._last_run(last),
-        dbt_cloud_orchestration._cell(last, "last_success_at")
+        dbt_cloud_orchestration._cell(last, "LAST_SUCCESS_AT")
       ]
     ) -%}
   {%- endfor -%}

@@ -31,14 +31,15 @@ def first_lines(run: DbtRun) -> list[str]:
 
 def test_create_dbt_cloud_external_access(dbt):
     run = dbt.run("run-operation", "create_dbt_cloud_external_access", env={"DBT_CLOUD_API_TOKEN": "t0ken-value"})
-    assert [line.split(" ")[:2] for line in first_lines(run)] == [
-        ["create", "schema"],
-        ["create", "network"],
-        ["alter", "network"],
-        ["create", "secret"],
-        ["alter", "secret"],
-        ["create", "external"],
-        ["alter", "external"],
+    # Each object in its documented syntax: CREATE OR ALTER NETWORK RULE, CREATE SECRET IF NOT EXISTS, and
+    # CREATE EXTERNAL ACCESS INTEGRATION (which has neither) once SHOW INTEGRATIONS found none.
+    assert [" ".join(line.split(" ")[:4]) for line in first_lines(run)] == [
+        "show integrations like 'DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION'",
+        "create schema if not",
+        "create or alter network",
+        "create secret if not",
+        'alter secret "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN" set',
+        "create external access integration",
     ]
     assert "t0ken-value" not in run.everything_shown
 
@@ -49,6 +50,10 @@ def test_rerunning_external_access_rotates_the_token_in_place(dbt):
     assert run.success, run.errors
     secret = dbt.standin.catalog.secrets["ANALYTICS.ORCHESTRATION.DBT_CLOUD_ACCESS_TOKEN"]
     assert secret.created_on == secret_before.created_on
+    # The integration exists now: altered, not created again (nor replaced, which would drop its grants).
+    assert first_lines(run)[-1].startswith(
+        'alter external access integration "DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION" set '
+    )
     assert (
         secret.secret_string_sha256
         == hashlib.sha256(b"r0tated-value").hexdigest()
@@ -58,8 +63,12 @@ def test_rerunning_external_access_rotates_the_token_in_place(dbt):
 
 def test_create_stream_generic(dbt):
     args = "{database: RAW, schema: SALES, table: ORDERS}"
+    # The table is read first (its kind chooses the form); the build role owns it: its stream enables change tracking.
     assert first_lines(dbt.run("run-operation", "create_stream_generic", "--args", args)) == [
-        f'create stream if not exists {SCHEMA}."{STREAM}"'
+        'show tables in schema "RAW"."SALES" limit 10000',
+        'show views in schema "RAW"."SALES" limit 10000',
+        "select current_role() as BUILD_ROLE, is_role_in_session('TRANSFORMER') as OWNER_ROLE_0",
+        f'create stream if not exists {SCHEMA}."{STREAM}"',
     ]
     assert dbt.standin.stream(STREAM).table == ["RAW", "SALES", "ORDERS"]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import snowflake.connector
 from snowflake.connector.errors import ProgrammingError
-from snowflake_standin import SnowflakeStandIn
+from snowflake_standin import SnowflakeStandIn, paging
 
 SCHEMA = '"ANALYTICS"."ORCH"'
 TOKEN = "dbtc_STANDIN-s3cret-0123456789"  # must never show up in anything the stand-in keeps
@@ -174,16 +174,42 @@ def test_tasks_are_created_suspended_altered_in_place_and_refused_while_started(
 
 def external_access(cursor):
     cursor.execute(
-        f"create network rule if not exists {SCHEMA}.RULE type = host_port mode = egress "
-        "value_list = ('ab1.us1.dbt.com') comment = 'r'"
+        f"create or alter network rule {SCHEMA}.RULE type = host_port value_list = ('ab1.us1.dbt.com') mode = egress "
+        "comment = 'r'"
     )
     cursor.execute(
         f"create secret if not exists {SCHEMA}.TOKEN type = generic_string secret_string = %s comment = 'c'", (TOKEN,)
     )
     cursor.execute(
-        f"create external access integration if not exists EAI allowed_network_rules = ({SCHEMA}.RULE) "
+        f"create external access integration EAI allowed_network_rules = ({SCHEMA}.RULE) "
         f"allowed_authentication_secrets = ({SCHEMA}.TOKEN) enabled = true"
     )
+
+
+def test_documented_syntax_only_for_network_rules_and_integrations(cursor, standin):
+    """CREATE NETWORK RULE documents OR ALTER and no IF NOT EXISTS; CREATE EXTERNAL ACCESS INTEGRATION neither."""
+    with pytest.raises(ProgrammingError, match="IF NOT EXISTS is not in Snowflake's documented syntax"):
+        cursor.execute(
+            f"create network rule if not exists {SCHEMA}.R2 type = host_port mode = egress value_list = ('x.com')"
+        )
+    external_access(cursor)
+    # CREATE OR ALTER changes the value list in place; it cannot change the mode.
+    cursor.execute(
+        f"create or alter network rule {SCHEMA}.RULE type = host_port value_list = ('new.us1.dbt.com') mode = egress"
+    )
+    assert standin.catalog.network_rules["ANALYTICS.ORCH.RULE"].value_list == ["new.us1.dbt.com"]
+    with pytest.raises(ProgrammingError, match="cannot change MODE"):
+        cursor.execute(
+            f"create or alter network rule {SCHEMA}.RULE type = host_port value_list = ('x.com') mode = ingress"
+        )
+    for statement in (
+        "create external access integration if not exists EAI",
+        "create or alter external access integration EAI",
+    ):
+        with pytest.raises(ProgrammingError, match="is not in Snowflake's documented syntax"):
+            cursor.execute(f"{statement} allowed_network_rules = ({SCHEMA}.RULE) enabled = true")
+    with pytest.raises(ProgrammingError, match="already exists"):
+        cursor.execute(f"create external access integration EAI allowed_network_rules = ({SCHEMA}.RULE) enabled = true")
 
 
 def test_secret_values_arrive_as_bindings_and_are_never_kept(cursor, standin):
@@ -305,10 +331,222 @@ def test_dbt_as_a_process_against_the_stand_in(tmp_path):
     # build role and the owners' roles; then the orchestration schema, which does not exist.
     assert dbt_reads == [
         *(
-            f'show {kind} in schema "RAW"."{schema}"'
+            f'show {kind} in schema "RAW"."{schema}" limit 10000'
             for schema in ("SALES", "INVENTORY", "FINANCE")
             for kind in ("tables", "views")
         ),
-        """select current_role() as "role", is_role_in_session('TRANSFORMER') as "in_session:TRANSFORMER\"""",
+        "select current_role() as BUILD_ROLE, is_role_in_session('TRANSFORMER') as OWNER_ROLE_0",
         "show schemas like 'ORCHESTRATION' in database \"ANALYTICS\"",
     ]
+
+
+# ---- what the package's rules need: privileges, object kinds, session parameters, SHOW paging ------------------
+
+
+def connect(role: str) -> snowflake.connector.SnowflakeConnection:
+    return snowflake.connector.connect(database="ANALYTICS", schema="ORCH", role=role, user="dbt_user")
+
+
+def test_privileges_through_the_role_hierarchy_and_what_each_statement_needs(cursor, standin):
+    """privileges.py: SHOW GRANTS TO ROLE lists a role's own grants; what a role may do counts what it inherits."""
+    admin = connect("ACCOUNTADMIN").cursor()
+    admin.execute(
+        f"create or alter network rule {SCHEMA}.RULE type = host_port value_list = ('ab1.us1.dbt.com') mode = egress"
+    )
+    admin.execute(f"create secret if not exists {SCHEMA}.TOKEN type = generic_string secret_string = 'x'")
+    admin.execute(
+        f"create external access integration EAI allowed_network_rules = ({SCHEMA}.RULE) "
+        f"allowed_authentication_secrets = ({SCHEMA}.TOKEN) enabled = true"
+    )
+    standin.model_privileges()
+    standin.grant("EXECUTE TASK", "ACCOUNT", "ACCOUNT", "TASK_RUNNER")
+    standin.inherit("TRANSFORMER", "TASK_RUNNER")
+    # Only the role's own grants, the roles granted to it, and what it owns.
+    assert rows(cursor, "show grants to role TRANSFORMER") == [
+        {
+            "privilege": "USAGE",
+            "granted_on": "ROLE",
+            "name": "TASK_RUNNER",
+            "granted_to": "ROLE",
+            "grantee_name": "TRANSFORMER",
+        }
+    ]
+    owned = {
+        (row["privilege"], row["granted_on"], row["name"]) for row in rows(admin, "show grants to role ACCOUNTADMIN")
+    }
+    assert ("OWNERSHIP", "NETWORK_RULE", "ANALYTICS.ORCH.RULE") in owned
+    # DESCRIBE NETWORK RULE needs OWNERSHIP; SHOW INTEGRATIONS lists what the role has a privilege on.
+    with pytest.raises(
+        ProgrammingError, match=r"Insufficient privileges to operate on network rule 'ANALYTICS\.ORCH\.RULE'"
+    ):
+        cursor.execute(f"describe network rule {SCHEMA}.RULE")
+    assert rows(cursor, "show integrations like 'EAI'") == []
+    with pytest.raises(ProgrammingError, match="Integration 'EAI' does not exist or not authorized"):
+        cursor.execute("describe integration EAI")
+    assert rows(cursor, f"show secrets in schema {SCHEMA}") == []
+    # CREATE PROCEDURE: CREATE PROCEDURE on the schema, USAGE on the integration, READ on the secret.
+    with pytest.raises(ProgrammingError, match="CREATE PROCEDURE needed"):
+        cursor.execute(PROCEDURE)
+    standin.grant("CREATE PROCEDURE", "SCHEMA", "ANALYTICS.ORCH", "TRANSFORMER")
+    with pytest.raises(ProgrammingError, match="integration 'EAI': USAGE needed"):
+        cursor.execute(PROCEDURE)
+    standin.grant("USAGE", "INTEGRATION", "EAI", "TASK_RUNNER")
+    with pytest.raises(ProgrammingError, match=r"secret 'ANALYTICS\.ORCH\.TOKEN': READ needed"):
+        cursor.execute(PROCEDURE)
+    standin.grant("READ", "SECRET", "ANALYTICS.ORCH.TOKEN", "TRANSFORMER")
+    cursor.execute(PROCEDURE)
+    assert [row["name"] for row in rows(cursor, "show integrations like 'EAI'")] == ["EAI"]
+    # CREATE TASK: CREATE TASK on the schema, USAGE on the warehouse (or EXECUTE MANAGED TASK); RESUME: EXECUTE TASK.
+    task = f"create or alter task {SCHEMA}.T warehouse = WH schedule = '5 MINUTE' as select 1"
+    standin.grant("CREATE TASK", "SCHEMA", "ANALYTICS.ORCH", "TRANSFORMER")
+    with pytest.raises(ProgrammingError, match="warehouse 'WH': USAGE needed"):
+        cursor.execute(task)
+    standin.grant("USAGE", "WAREHOUSE", "WH", "TRANSFORMER")
+    cursor.execute(task)
+    with pytest.raises(ProgrammingError, match="EXECUTE MANAGED TASK needed"):
+        cursor.execute(f"create or alter task {SCHEMA}.T2 schedule = '5 MINUTE' as select 1")
+    cursor.execute(f"alter task {SCHEMA}.T resume")  # EXECUTE TASK through TASK_RUNNER
+    standin.account.inherited_roles.clear()
+    standin.account.save(standin.account_path)
+    cursor.execute(f"alter task {SCHEMA}.T suspend")
+    with pytest.raises(ProgrammingError, match="EXECUTE TASK needed"):
+        cursor.execute(f"alter task {SCHEMA}.T resume")
+
+
+def test_error_integrations_of_types_task_errors_cannot_use_are_refused(cursor, standin):
+    standin.model_privileges()
+    for privilege in ("CREATE TASK", "USAGE"):
+        standin.grant(
+            privilege,
+            "SCHEMA" if privilege == "CREATE TASK" else "WAREHOUSE",
+            "ANALYTICS.ORCH" if privilege == "CREATE TASK" else "WH",
+            "TRANSFORMER",
+        )
+    standin.add_notification_integration("MAILS", "EMAIL")
+    standin.add_notification_integration("HOOKS", "WEBHOOK")
+    standin.add_notification_integration("SNS", "QUEUE - AWS_SNS")
+    for name in ("MAILS", "HOOKS", "SNS"):
+        standin.grant("USAGE", "INTEGRATION", name, "TRANSFORMER")
+    task = f"create or alter task {SCHEMA}.T warehouse = WH schedule = '5 MINUTE' error_integration = {{}} as select 1"
+    for name in ("MAILS", "HOOKS"):
+        with pytest.raises(ProgrammingError, match="cannot be used as a task's ERROR_INTEGRATION"):
+            cursor.execute(task.format(name))
+    with pytest.raises(ProgrammingError, match="Integration 'NOPE' does not exist or not authorized"):
+        cursor.execute(task.format("NOPE"))
+    cursor.execute(task.format("SNS"))
+    assert [(row["name"], row["type"], row["category"]) for row in rows(cursor, "show integrations like 'SNS'")] == [
+        ("SNS", "QUEUE - AWS_SNS", "NOTIFICATION")
+    ]
+
+
+def test_object_kinds_and_what_create_stream_says_of_each(cursor, standin):
+    """object_kinds.py: SHOW TABLES' flags per kind, the CREATE STREAM form each kind needs, and what none can take."""
+    for name in ("DT", "DT_FULL", "EXT", "EVT", "HYB", "ICE", "LAKE"):
+        cursor.execute(f"create table {SCHEMA}.{name} (id int)")
+    facts = {
+        "DT": {"kind": "dynamic table"},
+        "DT_FULL": {"kind": "dynamic table", "refresh_mode": "FULL"},
+        "EXT": {"kind": "external table"},
+        "EVT": {"kind": "event table"},
+        "HYB": {"kind": "hybrid table"},
+        "ICE": {"kind": "iceberg table"},
+        "LAKE": {"kind": "iceberg table", "catalog": "GLUE"},
+    }
+    for name, declared in facts.items():
+        standin.set_object(["ANALYTICS", "ORCH", name], **declared)
+    shown = {row["name"]: row for row in rows(cursor, f"show tables in schema {SCHEMA}")}
+    flags = ("is_external", "is_event", "is_hybrid", "is_iceberg", "is_dynamic")
+    assert [flag for flag in flags if shown["EVT"][flag] == "Y"] == ["is_event"]
+    assert [flag for flag in flags if shown["HYB"][flag] == "Y"] == ["is_hybrid"]
+    assert [flag for flag in flags if shown["LAKE"][flag] == "Y"] == ["is_iceberg"]
+    assert [row["refresh_mode"] for row in rows(cursor, f"show dynamic tables like 'DT%' in schema {SCHEMA}")] == [
+        "INCREMENTAL",
+        "FULL",
+    ]
+    assert [row["catalog_name"] for row in rows(cursor, f"show iceberg tables like 'LAKE' in schema {SCHEMA}")] == [
+        "GLUE"
+    ]
+    refusals = {
+        f"create stream {SCHEMA}.S1 on table {SCHEMA}.HYB": "Streams are not supported on hybrid tables",
+        f"create stream {SCHEMA}.S2 on dynamic table {SCHEMA}.DT_FULL": "refreshes in FULL mode",
+        f"create stream {SCHEMA}.S3 on table {SCHEMA}.EVT": "is an event table, not a table",
+        f"create stream {SCHEMA}.S4 on table {SCHEMA}.LAKE": "only INSERT_ONLY streams are supported",
+        f"create stream {SCHEMA}.S5 on table {SCHEMA}.ICE insert_only = true": "INSERT_ONLY can only be created on "
+        "external tables",
+    }
+    for statement, refusal in refusals.items():
+        with pytest.raises(ProgrammingError, match=refusal):
+            cursor.execute(statement)
+    for statement in (
+        f"create stream {SCHEMA}.S6 on dynamic table {SCHEMA}.DT",
+        f"create stream {SCHEMA}.S7 on event table {SCHEMA}.EVT",
+        f"create stream {SCHEMA}.S8 on table {SCHEMA}.LAKE insert_only = true",
+        f"create stream {SCHEMA}.S9 on external table {SCHEMA}.EXT insert_only = true",
+        f"create stream {SCHEMA}.S10 on table {SCHEMA}.ICE",
+    ):
+        cursor.execute(statement)
+    assert standin.account.facts(["ANALYTICS", "ORCH", "ICE"]).change_tracking
+
+
+def test_views_keep_their_text_and_base_tables_and_streams_on_them_follow_the_rules(cursor, standin):
+    cursor.execute(f"create table {SCHEMA}.BASE (id int, region varchar)")
+    cursor.execute(f"create view {SCHEMA}.PLAIN as select id from BASE where id > 0")
+    cursor.execute(f"create view {SCHEMA}.GROUPED as select region, count(*) as n from {SCHEMA}.BASE group by region")
+    (plain,) = [row for row in rows(cursor, f"show views in schema {SCHEMA}") if row["name"] == "PLAIN"]
+    assert plain["text"] == f"create view {SCHEMA}.PLAIN as select id from BASE where id > 0"
+    references = rows(
+        cursor,
+        "select referenced_database_name, referenced_schema_name, referenced_object_name from table("
+        '"ANALYTICS"."INFORMATION_SCHEMA"."GET_OBJECT_REFERENCES"(database_name => \'"ANALYTICS"\', '
+        "schema_name => '\"ORCH\"', object_name => '\"PLAIN\"'))",
+    )
+    assert references == [
+        {"REFERENCED_DATABASE_NAME": "ANALYTICS", "REFERENCED_SCHEMA_NAME": "ORCH", "REFERENCED_OBJECT_NAME": "BASE"}
+    ]
+    with pytest.raises(ProgrammingError, match="it uses GROUP BY"):
+        cursor.execute(f"create stream {SCHEMA}.SG on view {SCHEMA}.GROUPED")
+    # The base table belongs to another role without change tracking: the stream on the view is refused.
+    standin.set_object(["ANALYTICS", "ORCH", "BASE"], owner="LOADER")
+    with pytest.raises(ProgrammingError, match=r"Cannot enable change tracking on ANALYTICS\.ORCH\.BASE"):
+        cursor.execute(f"create stream {SCHEMA}.SP on view {SCHEMA}.PLAIN")
+    standin.set_object(["ANALYTICS", "ORCH", "BASE"], owner="LOADER", change_tracking=True)
+    cursor.execute(f"create stream {SCHEMA}.SP on view {SCHEMA}.PLAIN")
+    assert standin.account.facts(["ANALYTICS", "ORCH", "PLAIN"]).change_tracking
+
+
+def test_quoted_identifiers_ignore_case_as_a_session_parameter(cursor, standin):
+    """session_parameters.py: the session's value, upper-case result columns, and RESULT_SCAN by name or position."""
+    cursor.execute(f"create stream {SCHEMA}.S on table {SCHEMA}.RAW_ORDERS")
+    assert rows(cursor, "show parameters like 'QUOTED_IDENTIFIERS_IGNORE_CASE' in session")[0]["value"] == "false"
+    cursor.execute("alter session set quoted_identifiers_ignore_case = true")
+    (parameter,) = rows(cursor, "show parameters like 'QUOTED_IDENTIFIERS_IGNORE_CASE' in session")
+    assert (parameter["value"], parameter["level"]) == ("true", "SESSION")
+    assert list(rows(cursor, 'select 1 as "lower"')[0]) == ["LOWER"]
+    cursor.execute(f"show streams in schema {SCHEMA}")
+    with pytest.raises(ProgrammingError, match="invalid identifier"):
+        cursor.execute('select "name" from table(result_scan(last_query_id()))')
+    cursor.execute(f"show streams in schema {SCHEMA}")
+    assert rows(cursor, "select $2 as STREAM_NAME from table(result_scan(last_query_id()))") == [{"STREAM_NAME": "S"}]
+    with pytest.raises(ProgrammingError, match="not modelled by the stand-in"):
+        cursor.execute(f'select * from {SCHEMA}."Raw Items"')
+    cursor.execute("alter session unset quoted_identifiers_ignore_case")
+    assert list(rows(cursor, 'select 1 as "lower"')[0]) == ["lower"]
+    # A user's default reaches every new session, at level USER.
+    standin.set_parameter("QUOTED_IDENTIFIERS_IGNORE_CASE", "true")
+    (parameter,) = rows(connect("TRANSFORMER").cursor(), "show parameters like 'QUOTED%' in session")
+    assert (parameter["value"], parameter["level"]) == ("true", "USER")
+
+
+def test_show_pages_with_limit_from_and_refuses_too_many_rows_without_limit(cursor, standin, monkeypatch):
+    """paging.py: LIMIT … FROM pages in name order, from the named row on; without LIMIT a SHOW has a ceiling."""
+    for name in ("A1", "B2", "C3"):
+        cursor.execute(f"create table {SCHEMA}.{name} (id int)")
+        cursor.execute(f"create stream {SCHEMA}.S_{name} on table {SCHEMA}.{name}")
+    tables = lambda sql: [row["name"] for row in rows(cursor, sql)]  # noqa: E731
+    assert tables(f"show tables in schema {SCHEMA} limit 2") == ["A1", "B2"]
+    assert tables(f"show tables in schema {SCHEMA} limit 2 from 'B2'") == ["B2", "C3"]
+    assert tables(f"show streams in schema {SCHEMA} limit 10 from 'S_B'") == ["S_B2", "S_C3"]
+    monkeypatch.setattr(paging, "SHOW_ROWS_WITHOUT_LIMIT", 2)
+    with pytest.raises(ProgrammingError, match="more than 2 without LIMIT"):
+        cursor.execute(f"show tables in schema {SCHEMA}")
+    assert tables(f"show tables in schema {SCHEMA} limit 3") == ["A1", "B2", "C3", "RAW_ORDERS", "Raw Items"][:3]

@@ -1,6 +1,7 @@
 /** Small validators for values from `vars`: each returns the clean value, or records a problem. */
 import { toJson } from "../prelude/dbt.js";
 import { is_plain_identifier } from "../sql/names.js";
+import { cron_problems } from "./cron.js";
 import { is_iana_timezone } from "./iana-timezones.js";
 
 /** A value as the user wrote it, for messages: strings quoted, everything else as JSON. */
@@ -84,8 +85,6 @@ const INTERVAL_LIMITS: Record<string, number> = {
   SECOND: 691200, SECONDS: 691200, MINUTE: 11520, MINUTES: 11520, HOUR: 192, HOURS: 192,
 };
 const DIGIT_VALUES: Record<string, number> = { "0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9 };
-const MONTH_NAMES = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
-const DAY_NAMES = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 
 /** The value of a string of digits (at most 9 of them), or -1 when it is not one. */
 function digits_value(text: string): number {
@@ -94,55 +93,6 @@ function digits_value(text: string): number {
   for (const ch of text) value = value * 10 + DIGIT_VALUES[ch]!;
   return value;
 }
-
-interface CronField {
-  low: number;
-  high: number;
-  names: string[];
-  /** Day fields also take Snowflake's L, W, # and ? forms, which are not range-checked. */
-  specials: boolean;
-}
-
-const CRON_FIELDS: CronField[] = [
-  { low: 0, high: 59, names: [], specials: false },
-  { low: 0, high: 23, names: [], specials: false },
-  { low: 1, high: 31, names: [], specials: true },
-  { low: 1, high: 12, names: MONTH_NAMES, specials: false },
-  { low: 0, high: 7, names: DAY_NAMES, specials: true },
-];
-
-function cron_value_ok(text: string, field: CronField): boolean {
-  if (field.names.includes(text.toUpperCase())) return true;
-  const value = digits_value(text);
-  return value >= field.low && value <= field.high;
-}
-
-/** One cron field: items separated by commas, each `*`, a value or a range, with an optional /step. */
-function cron_field_ok(text: string, field: CronField): boolean {
-  for (const item of text.split(",")) {
-    const step_parts = item.split("/");
-    if (step_parts.length > 2 || (step_parts.length === 2 && digits_value(step_parts[1]!) < 1)) return false;
-    const base = step_parts[0]!;
-    if (base === "*" || (field.specials && base === "?")) continue;
-    const upper = base.toUpperCase();
-    if (field.specials && (upper.includes("L") || upper.includes("W") || upper.includes("#"))) {
-      if (!only_characters(upper, "0123456789LW#")) return false;
-      continue;
-    }
-    const bounds = base.split("-");
-    const values_ok = bounds.every((bound) => cron_value_ok(bound, field));
-    if (bounds.length > 2 || !values_ok) return false;
-  }
-  return text.length > 0;
-}
-
-function only_characters(text: string, allowed: string): boolean {
-  for (const ch of text) {
-    if (!allowed.includes(ch)) return false;
-  }
-  return text.length > 0;
-}
-
 /**
  * A name from the IANA time zone database, embedded at compile time (iana-timezones.ts): an unknown
  * name would pass the build and then fail every task run, so it is refused here.
@@ -163,13 +113,12 @@ export function schedule_text(value: unknown, path: string, problems: string[]):
         return { kind: "interval", text: `${words[0]!} ${unit}` };
       }
     }
-    if (words.length === 8 && words[0]!.toUpperCase() === "USING" && words[1]!.toUpperCase() === "CRON") {
-      const fields = words.slice(2, 7);
-      const timezone = words[7]!;
-      const fields_ok = fields.every((field, index) => cron_field_ok(field, CRON_FIELDS[index]!));
-      if (fields_ok && is_timezone_name(timezone)) {
-        return { kind: "cron", text: `USING CRON ${fields.join(" ")} ${timezone}` };
-      }
+    if (words.length >= 2 && words[0]!.toUpperCase() === "USING" && words[1]!.toUpperCase() === "CRON") {
+      // Field by field, so the message names the field CREATE TASK would refuse.
+      const cron = cron_problems(words);
+      if (cron.length === 0) return { kind: "cron", text: `USING CRON ${words.slice(2, 7).join(" ")} ${words[7]!}` };
+      for (const item of cron) problem(problems, path, `${shown(value)}: ${item}`);
+      return null;
     }
   }
   problem(problems, path,

@@ -5,7 +5,7 @@
  */
 import { stop_with_error } from "../errors.js";
 import { getVar, graph, isMapping, target } from "../prelude/dbt.js";
-import { job_stream_name, MAX_NAME_LENGTH, parse_object_name, task_name, PACKAGE_NAME } from "../sql/names.js";
+import { job_stream_name, MAX_NAME_LENGTH, parse_object_name, profile_identifier, task_name, PACKAGE_NAME } from "../sql/names.js";
 import {
   boolean_value, clock_time, failure_count, is_timezone_name, non_empty_string, non_negative_integer, plain_identifier,
   positive_integer, problem, schedule_text, shown,
@@ -66,7 +66,7 @@ function qualified_table(value: unknown, path: string, problems: string[]): stri
   const parts = object_name_parts(value, path, problems);
   if (parts === null) return null;
   if (parts.length === 3) return parts;
-  if (parts.length === 2 && typeof target.database === "string") return [target.database.toUpperCase(), parts[0]!, parts[1]!];
+  if (parts.length === 2 && typeof target.database === "string") return [profile_identifier(target.database), parts[0]!, parts[1]!];
   problem(problems, path, `${shown(value)} must name a table as DATABASE.SCHEMA.TABLE`);
   return null;
 }
@@ -85,7 +85,7 @@ function source_table(value: unknown, path: string, problems: string[]): string[
       const database = node.database ?? target.database ?? "";
       const identifier = node.identifier ?? node.name;
       return [
-        quoting["database"] === true ? database : database.toUpperCase(),
+        quoting["database"] === true ? database : profile_identifier(database),
         quoting["schema"] === true ? node.schema : node.schema.toUpperCase(),
         quoting["identifier"] === true ? identifier : identifier.toUpperCase(),
       ];
@@ -224,8 +224,9 @@ export function load_orchestration_config(): OrchestrationConfig {
   }
   const warehouse = raw["warehouse"] == null ? null
     : plain_identifier(raw["warehouse"], "warehouse", problems);
-  const schema = raw["schema"] == null ? target.schema.toUpperCase() : plain_identifier(raw["schema"], "schema", problems);
-  const database = typeof target.database === "string" ? target.database.toUpperCase() : "";
+  // A database or schema the profile quotes ('"Analytics"') keeps its case, as dbt-snowflake resolves it.
+  const schema = raw["schema"] == null ? profile_identifier(target.schema) : plain_identifier(raw["schema"], "schema", problems);
+  const database = typeof target.database === "string" ? profile_identifier(target.database) : "";
   if (database.length === 0) problem(problems, "target.database", "the target has no database");
   const prod_targets: string[] = [];
   if (raw["prod_targets"] == null) {

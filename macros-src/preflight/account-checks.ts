@@ -1,69 +1,106 @@
 /**
  * Preflight checks of the build role: its account privileges, its create rights where the
- * orchestration objects live, and the warehouse. SHOW GRANTS TO ROLE lists the role's direct grants
- * (sql-reference/sql/show-grants); a privilege the role only inherits from another role is not seen,
- * and the check says so in its fix.
+ * orchestration objects live, the warehouse, and the session's identifier rules. Privileges count
+ * when the build role holds them itself or through a role it inherits (grants.ts).
  */
 import type { OrchestrationConfig } from "../config/types.js";
-import { runQuery, type QueryRow } from "../prelude/dbt.js";
+import { runQuery } from "../prelude/dbt.js";
+import { display_name } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import { failed, passed, rows_where, type CheckResult } from "./check.js";
+import { held, lacking, through, type RoleGrants } from "./grants.js";
 import { cell_text } from "../resources/live-state.js";
 
 const SCHEMA_PRIVILEGES = ["USAGE", "CREATE TABLE", "CREATE STREAM", "CREATE TASK", "CREATE PROCEDURE"];
 
-function granted(grants: QueryRow[], privilege: string, role: string): boolean {
-  return grants.some((row) => cell_text(row, "privilege").toUpperCase() === privilege && cell_text(row, "grantee_name") === role);
+export interface SessionIdentity {
+  role: string;
+  user: string;
 }
 
-export function current_role(): string {
-  const result = runQuery(`select current_role() as "role"`);
-  return result.rows.length === 0 ? "" : cell_text(result.rows[0]!, "role");
+/** The build role and the user; unquoted aliases come back in upper case, whatever QUOTED_IDENTIFIERS_IGNORE_CASE says. */
+export function session_identity(): SessionIdentity {
+  const result = runQuery("select current_role() as BUILD_ROLE, current_user() as BUILD_USER");
+  if (result.rows.length === 0) return { role: "", user: "" };
+  return { role: cell_text(result.rows[0]!, "BUILD_ROLE"), user: cell_text(result.rows[0]!, "BUILD_USER") };
 }
 
-/** EXECUTE TASK always; EXECUTE MANAGED TASK for serverless tasks (sql-reference/sql/create-task, access control). */
-export function privilege_checks(config: OrchestrationConfig, role: string): CheckResult[] {
-  const grants = runQuery(`show grants to role ${quote_name([role])}`).rows
-    .filter((row) => cell_text(row, "granted_on").toUpperCase() === "ACCOUNT");
+/**
+ * QUOTED_IDENTIFIERS_IGNORE_CASE = TRUE makes Snowflake resolve double-quoted names in upper case
+ * (https://docs.snowflake.com/en/sql-reference/identifiers-syntax, "Controlling case using the
+ * QUOTED_IDENTIFIERS_IGNORE_CASE parameter"; https://docs.snowflake.com/en/sql-reference/parameters):
+ * a watched "Order Items" then names ORDER ITEMS, and SHOW's lower-case output columns cannot be
+ * named in a query. The package's own reads do not depend on it (unquoted aliases, RESULT_SCAN by
+ * column position), but its quoted names do; a user-level FALSE overrides an account-level TRUE.
+ */
+export function identifier_case_checks(identity: SessionIdentity): CheckResult[] {
+  const name = "session parameter QUOTED_IDENTIFIERS_IGNORE_CASE";
+  const rows = rows_where(runQuery("show parameters like 'QUOTED_IDENTIFIERS_IGNORE_CASE' in session").rows, "key", "QUOTED_IDENTIFIERS_IGNORE_CASE");
+  const value = rows.length === 0 ? "" : cell_text(rows[0]!, "value").toLowerCase();
+  if (value !== "true") return [passed(name, "false: double-quoted names keep their case")];
+  const level = cell_text(rows[0]!, "level");
+  return [failed(name, `TRUE for this session${level === "" ? "" : ` (set at level ${level})`}: Snowflake would resolve quoted names such as "Order Items" in upper case`,
+    `alter user ${quote_name([identity.user])} set quoted_identifiers_ignore_case = false;`)];
+}
+
+/**
+ * EXECUTE TASK always; EXECUTE MANAGED TASK for serverless tasks
+ * (https://docs.snowflake.com/en/sql-reference/sql/create-task, access control requirements).
+ */
+export function privilege_checks(config: OrchestrationConfig, grants: RoleGrants): CheckResult[] {
   const needed = config.warehouse === null ? ["EXECUTE TASK", "EXECUTE MANAGED TASK"] : ["EXECUTE TASK"];
   const checks: CheckResult[] = [];
   for (const privilege of needed) {
     const name = `privilege ${privilege}`;
-    if (grants.some((row) => cell_text(row, "privilege").toUpperCase() === privilege)) checks.push(passed(name, `granted to role ${role}`));
+    const grant = held(grants, privilege, "ACCOUNT", "");
+    if (grant !== null) checks.push(passed(name, `granted to role ${grant.role}${grant.role === grants.role ? "" : `, which role ${grants.role} inherits`}`));
     else {
-      checks.push(failed(name, `not granted to role ${role} (directly; a privilege inherited from another role is not seen here)`,
-        `grant ${privilege.toLowerCase()} on account to role ${quote_name([role])};`));
+      checks.push(failed(name, `neither role ${grants.role} nor a role it inherits holds it`,
+        `grant ${privilege.toLowerCase()} on account to role ${quote_name([grants.role])};`));
     }
   }
   return checks;
 }
 
-/** The schema exists with USAGE and CREATE rights for the role, or the role may create it. */
-export function schema_checks(config: OrchestrationConfig, role: string, schema_exists: boolean): CheckResult[] {
+/**
+ * USAGE on the database, and on the schema USAGE and CREATE TABLE/STREAM/TASK/PROCEDURE (or its
+ * OWNERSHIP); a schema that does not exist yet needs CREATE SCHEMA on the database.
+ */
+export function schema_checks(config: OrchestrationConfig, grants: RoleGrants, schema_exists: boolean): CheckResult[] {
   const label = `${config.database}.${config.schema}`;
   const name = `create rights in ${label}`;
+  const target_database = quote_name([config.database]);
   const target_schema = quote_name([config.database, config.schema]);
+  const role = quote_name([grants.role]);
+  const database_key = display_name([config.database]);
+  const missing_usage = lacking(grants, ["USAGE"], "DATABASE", database_key).length > 0;
+  const usage_fix = missing_usage ? `grant usage on database ${target_database} to role ${role}; ` : "";
   if (!schema_exists) {
-    const grants = runQuery(`show grants on database ${quote_name([config.database])}`).rows;
-    if (granted(grants, "OWNERSHIP", role) || granted(grants, "CREATE SCHEMA", role)) {
-      return [passed(name, `the schema does not exist yet; role ${role} may create it`)];
+    if (held(grants, "CREATE SCHEMA", "DATABASE", database_key) !== null && !missing_usage) {
+      return [passed(name, `the schema does not exist yet; role ${grants.role} may create it`)];
     }
-    return [failed(name, `the schema does not exist and role ${role} may not create it`,
-      `as an admin: create schema ${target_schema}; grant ${SCHEMA_PRIVILEGES.join(", ").toLowerCase()} on schema ${target_schema} to role ${quote_name([role])};`)];
+    return [failed(name, `the schema does not exist and role ${grants.role} may not create it`,
+      `as an admin: create schema ${target_schema}; ${usage_fix}grant ${SCHEMA_PRIVILEGES.join(", ").toLowerCase()} on schema ${target_schema} to role ${role};`)];
   }
-  const grants = runQuery(`show grants on schema ${target_schema}`).rows;
-  if (granted(grants, "OWNERSHIP", role)) return [passed(name, `role ${role} owns the schema`)];
-  const missing = SCHEMA_PRIVILEGES.filter((privilege) => !granted(grants, privilege, role));
-  if (missing.length === 0) return [passed(name, `role ${role} has ${SCHEMA_PRIVILEGES.join(", ")}`)];
-  return [failed(name, `role ${role} lacks ${missing.join(", ")}`,
-    `grant ${missing.join(", ").toLowerCase()} on schema ${target_schema} to role ${quote_name([role])};`)];
+  const schema_key = display_name([config.database, config.schema]);
+  const missing = lacking(grants, SCHEMA_PRIVILEGES, "SCHEMA", schema_key);
+  if (missing.length === 0 && !missing_usage) {
+    const owner = held(grants, "OWNERSHIP", "SCHEMA", schema_key);
+    if (owner !== null) return [passed(name, `role ${owner.role} owns the schema${owner.role === grants.role ? "" : `, and role ${grants.role} inherits it`}`)];
+    return [passed(name, `role ${grants.role} has USAGE on the database and ${SCHEMA_PRIVILEGES.join(", ")} on the schema`)];
+  }
+  const lacks = [...(missing_usage ? [`USAGE on database ${config.database}`] : []), ...(missing.length === 0 ? [] : [`${missing.join(", ")} on the schema`])];
+  const schema_fix = missing.length === 0 ? "" : `grant ${missing.join(", ").toLowerCase()} on schema ${target_schema} to role ${role};`;
+  return [failed(name, `role ${grants.role} lacks ${lacks.join(" and ")}`, `${usage_fix}${schema_fix}`.trim())];
 }
 
-/** SHOW WAREHOUSES lists only the warehouses the role has a privilege on. */
-export function warehouse_checks(config: OrchestrationConfig, role: string): CheckResult[] {
+/** USAGE on the warehouse the tasks run on (https://docs.snowflake.com/en/sql-reference/sql/create-task). */
+export function warehouse_checks(config: OrchestrationConfig, grants: RoleGrants): CheckResult[] {
   if (config.warehouse === null) return [passed("warehouse", "none configured: serverless tasks")];
-  const found = rows_where(runQuery(`show warehouses like ${quote_literal(config.warehouse)}`).rows, "name", config.warehouse);
-  if (found.length > 0) return [passed(`warehouse ${config.warehouse}`, `visible to role ${role}`)];
-  return [failed(`warehouse ${config.warehouse}`, `does not exist or role ${role} has no privilege on it`,
-    `grant usage on warehouse ${quote_name([config.warehouse])} to role ${quote_name([role])};`)];
+  const name = `warehouse ${config.warehouse}`;
+  const grant = held(grants, "USAGE", "WAREHOUSE", display_name([config.warehouse]));
+  if (grant !== null) return [passed(name, `role ${grants.role} has USAGE${through(grants, grant)}`)];
+  const visible = rows_where(runQuery(`show warehouses like ${quote_literal(config.warehouse)}`).rows, "name", config.warehouse).length > 0;
+  return [failed(name, visible ? `role ${grants.role} has no USAGE on it` : `does not exist, or role ${grants.role} has no privilege on it`,
+    `grant usage on warehouse ${quote_name([config.warehouse])} to role ${quote_name([grants.role])};`)];
 }

@@ -1,31 +1,53 @@
 /**
- * Preflight checks of what the jobs watch (each object: exists, kind, change tracking, owner) and
+ * Preflight checks of what the jobs watch (each object: exists, kind, change tracking, owner, and
+ * for views their base tables and shape: the build's own reading and rules, watched-objects.ts) and
  * of the time zone, converted by Snowflake itself.
  */
 import type { OrchestrationConfig } from "../config/types.js";
 import { runQuery } from "../prelude/dbt.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import {
-  change_tracking_fix, distinct_watched, needs_change_tracking, object_key, owned_by_build_role, read_watched_objects, watched_object,
+  distinct_watched, enables_change_tracking, object_key, read_watched_objects, stream_problems, watched_object,
+  type WatchedObject, type WatchedObjects,
 } from "../resources/watched-objects.js";
-import { failed, passed, type CheckResult } from "./check.js";
+import { failed, passed, rows_where, type CheckResult } from "./check.js";
 import { cell_text } from "../resources/live-state.js";
 
-/** The DATABASE.SCHEMA keys of the watched schemas that exist (and the role can see). */
+/**
+ * The DATABASE.SCHEMA keys of the watched schemas that exist (and the role can see): SHOW … LIKE per
+ * distinct database and schema, so the answers stay small whatever the account holds.
+ */
 function visible_watched_schemas(config: OrchestrationConfig): Record<string, boolean> {
   const visible: Record<string, boolean> = {};
   const databases: Record<string, boolean> = {};
-  for (const row of runQuery("show databases").rows) databases[cell_text(row, "name")] = true;
-  const asked: Record<string, boolean> = {};
   for (const table of distinct_watched(config)) {
     const database = table[0]!;
-    if (databases[database] !== true || asked[database] === true) continue;
-    asked[database] = true;
-    for (const row of runQuery(`show schemas in database ${quote_name([database])}`).rows) {
-      visible[object_key([database, cell_text(row, "name")])] = true;
+    const schema_key = object_key([database, table[1]!]);
+    if (databases[database] === undefined) {
+      databases[database] = rows_where(runQuery(`show databases like ${quote_literal(database)}`).rows, "name", database).length > 0;
     }
+    if (databases[database] !== true || visible[schema_key] !== undefined) continue;
+    const found = rows_where(runQuery(`show schemas like ${quote_literal(table[1]!)} in database ${quote_name([database])}`).rows, "name", table[1]!);
+    visible[schema_key] = found.length > 0;
   }
   return visible;
+}
+
+/** A passing object's description: kind, owner, and what its stream relies on. */
+function described(watched: WatchedObjects, table: string[], object: WatchedObject): string {
+  const owner = object.owner === "" ? "its owner" : `role ${object.owner}`;
+  if (enables_change_tracking(watched, table)) {
+    return `${object.kind} owned by ${owner}; the build role owns what lacks change tracking: the first build enables it`;
+  }
+  if (object.kind === "dynamic table") return `dynamic table owned by ${owner}, incremental refresh`;
+  if (object.kind === "external table") return `external table owned by ${owner}: an insert-only stream`;
+  if (object.kind === "externally managed iceberg table") return `Iceberg table owned by ${owner}, another catalog manages it: an insert-only stream`;
+  if (object.kind === "view") {
+    const names = object.base_objects.map((base) => object_key(base));
+    const bases = names.length === 0 ? "" : `; reads ${names.join(", ")}`;
+    return `view owned by ${owner}, change tracking on${bases}`;
+  }
+  return `${object.kind} owned by ${owner}, change tracking on`;
 }
 
 export function watched_object_checks(config: OrchestrationConfig, role: string): CheckResult[] {
@@ -37,28 +59,17 @@ export function watched_object_checks(config: OrchestrationConfig, role: string)
   }
   const checks: CheckResult[] = [];
   for (const table of distinct_watched(config)) {
-    const label = object_key(table);
-    const name = `watched ${label}`;
+    const name = `watched ${object_key(table)}`;
     const object = watched_object(watched, table);
-    const owner_role = object.owner === "" ? "its owner" : `role ${object.owner}`;
     if (object.kind === "missing") {
       checks.push(failed(name, `does not exist, or role ${role} cannot see it`,
         `grant usage on database ${quote_name([table[0]!])} to role ${quote_name([role])}; grant usage on schema ${quote_name([table[0]!, table[1]!])} ` +
           `to role ${quote_name([role])}; grant select on ${quote_name(table)} to role ${quote_name([role])};`));
-    } else if (object.kind === "materialized view") {
-      checks.push(failed(name, "is a materialized view, which a stream cannot watch", "watch its base tables instead"));
-    } else if (object.kind === "external table" && triggered_tables[label] === true) {
-      checks.push(failed(name, "is an external table, and triggered tasks do not support streams on external tables",
-        "give the jobs that watch it a schedule"));
-    } else if (needs_change_tracking(object) && !owned_by_build_role(watched, object)) {
-      checks.push(failed(name, `${object.kind} owned by ${owner_role} with change tracking off; only its owner can enable it`,
-        `as ${object.owner}: ${change_tracking_fix(table, object)}`));
-    } else if (needs_change_tracking(object)) {
-      checks.push(passed(name, `${object.kind} owned by ${owner_role}, a role of this session: the first build enables change tracking`));
-    } else {
-      const tracking = object.kind === "table" || object.kind === "view" ? ", change tracking on" : "";
-      checks.push(passed(name, `${object.kind} owned by ${owner_role}${tracking}`));
+      continue;
     }
+    const problems = stream_problems(watched, table, triggered_tables[object_key(table)] === true);
+    for (const problem of problems) checks.push(failed(name, problem.why, problem.fix));
+    if (problems.length === 0) checks.push(passed(name, described(watched, table, object)));
   }
   return checks;
 }

@@ -1,12 +1,21 @@
 /**
  * The one-time setup that lets the procedure call dbt Cloud: a network rule for the account's host,
  * a secret holding the API token, and an external access integration joining the two.
- * Re-running updates them in place (a rotated token, a new host) without replacing them.
+ * Re-running updates them in place (a rotated token, a new host) without replacing them, in the
+ * syntax each object documents:
+ * - CREATE OR ALTER NETWORK RULE creates the rule or sets its VALUE_LIST and COMMENT
+ *   (https://docs.snowflake.com/en/sql-reference/sql/create-network-rule); CREATE NETWORK RULE has no IF NOT EXISTS;
+ * - CREATE SECRET IF NOT EXISTS, then ALTER SECRET … SET SECRET_STRING
+ *   (https://docs.snowflake.com/en/sql-reference/sql/create-secret, …/alter-secret);
+ * - CREATE EXTERNAL ACCESS INTEGRATION has neither IF NOT EXISTS nor OR ALTER
+ *   (https://docs.snowflake.com/en/sql-reference/sql/create-external-access-integration), and OR REPLACE
+ *   would drop the grants on it: SHOW INTEGRATIONS LIKE tells whether it exists, and the plan creates
+ *   it or alters it (https://docs.snowflake.com/en/sql-reference/sql/alter-external-access-integration).
  */
 import { stop_with_error } from "../errors.js";
 import { load_orchestration_config } from "../config/load.js";
 import type { OrchestrationConfig } from "../config/types.js";
-import { envVar } from "../prelude/dbt.js";
+import { envVar, runQuery } from "../prelude/dbt.js";
 import { NETWORK_RULE_NAME } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import { SECRET_PARAMETER, type PlannedStatement } from "./plan-types.js";
@@ -14,11 +23,12 @@ import { run_plan } from "./run-plan.js";
 import { managed_comment } from "./managed.js";
 import { desired_schema } from "./schema.js";
 import { managed_name } from "./names.js";
+import { named } from "./live-state.js";
 
 const SECRET_PREFIX = "DBT_ENV_SECRET_";
 
 /** The statements; the token is bound where the secret statements say SECRET_PARAMETER. */
-export function external_access_statements(config: OrchestrationConfig, token: string): PlannedStatement[] {
+export function external_access_statements(config: OrchestrationConfig, token: string, integration_found: boolean): PlannedStatement[] {
   const rule = managed_name(config, NETWORK_RULE_NAME);
   const secret = quote_name(config.secret);
   const integration = quote_name([config.external_access_integration]);
@@ -29,15 +39,10 @@ export function external_access_statements(config: OrchestrationConfig, token: s
     // The rule (and, by default, the secret) live in the orchestration schema, which the first build has not made yet.
     { action: "create if missing", object: schema.label, description: `create schema ${schema.label} if missing`, sql: schema.sql },
     {
-      action: "create if missing", object: `${config.database}.${config.schema}.${NETWORK_RULE_NAME}`,
-      description: `create network rule ${NETWORK_RULE_NAME} if missing`,
-      sql: `create network rule if not exists ${rule} type = host_port mode = egress value_list = (${host})` +
+      action: "create or alter", object: `${config.database}.${config.schema}.${NETWORK_RULE_NAME}`,
+      description: `create network rule ${NETWORK_RULE_NAME}, or set it to allow only ${config.host}`,
+      sql: `create or alter network rule ${rule} type = host_port value_list = (${host}) mode = egress` +
         ` comment = ${quote_literal(managed_comment("lets the dbt Cloud trigger reach the dbt Cloud API"))}`,
-    },
-    {
-      action: "update", object: `${config.database}.${config.schema}.${NETWORK_RULE_NAME}`,
-      description: `allow only ${config.host} in network rule ${NETWORK_RULE_NAME}`,
-      sql: `alter network rule ${rule} set value_list = (${host})`,
     },
     {
       action: "create if missing", object: secret_label,
@@ -52,20 +57,24 @@ export function external_access_statements(config: OrchestrationConfig, token: s
       secret: token,
       sql: `alter secret ${secret} set secret_string = ${SECRET_PARAMETER}`,
     },
-    {
-      action: "create if missing", object: config.external_access_integration,
-      description: `create external access integration ${config.external_access_integration} if missing`,
-      sql: `create external access integration if not exists ${integration}` +
-        ` allowed_network_rules = (${rule}) allowed_authentication_secrets = (${secret}) enabled = true` +
-        ` comment = ${quote_literal(managed_comment("dbt Cloud API access for the dbt Cloud trigger"))}`,
-    },
-    {
+    integration_found ? {
       action: "update", object: config.external_access_integration,
       description: `point ${config.external_access_integration} at the rule and the secret, enabled`,
       sql: `alter external access integration ${integration}` +
         ` set allowed_network_rules = (${rule}) allowed_authentication_secrets = (${secret}) enabled = true`,
+    } : {
+      action: "create", object: config.external_access_integration,
+      description: `create external access integration ${config.external_access_integration}`,
+      sql: `create external access integration ${integration}` +
+        ` allowed_network_rules = (${rule}) allowed_authentication_secrets = (${secret}) enabled = true` +
+        ` comment = ${quote_literal(managed_comment("dbt Cloud API access for the dbt Cloud trigger"))}`,
     },
   ];
+}
+
+/** Whether the integration exists (and this role may see it): SHOW INTEGRATIONS lists the integrations the role has a privilege on. */
+function integration_exists(name: string): boolean {
+  return named(runQuery(`show integrations like ${quote_literal(name)}`).rows, name).length > 0;
 }
 
 /** Snowflake implementation of create_dbt_cloud_external_access (the entry point, with its documentation, is in macros-src/originals.ts). */
@@ -81,5 +90,11 @@ export function snowflake__create_dbt_cloud_external_access(token_env_var = "DBT
   if (!dry_run && token.trim().length === 0) {
     stop_with_error(`create_dbt_cloud_external_access: set the environment variable ${token_env_var} to a dbt Cloud API token.`);
   }
-  return run_plan(external_access_statements(config, token), dry_run, "set up dbt Cloud API access");
+  if (dry_run) {
+    // A dry run opens no connection: it shows the statements for an account without the integration.
+    return run_plan(external_access_statements(config, token, false), true,
+      "set up dbt Cloud API access (the dry run reads nothing: a run alters the integration instead of creating it when it exists)");
+  }
+  return run_plan(external_access_statements(config, token, integration_exists(config.external_access_integration)), false,
+    "set up dbt Cloud API access");
 }

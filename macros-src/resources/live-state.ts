@@ -3,7 +3,8 @@
  * the number of jobs. Objects are recognised as ours by their COMMENT (see managed.ts).
  */
 import type { OrchestrationConfig } from "../config/types.js";
-import { asText, runQuery, type QueryRow } from "../prelude/dbt.js";
+import { asText, runQuery, type QueryRow, type QueryTable } from "../prelude/dbt.js";
+import { new_rows, next_page_from, show_all, show_page } from "../sql/show.js";
 import { PROCEDURE_NAME } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import { comment_fingerprint, is_managed_comment } from "./managed.js";
@@ -31,15 +32,53 @@ export const STALE_WARNING_DAYS = 3;
 
 /**
  * SHOW STREAMS' stale_after (user-guide/streams-intro: the date the stream becomes stale unless its
- * changes are consumed), as UTC text and compared with now by Snowflake, read from the SHOW's result.
+ * changes are consumed), as UTC text and compared with now by Snowflake, read from the SHOW's result
+ * (https://docs.snowflake.com/en/sql-reference/functions/result_scan). Columns are named by position,
+ * taken from the SHOW's own column names: SHOW's columns are lower case and a query can name them only
+ * in double quotes, which QUOTED_IDENTIFIERS_IGNORE_CASE = TRUE would resolve in upper case
+ * (https://docs.snowflake.com/en/sql-reference/identifiers-syntax). The aliases are unquoted for the same reason.
  */
-function stream_staleness_sql(): string {
+function stream_staleness_sql(name_position: number, stale_after_position: number): string {
+  const stale_after = `$${stale_after_position}`;
   return [
-    `select "name", "comment", "stale", "invalid_reason",`,
-    `  to_varchar(convert_timezone('UTC', "stale_after"), 'YYYY-MM-DD HH24:MI') as "stale_after",`,
-    `  "stale_after" < dateadd(day, ${STALE_WARNING_DAYS}, current_timestamp()) as "stale_soon"`,
+    `select $${name_position} as STREAM_NAME,`,
+    `  to_varchar(convert_timezone('UTC', ${stale_after}), 'YYYY-MM-DD HH24:MI') as STALE_AFTER_UTC,`,
+    `  ${stale_after} < dateadd(day, ${STALE_WARNING_DAYS}, current_timestamp()) as STALE_SOON`,
     "from table(result_scan(last_query_id()))",
   ].join("\n");
+}
+
+/** The 1-based position of `column` among a result's columns (0 when it has none). */
+function column_position(table: QueryTable, column: string): number {
+  for (const [index, name] of table.column_names.entries()) {
+    if (name === column) return index + 1;
+  }
+  return 0;
+}
+
+/** Each stream row of a SHOW STREAMS page with stale_after (UTC text) and stale_soon from the RESULT_SCAN of that page. */
+function with_staleness(page: QueryTable, rows: QueryRow[]): QueryRow[] {
+  const name_position = column_position(page, "name");
+  const stale_after_position = column_position(page, "stale_after");
+  if (page.rows.length === 0 || name_position === 0 || stale_after_position === 0) return rows;
+  const staleness: Record<string, QueryRow> = {};
+  for (const row of runQuery(stream_staleness_sql(name_position, stale_after_position)).rows) staleness[cell_text(row, "STREAM_NAME")] = row;
+  const completed: QueryRow[] = [];
+  for (const row of rows) {
+    const found = staleness[text_of(row, "name")];
+    if (found === undefined) completed.push(row);
+    else completed.push({ ...row, stale_after: cell_text(found, "STALE_AFTER_UTC"), stale_soon: found["STALE_SOON"] });
+  }
+  return completed;
+}
+
+/** SHOW STREAMS of the schema, every page, each followed by the RESULT_SCAN of its staleness. */
+function stream_pages(command: string, from: string, rows: QueryRow[], state: LiveState): QueryRow[] {
+  const page = show_page(command, from);
+  state.queries += page.rows.length === 0 ? 1 : 2;
+  rows.push(...with_staleness(page, new_rows(page, from)));
+  const next = next_page_from(page);
+  return next === "" ? rows : stream_pages(command, next, rows, state);
 }
 
 export interface LiveState {
@@ -102,7 +141,7 @@ function live_object(row: QueryRow, comment_column: string): LiveObject {
   };
 }
 
-function named(rows: QueryRow[], name: string): QueryRow[] {
+export function named(rows: QueryRow[], name: string): QueryRow[] {
   // LIKE is case-insensitive and '_' matches any character: keep exact names only.
   return rows.filter((row) => text_of(row, "name") === name);
 }
@@ -116,22 +155,21 @@ export function read_live_state(config: OrchestrationConfig): LiveState {
   state.schema_exists = true;
   const tables = runQuery(`show tables like ${quote_literal(config.log_table)} in schema ${schema}`);
   const procedures = runQuery(`show procedures like ${quote_literal(PROCEDURE_NAME)} in schema ${schema}`);
-  const shown_streams = runQuery(`show streams in schema ${schema}`);
-  // RESULT_SCAN reads the SHOW just run (sql-reference/functions/result_scan): one more query, whatever the number of streams.
-  const streams = shown_streams.rows.length === 0 ? shown_streams : runQuery(stream_staleness_sql());
-  const tasks = runQuery(`show tasks in schema ${schema}`);
-  state.queries = shown_streams.rows.length === 0 ? 5 : 6;
+  state.queries = 3;
+  const streams = stream_pages(`show streams in schema ${schema}`, "", [], state);
+  const tasks = show_all(`show tasks in schema ${schema}`);
+  state.queries += 1;
   const log_tables = named(tables.rows, config.log_table);
   state.log_table_exists = log_tables.length > 0;
   state.log_table_managed = log_tables.length > 0 && is_managed_comment(text_of(log_tables[0]!, "comment"));
   state.procedures = named(procedures.rows, PROCEDURE_NAME).map((row) => live_object(row, "description"));
-  state.streams = streams.rows.map((row) => live_object(row, "comment"));
-  state.tasks = tasks.rows.map((row) => live_object(row, "comment"));
+  state.streams = streams.map((row) => live_object(row, "comment"));
+  state.tasks = tasks.map((row) => live_object(row, "comment"));
   if (state.log_table_managed) {
     // One more query, only for an existing log table: its columns tell an older shape from the current one.
     const columns = runQuery(`describe table ${quote_name([config.database, config.schema, config.log_table])}`);
     state.log_table_columns = columns.rows.map((row) => text_of(row, "name").toUpperCase());
-    state.queries = 6;
+    state.queries += 1;
   }
   return state;
 }

@@ -14,7 +14,7 @@ import { desired_procedure, procedure_signature } from "./procedure.js";
 import { add_log_column_sql, desired_log_table, desired_schema, missing_log_columns } from "./schema.js";
 import { desired_stream } from "./stream.js";
 import { desired_task, schedule_label, trigger_interval_note } from "./task.js";
-import { blocked_by_change_tracking, watched_object, type WatchedObjects } from "./watched-objects.js";
+import { enables_change_tracking, watched_object, type WatchedObjects } from "./watched-objects.js";
 
 export interface PlanStep {
   action: string;
@@ -108,9 +108,7 @@ function stream_step(config: OrchestrationConfig, streams: Record<string, LiveOb
   const source = source_label(table, object.kind);
   if (existing === undefined) {
     // The build role owns any object still without change tracking here (check_watched_objects stopped the others).
-    const trackable = object.kind === "table" || object.kind === "view";
-    const enables = trackable && !object.change_tracking && !blocked_by_change_tracking(watched, table);
-    const tracking = enables ? "; enables change tracking (the build role owns it)" : "";
+    const tracking = enables_change_tracking(watched, table) ? "; enables change tracking (the build role owns it)" : "";
     return step("create", "stream", desired.label, `missing (on ${source})${tracking}`,
       [planned_statement("create", desired.label, `create stream ${desired.name} on ${source}`, desired.sql)]);
   }
@@ -244,8 +242,9 @@ export function plan_notes(watched: WatchedObjects): string[] {
 /**
  * What the plan cannot fix but the user should know: each stream of a configured job that Snowflake
  * will consider stale within STALE_WARNING_DAYS days. A stream keeps unconsumed changes only until
- * then (user-guide/streams-intro: the retention extension, MAX_DATA_EXTENSION_TIME_IN_DAYS, 14 days
- * by default); after it they are lost.
+ * then: its last consumption plus the greater of DATA_RETENTION_TIME_IN_DAYS and
+ * MAX_DATA_EXTENSION_TIME_IN_DAYS (14 days by default; https://docs.snowflake.com/en/user-guide/streams-intro);
+ * after it they are lost.
  */
 export function plan_warnings(config: OrchestrationConfig, live: LiveState): string[] {
   const warnings: string[] = [];

@@ -31,15 +31,15 @@ function run_ids(text: string): string[] {
 
 function pending_runs(config: OrchestrationConfig): Record<string, string[]> {
   const result = runQuery([
-    // Quoted aliases: Snowflake upper-cases unquoted ones, and the rows are read by these names.
-    "select job_id::varchar as \"job_id\", listagg(run_id::varchar, ',') within group (order by run_id) as \"run_ids\"",
+    // Unquoted aliases come back in upper case whatever QUOTED_IDENTIFIERS_IGNORE_CASE says (sql-reference/identifiers-syntax).
+    "select job_id::varchar as JOB_ID, listagg(run_id::varchar, ',') within group (order by run_id) as RUN_IDS",
     `from (${unfinished_runs_sql(config, "", REFRESH_LIMIT)})`,
     "group by job_id",
   ].join("\n"));
   const pending: Record<string, string[]> = {};
   for (const row of result.rows) {
-    const job_id = row["job_id"];
-    const ids = row["run_ids"];
+    const job_id = row["JOB_ID"];
+    const ids = row["RUN_IDS"];
     if (job_id != null && ids != null) pending[asText(job_id as string)] = run_ids(asText(ids as string));
   }
   return pending;

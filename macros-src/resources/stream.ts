@@ -8,7 +8,7 @@ import { fingerprint_of, fingerprinted_comment, type DesiredObject } from "./man
 import { managed_label, managed_name } from "./names.js";
 import type { PlannedStatement } from "./plan-types.js";
 import { run_plan } from "./run-plan.js";
-import { stream_source_clause } from "./watched-objects.js";
+import { read_one_object, stream_problems, stream_source_clause, watched_object } from "./watched-objects.js";
 
 function stream_sql(qualified: string, source_clause: string, comment: string, replace: boolean): string {
   return `${replace ? "create or replace stream" : "create stream if not exists"} ${qualified}\n` +
@@ -36,11 +36,13 @@ export function desired_stream(config: OrchestrationConfig, job: JobConfig, inde
   return stream_object(config, job.stream_names[index]!, table, kind, `changes of ${table.join(".")} for dbt Cloud job ${job.job_id}`, replace);
 }
 
-export function stream_statement(config: OrchestrationConfig, table: string[]): PlannedStatement {
-  const stream = stream_object(config, stream_name(table), table, "table", `changes of ${table.join(".")}`, false);
+/** create_stream_generic's stream, in the CREATE STREAM form of the table's kind. */
+export function stream_statement(config: OrchestrationConfig, table: string[], kind: string): PlannedStatement {
+  const stream = stream_object(config, stream_name(table), table, kind, `changes of ${table.join(".")}`, false);
+  const on = kind === "table" ? table.join(".") : `${kind} ${table.join(".")}`;
   return {
     action: "create", object: stream.label, sql: stream.sql,
-    description: `create stream ${stream.name} on ${table.join(".")} if missing (never replaced)`,
+    description: `create stream ${stream.name} on ${on} if missing (never replaced)`,
   };
 }
 
@@ -52,9 +54,24 @@ function name_part(value: string, what: string): string {
   return parsed.parts[0]!;
 }
 
-/** Snowflake implementation of create_stream_generic (the entry point, with its documentation, is in macros-src/originals.ts). */
+/**
+ * Snowflake implementation of create_stream_generic (the entry point, with its documentation, is in
+ * macros-src/originals.ts). A run reads the table first: its kind chooses the CREATE STREAM form, and
+ * what Snowflake would refuse stops here, before the statement. A dry run, like the original macro's,
+ * opens no connection: it reads nothing and shows the statement for a table.
+ */
 export function snowflake__create_stream_generic(database: string, schema: string, table: string, dry_run = false): string[] {
   const config = load_orchestration_config();
   const parts = [name_part(database, "database"), name_part(schema, "schema"), name_part(table, "table")];
-  return run_plan([stream_statement(config, parts)], dry_run, "create a stream");
+  if (dry_run) {
+    return run_plan([stream_statement(config, parts, "table")], true,
+      "create a stream (the dry run reads nothing: it shows the form for a table; a run reads the object's kind first)");
+  }
+  const watched = read_one_object(parts);
+  const problems = stream_problems(watched, parts, false);
+  if (problems.length > 0) {
+    stop_with_error(`create_stream_generic: no stream on ${parts.join(".")}:\n  - ` +
+      problems.map((problem) => `${parts.join(".")} ${problem.why}; ${problem.fix}`).join("\n  - "));
+  }
+  return run_plan([stream_statement(config, parts, watched_object(watched, parts).kind)], false, "create a stream");
 }

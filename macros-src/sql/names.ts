@@ -153,3 +153,29 @@ export function task_name(job_name: string, job_id: number): string {
 export const PROCEDURE_NAME = "DBT_CLOUD_RUN_JOB";
 export const NETWORK_RULE_NAME = "DBT_CLOUD_API_NETWORK_RULE";
 export const PACKAGE_NAME = "dbt_cloud_orchestration";
+
+/**
+ * A name part as Snowflake prints it inside a qualified name (SHOW GRANTS' `name`, DESCRIBE
+ * INTEGRATION's lists): bare when it resolves unquoted (upper case, plain characters), double-quoted
+ * otherwise (sql-reference/identifiers-syntax).
+ */
+export function display_part(part: string): string {
+  return is_plain_identifier(part) && part === part.toUpperCase() ? part : `"${part.replaceAll('"', '""')}"`;
+}
+
+/** A qualified name as Snowflake prints it: DB.SCHEMA."Mixed Case". */
+export function display_name(parts: string[]): string {
+  return parts.map((part) => display_part(part)).join(".");
+}
+
+/**
+ * The database or schema a dbt profile names, as Snowflake resolves it. dbt-snowflake takes a value
+ * already in double quotes as the exact name (quotes stripped) and upper-cases any other, as an
+ * unquoted identifier resolves (dbt-snowflake's SnowflakeAdapter._make_match_kwargs:
+ * https://github.com/dbt-labs/dbt-adapters/blob/main/dbt-snowflake/src/dbt/adapters/snowflake/impl.py),
+ * so '"Analytics"' in profiles.yml is the database Analytics and 'analytics' is ANALYTICS.
+ */
+export function profile_identifier(text: string): string {
+  if (text.length >= 2 && text.startsWith('"') && text.endsWith('"')) return text.slice(1, -1).replaceAll('""', '"');
+  return text.toUpperCase();
+}

@@ -159,63 +159,11 @@
   {%- do return(tsj_ns.value) -%}
 {%- endmacro -%}
 
-{%- macro _cron_value_ok(text, field) -%}
-  {%- if (text | upper) in field["names"] -%}
-    {%- do return(true) -%}
-  {%- endif -%}
-  {%- set value = dbt_cloud_orchestration._digits_value(text) -%}
-  {%- do return((value >= field["low"]) and (value <= field["high"])) -%}
-{%- endmacro -%}
-
-{%- macro _cron_field_ok(text, field) -%}
-  {%- set tsj_ns = namespace() -%}
-  {%- for item in text.split(",") -%}
-    {%- set step_parts = item.split("/") -%}
-    {%- if ((step_parts | length) > 2)
-      or (((step_parts | length) == 2) and (dbt_cloud_orchestration._digits_value(step_parts[1]) < 1)) -%}
-      {%- do return(false) -%}
-    {%- endif -%}
-    {%- set base = step_parts[0] -%}
-    {%- if (base == "*") or (field["specials"] and (base == "?")) -%}
-      {%- continue -%}
-    {%- endif -%}
-    {%- set upper = base | upper -%}
-    {%- if field["specials"] and (("L" in upper) or ("W" in upper) or ("#" in upper)) -%}
-      {%- if not dbt_cloud_orchestration._only_characters(upper, "0123456789LW#") -%}
-        {%- do return(false) -%}
-      {%- endif -%}
-      {%- continue -%}
-    {%- endif -%}
-    {%- set bounds = base.split("-") -%}
-    {%- set tsj_ns.tsj_values_ok = true -%}
-    {%- for bound in bounds -%}
-      {%- if not dbt_cloud_orchestration._cron_value_ok(bound, field) -%}
-        {%- set tsj_ns.tsj_values_ok = false -%}
-      {%- endif -%}
-    {%- endfor -%}
-    {%- set values_ok = tsj_ns.tsj_values_ok -%}
-    {%- if ((bounds | length) > 2) or (not values_ok) -%}
-      {%- do return(false) -%}
-    {%- endif -%}
-  {%- endfor -%}
-  {%- do return((text | length) > 0) -%}
-{%- endmacro -%}
-
-{%- macro _only_characters(text, allowed) -%}
-  {%- for ch in text -%}
-    {%- if not (ch in allowed) -%}
-      {%- do return(false) -%}
-    {%- endif -%}
-  {%- endfor -%}
-  {%- do return((text | length) > 0) -%}
-{%- endmacro -%}
-
 {%- macro _is_timezone_name(text) -%}
   {%- do return(dbt_cloud_orchestration._is_iana_timezone(text)) -%}
 {%- endmacro -%}
 
 {%- macro _schedule_text(value=none, path=none, problems=none) -%}
-  {%- set tsj_ns = namespace() -%}
   {%- if value is string -%}
     {%- set tsj_words = [] -%}
     {%- for word in (value | trim).split(" ") -%}
@@ -244,34 +192,15 @@
         {%- do return({"kind": "interval", "text": words[0] ~ " " ~ unit}) -%}
       {%- endif -%}
     {%- endif -%}
-    {%- if ((words | length) == 8) and ((words[0] | upper) == "USING") and ((words[1] | upper) == "CRON") -%}
-      {%- set fields = words[2:7] -%}
-      {%- set timezone = words[7] -%}
-      {%- set tsj_ns.tsj_fields_ok = true -%}
-      {%- for field in fields -%}
-        {%- set index = loop.index0 -%}
-        {%- if not dbt_cloud_orchestration._cron_field_ok(
-          field,
-          [
-            {"low": 0, "high": 59, "names": [], "specials": false},
-            {"low": 0, "high": 23, "names": [], "specials": false},
-            {"low": 1, "high": 31, "names": [], "specials": true},
-            {
-              "low": 1,
-              "high": 12,
-              "names": ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"],
-              "specials": false
-            },
-            {"low": 0, "high": 7, "names": ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"], "specials": true}
-          ][index]
-        ) -%}
-          {%- set tsj_ns.tsj_fields_ok = false -%}
-        {%- endif -%}
-      {%- endfor -%}
-      {%- set fields_ok = tsj_ns.tsj_fields_ok -%}
-      {%- if fields_ok and dbt_cloud_orchestration._is_iana_timezone(timezone) -%}
-        {%- do return({"kind": "cron", "text": "USING CRON " ~ " ".join(fields) ~ " " ~ timezone}) -%}
+    {%- if ((words | length) >= 2) and ((words[0] | upper) == "USING") and ((words[1] | upper) == "CRON") -%}
+      {%- set cron = dbt_cloud_orchestration._cron_problems(words) -%}
+      {%- if (cron | length) == 0 -%}
+        {%- do return({"kind": "cron", "text": "USING CRON " ~ " ".join(words[2:7]) ~ " " ~ words[7]}) -%}
       {%- endif -%}
+      {%- for item in cron -%}
+        {%- do dbt_cloud_orchestration._problem(problems, path, dbt_cloud_orchestration._shown(value) ~ ": " ~ item) -%}
+      {%- endfor -%}
+      {%- do return(none) -%}
     {%- endif -%}
   {%- endif -%}
   {%- do dbt_cloud_orchestration._problem(

@@ -72,7 +72,7 @@
     {%- do return(parts) -%}
   {%- endif -%}
   {%- if ((parts | length) == 2) and (target.get("database") is string) -%}
-    {%- do return([target.get("database") | upper, parts[0], parts[1]]) -%}
+    {%- do return([dbt_cloud_orchestration._profile_identifier(target.get("database")), parts[0], parts[1]]) -%}
   {%- endif -%}
   {%- do dbt_cloud_orchestration._problem(
     problems,
@@ -101,7 +101,7 @@
         else "" -%}
       {%- set identifier = node.get("identifier") if (node.get("identifier") is not none) else node["name"] -%}
       {%- do return([
-        database if (quoting.get("database") == true) else (database | upper),
+        database if (quoting.get("database") == true) else dbt_cloud_orchestration._profile_identifier(database),
         node["schema"] if (quoting.get("schema") == true) else (node["schema"] | upper),
         identifier if (quoting.get("identifier") == true) else (identifier | upper)
       ]) -%}
@@ -381,10 +381,12 @@
   {%- set warehouse = none
     if (raw.get("warehouse") is none)
     else dbt_cloud_orchestration._plain_identifier(raw.get("warehouse"), "warehouse", problems) -%}
-  {%- set schema = (target["schema"] | upper)
+  {%- set schema = dbt_cloud_orchestration._profile_identifier(target["schema"])
     if (raw.get("schema") is none)
     else dbt_cloud_orchestration._plain_identifier(raw.get("schema"), "schema", problems) -%}
-  {%- set database = (target.get("database") | upper) if (target.get("database") is string) else "" -%}
+  {%- set database = dbt_cloud_orchestration._profile_identifier(target.get("database"))
+    if (target.get("database") is string)
+    else "" -%}
   {%- if (database | length) == 0 -%}
     {%- do dbt_cloud_orchestration._problem(problems, "target.database", "the target has no database") -%}
   {%- endif -%}

@@ -21,49 +21,60 @@
   {%- do return("" if ((found | length) == 0) else dbt_cloud_orchestration._cell_text(found[0], "property_value")) -%}
 {%- endmacro -%}
 
-{%- macro _rule_hosts(rule) -%}
-  {%- set parsed = dbt_cloud_orchestration._parse_object_name(rule) -%}
-  {%- if parsed.get("error") is not none -%}
-    {%- do return([]) -%}
-  {%- endif -%}
-  {%- set rows = run_query("describe network rule " ~ dbt_cloud_orchestration._quote_name(parsed["parts"]))["rows"] -%}
-  {%- set hosts = [] -%}
-  {%- for row in rows -%}
-    {%- for value in dbt_cloud_orchestration._listed_values(dbt_cloud_orchestration._cell_text(row, "value_list")) -%}
-      {%- do hosts.append(value.split(":")[0] | lower) -%}
-    {%- endfor -%}
-  {%- endfor -%}
-  {%- do return(hosts) -%}
+{%- macro _printed_name_sql(name) -%}
+  {%- set parsed = dbt_cloud_orchestration._parse_object_name(name) -%}
+  {%- do return(dbt_cloud_orchestration._quote_name(parsed["parts"]) if (parsed.get("error") is none) else name) -%}
 {%- endmacro -%}
 
-{%- macro _integration_checks(config, role) -%}
+{%- macro _integration_row(name) -%}
+  {%- set found = dbt_cloud_orchestration._rows_where(
+    run_query("show integrations like '" ~ ((name | replace("\\", "\\\\")) | replace("'", "''")) ~ "'")["rows"],
+    "name",
+    name
+  ) -%}
+  {%- do return(none if ((found | length) == 0) else found[0]) -%}
+{%- endmacro -%}
+
+{%- macro _integration_usage(grants, integration) -%}
+  {%- do return(dbt_cloud_orchestration._held(
+    grants,
+    "USAGE",
+    "INTEGRATION",
+    dbt_cloud_orchestration._display_name([integration])
+  )) -%}
+{%- endmacro -%}
+
+{%- macro _grant_usage_on(integration, grants) -%}
+  {%- do return("grant usage on integration "
+    ~ dbt_cloud_orchestration._quote_name([integration])
+    ~ " to role "
+    ~ dbt_cloud_orchestration._quote_name([grants["role"]])
+    ~ ";") -%}
+{%- endmacro -%}
+
+{%- macro _integration_checks(config, grants, facts) -%}
   {%- set integration = config["external_access_integration"] -%}
   {%- set name = "integration " ~ integration -%}
-  {%- set found = dbt_cloud_orchestration._rows_where(
-    run_query("show integrations like '" ~ ((integration | replace("\\", "\\\\")) | replace("'", "''")) ~ "'")["rows"],
-    "name",
-    integration
-  ) -%}
-  {%- if (found | length) == 0 -%}
+  {%- set grant_usage = "grant usage on integration "
+    ~ dbt_cloud_orchestration._quote_name([integration])
+    ~ " to role "
+    ~ dbt_cloud_orchestration._quote_name([grants["role"]])
+    ~ ";" -%}
+  {%- set row = dbt_cloud_orchestration._integration_row(integration) -%}
+  {%- if row is none -%}
     {%- do return([
       {
         "ok": false,
         "name": name,
-        "detail": "does not exist, or role " ~ role ~ " has no USAGE on it",
-        "fix": "as a role with CREATE INTEGRATION: dbt run-operation create_dbt_cloud_external_access; then grant usage on integration "
-          ~ dbt_cloud_orchestration._quote_name([integration])
-          ~ " to role "
-          ~ dbt_cloud_orchestration._quote_name([role])
-          ~ ";"
+        "detail": "does not exist, or role " ~ grants["role"] ~ " has no privilege on it",
+        "fix": "as a role with CREATE INTEGRATION: dbt run-operation create_dbt_cloud_external_access; then "
+          ~ grant_usage
       }
     ]) -%}
   {%- endif -%}
-  {%- set checks = [] -%}
-  {%- set enabled = (dbt_cloud_orchestration._cell_text(found[0], "enabled") | lower) == "true" -%}
-  {%- do checks.append(
-    {"ok": true, "name": name, "detail": "exists and is enabled", "fix": ""}
-      if enabled
-      else {
+  {%- if (dbt_cloud_orchestration._cell_text(row, "enabled") | lower) != "true" -%}
+    {%- do return([
+      {
         "ok": false,
         "name": name,
         "detail": "exists but is disabled",
@@ -71,46 +82,111 @@
           ~ dbt_cloud_orchestration._quote_name([integration])
           ~ " set enabled = true;"
       }
+    ]) -%}
+  {%- endif -%}
+  {%- set usage = dbt_cloud_orchestration._held(
+    grants,
+    "USAGE",
+    "INTEGRATION",
+    dbt_cloud_orchestration._display_name([integration])
   ) -%}
-  {%- set description = run_query("describe integration " ~ dbt_cloud_orchestration._quote_name([integration]))["rows"] -%}
-  {%- set rules = dbt_cloud_orchestration._listed_values(
-    dbt_cloud_orchestration._property_value(description, "ALLOWED_NETWORK_RULES")
-  ) -%}
-  {%- set hosts = [] -%}
-  {%- for rule in rules -%}
-    {%- for tsj_value_item in dbt_cloud_orchestration._rule_hosts(rule) -%}
-      {%- do hosts.append(tsj_value_item) -%}
-    {%- endfor -%}
-  {%- endfor -%}
-  {%- set host_name = "host " ~ config["host"] -%}
-  {%- if config["host"] in hosts -%}
-    {%- do checks.append(
-      {"ok": true, "name": host_name, "detail": "allowed by " ~ integration ~ "'s network rules", "fix": ""}
-    ) -%}
-  {%- else -%}
-    {%- do checks.append(
+  {%- if usage is none -%}
+    {%- do return([
       {
         "ok": false,
-        "name": host_name,
-        "detail": "not allowed by "
-          ~ integration
-          ~ "'s network rules ("
-          ~ ("none" if ((rules | length) == 0) else ", ".join(rules))
-          ~ ")",
-        "fix": "as a role with CREATE INTEGRATION: dbt run-operation create_dbt_cloud_external_access (it sets the rule to the configured access_url's host)"
+        "name": name,
+        "detail": "exists and is enabled, but role " ~ grants["role"] ~ " has no USAGE on it",
+        "fix": grant_usage
       }
-    ) -%}
+    ]) -%}
   {%- endif -%}
-  {%- do return(checks) -%}
+  {%- set description = run_query("describe integration " ~ dbt_cloud_orchestration._quote_name([integration]))["rows"] -%}
+  {%- do facts.update({"described": true}) -%}
+  {%- do facts.update(
+    {
+      "rules": dbt_cloud_orchestration._listed_values(
+        dbt_cloud_orchestration._property_value(description, "ALLOWED_NETWORK_RULES")
+      )
+    }
+  ) -%}
+  {%- do facts.update(
+    {
+      "secrets": dbt_cloud_orchestration._listed_values(
+        dbt_cloud_orchestration._property_value(description, "ALLOWED_AUTHENTICATION_SECRETS")
+      )
+    }
+  ) -%}
+  {%- do return([
+    {
+      "ok": true,
+      "name": name,
+      "detail": "exists, is enabled, and role "
+        ~ grants["role"]
+        ~ " has USAGE"
+        ~ ("" if ((usage is none) or (usage["role"] == grants["role"])) else (", through role " ~ usage["role"])),
+      "fix": ""
+    }
+  ]) -%}
 {%- endmacro -%}
 
-{%- macro _secret_checks(config, role, secret_schema_exists) -%}
+{%- macro _host_checks(config, grants, facts) -%}
+  {%- if not facts["described"] -%}
+    {%- do return([]) -%}
+  {%- endif -%}
+  {%- set name = "host " ~ config["host"] -%}
+  {%- set integration = config["external_access_integration"] -%}
+  {%- set hosts = [] -%}
+  {%- set unreadable = [] -%}
+  {%- for rule in facts["rules"] -%}
+    {%- if dbt_cloud_orchestration._held(grants, "OWNERSHIP", "NETWORK_RULE", rule) is none -%}
+      {%- do unreadable.append(rule) -%}
+      {%- continue -%}
+    {%- endif -%}
+    {%- for row in run_query("describe network rule " ~ dbt_cloud_orchestration._printed_name_sql(rule))["rows"] -%}
+      {%- for value in dbt_cloud_orchestration._listed_values(dbt_cloud_orchestration._cell_text(row, "value_list")) -%}
+        {%- do hosts.append(value.split(":")[0] | lower) -%}
+      {%- endfor -%}
+    {%- endfor -%}
+  {%- endfor -%}
+  {%- if config["host"] in hosts -%}
+    {%- do return([
+      {"ok": true, "name": name, "detail": "allowed by " ~ integration ~ "'s network rules", "fix": ""}
+    ]) -%}
+  {%- endif -%}
+  {%- if (unreadable | length) > 0 -%}
+    {%- do return([
+      {
+        "ok": true,
+        "name": name,
+        "detail": "not read here: DESCRIBE NETWORK RULE needs OWNERSHIP of "
+          ~ ", ".join(unreadable)
+          ~ ", which another role holds; the dbt Cloud ping through the procedure checks the host",
+        "fix": ""
+      }
+    ]) -%}
+  {%- endif -%}
+  {%- do return([
+    {
+      "ok": false,
+      "name": name,
+      "detail": "not allowed by "
+        ~ integration
+        ~ "'s network rules ("
+        ~ ("none" if ((facts["rules"] | length) == 0) else ", ".join(facts["rules"]))
+        ~ ")",
+      "fix": "as a role with CREATE INTEGRATION: dbt run-operation create_dbt_cloud_external_access (it sets the rule to the configured access_url's host)"
+    }
+  ]) -%}
+{%- endmacro -%}
+
+{%- macro _secret_checks(config, grants, secret_schema_exists, facts) -%}
   {%- set label = ".".join(config["secret"]) -%}
   {%- set name = "secret " ~ label -%}
-  {%- set fix = "as a role with CREATE INTEGRATION: dbt run-operation create_dbt_cloud_external_access; then grant read on secret "
+  {%- set role = dbt_cloud_orchestration._quote_name([grants["role"]]) -%}
+  {%- set grant_read = "grant read on secret "
     ~ dbt_cloud_orchestration._quote_name(config["secret"])
     ~ " to role "
-    ~ dbt_cloud_orchestration._quote_name([role])
+    ~ role
     ~ ";" -%}
   {%- if not secret_schema_exists -%}
     {%- do return([
@@ -118,26 +194,214 @@
         "ok": false,
         "name": name,
         "detail": "its schema " ~ config["secret"][0] ~ "." ~ config["secret"][1] ~ " does not exist yet",
-        "fix": fix
+        "fix": "as a role with CREATE INTEGRATION: dbt run-operation create_dbt_cloud_external_access; then "
+          ~ grant_read
       }
     ]) -%}
   {%- endif -%}
-  {%- set schema = dbt_cloud_orchestration._quote_name([config["secret"][0], config["secret"][1]]) -%}
+  {%- set schema = [config["secret"][0], config["secret"][1]] -%}
   {%- set found = dbt_cloud_orchestration._rows_where(
     run_query(
       "show secrets like '"
         ~ ((config["secret"][2] | replace("\\", "\\\\")) | replace("'", "''"))
         ~ "' in schema "
-        ~ schema
+        ~ dbt_cloud_orchestration._quote_name(schema)
     )["rows"],
     "name",
     config["secret"][2]
   ) -%}
-  {%- if (found | length) > 0 -%}
-    {%- do return([{"ok": true, "name": name, "detail": "visible to role " ~ role, "fix": ""}]) -%}
+  {%- if (found | length) == 0 -%}
+    {%- do return([
+      {
+        "ok": false,
+        "name": name,
+        "detail": "does not exist, or role " ~ grants["role"] ~ " has no privilege on it",
+        "fix": "as a role with CREATE INTEGRATION: dbt run-operation create_dbt_cloud_external_access; then "
+          ~ grant_read
+      }
+    ]) -%}
+  {%- endif -%}
+  {%- set checks = [] -%}
+  {%- set read = dbt_cloud_orchestration._held(
+    grants,
+    "READ",
+    "SECRET",
+    dbt_cloud_orchestration._display_name(config["secret"])
+  ) -%}
+  {%- if read is none -%}
+    {%- set read = dbt_cloud_orchestration._held(
+      grants,
+      "USAGE",
+      "SECRET",
+      dbt_cloud_orchestration._display_name(config["secret"])
+    ) -%}
+  {%- endif -%}
+  {%- set lacks = [] -%}
+  {%- set fixes = [] -%}
+  {%- if read is none -%}
+    {%- do lacks.append("READ on it") -%}
+    {%- do fixes.append(grant_read) -%}
+  {%- endif -%}
+  {%- set own_schema = (config["secret"][0] == config["database"]) and (config["secret"][1] == config["schema"]) -%}
+  {%- if (not own_schema)
+    and (dbt_cloud_orchestration._held(grants, "USAGE", "DATABASE", dbt_cloud_orchestration._display_name([schema[0]])) is none)
+    and (schema[0] != config["database"]) -%}
+    {%- do lacks.append("USAGE on database " ~ schema[0]) -%}
+    {%- do fixes.append(
+      "grant usage on database " ~ dbt_cloud_orchestration._quote_name([schema[0]]) ~ " to role " ~ role ~ ";"
+    ) -%}
+  {%- endif -%}
+  {%- if (not own_schema)
+    and (dbt_cloud_orchestration._held(grants, "USAGE", "SCHEMA", dbt_cloud_orchestration._display_name(schema)) is none) -%}
+    {%- do lacks.append("USAGE on schema " ~ ".".join(schema)) -%}
+    {%- do fixes.append(
+      "grant usage on schema " ~ dbt_cloud_orchestration._quote_name(schema) ~ " to role " ~ role ~ ";"
+    ) -%}
+  {%- endif -%}
+  {%- if (lacks | length) > 0 -%}
+    {%- do checks.append(
+      dbt_cloud_orchestration._failed(
+        name,
+        "role " ~ grants["role"] ~ " lacks " ~ " and ".join(lacks),
+        " ".join(fixes)
+      )
+    ) -%}
+  {%- else -%}
+    {%- do checks.append(
+      {
+        "ok": true,
+        "name": name,
+        "detail": "role "
+          ~ grants["role"]
+          ~ " has READ"
+          ~ ("" if ((read is none) or (read["role"] == grants["role"])) else (", through role " ~ read["role"])),
+        "fix": ""
+      }
+    ) -%}
+  {%- endif -%}
+  {%- if facts["described"] -%}
+    {%- set allowed_name = "secret " ~ label ~ " in " ~ config["external_access_integration"] -%}
+    {%- set tsj_listed = [] -%}
+    {%- for item in facts["secrets"] -%}
+      {%- do tsj_listed.append(item | lower) -%}
+    {%- endfor -%}
+    {%- set listed = tsj_listed -%}
+    {%- set allowed = (dbt_cloud_orchestration._display_name(config["secret"]) in facts["secrets"])
+      or ("all" in listed) -%}
+    {%- if allowed -%}
+      {%- do checks.append(
+        {"ok": true, "name": allowed_name, "detail": "listed in its ALLOWED_AUTHENTICATION_SECRETS", "fix": ""}
+      ) -%}
+    {%- else -%}
+      {%- set tsj_secrets_mapped = [] -%}
+      {%- for item_2 in facts["secrets"] -%}
+        {%- do tsj_secrets_mapped.append(dbt_cloud_orchestration._printed_name_sql(item_2)) -%}
+      {%- endfor -%}
+      {%- set secrets = tsj_secrets_mapped + [dbt_cloud_orchestration._quote_name(config["secret"])] -%}
+      {%- do checks.append(
+        dbt_cloud_orchestration._failed(
+          allowed_name,
+          "not in its ALLOWED_AUTHENTICATION_SECRETS ("
+            ~ ("none" if ((facts["secrets"] | length) == 0) else ", ".join(facts["secrets"]))
+            ~ "), so CREATE PROCEDURE would fail",
+          "alter external access integration "
+            ~ dbt_cloud_orchestration._quote_name([config["external_access_integration"]])
+            ~ " set allowed_authentication_secrets = ("
+            ~ ", ".join(secrets)
+            ~ ");"
+        )
+      ) -%}
+    {%- endif -%}
+  {%- endif -%}
+  {%- do return(checks) -%}
+{%- endmacro -%}
+
+{%- macro _error_integration_checks(config, grants) -%}
+  {%- set integration = config.get("error_integration") -%}
+  {%- if integration is none -%}
+    {%- do return([]) -%}
+  {%- endif -%}
+  {%- set name = "error integration " ~ integration -%}
+  {%- set role = dbt_cloud_orchestration._quote_name([grants["role"]]) -%}
+  {%- set messaging = "a notification integration for Amazon SNS, Google Cloud Pub/Sub or Azure Event Grid" -%}
+  {%- set row = dbt_cloud_orchestration._integration_row(integration) -%}
+  {%- if row is none -%}
+    {%- do return([
+      {
+        "ok": false,
+        "name": name,
+        "detail": "does not exist, or role " ~ grants["role"] ~ " has no privilege on it",
+        "fix": "create "
+          ~ messaging
+          ~ " named "
+          ~ integration
+          ~ ", then grant usage on integration "
+          ~ dbt_cloud_orchestration._quote_name([integration])
+          ~ " to role "
+          ~ role
+          ~ "; or remove error_integration"
+      }
+    ]) -%}
+  {%- endif -%}
+  {%- set type = dbt_cloud_orchestration._cell_text(row, "type") | upper -%}
+  {%- set category = dbt_cloud_orchestration._cell_text(row, "category") | upper -%}
+  {%- if ("EMAIL" in type) or ("WEBHOOK" in type) -%}
+    {%- do return([
+      {
+        "ok": false,
+        "name": name,
+        "detail": "is "
+          ~ ("an email" if ("EMAIL" in type) else "a webhook")
+          ~ " notification integration ("
+          ~ dbt_cloud_orchestration._cell_text(row, "type")
+          ~ "), which task errors cannot use",
+        "fix": "set error_integration to " ~ messaging ~ ", or remove it"
+      }
+    ]) -%}
+  {%- endif -%}
+  {%- if category != "NOTIFICATION" -%}
+    {%- do return([
+      {
+        "ok": false,
+        "name": name,
+        "detail": "is a "
+          ~ (dbt_cloud_orchestration._cell_text(row, "type") if (category == "") else category)
+          ~ " integration, not a notification integration",
+        "fix": "set error_integration to " ~ messaging ~ ", or remove it"
+      }
+    ]) -%}
+  {%- endif -%}
+  {%- set usage = dbt_cloud_orchestration._held(
+    grants,
+    "USAGE",
+    "INTEGRATION",
+    dbt_cloud_orchestration._display_name([integration])
+  ) -%}
+  {%- if usage is none -%}
+    {%- do return([
+      {
+        "ok": false,
+        "name": name,
+        "detail": "role " ~ grants["role"] ~ " has no USAGE on it",
+        "fix": "grant usage on integration "
+          ~ dbt_cloud_orchestration._quote_name([integration])
+          ~ " to role "
+          ~ dbt_cloud_orchestration._quote_name([grants["role"]])
+          ~ ";"
+      }
+    ]) -%}
   {%- endif -%}
   {%- do return([
-    {"ok": false, "name": name, "detail": "does not exist, or role " ~ role ~ " has no privilege on it", "fix": fix}
+    {
+      "ok": true,
+      "name": name,
+      "detail": dbt_cloud_orchestration._cell_text(row, "type")
+        ~ " notification integration; role "
+        ~ grants["role"]
+        ~ " has USAGE"
+        ~ ("" if ((usage is none) or (usage["role"] == grants["role"])) else (", through role " ~ usage["role"])),
+      "fix": ""
+    }
   ]) -%}
 {%- endmacro -%}
 

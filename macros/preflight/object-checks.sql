@@ -4,23 +4,66 @@
 {%- macro _visible_watched_schemas(config) -%}
   {%- set visible = {} -%}
   {%- set databases = {} -%}
-  {%- for row in run_query("show databases")["rows"] -%}
-    {%- do databases.update({dbt_cloud_orchestration._cell_text(row, "name"): true}) -%}
-  {%- endfor -%}
-  {%- set asked = {} -%}
   {%- for table in dbt_cloud_orchestration._distinct_watched(config) -%}
     {%- set database = table[0] -%}
-    {%- if (databases.get(database) != true) or (asked.get(database) == true) -%}
+    {%- set schema_key = ".".join([database, table[1]]) -%}
+    {%- if databases.get(database) is none -%}
+      {%- do databases.update(
+        {
+          database: (dbt_cloud_orchestration._rows_where(
+            run_query("show databases like '" ~ ((database | replace("\\", "\\\\")) | replace("'", "''")) ~ "'")["rows"],
+            "name",
+            database
+          ) | length)
+            > 0
+        }
+      ) -%}
+    {%- endif -%}
+    {%- if (databases.get(database) != true) or (visible.get(schema_key) is not none) -%}
       {%- continue -%}
     {%- endif -%}
-    {%- do asked.update({database: true}) -%}
-    {%- for row_2 in run_query("show schemas in database " ~ dbt_cloud_orchestration._quote_name([database]))["rows"] -%}
-      {%- do visible.update(
-        {dbt_cloud_orchestration._object_key([database, dbt_cloud_orchestration._cell_text(row_2, "name")]): true}
-      ) -%}
-    {%- endfor -%}
+    {%- set found = dbt_cloud_orchestration._rows_where(
+      run_query(
+        "show schemas like '"
+          ~ ((table[1] | replace("\\", "\\\\")) | replace("'", "''"))
+          ~ "' in database "
+          ~ dbt_cloud_orchestration._quote_name([database])
+      )["rows"],
+      "name",
+      table[1]
+    ) -%}
+    {%- do visible.update({schema_key: (found | length) > 0}) -%}
   {%- endfor -%}
   {%- do return(visible) -%}
+{%- endmacro -%}
+
+{%- macro _described(watched, table, object) -%}
+  {%- set owner = "its owner" if (object["owner"] == "") else ("role " ~ object["owner"]) -%}
+  {%- if dbt_cloud_orchestration._enables_change_tracking(watched, table) -%}
+    {%- do return(object["kind"]
+      ~ " owned by "
+      ~ owner
+      ~ "; the build role owns what lacks change tracking: the first build enables it") -%}
+  {%- endif -%}
+  {%- if object["kind"] == "dynamic table" -%}
+    {%- do return("dynamic table owned by " ~ owner ~ ", incremental refresh") -%}
+  {%- endif -%}
+  {%- if object["kind"] == "external table" -%}
+    {%- do return("external table owned by " ~ owner ~ ": an insert-only stream") -%}
+  {%- endif -%}
+  {%- if object["kind"] == "externally managed iceberg table" -%}
+    {%- do return("Iceberg table owned by " ~ owner ~ ", another catalog manages it: an insert-only stream") -%}
+  {%- endif -%}
+  {%- if object["kind"] == "view" -%}
+    {%- set tsj_names = [] -%}
+    {%- for base in object["base_objects"] -%}
+      {%- do tsj_names.append(".".join(base)) -%}
+    {%- endfor -%}
+    {%- set names = tsj_names -%}
+    {%- set bases = "" if ((names | length) == 0) else ("; reads " ~ ", ".join(names)) -%}
+    {%- do return("view owned by " ~ owner ~ ", change tracking on" ~ bases) -%}
+  {%- endif -%}
+  {%- do return(object["kind"] ~ " owned by " ~ owner ~ ", change tracking on") -%}
 {%- endmacro -%}
 
 {%- macro _watched_object_checks(config, role) -%}
@@ -39,10 +82,8 @@
   {%- endfor -%}
   {%- set checks = [] -%}
   {%- for table_2 in dbt_cloud_orchestration._distinct_watched(config) -%}
-    {%- set label = ".".join(table_2) -%}
-    {%- set name = "watched " ~ label -%}
+    {%- set name = "watched " ~ ".".join(table_2) -%}
     {%- set object = dbt_cloud_orchestration._watched_object(watched, table_2) -%}
-    {%- set owner_role = "its owner" if (object["owner"] == "") else ("role " ~ object["owner"]) -%}
     {%- if object["kind"] == "missing" -%}
       {%- do checks.append(
         {
@@ -64,57 +105,19 @@
             ~ ";"
         }
       ) -%}
-    {%- elif object["kind"] == "materialized view" -%}
+      {%- continue -%}
+    {%- endif -%}
+    {%- set problems = dbt_cloud_orchestration._stream_problems(
+      watched,
+      table_2,
+      triggered_tables.get(".".join(table_2)) == true
+    ) -%}
+    {%- for problem in problems -%}
+      {%- do checks.append({"ok": false, "name": name, "detail": problem["why"], "fix": problem["fix"]}) -%}
+    {%- endfor -%}
+    {%- if (problems | length) == 0 -%}
       {%- do checks.append(
-        {
-          "ok": false,
-          "name": name,
-          "detail": "is a materialized view, which a stream cannot watch",
-          "fix": "watch its base tables instead"
-        }
-      ) -%}
-    {%- elif (object["kind"] == "external table") and (triggered_tables.get(label) == true) -%}
-      {%- do checks.append(
-        {
-          "ok": false,
-          "name": name,
-          "detail": "is an external table, and triggered tasks do not support streams on external tables",
-          "fix": "give the jobs that watch it a schedule"
-        }
-      ) -%}
-    {%- elif ((object["kind"] == "table") or (object["kind"] == "view"))
-      and (not object["change_tracking"])
-      and (not ((object["owner"] != "")
-        and ((object["owner"] == watched["role"]) or (watched["owners_in_session"].get(object["owner"]) == true)))) -%}
-      {%- do checks.append(
-        {
-          "ok": false,
-          "name": name,
-          "detail": object["kind"]
-            ~ " owned by "
-            ~ owner_role
-            ~ " with change tracking off; only its owner can enable it",
-          "fix": "as " ~ object["owner"] ~ ": " ~ dbt_cloud_orchestration._change_tracking_fix(table_2, object)
-        }
-      ) -%}
-    {%- elif ((object["kind"] == "table") or (object["kind"] == "view")) and (not object["change_tracking"]) -%}
-      {%- do checks.append(
-        {
-          "ok": true,
-          "name": name,
-          "detail": object["kind"]
-            ~ " owned by "
-            ~ owner_role
-            ~ ", a role of this session: the first build enables change tracking",
-          "fix": ""
-        }
-      ) -%}
-    {%- else -%}
-      {%- set tracking = ", change tracking on"
-        if ((object["kind"] == "table") or (object["kind"] == "view"))
-        else "" -%}
-      {%- do checks.append(
-        {"ok": true, "name": name, "detail": object["kind"] ~ " owned by " ~ owner_role ~ tracking, "fix": ""}
+        {"ok": true, "name": name, "detail": dbt_cloud_orchestration._described(watched, table_2, object), "fix": ""}
       ) -%}
     {%- endif -%}
   {%- endfor -%}

@@ -182,11 +182,9 @@
   {%- set existing = streams.get(desired["name"]) -%}
   {%- set source = ".".join(table) if (object["kind"] == "table") else (object["kind"] ~ " " ~ ".".join(table)) -%}
   {%- if existing is none -%}
-    {%- set trackable = (object["kind"] == "table") or (object["kind"] == "view") -%}
-    {%- set enables = trackable
-      and (not object["change_tracking"])
-      and (not dbt_cloud_orchestration._blocked_by_change_tracking(watched, table)) -%}
-    {%- set tracking = "; enables change tracking (the build role owns it)" if enables else "" -%}
+    {%- set tracking = "; enables change tracking (the build role owns it)"
+      if dbt_cloud_orchestration._enables_change_tracking(watched, table)
+      else "" -%}
     {%- do return({
       "action": "create",
       "kind": "stream",

@@ -23,7 +23,7 @@
   {%- set result = run_query(
     "\n".join(
       [
-        "select job_id::varchar as \"job_id\", listagg(run_id::varchar, ',') within group (order by run_id) as \"run_ids\"",
+        "select job_id::varchar as JOB_ID, listagg(run_id::varchar, ',') within group (order by run_id) as RUN_IDS",
         "from (" ~ dbt_cloud_orchestration._unfinished_runs_sql(config, "", 100) ~ ")",
         "group by job_id"
       ]
@@ -31,8 +31,8 @@
   ) -%}
   {%- set pending = {} -%}
   {%- for row in result["rows"] -%}
-    {%- set job_id = row.get("job_id") -%}
-    {%- set ids = row.get("run_ids") -%}
+    {%- set job_id = row.get("JOB_ID") -%}
+    {%- set ids = row.get("RUN_IDS") -%}
     {%- if (job_id is not none) and (ids is not none) -%}
       {%- do pending.update({job_id | string: dbt_cloud_orchestration._run_ids(ids | string)}) -%}
     {%- endif -%}

@@ -62,20 +62,21 @@
   )) -%}
 {%- endmacro -%}
 
-{%- macro _stream_statement(config, table) -%}
+{%- macro _stream_statement(config, table, kind) -%}
   {%- set stream = dbt_cloud_orchestration._stream_object(
     config,
     "ORCH_STREAM__" ~ dbt_cloud_orchestration._safe_name_part("__".join(table)),
     table,
-    "table",
+    kind,
     "changes of " ~ ".".join(table),
     false
   ) -%}
+  {%- set on = ".".join(table) if (kind == "table") else (kind ~ " " ~ ".".join(table)) -%}
   {%- do return({
     "action": "create",
     "object": stream["label"],
     "sql": stream["sql"],
-    "description": "create stream " ~ stream["name"] ~ " on " ~ ".".join(table) ~ " if missing (never replaced)"
+    "description": "create stream " ~ stream["name"] ~ " on " ~ on ~ " if missing (never replaced)"
   }) -%}
 {%- endmacro -%}
 
@@ -101,9 +102,33 @@
     dbt_cloud_orchestration._name_part(schema, "schema"),
     dbt_cloud_orchestration._name_part(table, "table")
   ] -%}
+  {%- if dry_run -%}
+    {%- do return(dbt_cloud_orchestration._run_plan(
+      [dbt_cloud_orchestration._stream_statement(config, parts, "table")],
+      true,
+      "create a stream (the dry run reads nothing: it shows the form for a table; a run reads the object's kind first)"
+    )) -%}
+  {%- endif -%}
+  {%- set watched = dbt_cloud_orchestration._read_one_object(parts) -%}
+  {%- set problems = dbt_cloud_orchestration._stream_problems(watched, parts, false) -%}
+  {%- if (problems | length) > 0 -%}
+    {%- set tsj_problems_mapped = [] -%}
+    {%- for problem in problems -%}
+      {%- do tsj_problems_mapped.append(".".join(parts) ~ " " ~ problem["why"] ~ "; " ~ problem["fix"]) -%}
+    {%- endfor -%}
+    {%- do dbt_cloud_orchestration._stop_with_error(
+      "create_stream_generic: no stream on " ~ ".".join(parts) ~ ":\n  - " ~ "\n  - ".join(tsj_problems_mapped)
+    ) -%}
+  {%- endif -%}
   {%- do return(dbt_cloud_orchestration._run_plan(
-    [dbt_cloud_orchestration._stream_statement(config, parts)],
-    dry_run,
+    [
+      dbt_cloud_orchestration._stream_statement(
+        config,
+        parts,
+        dbt_cloud_orchestration._watched_object(watched, parts)["kind"]
+      )
+    ],
+    false,
     "create a stream"
   )) -%}
 {%- endmacro -%}

@@ -9,14 +9,42 @@
   {%- do return(".".join(parts)) -%}
 {%- endmacro -%}
 
+{%- macro _object_of(kind, owner, change_tracking) -%}
+  {%- do return({
+    "kind": kind,
+    "owner": owner,
+    "change_tracking": change_tracking,
+    "refresh_mode": "",
+    "text": "",
+    "is_secure": false,
+    "base_objects": []
+  }) -%}
+{%- endmacro -%}
+
 {%- macro _watched_object(watched, table) -%}
   {%- set found = watched["objects"].get(".".join(table)) -%}
   {%- if found is not none -%}
     {%- do return(found) -%}
   {%- endif -%}
-  {%- do return({"kind": "missing", "owner": "", "change_tracking": false}
+  {%- do return({
+    "kind": "missing",
+    "owner": "",
+    "change_tracking": false,
+    "refresh_mode": "",
+    "text": "",
+    "is_secure": false,
+    "base_objects": []
+  }
     if watched["read"]
-    else {"kind": "table", "owner": "", "change_tracking": true}) -%}
+    else {
+      "kind": "table",
+      "owner": "",
+      "change_tracking": true,
+      "refresh_mode": "",
+      "text": "",
+      "is_secure": false,
+      "base_objects": []
+    }) -%}
 {%- endmacro -%}
 
 {%- macro _is_yes(value=none) -%}
@@ -29,8 +57,17 @@
   {%- if dbt_cloud_orchestration._is_yes(row.get("is_external")) -%}
     {%- do return("external table") -%}
   {%- endif -%}
+  {%- if dbt_cloud_orchestration._is_yes(row.get("is_event")) -%}
+    {%- do return("event table") -%}
+  {%- endif -%}
+  {%- if dbt_cloud_orchestration._is_yes(row.get("is_hybrid")) -%}
+    {%- do return("hybrid table") -%}
+  {%- endif -%}
   {%- if dbt_cloud_orchestration._is_yes(row.get("is_dynamic")) -%}
     {%- do return("dynamic table") -%}
+  {%- endif -%}
+  {%- if dbt_cloud_orchestration._is_yes(row.get("is_iceberg")) -%}
+    {%- do return("iceberg table") -%}
   {%- endif -%}
   {%- do return("table") -%}
 {%- endmacro -%}
@@ -49,78 +86,197 @@
   {%- do return(tables) -%}
 {%- endmacro -%}
 
+{%- macro _read_schema(watched, schema_parts) -%}
+  {%- set schema = dbt_cloud_orchestration._quote_name(schema_parts) -%}
+  {%- set tables = dbt_cloud_orchestration._pages_from("show tables in schema " ~ schema, "", []) -%}
+  {%- set views = dbt_cloud_orchestration._pages_from("show views in schema " ~ schema, "", []) -%}
+  {%- do watched.update({"queries": watched["queries"] + 2}) -%}
+  {%- for row in tables -%}
+    {%- do watched["objects"].update(
+      {
+        dbt_cloud_orchestration._object_key(schema_parts + [dbt_cloud_orchestration._text_of(row, "name")]): dbt_cloud_orchestration._object_of(
+          dbt_cloud_orchestration._table_kind(row),
+          dbt_cloud_orchestration._text_of(row, "owner"),
+          dbt_cloud_orchestration._is_yes(row.get("change_tracking"))
+        )
+      }
+    ) -%}
+  {%- endfor -%}
+  {%- for row_2 in views -%}
+    {%- set view = dbt_cloud_orchestration._object_of(
+      "materialized view" if dbt_cloud_orchestration._is_yes(row_2.get("is_materialized")) else "view",
+      dbt_cloud_orchestration._text_of(row_2, "owner"),
+      dbt_cloud_orchestration._is_yes(row_2.get("change_tracking"))
+    ) -%}
+    {%- do view.update({"text": dbt_cloud_orchestration._text_of(row_2, "text")}) -%}
+    {%- do view.update({"is_secure": dbt_cloud_orchestration._is_yes(row_2.get("is_secure"))}) -%}
+    {%- do watched["objects"].update(
+      {dbt_cloud_orchestration._object_key(schema_parts + [dbt_cloud_orchestration._text_of(row_2, "name")]): view}
+    ) -%}
+  {%- endfor -%}
+{%- endmacro -%}
+
+{%- macro _named_row(command, table) -%}
+  {%- set rows = run_query(
+    command
+      ~ " like '"
+      ~ ((table[2] | replace("\\", "\\\\")) | replace("'", "''"))
+      ~ "' in schema "
+      ~ dbt_cloud_orchestration._quote_name([table[0], table[1]])
+  )["rows"] -%}
+  {%- set tsj_found = [] -%}
+  {%- for row in rows -%}
+    {%- if dbt_cloud_orchestration._text_of(row, "name") == table[2] -%}
+      {%- do tsj_found.append(row) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- set found = tsj_found -%}
+  {%- do return(none if ((found | length) == 0) else found[0]) -%}
+{%- endmacro -%}
+
+{%- macro _read_kind_details(watched, table, object) -%}
+  {%- if object["kind"] == "dynamic table" -%}
+    {%- set row = dbt_cloud_orchestration._named_row("show dynamic tables", table) -%}
+    {%- do watched.update({"queries": watched["queries"] + 1}) -%}
+    {%- do object.update(
+      {"refresh_mode": "" if (row is none) else (dbt_cloud_orchestration._text_of(row, "refresh_mode") | upper)}
+    ) -%}
+  {%- elif object["kind"] == "iceberg table" -%}
+    {%- set row_2 = dbt_cloud_orchestration._named_row("show iceberg tables", table) -%}
+    {%- do watched.update({"queries": watched["queries"] + 1}) -%}
+    {%- set catalog = "SNOWFLAKE"
+      if (row_2 is none)
+      else (dbt_cloud_orchestration._text_of(row_2, "catalog_name") | upper) -%}
+    {%- if (catalog != "") and (catalog != "SNOWFLAKE") -%}
+      {%- do object.update({"kind": "externally managed iceberg table"}) -%}
+    {%- endif -%}
+  {%- endif -%}
+{%- endmacro -%}
+
+{%- macro _name_argument(part) -%}
+  {%- do return("'"
+    ~ ((("\"" ~ (part | replace("\"", "\"\"")) ~ "\"") | replace("\\", "\\\\")) | replace("'", "''"))
+    ~ "'") -%}
+{%- endmacro -%}
+
+{%- macro _read_view_references(watched, view, object) -%}
+  {%- set rows = run_query(
+    "select referenced_database_name, referenced_schema_name, referenced_object_name from table("
+      ~ dbt_cloud_orchestration._quote_name([view[0], "INFORMATION_SCHEMA", "GET_OBJECT_REFERENCES"])
+      ~ "(database_name => '"
+      ~ ((("\"" ~ (view[0] | replace("\"", "\"\"")) ~ "\"") | replace("\\", "\\\\")) | replace("'", "''"))
+      ~ "', schema_name => '"
+      ~ ((("\"" ~ (view[1] | replace("\"", "\"\"")) ~ "\"") | replace("\\", "\\\\")) | replace("'", "''"))
+      ~ "', object_name => '"
+      ~ ((("\"" ~ (view[2] | replace("\"", "\"\"")) ~ "\"") | replace("\\", "\\\\")) | replace("'", "''"))
+      ~ "'))"
+  )["rows"] -%}
+  {%- do watched.update({"queries": watched["queries"] + 1}) -%}
+  {%- set tsj_rows_mapped = [] -%}
+  {%- for row in rows -%}
+    {%- do tsj_rows_mapped.append(
+      [
+        dbt_cloud_orchestration._cell_text(row, "REFERENCED_DATABASE_NAME"),
+        dbt_cloud_orchestration._cell_text(row, "REFERENCED_SCHEMA_NAME"),
+        dbt_cloud_orchestration._cell_text(row, "REFERENCED_OBJECT_NAME")
+      ]
+    ) -%}
+  {%- endfor -%}
+  {%- do object.update({"base_objects": tsj_rows_mapped}) -%}
+{%- endmacro -%}
+
+{%- macro _read_objects(watched, objects, schemas_read, visible_schemas=none, depth=none) -%}
+  {%- for table in objects -%}
+    {%- set schema_parts = [table[0], table[1]] -%}
+    {%- set schema_key = ".".join(schema_parts) -%}
+    {%- if schemas_read.get(schema_key) == true -%}
+      {%- continue -%}
+    {%- endif -%}
+    {%- do schemas_read.update({schema_key: true}) -%}
+    {%- if (visible_schemas is not none) and (visible_schemas.get(schema_key) != true) -%}
+      {%- continue -%}
+    {%- endif -%}
+    {%- do dbt_cloud_orchestration._read_schema(watched, schema_parts) -%}
+  {%- endfor -%}
+  {%- set below = [] -%}
+  {%- for table_2 in objects -%}
+    {%- set object = watched["objects"].get(".".join(table_2)) -%}
+    {%- if (object is none) or (object["refresh_mode"] != "") or ((object["base_objects"] | length) > 0) -%}
+      {%- continue -%}
+    {%- endif -%}
+    {%- do dbt_cloud_orchestration._read_kind_details(watched, table_2, object) -%}
+    {%- if (object["kind"] == "view") and (depth > 0) and ((not object["is_secure"]) or (object["text"] != "")) -%}
+      {%- do dbt_cloud_orchestration._read_view_references(watched, table_2, object) -%}
+      {%- for tsj_base_objects_item in object["base_objects"] -%}
+        {%- do below.append(tsj_base_objects_item) -%}
+      {%- endfor -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- if (below | length) > 0 -%}
+    {%- do dbt_cloud_orchestration._read_objects(watched, below, schemas_read, visible_schemas, depth - 1) -%}
+  {%- endif -%}
+{%- endmacro -%}
+
 {%- macro _read_watched_objects(config, visible_schemas=none) -%}
   {%- set watched = {"read": true, "objects": {}, "role": "", "owners_in_session": {}, "queries": 0} -%}
-  {%- set schemas_seen = {} -%}
-  {%- for table in dbt_cloud_orchestration._distinct_watched(config) -%}
-    {%- set schema_parts = [table[0], table[1]] -%}
-    {%- if schemas_seen.get(".".join(schema_parts)) == true -%}
-      {%- continue -%}
-    {%- endif -%}
-    {%- do schemas_seen.update({".".join(schema_parts): true}) -%}
-    {%- if (visible_schemas is not none) and (visible_schemas.get(".".join(schema_parts)) != true) -%}
-      {%- continue -%}
-    {%- endif -%}
-    {%- set schema = dbt_cloud_orchestration._quote_name(schema_parts) -%}
-    {%- set tables = run_query("show tables in schema " ~ schema) -%}
-    {%- set views = run_query("show views in schema " ~ schema) -%}
-    {%- do watched.update({"queries": watched["queries"] + 2}) -%}
-    {%- for row in tables["rows"] -%}
-      {%- do watched["objects"].update(
-        {
-          dbt_cloud_orchestration._object_key(schema_parts + [dbt_cloud_orchestration._text_of(row, "name")]): {
-            "kind": dbt_cloud_orchestration._table_kind(row),
-            "owner": dbt_cloud_orchestration._text_of(row, "owner"),
-            "change_tracking": dbt_cloud_orchestration._is_yes(row.get("change_tracking"))
-          }
-        }
-      ) -%}
-    {%- endfor -%}
-    {%- for row_2 in views["rows"] -%}
-      {%- do watched["objects"].update(
-        {
-          dbt_cloud_orchestration._object_key(schema_parts + [dbt_cloud_orchestration._text_of(row_2, "name")]): {
-            "kind": "materialized view" if dbt_cloud_orchestration._is_yes(row_2.get("is_materialized")) else "view",
-            "owner": dbt_cloud_orchestration._text_of(row_2, "owner"),
-            "change_tracking": dbt_cloud_orchestration._is_yes(row_2.get("change_tracking"))
-          }
-        }
-      ) -%}
-    {%- endfor -%}
-  {%- endfor -%}
-  {%- do dbt_cloud_orchestration._read_owner_roles(config, watched) -%}
+  {%- do dbt_cloud_orchestration._read_objects(
+    watched,
+    dbt_cloud_orchestration._distinct_watched(config),
+    {},
+    visible_schemas,
+    8
+  ) -%}
+  {%- do dbt_cloud_orchestration._read_owner_roles(watched, dbt_cloud_orchestration._distinct_watched(config)) -%}
   {%- do return(watched) -%}
 {%- endmacro -%}
 
-{%- macro _read_owner_roles(config, watched) -%}
+{%- macro _read_one_object(table) -%}
+  {%- set watched = {"read": true, "objects": {}, "role": "", "owners_in_session": {}, "queries": 0} -%}
+  {%- do dbt_cloud_orchestration._read_objects(watched, [table], {}, none, 8) -%}
+  {%- do dbt_cloud_orchestration._read_owner_roles(watched, [table]) -%}
+  {%- do return(watched) -%}
+{%- endmacro -%}
+
+{%- macro _tracked_objects(watched, table, depth) -%}
+  {%- set object = dbt_cloud_orchestration._watched_object(watched, table) -%}
+  {%- set found = [table] -%}
+  {%- if (object["kind"] != "view") or (depth == 0) -%}
+    {%- do return(found) -%}
+  {%- endif -%}
+  {%- for base in object["base_objects"] -%}
+    {%- for tsj_value_item in dbt_cloud_orchestration._tracked_objects(watched, base, depth - 1) -%}
+      {%- do found.append(tsj_value_item) -%}
+    {%- endfor -%}
+  {%- endfor -%}
+  {%- do return(found) -%}
+{%- endmacro -%}
+
+{%- macro _read_owner_roles(watched, watched_tables) -%}
+  {%- set tsj_ns = namespace() -%}
   {%- set owners = [] -%}
-  {%- for table in dbt_cloud_orchestration._distinct_watched(config) -%}
-    {%- set object = dbt_cloud_orchestration._watched_object(watched, table) -%}
-    {%- if ((object["kind"] == "table") or (object["kind"] == "view"))
-      and (not object["change_tracking"])
-      and (object["owner"] != "")
-      and (not (object["owner"] in owners)) -%}
-      {%- do owners.append(object["owner"]) -%}
-    {%- endif -%}
+  {%- set tsj_ns.untracked = false -%}
+  {%- for table in watched_tables -%}
+    {%- for tracked in dbt_cloud_orchestration._tracked_objects(watched, table, 8) -%}
+      {%- set object = dbt_cloud_orchestration._watched_object(watched, tracked) -%}
+      {%- if not ((object["kind"]
+        in ["table", "view", "event table", "iceberg table", "externally managed iceberg table"])
+        and (not object["change_tracking"])) -%}
+        {%- continue -%}
+      {%- endif -%}
+      {%- set tsj_ns.untracked = true -%}
+      {%- if (object["owner"] != "") and (not (object["owner"] in owners)) -%}
+        {%- do owners.append(object["owner"]) -%}
+      {%- endif -%}
+    {%- endfor -%}
   {%- endfor -%}
-  {%- set tsj_untracked = [] -%}
-  {%- for table_2 in dbt_cloud_orchestration._distinct_watched(config) -%}
-    {%- if dbt_cloud_orchestration._needs_change_tracking(dbt_cloud_orchestration._watched_object(watched, table_2)) -%}
-      {%- do tsj_untracked.append(table_2) -%}
-    {%- endif -%}
-  {%- endfor -%}
-  {%- set untracked = tsj_untracked -%}
-  {%- if (untracked | length) == 0 -%}
+  {%- if not tsj_ns.untracked -%}
     {%- do return(none) -%}
   {%- endif -%}
-  {%- set columns = ["current_role() as \"role\""] -%}
+  {%- set columns = ["current_role() as BUILD_ROLE"] -%}
   {%- for owner in owners -%}
+    {%- set index = loop.index0 -%}
     {%- do columns.append(
-      "is_role_in_session('"
-        ~ ((owner | replace("\\", "\\\\")) | replace("'", "''"))
-        ~ "') as \""
-        ~ (("in_session:" ~ owner) | replace("\"", "\"\""))
-        ~ "\""
+      "is_role_in_session('" ~ ((owner | replace("\\", "\\\\")) | replace("'", "''")) ~ "') as OWNER_ROLE_" ~ index
     ) -%}
   {%- endfor -%}
   {%- set result = run_query("select " ~ ", ".join(columns)) -%}
@@ -129,23 +285,24 @@
     {%- do return(none) -%}
   {%- endif -%}
   {%- set row = result["rows"][0] -%}
-  {%- do watched.update({"role": dbt_cloud_orchestration._cell_text(row, "role")}) -%}
+  {%- do watched.update({"role": dbt_cloud_orchestration._cell_text(row, "BUILD_ROLE")}) -%}
   {%- for owner_2 in owners -%}
+    {%- set index_2 = loop.index0 -%}
     {%- do watched["owners_in_session"].update(
-      {owner_2: dbt_cloud_orchestration._is_true(row.get("in_session:" ~ owner_2))}
+      {owner_2: dbt_cloud_orchestration._is_true(row.get("OWNER_ROLE_" ~ index_2))}
     ) -%}
   {%- endfor -%}
 {%- endmacro -%}
 
 {%- macro _needs_change_tracking(object) -%}
-  {%- do return(((object["kind"] == "table") or (object["kind"] == "view")) and (not object["change_tracking"])) -%}
+  {%- do return((object["kind"]
+    in ["table", "view", "event table", "iceberg table", "externally managed iceberg table"])
+    and (not object["change_tracking"])) -%}
 {%- endmacro -%}
 
 {%- macro _change_tracking_fix(table, object) -%}
   {%- if object["kind"] == "view" -%}
-    {%- do return("alter view "
-      ~ dbt_cloud_orchestration._quote_name(table)
-      ~ " set change_tracking = true; and on each of its base tables: alter table <base table> set change_tracking = true;") -%}
+    {%- do return("alter view " ~ dbt_cloud_orchestration._quote_name(table) ~ " set change_tracking = true;") -%}
   {%- endif -%}
   {%- do return("alter table " ~ dbt_cloud_orchestration._quote_name(table) ~ " set change_tracking = true;") -%}
 {%- endmacro -%}
@@ -156,11 +313,143 @@
 {%- endmacro -%}
 
 {%- macro _blocked_by_change_tracking(watched, table) -%}
+  {%- do return((dbt_cloud_orchestration._change_tracking_problems(watched, table) | length) > 0) -%}
+{%- endmacro -%}
+
+{%- macro _enables_change_tracking(watched, table) -%}
+  {%- set tsj_ns = namespace() -%}
+  {%- set tsj_ns.tsj_any_value = false -%}
+  {%- for tracked in dbt_cloud_orchestration._tracked_objects(watched, table, 8) -%}
+    {%- if dbt_cloud_orchestration._needs_change_tracking(dbt_cloud_orchestration._watched_object(watched, tracked)) -%}
+      {%- set tsj_ns.tsj_any_value = true -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- do return(tsj_ns.tsj_any_value) -%}
+{%- endmacro -%}
+
+{%- macro _change_tracking_problems(watched, table) -%}
+  {%- set problems = [] -%}
+  {%- set build_role = "the build role" if (watched["role"] == "") else ("the build role " ~ watched["role"]) -%}
+  {%- for tracked in dbt_cloud_orchestration._tracked_objects(watched, table, 8) -%}
+    {%- set object = dbt_cloud_orchestration._watched_object(watched, tracked) -%}
+    {%- if (not ((object["kind"]
+      in ["table", "view", "event table", "iceberg table", "externally managed iceberg table"])
+      and (not object["change_tracking"])))
+      or ((object["owner"] != "")
+        and ((object["owner"] == watched["role"]) or (watched["owners_in_session"].get(object["owner"]) == true))) -%}
+      {%- continue -%}
+    {%- endif -%}
+    {%- set owner = "another role" if (object["owner"] == "") else ("role " ~ object["owner"]) -%}
+    {%- set subject = ("is a " ~ object["kind"] ~ " with change tracking off, owned by " ~ owner)
+      if (".".join(tracked) == ".".join(table))
+      else ("reads "
+        ~ object["kind"]
+        ~ " "
+        ~ ".".join(tracked)
+        ~ ", which has change tracking off and is owned by "
+        ~ owner) -%}
+    {%- do problems.append(
+      {
+        "object": ".".join(tracked),
+        "why": subject ~ ", which " ~ build_role ~ " neither is nor inherits; only its owner can enable it",
+        "fix": "as "
+          ~ ("its owner" if (object["owner"] == "") else object["owner"])
+          ~ ", run: "
+          ~ dbt_cloud_orchestration._change_tracking_fix(tracked, object)
+      }
+    ) -%}
+  {%- endfor -%}
+  {%- do return(problems) -%}
+{%- endmacro -%}
+
+{%- macro _refusal(table, why, fix) -%}
+  {%- do return([{"object": ".".join(table), "why": why, "fix": fix}]) -%}
+{%- endmacro -%}
+
+{%- macro _stream_problems(watched, table, triggered) -%}
+  {%- if not watched["read"] -%}
+    {%- do return([]) -%}
+  {%- endif -%}
   {%- set object = dbt_cloud_orchestration._watched_object(watched, table) -%}
-  {%- do return(((object["kind"] == "table") or (object["kind"] == "view"))
-    and (not object["change_tracking"])
-    and (not ((object["owner"] != "")
-      and ((object["owner"] == watched["role"]) or (watched["owners_in_session"].get(object["owner"]) == true))))) -%}
+  {%- if object["kind"] == "missing" -%}
+    {%- do return([
+      {
+        "object": ".".join(table),
+        "why": "does not exist, or the build role cannot see it",
+        "fix": "grant usage on its database and schema and select on it to the build role"
+      }
+    ]) -%}
+  {%- endif -%}
+  {%- if object["kind"] == "materialized view" -%}
+    {%- do return([
+      {
+        "object": ".".join(table),
+        "why": "is a materialized view, which a stream cannot watch",
+        "fix": "watch its base tables instead"
+      }
+    ]) -%}
+  {%- endif -%}
+  {%- if object["kind"] == "hybrid table" -%}
+    {%- do return([
+      {
+        "object": ".".join(table),
+        "why": "is a hybrid table, and streams cannot watch hybrid tables",
+        "fix": "watch a standard table that receives the same changes"
+      }
+    ]) -%}
+  {%- endif -%}
+  {%- if (object["kind"] == "external table") and triggered -%}
+    {%- do return([
+      {
+        "object": ".".join(table),
+        "why": "is an external table, and triggered tasks do not support streams on external tables",
+        "fix": "give the job a schedule"
+      }
+    ]) -%}
+  {%- endif -%}
+  {%- if (object["kind"] == "dynamic table") and (object["refresh_mode"] == "FULL") -%}
+    {%- do return([
+      {
+        "object": ".".join(table),
+        "why": "is a dynamic table that refreshes in full (refresh_mode FULL), and streams need incremental refresh",
+        "fix": "recreate it with refresh_mode = incremental, or watch its base tables"
+      }
+    ]) -%}
+  {%- endif -%}
+  {%- set problems = [] -%}
+  {%- if object["kind"] == "view" -%}
+    {%- set clauses = dbt_cloud_orchestration._unsupported_view_clauses(object["text"]) -%}
+    {%- if (clauses | length) > 0 -%}
+      {%- for tsj_value_item in dbt_cloud_orchestration._refusal(
+        table,
+        "is a view with " ~ ", ".join(clauses) ~ ", which streams on views do not support",
+        "watch its base tables, or a view without GROUP BY, QUALIFY, LIMIT or DISTINCT"
+      ) -%}
+        {%- do problems.append(tsj_value_item) -%}
+      {%- endfor -%}
+    {%- endif -%}
+    {%- for base in object["base_objects"] -%}
+      {%- set below = dbt_cloud_orchestration._watched_object(watched, base) -%}
+      {%- if not (below["kind"] in ["hybrid table", "external table", "materialized view"]) -%}
+        {%- continue -%}
+      {%- endif -%}
+      {%- do problems.append(
+        {
+          "object": ".".join(base),
+          "why": "reads " ~ below["kind"] ~ " " ~ ".".join(base) ~ ", which a stream on a view cannot follow",
+          "fix": "watch a view over standard tables, or the tables themselves"
+        }
+      ) -%}
+    {%- endfor -%}
+  {%- endif -%}
+  {%- for tsj_value_item_2 in dbt_cloud_orchestration._change_tracking_problems(watched, table) -%}
+    {%- do problems.append(tsj_value_item_2) -%}
+  {%- endfor -%}
+  {%- do return(problems) -%}
+{%- endmacro -%}
+
+{%- macro _is_triggered(job) -%}
+  {%- do return(job["schedule"]["kind"] == "triggered") -%}
 {%- endmacro -%}
 
 {%- macro _check_watched_objects(config, watched) -%}
@@ -168,6 +457,7 @@
     {%- do return(none) -%}
   {%- endif -%}
   {%- set problems = [] -%}
+  {%- set reported = {} -%}
   {%- for job in config["jobs"] -%}
     {%- set who = "job '"
       ~ ((job["name"] | replace("\\", "\\\\")) | replace("'", "''"))
@@ -175,47 +465,19 @@
       ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
       ~ ")" -%}
     {%- for table in job["tables"] -%}
-      {%- set label = ".".join(table) -%}
-      {%- set object = dbt_cloud_orchestration._watched_object(watched, table) -%}
-      {%- if object["kind"] == "missing" -%}
-        {%- do problems.append(
-          who
-            ~ ": "
-            ~ label
-            ~ " does not exist, or the build role cannot see it (it needs usage on its database and schema and select on it)"
-        ) -%}
-      {%- elif object["kind"] == "materialized view" -%}
-        {%- do problems.append(
-          who ~ ": " ~ label ~ " is a materialized view, which a stream cannot watch; watch its base tables instead"
-        ) -%}
-      {%- elif (object["kind"] == "external table") and (job["schedule"]["kind"] == "triggered") -%}
-        {%- do problems.append(
-          who
-            ~ ": "
-            ~ label
-            ~ " is an external table, and triggered tasks do not support streams on external tables; give the job a schedule"
-        ) -%}
-      {%- endif -%}
+      {%- for problem in dbt_cloud_orchestration._stream_problems(
+        watched,
+        table,
+        job["schedule"]["kind"] == "triggered"
+      ) -%}
+        {%- set line = ".".join(table) ~ " " ~ problem["why"] ~ "; " ~ problem["fix"] -%}
+        {%- if reported.get(line) == true -%}
+          {%- continue -%}
+        {%- endif -%}
+        {%- do reported.update({line: true}) -%}
+        {%- do problems.append(who ~ ": " ~ line) -%}
+      {%- endfor -%}
     {%- endfor -%}
-  {%- endfor -%}
-  {%- for table_2 in dbt_cloud_orchestration._distinct_watched(config) -%}
-    {%- if not dbt_cloud_orchestration._blocked_by_change_tracking(watched, table_2) -%}
-      {%- continue -%}
-    {%- endif -%}
-    {%- set object_2 = dbt_cloud_orchestration._watched_object(watched, table_2) -%}
-    {%- do problems.append(
-      ".".join(table_2)
-        ~ " ("
-        ~ object_2["kind"]
-        ~ ") has change tracking off and is owned by role "
-        ~ object_2["owner"]
-        ~ ", which the build role "
-        ~ watched["role"]
-        ~ " neither is nor inherits; only its owner can enable it. As "
-        ~ object_2["owner"]
-        ~ ", run: "
-        ~ dbt_cloud_orchestration._change_tracking_fix(table_2, object_2)
-    ) -%}
   {%- endfor -%}
   {%- if (problems | length) > 0 -%}
     {%- do dbt_cloud_orchestration._stop_with_error(
@@ -232,8 +494,14 @@
   {%- if kind == "dynamic table" -%}
     {%- do return("on dynamic table " ~ dbt_cloud_orchestration._quote_name(table)) -%}
   {%- endif -%}
+  {%- if kind == "event table" -%}
+    {%- do return("on event table " ~ dbt_cloud_orchestration._quote_name(table)) -%}
+  {%- endif -%}
   {%- if kind == "external table" -%}
     {%- do return("on external table " ~ dbt_cloud_orchestration._quote_name(table) ~ " insert_only = true") -%}
+  {%- endif -%}
+  {%- if kind == "externally managed iceberg table" -%}
+    {%- do return("on table " ~ dbt_cloud_orchestration._quote_name(table) ~ " insert_only = true") -%}
   {%- endif -%}
   {%- do return("on table " ~ dbt_cloud_orchestration._quote_name(table)) -%}
 {%- endmacro -%}

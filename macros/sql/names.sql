@@ -156,3 +156,28 @@
     ~ "__"
     ~ ((job_id | int) if ((job_id | int) == job_id) else job_id)) -%}
 {%- endmacro -%}
+
+{%- macro _display_part(part) -%}
+  {%- do return(part
+    if (dbt_cloud_orchestration._is_plain_identifier(part) and (part == (part | upper)))
+    else ("\"" ~ (part | replace("\"", "\"\"")) ~ "\"")) -%}
+{%- endmacro -%}
+
+{%- macro _display_name(parts) -%}
+  {%- set tsj_parts_mapped = [] -%}
+  {%- for part in parts -%}
+    {%- do tsj_parts_mapped.append(
+      part
+        if (dbt_cloud_orchestration._is_plain_identifier(part) and (part == (part | upper)))
+        else ("\"" ~ (part | replace("\"", "\"\"")) ~ "\"")
+    ) -%}
+  {%- endfor -%}
+  {%- do return(".".join(tsj_parts_mapped)) -%}
+{%- endmacro -%}
+
+{%- macro _profile_identifier(text) -%}
+  {%- if ((text | length) >= 2) and text.startswith("\"") and text.endswith("\"") -%}
+    {%- do return(text[1:][::-1][1:][::-1] | replace("\"\"", "\"")) -%}
+  {%- endif -%}
+  {%- do return(text | upper) -%}
+{%- endmacro -%}

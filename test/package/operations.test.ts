@@ -67,17 +67,17 @@ describe("orchestration_status", () => {
     state.streams[1]!.stale_soon = true;
     const results = showResults(state, "ORCHESTRATION")!;
     results.push(
-      { columns: ["s0", "s1", "s2", "s3"], rows: [[true, false, false, false]] },
-      { columns: ["job_id", "run_ids"], rows: [] },
+      { columns: ["S0", "S1", "S2", "S3"], rows: [[true, false, false, false]] },
+      { columns: ["JOB_ID", "RUN_IDS"], rows: [] },
       {
-        columns: ["job_id", "invoked_at", "status", "run_id", "run_status", "run_seconds", "last_success_at"],
+        columns: ["JOB_ID", "INVOKED_AT", "STATUS", "RUN_ID", "RUN_STATUS", "RUN_SECONDS", "LAST_SUCCESS_AT"],
         rows: [["67890", "2026-11-26 14:00:00", "TRIGGERED", "123456", "Running", null, null]],
       },
     );
     const run = await agreed("orchestration_status", { ...context(exampleVars(), { target: PROD_TARGET, args: {} }), query_results: results });
     expect(run.statements[4]).toContain("from table(result_scan(last_query_id()))");
-    expect(run.statements[7]).toMatch(/^select system\$stream_has_data\('"ANALYTICS"\."ORCHESTRATION"\."ORCH_STREAM__67890__RAW__SALES__ORDERS"'\) as "s0", /);
-    expect(run.statements[8]).toMatch(/^select job_id::varchar as "job_id", listagg\(run_id::varchar/);
+    expect(run.statements[7]).toMatch(/^select system\$stream_has_data\('"ANALYTICS"\."ORCHESTRATION"\."ORCH_STREAM__67890__RAW__SALES__ORDERS"'\) as S0, /);
+    expect(run.statements[8]).toMatch(/^select job_id::varchar as JOB_ID, listagg\(run_id::varchar/);
     // No unfinished run: dbt Cloud is not asked.
     expect(run.statements[9]).toContain("row_number() over (partition by job_id order by invoked_at desc) as newest");
     expect(run.statements).toHaveLength(10);

@@ -8,6 +8,7 @@ import { PackageEngines } from "../support/package-engines.js";
 import { parseWithSqlfluff } from "../support/sql-parser.js";
 import { taskBody } from "../support/task-body.js";
 import { context, exampleVars, minimalVars, PROD_TARGET } from "./configs.js";
+import { watchedResults, type WatchedRow } from "../support/warehouse.js";
 
 let engines: PackageEngines;
 beforeAll(() => {
@@ -22,16 +23,45 @@ async function agreed(macro: string, ctx: Parameters<PackageEngines["both"]>[1])
 }
 
 describe("create_stream_generic(database, schema, table)", () => {
-  it("creates the managed stream if missing, keeping a quoted table's case", async () => {
-    const run = await agreed("create_stream_generic", context(minimalVars(), {
-      args: { database: "raw", schema: "SALES", table: '"Order Items"' },
-    }));
+  /** The stand-alone stream's reads: SHOW TABLES and SHOW VIEWS of the table's schema (and a kind's one more query). */
+  function streamContext(table: string, rows: WatchedRow[], objects: string[][]) {
+    return { ...context(minimalVars(), { args: { database: "raw", schema: "SALES", table } }),
+      query_results: watchedResults(rows, [["RAW", "SALES"]], undefined, [], objects) };
+  }
+
+  it("reads the table, then creates the managed stream if missing, keeping a quoted table's case", async () => {
+    const run = await agreed("create_stream_generic", streamContext('"Order Items"', [{ database: "RAW", schema: "SALES", name: "Order Items" }],
+      [["RAW", "SALES", "Order Items"]]));
     expect(run.error).toBeNull();
-    expect(run.statements).toHaveLength(1);
-    expect(run.statements[0]).toMatch(new RegExp(
+    expect(run.statements.slice(0, 2)).toEqual([`show tables in schema "RAW"."SALES" limit 10000`, `show views in schema "RAW"."SALES" limit 10000`]);
+    expect(run.statements).toHaveLength(3);
+    expect(run.statements[2]).toMatch(new RegExp(
       '^create stream if not exists "ANALYTICS"."DBT_DEV"."ORCH_STREAM__RAW__SALES__ORDER_ITEMS"\\n' +
         '  on table "RAW"."SALES"."Order Items"\\n' +
         "  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW\\.SALES\\.Order Items \\(definition [0-9a-f]{32}\\)'$"));
+  });
+
+  it.each([
+    ["view", { kind: "view" as const, base: [] }, `  on view "RAW"."SALES"."OBJ"`],
+    ["dynamic table", { kind: "dynamic table" as const }, `  on dynamic table "RAW"."SALES"."OBJ"`],
+    ["event table", { kind: "event table" as const }, `  on event table "RAW"."SALES"."OBJ"`],
+    ["external table", { kind: "external table" as const }, `  on external table "RAW"."SALES"."OBJ" insert_only = true`],
+    ["Iceberg table another catalog manages", { kind: "iceberg table" as const, catalog: "POLARIS" }, `  on table "RAW"."SALES"."OBJ" insert_only = true`],
+  ])("the stream on a %s has that kind's form", async (_kind, facts, clause) => {
+    const run = await agreed("create_stream_generic", streamContext("OBJ", [{ database: "RAW", schema: "SALES", name: "OBJ", ...facts }], [["RAW", "SALES", "OBJ"]]));
+    expect(run.error).toBeNull();
+    expect(run.statements.at(-1)!.split("\n")[1]).toBe(clause);
+  });
+
+  it("refuses, before the statement, what Snowflake would refuse: a hybrid table, a missing one", async () => {
+    const hybrid = await agreed("create_stream_generic", streamContext("OBJ", [{ database: "RAW", schema: "SALES", name: "OBJ", kind: "hybrid table" }],
+      [["RAW", "SALES", "OBJ"]]));
+    expect(hybrid.error).toBe("create_stream_generic: no stream on RAW.SALES.OBJ:\n  - RAW.SALES.OBJ is a hybrid table, and streams cannot watch hybrid tables; " +
+      "watch a standard table that receives the same changes");
+    expect(hybrid.statements.filter((sql) => sql.startsWith("create"))).toEqual([]);
+    const missing = await agreed("create_stream_generic", streamContext("OBJ", [], [["RAW", "SALES", "OBJ"]]));
+    expect(missing.error).toContain("RAW.SALES.OBJ does not exist, or the build role cannot see it");
+    expect(missing.statements.filter((sql) => sql.startsWith("create"))).toEqual([]);
   });
 
   it("refuses a name that would need quotes", async () => {
@@ -104,21 +134,35 @@ describe("create_dbt_cloud_external_access()", () => {
   const TOKEN = "dbtu_S3CRET'TOKEN\\value";
   const env = { DBT_CLOUD_API_TOKEN: TOKEN };
 
-  it("creates the network rule for the configured host only, the secret and the integration", async () => {
+  it("creates or alters the network rule for the configured host only, the secret and the integration, in each object's documented syntax", async () => {
     const run = await agreed("create_dbt_cloud_external_access", context(exampleVars(), { env, args: {} }));
     expect(run.error).toBeNull();
-    expect(run.statements[0]).toBe('create schema if not exists "ANALYTICS"."ORCHESTRATION"');
-    expect(run.statements[1]).toContain("value_list = ('ab123.us1.dbt.com')");
+    expect(run.statements[0]).toBe(`show integrations like 'DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION'`);
+    expect(run.statements[1]).toBe('create schema if not exists "ANALYTICS"."ORCHESTRATION"');
+    // CREATE NETWORK RULE has no IF NOT EXISTS; CREATE OR ALTER creates it or sets its value list.
+    expect(run.statements[2]).toBe(`create or alter network rule "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_API_NETWORK_RULE" type = host_port ` +
+      `value_list = ('ab123.us1.dbt.com') mode = egress comment = 'Managed by the dbt_cloud_orchestration dbt package: lets the dbt Cloud trigger reach the dbt Cloud API'`);
     expect(run.statements[3]).toContain("secret_string = %s comment = ");
     expect(run.statements[4]).toBe('alter secret "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN" set secret_string = %s');
     expect(JSON.stringify(run)).not.toContain("S3CRET");
-    expect(run.statements[5]).toContain(
-      'allowed_network_rules = ("ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_API_NETWORK_RULE") allowed_authentication_secrets = ("ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN") enabled = true');
-    const reports = await parseWithSqlfluff(run.statements);
-    // sqlfluff parses CREATE SCHEMA and CREATE NETWORK RULE; ALTER NETWORK RULE, SECRET and EXTERNAL ACCESS
-    // INTEGRATION are beyond it (asserted above). Every statement stays whole for dbt's splitter.
-    expect(reports.slice(0, 2)).toEqual([0, 1].map(() => ({ statements: 1, unparsable: [], pieces: 1 })));
-    expect(reports.map((report) => report.pieces)).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    // CREATE EXTERNAL ACCESS INTEGRATION has neither IF NOT EXISTS nor OR ALTER: SHOW INTEGRATIONS said it is missing.
+    expect(run.statements[5]).toBe('create external access integration "DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION" ' +
+      'allowed_network_rules = ("ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_API_NETWORK_RULE") allowed_authentication_secrets = ("ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN") enabled = true ' +
+      "comment = 'Managed by the dbt_cloud_orchestration dbt package: dbt Cloud API access for the dbt Cloud trigger'");
+    expect(run.statements).toHaveLength(6);
+    const reports = await parseWithSqlfluff(run.statements.slice(1));
+    // sqlfluff parses CREATE SCHEMA; the rest are beyond it (asserted above). Every statement stays whole for dbt's splitter.
+    expect(reports[0]).toEqual({ statements: 1, unparsable: [], pieces: 1 });
+    expect(reports.map((report) => report.pieces)).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it("alters an integration that exists instead (rerun, token rotation): nothing replaced, its grants kept", async () => {
+    const existing = { columns: ["name", "type", "category", "enabled"], rows: [["DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION", "EXTERNAL_ACCESS", "SECURITY", "true"]] };
+    const run = await agreed("create_dbt_cloud_external_access", { ...context(exampleVars(), { env, args: {} }), query_results: [existing] });
+    expect(run.error).toBeNull();
+    expect(run.statements.at(-1)).toBe('alter external access integration "DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION" ' +
+      'set allowed_network_rules = ("ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_API_NETWORK_RULE") allowed_authentication_secrets = ("ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN") enabled = true');
+    expect(run.statements.some((sql) => sql.includes("or replace"))).toBe(false);
   });
 
   it("never prints the token: not in logs, not in the returned plan, not in a dry run", async () => {

@@ -105,7 +105,7 @@ describe("select_changed is a validated job key", () => {
 });
 
 /** The queries orchestration_status / refresh run after reading the live state, with scripted answers. */
-const PENDING = { columns: ["job_id", "run_ids"], rows: [["67890", "123455,123456"], ["67892", "9; drop table x,777"]] };
+const PENDING = { columns: ["JOB_ID", "RUN_IDS"], rows: [["67890", "123455,123456"], ["67892", "9; drop table x,777"]] };
 const answer = (result: object) => ({ columns: ["DBT_CLOUD_RUN_JOB"], rows: [[JSON.stringify(result, null, 2)]] });
 const REPORTED = [
   { run_id: 123456, status: "Success", finished_at: "2026-11-26T14:05:00+00:00", duration_seconds: 83 },
@@ -126,7 +126,7 @@ describe("refresh_orchestration_outcomes", () => {
     expect(run.error).toBeNull();
     const after = run.statements.slice(7);
     expect(after[0]).toBe([
-      `select job_id::varchar as "job_id", listagg(run_id::varchar, ',') within group (order by run_id) as "run_ids"`,
+      "select job_id::varchar as JOB_ID, listagg(run_id::varchar, ',') within group (order by run_id) as RUN_IDS",
       `from (select distinct job_id, run_id from ${LOG} where run_id is not null and (run_status is null or run_status not in ('Success', 'Error', 'Cancelled')) ` +
         "qualify dense_rank() over (partition by job_id order by run_id desc) <= 100)",
       "group by job_id",
@@ -147,7 +147,7 @@ describe("refresh_orchestration_outcomes", () => {
 
   it("a procedure ERROR is reported and records nothing", async () => {
     const run = await agreed("refresh_orchestration_outcomes", ctx({}, [
-      { columns: ["job_id", "run_ids"], rows: [["67890", "1"]] },
+      { columns: ["JOB_ID", "RUN_IDS"], rows: [["67890", "1"]] },
       answer({ status: "ERROR", runs: [], logs: ["GET …", "ERROR: GET /api/v2/accounts/12345/runs/: HTTP 401 - the API token was refused"] }),
     ]));
     expect(run.statements.slice(7)).toHaveLength(2);
@@ -173,12 +173,12 @@ describe("orchestration_status with outcomes", () => {
     const state = structuredClone(live);
     const results = [
       ...showResults(state, "ORCHESTRATION")!,
-      { columns: ["s0", "s1", "s2", "s3", "s4"], rows: [[true, false, false, false, false]] },
-      { columns: ["job_id", "run_ids"], rows: [["67890", "123456"]] },
+      { columns: ["S0", "S1", "S2", "S3", "S4"], rows: [[true, false, false, false, false]] },
+      { columns: ["JOB_ID", "RUN_IDS"], rows: [["67890", "123456"]] },
       answer({ status: "OK", runs: REPORTED, logs: [] }),
       { columns: ["number of rows updated"], rows: [[1]] },
       {
-        columns: ["job_id", "invoked_at", "status", "run_id", "run_status", "run_seconds", "last_success_at"],
+        columns: ["JOB_ID", "INVOKED_AT", "STATUS", "RUN_ID", "RUN_STATUS", "RUN_SECONDS", "LAST_SUCCESS_AT"],
         rows: [
           ["67890", "2026-11-26 14:00:00", "TRIGGERED", "123456", "Success", "83", "2026-11-26 14:05:00"],
           ["67892", "2026-11-26 15:00:00", "SKIPPED", "777", null, null, "2026-11-20 06:10:00"],

@@ -16,32 +16,60 @@ afterAll(() => engines?.close());
 
 type Results = NonNullable<MacroContextFile["query_results"]>;
 
+/** A grant as SHOW GRANTS lists it: [privilege, granted_on, name, the role that holds it]. */
+type Grant = [string, string, string, string];
+
 /** An account as the preflight's queries see it; every default passes. */
 interface Account {
   role: string;
-  accountPrivileges: string[];
+  user: string;
+  /** QUOTED_IDENTIFIERS_IGNORE_CASE for the session. */
+  ignoreCase: boolean;
+  grants: Grant[];
+  /** Roles granted to each role (SHOW GRANTS TO ROLE lists them as USAGE on ROLE). */
+  inherits: Record<string, string[]>;
   schemaExists: boolean;
-  schemaPrivileges: string[];
-  databasePrivileges: string[];
+  /** SHOW WAREHOUSES lists it (the role has some privilege on it, USAGE or not). */
   warehouseVisible: boolean;
-  integration: { exists: boolean; enabled: boolean; rules: string; hosts: string } ;
+  integration: { exists: boolean; enabled: boolean; rules: string; hosts: string; ruleOwner: string; secrets: string };
   secretVisible: boolean;
+  /** SHOW INTEGRATIONS' row of the error integration: [type, category], or null when it does not show. */
+  errorIntegration: [string, string] | null;
   watched: WatchedRow[];
   timezoneAnswer: string;
   procedureArguments: string | null;
   pingResult: string;
 }
 
+const RULE = "ANALYTICS.DBT_DEV.DBT_CLOUD_API_NETWORK_RULE";
+const SECRET = "ANALYTICS.DBT_DEV.DBT_CLOUD_ACCESS_TOKEN";
+const INTEGRATION = "DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION";
+
+/**
+ * The README's role split: TRANSFORMER builds and owns; it inherits TASK_RUNNER, a custom role holding
+ * EXECUTE TASK and EXECUTE MANAGED TASK (Snowflake's guidance); an admin (ACCOUNTADMIN) owns the
+ * network rule; LOADER owns the watched table and enabled its change tracking.
+ */
 function goodAccount(): Account {
   return {
     role: "TRANSFORMER",
-    accountPrivileges: ["EXECUTE TASK", "EXECUTE MANAGED TASK"],
+    user: "DBT_USER",
+    ignoreCase: false,
+    grants: [
+      ["EXECUTE TASK", "ACCOUNT", "AB12345", "TASK_RUNNER"],
+      ["EXECUTE MANAGED TASK", "ACCOUNT", "AB12345", "TASK_RUNNER"],
+      ["USAGE", "DATABASE", "ANALYTICS", "TRANSFORMER"],
+      ...["USAGE", "CREATE TABLE", "CREATE STREAM", "CREATE TASK", "CREATE PROCEDURE"].map((privilege): Grant => [privilege, "SCHEMA", "ANALYTICS.DBT_DEV", "TRANSFORMER"]),
+      ["USAGE", "INTEGRATION", INTEGRATION, "TRANSFORMER"],
+      ["READ", "SECRET", SECRET, "TRANSFORMER"],
+      ["USAGE", "WAREHOUSE", "TRANSFORMING", "TRANSFORMER"],
+    ],
+    inherits: { TRANSFORMER: ["TASK_RUNNER"] },
     schemaExists: true,
-    schemaPrivileges: ["USAGE", "CREATE TABLE", "CREATE STREAM", "CREATE TASK", "CREATE PROCEDURE"],
-    databasePrivileges: ["USAGE"],
     warehouseVisible: true,
-    integration: { exists: true, enabled: true, rules: "[ANALYTICS.DBT_DEV.DBT_CLOUD_API_NETWORK_RULE]", hosts: "ab123.us1.dbt.com" },
+    integration: { exists: true, enabled: true, rules: `[${RULE}]`, hosts: "ab123.us1.dbt.com", ruleOwner: "ACCOUNTADMIN", secrets: `[${SECRET}]` },
     secretVisible: true,
+    errorIntegration: null,
     watched: [{ database: "RAW", schema: "SALES", name: "ORDERS", owner: "LOADER" }],
     timezoneAnswer: "2026-11-27 07:00:00.000 +0000",
     procedureArguments: "DBT_CLOUD_RUN_JOB(VARCHAR, NUMBER, NUMBER, VARCHAR, NUMBER, NUMBER, VARCHAR, VARCHAR, ARRAY, VARCHAR, VARIANT) RETURN VARIANT",
@@ -49,32 +77,85 @@ function goodAccount(): Account {
   };
 }
 
-function grants(privileges: string[], grantedOn: string, role: string) {
-  return { columns: ["privilege", "granted_on", "name", "granted_to", "grantee_name"], rows: privileges.map((privilege) => [privilege, grantedOn, "X", "ROLE", role]) };
+const GRANT_COLUMNS = ["privilege", "granted_on", "name", "granted_to", "grantee_name"];
+
+/** The roles the walk reads, in its order: the build role, depth first the roles granted to it, then PUBLIC. */
+function hierarchy(account: Account): string[] {
+  const roles: string[] = [];
+  const walk = (role: string) => {
+    if (roles.includes(role)) return;
+    roles.push(role);
+    for (const child of account.inherits[role] ?? []) walk(child);
+  };
+  walk(account.role);
+  walk("PUBLIC");
+  return roles;
+}
+
+/** SHOW GRANTS TO ROLE of each role the walk reads (the network rule's OWNERSHIP goes to its owner). */
+function grantResults(account: Account): Results {
+  return hierarchy(account).map((role) => ({
+    columns: GRANT_COLUMNS,
+    rows: [
+      ...account.grants.filter((grant) => grant[3] === role).map((grant) => [grant[0], grant[1], grant[2], "ROLE", role]),
+      ...(account.integration.ruleOwner === role ? [["OWNERSHIP", "NETWORK_RULE", RULE, "ROLE", role]] : []),
+      ...(account.inherits[role] ?? []).map((child) => ["USAGE", "ROLE", child, "ROLE", role]),
+    ],
+  }));
+}
+
+function holds(account: Account, privilege: string, grantedOn: string, name: string): boolean {
+  const roles = hierarchy(account);
+  if (grantedOn === "NETWORK_RULE") return roles.includes(account.integration.ruleOwner);
+  return account.grants.some((grant) => roles.includes(grant[3]) && grant[1] === grantedOn && (grant[1] === "ACCOUNT" || grant[2] === name) &&
+    (grant[0] === privilege || grant[0] === "OWNERSHIP"));
 }
 
 /** The query results in the order the preflight asks (minimal config: orchestration schema ANALYTICS.DBT_DEV, secret in it). */
 function results(account: Account, vars: Vars): Results {
   const out: Results = [
-    { columns: ["role"], rows: [[account.role]] },
+    { columns: ["BUILD_ROLE", "BUILD_USER"], rows: [[account.role, account.user]] },
+    { columns: ["key", "value", "default", "level", "description", "type"],
+      rows: [["QUOTED_IDENTIFIERS_IGNORE_CASE", account.ignoreCase ? "true" : "false", "false", account.ignoreCase ? "USER" : "", "…", "BOOLEAN"]] },
+    ...grantResults(account),
     { columns: ["name"], rows: account.schemaExists ? [["DBT_DEV"]] : [] },
-    grants(account.accountPrivileges, "ACCOUNT", account.role),
-    account.schemaExists ? grants(account.schemaPrivileges, "SCHEMA", account.role) : grants(account.databasePrivileges, "DATABASE", account.role),
   ];
-  if (vars.warehouse != null) out.push({ columns: ["name"], rows: account.warehouseVisible ? [[String(vars.warehouse).toUpperCase()]] : [] });
+  const warehouse = vars.warehouse == null ? null : String(vars.warehouse).toUpperCase();
+  if (warehouse !== null && !holds(account, "USAGE", "WAREHOUSE", warehouse)) {
+    out.push({ columns: ["name"], rows: account.warehouseVisible ? [[warehouse]] : [] });
+  }
   out.push({ columns: ["name", "type", "category", "enabled"],
-    rows: account.integration.exists ? [["DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION", "EXTERNAL_ACCESS", "SECURITY", account.integration.enabled ? "true" : "false"]] : [] });
-  if (account.integration.exists) {
+    rows: account.integration.exists ? [[INTEGRATION, "EXTERNAL_ACCESS", "SECURITY", account.integration.enabled ? "true" : "false"]] : [] });
+  const described = account.integration.exists && account.integration.enabled && holds(account, "USAGE", "INTEGRATION", INTEGRATION);
+  if (described) {
     out.push({ columns: ["property", "property_type", "property_value", "property_default"],
-      rows: [["ENABLED", "Boolean", "true", "false"], ["ALLOWED_NETWORK_RULES", "List", account.integration.rules, "[]"]] });
-    if (account.integration.rules !== "[]") out.push({ columns: ["name", "type", "mode", "value_list"], rows: [["DBT_CLOUD_API_NETWORK_RULE", "HOST_PORT", "EGRESS", account.integration.hosts]] });
+      rows: [["ENABLED", "Boolean", "true", "false"], ["ALLOWED_NETWORK_RULES", "List", account.integration.rules, "[]"],
+        ["ALLOWED_AUTHENTICATION_SECRETS", "List", account.integration.secrets, "[]"]] });
+    if (account.integration.rules !== "[]" && holds(account, "OWNERSHIP", "NETWORK_RULE", RULE)) {
+      out.push({ columns: ["name", "type", "mode", "value_list"], rows: [["DBT_CLOUD_API_NETWORK_RULE", "HOST_PORT", "EGRESS", account.integration.hosts]] });
+    }
   }
   if (account.schemaExists) out.push({ columns: ["name"], rows: account.secretVisible ? [["DBT_CLOUD_ACCESS_TOKEN"]] : [] });
+  if (vars.error_integration != null) {
+    out.push({ columns: ["name", "type", "category", "enabled"],
+      rows: account.errorIntegration === null ? [] : [[String(vars.error_integration).toUpperCase(), ...account.errorIntegration, "true"]] });
+  }
+  // SHOW DATABASES / SCHEMAS LIKE per watched database and schema (RAW exists; its schemas are those of account.watched).
   const schemas = [...new Set(account.watched.map((row) => `${row.database}.${row.schema}`))].map((key) => key.split("."));
-  out.push({ columns: ["name"], rows: [["RAW"], ["ANALYTICS"]] });
-  out.push({ columns: ["name"], rows: schemas.map((parts) => [parts[1]]) });
+  const jobs = vars.jobs as Array<{ tables: string[] }>;
+  const watchedSchemas = [...new Set(jobs.flatMap((job) => job.tables.map((table) => table.split(".").slice(0, 2).join("."))))];
+  const databases: string[] = [];
+  for (const key of watchedSchemas) {
+    const [database, schema] = key.split(".") as [string, string];
+    if (!databases.includes(database)) {
+      databases.push(database);
+      out.push({ columns: ["name"], rows: database === "RAW" ? [["RAW"]] : [] });
+    }
+    if (database === "RAW") out.push({ columns: ["name"], rows: schemas.some((parts) => parts[1] === schema) ? [[schema]] : [] });
+  }
   const untracked = account.watched.some((row) => row.change_tracking === false && !(row.kind ?? "table").includes("dynamic"));
-  out.push(...watchedResults(account.watched, schemas.length === 0 ? [] : schemas, untracked ? account.role : undefined)!);
+  const watchedObjects = jobs.flatMap((job) => job.tables.map((table) => table.split(".")));
+  out.push(...watchedResults(account.watched, schemas.length === 0 ? [] : schemas, untracked ? account.role : undefined, [], watchedObjects)!);
   out.push({ columns: ["anonymous block"], rows: [[account.timezoneAnswer]] });
   if (account.schemaExists) {
     out.push({ columns: ["name", "arguments"], rows: account.procedureArguments === null ? [] : [["DBT_CLOUD_RUN_JOB", account.procedureArguments]] });
@@ -97,61 +178,128 @@ function lines(run: MacroRun): string[] {
   return run.logs[0]!.split("\n").slice(1);
 }
 
-it("an account that passes every check: one ✓ line each, no error, and the ping is one call with mode 'ping'", async () => {
+function without(account: Account, privilege: string, grantedOn: string): void {
+  account.grants = account.grants.filter((grant) => !(grant[0] === privilege && grant[1] === grantedOn));
+}
+
+it("the README's role split passes every check: privileges through an inherited role, an admin-owned network rule, one ✓ line each", async () => {
   const run = await preflight(goodAccount());
   expect(run.error).toBeNull();
   expect(lines(run)).toEqual([
-    "✓ privilege EXECUTE TASK: granted to role TRANSFORMER",
-    "✓ privilege EXECUTE MANAGED TASK: granted to role TRANSFORMER",
-    "✓ create rights in ANALYTICS.DBT_DEV: role TRANSFORMER has USAGE, CREATE TABLE, CREATE STREAM, CREATE TASK, CREATE PROCEDURE",
+    "✓ session parameter QUOTED_IDENTIFIERS_IGNORE_CASE: false: double-quoted names keep their case",
+    "✓ privilege EXECUTE TASK: granted to role TASK_RUNNER, which role TRANSFORMER inherits",
+    "✓ privilege EXECUTE MANAGED TASK: granted to role TASK_RUNNER, which role TRANSFORMER inherits",
+    "✓ create rights in ANALYTICS.DBT_DEV: role TRANSFORMER has USAGE on the database and USAGE, CREATE TABLE, CREATE STREAM, CREATE TASK, CREATE PROCEDURE on the schema",
     "✓ warehouse: none configured: serverless tasks",
-    "✓ integration DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION: exists and is enabled",
-    "✓ host ab123.us1.dbt.com: allowed by DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION's network rules",
-    "✓ secret ANALYTICS.DBT_DEV.DBT_CLOUD_ACCESS_TOKEN: visible to role TRANSFORMER",
+    "✓ integration DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION: exists, is enabled, and role TRANSFORMER has USAGE",
+    "✓ host ab123.us1.dbt.com: not read here: DESCRIBE NETWORK RULE needs OWNERSHIP of ANALYTICS.DBT_DEV.DBT_CLOUD_API_NETWORK_RULE, which another role holds; " +
+      "the dbt Cloud ping through the procedure checks the host",
+    "✓ secret ANALYTICS.DBT_DEV.DBT_CLOUD_ACCESS_TOKEN: role TRANSFORMER has READ",
+    "✓ secret ANALYTICS.DBT_DEV.DBT_CLOUD_ACCESS_TOKEN in DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION: listed in its ALLOWED_AUTHENTICATION_SECRETS",
     "✓ watched RAW.SALES.ORDERS: table owned by role LOADER, change tracking on",
     "✓ time zone UTC: Snowflake converts it (now 2026-11-27 07:00:00.000 +0000)",
     "✓ dbt Cloud ping through the procedure: dbt Cloud answered for account 12345",
   ]);
   expect(run.returned).toEqual(lines(run));
+  // The role hierarchy is walked (TRANSFORMER, the role granted to it, PUBLIC); the admin's rule is never described.
+  expect(run.statements.filter((sql) => sql.startsWith("show grants"))).toEqual([
+    `show grants to role "TRANSFORMER"`, `show grants to role "TASK_RUNNER"`, `show grants to role "PUBLIC"`,
+  ]);
+  expect(run.statements.some((sql) => sql.startsWith("describe network rule"))).toBe(false);
   expect(run.statements.at(-1)).toBe(`call "ANALYTICS"."DBT_DEV"."DBT_CLOUD_RUN_JOB"('https://ab123.us1.dbt.com', 12345, 67890, 'preflight', ` +
     "null, null, null, null, null, 'UTC', object_construct('mode', 'ping'))");
   // Read-only: SHOW, DESCRIBE, SELECT, the anonymous block and the ping.
   expect(run.statements.filter((sql) => /^(create|alter|drop|grant|insert)/.test(sql))).toEqual([]);
 });
 
-/** Each failing account, the ✗ line it must produce, exactly. */
+it("a network rule the build role's hierarchy owns is described, and its host checked", async () => {
+  const account = goodAccount();
+  account.integration.ruleOwner = "TRANSFORMER";
+  const run = await preflight(account);
+  expect(run.error).toBeNull();
+  expect(lines(run)).toContain("✓ host ab123.us1.dbt.com: allowed by DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION's network rules");
+  expect(run.statements).toContain(`describe network rule "ANALYTICS"."DBT_DEV"."DBT_CLOUD_API_NETWORK_RULE"`);
+});
+
+it("a warehouse and an error integration the role uses: USAGE on each, and a notification type task errors support", async () => {
+  const account = goodAccount();
+  account.errorIntegration = ["QUEUE - AWS_SNS", "NOTIFICATION"];
+  account.grants.push(["USAGE", "INTEGRATION", "TASK_FAILURES", "TASK_RUNNER"]);
+  const run = await preflight(account, { ...minimalVars(), warehouse: "transforming", error_integration: "task_failures" });
+  expect(run.error).toBeNull();
+  expect(lines(run)).toContain("✓ warehouse TRANSFORMING: role TRANSFORMER has USAGE");
+  expect(lines(run)).toContain("✓ error integration TASK_FAILURES: QUEUE - AWS_SNS notification integration; role TRANSFORMER has USAGE, through role TASK_RUNNER");
+  expect(lines(run).filter((line) => line.startsWith("✓ privilege"))).toEqual(["✓ privilege EXECUTE TASK: granted to role TASK_RUNNER, which role TRANSFORMER inherits"]);
+});
+
+/** Each failing account, the ✗ line it must produce, exactly (one failing check per account unless a fourth element lists the others). */
 const FAILURES: Array<[string, (account: Account) => void, string, Vars?, string[]?]> = [
-  ["no EXECUTE TASK", (account) => { account.accountPrivileges = ["EXECUTE MANAGED TASK"]; },
-    `✗ privilege EXECUTE TASK: not granted to role TRANSFORMER (directly; a privilege inherited from another role is not seen here) → fix: grant execute task on account to role "TRANSFORMER";`],
-  ["no EXECUTE MANAGED TASK for serverless tasks", (account) => { account.accountPrivileges = ["EXECUTE TASK"]; },
-    `✗ privilege EXECUTE MANAGED TASK: not granted to role TRANSFORMER (directly; a privilege inherited from another role is not seen here) → fix: grant execute managed task on account to role "TRANSFORMER";`],
-  ["missing create rights in the schema", (account) => { account.schemaPrivileges = ["USAGE", "CREATE TABLE"]; },
-    `✗ create rights in ANALYTICS.DBT_DEV: role TRANSFORMER lacks CREATE STREAM, CREATE TASK, CREATE PROCEDURE → fix: grant create stream, create task, create procedure on schema "ANALYTICS"."DBT_DEV" to role "TRANSFORMER";`],
+  ["QUOTED_IDENTIFIERS_IGNORE_CASE set to TRUE for the user", (account) => { account.ignoreCase = true; },
+    `✗ session parameter QUOTED_IDENTIFIERS_IGNORE_CASE: TRUE for this session (set at level USER): Snowflake would resolve quoted names such as "Order Items" in upper case → fix: alter user "DBT_USER" set quoted_identifiers_ignore_case = false;`],
+  ["no EXECUTE TASK, anywhere in the hierarchy", (account) => { without(account, "EXECUTE TASK", "ACCOUNT"); },
+    `✗ privilege EXECUTE TASK: neither role TRANSFORMER nor a role it inherits holds it → fix: grant execute task on account to role "TRANSFORMER";`],
+  ["no EXECUTE MANAGED TASK for serverless tasks", (account) => { without(account, "EXECUTE MANAGED TASK", "ACCOUNT"); },
+    `✗ privilege EXECUTE MANAGED TASK: neither role TRANSFORMER nor a role it inherits holds it → fix: grant execute managed task on account to role "TRANSFORMER";`],
+  ["EXECUTE TASK held by a role the build role does not inherit", (account) => { account.inherits = {}; },
+    `✗ privilege EXECUTE TASK: neither role TRANSFORMER nor a role it inherits holds it → fix: grant execute task on account to role "TRANSFORMER";`,
+    undefined,
+    [`✗ privilege EXECUTE MANAGED TASK: neither role TRANSFORMER nor a role it inherits holds it → fix: grant execute managed task on account to role "TRANSFORMER";`]],
+  ["missing create rights in the schema", (account) => { without(account, "CREATE STREAM", "SCHEMA"); without(account, "CREATE TASK", "SCHEMA"); without(account, "CREATE PROCEDURE", "SCHEMA"); },
+    `✗ create rights in ANALYTICS.DBT_DEV: role TRANSFORMER lacks CREATE STREAM, CREATE TASK, CREATE PROCEDURE on the schema → fix: grant create stream, create task, create procedure on schema "ANALYTICS"."DBT_DEV" to role "TRANSFORMER";`],
+  ["no USAGE on the database", (account) => { without(account, "USAGE", "DATABASE"); },
+    `✗ create rights in ANALYTICS.DBT_DEV: role TRANSFORMER lacks USAGE on database ANALYTICS → fix: grant usage on database "ANALYTICS" to role "TRANSFORMER";`],
   ["no schema and no right to create it", (account) => { account.schemaExists = false; },
     `✗ create rights in ANALYTICS.DBT_DEV: the schema does not exist and role TRANSFORMER may not create it → fix: as an admin: create schema "ANALYTICS"."DBT_DEV"; grant usage, create table, create stream, create task, create procedure on schema "ANALYTICS"."DBT_DEV" to role "TRANSFORMER";`,
     undefined,
     // The secret lives in that schema by default, so it cannot exist either.
     [`✗ secret ANALYTICS.DBT_DEV.DBT_CLOUD_ACCESS_TOKEN: its schema ANALYTICS.DBT_DEV does not exist yet → fix: as a role with CREATE INTEGRATION: dbt run-operation create_dbt_cloud_external_access; then grant read on secret "ANALYTICS"."DBT_DEV"."DBT_CLOUD_ACCESS_TOKEN" to role "TRANSFORMER";`]],
-  ["a warehouse the role cannot use", (account) => { account.warehouseVisible = false; },
-    `✗ warehouse TRANSFORMING: does not exist or role TRANSFORMER has no privilege on it → fix: grant usage on warehouse "TRANSFORMING" to role "TRANSFORMER";`,
+  ["a warehouse the role cannot see", (account) => { without(account, "USAGE", "WAREHOUSE"); account.warehouseVisible = false; },
+    `✗ warehouse TRANSFORMING: does not exist, or role TRANSFORMER has no privilege on it → fix: grant usage on warehouse "TRANSFORMING" to role "TRANSFORMER";`,
+    { ...minimalVars(), warehouse: "transforming" }],
+  ["a warehouse the role sees but cannot use (MONITOR only)", (account) => { without(account, "USAGE", "WAREHOUSE"); account.grants.push(["MONITOR", "WAREHOUSE", "TRANSFORMING", "TRANSFORMER"]); },
+    `✗ warehouse TRANSFORMING: role TRANSFORMER has no USAGE on it → fix: grant usage on warehouse "TRANSFORMING" to role "TRANSFORMER";`,
     { ...minimalVars(), warehouse: "transforming" }],
   ["no integration", (account) => { account.integration.exists = false; },
-    `✗ integration DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION: does not exist, or role TRANSFORMER has no USAGE on it → fix: as a role with CREATE INTEGRATION: dbt run-operation create_dbt_cloud_external_access; then grant usage on integration "DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION" to role "TRANSFORMER";`],
+    `✗ integration DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION: does not exist, or role TRANSFORMER has no privilege on it → fix: as a role with CREATE INTEGRATION: dbt run-operation create_dbt_cloud_external_access; then grant usage on integration "DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION" to role "TRANSFORMER";`],
   ["a disabled integration", (account) => { account.integration.enabled = false; },
     `✗ integration DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION: exists but is disabled → fix: alter external access integration "DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION" set enabled = true;`],
-  ["an integration whose rule allows another host", (account) => { account.integration.hosts = "cloud.getdbt.com:443"; },
+  ["an integration the build role has no USAGE on (seen through a secondary role)", (account) => { without(account, "USAGE", "INTEGRATION"); },
+    `✗ integration DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION: exists and is enabled, but role TRANSFORMER has no USAGE on it → fix: grant usage on integration "DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION" to role "TRANSFORMER";`],
+  ["a rule the build role owns that allows another host", (account) => { account.integration.ruleOwner = "TRANSFORMER"; account.integration.hosts = "cloud.getdbt.com:443"; },
     "✗ host ab123.us1.dbt.com: not allowed by DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION's network rules (ANALYTICS.DBT_DEV.DBT_CLOUD_API_NETWORK_RULE) → fix: as a role with CREATE INTEGRATION: dbt run-operation create_dbt_cloud_external_access (it sets the rule to the configured access_url's host)"],
-  ["a secret the role cannot read", (account) => { account.secretVisible = false; },
+  ["a secret the integration does not allow", (account) => { account.integration.secrets = "[ANALYTICS.OTHER.TOKEN]"; },
+    `✗ secret ANALYTICS.DBT_DEV.DBT_CLOUD_ACCESS_TOKEN in DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION: not in its ALLOWED_AUTHENTICATION_SECRETS (ANALYTICS.OTHER.TOKEN), so CREATE PROCEDURE would fail → fix: alter external access integration "DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION" set allowed_authentication_secrets = ("ANALYTICS"."OTHER"."TOKEN", "ANALYTICS"."DBT_DEV"."DBT_CLOUD_ACCESS_TOKEN");`],
+  ["a secret the role cannot see", (account) => { account.secretVisible = false; without(account, "READ", "SECRET"); },
     `✗ secret ANALYTICS.DBT_DEV.DBT_CLOUD_ACCESS_TOKEN: does not exist, or role TRANSFORMER has no privilege on it → fix: as a role with CREATE INTEGRATION: dbt run-operation create_dbt_cloud_external_access; then grant read on secret "ANALYTICS"."DBT_DEV"."DBT_CLOUD_ACCESS_TOKEN" to role "TRANSFORMER";`],
+  ["a secret the build role cannot read (seen through a secondary role)", (account) => { without(account, "READ", "SECRET"); },
+    `✗ secret ANALYTICS.DBT_DEV.DBT_CLOUD_ACCESS_TOKEN: role TRANSFORMER lacks READ on it → fix: grant read on secret "ANALYTICS"."DBT_DEV"."DBT_CLOUD_ACCESS_TOKEN" to role "TRANSFORMER";`],
+  ["an email error integration", (account) => { account.errorIntegration = ["EMAIL", "NOTIFICATION"]; account.grants.push(["USAGE", "INTEGRATION", "TASK_FAILURES", "TRANSFORMER"]); },
+    "✗ error integration TASK_FAILURES: is an email notification integration (EMAIL), which task errors cannot use → fix: set error_integration to a notification integration for Amazon SNS, Google Cloud Pub/Sub or Azure Event Grid, or remove it",
+    { ...minimalVars(), error_integration: "task_failures" }],
+  ["a webhook error integration", (account) => { account.errorIntegration = ["WEBHOOK", "NOTIFICATION"]; account.grants.push(["USAGE", "INTEGRATION", "TASK_FAILURES", "TRANSFORMER"]); },
+    "✗ error integration TASK_FAILURES: is a webhook notification integration (WEBHOOK), which task errors cannot use → fix: set error_integration to a notification integration for Amazon SNS, Google Cloud Pub/Sub or Azure Event Grid, or remove it",
+    { ...minimalVars(), error_integration: "task_failures" }],
+  ["an error integration without USAGE", (account) => { account.errorIntegration = ["QUEUE - AWS_SNS", "NOTIFICATION"]; },
+    `✗ error integration TASK_FAILURES: role TRANSFORMER has no USAGE on it → fix: grant usage on integration "TASK_FAILURES" to role "TRANSFORMER";`,
+    { ...minimalVars(), error_integration: "task_failures" }],
+  ["an error integration that does not exist", (account) => { account.errorIntegration = null; },
+    `✗ error integration TASK_FAILURES: does not exist, or role TRANSFORMER has no privilege on it → fix: create a notification integration for Amazon SNS, Google Cloud Pub/Sub or Azure Event Grid named TASK_FAILURES, then grant usage on integration "TASK_FAILURES" to role "TRANSFORMER"; or remove error_integration`,
+    { ...minimalVars(), error_integration: "task_failures" }],
   ["a watched table that does not exist", (account) => { account.watched = [{ database: "RAW", schema: "SALES", name: "OTHER" }]; },
     `✗ watched RAW.SALES.ORDERS: does not exist, or role TRANSFORMER cannot see it → fix: grant usage on database "RAW" to role "TRANSFORMER"; grant usage on schema "RAW"."SALES" to role "TRANSFORMER"; grant select on "RAW"."SALES"."ORDERS" to role "TRANSFORMER";`],
   ["a watched table in a schema that does not exist", (account) => { account.watched = []; },
     `✗ watched RAW.SALES.ORDERS: does not exist, or role TRANSFORMER cannot see it → fix: grant usage on database "RAW" to role "TRANSFORMER"; grant usage on schema "RAW"."SALES" to role "TRANSFORMER"; grant select on "RAW"."SALES"."ORDERS" to role "TRANSFORMER";`],
   ["a watched table without change tracking, owned by another role", (account) => { account.watched[0]!.change_tracking = false; },
-    `✗ watched RAW.SALES.ORDERS: table owned by role LOADER with change tracking off; only its owner can enable it → fix: as LOADER: alter table "RAW"."SALES"."ORDERS" set change_tracking = true;`],
+    `✗ watched RAW.SALES.ORDERS: is a table with change tracking off, owned by role LOADER, which the build role TRANSFORMER neither is nor inherits; only its owner can enable it → fix: as LOADER, run: alter table "RAW"."SALES"."ORDERS" set change_tracking = true;`],
   ["a watched external table of a triggered job", (account) => { account.watched[0]!.kind = "external table"; },
-    "✗ watched RAW.SALES.ORDERS: is an external table, and triggered tasks do not support streams on external tables → fix: give the jobs that watch it a schedule",
+    "✗ watched RAW.SALES.ORDERS: is an external table, and triggered tasks do not support streams on external tables → fix: give the job a schedule",
     { ...minimalVars(), jobs: [{ name: "daily sales", job_id: 67890, tables: ["RAW.SALES.ORDERS"], schedule: "triggered" }] }],
+  ["a watched hybrid table", (account) => { account.watched[0]!.kind = "hybrid table"; },
+    "✗ watched RAW.SALES.ORDERS: is a hybrid table, and streams cannot watch hybrid tables → fix: watch a standard table that receives the same changes"],
+  ["a watched dynamic table that refreshes in full", (account) => { account.watched[0]!.kind = "dynamic table"; account.watched[0]!.refresh_mode = "FULL"; },
+    "✗ watched RAW.SALES.ORDERS: is a dynamic table that refreshes in full (refresh_mode FULL), and streams need incremental refresh → fix: recreate it with refresh_mode = incremental, or watch its base tables"],
+  ["a watched view with GROUP BY", (account) => { account.watched[0]!.kind = "view"; account.watched[0]!.text = "create view ORDERS as select region from RAW.SALES.BASE group by region"; },
+    "✗ watched RAW.SALES.ORDERS: is a view with GROUP BY, which streams on views do not support → fix: watch its base tables, or a view without GROUP BY, QUALIFY, LIMIT or DISTINCT"],
   ["a time zone Snowflake does not know", (account) => { account.timezoneAnswer = "ERROR: Unknown timezone: 'Factory'"; },
     "✗ time zone UTC: Snowflake does not convert it (ERROR: Unknown timezone: 'Factory') → fix: set vars.dbt_cloud_orchestration.timezone to a time zone Snowflake knows, such as 'America/Chicago'"],
   ["a procedure older than the ping", (account) => { account.procedureArguments = "DBT_CLOUD_RUN_JOB(VARCHAR, NUMBER, NUMBER, VARCHAR, NUMBER, NUMBER, VARCHAR, VARCHAR, ARRAY, VARCHAR) RETURN VARIANT"; },

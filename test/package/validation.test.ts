@@ -35,7 +35,8 @@ const CASES: Array<[string, Vars, string]> = [
   ["time zone of the right shape that does not exist", { ...minimalVars(), timezone: "Mars/Olympus" },
     "timezone: 'Mars/Olympus' is not a time zone of the IANA database, such as 'America/Chicago' (exact spelling)"],
   ["time zone in the wrong case", { ...minimalVars(), timezone: "america/chicago" }, "timezone: 'america/chicago' is not a time zone of the IANA database"],
-  ["cron with an unknown time zone", job({ schedule: "USING CRON 0 6 * * * Mars/Olympus" }), "jobs[0].schedule: 'USING CRON 0 6 * * * Mars/Olympus' is not a schedule"],
+  ["cron with an unknown time zone", job({ schedule: "USING CRON 0 6 * * * Mars/Olympus" }),
+    "jobs[0].schedule: 'USING CRON 0 6 * * * Mars/Olympus': time zone 'Mars/Olympus' is not a name of the IANA time zone database, such as 'America/Chicago'"],
   ["suspend_task_after_num_failures negative", { ...minimalVars(), suspend_task_after_num_failures: -1 },
     "suspend_task_after_num_failures: -1 is not a number of failures (0 = never suspend, up to 1000000)"],
   ["suspend_task_after_num_failures as text", { ...minimalVars(), suspend_task_after_num_failures: "10" },
@@ -57,9 +58,20 @@ const CASES: Array<[string, Vars, string]> = [
   ["unknown source", job({ sources: ["raw_sales.returns"] }), "jobs[0].sources[0]: source 'raw_sales.returns' is not defined in this project"],
   ["source without a dot", job({ sources: ["orders"] }), "jobs[0].sources[0]: 'orders' is not a dbt source as 'source_name.table_name'"],
   ["bad schedule", job({ schedule: "every 15 minutes" }), "jobs[0].schedule: 'every 15 minutes' is not a schedule"],
-  ["bad cron", job({ schedule: "USING CRON 0 6 * * UTC" }), "jobs[0].schedule: 'USING CRON 0 6 * * UTC' is not a schedule"],
-  ["cron minute out of range", job({ schedule: "USING CRON 99 6 * * * UTC" }), "jobs[0].schedule: 'USING CRON 99 6 * * * UTC' is not a schedule"],
-  ["cron month name unknown", job({ schedule: "USING CRON 0 6 * FOO * UTC" }), "jobs[0].schedule: 'USING CRON 0 6 * FOO * UTC' is not a schedule"],
+  ["cron with four fields", job({ schedule: "USING CRON 0 6 * * UTC" }),
+    "jobs[0].schedule: 'USING CRON 0 6 * * UTC': a cron schedule has five fields and a time zone: " +
+      "'USING CRON <minute> <hour> <day of month> <month> <day of week> <time zone>', found 5 word(s) after USING CRON"],
+  ["cron minute out of range", job({ schedule: "USING CRON 99 6 * * * UTC" }), "jobs[0].schedule: 'USING CRON 99 6 * * * UTC': minute '99' is not 0-59 (cron field 1)"],
+  ["cron hour out of range", job({ schedule: "USING CRON 0 24 * * * UTC" }), "jobs[0].schedule: 'USING CRON 0 24 * * * UTC': hour '24' is not 0-23 (cron field 2)"],
+  ["cron month name unknown", job({ schedule: "USING CRON 0 6 * FOO * UTC" }), "jobs[0].schedule: 'USING CRON 0 6 * FOO * UTC': month 'FOO' is not 1-12 or JAN-DEC (cron field 4)"],
+  // CREATE TASK documents day of week as 0-6, SUN-SAT or L: 7 is not Sunday there.
+  ["cron day of week 7", job({ schedule: "USING CRON 0 6 * * 7 UTC" }), "jobs[0].schedule: 'USING CRON 0 6 * * 7 UTC': day of week '7' is not 0-6, SUN-SAT or L (cron field 5)"],
+  ["cron day of week range to 7", job({ schedule: "USING CRON 0 6 * * 1-7 UTC" }), "jobs[0].schedule: 'USING CRON 0 6 * * 1-7 UTC': day of week '1-7' is not 0-6, SUN-SAT or L (cron field 5)"],
+  ["cron nth weekday (#)", job({ schedule: "USING CRON 0 6 * * 1#2 UTC" }), "jobs[0].schedule: 'USING CRON 0 6 * * 1#2 UTC': day of week '1#2' is not 0-6, SUN-SAT or L (cron field 5)"],
+  ["cron nearest weekday (W)", job({ schedule: "USING CRON 0 6 15W * * UTC" }), "jobs[0].schedule: 'USING CRON 0 6 15W * * UTC': day of month '15W' is not 1-31 or L (cron field 3)"],
+  ["cron day of month 0", job({ schedule: "USING CRON 0 6 0 * * UTC" }), "jobs[0].schedule: 'USING CRON 0 6 0 * * UTC': day of month '0' is not 1-31 or L (cron field 3)"],
+  ["cron question mark", job({ schedule: "USING CRON 0 6 ? * MON UTC" }), "jobs[0].schedule: 'USING CRON 0 6 ? * MON UTC': day of month '?' is not 1-31 or L (cron field 3)"],
+  ["cron L in the hour", job({ schedule: "USING CRON 0 L * * * UTC" }), "jobs[0].schedule: 'USING CRON 0 L * * * UTC': hour 'L' is not 0-23 (cron field 2)"],
   ["interval beyond 8 days", job({ schedule: "11521 MINUTE" }), "jobs[0].schedule: '11521 MINUTE' is not a schedule"],
   ["interval of zero", job({ schedule: "0 MINUTE" }), "jobs[0].schedule: '0 MINUTE' is not a schedule"],
   ["bad start time", job({ min_start_time: "6:00" }), "jobs[0].min_start_time: '6:00' is not a time of day as HH:MM"],
@@ -84,7 +96,8 @@ const CASES: Array<[string, Vars, string]> = [
 
 describe("schedules Snowflake accepts pass", () => {
   it.each(["11520 MINUTE", "192 HOURS", "30 SECONDS", "USING CRON 0 6 * * 1-5 UTC", "USING CRON */15 6-20 L * MON-FRI America/Chicago",
-    "USING CRON 0 0 1,15 JAN,JUL * Europe/Amsterdam"])("%s", async (schedule) => {
+    "USING CRON 0 0 1,15 JAN,JUL * Europe/Amsterdam", "USING CRON 0 18 * * 5L UTC", "USING CRON 30 4 L * * UTC",
+    "USING CRON 0 9-17 * * SUN America/Los_Angeles", "USING CRON 0 0 * 4/3 0,6 UTC", "USING CRON 0 6 * * 0-6 UTC"])("%s", async (schedule) => {
     const { ts, jinja } = await engines.both("build_orchestration_resources", context(job({ schedule })));
     expect(jinja).toEqual(ts);
     expect(ts.error).toBeNull();
@@ -118,4 +131,23 @@ it("explains a missing config", async () => {
   const { ts, jinja } = await engines.both("build_orchestration_resources", { ...context(minimalVars()), vars: {} });
   expect(jinja).toEqual(ts);
   expect(ts.error).toMatch(/^dbt_cloud_orchestration: set 'vars: dbt_cloud_orchestration:' in dbt_project.yml/);
+});
+
+describe("the target's database and schema, as dbt-snowflake takes them from the profile", () => {
+  it.each([
+    ["a value in double quotes keeps its case", { database: '"Analytics"', schema: '"dbt_Dev"' }, '"Analytics"."dbt_Dev"'],
+    ["any other value resolves in upper case", { database: "analytics", schema: "dbt_dev" }, '"ANALYTICS"."DBT_DEV"'],
+    ["a quote inside quotes is doubled", { database: '"My ""Db"""', schema: "dev" }, '"My ""Db"""."DEV"'],
+  ])("%s", async (_name, names, qualified) => {
+    const vars = { ...minimalVars(), jobs: [{ name: "daily sales", job_id: 67890, tables: ["SALES.ORDERS"] }] };
+    const ctx = context(vars, { target: { name: "dev", type: "snowflake", ...names }, args: { dry_run: true, offline: true } });
+    const { ts, jinja } = await engines.both("build_orchestration_resources", ctx);
+    expect(jinja).toEqual(ts);
+    expect(ts.error).toBeNull();
+    const statements = ts.returned as string[];
+    expect(statements[0]).toBe(`create schema if not exists ${qualified}`);
+    // A two-part table name is in the target's database, resolved the same way.
+    const database = qualified.split('"."')[0] + '"';
+    expect(statements.find((sql) => sql.startsWith("create stream"))).toContain(`on table ${database}."SALES"."ORDERS"`);
+  });
 });

@@ -27,9 +27,17 @@ export interface WatchedRow {
   database: string;
   schema: string;
   name: string;
-  kind?: "table" | "view" | "dynamic table" | "external table" | "materialized view";
+  kind?: "table" | "view" | "dynamic table" | "external table" | "materialized view" | "event table" | "hybrid table" | "iceberg table";
   owner?: string;
   change_tracking?: boolean;
+  /** Dynamic tables: SHOW DYNAMIC TABLES' refresh_mode (INCREMENTAL unless a test says otherwise). */
+  refresh_mode?: string;
+  /** Iceberg tables: SHOW ICEBERG TABLES' catalog_name (SNOWFLAKE unless a test says otherwise). */
+  catalog?: string;
+  /** Views: SHOW VIEWS' text (a plain SELECT unless a test says otherwise) and what GET_OBJECT_REFERENCES returns. */
+  text?: string;
+  secure?: boolean;
+  base?: string[][];
 }
 
 /** The example project's watched tables, all tables with change tracking on, owned by the build role. */
@@ -41,34 +49,97 @@ export const EXAMPLE_WATCHED: WatchedRow[] = [
   { database: "RAW", schema: "FINANCE", name: "GENERAL_LEDGER" },
 ];
 
-/**
- * What the build's watched-object queries return, in their order: per distinct schema (in the order
- * the jobs name them, given by `schemas`) SHOW TABLES then SHOW VIEWS; then, when `role` is given,
- * the build role and, for each owner of an object without change tracking, whether the session has
- * that role (its own, or one of `inherited`).
- */
-export function watchedResults(rows: WatchedRow[], schemas: string[][], role?: string, inherited: string[] = []):
-  MacroContextFile["query_results"] {
-  const results: NonNullable<MacroContextFile["query_results"]> = [];
-  for (const [database, schema] of schemas) {
-    const here = rows.filter((row) => row.database === database && row.schema === schema);
-    const tables = here.filter((row) => !(row.kind ?? "table").includes("view"));
-    const views = here.filter((row) => (row.kind ?? "table").includes("view"));
-    results.push({
-      columns: ["name", "database_name", "schema_name", "kind", "owner", "change_tracking", "is_external", "is_dynamic"],
+type Results = NonNullable<MacroContextFile["query_results"]>;
+
+const TABLE_COLUMNS = ["name", "database_name", "schema_name", "kind", "owner", "change_tracking", "is_external", "is_event", "is_hybrid", "is_iceberg", "is_dynamic"];
+const VIEW_COLUMNS = ["name", "database_name", "schema_name", "owner", "change_tracking", "is_materialized", "is_secure", "text"];
+
+function flag(row: WatchedRow, kind: string): string {
+  return row.kind === kind ? "Y" : "N";
+}
+
+/** SHOW TABLES then SHOW VIEWS of one schema, as the build reads it. */
+function schemaResults(rows: WatchedRow[], database: string, schema: string): Results {
+  const here = rows.filter((row) => row.database === database && row.schema === schema);
+  const tables = here.filter((row) => !(row.kind ?? "table").includes("view"));
+  const views = here.filter((row) => (row.kind ?? "table").includes("view"));
+  return [
+    {
+      columns: TABLE_COLUMNS,
       rows: tables.map((row) => [row.name, database, schema, "TABLE", row.owner ?? "TRANSFORMER", row.change_tracking === false ? "OFF" : "ON",
-        row.kind === "external table" ? "Y" : "N", row.kind === "dynamic table" ? "Y" : "N"]),
-    });
-    results.push({
-      columns: ["name", "database_name", "schema_name", "owner", "change_tracking", "is_materialized"],
+        flag(row, "external table"), row.kind === "event table" ? "true" : "false", flag(row, "hybrid table"), flag(row, "iceberg table"),
+        flag(row, "dynamic table")]),
+    },
+    {
+      columns: VIEW_COLUMNS,
       rows: views.map((row) => [row.name, database, schema, row.owner ?? "TRANSFORMER", row.change_tracking === false ? "OFF" : "ON",
-        row.kind === "materialized view" ? "true" : "false"]),
-    });
+        row.kind === "materialized view" ? "true" : "false", row.secure === true ? "true" : "false",
+        row.text ?? `create view ${row.name} as select id from ${row.database}.${row.schema}.BASE`]),
+    },
+  ];
+}
+
+function key(parts: string[]): string {
+  return parts.join(".");
+}
+
+/**
+ * What the build's watched-object queries return, in their order (watched-objects.ts): for the
+ * objects of one level (the watched ones, then the objects under their views) SHOW TABLES and SHOW
+ * VIEWS per schema not read yet, then per object SHOW DYNAMIC TABLES / SHOW ICEBERG TABLES LIKE its
+ * name (dynamic and Iceberg tables) and GET_OBJECT_REFERENCES (views); then, when `role` is given,
+ * the build role and, for each owner of an object without change tracking, whether the session has
+ * that role (its own, or one of `inherited`). `schemas` lists the watched schemas in the order the
+ * jobs name them; `objects`, when given, the watched objects in that order (default: every row of
+ * those schemas that no view reads).
+ */
+export function watchedResults(rows: WatchedRow[], schemas: string[][], role?: string, inherited: string[] = [], objects?: string[][]):
+  MacroContextFile["query_results"] {
+  const results: Results = [];
+  const read: Record<string, boolean> = {};
+  const under = new Set(rows.flatMap((row) => (row.base ?? []).map(key)));
+  let level: string[][] = objects ?? rows.filter((row) => schemas.some(([d, s]) => d === row.database && s === row.schema) && !under.has(key([row.database, row.schema, row.name])))
+    .map((row) => [row.database, row.schema, row.name]);
+  let levelSchemas = schemas;
+  const seen = new Set<string>();
+  for (let depth = 0; level.length > 0 && depth < 9; depth += 1) {
+    for (const [database, schema] of levelSchemas) {
+      if (read[key([database!, schema!])]) continue;
+      read[key([database!, schema!])] = true;
+      results.push(...schemaResults(rows, database!, schema!));
+    }
+    const next: string[][] = [];
+    for (const parts of level) {
+      const row = rows.find((item) => key([item.database, item.schema, item.name]) === key(parts));
+      if (row === undefined || seen.has(key(parts))) continue;
+      seen.add(key(parts));
+      if (row.kind === "dynamic table") results.push({ columns: ["name", "refresh_mode"], rows: [[row.name, row.refresh_mode ?? "INCREMENTAL"]] });
+      if (row.kind === "iceberg table") results.push({ columns: ["name", "catalog_name"], rows: [[row.name, row.catalog ?? "SNOWFLAKE"]] });
+      // Another role's secure view (its text hidden) is not asked for its references.
+      if ((row.kind ?? "table") === "view" && depth < 8 && !(row.secure === true && row.text === "")) {
+        results.push({
+          columns: ["REFERENCED_DATABASE_NAME", "REFERENCED_SCHEMA_NAME", "REFERENCED_OBJECT_NAME"],
+          rows: (row.base ?? []).map((base) => [...base]),
+        });
+        next.push(...(row.base ?? []));
+      }
+    }
+    level = next;
+    levelSchemas = [...new Map(next.map((parts) => [key([parts[0]!, parts[1]!]), [parts[0]!, parts[1]!]])).values()];
   }
   if (role !== undefined) {
-    const owners = [...new Set(rows.filter((row) => row.change_tracking === false).map((row) => row.owner ?? "TRANSFORMER"))];
+    // Owners in the order the build meets them: each watched object, then (for a view) the objects under it.
+    const byKey = new Map(rows.map((row) => [key([row.database, row.schema, row.name]), row]));
+    const walk = (parts: string[], depth: number): WatchedRow[] => {
+      const row = byKey.get(key(parts));
+      if (row === undefined) return [];
+      return [row, ...(depth > 0 && (row.kind ?? "table") === "view" ? (row.base ?? []).flatMap((base) => walk(base, depth - 1)) : [])];
+    };
+    const watchedParts = objects ?? rows.filter((row) => !under.has(key([row.database, row.schema, row.name]))).map((row) => [row.database, row.schema, row.name]);
+    const owners = [...new Set(watchedParts.flatMap((parts) => walk(parts, 8)).filter((row) => row.change_tracking === false)
+      .map((row) => row.owner ?? "TRANSFORMER"))];
     results.push({
-      columns: ["role", ...owners.map((owner) => `in_session:${owner}`)],
+      columns: ["BUILD_ROLE", ...owners.map((_owner, index) => `OWNER_ROLE_${index}`)],
       rows: [[role, ...owners.map((owner) => owner === role || inherited.includes(owner))]],
     });
   }
@@ -139,15 +210,14 @@ export function showResults(live: LiveSchema, schema: string, logTable = "ORCHES
       rows: live.procedureComment === null ? [] : [["DBT_CLOUD_RUN_JOB", schema, `DBT_CLOUD_RUN_JOB(${live.procedureSignature ?? ""}) RETURN VARIANT`, live.procedureComment]],
     },
     {
-      columns: ["name", "database_name", "schema_name", "comment", "table_name", "stale", "invalid_reason"],
+      columns: ["name", "database_name", "schema_name", "comment", "table_name", "stale", "stale_after", "invalid_reason"],
       rows: live.streams.map((stream) => [stream.name, "ANALYTICS", schema, stream.comment, "T",
-        stream.stale === true ? "true" : "false", stream.invalid_reason ?? "N/A"]),
+        stream.stale === true ? "true" : "false", "2026-12-10 08:00:00.000 +0000", stream.invalid_reason ?? "N/A"]),
     },
-    // The RESULT_SCAN of SHOW STREAMS, only when it listed any.
+    // The RESULT_SCAN of SHOW STREAMS (columns by position, unquoted aliases), only when it listed any.
     ...(live.streams.length === 0 ? [] : [{
-      columns: ["name", "comment", "stale", "invalid_reason", "stale_after", "stale_soon"],
-      rows: live.streams.map((stream) => [stream.name, stream.comment, stream.stale === true ? "true" : "false",
-        stream.invalid_reason ?? "N/A", stream.stale_after ?? "2026-12-10 08:00", stream.stale_soon === true]),
+      columns: ["STREAM_NAME", "STALE_AFTER_UTC", "STALE_SOON"],
+      rows: live.streams.map((stream) => [stream.name, stream.stale_after ?? "2026-12-10 08:00", stream.stale_soon === true]),
     }]),
     {
       columns: ["name", "database_name", "schema_name", "comment", "warehouse", "schedule", "state", "last_suspended_reason"],

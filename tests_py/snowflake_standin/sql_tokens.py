@@ -18,6 +18,7 @@ _PATTERNS = [
     ("dollar", r"\$\$.*?\$\$"),
     ("quoted", r'"(?:[^"]|"")*"'),
     ("placeholder", r"%s"),
+    ("position", r"\$\d+"),  # a positional column reference, $1 (sql-reference/sql/select)
     ("word", r"[A-Za-z_][A-Za-z0-9_$]*"),
     ("number", r"\d+(?:\.\d+)?"),
     ("symbol", r"[().,=;:*<>!+\-/|\[\]{}@%]"),

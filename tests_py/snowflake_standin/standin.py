@@ -29,6 +29,9 @@ from snowflake.connector.errors import ProgrammingError
 
 from . import account as acct
 from . import catalog as cat
+from . import paging, result_scan, session_parameters
+from .privileges import NotificationIntegration, Privileges
+from .session_parameters import SessionParameters
 from .sql_tokens import SqlSyntaxError
 from .statements import Answer, Rewrite, Session, Statements
 
@@ -74,8 +77,9 @@ class SnowflakeStandIn:
         self.account = acct.Account.load(self.account_path)
         self.statements: list[RecordedStatement] = []
         self._answers = itertools.count()
-        # The view holding the stand-in's previous answer, for RESULT_SCAN(LAST_QUERY_ID()).
+        # The view holding the stand-in's previous answer, and its columns, for RESULT_SCAN(LAST_QUERY_ID()).
         self._last_answer_view: str | None = None
+        self._last_answer_columns: list[str] = []
 
     @property
     def catalog_path(self) -> Path:
@@ -103,6 +107,9 @@ class SnowflakeStandIn:
             standin._attach_databases(connection)
             # The role the connection logged in with owns what it creates (SHOW … owner).
             connection._standin_role = str(kwargs.get("role") or "SYSADMIN").upper()
+            connection._standin_user = str(kwargs.get("user") or "STANDIN_USER").upper()
+            # Every session starts with the user's (or account's) parameters (session_parameters.py).
+            connection._standin_parameters = SessionParameters.starting(standin.account.parameters)
 
         def execute(cursor: FakeSnowflakeCursor, command: str, params: Any = None, *args: Any, **kwargs: Any) -> Any:
             return standin._execute(original_execute, cursor, command, params, *args, **kwargs)
@@ -136,11 +143,26 @@ class SnowflakeStandIn:
         self.statements.append(record)
         try:
             session = self._session(cursor)
+            parameters = self._parameters(cursor)
             last_answer, self._last_answer_view = self._last_answer_view, None
             try:
+                answer = session_parameters.answer(sql, parameters) if not bindings else None
+                if answer is None and not result_scan.reads_result_scan(sql):
+                    session_parameters.refuse_case_sensitive_names(sql, parameters, result_scan=False)
                 views = lambda parts: self._view_exists(cursor, parts)  # noqa: E731
-                account = acct.AccountStatements(self.account, self.catalog, session, sql, last_answer, views)
-                answer = account.answer() if not bindings else None
+                account = acct.AccountStatements(
+                    self.account,
+                    self.catalog,
+                    session,
+                    sql,
+                    last_answer,
+                    views,
+                    last_answer_columns=self._last_answer_columns,
+                    parameters=parameters,
+                    user=self._user(cursor),
+                )
+                if answer is None and not bindings:
+                    answer = account.answer()
                 if account.changed:
                     self.account.save(self.account_path)
                 if answer is None:
@@ -149,23 +171,34 @@ class SnowflakeStandIn:
                 raise ProgrammingError(
                     msg=f"SQL compilation error:\n{error} (stand-in wording)", errno=1003, sqlstate="42000"
                 ) from None
+            query = record.keyword in ("SELECT", "WITH")
             if isinstance(answer, Answer):
                 record.answered_by = "stand-in"
                 if answer.changed_catalog:
                     self.catalog.save(self.catalog_path)
+                if query and parameters.ignore_case:
+                    answer = session_parameters.upper_case_columns(answer)
                 self._answer(cursor, answer)
                 return cursor
             if isinstance(answer, Rewrite):
                 record.answered_by = "stand-in"
-                return original(cursor, answer.sql, params, *args, **kwargs)
-            result = original(cursor, command, params, *args, **kwargs)
+                result = original(cursor, answer.sql, params, *args, **kwargs)
+                if query and parameters.ignore_case:
+                    self._upper_case_result(cursor)
+                return result
+            objects = re.match(r"show\s+(terse\s+)?(tables|views)\b", sql, re.IGNORECASE)
+            # fakesnow reads LIMIT but not FROM: the stand-in pages the answer itself (paging.py).
+            fakesnow_sql, limit, start = paging.split_limit(sql) if objects else (command, None, None)
+            result = original(cursor, fakesnow_sql, params, *args, **kwargs)
             if record.is_ddl:
                 self._keep_table_comments(cursor)
-            elif re.match(r"show\s+(terse\s+)?tables\b", sql, re.IGNORECASE):
+            elif objects and objects.group(2).lower() == "tables":
                 self._fill_table_comments(cursor)
-                self._complete_object_rows(cursor, session, views=False)
-            elif re.match(r"show\s+(terse\s+)?views\b", sql, re.IGNORECASE):
-                self._complete_object_rows(cursor, session, views=True)
+                self._complete_object_rows(cursor, session, views=False, limit=limit, start=start)
+            elif objects:
+                self._complete_object_rows(cursor, session, views=True, limit=limit, start=start)
+            elif query and parameters.ignore_case:
+                self._upper_case_result(cursor)
             return result
         except Exception as error:
             # A message may quote the statement: with bindings, only the error's type (a bound value is never kept).
@@ -198,13 +231,33 @@ class SnowflakeStandIn:
                 [parts[0].upper(), parts[1].upper(), parts[2]],
             )
 
+        role = getattr(connection, "_standin_role", "SYSADMIN")
         return Session(
             database=connection.database,
             schema=connection.schema,
-            role=getattr(connection, "_standin_role", "SYSADMIN"),
+            role=role,
             schema_exists=schema_exists,
             table_exists=table_exists,
+            privileges=Privileges(self.account, self.catalog, role),
         )
+
+    @staticmethod
+    def _parameters(cursor: FakeSnowflakeCursor) -> SessionParameters:
+        connection = cursor._conn
+        if not hasattr(connection, "_standin_parameters"):
+            connection._standin_parameters = SessionParameters()
+        return connection._standin_parameters
+
+    @staticmethod
+    def _user(cursor: FakeSnowflakeCursor) -> str:
+        return getattr(cursor._conn, "_standin_user", "STANDIN_USER")
+
+    def _upper_case_result(self, cursor: FakeSnowflakeCursor) -> None:
+        """A query's columns under QUOTED_IDENTIFIERS_IGNORE_CASE = TRUE (session_parameters.py)."""
+        table = cursor._arrow_table
+        if table is not None:
+            columns = [(field.name.upper(), field.type) for field in table.schema]
+            self._answer(cursor, Answer(columns, [tuple(row.values()) for row in table.to_pylist()]))
 
     def _answer(self, cursor: FakeSnowflakeCursor, answer: Answer) -> None:
         """Makes the cursor hold the answer as a result set, through fakesnow's own result path."""
@@ -218,6 +271,7 @@ class SnowflakeStandIn:
         cursor._duck_conn.register(view, table)
         cursor._execute(sqlglot.parse_one(f"select * from {view}", read="duckdb"))
         self._last_answer_view = view
+        self._last_answer_columns = [name for name, _ in answer.columns]
 
     def _view_exists(self, cursor: FakeSnowflakeCursor, parts: list[str]) -> bool:
         with cursor._duck_conn.cursor() as lookup:
@@ -228,11 +282,15 @@ class SnowflakeStandIn:
             ).fetchall()
         return len(found) > 0
 
-    def _complete_object_rows(self, cursor: FakeSnowflakeCursor, session: Session, views: bool) -> None:
-        """SHOW TABLES / VIEWS with the account model's owners, change tracking and kinds (account.py)."""
+    def _complete_object_rows(
+        self, cursor: FakeSnowflakeCursor, session: Session, views: bool, limit: int | None, start: str | None
+    ) -> None:
+        """SHOW TABLES / VIEWS with the account model's owners, change tracking and kinds (account.py), paged
+        (paging.py)."""
         table = cursor._arrow_table
         if table is not None and "owner" in table.column_names:
-            self._answer(cursor, acct.complete_object_rows(self.account, session, table, views))
+            completed = acct.complete_object_rows(self.account, session, table, views)
+            self._answer(cursor, acct.page_object_rows(completed, limit, start))
 
     def _keep_table_comments(self, cursor: FakeSnowflakeCursor) -> None:
         """Copies the table COMMENTs fakesnow holds in memory into the catalog, which persists."""
@@ -309,10 +367,36 @@ class SnowflakeStandIn:
     # ---- the account model (account.py): what the preflight and the watched objects need -----------
 
     def set_object(
-        self, parts: list[str], owner: str | None = None, change_tracking: bool = False, kind: str = ""
+        self,
+        parts: list[str],
+        owner: str | None = None,
+        change_tracking: bool = False,
+        kind: str = "",
+        refresh_mode: str = "INCREMENTAL",
+        catalog: str = "SNOWFLAKE",
     ) -> None:
-        """A watched table's or view's owner role, change tracking and kind ("dynamic table", "external table", …)."""
-        self.account.set_facts(parts, acct.ObjectFacts(owner=owner, change_tracking=change_tracking, kind=kind))
+        """A watched table's or view's owner role, change tracking and kind ("dynamic table", "hybrid table", …),
+        a dynamic table's refresh mode, an Iceberg table's catalog; a view keeps the text and base tables it was
+        created with."""
+        facts = self.account.facts(parts)
+        facts.owner, facts.change_tracking, facts.kind = owner, change_tracking, kind
+        facts.refresh_mode, facts.catalog = refresh_mode, catalog
+        self.account.set_facts(parts, facts)
+        self.account.save(self.account_path)
+
+    def model_privileges(self, modelled: bool = True) -> None:
+        """Turns the privilege model on (privileges.py): from now on each role holds what it was granted."""
+        self.account.privileges_modelled = modelled
+        self.account.save(self.account_path)
+
+    def add_notification_integration(self, name: str, type: str, owner: str = "ACCOUNTADMIN") -> None:
+        """A notification integration of the given SHOW INTEGRATIONS type ("EMAIL", "QUEUE - AWS_SNS", …)."""
+        self.account.notification_integrations[name] = NotificationIntegration(name=name, type=type, owner=owner)
+        self.account.save(self.account_path)
+
+    def set_parameter(self, name: str, value: str) -> None:
+        """A session parameter every new session starts with, as set for the user (session_parameters.py)."""
+        self.account.parameters[name.upper()] = value
         self.account.save(self.account_path)
 
     def grant(self, privilege: str, granted_on: str, name: str, role: str) -> None:
@@ -335,7 +419,7 @@ class SnowflakeStandIn:
         self.account.save(self.account_path)
 
     def reset_account(self) -> None:
-        """No grants, warehouses, role hierarchy, object facts or ping result."""
+        """No grants, warehouses, role hierarchy, object facts, parameters or ping result; privileges not modelled."""
         self.account = acct.Account()
         self.account.save(self.account_path)
 

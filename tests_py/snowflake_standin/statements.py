@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pyarrow as pa
 from snowflake.connector.errors import ProgrammingError
@@ -29,6 +30,8 @@ class Session:
     role: str
     schema_exists: Callable[[str, str], bool]
     table_exists: Callable[[list[str]], bool]
+    # The role's privileges (privileges.Privileges): the checks CREATE PROCEDURE / TASK and ALTER TASK need.
+    privileges: Any = None
 
 
 @dataclass
@@ -303,6 +306,12 @@ class Statements:
             raise refused("a task needs a body after AS (stand-in wording)")
         key = cat.Catalog.key(parts)
         existing = self.catalog.tasks.get(key)
+        if self.session.privileges is not None:
+            if existing is None:
+                self.session.privileges.create_in_schema("TASK", parts)
+            self.session.privileges.create_task(
+                self._text(props, "WAREHOUSE") or None, self._text(props, "ERROR_INTEGRATION") or None
+            )
         fields = {
             "warehouse": self._text(props, "WAREHOUSE") or None,
             "schedule": self._text(props, "SCHEDULE") or None,
@@ -340,6 +349,8 @@ class Statements:
                 task.last_suspended_on = cat.now()
                 task.last_suspended_reason = "USER_SUSPENDED"
         elif r.accept("RESUME"):
+            if self.session.privileges is not None:
+                self.session.privileges.resume_task()
             task.state = "started"
         else:
             raise refused(f"ALTER TASK {r.rest_text()[:40]} is not modelled by the stand-in (stand-in wording)")
@@ -375,6 +386,24 @@ class Statements:
             if cat.Catalog.key(secret.split(".")) not in self.catalog.secrets:
                 raise does_not_exist("Secret", secret.split("."))
             secrets[alias] = secret
+        # A secret must be one the named integrations allow (ALLOWED_AUTHENTICATION_SECRETS:
+        # docs.snowflake.com/en/developer-guide/external-network-access/creating-using-external-network-access).
+        allowed = {
+            name
+            for integration in integrations
+            for name in self.catalog.integrations[integration].allowed_authentication_secrets
+        }
+        for secret in secrets.values():
+            if cat.Catalog.key(secret.split(".")) not in allowed:
+                raise refused(
+                    f"Secret '{secret}' is not allowed by the external access integrations "
+                    f"{', '.join(integrations)} (stand-in wording)"
+                )
+        if self.session.privileges is not None:
+            self.session.privileges.create_in_schema("PROCEDURE", parts)
+            self.session.privileges.create_procedure(
+                integrations, [cat.Catalog.key(secret.split(".")) for secret in secrets.values()]
+            )
         key = f"{cat.Catalog.key(parts)}({', '.join(argument_types)})"
         if key in self.catalog.procedures and not replace:
             if if_not_exists:
@@ -416,9 +445,23 @@ class Statements:
     # ---- network rules, secrets, integrations ------------------------------------------------------
 
     def create_network_rule(self, replace: bool, alter: bool, if_not_exists: bool) -> Answer:
+        """CREATE [OR REPLACE | OR ALTER] NETWORK RULE: its reference documents no IF NOT EXISTS, and OR ALTER
+        may change VALUE_LIST and COMMENT only (docs.snowflake.com/en/sql-reference/sql/create-network-rule)."""
+        if if_not_exists:
+            raise refused(
+                "CREATE NETWORK RULE … IF NOT EXISTS is not in Snowflake's documented syntax (stand-in wording)"
+            )
         parts = self.object_name()
         self.require_schema(parts)
         props = self.properties(stop=())
+        existing = self.catalog.network_rules.get(cat.Catalog.key(parts))
+        if alter and existing is not None:
+            for key, current in (("TYPE", existing.type), ("MODE", existing.mode)):
+                if key in props and self._text(props, key).upper() != current:
+                    raise refused(f"CREATE OR ALTER NETWORK RULE cannot change {key} (stand-in wording)")
+            existing.value_list = self._values(props, "VALUE_LIST")
+            existing.comment = self._text(props, "COMMENT")
+            return status("Statement executed successfully.")
         answered = self._existing("network_rules", parts, replace, if_not_exists)
         if answered is not None:
             return answered
@@ -486,6 +529,14 @@ class Statements:
             secret.secret_string_sha256 = hashlib.sha256(value.encode()).hexdigest()
 
     def create_integration(self, replace: bool, alter: bool, if_not_exists: bool) -> Answer:
+        """CREATE [OR REPLACE] EXTERNAL ACCESS INTEGRATION: no IF NOT EXISTS, no OR ALTER in its reference
+        (docs.snowflake.com/en/sql-reference/sql/create-external-access-integration)."""
+        if if_not_exists or alter:
+            raise refused(
+                f"CREATE {'OR ALTER ' if alter else ''}EXTERNAL ACCESS INTEGRATION"
+                f"{' … IF NOT EXISTS' if if_not_exists else ''} "
+                "is not in Snowflake's documented syntax (stand-in wording)"
+            )
         name = identifier_value(self.reader.next())
         props = self.properties(stop=())
         if name in self.catalog.integrations and not replace:
@@ -551,6 +602,8 @@ class Statements:
         return status(f"{parts[-1]} successfully dropped.")
 
     def show(self) -> Answer | None:
+        from . import paging  # paging refuses through this module's `refused`
+
         r = self.reader
         for words, listing in cat.SHOWS.items():
             if r.accept(*words):
@@ -565,7 +618,20 @@ class Statements:
                         scope = self.resolve([*r.name(), "_"])[:2]
                 elif self.session.database is not None and self.session.schema is not None:
                     scope = [self.session.database, self.session.schema]
+                limit, start = None, None
+                if r.accept("LIMIT"):
+                    limit = int(r.next().text)
+                    start = r.string() if r.accept("FROM") else None
                 columns, rows = listing.answer(self.catalog, scope, like)
+                if listing.store == "secrets" and self.session.privileges is not None:
+                    # SHOW SECRETS lists the secrets the role has a privilege on (privileges.py).
+                    rows = [
+                        row
+                        for row in rows
+                        if self.session.privileges.has_any("SECRET", cat.qualified([row[3], row[2], row[1]]))
+                    ]
+                position = [name for name, _ in columns].index("name")
+                rows = paging.page(rows, lambda row, at=position: row[at], limit, start)
                 return Answer(columns, rows, changed_catalog=False)
         return None
 
