@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { compileCached } from "../../scripts/compiler/cache.js";
 import { REPO_ROOT } from "../../scripts/compiler/repo.js";
 import { isolatedDbtPaths, keepPartialParse, restorePartialParse } from "../support/dbt-paths.js";
@@ -56,6 +56,11 @@ async function coreEvents(args: string[]): Promise<{ exitCode: number; events: D
   const events = run.stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as DbtEvent);
   return { exitCode: run.exitCode, events };
 }
+
+// Each test starts several whole dbt processes at once (dbt-core imports for ~3 s of CPU each): on a machine
+// whose cores are busy with the other suites, a minute is not always enough. The limit guards against a
+// hang, not a speed (speed is measured by npm run bench).
+vi.setConfig({ testTimeout: 180_000 });
 
 const connectionEvents = (events: DbtEvent[]) => events.filter((event) => CONNECTION_EVENTS.includes(event.info.name));
 
