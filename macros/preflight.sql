@@ -20,10 +20,22 @@
   {%- set config = dbt_cloud_orchestration._load_orchestration_config() -%}
   {%- set role = dbt_cloud_orchestration._current_role() -%}
   {%- set orchestration_schema = dbt_cloud_orchestration._schema_exists(config["database"], config["schema"]) -%}
-  {%- set same_schema = (config["secret"][0] == config["database"]) and (config["secret"][1] == config["schema"]) -%}
+  {%- set same_schema = ((config["secret"][0] if ((config["secret"] | length) > 0) else none) == config["database"])
+    and ((config["secret"][1] if ((config["secret"] | length) > 1) else none) == config["schema"]) -%}
   {%- set secret_schema = orchestration_schema
     if same_schema
-    else dbt_cloud_orchestration._schema_exists(config["secret"][0], config["secret"][1]) -%}
+    else dbt_cloud_orchestration._schema_exists(
+      config["secret"][0]
+        if ((config["secret"] | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/preflight.ts:38:76: 'config.secret[0]' reads outside the array or string ('!' asserted it does not)"
+        ),
+      config["secret"][1]
+        if ((config["secret"] | length) > 1)
+        else exceptions.raise_compiler_error(
+          "macros-src/preflight.ts:38:95: 'config.secret[1]' reads outside the array or string ('!' asserted it does not)"
+        )
+    ) -%}
   {%- set checks = (((((dbt_cloud_orchestration._privilege_checks(config, role)
     + dbt_cloud_orchestration._schema_checks(config, role, orchestration_schema))
     + dbt_cloud_orchestration._warehouse_checks(config, role))

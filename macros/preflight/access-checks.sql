@@ -5,7 +5,9 @@
   {%- set inner = text[1:][::-1][1:][::-1] if (text.startswith("[") and text.endswith("]")) else text -%}
   {%- set tsj_value_mapped = [] -%}
   {%- for item in inner.split(",") -%}
-    {%- do tsj_value_mapped.append(item | trim) -%}
+    {%- do tsj_value_mapped.append(
+      item | trim("\t\n\u000b\u000c\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff")
+    ) -%}
   {%- endfor -%}
   {%- set tsj_value_kept = [] -%}
   {%- for item_2 in tsj_value_mapped -%}
@@ -18,7 +20,16 @@
 
 {%- macro _property_value(rows, property) -%}
   {%- set found = dbt_cloud_orchestration._rows_where(rows, "property", property) -%}
-  {%- do return("" if ((found | length) == 0) else dbt_cloud_orchestration._cell_text(found[0], "property_value")) -%}
+  {%- do return(""
+    if ((found | length) == 0)
+    else dbt_cloud_orchestration._cell_text(
+      found[0]
+        if ((found | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/preflight/access-checks.ts:25:46: 'found[0]' reads outside the array or string ('!' asserted it does not)"
+        ),
+      "property_value"
+    )) -%}
 {%- endmacro -%}
 
 {%- macro _rule_hosts(rule) -%}
@@ -30,13 +41,20 @@
   {%- set hosts = [] -%}
   {%- for row in rows -%}
     {%- for value in dbt_cloud_orchestration._listed_values(dbt_cloud_orchestration._cell_text(row, "value_list")) -%}
-      {%- do hosts.append(value.split(":")[0] | lower) -%}
+      {%- do hosts.append(
+        (value.split(":")[0]
+          if ((value.split(":") | length) > 0)
+          else exceptions.raise_compiler_error(
+            "macros-src/preflight/access-checks.ts:35:81: 'value.split(\":\")[0]' reads outside the array or string ('!' asserted it does not)"
+          )) | lower
+      ) -%}
     {%- endfor -%}
   {%- endfor -%}
   {%- do return(hosts) -%}
 {%- endmacro -%}
 
 {%- macro _integration_checks(config, role) -%}
+  {%- set tsj_ns = namespace() -%}
   {%- set integration = config["external_access_integration"] -%}
   {%- set name = "integration " ~ integration -%}
   {%- set found = dbt_cloud_orchestration._rows_where(
@@ -59,7 +77,15 @@
     ]) -%}
   {%- endif -%}
   {%- set checks = [] -%}
-  {%- set enabled = (dbt_cloud_orchestration._cell_text(found[0], "enabled") | lower) == "true" -%}
+  {%- set enabled = (dbt_cloud_orchestration._cell_text(
+    found[0]
+      if ((found | length) > 0)
+      else exceptions.raise_compiler_error(
+        "macros-src/preflight/access-checks.ts:49:29: 'found[0]' reads outside the array or string ('!' asserted it does not)"
+      ),
+    "enabled"
+  ) | lower)
+    == "true" -%}
   {%- do checks.append(
     {"ok": true, "name": name, "detail": "exists and is enabled", "fix": ""}
       if enabled
@@ -77,11 +103,23 @@
     dbt_cloud_orchestration._property_value(description, "ALLOWED_NETWORK_RULES")
   ) -%}
   {%- set hosts = [] -%}
+  {%- set tsj_rules_length = rules | length -%}
+  {%- set tsj_ns.tsj_rules_broke = false -%}
   {%- for rule in rules -%}
+    {%- if (rules | length) != tsj_rules_length -%}
+      {%- do exceptions.raise_compiler_error(
+        "macros-src/preflight/access-checks.ts:55:22: the array 'rules' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+      ) -%}
+    {%- endif -%}
     {%- for tsj_value_item in dbt_cloud_orchestration._rule_hosts(rule) -%}
       {%- do hosts.append(tsj_value_item) -%}
     {%- endfor -%}
   {%- endfor -%}
+  {%- if (not tsj_ns.tsj_rules_broke) and ((rules | length) != tsj_rules_length) -%}
+    {%- do exceptions.raise_compiler_error(
+      "macros-src/preflight/access-checks.ts:55:22: the array 'rules' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+    ) -%}
+  {%- endif -%}
   {%- set host_name = "host " ~ config["host"] -%}
   {%- if config["host"] in hosts -%}
     {%- do checks.append(
@@ -117,21 +155,54 @@
       {
         "ok": false,
         "name": name,
-        "detail": "its schema " ~ config["secret"][0] ~ "." ~ config["secret"][1] ~ " does not exist yet",
+        "detail": "its schema "
+          ~ (config["secret"][0]
+            if ((config["secret"] | length) > 0)
+            else exceptions.raise_compiler_error(
+              "macros-src/preflight/access-checks.ts:70:65: 'config.secret[0]' reads outside the array or string ('!' asserted it does not)"
+            ))
+          ~ "."
+          ~ (config["secret"][1]
+            if ((config["secret"] | length) > 1)
+            else exceptions.raise_compiler_error(
+              "macros-src/preflight/access-checks.ts:70:86: 'config.secret[1]' reads outside the array or string ('!' asserted it does not)"
+            ))
+          ~ " does not exist yet",
         "fix": fix
       }
     ]) -%}
   {%- endif -%}
-  {%- set schema = dbt_cloud_orchestration._quote_name([config["secret"][0], config["secret"][1]]) -%}
+  {%- set schema = dbt_cloud_orchestration._quote_name(
+    [
+      config["secret"][0]
+        if ((config["secret"] | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/preflight/access-checks.ts:71:30: 'config.secret[0]' reads outside the array or string ('!' asserted it does not)"
+        ),
+      config["secret"][1]
+        if ((config["secret"] | length) > 1)
+        else exceptions.raise_compiler_error(
+          "macros-src/preflight/access-checks.ts:71:49: 'config.secret[1]' reads outside the array or string ('!' asserted it does not)"
+        )
+    ]
+  ) -%}
   {%- set found = dbt_cloud_orchestration._rows_where(
     run_query(
       "show secrets like '"
-        ~ ((config["secret"][2] | replace("\\", "\\\\")) | replace("'", "''"))
+        ~ (((config["secret"][2]
+          if ((config["secret"] | length) > 2)
+          else exceptions.raise_compiler_error(
+            "macros-src/preflight/access-checks.ts:72:72: 'config.secret[2]' reads outside the array or string ('!' asserted it does not)"
+          )) | replace("\\", "\\\\")) | replace("'", "''"))
         ~ "' in schema "
         ~ schema
     )["rows"],
     "name",
     config["secret"][2]
+      if ((config["secret"] | length) > 2)
+      else exceptions.raise_compiler_error(
+        "macros-src/preflight/access-checks.ts:72:128: 'config.secret[2]' reads outside the array or string ('!' asserted it does not)"
+      )
   ) -%}
   {%- if (found | length) > 0 -%}
     {%- do return([{"ok": true, "name": name, "detail": "visible to role " ~ role, "fix": ""}]) -%}
@@ -155,6 +226,7 @@
 {%- endmacro -%}
 
 {%- macro _ping_checks(config, procedure_rows) -%}
+  {%- set tsj_ns = namespace() -%}
   {%- set name = "dbt Cloud ping through the procedure" -%}
   {%- set rebuild = "dbt run-operation build_orchestration_resources" -%}
   {%- set found = dbt_cloud_orchestration._rows_where(procedure_rows, "name", "DBT_CLOUD_RUN_JOB") -%}
@@ -187,10 +259,53 @@
   {%- endif -%}
   {%- set args = [
     "'" ~ ((config["access_url"] | replace("\\", "\\\\")) | replace("'", "''")) ~ "'",
-    ((config["account_id"] | int) if ((config["account_id"] | int) == config["account_id"]) else config["account_id"]) | string,
-    ((config["jobs"][0]["job_id"] | int)
-      if ((config["jobs"][0]["job_id"] | int) == config["jobs"][0]["job_id"])
-      else config["jobs"][0]["job_id"]) | string,
+    (((config["account_id"] | int) if ((config["account_id"] | int) == config["account_id"]) else config["account_id"])
+      if (((config["account_id"] | abs) <= 9007199254740992)
+        and (((config["account_id"] | abs) >= 0.0001) or (config["account_id"] == 0)))
+      else exceptions.raise_compiler_error(
+        "macros-src/preflight/access-checks.ts:102:46: 'config.account_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+      )) | string,
+    ((((config["jobs"][0]
+      if ((config["jobs"] | length) > 0)
+      else exceptions.raise_compiler_error(
+        "macros-src/preflight/access-checks.ts:102:73: 'config.jobs[0]' reads outside the array or string ('!' asserted it does not)"
+      ))["job_id"] | int)
+      if (((config["jobs"][0]
+        if ((config["jobs"] | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/preflight/access-checks.ts:102:73: 'config.jobs[0]' reads outside the array or string ('!' asserted it does not)"
+        ))["job_id"] | int)
+        == (config["jobs"][0]
+          if ((config["jobs"] | length) > 0)
+          else exceptions.raise_compiler_error(
+            "macros-src/preflight/access-checks.ts:102:73: 'config.jobs[0]' reads outside the array or string ('!' asserted it does not)"
+          ))["job_id"])
+      else (config["jobs"][0]
+        if ((config["jobs"] | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/preflight/access-checks.ts:102:73: 'config.jobs[0]' reads outside the array or string ('!' asserted it does not)"
+        ))["job_id"])
+      if ((((config["jobs"][0]
+        if ((config["jobs"] | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/preflight/access-checks.ts:102:73: 'config.jobs[0]' reads outside the array or string ('!' asserted it does not)"
+        ))["job_id"] | abs)
+        <= 9007199254740992)
+        and ((((config["jobs"][0]
+          if ((config["jobs"] | length) > 0)
+          else exceptions.raise_compiler_error(
+            "macros-src/preflight/access-checks.ts:102:73: 'config.jobs[0]' reads outside the array or string ('!' asserted it does not)"
+          ))["job_id"] | abs)
+          >= 0.0001)
+          or ((config["jobs"][0]
+            if ((config["jobs"] | length) > 0)
+            else exceptions.raise_compiler_error(
+              "macros-src/preflight/access-checks.ts:102:73: 'config.jobs[0]' reads outside the array or string ('!' asserted it does not)"
+            ))["job_id"]
+            == 0)))
+      else exceptions.raise_compiler_error(
+        "macros-src/preflight/access-checks.ts:102:73: 'config.jobs[0]!.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+      )) | string,
     "'" ~ (("preflight" | replace("\\", "\\\\")) | replace("'", "''")) ~ "'",
     "null",
     "null",
@@ -213,17 +328,39 @@
   ) -%}
   {%- set value = none
     if (((result["rows"] | length) == 0) or ((result["column_names"] | length) == 0))
-    else result["rows"][0].get(result["column_names"][0]) -%}
+    else (result["rows"][0]
+      if ((result["rows"] | length) > 0)
+      else exceptions.raise_compiler_error(
+        "macros-src/preflight/access-checks.ts:106:87: 'result.rows[0]' reads outside the array or string ('!' asserted it does not)"
+      )).get(
+      result["column_names"][0]
+        if ((result["column_names"] | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/preflight/access-checks.ts:106:103: 'result.column_names[0]' reads outside the array or string ('!' asserted it does not)"
+        )
+    ) -%}
   {%- set outcome = dbt_cloud_orchestration._result_object(value) -%}
   {%- set status = outcome.get("status") if (outcome.get("status") is string) else "no status" -%}
   {%- set logs = [] -%}
   {%- set raw_logs = outcome.get("logs") -%}
   {%- if (raw_logs is iterable) and (raw_logs is not string) and (raw_logs is not mapping) -%}
+    {%- set tsj_raw_logs_length = raw_logs | length -%}
+    {%- set tsj_ns.tsj_raw_logs_broke = false -%}
     {%- for line in raw_logs -%}
+      {%- if (raw_logs | length) != tsj_raw_logs_length -%}
+        {%- do exceptions.raise_compiler_error(
+          "macros-src/preflight/access-checks.ts:112:24: the array 'raw_logs' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+        ) -%}
+      {%- endif -%}
       {%- if line is string -%}
         {%- do logs.append(line) -%}
       {%- endif -%}
     {%- endfor -%}
+    {%- if (not tsj_ns.tsj_raw_logs_broke) and ((raw_logs | length) != tsj_raw_logs_length) -%}
+      {%- do exceptions.raise_compiler_error(
+        "macros-src/preflight/access-checks.ts:112:24: the array 'raw_logs' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+      ) -%}
+    {%- endif -%}
   {%- endif -%}
   {%- if status == "OK" -%}
     {%- do return([
@@ -231,9 +368,14 @@
         "ok": true,
         "name": name,
         "detail": "dbt Cloud answered for account "
-          ~ ((config["account_id"] | int)
+          ~ (((config["account_id"] | int)
             if ((config["account_id"] | int) == config["account_id"])
-            else config["account_id"]),
+            else config["account_id"])
+            if (((config["account_id"] | abs) <= 9007199254740992)
+              and (((config["account_id"] | abs) >= 0.0001) or (config["account_id"] == 0)))
+            else exceptions.raise_compiler_error(
+              "macros-src/preflight/access-checks.ts:116:79: 'config.account_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            )),
         "fix": ""
       }
     ]) -%}

@@ -17,7 +17,14 @@
   {%- set result = run_query("select current_role() as \"role\"") -%}
   {%- do return(""
     if ((result["rows"] | length) == 0)
-    else dbt_cloud_orchestration._cell_text(result["rows"][0], "role")) -%}
+    else dbt_cloud_orchestration._cell_text(
+      result["rows"][0]
+        if ((result["rows"] | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/preflight/account-checks.ts:21:52: 'result.rows[0]' reads outside the array or string ('!' asserted it does not)"
+        ),
+      "role"
+    )) -%}
 {%- endmacro -%}
 
 {%- macro _privilege_checks(config, role) -%}
@@ -33,7 +40,14 @@
     if (config.get("warehouse") is none)
     else ["EXECUTE TASK"] -%}
   {%- set checks = [] -%}
+  {%- set tsj_needed_length = needed | length -%}
+  {%- set tsj_ns.tsj_needed_broke = false -%}
   {%- for privilege in needed -%}
+    {%- if (needed | length) != tsj_needed_length -%}
+      {%- do exceptions.raise_compiler_error(
+        "macros-src/preflight/account-checks.ts:30:27: the array 'needed' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+      ) -%}
+    {%- endif -%}
     {%- set name = "privilege " ~ privilege -%}
     {%- set tsj_ns.tsj_any_grants = false -%}
     {%- for row_2 in grants -%}
@@ -60,6 +74,11 @@
       ) -%}
     {%- endif -%}
   {%- endfor -%}
+  {%- if (not tsj_ns.tsj_needed_broke) and ((needed | length) != tsj_needed_length) -%}
+    {%- do exceptions.raise_compiler_error(
+      "macros-src/preflight/account-checks.ts:30:27: the array 'needed' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+    ) -%}
+  {%- endif -%}
   {%- do return(checks) -%}
 {%- endmacro -%}
 

@@ -9,7 +9,11 @@
   {%- endfor -%}
   {%- set asked = {} -%}
   {%- for table in dbt_cloud_orchestration._distinct_watched(config) -%}
-    {%- set database = table[0] -%}
+    {%- set database = table[0]
+      if ((table | length) > 0)
+      else exceptions.raise_compiler_error(
+        "macros-src/preflight/object-checks.ts:21:22: 'table[0]' reads outside the array or string ('!' asserted it does not)"
+      ) -%}
     {%- if (databases.get(database) != true) or (asked.get(database) == true) -%}
       {%- continue -%}
     {%- endif -%}
@@ -50,11 +54,32 @@
           "name": name,
           "detail": "does not exist, or role " ~ role ~ " cannot see it",
           "fix": "grant usage on database "
-            ~ dbt_cloud_orchestration._quote_name([table_2[0]])
+            ~ dbt_cloud_orchestration._quote_name(
+              [
+                table_2[0]
+                  if ((table_2 | length) > 0)
+                  else exceptions.raise_compiler_error(
+                    "macros-src/preflight/object-checks.ts:46:48: 'table[0]' reads outside the array or string ('!' asserted it does not)"
+                  )
+              ]
+            )
             ~ " to role "
             ~ dbt_cloud_orchestration._quote_name([role])
             ~ "; grant usage on schema "
-            ~ dbt_cloud_orchestration._quote_name([table_2[0], table_2[1]])
+            ~ dbt_cloud_orchestration._quote_name(
+              [
+                table_2[0]
+                  if ((table_2 | length) > 0)
+                  else exceptions.raise_compiler_error(
+                    "macros-src/preflight/object-checks.ts:46:128: 'table[0]' reads outside the array or string ('!' asserted it does not)"
+                  ),
+                table_2[1]
+                  if ((table_2 | length) > 1)
+                  else exceptions.raise_compiler_error(
+                    "macros-src/preflight/object-checks.ts:46:139: 'table[1]' reads outside the array or string ('!' asserted it does not)"
+                  )
+              ]
+            )
             ~ " to role "
             ~ dbt_cloud_orchestration._quote_name([role])
             ~ "; grant select on "
@@ -139,7 +164,18 @@
   ) -%}
   {%- set answer = ""
     if (((result["rows"] | length) == 0) or ((result["column_names"] | length) == 0))
-    else dbt_cloud_orchestration._cell_text(result["rows"][0], result["column_names"][0]) -%}
+    else dbt_cloud_orchestration._cell_text(
+      result["rows"][0]
+        if ((result["rows"] | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/preflight/object-checks.ts:80:96: 'result.rows[0]' reads outside the array or string ('!' asserted it does not)"
+        ),
+      result["column_names"][0]
+        if ((result["column_names"] | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/preflight/object-checks.ts:80:113: 'result.column_names[0]' reads outside the array or string ('!' asserted it does not)"
+        )
+    ) -%}
   {%- set name = "time zone " ~ config["timezone"] -%}
   {%- if (answer != "") and (not answer.startswith("ERROR: ")) -%}
     {%- do return([{"ok": true, "name": name, "detail": "Snowflake converts it (now " ~ answer ~ ")", "fix": ""}]) -%}

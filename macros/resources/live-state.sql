@@ -45,13 +45,25 @@
 {%- endmacro -%}
 
 {%- macro _is_true(value=none) -%}
-  {%- do return((value == true) or ((value is string) and ((value | lower) == "true"))) -%}
+  {%- do return(((value is boolean) and (value == true)) or ((value is string) and ((value | lower) == "true"))) -%}
 {%- endmacro -%}
 
 {%- macro _signature_of(row) -%}
   {%- set parts = dbt_cloud_orchestration._text_of(row, "arguments").split(") RETURN ") -%}
-  {%- set opened = parts[0].split("(") -%}
-  {%- do return(opened[1] if (((parts | length) == 2) and ((opened | length) == 2)) else "") -%}
+  {%- set opened = (parts[0]
+    if ((parts | length) > 0)
+    else exceptions.raise_compiler_error(
+      "macros-src/resources/live-state.ts:88:18: 'parts[0]' reads outside the array or string ('!' asserted it does not)"
+    )).split(
+    "("
+  ) -%}
+  {%- do return((opened[1]
+    if ((opened | length) > 1)
+    else exceptions.raise_compiler_error(
+      "macros-src/resources/live-state.ts:89:54: 'opened[1]' reads outside the array or string ('!' asserted it does not)"
+    ))
+    if (((parts | length) == 2) and ((opened | length) == 2))
+    else "") -%}
 {%- endmacro -%}
 
 {%- macro _live_object(row, comment_column) -%}
@@ -142,7 +154,14 @@
   {%- do state.update(
     {
       "log_table_managed": ((log_tables | length) > 0)
-        and dbt_cloud_orchestration._text_of(log_tables[0], "comment").startswith(
+        and dbt_cloud_orchestration._text_of(
+          log_tables[0]
+            if ((log_tables | length) > 0)
+            else exceptions.raise_compiler_error(
+              "macros-src/resources/live-state.ts:126:81: 'log_tables[0]' reads outside the array or string ('!' asserted it does not)"
+            ),
+          "comment"
+        ).startswith(
           "Managed by the dbt_cloud_orchestration dbt package"
         )
     }

@@ -20,7 +20,7 @@
 {%- endmacro -%}
 
 {%- macro _is_yes(value=none) -%}
-  {%- do return((value == true)
+  {%- do return(((value is boolean) and (value == true))
     or ((value is string) and ((value | lower) == "true"))
     or ((value is string) and (((value | upper) == "Y") or ((value | upper) == "ON")))) -%}
 {%- endmacro -%}
@@ -36,15 +36,28 @@
 {%- endmacro -%}
 
 {%- macro _distinct_watched(config) -%}
+  {%- set tsj_ns = namespace() -%}
   {%- set seen = {} -%}
   {%- set tables = [] -%}
   {%- for job in config["jobs"] -%}
+    {%- set tsj_tables_length = job["tables"] | length -%}
+    {%- set tsj_ns.tsj_tables_broke = false -%}
     {%- for table in job["tables"] -%}
+      {%- if (job["tables"] | length) != tsj_tables_length -%}
+        {%- do exceptions.raise_compiler_error(
+          "macros-src/resources/watched-objects.ts:63:25: the array 'job.tables' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+        ) -%}
+      {%- endif -%}
       {%- if seen.get(".".join(table)) != true -%}
         {%- do tables.append(table) -%}
       {%- endif -%}
       {%- do seen.update({".".join(table): true}) -%}
     {%- endfor -%}
+    {%- if (not tsj_ns.tsj_tables_broke) and ((job["tables"] | length) != tsj_tables_length) -%}
+      {%- do exceptions.raise_compiler_error(
+        "macros-src/resources/watched-objects.ts:63:25: the array 'job.tables' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+      ) -%}
+    {%- endif -%}
   {%- endfor -%}
   {%- do return(tables) -%}
 {%- endmacro -%}
@@ -53,7 +66,18 @@
   {%- set watched = {"read": true, "objects": {}, "role": "", "owners_in_session": {}, "queries": 0} -%}
   {%- set schemas_seen = {} -%}
   {%- for table in dbt_cloud_orchestration._distinct_watched(config) -%}
-    {%- set schema_parts = [table[0], table[1]] -%}
+    {%- set schema_parts = [
+      table[0]
+        if ((table | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/watched-objects.ts:79:27: 'table[0]' reads outside the array or string ('!' asserted it does not)"
+        ),
+      table[1]
+        if ((table | length) > 1)
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/watched-objects.ts:79:38: 'table[1]' reads outside the array or string ('!' asserted it does not)"
+        )
+    ] -%}
     {%- if schemas_seen.get(".".join(schema_parts)) == true -%}
       {%- continue -%}
     {%- endif -%}
@@ -64,7 +88,15 @@
     {%- set schema = dbt_cloud_orchestration._quote_name(schema_parts) -%}
     {%- set tables = run_query("show tables in schema " ~ schema) -%}
     {%- set views = run_query("show views in schema " ~ schema) -%}
-    {%- do watched.update({"queries": watched["queries"] + 2}) -%}
+    {%- do watched.update(
+      {
+        "queries": (watched["queries"] + 2)
+          if (((watched["queries"] + 2) | abs) <= 9007199254740992)
+          else exceptions.raise_compiler_error(
+            "macros-src/resources/watched-objects.ts:86:5: 'watched.queries += 2' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+          )
+      }
+    ) -%}
     {%- for row in tables["rows"] -%}
       {%- do watched["objects"].update(
         {
@@ -93,6 +125,7 @@
 {%- endmacro -%}
 
 {%- macro _read_owner_roles(config, watched) -%}
+  {%- set tsj_ns = namespace() -%}
   {%- set owners = [] -%}
   {%- for table in dbt_cloud_orchestration._distinct_watched(config) -%}
     {%- set object = dbt_cloud_orchestration._watched_object(watched, table) -%}
@@ -114,7 +147,14 @@
     {%- do return(none) -%}
   {%- endif -%}
   {%- set columns = ["current_role() as \"role\""] -%}
+  {%- set tsj_owners_length = owners | length -%}
+  {%- set tsj_ns.tsj_owners_broke = false -%}
   {%- for owner in owners -%}
+    {%- if (owners | length) != tsj_owners_length -%}
+      {%- do exceptions.raise_compiler_error(
+        "macros-src/resources/watched-objects.ts:116:23: the array 'owners' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+      ) -%}
+    {%- endif -%}
     {%- do columns.append(
       "is_role_in_session('"
         ~ ((owner | replace("\\", "\\\\")) | replace("'", "''"))
@@ -123,12 +163,29 @@
         ~ "\""
     ) -%}
   {%- endfor -%}
+  {%- if (not tsj_ns.tsj_owners_broke) and ((owners | length) != tsj_owners_length) -%}
+    {%- do exceptions.raise_compiler_error(
+      "macros-src/resources/watched-objects.ts:116:23: the array 'owners' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+    ) -%}
+  {%- endif -%}
   {%- set result = run_query("select " ~ ", ".join(columns)) -%}
-  {%- do watched.update({"queries": watched["queries"] + 1}) -%}
+  {%- do watched.update(
+    {
+      "queries": (watched["queries"] + 1)
+        if (((watched["queries"] + 1) | abs) <= 9007199254740992)
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/watched-objects.ts:118:3: 'watched.queries += 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+        )
+    }
+  ) -%}
   {%- if (result["rows"] | length) == 0 -%}
     {%- do return(none) -%}
   {%- endif -%}
-  {%- set row = result["rows"][0] -%}
+  {%- set row = result["rows"][0]
+    if ((result["rows"] | length) > 0)
+    else exceptions.raise_compiler_error(
+      "macros-src/resources/watched-objects.ts:120:15: 'result.rows[0]' reads outside the array or string ('!' asserted it does not)"
+    ) -%}
   {%- do watched.update({"role": dbt_cloud_orchestration._cell_text(row, "role")}) -%}
   {%- for owner_2 in owners -%}
     {%- do watched["owners_in_session"].update(
@@ -172,7 +229,11 @@
     {%- set who = "job '"
       ~ ((job["name"] | replace("\\", "\\\\")) | replace("'", "''"))
       ~ "' ("
-      ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+      ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+        if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/watched-objects.ts:165:52: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        ))
       ~ ")" -%}
     {%- for table in job["tables"] -%}
       {%- set label = ".".join(table) -%}

@@ -56,6 +56,9 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
   moduleResolution: ts.ModuleResolutionKind.Bundler,
   strict: true,
   noImplicitReturns: true,
+  // An index read may be outside the array (JavaScript's undefined, which the compiled read gives as
+  // none): its type says so, and '!' asserts it is not (a run-time check in the compiled macro).
+  noUncheckedIndexedAccess: true,
   noEmit: true,
   skipLibCheck: true,
   // Macros run in dbt, not Node: no @types/node (the prelude's Node side hides behind host.d.ts).
@@ -66,7 +69,7 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
     "lib.es5.d.ts", "lib.es2015.core.d.ts", "lib.es2015.collection.d.ts", "lib.es2015.iterable.d.ts",
     "lib.es2015.symbol.d.ts", "lib.es2015.symbol.wellknown.d.ts", "lib.es2015.proxy.d.ts", "lib.es2015.reflect.d.ts",
     "lib.es2016.array.include.d.ts", "lib.es2017.object.d.ts", "lib.es2017.string.d.ts", "lib.es2019.array.d.ts",
-    "lib.es2019.object.d.ts", "lib.es2021.string.d.ts", "lib.es2022.array.d.ts",
+    "lib.es2019.object.d.ts", "lib.es2019.string.d.ts", "lib.es2021.string.d.ts", "lib.es2022.array.d.ts",
   ],
 };
 

@@ -15,6 +15,15 @@ import { GENERATED_PREFIX, RESERVED_NAMES } from "./prelude-map.js";
 
 export const NAMESPACE = `${GENERATED_PREFIX}ns`;
 
+/** What the compiler knows of a number: whether it surely is an integer, and the most its magnitude can be. */
+export interface NumberBound {
+  integer: boolean;
+  magnitude: number;
+}
+
+/** Lengths and loop indexes: no Jinja list or string holds 2^31 items. */
+export const LENGTH_BOUND: NumberBound = { integer: true, magnitude: 2 ** 31 };
+
 /** Transforms one syntax kind; receives exactly that kind's node type (ts-morph's KindToNodeMappings). */
 export type Visitor<N extends Node, Result> = (node: N, context: MacroContext) => Result;
 
@@ -32,6 +41,12 @@ function visit<K extends SyntaxKind, Result>(
 ): Result | undefined {
   const visitor = map[kind];
   return visitor !== undefined && node.isKind(kind) ? visitor(node, context) : undefined;
+}
+
+/** A loop being transformed: statements its `break` runs first (a flag the code after the loop reads), and its `continue`. */
+export interface LoopFrame {
+  beforeBreak: Stmt[];
+  beforeContinue: Stmt[];
 }
 
 export interface ProgramFacts {
@@ -54,8 +69,14 @@ export class MacroContext {
   readonly namespaced = new Set<TsSymbol>();
   /** Set when lowered code writes to the namespace, so the macro must create it. */
   usesNamespace = false;
-  /** Jinja names that always hold an integer (loop indexes), which print alike in both engines. */
-  readonly integerNames = new Set<string>();
+  /** What is known of the numbers Jinja names hold (loop indexes, consts): see transforms/printable.ts. */
+  readonly numberBounds = new Map<string, NumberBound>();
+  /** The same for expressions a lowering made, such as guarded arithmetic (within 2^53). */
+  readonly exprBounds = new WeakMap<Expr, NumberBound>();
+  /** Inner results of an arithmetic expression, checked against 2^53 by the outermost (transforms/arithmetic.ts). */
+  readonly pendingArithmetic = new WeakSet<Expr>();
+  /** The loops being transformed, innermost last: what their `break` and `continue` must also do. */
+  readonly loops: LoopFrame[] = [];
   private readonly hoisted: Stmt[][] = [];
   private conditionalDepth = 0;
 
@@ -109,7 +130,7 @@ export class MacroContext {
   /** Declares a loop index (`loop.index0` in Jinja), known to be an integer. */
   declareLoopIndex(identifier: Node): string {
     const jinjaName = this.declare(identifier);
-    this.integerNames.add(jinjaName);
+    this.numberBounds.set(jinjaName, LENGTH_BOUND);
     return jinjaName;
   }
 

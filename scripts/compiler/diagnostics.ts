@@ -266,6 +266,12 @@ export const divisionNeedsNumbers = createErrorFactory(Codes.unsupportedExpressi
 
 export const expectedNumberArgument = createErrorFactory(Codes.unsupportedCall, () => "expected a number.");
 
+export const mathWithoutArguments = createErrorFactory(Codes.unsupportedCall, () =>
+  "Math.max() and Math.min() need at least one argument (without, they are -Infinity and Infinity, which Jinja cannot hold).");
+
+export const toFixedDigits = createErrorFactory(Codes.unsupportedCall, (most: number) =>
+  `toFixed takes one integer literal from 0 to ${most} (the number of digits), e.g. 'x.toFixed(2)'.`);
+
 export const methodArity = createErrorFactory(Codes.unsupportedCall, (count: number) =>
   `this method takes ${count} argument(s) in the macro language.`);
 
@@ -280,6 +286,12 @@ export const emptyPattern = createErrorFactory(Codes.unsupportedCall, () =>
 export const replacementNotPlain = createErrorFactory(Codes.unsupportedCall, () =>
   "the replacement must be a string literal without '$' (JavaScript expands '$&', '$1'… in it; Jinja does not).");
 
+export const splitLimitNotLiteral = createErrorFactory(Codes.unsupportedCall, () =>
+  "split's limit must be a non-negative integer literal ('s.split(\",\", 2)'); otherwise slice the result: 's.split(\",\").slice(0, n)'.");
+
+export const repeatCountNotInteger = createErrorFactory(Codes.unsupportedCall, () =>
+  "repeat's count must be surely an integer (a literal, a length or a loop index); write Math.floor(n) first.");
+
 export const sliceArity = createErrorFactory(Codes.unsupportedCall, () => "slice takes at most two arguments.");
 
 export const sliceBoundNotNumber = createErrorFactory(Codes.unsupportedCall, () => "slice bounds must be numbers.");
@@ -289,7 +301,7 @@ export const negativeSliceStartWithEnd = createErrorFactory(Codes.unsupportedCal
 
 export const unjoinableArray = createErrorFactory(Codes.unprintableValue, () =>
   "join needs an array of strings, numbers or booleans (null prints 'None' in Jinja, and a mix of booleans " +
-    "and other values cannot be told apart).");
+    "and other values cannot be told apart); join an array of arrays inner arrays first: xs.map((x) => x.join(\",\")).join(sep).");
 
 export const concatNeedsArrays = createErrorFactory(Codes.unsupportedCall, () => "concat takes arrays.");
 
@@ -378,3 +390,26 @@ export const labelledLoopControl = createErrorFactory(Codes.unsupportedStatement
 
 export const loopControlOutsideLoop = createErrorFactory(Codes.unsupportedStatement, (keyword: "break" | "continue") =>
   `${keyword} must be inside a for … of loop.`);
+
+// Run-time guards (transforms/guard.ts): where a lowering is exact only for part of what the TypeScript
+// type allows, the compiled macro checks that part and raises this message, after `file:line:col: `,
+// where JavaScript would go on with a value dbt cannot reproduce.
+
+/** A run-time guard's message, from the source text it guards. */
+export type GuardMessage = (sourceText: string) => string;
+
+export const GUARD_MESSAGES = {
+  indexPastEnd: (text: string) => `${text} reads outside the array or string ('!' asserted it does not)`,
+  notNull: (text: string) => `${text} is null or undefined ('!' asserted it is not)`,
+  inexactInteger: (text: string) => `${text} is beyond ±2^53, where JavaScript rounds integers and dbt does not`,
+  unprintableNumber: (text: string) => `${text} prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)`,
+  divisionByZero: (text: string) => `${text} divides by zero, which is Infinity or NaN in JavaScript and an error in dbt`,
+  arrayChangedInLoop: (text: string) =>
+    `the array ${text} changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop`,
+  tieInToFixed: (text: string) =>
+    `${text} is exactly halfway between two results, which dbt-core and dbt 2.x round differently; round it yourself first`,
+  floatsJoined: (text: string) =>
+    `${text} joins numbers that Jinja holds as floats ('3.0'); map them to text first: xs.map((x) => String(x)).join(sep)`,
+  emptyReduce: (text: string) => `${text}: reduce of an empty array with no initial value`,
+  loopLimit: (text: string) => `${text} ran 10^10 times, the most a compiled loop may run`,
+} satisfies Record<string, GuardMessage>;

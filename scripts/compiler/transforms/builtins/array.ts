@@ -1,6 +1,7 @@
 /** Array built-ins: `Array.isArray` and the Array methods of the macro language. */
-import { concatNeedsArrays, pushAsExpression, unjoinableArray } from "../../diagnostics.js";
-import { binary, filter, lit, method, test, type Expr } from "../../ir.js";
+import { concatNeedsArrays, operandEvaluatedTwice, pushAsExpression, unjoinableArray } from "../../diagnostics.js";
+import { binary, filter, isPure, lit, method, test, type Expr } from "../../ir.js";
+import { guarded } from "../guard.js";
 import { isOnly } from "../../types.js";
 import { pureOperand } from "../pure-operand.js";
 import { lowerCallback } from "./array-callbacks.js";
@@ -26,7 +27,12 @@ export const ARRAY_METHODS: Record<string, MethodLowering> = {
     if (elementType === undefined || !isOnly(elementType, "string", "number")) throw unjoinableArray(receiverNode);
     // Numbers never print empty, so the join filter is exact. dbt 2.x's join filter drops leading
     // empty strings (["", "a"] | join("-") is "a"); Python's str.join is the same on both engines.
-    if (isOnly(elementType, "number")) return filter(receiver, "join", [separator]);
+    // An integral float prints '3.0' in Jinja: numbers with a fraction part raise; map them with String() first.
+    if (isOnly(elementType, "number")) {
+      if (!isPure(receiver)) throw operandEvaluatedTwice(receiverNode, "an array of numbers joined (it is checked for floats)");
+      const floats = filter(filter(filter(receiver, "select", [lit("float")]), "list"), "length");
+      return guarded(node, "floatsJoined", binary("==", floats, lit(0)), filter(receiver, "join", [separator]));
+    }
     return method(separator, "join", [isOnly(elementType, "string") ? receiver : filter(receiver, "map", [lit("string")])]);
   },
   includes: (receiver, node, context) => (arity(node, 1), binary("in", argumentsOf(node, context)[0]!, receiver)),

@@ -11,6 +11,8 @@ import {
 import type { MacroContext, VisitorMap } from "../../context.js";
 import { filter, item, lit, method, type Expr } from "../../ir.js";
 import { describe, includes, isOnly } from "../../types.js";
+import { indexRead } from "../indexing.js";
+import { exactNumberText } from "../printable.js";
 
 /** A key that may be missing: optional, possibly undefined, or only known through an index signature. */
 function isOptionalProperty(objectNode: Node, key: string): boolean {
@@ -42,9 +44,14 @@ function elementAccess(node: ElementAccessExpression, context: MacroContext): Ex
   const objectType = objectNode.getType();
   if (isOnly(objectType, "array", "string")) {
     if (!isOnly(keyNode.getType(), "number")) throw indexNotNumber(keyNode);
-    return item(context.transformExpression(objectNode), context.transformExpression(keyNode));
+    return indexRead(node, context, false);
   }
   if (isOnly(objectType, "object")) {
+    if (isOnly(keyNode.getType(), "number")) {
+      // A number key reads the property named by its JavaScript text (r[1] is r["1"]).
+      const key = filter(exactNumberText(context.transformExpression(keyNode), keyNode, context, "a number key"), "string");
+      return method(context.transformExpression(objectNode), "get", [key]);
+    }
     if (!isOnly(keyNode.getType(), "string")) throw objectKeyNotString(keyNode);
     const key = context.transformExpression(keyNode);
     const literalKey = Node.isStringLiteral(keyNode) ? keyNode.getLiteralValue() : undefined;

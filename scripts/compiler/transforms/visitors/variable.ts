@@ -7,7 +7,7 @@ import type { MacroContext, VisitorMap } from "../../context.js";
 import { lit, setRawStmt, setStmt, type Stmt } from "../../ir.js";
 import { PRELUDE_COMPILE_TIME } from "../../prelude-map.js";
 import { isPreludeDeclaration, targetSymbol } from "../identifiers.js";
-import { surelyInteger } from "../printable.js";
+import { numberBound } from "../printable.js";
 import { unwrap } from "../syntax.js";
 
 function assignTarget(context: MacroContext, identifier: Node): string {
@@ -26,8 +26,8 @@ function variableStatement(node: VariableStatement, context: MacroContext): Stmt
     return context.withHoisted(() => {
       const value = initializer === undefined ? lit(null) : context.transformExpression(initializer);
       const target = assignTarget(context, nameNode);
-      // A const that surely holds an integer prints without the integral-float guard.
-      if (node.getDeclarationKind() === "const" && surelyInteger(value, context)) context.integerNames.add(target);
+      // What a const holds is known wherever it is read (an integer prints without the integral-float guard).
+      if (node.getDeclarationKind() === "const") context.numberBounds.set(target, numberBound(value, context));
       return [setStmt(target, value)];
     });
   });
