@@ -141,17 +141,18 @@
     ]) -%}
   {%- endif -%}
   {%- do return([
-    dbt_cloud_orchestration._failed(
-      name,
-      "role " ~ role ~ " lacks " ~ ", ".join(missing),
-      "grant "
+    {
+      "ok": false,
+      "name": name,
+      "detail": "role " ~ role ~ " lacks " ~ ", ".join(missing),
+      "fix": "grant "
         ~ (", ".join(missing) | lower)
         ~ " on schema "
         ~ target_schema
         ~ " to role "
         ~ dbt_cloud_orchestration._quote_name([role])
         ~ ";"
-    )
+    }
   ]) -%}
 {%- endmacro -%}
 

@@ -19,9 +19,7 @@
     {%- endif -%}
     {%- do asked.update({database: true}) -%}
     {%- for row_2 in run_query("show schemas in database " ~ dbt_cloud_orchestration._quote_name([database]))["rows"] -%}
-      {%- do visible.update(
-        {dbt_cloud_orchestration._object_key([database, dbt_cloud_orchestration._cell_text(row_2, "name")]): true}
-      ) -%}
+      {%- do visible.update({".".join([database, dbt_cloud_orchestration._cell_text(row_2, "name")]): true}) -%}
     {%- endfor -%}
   {%- endfor -%}
   {%- do return(visible) -%}

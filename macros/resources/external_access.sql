@@ -90,7 +90,7 @@
   {%- if token_env_var.startswith("DBT_ENV_SECRET_") -%}
     {%- do dbt_cloud_orchestration._stop_with_error(
       "create_dbt_cloud_external_access: dbt does not let macros read DBT_ENV_SECRET_* variables; put the token in "
-        ~ token_env_var["DBT_ENV_SECRET_" | length:]
+        ~ token_env_var[("DBT_ENV_SECRET_" | length) if (("DBT_ENV_SECRET_" | length) >= 0) else ([(token_env_var | length) + ("DBT_ENV_SECRET_" | length), 0] | max):]
         ~ " (or any other name) and pass token_env_var."
     ) -%}
   {%- endif -%}

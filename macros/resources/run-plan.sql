@@ -3,7 +3,7 @@
 
 {%- macro _padded(text, width) -%}
   {%- do return(text
-    ~ "                                                                                                    "[0:[0, (width - (text | length)) if (((width - (text | length)) | abs) <= 9007199254740992) else exceptions.raise_compiler_error("macros-src/resources/run-plan.ts:15:45: 'width - text.length' is beyond ±2^53, where JavaScript rounds integers and dbt does not")] | max]) -%}
+    ~ "                                                                                                    "[0:(([0, (width - (text | length)) if (((width - (text | length)) | abs) <= 9007199254740992) else exceptions.raise_compiler_error("macros-src/resources/run-plan.ts:15:45: 'width - text.length' is beyond ±2^53, where JavaScript rounds integers and dbt does not")] | max) | int) if ((([0, (width - (text | length)) if (((width - (text | length)) | abs) <= 9007199254740992) else exceptions.raise_compiler_error("macros-src/resources/run-plan.ts:15:45: 'width - text.length' is beyond ±2^53, where JavaScript rounds integers and dbt does not")] | max) | int) >= 0) else ([("                                                                                                    " | length) + (([0, (width - (text | length)) if (((width - (text | length)) | abs) <= 9007199254740992) else exceptions.raise_compiler_error("macros-src/resources/run-plan.ts:15:45: 'width - text.length' is beyond ±2^53, where JavaScript rounds integers and dbt does not")] | max) | int), 0] | max)]) -%}
 {%- endmacro -%}
 
 {%- macro _column_width(rows, index) -%}

@@ -100,7 +100,7 @@
     {%- for row in tables["rows"] -%}
       {%- do watched["objects"].update(
         {
-          dbt_cloud_orchestration._object_key(schema_parts + [dbt_cloud_orchestration._text_of(row, "name")]): {
+          ".".join(schema_parts + [dbt_cloud_orchestration._text_of(row, "name")]): {
             "kind": dbt_cloud_orchestration._table_kind(row),
             "owner": dbt_cloud_orchestration._text_of(row, "owner"),
             "change_tracking": dbt_cloud_orchestration._is_yes(row.get("change_tracking"))
@@ -111,7 +111,7 @@
     {%- for row_2 in views["rows"] -%}
       {%- do watched["objects"].update(
         {
-          dbt_cloud_orchestration._object_key(schema_parts + [dbt_cloud_orchestration._text_of(row_2, "name")]): {
+          ".".join(schema_parts + [dbt_cloud_orchestration._text_of(row_2, "name")]): {
             "kind": "materialized view" if dbt_cloud_orchestration._is_yes(row_2.get("is_materialized")) else "view",
             "owner": dbt_cloud_orchestration._text_of(row_2, "owner"),
             "change_tracking": dbt_cloud_orchestration._is_yes(row_2.get("change_tracking"))

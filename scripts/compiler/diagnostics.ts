@@ -410,6 +410,7 @@ export const GUARD_MESSAGES = {
     `${text} is exactly halfway between two results, which dbt-core and dbt 2.x round differently; round it yourself first`,
   floatsJoined: (text: string) =>
     `${text} joins numbers that Jinja holds as floats ('3.0'); map them to text first: xs.map((x) => String(x)).join(sep)`,
+  stringTooLong: (text: string) => `${text} would build a string of more than 16,777,216 characters`,
   emptyReduce: (text: string) => `${text}: reduce of an empty array with no initial value`,
   loopLimit: (text: string) => `${text} ran 10^10 times, the most a compiled loop may run`,
 } satisfies Record<string, GuardMessage>;

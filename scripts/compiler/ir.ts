@@ -96,7 +96,9 @@ export const continueStmt = (): Stmt => ({ kind: "continue" });
 export const returnStmt = (value: Expr): Stmt => ({ kind: "return", value });
 
 /** Methods that only read their receiver. */
-const READ_ONLY_METHODS = new Set(["get", "split", "startswith", "endswith", "keys", "values", "items"]);
+const READ_ONLY_METHODS = new Set([
+  "get", "split", "startswith", "endswith", "keys", "values", "items", "find", "rfind", "lstrip", "rstrip", "replace", "join",
+]);
 
 /** `exceptions.raise_compiler_error(…)`: how compiled code stops the macro. */
 export function isGuardRaise(expr: Expr): boolean {

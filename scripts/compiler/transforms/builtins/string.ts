@@ -9,6 +9,7 @@ import { binary, conditional, filter, isPure, lit, method, slice, type Expr } fr
 import { isOnly } from "../../types.js";
 import { targetSymbol } from "../identifiers.js";
 import { printable, printsAsString, surelyInteger } from "../printable.js";
+import { guarded, raiseAt } from "../guard.js";
 import { pureOperand } from "../pure-operand.js";
 import { unwrap } from "../syntax.js";
 import { argumentsOf, arity, type CallLowering, type MethodLowering } from "./lowering.js";
@@ -67,6 +68,35 @@ function plainReplacement(node: CallExpression): Expr {
 export const JS_WHITESPACE = "\t\n\u000b\u000c\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009" +
   "\u200a\u2028\u2029\u202f\u205f\u3000\ufeff";
 
+/**
+ * indexOf/lastIndexOf: the length of the text before the first (after the last) occurrence. dbt 2.x's
+ * find/rfind count UTF-8 bytes ("\ufeffx".find("x") is 3), so the position is measured in characters.
+ * An empty pattern is found at 0 (lastIndexOf: at the end), where split would refuse it.
+ */
+function position(receiver: Expr, node: CallExpression, context: MacroContext, receiverNode: Node, which: "first" | "last"): Expr {
+  arity(node, 1);
+  stringArgument(node);
+  if (!isPure(receiver)) throw operandEvaluatedTwice(receiverNode, "the searched string");
+  const pattern = pureOperand(node.getArguments()[0]!, context, "the pattern");
+  const pieces = method(receiver, "split", [pattern]);
+  const before = which === "first" ? filter(filter(pieces, "first"), "length")
+    : binary("-", binary("-", filter(receiver, "length"), filter(pattern, "length")), filter(filter(pieces, "last"), "length"));
+  const empty = which === "first" ? lit(0) : filter(receiver, "length");
+  return conditional(binary("==", pattern, lit("")), empty, conditional(binary("in", pattern, receiver), before, lit(-1)));
+}
+
+/** The longest string padStart, padEnd and repeat build in dbt (16 M characters). */
+const MAX_BUILT_STRING = 2 ** 24;
+
+/**
+ * `text * count`, raising past MAX_BUILT_STRING. A literal count past it raises without the product:
+ * Jinja2 folds constant expressions when it compiles a template, and would build the string then.
+ */
+function repeatedText(node: CallExpression, text: Expr, count: Expr): Expr {
+  if (count.kind === "literal" && typeof count.value === "number" && count.value > MAX_BUILT_STRING) return raiseAt(node, "stringTooLong");
+  return guarded(node, "stringTooLong", binary("<=", count, lit(MAX_BUILT_STRING)), binary("*", text, count));
+}
+
 /** The pad of padStart/padEnd: `fill` repeated, cut to what `s` lacks of `n` characters (nothing when it lacks none). */
 function padding(receiver: Expr, node: CallExpression, context: MacroContext, receiverNode: Node): { pad: Expr; missing: Expr } {
   const [lengthNode, fillNode, ...rest] = node.getArguments();
@@ -76,7 +106,10 @@ function padding(receiver: Expr, node: CallExpression, context: MacroContext, re
   const whole = surelyInteger(length, context) ? length : filter(length, "int");
   const fill = fillNode === undefined ? lit(" ") : pureOperand(fillNode, context, "the fill");
   const missing = binary("-", whole, filter(receiver, "length"));
-  return { pad: slice(binary("*", fill, whole), undefined, missing), missing };
+  // A pad of millions of characters would exhaust dbt's memory before anything else; JavaScript refuses
+  // strings past about 2^29 characters itself.
+  const repeated = repeatedText(node, fill, whole);
+  return { pad: slice(repeated, undefined, missing), missing };
 }
 
 export const STRING_METHODS: Record<string, MethodLowering> = {
@@ -93,14 +126,13 @@ export const STRING_METHODS: Record<string, MethodLowering> = {
     const { pad, missing } = padding(receiver, node, context, receiverNode);
     return conditional(binary(">", missing, lit(0)), binary("~", receiver, pad), receiver);
   },
-  // Python's find/rfind count as indexOf/lastIndexOf do (-1 when absent); dbt 2.x takes no start position.
-  indexOf: (receiver, node, context) => (arity(node, 1), stringArgument(node), method(receiver, "find", argumentsOf(node, context))),
-  lastIndexOf: (receiver, node, context) => (arity(node, 1), stringArgument(node), method(receiver, "rfind", argumentsOf(node, context))),
+  indexOf: (receiver, node, context, receiverNode) => position(receiver, node, context, receiverNode, "first"),
+  lastIndexOf: (receiver, node, context, receiverNode) => position(receiver, node, context, receiverNode, "last"),
   repeat: (receiver, node, context) => {
     arity(node, 1);
     const count = context.transformExpression(node.getArguments()[0]!);
-    if (!surelyInteger(count, context)) throw repeatCountNotInteger(node.getArguments()[0]!);
-    return binary("*", receiver, count);
+    if (!surelyInteger(count, context) || !isPure(count)) throw repeatCountNotInteger(node.getArguments()[0]!);
+    return repeatedText(node, receiver, count);
   },
   startsWith: (receiver, node, context) => (arity(node, 1), method(receiver, "startswith", argumentsOf(node, context))),
   endsWith: (receiver, node, context) => (arity(node, 1), method(receiver, "endswith", argumentsOf(node, context))),
