@@ -197,8 +197,12 @@ export function findNamespacedLocals(body: Node, checker: TypeChecker): Set<TsSy
     const symbol = checker.getSymbolAtLocation(target);
     const declaration = symbol?.getDeclarations()[0];
     if (symbol === undefined || declaration === undefined) return;
-    const loop = at.getFirstAncestor((ancestor) => Node.isForOfStatement(ancestor) || Node.isArrowFunction(ancestor));
-    if (loop !== undefined && !isAncestor(loop, declaration)) result.add(symbol);
+    const loop = at.getFirstAncestor((ancestor) => Node.isForOfStatement(ancestor) || Node.isArrowFunction(ancestor) ||
+      Node.isWhileStatement(ancestor) || Node.isDoStatement(ancestor) || Node.isForStatement(ancestor));
+    if (loop === undefined) return;
+    // A `for (let i = 0; …)` variable lives across the turns, as one declared before the loop.
+    const declaredByLoop = Node.isForStatement(loop) && loop.getInitializer() !== undefined && isAncestor(loop.getInitializer()!, declaration);
+    if (declaredByLoop || !isAncestor(loop, declaration)) result.add(symbol);
   };
   body.forEachDescendant((node) => {
     if (Node.isBinaryExpression(node)) {

@@ -313,6 +313,13 @@ export const unsupportedMethod = createErrorFactory(Codes.unsupportedCall,
     `'.${methodName}()' on '${typeText}' is not part of the macro language` +
       `${mayBeNullish ? " (the receiver may be null or undefined: narrow it first)" : ""}.`);
 
+export const unsupportedSort = createErrorFactory(Codes.unsupportedCall, () =>
+  "sort is lowered for strings ('names.sort()') and for numbers with '(a, b) => a - b' or '(a, b) => b - a', on an array " +
+    "held in a name; for anything else build the order with a loop (JavaScript compares numbers as text without a comparator).");
+
+export const reduceArguments = createErrorFactory(Codes.unsupportedCall, () =>
+  "reduce takes an arrow function '(total, x) => …' (or '(total, x, i) => …') and an initial value, e.g. 'xs.reduce((t, x) => t + x, 0)'.");
+
 export const callbackNotArrow = createErrorFactory(Codes.unsupportedCall, (methodName: string) =>
   `${methodName} takes one arrow function, e.g. '.${methodName}((x) => …)'.`);
 
@@ -345,6 +352,12 @@ export const unsupportedStatementKind = createErrorFactory(Codes.unsupportedStat
   const advice = Object.prototype.hasOwnProperty.call(STATEMENT_ADVICE, kindName) ? STATEMENT_ADVICE[kindName] : undefined;
   return `${kindName} is not part of the macro language${advice === undefined ? "" : `: ${advice}`}.`;
 });
+
+export const switchFallthrough = createErrorFactory(Codes.unsupportedStatement, () =>
+  "this case falls through into the next one; end it with break, return or continue (Jinja's if / elif has no fall-through).");
+
+export const switchOnObject = createErrorFactory(Codes.looseEquality, () =>
+  "switch compares with '===', which compares arrays and objects by identity in JavaScript and by value in Jinja; switch on a string or number.");
 
 export const destructuringDeclaration = createErrorFactory(Codes.unsupportedStatement, () =>
   "destructuring declarations are not part of the macro language.");

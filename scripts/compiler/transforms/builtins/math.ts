@@ -85,7 +85,7 @@ const MAX_FIXED_DIGITS = 20;
 /**
  * `x.toFixed(d)` with a literal d: Python's `'%.<d>f' % x` and dbt 2.x's format both round the exact
  * binary value, as JavaScript does, except on an exact tie (0.25 to one digit), which dbt-core rounds
- * to even and JavaScript up: a tie raises. Zero prints without a sign (Python writes -0.0 as '-0.00');
+ * to even and JavaScript (and dbt 2.x) away from zero: a tie raises. Zero prints without a sign (Python writes -0.0 as '-0.00');
  * from 1e21 on JavaScript prints String(x), which raises as a number too large to print.
  */
 const toFixed: MethodLowering = (receiver, node, context, receiverNode) => {
@@ -97,9 +97,11 @@ const toFixed: MethodLowering = (receiver, node, context, receiverNode) => {
   if (!isPure(receiver)) throw operandEvaluatedTwice(receiverNode, "toFixed's receiver");
   const value = receiver;
   void context;
-  const scaledTwice = binary("*", value, lit(2 * 10 ** digitsValue));
-  const truncated = filter(scaledTwice, "int");
-  const tie = binary("and", binary("==", truncated, scaledTwice), binary("==", binary("%", truncated, lit(2)), lit(1)));
+  // x lies exactly halfway between two d-digit decimals when x * 2^(d+1) is an odd integer (a tie
+  // (2n+1)/(2*10^d) is a double only when 5^d divides 2n+1); multiplying by a power of two is exact.
+  const scaled = binary("*", value, lit(2 ** (digitsValue + 1)));
+  const truncated = filter(scaled, "int");
+  const tie = binary("and", binary("==", truncated, scaled), binary("==", binary("%", truncated, lit(2)), lit(1)));
   const zero = lit(digitsValue === 0 ? "0" : `0.${"0".repeat(digitsValue)}`);
   const formatted = filter(lit(`%.${digitsValue}f`), "format", [value]);
   const large = binary(">=", filter(value, "abs"), lit(1e21));

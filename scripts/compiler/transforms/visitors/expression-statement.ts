@@ -18,7 +18,12 @@ const COMPOUND: Partial<Record<SyntaxKind, "+" | "-" | "*">> = {
 };
 
 function expressionStatement(node: ExpressionStatement, context: MacroContext): Stmt[] {
-  const inner = unwrap(node.getExpression());
+  return expressionAsStatement(node.getExpression(), context);
+}
+
+/** An expression evaluated for its effect: a statement's, or a `for (;;)` loop's initializer or incrementor. */
+function expressionAsStatement(node: Node, context: MacroContext): Stmt[] {
+  const inner = unwrap(node);
   return context.withHoisted(() => {
     if (Node.isBinaryExpression(inner)) {
       const operator = inner.getOperatorToken().getKind();
@@ -89,4 +94,8 @@ function assignment(target: Node, value: Expr, context: MacroContext): Stmt[] {
 
 export const expressionStatementVisitors: VisitorMap<Stmt[]> = {
   [SyntaxKind.ExpressionStatement]: expressionStatement,
+  // A `for (;;)` loop's incrementor (`i++`, `i += 2`) or initializer (`i = 0`).
+  [SyntaxKind.PostfixUnaryExpression]: expressionAsStatement,
+  [SyntaxKind.PrefixUnaryExpression]: expressionAsStatement,
+  [SyntaxKind.BinaryExpression]: expressionAsStatement,
 };

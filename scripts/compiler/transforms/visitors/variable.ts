@@ -1,7 +1,7 @@
 /** `const`/`let` declarations: a Jinja `set`, or a raw block for `embed("file")`. */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { Node, SyntaxKind, type VariableStatement } from "ts-morph";
+import { Node, SyntaxKind, type VariableDeclarationList, type VariableStatement } from "ts-morph";
 import { destructuringDeclaration, embedArguments, embeddedEndraw, embeddedFileMissing } from "../../diagnostics.js";
 import type { MacroContext, VisitorMap } from "../../context.js";
 import { lit, setRawStmt, setStmt, type Stmt } from "../../ir.js";
@@ -16,7 +16,7 @@ function assignTarget(context: MacroContext, identifier: Node): string {
   return symbol !== undefined && context.namespaced.has(symbol) ? context.local(symbol)! : jinjaName;
 }
 
-function variableStatement(node: VariableStatement, context: MacroContext): Stmt[] {
+function variableStatement(node: VariableStatement | VariableDeclarationList, context: MacroContext): Stmt[] {
   return node.getDeclarations().flatMap((declaration) => {
     const nameNode = declaration.getNameNode();
     if (!Node.isIdentifier(nameNode)) throw destructuringDeclaration(nameNode);
@@ -54,4 +54,6 @@ function embedCall(node: Node, context: MacroContext): string | undefined {
 
 export const variableVisitors: VisitorMap<Stmt[]> = {
   [SyntaxKind.VariableStatement]: variableStatement,
+  // `for (let i = 0; …)`: the loop's initializer.
+  [SyntaxKind.VariableDeclarationList]: variableStatement,
 };
