@@ -12,7 +12,7 @@ import {
   macroWithoutBody, macroWithoutName, moduleVariableNotConst, parameterDefaultNotLiteral, parameterNotPlainName,
   sortDiagnostics, unsupportedTopLevelStatement, type Diagnostic,
 } from "./diagnostics.js";
-import { call, lit, name, setStmt, type JinjaModule, type Macro, type MacroParam, type Stmt } from "./ir.js";
+import { call, ifStmt, isNone, lit, name, setStmt, type JinjaModule, type Macro, type MacroParam, type Stmt } from "./ir.js";
 import { optimizeModules } from "./optimize.js";
 import { printModule } from "./printer.js";
 import { includes } from "./types.js";
@@ -234,8 +234,23 @@ function compileFunction(fn: FunctionDeclaration, facts: ProgramFacts): Macro {
     const parameterName = parameter.getNameNode();
     if (!Node.isIdentifier(parameterName) || parameter.isRestParameter()) throw parameterNotPlainName(parameter);
     const jinjaName = context.declare(parameterName);
-    const initializer = parameter.getInitializer();
-    if (initializer !== undefined && !isLiteral(initializer)) throw parameterDefaultNotLiteral(initializer);
+    let initializer = parameter.getInitializer();
+    if (initializer !== undefined && !isLiteral(initializer)) {
+      // A default computed from earlier parameters (`b = a * 2`): computed in the macro, per call, where
+      // the argument is none. JavaScript applies it to undefined only, so a parameter that may be null cannot have one.
+      if ((parameter.getType().isUnion() ? parameter.getType().getUnionTypes() : [parameter.getType()]).some((part) => part.isNull())) {
+        throw parameterDefaultNotLiteral(initializer);
+      }
+      const computed = initializer;
+      prologue.push(...context.withHoisted(() => [
+        ifStmt([{ test: isNone(name(jinjaName)), body: [setStmt(jinjaName, context.transformExpression(computed))] }]),
+      ]));
+      initializer = undefined;
+      params.push({ name: jinjaName, default: lit(null) });
+      const symbol = parameterName.getSymbol();
+      if (symbol !== undefined && context.namespaced.has(symbol)) prologue.push(setStmt(context.local(symbol)!, name(jinjaName)));
+      continue;
+    }
     // An argument left out is `undefined` in JavaScript, but Jinja's Undefined in dbt, which `is not
     // none` (so `b ?? "x"` would give Undefined). A parameter the caller may omit (`b?: T`, `b: T |
     // undefined`, `unknown`) defaults to none, which is how the compiler spells undefined everywhere.

@@ -75,6 +75,8 @@ export class MacroContext {
   readonly exprBounds = new WeakMap<Expr, NumberBound>();
   /** Inner results of an arithmetic expression, checked against 2^53 by the outermost (transforms/arithmetic.ts). */
   readonly pendingArithmetic = new WeakSet<Expr>();
+  /** Values of optional-chain links: the tests of the chain and the value under them (transforms/optional-chain.ts). */
+  readonly chainResults = new WeakMap<Expr, { tests: Expr; value: Expr }>();
   /** The loops being transformed, innermost last: what their `break` and `continue` must also do. */
   readonly loops: LoopFrame[] = [];
   private readonly hoisted: Stmt[][] = [];

@@ -96,7 +96,8 @@ export const parameterNotPlainName = createErrorFactory(Codes.parameter, () =>
   "macro parameters are plain names (no destructuring, no rest).");
 
 export const parameterDefaultNotLiteral = createErrorFactory(Codes.parameter, () =>
-  "parameter defaults must be literals (Jinja evaluates them once).");
+  "a computed default applies to undefined only, but this parameter may be null, and both are none in Jinja; " +
+    "default it to a literal, or write 'const value = param ?? fallback' in the body.");
 
 export const unresolvedDeclaration = createErrorFactory(Codes.unsupportedExpression, (text: string) =>
   `cannot resolve '${text}'`);
@@ -162,8 +163,6 @@ export const spreadNotObject = createErrorFactory(Codes.unsupportedExpression, (
 export const unsupportedObjectMember = createErrorFactory(Codes.unsupportedExpression, (kindName: string) =>
   `${kindName} in an object literal is not part of the macro language; write 'key: value'.`);
 
-export const optionalChaining = createErrorFactory(Codes.unsupportedExpression, () =>
-  "optional chaining ('?.') is not part of the macro language; test 'x !== undefined' first.");
 
 export const unsupportedProperty = createErrorFactory(Codes.unsupportedExpression, (property: string, typeText: string) =>
   `'.${property}' on a value of type '${typeText}' is not part of the macro language.`);
@@ -171,8 +170,6 @@ export const unsupportedProperty = createErrorFactory(Codes.unsupportedExpressio
 export const propertyAccessNeedsObject = createErrorFactory(Codes.unsupportedType, (typeText: string) =>
   `property access needs an object, not '${typeText}'; narrow the type first.`);
 
-export const optionalElementAccess = createErrorFactory(Codes.unsupportedExpression, () =>
-  "optional chaining ('?.[') is not part of the macro language.");
 
 export const indexNotNumber = createErrorFactory(Codes.unsupportedExpression, () => "array and string indexes must be numbers.");
 
@@ -301,7 +298,7 @@ export const negativeSliceStartWithEnd = createErrorFactory(Codes.unsupportedCal
 
 export const unjoinableArray = createErrorFactory(Codes.unprintableValue, () =>
   "join needs an array of strings, numbers or booleans (null prints 'None' in Jinja, and a mix of booleans " +
-    "and other values cannot be told apart); join an array of arrays inner arrays first: xs.map((x) => x.join(\",\")).join(sep).");
+    "and other values cannot be told apart); for an array of arrays, join the inner arrays first: xs.map((x) => x.join(\",\")).join(sep).");
 
 export const concatNeedsArrays = createErrorFactory(Codes.unsupportedCall, () => "concat takes arrays.");
 
@@ -314,8 +311,8 @@ export const unsupportedMethod = createErrorFactory(Codes.unsupportedCall,
       `${mayBeNullish ? " (the receiver may be null or undefined: narrow it first)" : ""}.`);
 
 export const unsupportedSort = createErrorFactory(Codes.unsupportedCall, () =>
-  "sort is lowered for strings ('names.sort()') and for numbers with '(a, b) => a - b' or '(a, b) => b - a', on an array " +
-    "held in a name; for anything else build the order with a loop (JavaScript compares numbers as text without a comparator).");
+  "sort is lowered for strings ('names.sort()') and for numbers with '(a, b) => a - b' or '(a, b) => b - a'; " +
+    "for anything else build the order with a loop (without a comparator, JavaScript compares numbers as text).");
 
 export const reduceArguments = createErrorFactory(Codes.unsupportedCall, () =>
   "reduce takes an arrow function '(total, x) => …' (or '(total, x, i) => …') and an initial value, e.g. 'xs.reduce((t, x) => t + x, 0)'.");
@@ -338,11 +335,7 @@ export const callbackBodyTooLong = createErrorFactory(Codes.unsupportedCall, () 
 const STATEMENT_ADVICE: Record<string, string> = {
   ThrowStatement: "call raiseCompilerError(message) from the prelude instead of 'throw'",
   TryStatement: "Jinja cannot catch errors; validate before acting instead",
-  WhileStatement: "Jinja has no while loop; loop over an array with 'for … of'",
-  DoStatement: "Jinja has no do-while loop; loop over an array with 'for … of'",
-  ForStatement: "write 'for (const x of xs)' or 'for (const [i, x] of xs.entries())'",
   ForInStatement: "write 'for (const [key, value] of Object.entries(o))'",
-  SwitchStatement: "write an if / else if chain",
   FunctionDeclaration: "declare functions at the top of a file; each becomes a macro",
   ClassDeclaration: "use interfaces and plain objects",
   LabeledStatement: "labels have no Jinja equivalent",
@@ -358,6 +351,13 @@ export const switchFallthrough = createErrorFactory(Codes.unsupportedStatement, 
 
 export const switchOnObject = createErrorFactory(Codes.looseEquality, () =>
   "switch compares with '===', which compares arrays and objects by identity in JavaScript and by value in Jinja; switch on a string or number.");
+
+export const destructuringObjectRest = createErrorFactory(Codes.unsupportedStatement, () =>
+  "object rest ('...others') has no Jinja counterpart; read the keys you need.");
+
+export const destructuringDefaultOnNull = createErrorFactory(Codes.looseEquality, () =>
+  "a default applies to undefined only, but this value may be null, and null and undefined are both none in Jinja; " +
+    "read it and write 'value ?? fallback' if null should take the fallback too.");
 
 export const destructuringDeclaration = createErrorFactory(Codes.unsupportedStatement, () =>
   "destructuring declarations are not part of the macro language.");
@@ -395,8 +395,6 @@ export const loopDestructuringNotPlain = createErrorFactory(Codes.unsupportedSta
 export const loopOverNonIterable = createErrorFactory(Codes.unsupportedStatement, () =>
   "for … of loops over arrays and strings.");
 
-export const loopObjectDestructuring = createErrorFactory(Codes.unsupportedStatement, () =>
-  "object destructuring in a loop is not supported.");
 
 export const labelledLoopControl = createErrorFactory(Codes.unsupportedStatement, () =>
   "labelled break/continue has no Jinja equivalent.");

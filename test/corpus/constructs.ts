@@ -116,3 +116,34 @@ export function number_keys_and_optional_spread(r: Record<number, string>, extra
   const merged = { base: "x", ...extra };
   return [r[1] ?? "none", copy[3] ?? "none", Object.keys(merged)];
 }
+
+interface Job {
+  name: string;
+  id: number;
+  owner?: { team: string; emails: string[] };
+  tags?: string[];
+}
+
+/** Destructuring declarations and loop bindings, with defaults, nesting and an array rest. */
+export function destructured(jobs: Job[], pair: string[]): string[] {
+  const out: string[] = [];
+  const [first = "none", second, ...others] = pair;
+  out.push(first, second ?? "missing", String(others.length));
+  for (const { name, id, tags = [] } of jobs) out.push(`${name}#${id}:${tags.length}`);
+  const [{ name: firstName } = { name: "nobody" }] = jobs;
+  out.push(firstName);
+  return out;
+}
+
+/** Optional chaining: the whole chain is undefined where a link's object is. */
+export function optional_chains(job: Job | undefined, names?: string[]): unknown[] {
+  return [
+    job?.name ?? "no job", job?.owner?.team ?? "no team", job?.owner?.emails.length ?? -1, job?.tags?.[0] ?? "no tag",
+    names?.length ?? -1, names?.[1]?.trim() ?? "no second name", job?.name.toUpperCase() ?? "NONE",
+  ];
+}
+
+/** A default computed from an earlier parameter, per call. */
+export function computed_default(width: number, height = width * 2, label = `${width}x${height}`): string {
+  return label;
+}

@@ -20,10 +20,10 @@ function fixedLength(type: Type): number {
   return target.minLength;
 }
 
-export function indexRead(node: ElementAccessExpression, context: MacroContext, asserted: boolean): Expr {
+export function indexRead(node: ElementAccessExpression, context: MacroContext, asserted: boolean, transformed?: Expr): Expr {
   const objectNode = node.getExpression();
   const keyNode = node.getArgumentExpressionOrThrow();
-  const object = context.transformExpression(objectNode);
+  const object = transformed ?? context.transformExpression(objectNode);
   const key = context.transformExpression(keyNode);
   const literal = key.kind === "literal" && typeof key.value === "number" && Number.isInteger(key.value) && key.value >= 0
     ? key.value : undefined;

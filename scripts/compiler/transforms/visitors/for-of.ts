@@ -1,11 +1,12 @@
 /** `for (const x of xs)`, `for (const [i, x] of xs.entries())`, `for (const [k, v] of Object.entries(o))`. */
 import { Node, SyntaxKind, type ForOfStatement } from "ts-morph";
 import {
-  forAwait, loopDestructuringNotPlain, loopObjectDestructuring, loopOverNonIterable, loopVariableNotDeclared,
+  forAwait, loopDestructuringNotPlain, loopOverNonIterable, loopVariableNotDeclared,
 } from "../../diagnostics.js";
 import { describedBy, NAMESPACE, type MacroContext, type VisitorMap } from "../../context.js";
 import { attr, binary, doStmt, filter, forStmt, ifStmt, isPure, lit, name, not, setStmt, type Expr, type Stmt } from "../../ir.js";
 import { isOnly } from "../../types.js";
+import { destructure } from "../destructuring.js";
 import { raiseAt } from "../guard.js";
 import { unwrap } from "../syntax.js";
 
@@ -21,12 +22,11 @@ function forOfStatement(node: ForOfStatement, context: MacroContext): Stmt[] {
     const prologue: Stmt[] = [];
     let targets: string[];
     let iterable: Expr;
-    if (Node.isArrayBindingPattern(binding)) {
+    const plainNames = Node.isArrayBindingPattern(binding) && binding.getElements().every((element) => Node.isBindingElement(element) &&
+      Node.isIdentifier(element.getNameNode()) && element.getInitializer() === undefined && element.getDotDotDotToken() === undefined);
+    if (Node.isArrayBindingPattern(binding) && plainNames) {
       const names = binding.getElements().map((element) => {
-        if (!Node.isBindingElement(element) || !Node.isIdentifier(element.getNameNode()) || element.getInitializer() !== undefined ||
-          element.getDotDotDotToken() !== undefined) {
-          throw loopDestructuringNotPlain(element);
-        }
+        if (!Node.isBindingElement(element)) throw loopDestructuringNotPlain(element);
         return element.getNameNode();
       });
       const entriesOf = entriesCall(iterableNode);
@@ -44,7 +44,12 @@ function forOfStatement(node: ForOfStatement, context: MacroContext): Stmt[] {
       targets = [context.declare(binding)];
       iterable = context.transformExpression(iterableNode);
     } else {
-      throw loopObjectDestructuring(binding);
+      // A pattern (`for (const { name, id } of jobs)`): the item under a name of its own, destructured first.
+      if (!isOnly(iterableNode.getType(), "array")) throw loopOverNonIterable(iterableNode);
+      const itemName = context.temporary(undefined, `${describedBy(iterableNode)}_item`);
+      targets = [itemName];
+      iterable = context.transformExpression(iterableNode);
+      prologue.push(...destructure(binding, name(itemName), context, (identifier, value) => [setStmt(context.declare(identifier), value)]));
     }
     if (!mayResize(node, iterableNode) || !isPure(iterable)) {
       return [forStmt(targets, iterable, [...prologue, ...transformBody(node, context, undefined)])];

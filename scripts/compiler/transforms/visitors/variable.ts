@@ -6,6 +6,7 @@ import { destructuringDeclaration, embedArguments, embeddedEndraw, embeddedFileM
 import type { MacroContext, VisitorMap } from "../../context.js";
 import { lit, setRawStmt, setStmt, type Stmt } from "../../ir.js";
 import { PRELUDE_COMPILE_TIME } from "../../prelude-map.js";
+import { destructure } from "../destructuring.js";
 import { isPreludeDeclaration, targetSymbol } from "../identifiers.js";
 import { numberBound } from "../printable.js";
 import { unwrap } from "../syntax.js";
@@ -19,8 +20,12 @@ function assignTarget(context: MacroContext, identifier: Node): string {
 function variableStatement(node: VariableStatement | VariableDeclarationList, context: MacroContext): Stmt[] {
   return node.getDeclarations().flatMap((declaration) => {
     const nameNode = declaration.getNameNode();
-    if (!Node.isIdentifier(nameNode)) throw destructuringDeclaration(nameNode);
     const initializer = declaration.getInitializer();
+    if (!Node.isIdentifier(nameNode)) {
+      if (initializer === undefined) throw destructuringDeclaration(nameNode);
+      return context.withHoisted(() =>
+        destructure(nameNode, context.transformExpression(initializer), context, (identifier, value) => [setStmt(assignTarget(context, identifier), value)]));
+    }
     const embedded = initializer === undefined ? undefined : embedCall(initializer, context);
     if (embedded !== undefined) return [setRawStmt(assignTarget(context, nameNode), embedded)];
     return context.withHoisted(() => {
