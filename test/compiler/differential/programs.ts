@@ -15,7 +15,8 @@ export interface Program {
   inputs: Array<Record<string, unknown>>;
 }
 
-const PARAMETERS = "n: number, m: number, s: string, t: string, xs: number[], ws: string[], r: Record<string, number>, b: boolean";
+const PARAMETERS = "n: number, m: number, s: string, t: string, xs: number[], ws: string[], r: Record<string, number>, b: boolean, " +
+  "o?: { name: string; tags?: string[] }";
 
 const NUMBERS = [0, 1, -1, 2, 3, 7, -7, 10, 100, 0.5, -2.5, 1.5, 0.1, 0.25, 2.675, 1e-5, 2 ** 31, 2 ** 52, 2 ** 53 - 1, 123456789, 1e15];
 const STRINGS = ["", "a", "b", " a ", "\ufeffx\u00a0", "\u001fy", "a,b,c", "1", "10", "Hello World", "ß", "é", "x-y_z", "  ", "\u2028z", "a.b", "--"];
@@ -33,7 +34,8 @@ const inputs = fc.record({
   r: fc.uniqueArray(fc.constantFrom(...KEYS), { maxLength: 4 }).chain((keys) =>
     fc.tuple(...keys.map(() => fc.constantFrom(0, 1, 2, -3, 0.5))).map((values) => Object.fromEntries(keys.map((key, i) => [key, values[i]])))),
   b: fc.boolean(),
-});
+  o: fc.option(fc.record({ name: stringInput, tags: fc.array(stringInput, { maxLength: 2 }) }, { requiredKeys: ["name"] }), { nil: undefined }),
+}).map((input) => (input.o === undefined ? (({ o: _omitted, ...rest }) => rest)(input) : input));
 
 const quoted = (text: string) => JSON.stringify(text);
 const numberLiteral = fc.constantFrom("0", "1", "2", "3", "5", "10", "0.5", "1.5", "0.1", "100", "1e15", "4294967296");
@@ -59,6 +61,8 @@ const num: Gen = (depth) => pick(depth, [
     fc.tuple(str(d), str(d)).map(([a, c]) => `${a}.indexOf(${c})`),
     fc.tuple(bool(d), num(d), num(d)).map(([c, a, e]) => `(${c} ? ${a} : ${e})`),
     fc.tuple(numbers(d)).map(([a]) => `${a}.length`),
+    fc.constant("(o?.tags?.length ?? -1)"),
+    fc.tuple(numbers(d), num(d)).map(([a, x]) => `${a}.reduce((total, x) => total + x * ${x}, 0)`),
   ];
 });
 
@@ -81,6 +85,8 @@ const str: Gen = (depth) => pick(depth, [stringLiteral, fc.constantFrom("s", "t"
     fc.tuple(strings(d), num(d), str(d)).map(([a, i, fallback]) => `(${a}[${i}] ?? ${fallback})`),
     fc.tuple(str(d), num(d)).map(([a, i]) => `(${a}[${i}] ?? "?")`),
     fc.tuple(bool(d), str(d), str(d)).map(([c, a, e]) => `(${c} ? ${a} : ${e})`),
+    fc.constantFrom('(o?.name ?? "none")', '(o?.tags?.[0] ?? "-")', '(o?.name.trim() ?? "N")', '(o?.tags?.[1]?.toUpperCase() ?? "U")'),
+    fc.tuple(num(d), fc.constantFrom(0, 1, 2)).map(([x, digits]) => `Math.round(${x}).toFixed(${digits})`),
   ];
 });
 
@@ -110,6 +116,7 @@ const numbers: Gen = (depth) => pick(depth, [fc.constant("xs"), fc.constant("([]
     fc.tuple(numbers(d), numbers(d)).map(([a, c]) => `${a}.concat(${c})`),
     fc.tuple(numbers(d), num(d)).map(([a, x]) => `[...${a}, ${x}]`),
     record(d).map((o) => `Object.values(${o})`),
+    fc.tuple(numbers(d), fc.constantFrom("a - b", "b - a")).map(([a, order]) => `[...${a}].sort((a, b) => ${order})`),
   ];
 });
 
@@ -122,6 +129,7 @@ const strings: Gen = (depth) => pick(depth, [fc.constant("ws")], () => {
     strings(d).map((a) => `${a}.map((w) => w.trim())`),
     fc.tuple(strings(d), str(d)).map(([a, x]) => `${a}.filter((w) => w !== ${x})`),
     fc.tuple(str(d), str(d)).map(([a, c]) => `[${a}, ${c}]`),
+    strings(d).map((a) => `[...${a}].sort()`),
   ];
 });
 
@@ -144,6 +152,15 @@ const statement = (depth: number): fc.Arbitrary<string> => {
     str(d).map((x) => `items.push(${x});`),
     fc.tuple(str(d), num(d)).map(([key, x]) => `table[${key}] = ${x};`),
     fc.tuple(bool(d), str(d), str(d)).map(([c, a, e]) => `if (${c}) { text += ${a}; } else { text += ${e}; }`),
+    fc.tuple(strings(d), str(d)).map(([a, x]) => `{ const [p = "none", q, ...rest] = ${a}; text += p + (q ?? ${x}) + String(rest.length); }`),
+    fc.constant('{ const { name = "anon", tags = [] } = o ?? { name: "default" }; text += name + String(tags.length); }'),
+    fc.tuple(num(d), str(d)).map(([limit, x]) => `{ let i = 0; while (i < Math.min(${limit}, 4)) { i += 1; if (i === 2) continue; text += ${x}; } }`),
+    num(d).map((limit) => `for (let k = 0; k < Math.min(${limit}, 3); k++) { count += xs[k] ?? 1; }`),
+    fc.tuple(str(d), str(d)).map(([x, y]) => `do { text += ${x}; } while (text.length < 3 && (${y} as string) !== "");`),
+    fc.tuple(str(d), str(d)).map(([a, x]) =>
+      `switch (${a} as string) { case "a": text += "A"; break; case "1": case "10": count += 1; break; case "": return [${x}]; default: text += "d"; }`),
+    num(d).map((x) => `switch (${x} as number) { case 0: text += "zero"; break; case 0.5: text += "half"; break; default: count += 1; }`),
+    numbers(d).map((a) => `{ const copy = [...${a}]; const last = copy.pop(); const first = copy.shift(); count += (last ?? 0) - (first ?? 0) + copy.length; }`),
   ];
   if (depth <= 0) return fc.oneof(...simple);
   const inner = fc.array(statement(depth - 1), { minLength: 1, maxLength: 3 }).map((body) => body.join(" "));
