@@ -16,6 +16,7 @@ import { call, ifStmt, isNone, lit, name, setStmt, type JinjaModule, type Macro,
 import { optimizeModules } from "./optimize.js";
 import { printModule } from "./printer.js";
 import { includes } from "./types.js";
+import { effectFreeMacros } from "./transforms/effects.js";
 import { checkModuleConstant } from "./transforms/identifiers.js";
 import { VISITORS } from "./transforms/visitors/index.js";
 import { macroDocs, type MacroDoc } from "./docs.js";
@@ -139,7 +140,13 @@ export function compileDirectory(sourceDirectory: string, options: CompileOption
     checker: project.getTypeChecker(), preludeFile: PRELUDE_FILE, macros, isSourceFile: inSources, packageName,
     dbtNames: new Map([...visibility].map(([tsName, item]) => [tsName, item.dbtName])),
     filesRead,
+    effectFree: new Set(),
+    effectFreeCallees: new Set(),
   };
+  for (const macroName of effectFreeMacros(macros, PRELUDE_FILE)) {
+    facts.effectFree.add(macroName);
+    facts.effectFreeCallees.add(`${packageName}.${facts.dbtNames.get(macroName) ?? macroName}`);
+  }
 
   const compiled: Array<{ file: SourceFile; module: JinjaModule; docs: MacroDoc[] }> = [];
   for (const file of project.getSourceFiles().filter(inSources)) {

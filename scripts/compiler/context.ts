@@ -7,11 +7,12 @@
  */
 import { Node, SyntaxKind, type KindToNodeMappings, type Symbol as TsSymbol, type TypeChecker, type SourceFile } from "ts-morph";
 import {
-  cannotHoistHere, localHidesReservedName, localUsesGeneratedPrefix, loweringUnderCondition, unresolvedDeclaration,
+  cannotHoistHere, effectsReordered, localHidesReservedName, localUsesGeneratedPrefix, loweringUnderCondition, unresolvedDeclaration,
   unsupportedExpressionKind, unsupportedStatementKind,
 } from "./diagnostics.js";
 import type { Expr, Stmt } from "./ir.js";
 import { GENERATED_PREFIX, RESERVED_NAMES } from "./prelude-map.js";
+import { effectBefore, statementsHaveEffects } from "./transforms/effects.js";
 
 export const NAMESPACE = `${GENERATED_PREFIX}ns`;
 
@@ -61,6 +62,10 @@ export interface ProgramFacts {
   packageName: string;
   /** Files read besides the program's sources (embedded files), for the compile cache. */
   filesRead: Set<string>;
+  /** Macros (TypeScript names) whose calls have no effect (transforms/effects.ts). */
+  effectFree: Set<string>;
+  /** Their Jinja callees, `package.dbt_name`. */
+  effectFreeCallees: Set<string>;
 }
 
 export class MacroContext {
@@ -173,6 +178,10 @@ export class MacroContext {
   /** Statements that must run before the current statement, to compute part of its value. */
   hoist(node: Node, statements: Stmt[]): void {
     if (this.conditionalDepth > 0) throw loweringUnderCondition(node);
+    if (statementsHaveEffects(statements, this.program.effectFreeCallees)) {
+      const earlier = effectBefore(node, this.program);
+      if (earlier !== undefined) throw effectsReordered(node, earlier.getText().slice(0, 60));
+    }
     const buffer = this.hoisted[this.hoisted.length - 1];
     if (buffer === undefined) throw cannotHoistHere(node);
     buffer.push(...statements);

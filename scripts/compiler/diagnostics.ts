@@ -112,6 +112,10 @@ export const loweringUnderCondition = createErrorFactory(Codes.conditionalLoweri
   "this needs a loop in Jinja, which would run even where JavaScript would not evaluate it " +
     "(right of &&, ||, ?? or inside ?:). Compute it in a statement of its own first.");
 
+export const effectsReordered = createErrorFactory(Codes.conditionalLowering, (earlierCall: string) =>
+  `this needs statements with effects that Jinja runs before the whole statement, so before '${earlierCall}', ` +
+    "which JavaScript runs first. Compute it in a statement of its own first.");
+
 export const cannotHoistHere = createErrorFactory(Codes.unsupportedExpression, () => "cannot lower this here");
 
 // Names in expressions (transforms/identifiers.ts).

@@ -147,6 +147,11 @@ export const DIAGNOSTIC_CASES: DiagnosticCase[] = [
     expected: ["m.ts:3:38 - error TSJ1011: a computed default applies to undefined only, but this parameter may be null, and both are none in Jinja; default it to a literal, or write 'const value = param ?? fallback' in the body."],
   },
   {
+    name: "a lowering with effects after a call with effects",
+    files: { "m.ts": `import { log } from "PRELUDE";\n\nexport function noisy(x: string): string {\n  log(x);\n  return x;\n}\n\nexport function m(xs: string[]): string {\n  return noisy("first") + xs.map((x) => noisy(x)).join();\n}\n` },
+    expected: ["m.ts:9:27 - error TSJ1008: this needs statements with effects that Jinja runs before the whole statement, so before 'noisy(\"first\")', which JavaScript runs first. Compute it in a statement of its own first."],
+  },
+  {
     name: "sort of numbers without a comparator",
     files: { "m.ts": `export function m(xs: number[]): number[] {\n  return xs.sort();\n}\n` },
     expected: ["m.ts:2:10 - error TSJ1004: sort is lowered for strings ('names.sort()') and for numbers with '(a, b) => a - b' or '(a, b) => b - a'; for anything else build the order with a loop (without a comparator, JavaScript compares numbers as text)."],

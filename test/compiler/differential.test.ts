@@ -14,7 +14,7 @@ import { describeMismatch, runBatch } from "./differential/run.js";
 
 /** Fixed, so that a failure here is the same failure on every machine; the CLI varies it. */
 const SEED = 2207;
-const PROGRAMS = Number(process.env.DIFFERENTIAL_PROGRAMS ?? 40);
+const PROGRAMS = Number(process.env.DIFFERENTIAL_PROGRAMS ?? 30);
 
 const oracle = new JinjaOracle();
 afterAll(() => oracle.close());

@@ -156,7 +156,7 @@ const statement = (depth: number): fc.Arbitrary<string> => {
     fc.constant('{ const { name = "anon", tags = [] } = o ?? { name: "default" }; text += name + String(tags.length); }'),
     fc.tuple(num(d), str(d)).map(([limit, x]) => `{ let i = 0; while (i < Math.min(${limit}, 4)) { i += 1; if (i === 2) continue; text += ${x}; } }`),
     num(d).map((limit) => `for (let k = 0; k < Math.min(${limit}, 3); k++) { count += xs[k] ?? 1; }`),
-    fc.tuple(str(d), str(d)).map(([x, y]) => `do { text += ${x}; } while (text.length < 3 && (${y} as string) !== "");`),
+    fc.tuple(str(d), str(d)).map(([x, y]) => `do { text += ${x} + "."; } while (text.length < 3 && (${y} as string) !== "");`),
     fc.tuple(str(d), str(d)).map(([a, x]) =>
       `switch (${a} as string) { case "a": text += "A"; break; case "1": case "10": count += 1; break; case "": return [${x}]; default: text += "d"; }`),
     num(d).map((x) => `switch (${x} as number) { case 0: text += "zero"; break; case 0.5: text += "half"; break; default: count += 1; }`),
