@@ -5,11 +5,10 @@
  * or stop on dbt with a run-time guard naming its source line. `npm test` runs one seeded batch;
  * `npm run differential -- --programs 3000` runs thousands (docs/development.md).
  */
-import fc from "fast-check";
 import { afterAll, expect, it } from "vitest";
 import { FusionEngine } from "../../scripts/runtime/fusion-engine.js";
 import { JinjaOracle } from "../../scripts/runtime/jinja-engine.js";
-import { programArbitrary } from "./differential/programs.js";
+import { samplePrograms } from "./differential/programs.js";
 import { describeMismatch, runBatch } from "./differential/run.js";
 
 /** Fixed, so that a failure here is the same failure on every machine; the CLI varies it. */
@@ -20,7 +19,7 @@ const oracle = new JinjaOracle();
 afterAll(() => oracle.close());
 
 it(`${PROGRAMS} generated programs answer alike on ts, jinja and fusion, or are refused, or stop on a guard`, async () => {
-  const programs = fc.sample(fc.tuple(...Array.from({ length: PROGRAMS }, (_unused, i) => programArbitrary(`g${i}`))), { seed: SEED, numRuns: 1 })[0]!;
+  const programs = samplePrograms(SEED, PROGRAMS, "g");
   const report = await runBatch(`test-${SEED}`, programs, { oracle, fusion: new FusionEngine() });
   expect(report.mismatches.map(describeMismatch)).toEqual([]);
   const refused = [...report.refused.values()].reduce((total, count) => total + count, 0);

@@ -4,10 +4,9 @@
  * --shrink, a mismatch is shrunk by fast-check to a smallest program that still differs.
  */
 import { parseArgs } from "node:util";
-import fc from "fast-check";
 import { FusionEngine } from "../../../scripts/runtime/fusion-engine.js";
 import { JinjaOracle } from "../../../scripts/runtime/jinja-engine.js";
-import { programArbitrary, type Program } from "./programs.js";
+import { samplePrograms, shrinkProgram } from "./programs.js";
 import { describeMismatch, runBatch, type BatchReport } from "./run.js";
 
 const { values } = parseArgs({
@@ -23,11 +22,6 @@ const total = Number(values.programs);
 const seed = Number(values.seed);
 const batchSize = Number(values.batch);
 
-/** The programs of batch `index`: sampled from their own seed, so any batch can be generated again alone. */
-export function batchPrograms(batchSeed: number, count: number, prefix: string): Program[] {
-  return fc.sample(fc.tuple(...Array.from({ length: count }, (_unused, i) => programArbitrary(`${prefix}${i}`))), { seed: batchSeed, numRuns: 1 })[0]!;
-}
-
 const oracle = new JinjaOracle();
 const fusion = values["no-fusion"] ? undefined : new FusionEngine();
 const started = Date.now();
@@ -37,7 +31,7 @@ let firstFailure: { batchSeed: number; index: number } | undefined;
 for (let done = 0, batch = 0; done < total; done += batchSize, batch += 1) {
   const count = Math.min(batchSize, total - done);
   const batchSeed = seed + batch;
-  const report: BatchReport = await runBatch(`main-${seed}-${batch}`, batchPrograms(batchSeed, count, `d${batch}_`), { oracle, fusion });
+  const report: BatchReport = await runBatch(`main-${seed}-${batch}`, samplePrograms(batchSeed, count, `d${batch}_`), { oracle, fusion });
   totals.programs += report.programs;
   totals.agreed += report.agreed;
   totals.guarded += report.guarded;
@@ -60,17 +54,15 @@ console.log(`\n${totals.programs} programs (seed ${seed}) in ${seconds.toFixed(1
   `${totals.mismatches} mismatches`);
 
 if (values.shrink && firstFailure !== undefined) {
-  // fast-check shrinks the failing program: the property runs one program on the three engines.
+  // fast-check shrinks the failing program: each candidate runs alone on the three engines.
   const { batchSeed, index } = firstFailure;
   let runs = 0;
-  const failing = batchPrograms(batchSeed, index + 1, "s")[index]!;
-  await fc.assert(fc.asyncProperty(programArbitrary("shrunk"), async (program) => {
+  const report = await shrinkProgram(batchSeed, index, async (program) => {
     runs += 1;
-    const report = await runBatch(`shrink-${seed}-${runs}`, [program], { oracle, fusion });
-    if (report.mismatches.length > 0) console.log(`shrinking (${runs}): still differs\n${describeMismatch(report.mismatches[0]!)}\n`);
-    return report.mismatches.length === 0;
-  }), { examples: [[{ ...failing, macro: "shrunk", source: failing.source.replace(/export function s\d+\(/, "export function shrunk(") }]], numRuns: 0 })
-    .catch((error: unknown) => console.log(String(error).split("\n").slice(0, 40).join("\n")));
+    const result = await runBatch(`shrink-${seed}-${runs}`, [program], { oracle, fusion });
+    return result.mismatches.length > 0;
+  });
+  console.log(`\nshrunk in ${runs} runs:\n${(report ?? "the failure did not reproduce").split("\n").slice(0, 60).join("\n")}`);
 }
 await oracle.close();
 process.exit(totals.mismatches > 0 ? 1 : 0);

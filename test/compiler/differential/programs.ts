@@ -202,3 +202,37 @@ export const programArbitrary = (name: string): fc.Arbitrary<Program> => fc.reco
   ].join("\n");
   return { source, macro: name, inputs: argumentSets };
 });
+
+/** The name every program is generated with; samplePrograms renames each after sampling. */
+const GENERATED_NAME = "generated";
+
+function named(program: Program, macro: string): Program {
+  return { ...program, macro, source: program.source.replace(`export function ${GENERATED_NAME}(`, `export function ${macro}(`) };
+}
+
+/**
+ * `count` programs from `seed`, named `<prefix><index>`: fast-check's stream for that seed, so that the
+ * same seed gives the same programs on every machine, and shrinkProgram can find program `index` again.
+ */
+export function samplePrograms(seed: number, count: number, prefix: string): Program[] {
+  return fc.sample(programArbitrary(GENERATED_NAME), { seed, numRuns: count }).map((program, index) => named(program, `${prefix}${index}`));
+}
+
+/**
+ * Shrinks program `index` of `samplePrograms(seed, …)`: fast-check replays the seed's stream (the
+ * programs before it pass untried) and shrinks the failing one while `differs` still holds. Gives the
+ * error fast-check reports, which shows the smallest program found.
+ */
+export async function shrinkProgram(seed: number, index: number, differs: (program: Program) => Promise<boolean>): Promise<string | undefined> {
+  let calls = 0;
+  try {
+    await fc.assert(fc.asyncProperty(programArbitrary(GENERATED_NAME), async (program) => {
+      calls += 1;
+      if (calls <= index) return true;
+      return !(await differs(named(program, `shrunk${calls}`)));
+    }), { seed, numRuns: index + 1 });
+    return undefined;
+  } catch (error) {
+    return String(error);
+  }
+}

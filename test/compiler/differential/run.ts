@@ -71,11 +71,17 @@ function compileBatch(dir: string, programs: Program[], report: BatchReport): Pr
   }
 }
 
+/** A value as JSON holds it: JavaScript writes -0 as 0, which Python writes -0.0 (a float only tojson would show). */
+function asJson(value: unknown): unknown {
+  return value === undefined ? null : JSON.parse(JSON.stringify(value));
+}
+
 function agrees(ts: MacroRun, dbt: MacroRun): "agreed" | "guarded" | "mismatch" {
   if (dbt.error !== null && GUARD.test(dbt.error)) return "guarded";
   // JavaScript itself failed (reading a property of undefined, say): dbt must fail too.
   if (ts.error !== null) return dbt.error !== null ? "agreed" : "mismatch";
-  return dbt.error === null && isDeepStrictEqual(dbt.returned, ts.returned) && isDeepStrictEqual(dbt.logs, ts.logs) ? "agreed" : "mismatch";
+  return dbt.error === null && isDeepStrictEqual(asJson(dbt.returned), asJson(ts.returned)) && isDeepStrictEqual(dbt.logs, ts.logs)
+    ? "agreed" : "mismatch";
 }
 
 /** Runs one batch of programs (a folder of its own under .cache/differential/). */
