@@ -5,11 +5,12 @@
  * to undefined only, so a value that may be null cannot have one (none is both). Object rest
  * (`...others`) has no Jinja counterpart; array rest is a slice.
  */
-import { Node, ts, type ArrayBindingPattern, type BindingName, type ObjectBindingPattern, type Type } from "ts-morph";
+import { Node, type ArrayBindingPattern, type BindingName, type ObjectBindingPattern } from "ts-morph";
 import { destructuringDefaultOnNull, destructuringObjectRest } from "../diagnostics.js";
 import type { MacroContext } from "../context.js";
 import { binary, conditional, filter, isNotNone, item, lit, method, name, setStmt, slice, type Expr, type Stmt } from "../ir.js";
 import { includes } from "../types.js";
+import { fixedLength } from "./indexing.js";
 
 /** Gives `identifier` its value: a `set` of the local it declares. */
 export type Assign = (identifier: Node, value: Expr) => Stmt[];
@@ -26,11 +27,6 @@ export function destructure(pattern: BindingName, source: Expr, context: MacroCo
   if (Node.isArrayBindingPattern(pattern)) statements.push(...arrayPattern(pattern, held, context, assign));
   else statements.push(...objectPattern(pattern as ObjectBindingPattern, held, context, assign));
   return statements;
-}
-
-function fixedLength(type: Type): number {
-  if (!type.isTuple()) return 0;
-  return ((type.compilerType as ts.TypeReference).target as ts.TupleType).minLength;
 }
 
 function arrayPattern(pattern: ArrayBindingPattern, source: Expr, context: MacroContext, assign: Assign): Stmt[] {

@@ -14,7 +14,7 @@ import { guarded, raiseAt } from "./guard.js";
 import { surelyInteger } from "./printable.js";
 
 /** The number of elements every value of a tuple type has (0 for arrays). */
-function fixedLength(type: Type): number {
+export function fixedLength(type: Type): number {
   if (!type.isTuple()) return 0;
   const target = (type.compilerType as ts.TypeReference).target as ts.TupleType;
   return target.minLength;
