@@ -31,15 +31,30 @@
   {%- set jobs = tsj_jobs -%}
   {%- for job_2 in config["jobs"] -%}
     {%- set task = "task_"
-      ~ ((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"]) -%}
+      ~ (((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])
+        if (((job_2["job_id"] | abs) <= 9007199254740992)
+          and (((job_2["job_id"] | abs) >= 0.0001) or (job_2["job_id"] == 0)))
+        else exceptions.raise_compiler_error(
+          "macros-src/graph.ts:35:26: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        )) -%}
     {%- set suffix = "" if job_2["enabled"] else " (disabled)" -%}
     {%- do lines.append("  " ~ task ~ "[\"" ~ ((job_2["task_name"] ~ suffix) | replace("\"", "#quot;")) ~ "\"]") -%}
     {%- do lines.append(
       "  job_"
-        ~ ((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])
+        ~ (((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])
+          if (((job_2["job_id"] | abs) <= 9007199254740992)
+            and (((job_2["job_id"] | abs) >= 0.0001) or (job_2["job_id"] == 0)))
+          else exceptions.raise_compiler_error(
+            "macros-src/graph.ts:38:25: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          ))
         ~ "([\""
         ~ (("dbt Cloud job "
-          ~ ((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])
+          ~ (((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])
+            if (((job_2["job_id"] | abs) <= 9007199254740992)
+              and (((job_2["job_id"] | abs) >= 0.0001) or (job_2["job_id"] == 0)))
+            else exceptions.raise_compiler_error(
+              "macros-src/graph.ts:38:63: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            ))
           ~ ": "
           ~ job_2["name"]) | replace("\"", "#quot;"))
         ~ "\"])"
@@ -50,13 +65,30 @@
         ~ " -->|\""
         ~ (("on change" if (job_2["schedule"]["kind"] == "triggered") else job_2["schedule"]["text"]) | replace("\"", "#quot;"))
         ~ "\"| job_"
-        ~ ((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])
+        ~ (((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])
+          if (((job_2["job_id"] | abs) <= 9007199254740992)
+            and (((job_2["job_id"] | abs) >= 0.0001) or (job_2["job_id"] == 0)))
+          else exceptions.raise_compiler_error(
+            "macros-src/graph.ts:39:116: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          ))
     ) -%}
     {%- for table in job_2["tables"] -%}
       {%- set name = ".".join(table) -%}
       {%- set id = table_ids.get(name) -%}
       {%- if id is none -%}
-        {%- set id = "table_" ~ (((table_ids.keys() | list) | length) + 1) -%}
+        {%- set tsj_table_ids_index_keys = [] -%}
+        {%- set tsj_table_ids_keys = [] -%}
+        {%- for tsj_table_ids_key, tsj_table_ids_value in table_ids.items() -%}
+          {%- if (((tsj_table_ids_key | int) | string) == tsj_table_ids_key)
+            and ((tsj_table_ids_key | int) >= 0)
+            and ((tsj_table_ids_key | int) <= 4294967294) -%}
+            {%- do tsj_table_ids_index_keys.append(tsj_table_ids_key | int) -%}
+          {%- else -%}
+            {%- do tsj_table_ids_keys.append(tsj_table_ids_key) -%}
+          {%- endif -%}
+        {%- endfor -%}
+        {%- set id = "table_"
+          ~ ((((((tsj_table_ids_index_keys | sort) | map("string")) | list) + tsj_table_ids_keys) | length) + 1) -%}
         {%- do table_ids.update({name: id}) -%}
         {%- do lines.append("  " ~ id ~ "[(\"" ~ (name | replace("\"", "#quot;")) ~ "\")]") -%}
       {%- endif -%}
@@ -71,24 +103,44 @@
       {%- do jobs.append(job_3.get("upstream_job_id")) -%}
       {%- do lines.append(
         "  job_"
-          ~ ((job_3.get("upstream_job_id") | int)
+          ~ (((job_3.get("upstream_job_id") | int)
             if ((job_3.get("upstream_job_id") | int) == job_3.get("upstream_job_id"))
             else job_3.get("upstream_job_id"))
+            if (((job_3.get("upstream_job_id") | abs) <= 9007199254740992)
+              and (((job_3.get("upstream_job_id") | abs) >= 0.0001) or (job_3.get("upstream_job_id") == 0)))
+            else exceptions.raise_compiler_error(
+              "macros-src/graph.ts:55:27: 'job.upstream_job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            ))
           ~ "([\""
           ~ (("dbt Cloud job "
-            ~ ((job_3.get("upstream_job_id") | int)
+            ~ (((job_3.get("upstream_job_id") | int)
               if ((job_3.get("upstream_job_id") | int) == job_3.get("upstream_job_id"))
-              else job_3.get("upstream_job_id"))) | replace("\"", "#quot;"))
+              else job_3.get("upstream_job_id"))
+              if (((job_3.get("upstream_job_id") | abs) <= 9007199254740992)
+                and (((job_3.get("upstream_job_id") | abs) >= 0.0001) or (job_3.get("upstream_job_id") == 0)))
+              else exceptions.raise_compiler_error(
+                "macros-src/graph.ts:55:74: 'job.upstream_job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+              ))) | replace("\"", "#quot;"))
           ~ "\"])"
       ) -%}
     {%- endif -%}
     {%- do lines.append(
       "  job_"
-        ~ ((job_3.get("upstream_job_id") | int)
+        ~ (((job_3.get("upstream_job_id") | int)
           if ((job_3.get("upstream_job_id") | int) == job_3.get("upstream_job_id"))
           else job_3.get("upstream_job_id"))
+          if (((job_3.get("upstream_job_id") | abs) <= 9007199254740992)
+            and (((job_3.get("upstream_job_id") | abs) >= 0.0001) or (job_3.get("upstream_job_id") == 0)))
+          else exceptions.raise_compiler_error(
+            "macros-src/graph.ts:57:25: 'job.upstream_job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          ))
         ~ " -.->|\"succeeded today\"| job_"
-        ~ ((job_3["job_id"] | int) if ((job_3["job_id"] | int) == job_3["job_id"]) else job_3["job_id"])
+        ~ (((job_3["job_id"] | int) if ((job_3["job_id"] | int) == job_3["job_id"]) else job_3["job_id"])
+          if (((job_3["job_id"] | abs) <= 9007199254740992)
+            and (((job_3["job_id"] | abs) >= 0.0001) or (job_3["job_id"] == 0)))
+          else exceptions.raise_compiler_error(
+            "macros-src/graph.ts:57:76: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          ))
     ) -%}
   {%- endfor -%}
   {%- set diagram = "\n".join(lines) -%}

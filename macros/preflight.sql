@@ -22,10 +22,22 @@
   {%- set checks = dbt_cloud_orchestration._identifier_case_checks(identity) | list -%}
   {%- set grants = dbt_cloud_orchestration._read_role_grants(identity["role"]) -%}
   {%- set orchestration_schema = dbt_cloud_orchestration._schema_exists(config["database"], config["schema"]) -%}
-  {%- set same_schema = (config["secret"][0] == config["database"]) and (config["secret"][1] == config["schema"]) -%}
+  {%- set same_schema = ((config["secret"][0] if ((config["secret"] | length) > 0) else none) == config["database"])
+    and ((config["secret"][1] if ((config["secret"] | length) > 1) else none) == config["schema"]) -%}
   {%- set secret_schema = orchestration_schema
     if same_schema
-    else dbt_cloud_orchestration._schema_exists(config["secret"][0], config["secret"][1]) -%}
+    else dbt_cloud_orchestration._schema_exists(
+      config["secret"][0]
+        if ((config["secret"] | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/preflight.ts:45:76: 'config.secret[0]' reads outside the array or string ('!' asserted it does not)"
+        ),
+      config["secret"][1]
+        if ((config["secret"] | length) > 1)
+        else exceptions.raise_compiler_error(
+          "macros-src/preflight.ts:45:95: 'config.secret[1]' reads outside the array or string ('!' asserted it does not)"
+        )
+    ) -%}
   {%- set facts = {"described": false, "rules": [], "secrets": []} -%}
   {%- for tsj_value_item in dbt_cloud_orchestration._privilege_checks(config, grants) -%}
     {%- do checks.append(tsj_value_item) -%}

@@ -32,7 +32,11 @@
   {%- if (result["rows"] | length) == 0 -%}
     {%- do return(found) -%}
   {%- endif -%}
-  {%- set row = result["rows"][0] -%}
+  {%- set row = result["rows"][0]
+    if ((result["rows"] | length) > 0)
+    else exceptions.raise_compiler_error(
+      "macros-src/status.ts:24:15: 'result.rows[0]' reads outside the array or string ('!' asserted it does not)"
+    ) -%}
   {%- for stream_4 in present -%}
     {%- set index_2 = loop.index0 -%}
     {%- do found.update({stream_4: dbt_cloud_orchestration._is_true(row.get("S" ~ index_2))}) -%}
@@ -158,11 +162,22 @@
     {%- set live_task = tsj_live_task -%}
     {%- set state = "missing"
       if ((live_task | length) == 0)
-      else dbt_cloud_orchestration._task_state(live_task[0], job["enabled"]) -%}
+      else dbt_cloud_orchestration._task_state(
+        live_task[0]
+          if ((live_task | length) > 0)
+          else exceptions.raise_compiler_error(
+            "macros-src/status.ts:114:67: 'live_task[0]' reads outside the array or string ('!' asserted it does not)"
+          ),
+        job["enabled"]
+      ) -%}
     {%- set streams = [] -%}
     {%- for table in job["tables"] -%}
       {%- set index = loop.index0 -%}
-      {%- set name = job["stream_names"][index] -%}
+      {%- set name = job["stream_names"][index]
+        if ((index >= 0) and (index < (job["stream_names"] | length)))
+        else exceptions.raise_compiler_error(
+          "macros-src/status.ts:117:20: 'job.stream_names[index]' reads outside the array or string ('!' asserted it does not)"
+        ) -%}
       {%- set tsj_found = [] -%}
       {%- for item_2 in live["streams"] -%}
         {%- if item_2["name"] == name -%}
@@ -172,27 +187,53 @@
       {%- set found = tsj_found -%}
       {%- if (found | length) == 0 -%}
         {%- do streams.append(".".join(table) ~ ": missing") -%}
-      {%- elif found[0]["broken"] != "" -%}
-        {%- do streams.append(".".join(table) ~ ": " ~ found[0]["broken"]) -%}
+      {%- elif (found[0]
+        if ((found | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/status.ts:120:16: 'found[0]' reads outside the array or string ('!' asserted it does not)"
+        ))["broken"]
+        != "" -%}
+        {%- do streams.append(
+          ".".join(table)
+            ~ ": "
+            ~ (found[0]
+              if ((found | length) > 0)
+              else exceptions.raise_compiler_error(
+                "macros-src/status.ts:120:77: 'found[0]' reads outside the array or string ('!' asserted it does not)"
+              ))["broken"]
+        ) -%}
       {%- else -%}
         {%- do streams.append(
           ".".join(table)
             ~ ": "
             ~ ("has changes" if (has_data.get(name) == true) else "no changes")
-            ~ (""
-              if (found[0]["stale_after"] == "")
-              else (", stale after " ~ found[0]["stale_after"] ~ " UTC" ~ (" (soon)" if found[0]["stale_soon"] else "")))
+            ~ dbt_cloud_orchestration._stale_after(
+              found[0]
+                if ((found | length) > 0)
+                else exceptions.raise_compiler_error(
+                  "macros-src/status.ts:121:117: 'found[0]' reads outside the array or string ('!' asserted it does not)"
+                )
+            )
         ) -%}
       {%- endif -%}
     {%- endfor -%}
     {%- set last = invocations.get(
-      ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) | string
+      (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+        if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+        else exceptions.raise_compiler_error(
+          "macros-src/status.ts:123:37: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        )) | string
     ) -%}
     {%- do rows.append(
       [
         job["name"]
           ~ " ("
-          ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+          ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+            if (((job["job_id"] | abs) <= 9007199254740992)
+              and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+            else exceptions.raise_compiler_error(
+              "macros-src/status.ts:124:32: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            ))
           ~ ")",
         task,
         state,

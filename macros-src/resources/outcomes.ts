@@ -7,7 +7,7 @@ import type { OrchestrationConfig } from "../config/types.js";
 import { managed_name } from "./names.js";
 
 /** The outcome columns, [name, type], in the order they are added to the log table. */
-export function outcome_columns(): string[][] {
+export function outcome_columns(): Array<[string, string]> {
   return [["run_status", "varchar"], ["run_finished_at", "timestamp_ltz"], ["run_duration_seconds", "number"]];
 }
 

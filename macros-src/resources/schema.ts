@@ -43,11 +43,11 @@ export function desired_log_table(config: OrchestrationConfig): DesiredObject {
  * keeps every row (https://docs.snowflake.com/en/sql-reference/sql/alter-table). Only the missing
  * ones, with IF NOT EXISTS in case a column was added by hand meanwhile.
  */
-export function missing_log_columns(existing: string[]): string[][] {
+export function missing_log_columns(existing: string[]): Array<[string, string]> {
   const upper = existing.map((name) => name.toUpperCase());
   return outcome_columns().filter((column) => !upper.includes(column[0]!.toUpperCase()));
 }
 
-export function add_log_column_sql(config: OrchestrationConfig, column: string[]): string {
+export function add_log_column_sql(config: OrchestrationConfig, column: [string, string]): string {
   return `alter table ${managed_name(config, config.log_table)} add column if not exists ${column[0]} ${column[1]}`;
 }

@@ -6,7 +6,11 @@
     {%- do return("'" ~ value ~ "'") -%}
   {%- endif -%}
   {%- if (value is number) and (value is not boolean) -%}
-    {%- do return(((value | int) if ((value | int) == value) else value) | string) -%}
+    {%- do return((((value | int) if ((value | int) == value) else value)
+      if (((value | abs) <= 9007199254740992) and (((value | abs) >= 0.0001) or (value == 0)))
+      else exceptions.raise_compiler_error(
+        "macros-src/config/checks.ts:10:48: 'value' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+      )) | string) -%}
   {%- endif -%}
   {%- if value is none -%}
     {%- do return("nothing") -%}
@@ -71,7 +75,9 @@
 {%- endmacro -%}
 
 {%- macro _non_empty_string(value=none, path=none, problems=none) -%}
-  {%- if (value is string) and (((value | trim) | length) > 0) -%}
+  {%- if (value is string)
+    and (((value | trim("\t\n\u000b\u000c\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff")) | length)
+      > 0) -%}
     {%- do return(value) -%}
   {%- endif -%}
   {%- do dbt_cloud_orchestration._problem(
@@ -153,8 +159,23 @@
   {%- endif -%}
   {%- set tsj_ns.value = 0 -%}
   {%- for ch in text -%}
-    {%- set tsj_ns.value = (tsj_ns.value * 10)
-      + {"0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9}.get(ch) -%}
+    {%- set tsj_ns.value = ((tsj_ns.value * 10)
+      + ({"0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9}.get(ch)
+        if ({"0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9}.get(ch) is not none)
+        else exceptions.raise_compiler_error(
+          "macros-src/config/checks.ts:93:47: 'DIGIT_VALUES[ch]!' is null or undefined ('!' asserted it is not)"
+        )))
+      if ((((tsj_ns.value * 10) | abs) <= 9007199254740992)
+        and ((((tsj_ns.value * 10)
+          + ({"0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9}.get(ch)
+            if ({"0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9}.get(ch) is not none)
+            else exceptions.raise_compiler_error(
+              "macros-src/config/checks.ts:93:47: 'DIGIT_VALUES[ch]!' is null or undefined ('!' asserted it is not)"
+            ))) | abs)
+          <= 9007199254740992))
+      else exceptions.raise_compiler_error(
+        "macros-src/config/checks.ts:93:34: 'value * 10 + DIGIT_VALUES[ch]!' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+      ) -%}
   {%- endfor -%}
   {%- do return(tsj_ns.value) -%}
 {%- endmacro -%}
@@ -164,20 +185,39 @@
 {%- endmacro -%}
 
 {%- macro _schedule_text(value=none, path=none, problems=none) -%}
+  {%- set tsj_ns = namespace() -%}
   {%- if value is string -%}
     {%- set tsj_words = [] -%}
-    {%- for word in (value | trim).split(" ") -%}
+    {%- for word in (value | trim("\t\n\u000b\u000c\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff")).split(
+      " "
+    ) -%}
       {%- if (word | length) > 0 -%}
         {%- do tsj_words.append(word) -%}
       {%- endif -%}
     {%- endfor -%}
     {%- set words = tsj_words -%}
-    {%- if ((words | length) == 1) and ((words[0] | lower) == "triggered") -%}
+    {%- if ((words | length) == 1)
+      and (((words[0]
+        if ((words | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/config/checks.ts:107:31: 'words[0]' reads outside the array or string ('!' asserted it does not)"
+        )) | lower)
+        == "triggered") -%}
       {%- do return({"kind": "triggered", "text": ""}) -%}
     {%- endif -%}
     {%- if (words | length) == 2 -%}
-      {%- set amount = dbt_cloud_orchestration._digits_value(words[0]) -%}
-      {%- set unit = words[1] | upper -%}
+      {%- set amount = dbt_cloud_orchestration._digits_value(
+        words[0]
+          if ((words | length) > 0)
+          else exceptions.raise_compiler_error(
+            "macros-src/config/checks.ts:109:35: 'words[0]' reads outside the array or string ('!' asserted it does not)"
+          )
+      ) -%}
+      {%- set unit = (words[1]
+        if ((words | length) > 1)
+        else exceptions.raise_compiler_error(
+          "macros-src/config/checks.ts:110:20: 'words[1]' reads outside the array or string ('!' asserted it does not)"
+        )) | upper -%}
       {%- set limit = {
         "SECOND": 691200,
         "SECONDS": 691200,
@@ -188,18 +228,70 @@
       }.get(
         unit
       ) -%}
-      {%- if (limit is not none) and (amount >= 1) and (amount <= limit) and (not words[0].startswith("0")) -%}
-        {%- do return({"kind": "interval", "text": words[0] ~ " " ~ unit}) -%}
+      {%- if (limit is not none)
+        and (amount >= 1)
+        and (amount <= limit)
+        and (not (words[0]
+          if ((words | length) > 0)
+          else exceptions.raise_compiler_error(
+            "macros-src/config/checks.ts:112:69: 'words[0]' reads outside the array or string ('!' asserted it does not)"
+          )).startswith(
+          "0"
+        )) -%}
+        {%- do return({
+          "kind": "interval",
+          "text": (words[0]
+            if ((words | length) > 0)
+            else exceptions.raise_compiler_error(
+              "macros-src/config/checks.ts:113:45: 'words[0]' reads outside the array or string ('!' asserted it does not)"
+            ))
+            ~ " "
+            ~ unit
+        }) -%}
       {%- endif -%}
     {%- endif -%}
-    {%- if ((words | length) >= 2) and ((words[0] | upper) == "USING") and ((words[1] | upper) == "CRON") -%}
+    {%- if ((words | length) >= 2)
+      and (((words[0]
+        if ((words | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/config/checks.ts:116:30: 'words[0]' reads outside the array or string ('!' asserted it does not)"
+        )) | upper)
+        == "USING")
+      and (((words[1]
+        if ((words | length) > 1)
+        else exceptions.raise_compiler_error(
+          "macros-src/config/checks.ts:116:69: 'words[1]' reads outside the array or string ('!' asserted it does not)"
+        )) | upper)
+        == "CRON") -%}
       {%- set cron = dbt_cloud_orchestration._cron_problems(words) -%}
       {%- if (cron | length) == 0 -%}
-        {%- do return({"kind": "cron", "text": "USING CRON " ~ " ".join(words[2:7]) ~ " " ~ words[7]}) -%}
+        {%- do return({
+          "kind": "cron",
+          "text": "USING CRON "
+            ~ " ".join(words[2:7])
+            ~ " "
+            ~ (words[7]
+              if ((words | length) > 7)
+              else exceptions.raise_compiler_error(
+                "macros-src/config/checks.ts:119:104: 'words[7]' reads outside the array or string ('!' asserted it does not)"
+              ))
+        }) -%}
       {%- endif -%}
+      {%- set tsj_cron_length = cron | length -%}
+      {%- set tsj_ns.tsj_cron_broke = false -%}
       {%- for item in cron -%}
+        {%- if (cron | length) != tsj_cron_length -%}
+          {%- do exceptions.raise_compiler_error(
+            "macros-src/config/checks.ts:120:26: the array 'cron' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+          ) -%}
+        {%- endif -%}
         {%- do dbt_cloud_orchestration._problem(problems, path, dbt_cloud_orchestration._shown(value) ~ ": " ~ item) -%}
       {%- endfor -%}
+      {%- if (not tsj_ns.tsj_cron_broke) and ((cron | length) != tsj_cron_length) -%}
+        {%- do exceptions.raise_compiler_error(
+          "macros-src/config/checks.ts:120:26: the array 'cron' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+        ) -%}
+      {%- endif -%}
       {%- do return(none) -%}
     {%- endif -%}
   {%- endif -%}

@@ -12,7 +12,12 @@
     {%- if digit is none -%}
       {%- do return(-1) -%}
     {%- endif -%}
-    {%- set tsj_ns.value = (tsj_ns.value * 10) + digit -%}
+    {%- set tsj_ns.value = ((tsj_ns.value * 10) + digit)
+      if ((((tsj_ns.value * 10) | abs) <= 9007199254740992)
+        and ((((tsj_ns.value * 10) + digit) | abs) <= 9007199254740992))
+      else exceptions.raise_compiler_error(
+        "macros-src/config/cron.ts:44:13: 'value * 10 + digit' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+      ) -%}
   {%- endfor -%}
   {%- do return(tsj_ns.value) -%}
 {%- endmacro -%}
@@ -31,10 +36,22 @@
   {%- if (parts | length) > 2 -%}
     {%- do return(false) -%}
   {%- endif -%}
-  {%- if ((parts | length) == 2) and (dbt_cloud_orchestration._small_number(parts[1]) < 1) -%}
+  {%- if ((parts | length) == 2)
+    and (dbt_cloud_orchestration._small_number(
+      parts[1]
+        if ((parts | length) > 1)
+        else exceptions.raise_compiler_error(
+          "macros-src/config/cron.ts:60:42: 'parts[1]' reads outside the array or string ('!' asserted it does not)"
+        )
+    )
+      < 1) -%}
     {%- do return(false) -%}
   {%- endif -%}
-  {%- set base = parts[0] -%}
+  {%- set base = parts[0]
+    if ((parts | length) > 0)
+    else exceptions.raise_compiler_error(
+      "macros-src/config/cron.ts:61:16: 'parts[0]' reads outside the array or string ('!' asserted it does not)"
+    ) -%}
   {%- if base == "*" -%}
     {%- do return(true) -%}
   {%- endif -%}
@@ -76,7 +93,11 @@
     ~ "' is not "
     ~ field["takes"]
     ~ " (cron field "
-    ~ ((position | int) if ((position | int) == position) else position)
+    ~ (((position | int) if ((position | int) == position) else position)
+      if (((position | abs) <= 9007199254740992) and (((position | abs) >= 0.0001) or (position == 0)))
+      else exceptions.raise_compiler_error(
+        "macros-src/config/cron.ts:75:71: 'position' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+      ))
     ~ ")") -%}
 {%- endmacro -%}
 
@@ -111,14 +132,34 @@
     }
   ] -%}
     {%- set index = loop.index0 -%}
-    {%- set problem = dbt_cloud_orchestration._field_problem(words[index + 2], field, index + 1) -%}
+    {%- set problem = dbt_cloud_orchestration._field_problem(
+      words[index + 2]
+        if (((index + 2) >= 0) and ((index + 2) < (words | length)))
+        else exceptions.raise_compiler_error(
+          "macros-src/config/cron.ts:88:35: 'words[index + 2]' reads outside the array or string ('!' asserted it does not)"
+        ),
+      field,
+      index + 1
+    ) -%}
     {%- if problem != "" -%}
       {%- do problems.append(problem) -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- if not dbt_cloud_orchestration._is_iana_timezone(words[7]) -%}
+  {%- if not dbt_cloud_orchestration._is_iana_timezone(
+    words[7]
+      if ((words | length) > 7)
+      else exceptions.raise_compiler_error(
+        "macros-src/config/cron.ts:91:25: 'words[7]' reads outside the array or string ('!' asserted it does not)"
+      )
+  ) -%}
     {%- do problems.append(
-      "time zone '" ~ words[7] ~ "' is not a name of the IANA time zone database, such as 'America/Chicago'"
+      "time zone '"
+        ~ (words[7]
+          if ((words | length) > 7)
+          else exceptions.raise_compiler_error(
+            "macros-src/config/cron.ts:91:65: 'words[7]' reads outside the array or string ('!' asserted it does not)"
+          ))
+        ~ "' is not a name of the IANA time zone database, such as 'America/Chicago'"
     ) -%}
   {%- endif -%}
   {%- do return(problems) -%}

@@ -2,7 +2,27 @@
     Do not edit: edit the source and run 'npm run build'. -#}
 
 {%- macro _unknown_keys(mapping, known, path, problems) -%}
-  {%- for key in mapping.keys() | list -%}
+  {%- set tsj_ns = namespace() -%}
+  {%- set tsj_mapping_index_keys = [] -%}
+  {%- set tsj_mapping_keys = [] -%}
+  {%- for tsj_mapping_key, tsj_mapping_value in mapping.items() -%}
+    {%- if (((tsj_mapping_key | int) | string) == tsj_mapping_key)
+      and ((tsj_mapping_key | int) >= 0)
+      and ((tsj_mapping_key | int) <= 4294967294) -%}
+      {%- do tsj_mapping_index_keys.append(tsj_mapping_key | int) -%}
+    {%- else -%}
+      {%- do tsj_mapping_keys.append(tsj_mapping_key) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- set tsj_value_length = ((((tsj_mapping_index_keys | sort) | map("string")) | list) + tsj_mapping_keys) | length -%}
+  {%- set tsj_ns.tsj_value_broke = false -%}
+  {%- for key in ((((tsj_mapping_index_keys | sort) | map("string")) | list) + tsj_mapping_keys) -%}
+    {%- if (((((tsj_mapping_index_keys | sort) | map("string")) | list) + tsj_mapping_keys) | length)
+      != tsj_value_length -%}
+      {%- do exceptions.raise_compiler_error(
+        "macros-src/config/load.ts:31:21: the array 'Object.keys(mapping)' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+      ) -%}
+    {%- endif -%}
     {%- if not (key in known) -%}
       {%- do dbt_cloud_orchestration._problem(
         problems,
@@ -11,6 +31,12 @@
       ) -%}
     {%- endif -%}
   {%- endfor -%}
+  {%- if (not tsj_ns.tsj_value_broke)
+    and ((((((tsj_mapping_index_keys | sort) | map("string")) | list) + tsj_mapping_keys) | length) != tsj_value_length) -%}
+    {%- do exceptions.raise_compiler_error(
+      "macros-src/config/load.ts:31:21: the array 'Object.keys(mapping)' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+    ) -%}
+  {%- endif -%}
 {%- endmacro -%}
 
 {%- macro _access_url_host(value=none, problems=none) -%}
@@ -72,7 +98,19 @@
     {%- do return(parts) -%}
   {%- endif -%}
   {%- if ((parts | length) == 2) and (target.get("database") is string) -%}
-    {%- do return([dbt_cloud_orchestration._profile_identifier(target.get("database")), parts[0], parts[1]]) -%}
+    {%- do return([
+      dbt_cloud_orchestration._profile_identifier(target.get("database")),
+      parts[0]
+        if ((parts | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/config/load.ts:69:111: 'parts[0]' reads outside the array or string ('!' asserted it does not)"
+        ),
+      parts[1]
+        if ((parts | length) > 1)
+        else exceptions.raise_compiler_error(
+          "macros-src/config/load.ts:69:122: 'parts[1]' reads outside the array or string ('!' asserted it does not)"
+        )
+    ]) -%}
   {%- endif -%}
   {%- do dbt_cloud_orchestration._problem(
     problems,
@@ -91,9 +129,20 @@
     ) -%}
     {%- do return(none) -%}
   {%- endif -%}
-  {%- set source_name = value.split(".")[0] -%}
-  {%- set table_name = value.split(".")[1] -%}
-  {%- for node in graph["sources"].values() | list -%}
+  {%- set source_name = value.split(".")[0] if ((value.split(".") | length) > 0) else none -%}
+  {%- set table_name = value.split(".")[1] if ((value.split(".") | length) > 1) else none -%}
+  {%- set tsj_sources_index_values = [] -%}
+  {%- set tsj_sources_values = [] -%}
+  {%- for tsj_sources_key, tsj_sources_value in graph["sources"].items() -%}
+    {%- if (((tsj_sources_key | int) | string) == tsj_sources_key)
+      and ((tsj_sources_key | int) >= 0)
+      and ((tsj_sources_key | int) <= 4294967294) -%}
+      {%- do tsj_sources_index_values.append([tsj_sources_key | int, tsj_sources_value]) -%}
+    {%- else -%}
+      {%- do tsj_sources_values.append(tsj_sources_value) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- for node in ((((tsj_sources_index_values | sort) | map("last")) | list) + tsj_sources_values) -%}
     {%- if (node["source_name"] == source_name) and (node["name"] == table_name) -%}
       {%- set quoting = node.get("quoting") if (node.get("quoting") is not none) else {} -%}
       {%- set database = (node.get("database") if (node.get("database") is not none) else target.get("database"))
@@ -101,9 +150,15 @@
         else "" -%}
       {%- set identifier = node.get("identifier") if (node.get("identifier") is not none) else node["name"] -%}
       {%- do return([
-        database if (quoting.get("database") == true) else dbt_cloud_orchestration._profile_identifier(database),
-        node["schema"] if (quoting.get("schema") == true) else (node["schema"] | upper),
-        identifier if (quoting.get("identifier") == true) else (identifier | upper)
+        database
+          if ((quoting.get("database") is boolean) and (quoting.get("database") == true))
+          else dbt_cloud_orchestration._profile_identifier(database),
+        node["schema"]
+          if ((quoting.get("schema") is boolean) and (quoting.get("schema") == true))
+          else (node["schema"] | upper),
+        identifier
+          if ((quoting.get("identifier") is boolean) and (quoting.get("identifier") == true))
+          else (identifier | upper)
       ]) -%}
     {%- endif -%}
   {%- endfor -%}
@@ -154,7 +209,12 @@
       {%- do dbt_cloud_orchestration._problem(
         problems,
         path ~ "[" ~ index ~ "]",
-        ((day | int) if ((day | int) == day) else day) ~ " is listed twice"
+        (((day | int) if ((day | int) == day) else day)
+          if (((day | abs) <= 9007199254740992) and (((day | abs) >= 0.0001) or (day == 0)))
+          else exceptions.raise_compiler_error(
+            "macros-src/config/load.ts:116:49: 'day' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          ))
+          ~ " is listed twice"
       ) -%}
     {%- else -%}
       {%- do days.append(day) -%}
@@ -255,10 +315,7 @@
   {%- if (upstream is not none) and (upstream == job_id) -%}
     {%- do dbt_cloud_orchestration._problem(problems, path ~ ".upstream_job_id", "a job cannot wait for itself") -%}
   {%- endif -%}
-  {%- set task = "ORCH_TASK__"
-    ~ dbt_cloud_orchestration._safe_name_part(name)
-    ~ "__"
-    ~ ((job_id | int) if ((job_id | int) == job_id) else job_id) -%}
+  {%- set task = dbt_cloud_orchestration._task_name(name, job_id) -%}
   {%- if (task | length) > 255 -%}
     {%- do dbt_cloud_orchestration._problem(
       problems,
@@ -269,10 +326,7 @@
   {%- set streams = {} -%}
   {%- set stream_names = [] -%}
   {%- for table_2 in tables -%}
-    {%- set stream = "ORCH_STREAM__"
-      ~ ((job_id | int) if ((job_id | int) == job_id) else job_id)
-      ~ "__"
-      ~ dbt_cloud_orchestration._safe_name_part("__".join(table_2)) -%}
+    {%- set stream = dbt_cloud_orchestration._job_stream_name(job_id, table_2) -%}
     {%- do stream_names.append(stream) -%}
     {%- set label = ".".join(table_2) -%}
     {%- set earlier = streams.get(stream) -%}
@@ -325,7 +379,12 @@
       {%- do dbt_cloud_orchestration._problem(
         problems,
         "jobs[" ~ index ~ "].job_id",
-        ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+        (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+          if (((job["job_id"] | abs) <= 9007199254740992)
+            and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+          else exceptions.raise_compiler_error(
+            "macros-src/config/load.ts:203:81: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          ))
           ~ " is used by another job"
       ) -%}
     {%- endif -%}
@@ -417,9 +476,29 @@
   ) -%}
   {%- if (secret_parts is not none) and (schema is not none) -%}
     {%- if (secret_parts | length) == 1 -%}
-      {%- set secret = [database, schema, secret_parts[0]] -%}
+      {%- set secret = [
+        database,
+        schema,
+        secret_parts[0]
+          if ((secret_parts | length) > 0)
+          else exceptions.raise_compiler_error(
+            "macros-src/config/load.ts:245:64: 'secret_parts[0]' reads outside the array or string ('!' asserted it does not)"
+          )
+      ] -%}
     {%- elif (secret_parts | length) == 2 -%}
-      {%- set secret = [database, secret_parts[0], secret_parts[1]] -%}
+      {%- set secret = [
+        database,
+        secret_parts[0]
+          if ((secret_parts | length) > 0)
+          else exceptions.raise_compiler_error(
+            "macros-src/config/load.ts:246:61: 'secret_parts[0]' reads outside the array or string ('!' asserted it does not)"
+          ),
+        secret_parts[1]
+          if ((secret_parts | length) > 1)
+          else exceptions.raise_compiler_error(
+            "macros-src/config/load.ts:246:79: 'secret_parts[1]' reads outside the array or string ('!' asserted it does not)"
+          )
+      ] -%}
     {%- elif (secret_parts | length) == 3 -%}
       {%- set secret = secret_parts -%}
     {%- else -%}

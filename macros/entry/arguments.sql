@@ -24,17 +24,41 @@
 {%- endmacro -%}
 
 {%- macro _check_arguments(macro_name, extra, known) -%}
-  {%- set unknown = extra.keys() | list -%}
+  {%- set tsj_ns = namespace() -%}
+  {%- set tsj_extra_index_keys = [] -%}
+  {%- set tsj_unknown = [] -%}
+  {%- for tsj_extra_key, tsj_extra_value in extra.items() -%}
+    {%- if (((tsj_extra_key | int) | string) == tsj_extra_key)
+      and ((tsj_extra_key | int) >= 0)
+      and ((tsj_extra_key | int) <= 4294967294) -%}
+      {%- do tsj_extra_index_keys.append(tsj_extra_key | int) -%}
+    {%- else -%}
+      {%- do tsj_unknown.append(tsj_extra_key) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- set unknown = (((tsj_extra_index_keys | sort) | map("string")) | list) + tsj_unknown -%}
   {%- if (unknown | length) == 0 -%}
     {%- do return(none) -%}
   {%- endif -%}
   {%- set named = [] -%}
+  {%- set tsj_unknown_length = unknown | length -%}
+  {%- set tsj_ns.tsj_unknown_broke = false -%}
   {%- for name in unknown -%}
+    {%- if (unknown | length) != tsj_unknown_length -%}
+      {%- do exceptions.raise_compiler_error(
+        "macros-src/entry/arguments.ts:34:22: the array 'unknown' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+      ) -%}
+    {%- endif -%}
     {%- set meant = dbt_cloud_orchestration._likely_meant(name, known) -%}
     {%- do named.append(
       ("'" ~ name ~ "'") if (meant is none) else ("'" ~ name ~ "' (did you mean '" ~ meant ~ "'?)")
     ) -%}
   {%- endfor -%}
+  {%- if (not tsj_ns.tsj_unknown_broke) and ((unknown | length) != tsj_unknown_length) -%}
+    {%- do exceptions.raise_compiler_error(
+      "macros-src/entry/arguments.ts:34:22: the array 'unknown' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+    ) -%}
+  {%- endif -%}
   {%- set its = "it takes no arguments" if ((known | length) == 0) else ("its arguments are: " ~ ", ".join(known)) -%}
   {%- do dbt_cloud_orchestration._stop_with_error(
     macro_name ~ ": unknown argument " ~ ", ".join(named) ~ "; " ~ its ~ ". Nothing was run."
@@ -42,9 +66,20 @@
 {%- endmacro -%}
 
 {%- macro _check_flags(macro_name, flags) -%}
-  {%- for name in flags.keys() | list -%}
+  {%- set tsj_flags_index_keys = [] -%}
+  {%- set tsj_flags_keys = [] -%}
+  {%- for tsj_flags_key, tsj_flags_value in flags.items() -%}
+    {%- if (((tsj_flags_key | int) | string) == tsj_flags_key)
+      and ((tsj_flags_key | int) >= 0)
+      and ((tsj_flags_key | int) <= 4294967294) -%}
+      {%- do tsj_flags_index_keys.append(tsj_flags_key | int) -%}
+    {%- else -%}
+      {%- do tsj_flags_keys.append(tsj_flags_key) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- for name in ((((tsj_flags_index_keys | sort) | map("string")) | list) + tsj_flags_keys) -%}
     {%- set value = flags.get(name) -%}
-    {%- if (value != true) and (value != false) -%}
+    {%- if (not ((value is boolean) and (value == true))) and (not ((value is boolean) and (value == false))) -%}
       {%- do dbt_cloud_orchestration._stop_with_error(
         macro_name
           ~ ": argument '"
@@ -58,7 +93,18 @@
 {%- endmacro -%}
 
 {%- macro _check_texts(macro_name, texts) -%}
-  {%- for name in texts.keys() | list -%}
+  {%- set tsj_texts_index_keys = [] -%}
+  {%- set tsj_texts_keys = [] -%}
+  {%- for tsj_texts_key, tsj_texts_value in texts.items() -%}
+    {%- if (((tsj_texts_key | int) | string) == tsj_texts_key)
+      and ((tsj_texts_key | int) >= 0)
+      and ((tsj_texts_key | int) <= 4294967294) -%}
+      {%- do tsj_texts_index_keys.append(tsj_texts_key | int) -%}
+    {%- else -%}
+      {%- do tsj_texts_keys.append(tsj_texts_key) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- for name in ((((tsj_texts_index_keys | sort) | map("string")) | list) + tsj_texts_keys) -%}
     {%- set value = texts.get(name) -%}
     {%- if not (value is string) -%}
       {%- do dbt_cloud_orchestration._stop_with_error(

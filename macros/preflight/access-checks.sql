@@ -5,7 +5,9 @@
   {%- set inner = text[1:][::-1][1:][::-1] if (text.startswith("[") and text.endswith("]")) else text -%}
   {%- set tsj_value_mapped = [] -%}
   {%- for item in inner.split(",") -%}
-    {%- do tsj_value_mapped.append(item | trim) -%}
+    {%- do tsj_value_mapped.append(
+      item | trim("\t\n\u000b\u000c\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff")
+    ) -%}
   {%- endfor -%}
   {%- set tsj_value_kept = [] -%}
   {%- for item_2 in tsj_value_mapped -%}
@@ -18,7 +20,16 @@
 
 {%- macro _property_value(rows, property) -%}
   {%- set found = dbt_cloud_orchestration._rows_where(rows, "property", property) -%}
-  {%- do return("" if ((found | length) == 0) else dbt_cloud_orchestration._cell_text(found[0], "property_value")) -%}
+  {%- do return(""
+    if ((found | length) == 0)
+    else dbt_cloud_orchestration._cell_text(
+      found[0]
+        if ((found | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/preflight/access-checks.ts:29:46: 'found[0]' reads outside the array or string ('!' asserted it does not)"
+        ),
+      "property_value"
+    )) -%}
 {%- endmacro -%}
 
 {%- macro _printed_name_sql(name) -%}
@@ -32,7 +43,13 @@
     "name",
     name
   ) -%}
-  {%- do return(none if ((found | length) == 0) else found[0]) -%}
+  {%- do return(none
+    if ((found | length) == 0)
+    else (found[0]
+      if ((found | length) > 0)
+      else exceptions.raise_compiler_error(
+        "macros-src/preflight/access-checks.ts:41:38: 'found[0]' reads outside the array or string ('!' asserted it does not)"
+      ))) -%}
 {%- endmacro -%}
 
 {%- macro _integration_usage(grants, integration) -%}
@@ -130,6 +147,7 @@
 {%- endmacro -%}
 
 {%- macro _host_checks(config, grants, facts) -%}
+  {%- set tsj_ns = namespace() -%}
   {%- if not facts["described"] -%}
     {%- do return([]) -%}
   {%- endif -%}
@@ -137,17 +155,35 @@
   {%- set integration = config["external_access_integration"] -%}
   {%- set hosts = [] -%}
   {%- set unreadable = [] -%}
+  {%- set tsj_rules_length = facts["rules"] | length -%}
+  {%- set tsj_ns.tsj_rules_broke = false -%}
   {%- for rule in facts["rules"] -%}
+    {%- if (facts["rules"] | length) != tsj_rules_length -%}
+      {%- do exceptions.raise_compiler_error(
+        "macros-src/preflight/access-checks.ts:95:22: the array 'facts.rules' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+      ) -%}
+    {%- endif -%}
     {%- if dbt_cloud_orchestration._held(grants, "OWNERSHIP", "NETWORK_RULE", rule) is none -%}
       {%- do unreadable.append(rule) -%}
       {%- continue -%}
     {%- endif -%}
     {%- for row in run_query("describe network rule " ~ dbt_cloud_orchestration._printed_name_sql(rule))["rows"] -%}
       {%- for value in dbt_cloud_orchestration._listed_values(dbt_cloud_orchestration._cell_text(row, "value_list")) -%}
-        {%- do hosts.append(value.split(":")[0] | lower) -%}
+        {%- do hosts.append(
+          (value.split(":")[0]
+            if ((value.split(":") | length) > 0)
+            else exceptions.raise_compiler_error(
+              "macros-src/preflight/access-checks.ts:101:83: 'value.split(\":\")[0]' reads outside the array or string ('!' asserted it does not)"
+            )) | lower
+        ) -%}
       {%- endfor -%}
     {%- endfor -%}
   {%- endfor -%}
+  {%- if (not tsj_ns.tsj_rules_broke) and ((facts["rules"] | length) != tsj_rules_length) -%}
+    {%- do exceptions.raise_compiler_error(
+      "macros-src/preflight/access-checks.ts:95:22: the array 'facts.rules' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+    ) -%}
+  {%- endif -%}
   {%- if config["host"] in hosts -%}
     {%- do return([
       {"ok": true, "name": name, "detail": "allowed by " ~ integration ~ "'s network rules", "fix": ""}
@@ -193,22 +229,53 @@
       {
         "ok": false,
         "name": name,
-        "detail": "its schema " ~ config["secret"][0] ~ "." ~ config["secret"][1] ~ " does not exist yet",
+        "detail": "its schema "
+          ~ (config["secret"][0]
+            if ((config["secret"] | length) > 0)
+            else exceptions.raise_compiler_error(
+              "macros-src/preflight/access-checks.ts:123:65: 'config.secret[0]' reads outside the array or string ('!' asserted it does not)"
+            ))
+          ~ "."
+          ~ (config["secret"][1]
+            if ((config["secret"] | length) > 1)
+            else exceptions.raise_compiler_error(
+              "macros-src/preflight/access-checks.ts:123:86: 'config.secret[1]' reads outside the array or string ('!' asserted it does not)"
+            ))
+          ~ " does not exist yet",
         "fix": "as a role with CREATE INTEGRATION: dbt run-operation create_dbt_cloud_external_access; then "
           ~ grant_read
       }
     ]) -%}
   {%- endif -%}
-  {%- set schema = [config["secret"][0], config["secret"][1]] -%}
+  {%- set schema = [
+    config["secret"][0]
+      if ((config["secret"] | length) > 0)
+      else exceptions.raise_compiler_error(
+        "macros-src/preflight/access-checks.ts:124:19: 'config.secret[0]' reads outside the array or string ('!' asserted it does not)"
+      ),
+    config["secret"][1]
+      if ((config["secret"] | length) > 1)
+      else exceptions.raise_compiler_error(
+        "macros-src/preflight/access-checks.ts:124:38: 'config.secret[1]' reads outside the array or string ('!' asserted it does not)"
+      )
+  ] -%}
   {%- set found = dbt_cloud_orchestration._rows_where(
     run_query(
       "show secrets like '"
-        ~ ((config["secret"][2] | replace("\\", "\\\\")) | replace("'", "''"))
+        ~ (((config["secret"][2]
+          if ((config["secret"] | length) > 2)
+          else exceptions.raise_compiler_error(
+            "macros-src/preflight/access-checks.ts:125:72: 'config.secret[2]' reads outside the array or string ('!' asserted it does not)"
+          )) | replace("\\", "\\\\")) | replace("'", "''"))
         ~ "' in schema "
         ~ dbt_cloud_orchestration._quote_name(schema)
     )["rows"],
     "name",
     config["secret"][2]
+      if ((config["secret"] | length) > 2)
+      else exceptions.raise_compiler_error(
+        "macros-src/preflight/access-checks.ts:125:140: 'config.secret[2]' reads outside the array or string ('!' asserted it does not)"
+      )
   ) -%}
   {%- if (found | length) == 0 -%}
     {%- do return([
@@ -242,13 +309,46 @@
     {%- do lacks.append("READ on it") -%}
     {%- do fixes.append(grant_read) -%}
   {%- endif -%}
-  {%- set own_schema = (config["secret"][0] == config["database"]) and (config["secret"][1] == config["schema"]) -%}
+  {%- set own_schema = ((config["secret"][0] if ((config["secret"] | length) > 0) else none) == config["database"])
+    and ((config["secret"][1] if ((config["secret"] | length) > 1) else none) == config["schema"]) -%}
   {%- if (not own_schema)
-    and (dbt_cloud_orchestration._held(grants, "USAGE", "DATABASE", dbt_cloud_orchestration._display_name([schema[0]])) is none)
-    and (schema[0] != config["database"]) -%}
-    {%- do lacks.append("USAGE on database " ~ schema[0]) -%}
+    and (dbt_cloud_orchestration._held(
+      grants,
+      "USAGE",
+      "DATABASE",
+      dbt_cloud_orchestration._display_name(
+        [
+          schema[0]
+            if ((schema | length) > 0)
+            else exceptions.raise_compiler_error(
+              "macros-src/preflight/access-checks.ts:138:70: 'schema[0]' reads outside the array or string ('!' asserted it does not)"
+            )
+        ]
+      )
+    ) is none)
+    and ((schema[0] if ((schema | length) > 0) else none) != config["database"]) -%}
+    {%- do lacks.append(
+      "USAGE on database "
+        ~ (schema[0]
+          if ((schema | length) > 0)
+          else exceptions.raise_compiler_error(
+            "macros-src/preflight/access-checks.ts:139:37: 'schema[0]' reads outside the array or string ('!' asserted it does not)"
+          ))
+    ) -%}
     {%- do fixes.append(
-      "grant usage on database " ~ dbt_cloud_orchestration._quote_name([schema[0]]) ~ " to role " ~ role ~ ";"
+      "grant usage on database "
+        ~ dbt_cloud_orchestration._quote_name(
+          [
+            schema[0]
+              if ((schema | length) > 0)
+              else exceptions.raise_compiler_error(
+                "macros-src/preflight/access-checks.ts:140:55: 'schema[0]' reads outside the array or string ('!' asserted it does not)"
+              )
+          ]
+        )
+        ~ " to role "
+        ~ role
+        ~ ";"
     ) -%}
   {%- endif -%}
   {%- if (not own_schema)
@@ -260,11 +360,12 @@
   {%- endif -%}
   {%- if (lacks | length) > 0 -%}
     {%- do checks.append(
-      dbt_cloud_orchestration._failed(
-        name,
-        "role " ~ grants["role"] ~ " lacks " ~ " and ".join(lacks),
-        " ".join(fixes)
-      )
+      {
+        "ok": false,
+        "name": name,
+        "detail": "role " ~ grants["role"] ~ " lacks " ~ " and ".join(lacks),
+        "fix": " ".join(fixes)
+      }
     ) -%}
   {%- else -%}
     {%- do checks.append(
@@ -299,17 +400,18 @@
       {%- endfor -%}
       {%- set secrets = tsj_secrets_mapped + [dbt_cloud_orchestration._quote_name(config["secret"])] -%}
       {%- do checks.append(
-        dbt_cloud_orchestration._failed(
-          allowed_name,
-          "not in its ALLOWED_AUTHENTICATION_SECRETS ("
+        {
+          "ok": false,
+          "name": allowed_name,
+          "detail": "not in its ALLOWED_AUTHENTICATION_SECRETS ("
             ~ ("none" if ((facts["secrets"] | length) == 0) else ", ".join(facts["secrets"]))
             ~ "), so CREATE PROCEDURE would fail",
-          "alter external access integration "
+          "fix": "alter external access integration "
             ~ dbt_cloud_orchestration._quote_name([config["external_access_integration"]])
             ~ " set allowed_authentication_secrets = ("
             ~ ", ".join(secrets)
             ~ ");"
-        )
+        }
       ) -%}
     {%- endif -%}
   {%- endif -%}
@@ -419,6 +521,7 @@
 {%- endmacro -%}
 
 {%- macro _ping_checks(config, procedure_rows) -%}
+  {%- set tsj_ns = namespace() -%}
   {%- set name = "dbt Cloud ping through the procedure" -%}
   {%- set rebuild = "dbt run-operation build_orchestration_resources" -%}
   {%- set found = dbt_cloud_orchestration._rows_where(procedure_rows, "name", "DBT_CLOUD_RUN_JOB") -%}
@@ -451,10 +554,53 @@
   {%- endif -%}
   {%- set args = [
     "'" ~ ((config["access_url"] | replace("\\", "\\\\")) | replace("'", "''")) ~ "'",
-    ((config["account_id"] | int) if ((config["account_id"] | int) == config["account_id"]) else config["account_id"]) | string,
-    ((config["jobs"][0]["job_id"] | int)
-      if ((config["jobs"][0]["job_id"] | int) == config["jobs"][0]["job_id"])
-      else config["jobs"][0]["job_id"]) | string,
+    (((config["account_id"] | int) if ((config["account_id"] | int) == config["account_id"]) else config["account_id"])
+      if (((config["account_id"] | abs) <= 9007199254740992)
+        and (((config["account_id"] | abs) >= 0.0001) or (config["account_id"] == 0)))
+      else exceptions.raise_compiler_error(
+        "macros-src/preflight/access-checks.ts:219:46: 'config.account_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+      )) | string,
+    ((((config["jobs"][0]
+      if ((config["jobs"] | length) > 0)
+      else exceptions.raise_compiler_error(
+        "macros-src/preflight/access-checks.ts:219:73: 'config.jobs[0]' reads outside the array or string ('!' asserted it does not)"
+      ))["job_id"] | int)
+      if (((config["jobs"][0]
+        if ((config["jobs"] | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/preflight/access-checks.ts:219:73: 'config.jobs[0]' reads outside the array or string ('!' asserted it does not)"
+        ))["job_id"] | int)
+        == (config["jobs"][0]
+          if ((config["jobs"] | length) > 0)
+          else exceptions.raise_compiler_error(
+            "macros-src/preflight/access-checks.ts:219:73: 'config.jobs[0]' reads outside the array or string ('!' asserted it does not)"
+          ))["job_id"])
+      else (config["jobs"][0]
+        if ((config["jobs"] | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/preflight/access-checks.ts:219:73: 'config.jobs[0]' reads outside the array or string ('!' asserted it does not)"
+        ))["job_id"])
+      if ((((config["jobs"][0]
+        if ((config["jobs"] | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/preflight/access-checks.ts:219:73: 'config.jobs[0]' reads outside the array or string ('!' asserted it does not)"
+        ))["job_id"] | abs)
+        <= 9007199254740992)
+        and ((((config["jobs"][0]
+          if ((config["jobs"] | length) > 0)
+          else exceptions.raise_compiler_error(
+            "macros-src/preflight/access-checks.ts:219:73: 'config.jobs[0]' reads outside the array or string ('!' asserted it does not)"
+          ))["job_id"] | abs)
+          >= 0.0001)
+          or ((config["jobs"][0]
+            if ((config["jobs"] | length) > 0)
+            else exceptions.raise_compiler_error(
+              "macros-src/preflight/access-checks.ts:219:73: 'config.jobs[0]' reads outside the array or string ('!' asserted it does not)"
+            ))["job_id"]
+            == 0)))
+      else exceptions.raise_compiler_error(
+        "macros-src/preflight/access-checks.ts:219:73: 'config.jobs[0]!.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+      )) | string,
     "'" ~ (("preflight" | replace("\\", "\\\\")) | replace("'", "''")) ~ "'",
     "null",
     "null",
@@ -477,17 +623,39 @@
   ) -%}
   {%- set value = none
     if (((result["rows"] | length) == 0) or ((result["column_names"] | length) == 0))
-    else result["rows"][0].get(result["column_names"][0]) -%}
+    else (result["rows"][0]
+      if ((result["rows"] | length) > 0)
+      else exceptions.raise_compiler_error(
+        "macros-src/preflight/access-checks.ts:223:87: 'result.rows[0]' reads outside the array or string ('!' asserted it does not)"
+      )).get(
+      result["column_names"][0]
+        if ((result["column_names"] | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/preflight/access-checks.ts:223:103: 'result.column_names[0]' reads outside the array or string ('!' asserted it does not)"
+        )
+    ) -%}
   {%- set outcome = dbt_cloud_orchestration._result_object(value) -%}
   {%- set status = outcome.get("status") if (outcome.get("status") is string) else "no status" -%}
   {%- set logs = [] -%}
   {%- set raw_logs = outcome.get("logs") -%}
   {%- if (raw_logs is iterable) and (raw_logs is not string) and (raw_logs is not mapping) -%}
+    {%- set tsj_raw_logs_length = raw_logs | length -%}
+    {%- set tsj_ns.tsj_raw_logs_broke = false -%}
     {%- for line in raw_logs -%}
+      {%- if (raw_logs | length) != tsj_raw_logs_length -%}
+        {%- do exceptions.raise_compiler_error(
+          "macros-src/preflight/access-checks.ts:229:24: the array 'raw_logs' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+        ) -%}
+      {%- endif -%}
       {%- if line is string -%}
         {%- do logs.append(line) -%}
       {%- endif -%}
     {%- endfor -%}
+    {%- if (not tsj_ns.tsj_raw_logs_broke) and ((raw_logs | length) != tsj_raw_logs_length) -%}
+      {%- do exceptions.raise_compiler_error(
+        "macros-src/preflight/access-checks.ts:229:24: the array 'raw_logs' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+      ) -%}
+    {%- endif -%}
   {%- endif -%}
   {%- if status == "OK" -%}
     {%- do return([
@@ -495,9 +663,14 @@
         "ok": true,
         "name": name,
         "detail": "dbt Cloud answered for account "
-          ~ ((config["account_id"] | int)
+          ~ (((config["account_id"] | int)
             if ((config["account_id"] | int) == config["account_id"])
-            else config["account_id"]),
+            else config["account_id"])
+            if (((config["account_id"] | abs) <= 9007199254740992)
+              and (((config["account_id"] | abs) >= 0.0001) or (config["account_id"] == 0)))
+            else exceptions.raise_compiler_error(
+              "macros-src/preflight/access-checks.ts:233:79: 'config.account_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            )),
         "fix": ""
       }
     ]) -%}

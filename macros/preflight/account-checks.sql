@@ -7,8 +7,22 @@
     {%- do return({"role": "", "user": ""}) -%}
   {%- endif -%}
   {%- do return({
-    "role": dbt_cloud_orchestration._cell_text(result["rows"][0], "BUILD_ROLE"),
-    "user": dbt_cloud_orchestration._cell_text(result["rows"][0], "BUILD_USER")
+    "role": dbt_cloud_orchestration._cell_text(
+      result["rows"][0]
+        if ((result["rows"] | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/preflight/account-checks.ts:25:28: 'result.rows[0]' reads outside the array or string ('!' asserted it does not)"
+        ),
+      "BUILD_ROLE"
+    ),
+    "user": dbt_cloud_orchestration._cell_text(
+      result["rows"][0]
+        if ((result["rows"] | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/preflight/account-checks.ts:25:76: 'result.rows[0]' reads outside the array or string ('!' asserted it does not)"
+        ),
+      "BUILD_USER"
+    )
   }) -%}
 {%- endmacro -%}
 
@@ -19,11 +33,27 @@
     "key",
     "QUOTED_IDENTIFIERS_IGNORE_CASE"
   ) -%}
-  {%- set value = "" if ((rows | length) == 0) else (dbt_cloud_orchestration._cell_text(rows[0], "value") | lower) -%}
+  {%- set value = ""
+    if ((rows | length) == 0)
+    else (dbt_cloud_orchestration._cell_text(
+      rows[0]
+        if ((rows | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/preflight/account-checks.ts:39:52: 'rows[0]' reads outside the array or string ('!' asserted it does not)"
+        ),
+      "value"
+    ) | lower) -%}
   {%- if value != "true" -%}
     {%- do return([{"ok": true, "name": name, "detail": "false: double-quoted names keep their case", "fix": ""}]) -%}
   {%- endif -%}
-  {%- set level = dbt_cloud_orchestration._cell_text(rows[0], "level") -%}
+  {%- set level = dbt_cloud_orchestration._cell_text(
+    rows[0]
+      if ((rows | length) > 0)
+      else exceptions.raise_compiler_error(
+        "macros-src/preflight/account-checks.ts:41:27: 'rows[0]' reads outside the array or string ('!' asserted it does not)"
+      ),
+    "level"
+  ) -%}
   {%- do return([
     {
       "ok": false,
@@ -39,11 +69,19 @@
 {%- endmacro -%}
 
 {%- macro _privilege_checks(config, grants) -%}
+  {%- set tsj_ns = namespace() -%}
   {%- set needed = ["EXECUTE TASK", "EXECUTE MANAGED TASK"]
     if (config.get("warehouse") is none)
     else ["EXECUTE TASK"] -%}
   {%- set checks = [] -%}
+  {%- set tsj_needed_length = needed | length -%}
+  {%- set tsj_ns.tsj_needed_broke = false -%}
   {%- for privilege in needed -%}
+    {%- if (needed | length) != tsj_needed_length -%}
+      {%- do exceptions.raise_compiler_error(
+        "macros-src/preflight/account-checks.ts:53:27: the array 'needed' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+      ) -%}
+    {%- endif -%}
     {%- set name = "privilege " ~ privilege -%}
     {%- set grant = dbt_cloud_orchestration._held(grants, privilege, "ACCOUNT", "") -%}
     {%- if grant is not none -%}
@@ -72,6 +110,11 @@
       ) -%}
     {%- endif -%}
   {%- endfor -%}
+  {%- if (not tsj_ns.tsj_needed_broke) and ((needed | length) != tsj_needed_length) -%}
+    {%- do exceptions.raise_compiler_error(
+      "macros-src/preflight/account-checks.ts:53:27: the array 'needed' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+    ) -%}
+  {%- endif -%}
   {%- do return(checks) -%}
 {%- endmacro -%}
 
@@ -163,7 +206,7 @@
       "ok": false,
       "name": name,
       "detail": "role " ~ grants["role"] ~ " lacks " ~ " and ".join(lacks),
-      "fix": (usage_fix ~ schema_fix) | trim
+      "fix": (usage_fix ~ schema_fix) | trim("\t\n\u000b\u000c\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff")
     }
   ]) -%}
 {%- endmacro -%}

@@ -63,7 +63,13 @@
     {%- endif -%}
   {%- endfor -%}
   {%- set found = tsj_found -%}
-  {%- do return(none if ((found | length) == 0) else found[0]) -%}
+  {%- do return(none
+    if ((found | length) == 0)
+    else (found[0]
+      if ((found | length) > 0)
+      else exceptions.raise_compiler_error(
+        "macros-src/preflight/grants.ts:77:38: 'found[0]' reads outside the array or string ('!' asserted it does not)"
+      ))) -%}
 {%- endmacro -%}
 
 {%- macro _lacking(grants, privileges, granted_on, name) -%}

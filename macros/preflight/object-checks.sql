@@ -5,8 +5,21 @@
   {%- set visible = {} -%}
   {%- set databases = {} -%}
   {%- for table in dbt_cloud_orchestration._distinct_watched(config) -%}
-    {%- set database = table[0] -%}
-    {%- set schema_key = ".".join([database, table[1]]) -%}
+    {%- set database = table[0]
+      if ((table | length) > 0)
+      else exceptions.raise_compiler_error(
+        "macros-src/preflight/object-checks.ts:24:22: 'table[0]' reads outside the array or string ('!' asserted it does not)"
+      ) -%}
+    {%- set schema_key = ".".join(
+      [
+        database,
+        table[1]
+          if ((table | length) > 1)
+          else exceptions.raise_compiler_error(
+            "macros-src/preflight/object-checks.ts:25:46: 'table[1]' reads outside the array or string ('!' asserted it does not)"
+          )
+      ]
+    ) -%}
     {%- if databases.get(database) is none -%}
       {%- do databases.update(
         {
@@ -25,12 +38,20 @@
     {%- set found = dbt_cloud_orchestration._rows_where(
       run_query(
         "show schemas like '"
-          ~ ((table[1] | replace("\\", "\\\\")) | replace("'", "''"))
+          ~ (((table[1]
+            if ((table | length) > 1)
+            else exceptions.raise_compiler_error(
+              "macros-src/preflight/object-checks.ts:30:74: 'table[1]' reads outside the array or string ('!' asserted it does not)"
+            )) | replace("\\", "\\\\")) | replace("'", "''"))
           ~ "' in database "
           ~ dbt_cloud_orchestration._quote_name([database])
       )["rows"],
       "name",
       table[1]
+        if ((table | length) > 1)
+        else exceptions.raise_compiler_error(
+          "macros-src/preflight/object-checks.ts:30:140: 'table[1]' reads outside the array or string ('!' asserted it does not)"
+        )
     ) -%}
     {%- do visible.update({schema_key: (found | length) > 0}) -%}
   {%- endfor -%}
@@ -91,11 +112,32 @@
           "name": name,
           "detail": "does not exist, or role " ~ role ~ " cannot see it",
           "fix": "grant usage on database "
-            ~ dbt_cloud_orchestration._quote_name([table_2[0]])
+            ~ dbt_cloud_orchestration._quote_name(
+              [
+                table_2[0]
+                  if ((table_2 | length) > 0)
+                  else exceptions.raise_compiler_error(
+                    "macros-src/preflight/object-checks.ts:66:48: 'table[0]' reads outside the array or string ('!' asserted it does not)"
+                  )
+              ]
+            )
             ~ " to role "
             ~ dbt_cloud_orchestration._quote_name([role])
             ~ "; grant usage on schema "
-            ~ dbt_cloud_orchestration._quote_name([table_2[0], table_2[1]])
+            ~ dbt_cloud_orchestration._quote_name(
+              [
+                table_2[0]
+                  if ((table_2 | length) > 0)
+                  else exceptions.raise_compiler_error(
+                    "macros-src/preflight/object-checks.ts:66:128: 'table[0]' reads outside the array or string ('!' asserted it does not)"
+                  ),
+                table_2[1]
+                  if ((table_2 | length) > 1)
+                  else exceptions.raise_compiler_error(
+                    "macros-src/preflight/object-checks.ts:66:139: 'table[1]' reads outside the array or string ('!' asserted it does not)"
+                  )
+              ]
+            )
             ~ " to role "
             ~ dbt_cloud_orchestration._quote_name([role])
             ~ "; grant select on "
@@ -142,7 +184,18 @@
   ) -%}
   {%- set answer = ""
     if (((result["rows"] | length) == 0) or ((result["column_names"] | length) == 0))
-    else dbt_cloud_orchestration._cell_text(result["rows"][0], result["column_names"][0]) -%}
+    else dbt_cloud_orchestration._cell_text(
+      result["rows"][0]
+        if ((result["rows"] | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/preflight/object-checks.ts:91:96: 'result.rows[0]' reads outside the array or string ('!' asserted it does not)"
+        ),
+      result["column_names"][0]
+        if ((result["column_names"] | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/preflight/object-checks.ts:91:113: 'result.column_names[0]' reads outside the array or string ('!' asserted it does not)"
+        )
+    ) -%}
   {%- set name = "time zone " ~ config["timezone"] -%}
   {%- if (answer != "") and (not answer.startswith("ERROR: ")) -%}
     {%- do return([{"ok": true, "name": name, "detail": "Snowflake converts it (now " ~ answer ~ ")", "fix": ""}]) -%}

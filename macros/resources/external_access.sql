@@ -93,13 +93,15 @@
   {%- if token_env_var.startswith("DBT_ENV_SECRET_") -%}
     {%- do dbt_cloud_orchestration._stop_with_error(
       "create_dbt_cloud_external_access: dbt does not let macros read DBT_ENV_SECRET_* variables; put the token in "
-        ~ token_env_var["DBT_ENV_SECRET_" | length:]
+        ~ token_env_var[("DBT_ENV_SECRET_" | length) if (("DBT_ENV_SECRET_" | length) >= 0) else ([(token_env_var | length) + ("DBT_ENV_SECRET_" | length), 0] | max):]
         ~ " (or any other name) and pass token_env_var."
     ) -%}
   {%- endif -%}
   {%- set config = dbt_cloud_orchestration._load_orchestration_config() -%}
   {%- set token = "" if dry_run else env_var(token_env_var, "") -%}
-  {%- if (not dry_run) and (((token | trim) | length) == 0) -%}
+  {%- if (not dry_run)
+    and (((token | trim("\t\n\u000b\u000c\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff")) | length)
+      == 0) -%}
     {%- do dbt_cloud_orchestration._stop_with_error(
       "create_dbt_cloud_external_access: set the environment variable " ~ token_env_var ~ " to a dbt Cloud API token."
     ) -%}

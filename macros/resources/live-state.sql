@@ -3,11 +3,23 @@
 
 {%- macro _stream_staleness_sql(name_position, stale_after_position) -%}
   {%- set stale_after = "$"
-    ~ ((stale_after_position | int) if ((stale_after_position | int) == stale_after_position) else stale_after_position) -%}
+    ~ (((stale_after_position | int)
+      if ((stale_after_position | int) == stale_after_position)
+      else stale_after_position)
+      if (((stale_after_position | abs) <= 9007199254740992)
+        and (((stale_after_position | abs) >= 0.0001) or (stale_after_position == 0)))
+      else exceptions.raise_compiler_error(
+        "macros-src/resources/live-state.ts:42:27: 'stale_after_position' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+      )) -%}
   {%- do return("\n".join(
     [
       "select $"
-        ~ ((name_position | int) if ((name_position | int) == name_position) else name_position)
+        ~ (((name_position | int) if ((name_position | int) == name_position) else name_position)
+          if (((name_position | abs) <= 9007199254740992)
+            and (((name_position | abs) >= 0.0001) or (name_position == 0)))
+          else exceptions.raise_compiler_error(
+            "macros-src/resources/live-state.ts:44:16: 'name_position' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          ))
         ~ " as STREAM_NAME,",
       "  to_varchar(convert_timezone('UTC', " ~ stale_after ~ "), 'YYYY-MM-DD HH24:MI') as STALE_AFTER_UTC,",
       "  " ~ stale_after ~ " < dateadd(day, " ~ 3 ~ ", current_timestamp()) as STALE_SOON",
@@ -27,6 +39,7 @@
 {%- endmacro -%}
 
 {%- macro _with_staleness(page, rows) -%}
+  {%- set tsj_ns = namespace() -%}
   {%- set name_position = dbt_cloud_orchestration._column_position(page, "name") -%}
   {%- set stale_after_position = dbt_cloud_orchestration._column_position(page, "stale_after") -%}
   {%- if ((page["rows"] | length) == 0) or (name_position == 0) or (stale_after_position == 0) -%}
@@ -37,7 +50,14 @@
     {%- do staleness.update({dbt_cloud_orchestration._cell_text(row, "STREAM_NAME"): row}) -%}
   {%- endfor -%}
   {%- set completed = [] -%}
+  {%- set tsj_rows_length = rows | length -%}
+  {%- set tsj_ns.tsj_rows_broke = false -%}
   {%- for row_2 in rows -%}
+    {%- if (rows | length) != tsj_rows_length -%}
+      {%- do exceptions.raise_compiler_error(
+        "macros-src/resources/live-state.ts:67:21: the array 'rows' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+      ) -%}
+    {%- endif -%}
     {%- set found = staleness.get(dbt_cloud_orchestration._text_of(row_2, "name")) -%}
     {%- if found is none -%}
       {%- do completed.append(row_2) -%}
@@ -53,6 +73,11 @@
       {%- do completed.append(tsj_object) -%}
     {%- endif -%}
   {%- endfor -%}
+  {%- if (not tsj_ns.tsj_rows_broke) and ((rows | length) != tsj_rows_length) -%}
+    {%- do exceptions.raise_compiler_error(
+      "macros-src/resources/live-state.ts:67:21: the array 'rows' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+    ) -%}
+  {%- endif -%}
   {%- do return(completed) -%}
 {%- endmacro -%}
 
@@ -62,16 +87,22 @@
       if (from == "")
       else (command ~ " limit " ~ 10000 ~ " from '" ~ ((from | replace("\\", "\\\\")) | replace("'", "''")) ~ "'")
   ) -%}
-  {%- do state.update({"queries": state["queries"] + (1 if ((page["rows"] | length) == 0) else 2)}) -%}
+  {%- do state.update(
+    {
+      "queries": (state["queries"] + (1 if ((page["rows"] | length) == 0) else 2))
+        if (((state["queries"] + (1 if ((page["rows"] | length) == 0) else 2)) | abs) <= 9007199254740992)
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/live-state.ts:78:3: 'state.queries += page.rows.length === 0 ? 1 : 2' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+        )
+    }
+  ) -%}
   {%- for tsj_value_item in dbt_cloud_orchestration._with_staleness(
     page,
     dbt_cloud_orchestration._new_rows(page, from)
   ) -%}
     {%- do rows.append(tsj_value_item) -%}
   {%- endfor -%}
-  {%- set next = ""
-    if ((page["rows"] | length) < 10000)
-    else dbt_cloud_orchestration._row_name(page["rows"][(page["rows"] | length) - 1]) -%}
+  {%- set next = dbt_cloud_orchestration._next_page_from(page) -%}
   {%- do return(rows if (next == "") else dbt_cloud_orchestration._stream_pages(command, next, rows, state)) -%}
 {%- endmacro -%}
 
@@ -108,13 +139,25 @@
 {%- endmacro -%}
 
 {%- macro _is_true(value=none) -%}
-  {%- do return((value == true) or ((value is string) and ((value | lower) == "true"))) -%}
+  {%- do return(((value is boolean) and (value == true)) or ((value is string) and ((value | lower) == "true"))) -%}
 {%- endmacro -%}
 
 {%- macro _signature_of(row) -%}
   {%- set parts = dbt_cloud_orchestration._text_of(row, "arguments").split(") RETURN ") -%}
-  {%- set opened = parts[0].split("(") -%}
-  {%- do return(opened[1] if (((parts | length) == 2) and ((opened | length) == 2)) else "") -%}
+  {%- set opened = (parts[0]
+    if ((parts | length) > 0)
+    else exceptions.raise_compiler_error(
+      "macros-src/resources/live-state.ts:127:18: 'parts[0]' reads outside the array or string ('!' asserted it does not)"
+    )).split(
+    "("
+  ) -%}
+  {%- do return((opened[1]
+    if ((opened | length) > 1)
+    else exceptions.raise_compiler_error(
+      "macros-src/resources/live-state.ts:128:54: 'opened[1]' reads outside the array or string ('!' asserted it does not)"
+    ))
+    if (((parts | length) == 2) and ((opened | length) == 2))
+    else "") -%}
 {%- endmacro -%}
 
 {%- macro _live_object(row, comment_column) -%}
@@ -188,13 +231,28 @@
   {%- do state.update({"queries": 3}) -%}
   {%- set streams = dbt_cloud_orchestration._stream_pages("show streams in schema " ~ schema, "", [], state) -%}
   {%- set tasks = dbt_cloud_orchestration._pages_from("show tasks in schema " ~ schema, "", []) -%}
-  {%- do state.update({"queries": state["queries"] + 1}) -%}
+  {%- do state.update(
+    {
+      "queries": (state["queries"] + 1)
+        if (((state["queries"] + 1) | abs) <= 9007199254740992)
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/live-state.ts:161:3: 'state.queries += 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+        )
+    }
+  ) -%}
   {%- set log_tables = dbt_cloud_orchestration._named(tables["rows"], config["log_table"]) -%}
   {%- do state.update({"log_table_exists": (log_tables | length) > 0}) -%}
   {%- do state.update(
     {
       "log_table_managed": ((log_tables | length) > 0)
-        and dbt_cloud_orchestration._text_of(log_tables[0], "comment").startswith(
+        and dbt_cloud_orchestration._text_of(
+          log_tables[0]
+            if ((log_tables | length) > 0)
+            else exceptions.raise_compiler_error(
+              "macros-src/resources/live-state.ts:164:81: 'log_tables[0]' reads outside the array or string ('!' asserted it does not)"
+            ),
+          "comment"
+        ).startswith(
           "Managed by the dbt_cloud_orchestration dbt package"
         )
     }
@@ -224,7 +282,15 @@
       {%- do tsj_rows_mapped.append(dbt_cloud_orchestration._text_of(row_4, "name") | upper) -%}
     {%- endfor -%}
     {%- do state.update({"log_table_columns": tsj_rows_mapped}) -%}
-    {%- do state.update({"queries": state["queries"] + 1}) -%}
+    {%- do state.update(
+      {
+        "queries": (state["queries"] + 1)
+          if (((state["queries"] + 1) | abs) <= 9007199254740992)
+          else exceptions.raise_compiler_error(
+            "macros-src/resources/live-state.ts:172:5: 'state.queries += 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+          )
+      }
+    ) -%}
   {%- endif -%}
   {%- do return(state) -%}
 {%- endmacro -%}

@@ -22,6 +22,10 @@
   {%- if (parts | length) < 2 -%}
     {%- do return("") -%}
   {%- endif -%}
-  {%- set tail = parts[(parts | length) - 1] -%}
+  {%- set tail = parts[(parts | length) - 1]
+    if ((((parts | length) - 1) >= 0) and (((parts | length) - 1) < (parts | length)))
+    else exceptions.raise_compiler_error(
+      "macros-src/resources/managed.ts:42:16: 'parts[parts.length - 1]' reads outside the array or string ('!' asserted it does not)"
+    ) -%}
   {%- do return(tail[0:32] if (((tail | length) == 33) and tail.endswith(")")) else "") -%}
 {%- endmacro -%}

@@ -30,7 +30,11 @@
     ~ "run_id is not null and (run_status is null or run_status not in ("
     ~ finished
     ~ ")) qualify dense_rank() over (partition by job_id order by run_id desc) <= "
-    ~ ((limit | int) if ((limit | int) == limit) else limit)) -%}
+    ~ (((limit | int) if ((limit | int) == limit) else limit)
+      if (((limit | abs) <= 9007199254740992) and (((limit | abs) >= 0.0001) or (limit == 0)))
+      else exceptions.raise_compiler_error(
+        "macros-src/resources/outcomes.ts:27:80: 'limit' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+      ))) -%}
 {%- endmacro -%}
 
 {%- macro _record_outcomes_sql(config, job_id, result) -%}
@@ -53,7 +57,11 @@
       "      where "
         ~ table
         ~ ".job_id = "
-        ~ ((job_id | int) if ((job_id | int) == job_id) else job_id)
+        ~ (((job_id | int) if ((job_id | int) == job_id) else job_id)
+          if (((job_id | abs) <= 9007199254740992) and (((job_id | abs) >= 0.0001) or (job_id == 0)))
+          else exceptions.raise_compiler_error(
+            "macros-src/resources/outcomes.ts:42:38: 'job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          ))
         ~ " and "
         ~ table
         ~ ".run_id = reported.outcome:run_id::number"

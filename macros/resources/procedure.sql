@@ -16,7 +16,13 @@
     ["timezone", "varchar"],
     ["options", "variant"]
   ] -%}
-    {%- do tsj_PROCEDURE_ARGUMENTS_mapped.append(argument[1] | upper) -%}
+    {%- do tsj_PROCEDURE_ARGUMENTS_mapped.append(
+      (argument[1]
+        if ((argument | length) > 1)
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/procedure.ts:22:48: 'argument[1]' reads outside the array or string ('!' asserted it does not)"
+        )) | upper
+    ) -%}
   {%- endfor -%}
   {%- do return(", ".join(tsj_PROCEDURE_ARGUMENTS_mapped)) -%}
 {%- endmacro -%}
@@ -24,7 +30,19 @@
 {%- macro _declared(names_and_types) -%}
   {%- set tsj_names_and_types_mapped = [] -%}
   {%- for argument in names_and_types -%}
-    {%- do tsj_names_and_types_mapped.append(argument[0] ~ " " ~ argument[1]) -%}
+    {%- do tsj_names_and_types_mapped.append(
+      (argument[0]
+        if ((argument | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/procedure.ts:26:47: 'argument[0]' reads outside the array or string ('!' asserted it does not)"
+        ))
+        ~ " "
+        ~ (argument[1]
+          if ((argument | length) > 1)
+          else exceptions.raise_compiler_error(
+            "macros-src/resources/procedure.ts:26:63: 'argument[1]' reads outside the array or string ('!' asserted it does not)"
+          ))
+    ) -%}
   {%- endfor -%}
   {%- do return(", ".join(tsj_names_and_types_mapped)) -%}
 {%- endmacro -%}

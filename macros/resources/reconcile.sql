@@ -98,7 +98,13 @@
     {%- endif -%}
   {%- endfor -%}
   {%- set found = tsj_found -%}
-  {%- do return(found[0] if ((found | length) > 0) else none) -%}
+  {%- do return((found[0]
+    if ((found | length) > 0)
+    else exceptions.raise_compiler_error(
+      "macros-src/resources/reconcile.ts:77:29: 'found[0]' reads outside the array or string ('!' asserted it does not)"
+    ))
+    if ((found | length) > 0)
+    else none) -%}
 {%- endmacro -%}
 
 {%- macro _procedure_step(config, live) -%}
@@ -282,9 +288,15 @@
   {%- set started = existing["state"] == "started" -%}
   {%- set auto_suspended = (not started) and (existing["suspended_reason"] == "SUSPENDED_DUE_TO_ERRORS") -%}
   {%- set why_suspended = ("suspended by Snowflake after "
-    ~ ((config["suspend_task_after_num_failures"] | int)
+    ~ (((config["suspend_task_after_num_failures"] | int)
       if ((config["suspend_task_after_num_failures"] | int) == config["suspend_task_after_num_failures"])
       else config["suspend_task_after_num_failures"])
+      if (((config["suspend_task_after_num_failures"] | abs) <= 9007199254740992)
+        and (((config["suspend_task_after_num_failures"] | abs) >= 0.0001)
+          or (config["suspend_task_after_num_failures"] == 0)))
+      else exceptions.raise_compiler_error(
+        "macros-src/resources/reconcile.ts:143:39: 'config.suspend_task_after_num_failures' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+      ))
     ~ " failed runs in a row (SUSPENDED_DUE_TO_ERRORS; the log table's ERROR rows say why)")
     if auto_suspended
     else "suspended" -%}
@@ -342,7 +354,12 @@
       "kind": "task",
       "object": label,
       "reason": "job "
-        ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+        ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+          if (((job["job_id"] | abs) <= 9007199254740992)
+            and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+          else exceptions.raise_compiler_error(
+            "macros-src/resources/reconcile.ts:162:84: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          ))
         ~ " is disabled; task suspended",
       "statements": []
     }) -%}
@@ -352,7 +369,11 @@
     "kind": "task",
     "object": label,
     "reason": "job "
-      ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+      ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+        if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/reconcile.ts:163:48: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        ))
       ~ " is disabled",
     "statements": [
       {
@@ -528,10 +549,18 @@
 {%- endmacro -%}
 
 {%- macro _plan_warnings(config, live) -%}
+  {%- set tsj_ns = namespace() -%}
   {%- set warnings = [] -%}
   {%- set live_streams = dbt_cloud_orchestration._by_name(live["streams"]) -%}
   {%- for job in config["jobs"] -%}
+    {%- set tsj_stream_names_length = job["stream_names"] | length -%}
+    {%- set tsj_ns.tsj_stream_names_broke = false -%}
     {%- for stream in job["stream_names"] -%}
+      {%- if (job["stream_names"] | length) != tsj_stream_names_length -%}
+        {%- do exceptions.raise_compiler_error(
+          "macros-src/resources/reconcile.ts:253:26: the array 'job.stream_names' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+        ) -%}
+      {%- endif -%}
       {%- set existing = live_streams.get(stream) -%}
       {%- if (existing is none) or (not existing["stale_soon"]) or (existing["broken"] != "") -%}
         {%- continue -%}
@@ -553,6 +582,11 @@
           ~ "; its changes are lost then, unless the job consumes them first"
       ) -%}
     {%- endfor -%}
+    {%- if (not tsj_ns.tsj_stream_names_broke) and ((job["stream_names"] | length) != tsj_stream_names_length) -%}
+      {%- do exceptions.raise_compiler_error(
+        "macros-src/resources/reconcile.ts:253:26: the array 'job.stream_names' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+      ) -%}
+    {%- endif -%}
   {%- endfor -%}
   {%- do return(warnings) -%}
 {%- endmacro -%}

@@ -4,8 +4,15 @@
 {%- macro _run_ids(text) -%}
   {%- set tsj_ns = namespace() -%}
   {%- set ids = [] -%}
+  {%- set tsj_value_length = text.split(",") | length -%}
+  {%- set tsj_ns.tsj_value_broke = false -%}
   {%- for part in text.split(",") -%}
-    {%- set id = part | trim -%}
+    {%- if (text.split(",") | length) != tsj_value_length -%}
+      {%- do exceptions.raise_compiler_error(
+        "macros-src/resources/refresh.ts:21:22: the array 'text.split(\",\")' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+      ) -%}
+    {%- endif -%}
+    {%- set id = part | trim("\t\n\u000b\u000c\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff") -%}
     {%- set tsj_ns.digits = (id | length) > 0 -%}
     {%- for ch in id -%}
       {%- if not (ch in "0123456789") -%}
@@ -16,6 +23,11 @@
       {%- do ids.append(id) -%}
     {%- endif -%}
   {%- endfor -%}
+  {%- if (not tsj_ns.tsj_value_broke) and ((text.split(",") | length) != tsj_value_length) -%}
+    {%- do exceptions.raise_compiler_error(
+      "macros-src/resources/refresh.ts:21:22: the array 'text.split(\",\")' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+    ) -%}
+  {%- endif -%}
   {%- do return(ids) -%}
 {%- endmacro -%}
 
@@ -59,9 +71,20 @@
     ~ "('"
     ~ ((config["access_url"] | replace("\\", "\\\\")) | replace("'", "''"))
     ~ "', "
-    ~ ((config["account_id"] | int) if ((config["account_id"] | int) == config["account_id"]) else config["account_id"])
+    ~ (((config["account_id"] | int)
+      if ((config["account_id"] | int) == config["account_id"])
+      else config["account_id"])
+      if (((config["account_id"] | abs) <= 9007199254740992)
+        and (((config["account_id"] | abs) >= 0.0001) or (config["account_id"] == 0)))
+      else exceptions.raise_compiler_error(
+        "macros-src/resources/refresh.ts:57:81: 'config.account_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+      ))
     ~ ", "
-    ~ ((job_id | int) if ((job_id | int) == job_id) else job_id)
+    ~ (((job_id | int) if ((job_id | int) == job_id) else job_id)
+      if (((job_id | abs) <= 9007199254740992) and (((job_id | abs) >= 0.0001) or (job_id == 0)))
+      else exceptions.raise_compiler_error(
+        "macros-src/resources/refresh.ts:57:103: 'job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+      ))
     ~ ", 'refresh run outcomes', null, null, null, null, null, '"
     ~ ((config["timezone"] | replace("\\", "\\\\")) | replace("'", "''"))
     ~ "', object_construct('mode', 'refresh', 'known_run_ids', array_construct("
@@ -78,16 +101,31 @@
   {%- set lines = [] -%}
   {%- for job in config["jobs"] -%}
     {%- set ids = pending.get(
-      ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) | string
+      (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+        if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/refresh.ts:74:32: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        )) | string
     )
-      if (pending.get(((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) | string) is not none)
+      if (pending.get(
+        (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+          if (((job["job_id"] | abs) <= 9007199254740992)
+            and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+          else exceptions.raise_compiler_error(
+            "macros-src/resources/refresh.ts:74:32: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          )) | string
+      ) is not none)
       else [] -%}
     {%- if (ids | length) == 0 -%}
       {%- continue -%}
     {%- endif -%}
     {%- set label = job["name"]
       ~ " ("
-      ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+      ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+        if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/refresh.ts:76:35: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        ))
       ~ ")" -%}
     {%- set statement_sql = dbt_cloud_orchestration._refresh_call(config, job["job_id"], ids) -%}
     {%- if dry_run -%}
@@ -96,7 +134,18 @@
       {%- continue -%}
     {%- endif -%}
     {%- set result = run_query(statement_sql) -%}
-    {%- set outcome = dbt_cloud_orchestration._call_result(result["rows"][0], result["column_names"][0])
+    {%- set outcome = dbt_cloud_orchestration._call_result(
+      result["rows"][0]
+        if ((result["rows"] | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/refresh.ts:84:58: 'result.rows[0]' reads outside the array or string ('!' asserted it does not)"
+        ),
+      result["column_names"][0]
+        if ((result["column_names"] | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/refresh.ts:84:75: 'result.column_names[0]' reads outside the array or string ('!' asserted it does not)"
+        )
+    )
       if ((result["rows"] | length) > 0)
       else {} -%}
     {%- set runs = outcome.get("runs")
@@ -111,7 +160,11 @@
           and (outcome.get("logs") is not string)
           and (outcome.get("logs") is not mapping))
         else [] -%}
-      {%- set last = logs[(logs | length) - 1] if ((logs | length) > 0) else none -%}
+      {%- set last = (logs[(logs | length) - 1]
+        if ((((logs | length) - 1) >= 0) and (((logs | length) - 1) < (logs | length)))
+        else none)
+        if ((logs | length) > 0)
+        else none -%}
       {%- set answered = status if (status is string) else "no status" -%}
       {%- do lines.append(
         label ~ ": the procedure answered " ~ answered ~ ": " ~ (last if (last is string) else "no log line")

@@ -3,21 +3,32 @@
 
 {%- macro _padded(text, width) -%}
   {%- do return(text
-    ~ "                                                                                                    "[0:[0, width - (text | length)] | max]) -%}
+    ~ "                                                                                                    "[0:(([0, (width - (text | length)) if (((width - (text | length)) | abs) <= 9007199254740992) else exceptions.raise_compiler_error("macros-src/resources/run-plan.ts:15:45: 'width - text.length' is beyond ±2^53, where JavaScript rounds integers and dbt does not")] | max) | int) if ((([0, (width - (text | length)) if (((width - (text | length)) | abs) <= 9007199254740992) else exceptions.raise_compiler_error("macros-src/resources/run-plan.ts:15:45: 'width - text.length' is beyond ±2^53, where JavaScript rounds integers and dbt does not")] | max) | int) >= 0) else ([("                                                                                                    " | length) + (([0, (width - (text | length)) if (((width - (text | length)) | abs) <= 9007199254740992) else exceptions.raise_compiler_error("macros-src/resources/run-plan.ts:15:45: 'width - text.length' is beyond ±2^53, where JavaScript rounds integers and dbt does not")] | max) | int), 0] | max)]) -%}
 {%- endmacro -%}
 
 {%- macro _column_width(rows, index) -%}
   {%- set tsj_ns = namespace() -%}
   {%- set tsj_ns.width = 0 -%}
   {%- for row in rows -%}
-    {%- set tsj_ns.width = [tsj_ns.width, row[index] | length] | max -%}
+    {%- set tsj_ns.width = [
+      tsj_ns.width,
+      (row[index | int]
+        if (((index | int) == index) and (index >= 0) and (index < (row | length)))
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/run-plan.ts:20:51: 'row[index]' reads outside the array or string ('!' asserted it does not)"
+        )) | length
+    ] | max -%}
   {%- endfor -%}
   {%- do return(tsj_ns.width) -%}
 {%- endmacro -%}
 
 {%- macro _plain_table(rows) -%}
   {%- set tsj_widths = [] -%}
-  {%- for _cell_2 in rows[0] -%}
+  {%- for _cell_2 in (rows[0]
+    if ((rows | length) > 0)
+    else exceptions.raise_compiler_error(
+      "macros-src/resources/run-plan.ts:26:18: 'rows[0]' reads outside the array or string ('!' asserted it does not)"
+    )) -%}
     {%- set index = loop.index0 -%}
     {%- do tsj_widths.append(dbt_cloud_orchestration._column_width(rows, index)) -%}
   {%- endfor -%}
@@ -30,8 +41,14 @@
       {%- do tsj_row_mapped.append(
         value
           if (index_2 == ((row | length) - 1))
-          else (value
-            ~ "                                                                                                    "[0:[0, widths[index_2] - (value | length)] | max])
+          else dbt_cloud_orchestration._padded(
+            value,
+            widths[index_2]
+              if ((index_2 >= 0) and (index_2 < (widths | length)))
+              else exceptions.raise_compiler_error(
+                "macros-src/resources/run-plan.ts:27:104: 'widths[index]' reads outside the array or string ('!' asserted it does not)"
+              )
+          )
       ) -%}
     {%- endfor -%}
     {%- do tsj_rows_mapped.append("  ".join(tsj_row_mapped)) -%}
@@ -58,16 +75,42 @@
 {%- endmacro -%}
 
 {%- macro _plan_summary(steps) -%}
+  {%- set tsj_ns = namespace() -%}
   {%- set changes = [] -%}
+  {%- set tsj_CHANGE_ACTIONS_length = ["create", "update", "recreate", "resume", "suspend", "drop"] | length -%}
+  {%- set tsj_ns.tsj_CHANGE_ACTIONS_broke = false -%}
   {%- for action in ["create", "update", "recreate", "resume", "suspend", "drop"] -%}
+    {%- if (["create", "update", "recreate", "resume", "suspend", "drop"] | length) != tsj_CHANGE_ACTIONS_length -%}
+      {%- do exceptions.raise_compiler_error(
+        "macros-src/resources/run-plan.ts:58:24: the array 'CHANGE_ACTIONS' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+      ) -%}
+    {%- endif -%}
     {%- set planned = dbt_cloud_orchestration._count(steps, action) -%}
-    {%- do changes.append(((planned | int) if ((planned | int) == planned) else planned) ~ " to " ~ action) -%}
+    {%- do changes.append(
+      (((planned | int) if ((planned | int) == planned) else planned)
+        if (((planned | abs) <= 9007199254740992) and (((planned | abs) >= 0.0001) or (planned == 0)))
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/run-plan.ts:60:21: 'planned' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        ))
+        ~ " to "
+        ~ action
+    ) -%}
   {%- endfor -%}
+  {%- if (not tsj_ns.tsj_CHANGE_ACTIONS_broke)
+    and ((["create", "update", "recreate", "resume", "suspend", "drop"] | length) != tsj_CHANGE_ACTIONS_length) -%}
+    {%- do exceptions.raise_compiler_error(
+      "macros-src/resources/run-plan.ts:58:24: the array 'CHANGE_ACTIONS' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+    ) -%}
+  {%- endif -%}
   {%- set unchanged = dbt_cloud_orchestration._count(steps, "unchanged") -%}
   {%- do return("Plan: "
     ~ ", ".join(changes)
     ~ ", "
-    ~ ((unchanged | int) if ((unchanged | int) == unchanged) else unchanged)
+    ~ (((unchanged | int) if ((unchanged | int) == unchanged) else unchanged)
+      if (((unchanged | abs) <= 9007199254740992) and (((unchanged | abs) >= 0.0001) or (unchanged == 0)))
+      else exceptions.raise_compiler_error(
+        "macros-src/resources/run-plan.ts:63:42: 'unchanged' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+      ))
     ~ " unchanged.") -%}
 {%- endmacro -%}
 
@@ -158,7 +201,12 @@
     "package": "dbt_cloud_orchestration",
     "title": title,
     "dry_run": output["dry_run"],
-    "changes": (steps | length) - dbt_cloud_orchestration._count(steps, "unchanged"),
+    "changes": (((([(steps | length) - dbt_cloud_orchestration._count(steps, "unchanged")] | select("ge", -9007199254740992)) | select("le", 9007199254740992)) | list)
+      or [
+        exceptions.raise_compiler_error(
+          "macros-src/resources/run-plan.ts:119:14: 'steps.length - count(steps, \"unchanged\")' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+        )
+      ]) | first,
     "summary": summary,
     "notes": notes,
     "warnings": warnings,
@@ -173,7 +221,12 @@
       {%- do statements.append(tsj_statements_item) -%}
     {%- endfor -%}
   {%- endfor -%}
-  {%- set changes = (steps | length) - dbt_cloud_orchestration._count(steps, "unchanged") -%}
+  {%- set changes = (((([(steps | length) - dbt_cloud_orchestration._count(steps, "unchanged")] | select("ge", -9007199254740992)) | select("le", 9007199254740992)) | list)
+    or [
+      exceptions.raise_compiler_error(
+        "macros-src/resources/run-plan.ts:138:19: 'steps.length - count(steps, \"unchanged\")' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+      )
+    ]) | first -%}
   {%- if output["format"] == "json" -%}
     {%- do print(
       tojson(dbt_cloud_orchestration._plan_document(steps, output, title, notes, warnings), sort_keys=true)
@@ -198,7 +251,11 @@
   {%- endif -%}
   {%- if output["fail_on_changes"] and (changes > 0) -%}
     {%- set message = "dbt_cloud_orchestration: the plan has "
-      ~ ((changes | int) if ((changes | int) == changes) else changes)
+      ~ (((changes | int) if ((changes | int) == changes) else changes)
+        if (((changes | abs) <= 9007199254740992) and (((changes | abs) >= 0.0001) or (changes == 0)))
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/run-plan.ts:152:54: 'changes' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        ))
       ~ " change(s), and fail_on_changes is set." -%}
     {%- if output["format"] == "json" -%}
       {%- do exceptions.raise_compiler_error(message) -%}

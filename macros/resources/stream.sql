@@ -48,16 +48,28 @@
 {%- endmacro -%}
 
 {%- macro _desired_stream(config, job, index, kind, replace=false) -%}
-  {%- set table = job["tables"][index] -%}
+  {%- set table = job["tables"][index | int]
+    if (((index | int) == index) and (index >= 0) and (index < (job["tables"] | length)))
+    else exceptions.raise_compiler_error(
+      "macros-src/resources/stream.ts:35:17: 'job.tables[index]' reads outside the array or string ('!' asserted it does not)"
+    ) -%}
   {%- do return(dbt_cloud_orchestration._stream_object(
     config,
-    job["stream_names"][index],
+    job["stream_names"][index | int]
+      if (((index | int) == index) and (index >= 0) and (index < (job["stream_names"] | length)))
+      else exceptions.raise_compiler_error(
+        "macros-src/resources/stream.ts:36:32: 'job.stream_names[index]' reads outside the array or string ('!' asserted it does not)"
+      ),
     table,
     kind,
     "changes of "
       ~ ".".join(table)
       ~ " for dbt Cloud job "
-      ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]),
+      ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+        if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/stream.ts:36:122: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        )),
     replace
   )) -%}
 {%- endmacro -%}
@@ -92,7 +104,11 @@
         ~ (parsed.get("error") if (parsed.get("error") is not none) else "must be a single name")
     ) -%}
   {%- endif -%}
-  {%- do return(parsed["parts"][0]) -%}
+  {%- do return(parsed["parts"][0]
+    if ((parsed["parts"] | length) > 0)
+    else exceptions.raise_compiler_error(
+      "macros-src/resources/stream.ts:54:10: 'parsed.parts[0]' reads outside the array or string ('!' asserted it does not)"
+    )) -%}
 {%- endmacro -%}
 
 {%- macro snowflake__create_stream_generic(database, schema, table, dry_run=false) -%}

@@ -14,7 +14,15 @@
     ) -%}
   {%- endif -%}
   {%- if (job["days_of_week"] | length) != 7 -%}
-    {%- do conditions.append("dayofweekiso(local_now) - 1 in (" ~ (job["days_of_week"] | join(", ")) ~ ")") -%}
+    {%- do conditions.append(
+      "dayofweekiso(local_now) - 1 in ("
+        ~ ((job["days_of_week"] | join(", "))
+          if ((((job["days_of_week"] | select("float")) | list) | length) == 0)
+          else exceptions.raise_compiler_error(
+            "macros-src/resources/task.ts:34:100: 'job.days_of_week.join(\", \")' joins numbers that Jinja holds as floats ('3.0'); map them to text first: xs.map((x) => String(x)).join(sep)"
+          ))
+        ~ ")"
+    ) -%}
   {%- endif -%}
   {%- do return(" and ".join(conditions)) -%}
 {%- endmacro -%}
@@ -33,7 +41,12 @@
       "    select current_timestamp(), '"
         ~ ((job["name"] | replace("\\", "\\\\")) | replace("'", "''"))
         ~ "', "
-        ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+        ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+          if (((job["job_id"] | abs) <= 9007199254740992)
+            and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+          else exceptions.raise_compiler_error(
+            "macros-src/resources/task.ts:46:68: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          ))
         ~ ", '"
         ~ ((task | replace("\\", "\\\\")) | replace("'", "''"))
         ~ "',",
@@ -62,9 +75,15 @@
       ~ "\".\""
       ~ (config["schema"] | replace("\"", "\"\""))
       ~ "\".\""
-      ~ (job["stream_names"][index] | replace("\"", "\"\""))
+      ~ ((job["stream_names"][index]
+        if ((index >= 0) and (index < (job["stream_names"] | length)))
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/task.ts:72:41: 'job.stream_names[index]' reads outside the array or string ('!' asserted it does not)"
+        )) | replace("\"", "\"\""))
       ~ "\"" -%}
-    {%- set source = job["table_sources"][index] -%}
+    {%- set source = job["table_sources"][index]
+      if ((index >= 0) and (index < (job["table_sources"] | length)))
+      else none -%}
     {%- set fields = ["'table', '" ~ ((".".join(table) | replace("\\", "\\\\")) | replace("'", "''")) ~ "'"] -%}
     {%- if source is not none -%}
       {%- do fields.append("'source', '" ~ ((source | replace("\\", "\\\\")) | replace("'", "''")) ~ "'") -%}
@@ -138,7 +157,12 @@
         ~ dbt_cloud_orchestration._unfinished_runs_sql(
           config,
           "job_id = "
-            ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+            ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+              if (((job["job_id"] | abs) <= 9007199254740992)
+                and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+              else exceptions.raise_compiler_error(
+                "macros-src/resources/task.ts:130:109: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+              ))
             ~ " and ",
           10
         )
@@ -149,20 +173,47 @@
     {%- endif -%}
     {%- set args = [
       "'" ~ ((config["access_url"] | replace("\\", "\\\\")) | replace("'", "''")) ~ "'",
-      ((config["account_id"] | int) if ((config["account_id"] | int) == config["account_id"]) else config["account_id"]) | string,
-      ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"]) | string,
+      (((config["account_id"] | int)
+        if ((config["account_id"] | int) == config["account_id"])
+        else config["account_id"])
+        if (((config["account_id"] | abs) <= 9007199254740992)
+          and (((config["account_id"] | abs) >= 0.0001) or (config["account_id"] == 0)))
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/task.ts:134:14: 'config.account_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        )) | string,
+      (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+        if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/task.ts:135:14: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        )) | string,
       "'" ~ ((("Triggered by Snowflake task " ~ qualified_task) | replace("\\", "\\\\")) | replace("'", "''")) ~ "'",
       "null"
         if (job.get("upstream_job_id") is none)
-        else (((job.get("upstream_job_id") | int)
+        else ((((job.get("upstream_job_id") | int)
           if ((job.get("upstream_job_id") | int) == job.get("upstream_job_id"))
-          else job.get("upstream_job_id")) | string),
-      ((job["min_elapsed_seconds"] | int)
+          else job.get("upstream_job_id"))
+          if (((job.get("upstream_job_id") | abs) <= 9007199254740992)
+            and (((job.get("upstream_job_id") | abs) >= 0.0001) or (job.get("upstream_job_id") == 0)))
+          else exceptions.raise_compiler_error(
+            "macros-src/resources/task.ts:137:54: 'job.upstream_job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          )) | string),
+      (((job["min_elapsed_seconds"] | int)
         if ((job["min_elapsed_seconds"] | int) == job["min_elapsed_seconds"])
-        else job["min_elapsed_seconds"]) | string,
+        else job["min_elapsed_seconds"])
+        if (((job["min_elapsed_seconds"] | abs) <= 9007199254740992)
+          and (((job["min_elapsed_seconds"] | abs) >= 0.0001) or (job["min_elapsed_seconds"] == 0)))
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/task.ts:138:14: 'job.min_elapsed_seconds' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        )) | string,
       "'" ~ ((job["min_start_time"] | replace("\\", "\\\\")) | replace("'", "''")) ~ "'",
       "'" ~ ((job["max_start_time"] | replace("\\", "\\\\")) | replace("'", "''")) ~ "'",
-      "array_construct(" ~ (job["days_of_week"] | join(", ")) ~ ")",
+      "array_construct("
+        ~ ((job["days_of_week"] | join(", "))
+          if ((((job["days_of_week"] | select("float")) | list) | length) == 0)
+          else exceptions.raise_compiler_error(
+            "macros-src/resources/task.ts:141:26: 'job.days_of_week.join(\", \")' joins numbers that Jinja holds as floats ('3.0'); map them to text first: xs.map((x) => String(x)).join(sep)"
+          ))
+        ~ ")",
       "'" ~ ((config["timezone"] | replace("\\", "\\\\")) | replace("'", "''")) ~ "'",
       dbt_cloud_orchestration._procedure_options(job)
     ] -%}
@@ -220,11 +271,20 @@
   {%- endif -%}
   {%- set bound = "minimum" if (interval == 10) else "maximum" -%}
   {%- do return("trigger interval "
-    ~ ((interval | int) if ((interval | int) == interval) else interval)
+    ~ (((interval | int) if ((interval | int) == interval) else interval)
+      if (((interval | abs) <= 9007199254740992) and (((interval | abs) >= 0.0001) or (interval == 0)))
+      else exceptions.raise_compiler_error(
+        "macros-src/resources/task.ts:192:30: 'interval' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+      ))
     ~ " s: min_elapsed_seconds "
-    ~ ((job["min_elapsed_seconds"] | int)
+    ~ (((job["min_elapsed_seconds"] | int)
       if ((job["min_elapsed_seconds"] | int) == job["min_elapsed_seconds"])
       else job["min_elapsed_seconds"])
+      if (((job["min_elapsed_seconds"] | abs) <= 9007199254740992)
+        and (((job["min_elapsed_seconds"] | abs) >= 0.0001) or (job["min_elapsed_seconds"] == 0)))
+      else exceptions.raise_compiler_error(
+        "macros-src/resources/task.ts:192:65: 'job.min_elapsed_seconds' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+      ))
     ~ " is beyond Snowflake's "
     ~ bound) -%}
 {%- endmacro -%}
@@ -260,7 +320,11 @@
   {%- if triggered -%}
     {%- do lines.append(
       "  user_task_minimum_trigger_interval_in_seconds = "
-        ~ ((interval | int) if ((interval | int) == interval) else interval)
+        ~ (((interval | int) if ((interval | int) == interval) else interval)
+          if (((interval | abs) <= 9007199254740992) and (((interval | abs) >= 0.0001) or (interval == 0)))
+          else exceptions.raise_compiler_error(
+            "macros-src/resources/task.ts:216:82: 'interval' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          ))
     ) -%}
   {%- else -%}
     {%- do lines.append(
@@ -269,9 +333,15 @@
   {%- endif -%}
   {%- do lines.append(
     "  suspend_task_after_num_failures = "
-      ~ ((config["suspend_task_after_num_failures"] | int)
+      ~ (((config["suspend_task_after_num_failures"] | int)
         if ((config["suspend_task_after_num_failures"] | int) == config["suspend_task_after_num_failures"])
         else config["suspend_task_after_num_failures"])
+        if (((config["suspend_task_after_num_failures"] | abs) <= 9007199254740992)
+          and (((config["suspend_task_after_num_failures"] | abs) >= 0.0001)
+            or (config["suspend_task_after_num_failures"] == 0)))
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/task.ts:220:53: 'config.suspend_task_after_num_failures' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        ))
   ) -%}
   {%- if config.get("error_integration") is not none -%}
     {%- do lines.append(
@@ -298,7 +368,11 @@
 
 {%- macro _desired_task(config, job, settings) -%}
   {%- set purpose = "triggers dbt Cloud job "
-    ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+    ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+      if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+      else exceptions.raise_compiler_error(
+        "macros-src/resources/task.ts:232:45: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+      ))
     ~ " ("
     ~ job["name"]
     ~ ")" -%}
@@ -375,7 +449,15 @@
     ) -%}
   {%- endif -%}
   {%- if (parsed["parts"] | length) == 1 -%}
-    {%- do return([config["database"], config["schema"], parsed["parts"][0]]) -%}
+    {%- do return([
+      config["database"],
+      config["schema"],
+      parsed["parts"][0]
+        if ((parsed["parts"] | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/task.ts:262:74: 'parsed.parts[0]' reads outside the array or string ('!' asserted it does not)"
+        )
+    ]) -%}
   {%- endif -%}
   {%- if (parsed["parts"] | length) == 3 -%}
     {%- do return(parsed["parts"]) -%}
@@ -435,6 +517,11 @@
   {%- do return(dbt_cloud_orchestration._run_plan(
     dbt_cloud_orchestration._task_statements(config, job, settings, is_prod),
     dry_run,
-    "create the task of job " ~ ((job_id | int) if ((job_id | int) == job_id) else job_id)
+    "create the task of job "
+      ~ (((job_id | int) if ((job_id | int) == job_id) else job_id)
+        if (((job_id | abs) <= 9007199254740992) and (((job_id | abs) >= 0.0001) or (job_id == 0)))
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/task.ts:293:103: 'job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        ))
   )) -%}
 {%- endmacro -%}

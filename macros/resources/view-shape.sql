@@ -7,7 +7,7 @@
     {%- set tsj_value_kept = [] -%}
     {%- for _part in text.split(open) -%}
       {%- set index = loop.index0 -%}
-      {%- if (index - (2 * ((index / 2) | int))) == 0 -%}
+      {%- if (((index | abs) % (2 | abs)) if (index >= 0) else (-((index | abs) % (2 | abs)))) == 0 -%}
         {%- do tsj_value_kept.append(_part) -%}
       {%- endif -%}
     {%- endfor -%}
@@ -29,7 +29,13 @@
 {%- macro _without_line_comments(text) -%}
   {%- set tsj_value_mapped = [] -%}
   {%- for line in text.split("\n") -%}
-    {%- do tsj_value_mapped.append(line.split("--")[0]) -%}
+    {%- do tsj_value_mapped.append(
+      line.split("--")[0]
+        if ((line.split("--") | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/view-shape.ts:29:41: 'line.split(\"--\")[0]' reads outside the array or string ('!' asserted it does not)"
+        )
+    ) -%}
   {%- endfor -%}
   {%- do return("\n".join(tsj_value_mapped)) -%}
 {%- endmacro -%}

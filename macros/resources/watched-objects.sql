@@ -48,7 +48,7 @@
 {%- endmacro -%}
 
 {%- macro _is_yes(value=none) -%}
-  {%- do return((value == true)
+  {%- do return(((value is boolean) and (value == true))
     or ((value is string) and ((value | lower) == "true"))
     or ((value is string) and (((value | upper) == "Y") or ((value | upper) == "ON")))) -%}
 {%- endmacro -%}
@@ -73,15 +73,28 @@
 {%- endmacro -%}
 
 {%- macro _distinct_watched(config) -%}
+  {%- set tsj_ns = namespace() -%}
   {%- set seen = {} -%}
   {%- set tables = [] -%}
   {%- for job in config["jobs"] -%}
+    {%- set tsj_tables_length = job["tables"] | length -%}
+    {%- set tsj_ns.tsj_tables_broke = false -%}
     {%- for table in job["tables"] -%}
+      {%- if (job["tables"] | length) != tsj_tables_length -%}
+        {%- do exceptions.raise_compiler_error(
+          "macros-src/resources/watched-objects.ts:94:25: the array 'job.tables' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+        ) -%}
+      {%- endif -%}
       {%- if seen.get(".".join(table)) != true -%}
         {%- do tables.append(table) -%}
       {%- endif -%}
       {%- do seen.update({".".join(table): true}) -%}
     {%- endfor -%}
+    {%- if (not tsj_ns.tsj_tables_broke) and ((job["tables"] | length) != tsj_tables_length) -%}
+      {%- do exceptions.raise_compiler_error(
+        "macros-src/resources/watched-objects.ts:94:25: the array 'job.tables' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+      ) -%}
+    {%- endif -%}
   {%- endfor -%}
   {%- do return(tables) -%}
 {%- endmacro -%}
@@ -90,11 +103,19 @@
   {%- set schema = dbt_cloud_orchestration._quote_name(schema_parts) -%}
   {%- set tables = dbt_cloud_orchestration._pages_from("show tables in schema " ~ schema, "", []) -%}
   {%- set views = dbt_cloud_orchestration._pages_from("show views in schema " ~ schema, "", []) -%}
-  {%- do watched.update({"queries": watched["queries"] + 2}) -%}
+  {%- do watched.update(
+    {
+      "queries": (watched["queries"] + 2)
+        if (((watched["queries"] + 2) | abs) <= 9007199254740992)
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/watched-objects.ts:107:3: 'watched.queries += 2' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+        )
+    }
+  ) -%}
   {%- for row in tables -%}
     {%- do watched["objects"].update(
       {
-        dbt_cloud_orchestration._object_key(schema_parts + [dbt_cloud_orchestration._text_of(row, "name")]): dbt_cloud_orchestration._object_of(
+        ".".join(schema_parts + [dbt_cloud_orchestration._text_of(row, "name")]): dbt_cloud_orchestration._object_of(
           dbt_cloud_orchestration._table_kind(row),
           dbt_cloud_orchestration._text_of(row, "owner"),
           dbt_cloud_orchestration._is_yes(row.get("change_tracking"))
@@ -111,7 +132,7 @@
     {%- do view.update({"text": dbt_cloud_orchestration._text_of(row_2, "text")}) -%}
     {%- do view.update({"is_secure": dbt_cloud_orchestration._is_yes(row_2.get("is_secure"))}) -%}
     {%- do watched["objects"].update(
-      {dbt_cloud_orchestration._object_key(schema_parts + [dbt_cloud_orchestration._text_of(row_2, "name")]): view}
+      {".".join(schema_parts + [dbt_cloud_orchestration._text_of(row_2, "name")]): view}
     ) -%}
   {%- endfor -%}
 {%- endmacro -%}
@@ -120,30 +141,74 @@
   {%- set rows = run_query(
     command
       ~ " like '"
-      ~ ((table[2] | replace("\\", "\\\\")) | replace("'", "''"))
+      ~ (((table[2]
+        if ((table | length) > 2)
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/watched-objects.ts:122:58: 'table[2]' reads outside the array or string ('!' asserted it does not)"
+        )) | replace("\\", "\\\\")) | replace("'", "''"))
       ~ "' in schema "
-      ~ dbt_cloud_orchestration._quote_name([table[0], table[1]])
+      ~ dbt_cloud_orchestration._quote_name(
+        [
+          table[0]
+            if ((table | length) > 0)
+            else exceptions.raise_compiler_error(
+              "macros-src/resources/watched-objects.ts:122:94: 'table[0]' reads outside the array or string ('!' asserted it does not)"
+            ),
+          table[1]
+            if ((table | length) > 1)
+            else exceptions.raise_compiler_error(
+              "macros-src/resources/watched-objects.ts:122:105: 'table[1]' reads outside the array or string ('!' asserted it does not)"
+            )
+        ]
+      )
   )["rows"] -%}
   {%- set tsj_found = [] -%}
   {%- for row in rows -%}
-    {%- if dbt_cloud_orchestration._text_of(row, "name") == table[2] -%}
+    {%- if dbt_cloud_orchestration._text_of(row, "name")
+      == (table[2]
+        if ((table | length) > 2)
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/watched-objects.ts:123:63: 'table[2]' reads outside the array or string ('!' asserted it does not)"
+        )) -%}
       {%- do tsj_found.append(row) -%}
     {%- endif -%}
   {%- endfor -%}
   {%- set found = tsj_found -%}
-  {%- do return(none if ((found | length) == 0) else found[0]) -%}
+  {%- do return(none
+    if ((found | length) == 0)
+    else (found[0]
+      if ((found | length) > 0)
+      else exceptions.raise_compiler_error(
+        "macros-src/resources/watched-objects.ts:124:38: 'found[0]' reads outside the array or string ('!' asserted it does not)"
+      ))) -%}
 {%- endmacro -%}
 
 {%- macro _read_kind_details(watched, table, object) -%}
   {%- if object["kind"] == "dynamic table" -%}
     {%- set row = dbt_cloud_orchestration._named_row("show dynamic tables", table) -%}
-    {%- do watched.update({"queries": watched["queries"] + 1}) -%}
+    {%- do watched.update(
+      {
+        "queries": (watched["queries"] + 1)
+          if (((watched["queries"] + 1) | abs) <= 9007199254740992)
+          else exceptions.raise_compiler_error(
+            "macros-src/resources/watched-objects.ts:136:5: 'watched.queries += 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+          )
+      }
+    ) -%}
     {%- do object.update(
       {"refresh_mode": "" if (row is none) else (dbt_cloud_orchestration._text_of(row, "refresh_mode") | upper)}
     ) -%}
   {%- elif object["kind"] == "iceberg table" -%}
     {%- set row_2 = dbt_cloud_orchestration._named_row("show iceberg tables", table) -%}
-    {%- do watched.update({"queries": watched["queries"] + 1}) -%}
+    {%- do watched.update(
+      {
+        "queries": (watched["queries"] + 1)
+          if (((watched["queries"] + 1) | abs) <= 9007199254740992)
+          else exceptions.raise_compiler_error(
+            "macros-src/resources/watched-objects.ts:140:5: 'watched.queries += 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+          )
+      }
+    ) -%}
     {%- set catalog = "SNOWFLAKE"
       if (row_2 is none)
       else (dbt_cloud_orchestration._text_of(row_2, "catalog_name") | upper) -%}
@@ -162,16 +227,52 @@
 {%- macro _read_view_references(watched, view, object) -%}
   {%- set rows = run_query(
     "select referenced_database_name, referenced_schema_name, referenced_object_name from table("
-      ~ dbt_cloud_orchestration._quote_name([view[0], "INFORMATION_SCHEMA", "GET_OBJECT_REFERENCES"])
+      ~ dbt_cloud_orchestration._quote_name(
+        [
+          view[0]
+            if ((view | length) > 0)
+            else exceptions.raise_compiler_error(
+              "macros-src/resources/watched-objects.ts:159:33: 'view[0]' reads outside the array or string ('!' asserted it does not)"
+            ),
+          "INFORMATION_SCHEMA",
+          "GET_OBJECT_REFERENCES"
+        ]
+      )
       ~ "(database_name => '"
-      ~ ((("\"" ~ (view[0] | replace("\"", "\"\"")) ~ "\"") | replace("\\", "\\\\")) | replace("'", "''"))
+      ~ ((("\""
+        ~ ((view[0]
+          if ((view | length) > 0)
+          else exceptions.raise_compiler_error(
+            "macros-src/resources/watched-objects.ts:160:41: 'view[0]' reads outside the array or string ('!' asserted it does not)"
+          )) | replace("\"", "\"\""))
+        ~ "\"") | replace("\\", "\\\\")) | replace("'", "''"))
       ~ "', schema_name => '"
-      ~ ((("\"" ~ (view[1] | replace("\"", "\"\"")) ~ "\"") | replace("\\", "\\\\")) | replace("'", "''"))
+      ~ ((("\""
+        ~ ((view[1]
+          if ((view | length) > 1)
+          else exceptions.raise_compiler_error(
+            "macros-src/resources/watched-objects.ts:160:84: 'view[1]' reads outside the array or string ('!' asserted it does not)"
+          )) | replace("\"", "\"\""))
+        ~ "\"") | replace("\\", "\\\\")) | replace("'", "''"))
       ~ "', object_name => '"
-      ~ ((("\"" ~ (view[2] | replace("\"", "\"\"")) ~ "\"") | replace("\\", "\\\\")) | replace("'", "''"))
+      ~ ((("\""
+        ~ ((view[2]
+          if ((view | length) > 2)
+          else exceptions.raise_compiler_error(
+            "macros-src/resources/watched-objects.ts:160:127: 'view[2]' reads outside the array or string ('!' asserted it does not)"
+          )) | replace("\"", "\"\""))
+        ~ "\"") | replace("\\", "\\\\")) | replace("'", "''"))
       ~ "'))"
   )["rows"] -%}
-  {%- do watched.update({"queries": watched["queries"] + 1}) -%}
+  {%- do watched.update(
+    {
+      "queries": (watched["queries"] + 1)
+        if (((watched["queries"] + 1) | abs) <= 9007199254740992)
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/watched-objects.ts:161:3: 'watched.queries += 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+        )
+    }
+  ) -%}
   {%- set tsj_rows_mapped = [] -%}
   {%- for row in rows -%}
     {%- do tsj_rows_mapped.append(
@@ -186,8 +287,20 @@
 {%- endmacro -%}
 
 {%- macro _read_objects(watched, objects, schemas_read, visible_schemas=none, depth=none) -%}
+  {%- set tsj_ns = namespace() -%}
   {%- for table in objects -%}
-    {%- set schema_parts = [table[0], table[1]] -%}
+    {%- set schema_parts = [
+      table[0]
+        if ((table | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/watched-objects.ts:174:27: 'table[0]' reads outside the array or string ('!' asserted it does not)"
+        ),
+      table[1]
+        if ((table | length) > 1)
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/watched-objects.ts:174:38: 'table[1]' reads outside the array or string ('!' asserted it does not)"
+        )
+    ] -%}
     {%- set schema_key = ".".join(schema_parts) -%}
     {%- if schemas_read.get(schema_key) == true -%}
       {%- continue -%}
@@ -199,7 +312,14 @@
     {%- do dbt_cloud_orchestration._read_schema(watched, schema_parts) -%}
   {%- endfor -%}
   {%- set below = [] -%}
+  {%- set tsj_objects_length = objects | length -%}
+  {%- set tsj_ns.tsj_objects_broke = false -%}
   {%- for table_2 in objects -%}
+    {%- if (objects | length) != tsj_objects_length -%}
+      {%- do exceptions.raise_compiler_error(
+        "macros-src/resources/watched-objects.ts:182:23: the array 'objects' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+      ) -%}
+    {%- endif -%}
     {%- set object = watched["objects"].get(".".join(table_2)) -%}
     {%- if (object is none) or (object["refresh_mode"] != "") or ((object["base_objects"] | length) > 0) -%}
       {%- continue -%}
@@ -212,8 +332,23 @@
       {%- endfor -%}
     {%- endif -%}
   {%- endfor -%}
+  {%- if (not tsj_ns.tsj_objects_broke) and ((objects | length) != tsj_objects_length) -%}
+    {%- do exceptions.raise_compiler_error(
+      "macros-src/resources/watched-objects.ts:182:23: the array 'objects' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+    ) -%}
+  {%- endif -%}
   {%- if (below | length) > 0 -%}
-    {%- do dbt_cloud_orchestration._read_objects(watched, below, schemas_read, visible_schemas, depth - 1) -%}
+    {%- do dbt_cloud_orchestration._read_objects(
+      watched,
+      below,
+      schemas_read,
+      visible_schemas,
+      (depth - 1)
+        if (((depth - 1) | abs) <= 9007199254740992)
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/watched-objects.ts:192:85: 'depth - 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+        )
+    ) -%}
   {%- endif -%}
 {%- endmacro -%}
 
@@ -238,16 +373,37 @@
 {%- endmacro -%}
 
 {%- macro _tracked_objects(watched, table, depth) -%}
+  {%- set tsj_ns = namespace() -%}
   {%- set object = dbt_cloud_orchestration._watched_object(watched, table) -%}
   {%- set found = [table] -%}
   {%- if (object["kind"] != "view") or (depth == 0) -%}
     {%- do return(found) -%}
   {%- endif -%}
+  {%- set tsj_base_objects_length = object["base_objects"] | length -%}
+  {%- set tsj_ns.tsj_base_objects_broke = false -%}
   {%- for base in object["base_objects"] -%}
-    {%- for tsj_value_item in dbt_cloud_orchestration._tracked_objects(watched, base, depth - 1) -%}
+    {%- if (object["base_objects"] | length) != tsj_base_objects_length -%}
+      {%- do exceptions.raise_compiler_error(
+        "macros-src/resources/watched-objects.ts:216:22: the array 'object.base_objects' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+      ) -%}
+    {%- endif -%}
+    {%- for tsj_value_item in dbt_cloud_orchestration._tracked_objects(
+      watched,
+      base,
+      (depth - 1)
+        if (((depth - 1) | abs) <= 9007199254740992)
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/watched-objects.ts:216:88: 'depth - 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+        )
+    ) -%}
       {%- do found.append(tsj_value_item) -%}
     {%- endfor -%}
   {%- endfor -%}
+  {%- if (not tsj_ns.tsj_base_objects_broke) and ((object["base_objects"] | length) != tsj_base_objects_length) -%}
+    {%- do exceptions.raise_compiler_error(
+      "macros-src/resources/watched-objects.ts:216:22: the array 'object.base_objects' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+    ) -%}
+  {%- endif -%}
   {%- do return(found) -%}
 {%- endmacro -%}
 
@@ -280,11 +436,23 @@
     ) -%}
   {%- endfor -%}
   {%- set result = run_query("select " ~ ", ".join(columns)) -%}
-  {%- do watched.update({"queries": watched["queries"] + 1}) -%}
+  {%- do watched.update(
+    {
+      "queries": (watched["queries"] + 1)
+        if (((watched["queries"] + 1) | abs) <= 9007199254740992)
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/watched-objects.ts:241:3: 'watched.queries += 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+        )
+    }
+  ) -%}
   {%- if (result["rows"] | length) == 0 -%}
     {%- do return(none) -%}
   {%- endif -%}
-  {%- set row = result["rows"][0] -%}
+  {%- set row = result["rows"][0]
+    if ((result["rows"] | length) > 0)
+    else exceptions.raise_compiler_error(
+      "macros-src/resources/watched-objects.ts:243:15: 'result.rows[0]' reads outside the array or string ('!' asserted it does not)"
+    ) -%}
   {%- do watched.update({"role": dbt_cloud_orchestration._cell_text(row, "BUILD_ROLE")}) -%}
   {%- for owner_2 in owners -%}
     {%- set index_2 = loop.index0 -%}
@@ -420,11 +588,13 @@
   {%- if object["kind"] == "view" -%}
     {%- set clauses = dbt_cloud_orchestration._unsupported_view_clauses(object["text"]) -%}
     {%- if (clauses | length) > 0 -%}
-      {%- for tsj_value_item in dbt_cloud_orchestration._refusal(
-        table,
-        "is a view with " ~ ", ".join(clauses) ~ ", which streams on views do not support",
-        "watch its base tables, or a view without GROUP BY, QUALIFY, LIMIT or DISTINCT"
-      ) -%}
+      {%- for tsj_value_item in [
+        {
+          "object": ".".join(table),
+          "why": "is a view with " ~ ", ".join(clauses) ~ ", which streams on views do not support",
+          "fix": "watch its base tables, or a view without GROUP BY, QUALIFY, LIMIT or DISTINCT"
+        }
+      ] -%}
         {%- do problems.append(tsj_value_item) -%}
       {%- endfor -%}
     {%- endif -%}
@@ -462,7 +632,11 @@
     {%- set who = "job '"
       ~ ((job["name"] | replace("\\", "\\\\")) | replace("'", "''"))
       ~ "' ("
-      ~ ((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+      ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+        if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/watched-objects.ts:378:52: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        ))
       ~ ")" -%}
     {%- for table in job["tables"] -%}
       {%- for problem in dbt_cloud_orchestration._stream_problems(

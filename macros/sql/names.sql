@@ -25,7 +25,14 @@
   {%- set parts = [] -%}
   {%- set tsj_ns.error = none -%}
   {%- if not ("\"" in text) -%}
+    {%- set tsj_value_length = text.split(".") | length -%}
+    {%- set tsj_ns.tsj_value_broke = false -%}
     {%- for piece in text.split(".") -%}
+      {%- if (text.split(".") | length) != tsj_value_length -%}
+        {%- do exceptions.raise_compiler_error(
+          "macros-src/sql/names.ts:44:25: the array 'text.split(\".\")' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+        ) -%}
+      {%- endif -%}
       {%- if (piece | length) == 0 -%}
         {%- set tsj_ns.error = "has an empty part" -%}
       {%- elif not dbt_cloud_orchestration._is_plain_identifier(piece) -%}
@@ -33,9 +40,15 @@
       {%- endif -%}
       {%- do parts.append(piece | upper) -%}
       {%- if tsj_ns.error is not none -%}
+        {%- set tsj_ns.tsj_value_broke = true -%}
         {%- break -%}
       {%- endif -%}
     {%- endfor -%}
+    {%- if (not tsj_ns.tsj_value_broke) and ((text.split(".") | length) != tsj_value_length) -%}
+      {%- do exceptions.raise_compiler_error(
+        "macros-src/sql/names.ts:44:25: the array 'text.split(\".\")' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+      ) -%}
+    {%- endif -%}
   {%- else -%}
     {%- set tsj_ns.current = "" -%}
     {%- set tsj_ns.in_quotes = false -%}
@@ -141,7 +154,11 @@
 
 {%- macro _job_stream_name(job_id, table) -%}
   {%- do return("ORCH_STREAM__"
-    ~ ((job_id | int) if ((job_id | int) == job_id) else job_id)
+    ~ (((job_id | int) if ((job_id | int) == job_id) else job_id)
+      if (((job_id | abs) <= 9007199254740992) and (((job_id | abs) >= 0.0001) or (job_id == 0)))
+      else exceptions.raise_compiler_error(
+        "macros-src/sql/names.ts:137:26: 'job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+      ))
     ~ "__"
     ~ dbt_cloud_orchestration._safe_name_part("__".join(table))) -%}
 {%- endmacro -%}
@@ -154,7 +171,11 @@
   {%- do return("ORCH_TASK__"
     ~ dbt_cloud_orchestration._safe_name_part(job_name)
     ~ "__"
-    ~ ((job_id | int) if ((job_id | int) == job_id) else job_id)) -%}
+    ~ (((job_id | int) if ((job_id | int) == job_id) else job_id)
+      if (((job_id | abs) <= 9007199254740992) and (((job_id | abs) >= 0.0001) or (job_id == 0)))
+      else exceptions.raise_compiler_error(
+        "macros-src/sql/names.ts:150:53: 'job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+      ))) -%}
 {%- endmacro -%}
 
 {%- macro _display_part(part) -%}

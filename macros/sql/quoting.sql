@@ -8,11 +8,23 @@
 {%- macro _quote_name(parts) -%}
   {%- if (parts | length) == 3 -%}
     {%- do return("\""
-      ~ (parts[0] | replace("\"", "\"\""))
+      ~ ((parts[0]
+        if ((parts | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/sql/quoting.ts:14:55: 'parts[0]' reads outside the array or string ('!' asserted it does not)"
+        )) | replace("\"", "\"\""))
       ~ "\".\""
-      ~ (parts[1] | replace("\"", "\"\""))
+      ~ ((parts[1]
+        if ((parts | length) > 1)
+        else exceptions.raise_compiler_error(
+          "macros-src/sql/quoting.ts:14:66: 'parts[1]' reads outside the array or string ('!' asserted it does not)"
+        )) | replace("\"", "\"\""))
       ~ "\".\""
-      ~ (parts[2] | replace("\"", "\"\""))
+      ~ ((parts[2]
+        if ((parts | length) > 2)
+        else exceptions.raise_compiler_error(
+          "macros-src/sql/quoting.ts:14:77: 'parts[2]' reads outside the array or string ('!' asserted it does not)"
+        )) | replace("\"", "\"\""))
       ~ "\"") -%}
   {%- endif -%}
   {%- set tsj_parts_mapped = [] -%}

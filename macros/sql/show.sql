@@ -28,7 +28,13 @@
 {%- macro _next_page_from(page) -%}
   {%- do return(""
     if ((page["rows"] | length) < 10000)
-    else dbt_cloud_orchestration._row_name(page["rows"][(page["rows"] | length) - 1])) -%}
+    else dbt_cloud_orchestration._row_name(
+      page["rows"][(page["rows"] | length) - 1]
+        if ((((page["rows"] | length) - 1) >= 0) and (((page["rows"] | length) - 1) < (page["rows"] | length)))
+        else exceptions.raise_compiler_error(
+          "macros-src/sql/show.ts:30:60: 'page.rows[page.rows.length - 1]' reads outside the array or string ('!' asserted it does not)"
+        )
+    )) -%}
 {%- endmacro -%}
 
 {%- macro _pages_from(command, from, rows) -%}
@@ -40,9 +46,7 @@
   {%- for tsj_value_item in dbt_cloud_orchestration._new_rows(page, from) -%}
     {%- do rows.append(tsj_value_item) -%}
   {%- endfor -%}
-  {%- set next = ""
-    if ((page["rows"] | length) < 10000)
-    else dbt_cloud_orchestration._row_name(page["rows"][(page["rows"] | length) - 1]) -%}
+  {%- set next = dbt_cloud_orchestration._next_page_from(page) -%}
   {%- do return(rows if (next == "") else dbt_cloud_orchestration._pages_from(command, next, rows)) -%}
 {%- endmacro -%}
 

@@ -12,10 +12,11 @@ import {
   macroWithoutBody, macroWithoutName, moduleVariableNotConst, parameterDefaultNotLiteral, parameterNotPlainName,
   sortDiagnostics, unsupportedTopLevelStatement, type Diagnostic,
 } from "./diagnostics.js";
-import { call, lit, name, setStmt, type JinjaModule, type Macro, type MacroParam, type Stmt } from "./ir.js";
+import { call, ifStmt, isNone, lit, name, setStmt, type JinjaModule, type Macro, type MacroParam, type Stmt } from "./ir.js";
 import { optimizeModules } from "./optimize.js";
 import { printModule } from "./printer.js";
 import { includes } from "./types.js";
+import { effectFreeMacros } from "./transforms/effects.js";
 import { checkModuleConstant } from "./transforms/identifiers.js";
 import { VISITORS } from "./transforms/visitors/index.js";
 import { macroDocs, type MacroDoc } from "./docs.js";
@@ -56,6 +57,9 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
   moduleResolution: ts.ModuleResolutionKind.Bundler,
   strict: true,
   noImplicitReturns: true,
+  // An index read may be outside the array (JavaScript's undefined, which the compiled read gives as
+  // none): its type says so, and '!' asserts it is not (a run-time check in the compiled macro).
+  noUncheckedIndexedAccess: true,
   noEmit: true,
   skipLibCheck: true,
   // Macros run in dbt, not Node: no @types/node (the prelude's Node side hides behind host.d.ts).
@@ -66,7 +70,7 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
     "lib.es5.d.ts", "lib.es2015.core.d.ts", "lib.es2015.collection.d.ts", "lib.es2015.iterable.d.ts",
     "lib.es2015.symbol.d.ts", "lib.es2015.symbol.wellknown.d.ts", "lib.es2015.proxy.d.ts", "lib.es2015.reflect.d.ts",
     "lib.es2016.array.include.d.ts", "lib.es2017.object.d.ts", "lib.es2017.string.d.ts", "lib.es2019.array.d.ts",
-    "lib.es2019.object.d.ts", "lib.es2021.string.d.ts", "lib.es2022.array.d.ts",
+    "lib.es2019.object.d.ts", "lib.es2019.string.d.ts", "lib.es2021.string.d.ts", "lib.es2022.array.d.ts",
   ],
 };
 
@@ -136,7 +140,13 @@ export function compileDirectory(sourceDirectory: string, options: CompileOption
     checker: project.getTypeChecker(), preludeFile: PRELUDE_FILE, macros, isSourceFile: inSources, packageName,
     dbtNames: new Map([...visibility].map(([tsName, item]) => [tsName, item.dbtName])),
     filesRead,
+    effectFree: new Set(),
+    effectFreeCallees: new Set(),
   };
+  for (const macroName of effectFreeMacros(macros, PRELUDE_FILE)) {
+    facts.effectFree.add(macroName);
+    facts.effectFreeCallees.add(`${packageName}.${facts.dbtNames.get(macroName) ?? macroName}`);
+  }
 
   const compiled: Array<{ file: SourceFile; module: JinjaModule; docs: MacroDoc[] }> = [];
   for (const file of project.getSourceFiles().filter(inSources)) {
@@ -231,8 +241,23 @@ function compileFunction(fn: FunctionDeclaration, facts: ProgramFacts): Macro {
     const parameterName = parameter.getNameNode();
     if (!Node.isIdentifier(parameterName) || parameter.isRestParameter()) throw parameterNotPlainName(parameter);
     const jinjaName = context.declare(parameterName);
-    const initializer = parameter.getInitializer();
-    if (initializer !== undefined && !isLiteral(initializer)) throw parameterDefaultNotLiteral(initializer);
+    let initializer = parameter.getInitializer();
+    if (initializer !== undefined && !isLiteral(initializer)) {
+      // A default computed from earlier parameters (`b = a * 2`): computed in the macro, per call, where
+      // the argument is none. JavaScript applies it to undefined only, so a parameter that may be null cannot have one.
+      if ((parameter.getType().isUnion() ? parameter.getType().getUnionTypes() : [parameter.getType()]).some((part) => part.isNull())) {
+        throw parameterDefaultNotLiteral(initializer);
+      }
+      const computed = initializer;
+      prologue.push(...context.withHoisted(() => [
+        ifStmt([{ test: isNone(name(jinjaName)), body: [setStmt(jinjaName, context.transformExpression(computed))] }]),
+      ]));
+      initializer = undefined;
+      params.push({ name: jinjaName, default: lit(null) });
+      const symbol = parameterName.getSymbol();
+      if (symbol !== undefined && context.namespaced.has(symbol)) prologue.push(setStmt(context.local(symbol)!, name(jinjaName)));
+      continue;
+    }
     // An argument left out is `undefined` in JavaScript, but Jinja's Undefined in dbt, which `is not
     // none` (so `b ?? "x"` would give Undefined). A parameter the caller may omit (`b?: T`, `b: T |
     // undefined`, `unknown`) defaults to none, which is how the compiler spells undefined everywhere.

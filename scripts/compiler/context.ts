@@ -7,13 +7,23 @@
  */
 import { Node, SyntaxKind, type KindToNodeMappings, type Symbol as TsSymbol, type TypeChecker, type SourceFile } from "ts-morph";
 import {
-  cannotHoistHere, localHidesReservedName, localUsesGeneratedPrefix, loweringUnderCondition, unresolvedDeclaration,
+  cannotHoistHere, effectsReordered, localHidesReservedName, localUsesGeneratedPrefix, loweringUnderCondition, unresolvedDeclaration,
   unsupportedExpressionKind, unsupportedStatementKind,
 } from "./diagnostics.js";
 import type { Expr, Stmt } from "./ir.js";
 import { GENERATED_PREFIX, RESERVED_NAMES } from "./prelude-map.js";
+import { effectBefore, statementsHaveEffects } from "./transforms/effects.js";
 
 export const NAMESPACE = `${GENERATED_PREFIX}ns`;
+
+/** What the compiler knows of a number: whether it surely is an integer, and the most its magnitude can be. */
+export interface NumberBound {
+  integer: boolean;
+  magnitude: number;
+}
+
+/** Lengths and loop indexes: no Jinja list or string holds 2^31 items. */
+export const LENGTH_BOUND: NumberBound = { integer: true, magnitude: 2 ** 31 };
 
 /** Transforms one syntax kind; receives exactly that kind's node type (ts-morph's KindToNodeMappings). */
 export type Visitor<N extends Node, Result> = (node: N, context: MacroContext) => Result;
@@ -34,6 +44,12 @@ function visit<K extends SyntaxKind, Result>(
   return visitor !== undefined && node.isKind(kind) ? visitor(node, context) : undefined;
 }
 
+/** A loop being transformed: statements its `break` runs first (a flag the code after the loop reads), and its `continue`. */
+export interface LoopFrame {
+  beforeBreak: Stmt[];
+  beforeContinue: Stmt[];
+}
+
 export interface ProgramFacts {
   checker: TypeChecker;
   preludeFile: string;
@@ -46,6 +62,10 @@ export interface ProgramFacts {
   packageName: string;
   /** Files read besides the program's sources (embedded files), for the compile cache. */
   filesRead: Set<string>;
+  /** Macros (TypeScript names) whose calls have no effect (transforms/effects.ts). */
+  effectFree: Set<string>;
+  /** Their Jinja callees, `package.dbt_name`. */
+  effectFreeCallees: Set<string>;
 }
 
 export class MacroContext {
@@ -54,8 +74,16 @@ export class MacroContext {
   readonly namespaced = new Set<TsSymbol>();
   /** Set when lowered code writes to the namespace, so the macro must create it. */
   usesNamespace = false;
-  /** Jinja names that always hold an integer (loop indexes), which print alike in both engines. */
-  readonly integerNames = new Set<string>();
+  /** What is known of the numbers Jinja names hold (loop indexes, consts): see transforms/printable.ts. */
+  readonly numberBounds = new Map<string, NumberBound>();
+  /** The same for expressions a lowering made, such as guarded arithmetic (within 2^53). */
+  readonly exprBounds = new WeakMap<Expr, NumberBound>();
+  /** Inner results of an arithmetic expression, checked against 2^53 by the outermost (transforms/arithmetic.ts). */
+  readonly pendingArithmetic = new WeakSet<Expr>();
+  /** Values of optional-chain links: the tests of the chain and the value under them (transforms/optional-chain.ts). */
+  readonly chainResults = new WeakMap<Expr, { tests: Expr; value: Expr }>();
+  /** The loops being transformed, innermost last: what their `break` and `continue` must also do. */
+  readonly loops: LoopFrame[] = [];
   private readonly hoisted: Stmt[][] = [];
   private conditionalDepth = 0;
 
@@ -109,7 +137,7 @@ export class MacroContext {
   /** Declares a loop index (`loop.index0` in Jinja), known to be an integer. */
   declareLoopIndex(identifier: Node): string {
     const jinjaName = this.declare(identifier);
-    this.integerNames.add(jinjaName);
+    this.numberBounds.set(jinjaName, LENGTH_BOUND);
     return jinjaName;
   }
 
@@ -150,6 +178,10 @@ export class MacroContext {
   /** Statements that must run before the current statement, to compute part of its value. */
   hoist(node: Node, statements: Stmt[]): void {
     if (this.conditionalDepth > 0) throw loweringUnderCondition(node);
+    if (statementsHaveEffects(statements, this.program.effectFreeCallees)) {
+      const earlier = effectBefore(node, this.program);
+      if (earlier !== undefined) throw effectsReordered(node, earlier.getText().slice(0, 60));
+    }
     const buffer = this.hoisted[this.hoisted.length - 1];
     if (buffer === undefined) throw cannotHoistHere(node);
     buffer.push(...statements);
@@ -176,8 +208,12 @@ export function findNamespacedLocals(body: Node, checker: TypeChecker): Set<TsSy
     const symbol = checker.getSymbolAtLocation(target);
     const declaration = symbol?.getDeclarations()[0];
     if (symbol === undefined || declaration === undefined) return;
-    const loop = at.getFirstAncestor((ancestor) => Node.isForOfStatement(ancestor) || Node.isArrowFunction(ancestor));
-    if (loop !== undefined && !isAncestor(loop, declaration)) result.add(symbol);
+    const loop = at.getFirstAncestor((ancestor) => Node.isForOfStatement(ancestor) || Node.isArrowFunction(ancestor) ||
+      Node.isWhileStatement(ancestor) || Node.isDoStatement(ancestor) || Node.isForStatement(ancestor));
+    if (loop === undefined) return;
+    // A `for (let i = 0; …)` variable lives across the turns, as one declared before the loop.
+    const declaredByLoop = Node.isForStatement(loop) && loop.getInitializer() !== undefined && isAncestor(loop.getInitializer()!, declaration);
+    if (declaredByLoop || !isAncestor(loop, declaration)) result.add(symbol);
   };
   body.forEachDescendant((node) => {
     if (Node.isBinaryExpression(node)) {

@@ -96,7 +96,8 @@ export const parameterNotPlainName = createErrorFactory(Codes.parameter, () =>
   "macro parameters are plain names (no destructuring, no rest).");
 
 export const parameterDefaultNotLiteral = createErrorFactory(Codes.parameter, () =>
-  "parameter defaults must be literals (Jinja evaluates them once).");
+  "a computed default applies to undefined only, but this parameter may be null, and both are none in Jinja; " +
+    "default it to a literal, or write 'const value = param ?? fallback' in the body.");
 
 export const unresolvedDeclaration = createErrorFactory(Codes.unsupportedExpression, (text: string) =>
   `cannot resolve '${text}'`);
@@ -110,6 +111,10 @@ export const localUsesGeneratedPrefix = createErrorFactory(Codes.nameConflict, (
 export const loweringUnderCondition = createErrorFactory(Codes.conditionalLowering, () =>
   "this needs a loop in Jinja, which would run even where JavaScript would not evaluate it " +
     "(right of &&, ||, ?? or inside ?:). Compute it in a statement of its own first.");
+
+export const effectsReordered = createErrorFactory(Codes.conditionalLowering, (earlierCall: string) =>
+  `this needs statements with effects that Jinja runs before the whole statement, so before '${earlierCall}', ` +
+    "which JavaScript runs first. Compute it in a statement of its own first.");
 
 export const cannotHoistHere = createErrorFactory(Codes.unsupportedExpression, () => "cannot lower this here");
 
@@ -162,8 +167,6 @@ export const spreadNotObject = createErrorFactory(Codes.unsupportedExpression, (
 export const unsupportedObjectMember = createErrorFactory(Codes.unsupportedExpression, (kindName: string) =>
   `${kindName} in an object literal is not part of the macro language; write 'key: value'.`);
 
-export const optionalChaining = createErrorFactory(Codes.unsupportedExpression, () =>
-  "optional chaining ('?.') is not part of the macro language; test 'x !== undefined' first.");
 
 export const unsupportedProperty = createErrorFactory(Codes.unsupportedExpression, (property: string, typeText: string) =>
   `'.${property}' on a value of type '${typeText}' is not part of the macro language.`);
@@ -171,8 +174,6 @@ export const unsupportedProperty = createErrorFactory(Codes.unsupportedExpressio
 export const propertyAccessNeedsObject = createErrorFactory(Codes.unsupportedType, (typeText: string) =>
   `property access needs an object, not '${typeText}'; narrow the type first.`);
 
-export const optionalElementAccess = createErrorFactory(Codes.unsupportedExpression, () =>
-  "optional chaining ('?.[') is not part of the macro language.");
 
 export const indexNotNumber = createErrorFactory(Codes.unsupportedExpression, () => "array and string indexes must be numbers.");
 
@@ -266,6 +267,12 @@ export const divisionNeedsNumbers = createErrorFactory(Codes.unsupportedExpressi
 
 export const expectedNumberArgument = createErrorFactory(Codes.unsupportedCall, () => "expected a number.");
 
+export const mathWithoutArguments = createErrorFactory(Codes.unsupportedCall, () =>
+  "Math.max() and Math.min() need at least one argument (without, they are -Infinity and Infinity, which Jinja cannot hold).");
+
+export const toFixedDigits = createErrorFactory(Codes.unsupportedCall, (most: number) =>
+  `toFixed takes one integer literal from 0 to ${most} (the number of digits), e.g. 'x.toFixed(2)'.`);
+
 export const methodArity = createErrorFactory(Codes.unsupportedCall, (count: number) =>
   `this method takes ${count} argument(s) in the macro language.`);
 
@@ -280,6 +287,12 @@ export const emptyPattern = createErrorFactory(Codes.unsupportedCall, () =>
 export const replacementNotPlain = createErrorFactory(Codes.unsupportedCall, () =>
   "the replacement must be a string literal without '$' (JavaScript expands '$&', '$1'… in it; Jinja does not).");
 
+export const splitLimitNotLiteral = createErrorFactory(Codes.unsupportedCall, () =>
+  "split's limit must be a non-negative integer literal ('s.split(\",\", 2)'); otherwise slice the result: 's.split(\",\").slice(0, n)'.");
+
+export const repeatCountNotInteger = createErrorFactory(Codes.unsupportedCall, () =>
+  "repeat's count must be surely an integer (a literal, a length or a loop index); write Math.floor(n) first.");
+
 export const sliceArity = createErrorFactory(Codes.unsupportedCall, () => "slice takes at most two arguments.");
 
 export const sliceBoundNotNumber = createErrorFactory(Codes.unsupportedCall, () => "slice bounds must be numbers.");
@@ -289,7 +302,7 @@ export const negativeSliceStartWithEnd = createErrorFactory(Codes.unsupportedCal
 
 export const unjoinableArray = createErrorFactory(Codes.unprintableValue, () =>
   "join needs an array of strings, numbers or booleans (null prints 'None' in Jinja, and a mix of booleans " +
-    "and other values cannot be told apart).");
+    "and other values cannot be told apart); for an array of arrays, join the inner arrays first: xs.map((x) => x.join(\",\")).join(sep).");
 
 export const concatNeedsArrays = createErrorFactory(Codes.unsupportedCall, () => "concat takes arrays.");
 
@@ -300,6 +313,13 @@ export const unsupportedMethod = createErrorFactory(Codes.unsupportedCall,
   (methodName: string, typeText: string, mayBeNullish: boolean) =>
     `'.${methodName}()' on '${typeText}' is not part of the macro language` +
       `${mayBeNullish ? " (the receiver may be null or undefined: narrow it first)" : ""}.`);
+
+export const unsupportedSort = createErrorFactory(Codes.unsupportedCall, () =>
+  "sort is lowered for strings ('names.sort()') and for numbers with '(a, b) => a - b' or '(a, b) => b - a'; " +
+    "for anything else build the order with a loop (without a comparator, JavaScript compares numbers as text).");
+
+export const reduceArguments = createErrorFactory(Codes.unsupportedCall, () =>
+  "reduce takes an arrow function '(total, x) => …' (or '(total, x, i) => …') and an initial value, e.g. 'xs.reduce((t, x) => t + x, 0)'.");
 
 export const callbackNotArrow = createErrorFactory(Codes.unsupportedCall, (methodName: string) =>
   `${methodName} takes one arrow function, e.g. '.${methodName}((x) => …)'.`);
@@ -319,11 +339,7 @@ export const callbackBodyTooLong = createErrorFactory(Codes.unsupportedCall, () 
 const STATEMENT_ADVICE: Record<string, string> = {
   ThrowStatement: "call raiseCompilerError(message) from the prelude instead of 'throw'",
   TryStatement: "Jinja cannot catch errors; validate before acting instead",
-  WhileStatement: "Jinja has no while loop; loop over an array with 'for … of'",
-  DoStatement: "Jinja has no do-while loop; loop over an array with 'for … of'",
-  ForStatement: "write 'for (const x of xs)' or 'for (const [i, x] of xs.entries())'",
   ForInStatement: "write 'for (const [key, value] of Object.entries(o))'",
-  SwitchStatement: "write an if / else if chain",
   FunctionDeclaration: "declare functions at the top of a file; each becomes a macro",
   ClassDeclaration: "use interfaces and plain objects",
   LabeledStatement: "labels have no Jinja equivalent",
@@ -333,6 +349,19 @@ export const unsupportedStatementKind = createErrorFactory(Codes.unsupportedStat
   const advice = Object.prototype.hasOwnProperty.call(STATEMENT_ADVICE, kindName) ? STATEMENT_ADVICE[kindName] : undefined;
   return `${kindName} is not part of the macro language${advice === undefined ? "" : `: ${advice}`}.`;
 });
+
+export const switchFallthrough = createErrorFactory(Codes.unsupportedStatement, () =>
+  "this case falls through into the next one; end it with break, return or continue (Jinja's if / elif has no fall-through).");
+
+export const switchOnObject = createErrorFactory(Codes.looseEquality, () =>
+  "switch compares with '===', which compares arrays and objects by identity in JavaScript and by value in Jinja; switch on a string or number.");
+
+export const destructuringObjectRest = createErrorFactory(Codes.unsupportedStatement, () =>
+  "object rest ('...others') has no Jinja counterpart; read the keys you need.");
+
+export const destructuringDefaultOnNull = createErrorFactory(Codes.looseEquality, () =>
+  "a default applies to undefined only, but this value may be null, and null and undefined are both none in Jinja; " +
+    "read it and write 'value ?? fallback' if null should take the fallback too.");
 
 export const destructuringDeclaration = createErrorFactory(Codes.unsupportedStatement, () =>
   "destructuring declarations are not part of the macro language.");
@@ -370,11 +399,33 @@ export const loopDestructuringNotPlain = createErrorFactory(Codes.unsupportedSta
 export const loopOverNonIterable = createErrorFactory(Codes.unsupportedStatement, () =>
   "for … of loops over arrays and strings.");
 
-export const loopObjectDestructuring = createErrorFactory(Codes.unsupportedStatement, () =>
-  "object destructuring in a loop is not supported.");
 
 export const labelledLoopControl = createErrorFactory(Codes.unsupportedStatement, () =>
   "labelled break/continue has no Jinja equivalent.");
 
 export const loopControlOutsideLoop = createErrorFactory(Codes.unsupportedStatement, (keyword: "break" | "continue") =>
   `${keyword} must be inside a for … of loop.`);
+
+// Run-time guards (transforms/guard.ts): where a lowering is exact only for part of what the TypeScript
+// type allows, the compiled macro checks that part and raises this message, after `file:line:col: `,
+// where JavaScript would go on with a value dbt cannot reproduce.
+
+/** A run-time guard's message, from the source text it guards. */
+export type GuardMessage = (sourceText: string) => string;
+
+export const GUARD_MESSAGES = {
+  indexPastEnd: (text: string) => `${text} reads outside the array or string ('!' asserted it does not)`,
+  notNull: (text: string) => `${text} is null or undefined ('!' asserted it is not)`,
+  inexactInteger: (text: string) => `${text} is beyond ±2^53, where JavaScript rounds integers and dbt does not`,
+  unprintableNumber: (text: string) => `${text} prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)`,
+  divisionByZero: (text: string) => `${text} divides by zero, which is Infinity or NaN in JavaScript and an error in dbt`,
+  arrayChangedInLoop: (text: string) =>
+    `the array ${text} changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop`,
+  tieInToFixed: (text: string) =>
+    `${text} is exactly halfway between two results, which dbt-core and dbt 2.x round differently; round it yourself first`,
+  floatsJoined: (text: string) =>
+    `${text} joins numbers that Jinja holds as floats ('3.0'); map them to text first: xs.map((x) => String(x)).join(sep)`,
+  stringTooLong: (text: string) => `${text} would build a string of more than 16,777,216 characters`,
+  emptyReduce: (text: string) => `${text}: reduce of an empty array with no initial value`,
+  loopLimit: (text: string) => `${text} ran 10^10 times, the most a compiled loop may run`,
+} satisfies Record<string, GuardMessage>;

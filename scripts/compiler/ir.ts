@@ -4,7 +4,7 @@
  */
 
 export type BinaryOperator =
-  | "+" | "-" | "*" | "/" | "~"
+  | "+" | "-" | "*" | "/" | "%" | "~"
   | "==" | "!=" | "<" | "<=" | ">" | ">="
   | "and" | "or" | "in" | "not in";
 
@@ -96,7 +96,15 @@ export const continueStmt = (): Stmt => ({ kind: "continue" });
 export const returnStmt = (value: Expr): Stmt => ({ kind: "return", value });
 
 /** Methods that only read their receiver. */
-const READ_ONLY_METHODS = new Set(["get", "split", "startswith", "endswith", "keys", "values", "items"]);
+const READ_ONLY_METHODS = new Set([
+  "get", "split", "startswith", "endswith", "keys", "values", "items", "find", "rfind", "lstrip", "rstrip", "replace", "join",
+]);
+
+/** `exceptions.raise_compiler_error(…)`: how compiled code stops the macro. */
+export function isGuardRaise(expr: Expr): boolean {
+  return expr.kind === "call" && expr.callee.kind === "attr" && expr.callee.name === "raise_compiler_error" &&
+    expr.callee.object.kind === "name" && expr.callee.object.name === "exceptions";
+}
 
 /** True when evaluating the expression twice is as good as once: no side effects. */
 export function isPure(expr: Expr): boolean {
@@ -125,6 +133,8 @@ export function isPure(expr: Expr): boolean {
     case "test":
       return isPure(expr.operand);
     case "call":
+      // A guard's raise stops the macro the first time it is evaluated: evaluating it again changes nothing.
+      if (isGuardRaise(expr)) return expr.args.every(isPure);
       return expr.callee.kind === "attr" && READ_ONLY_METHODS.has(expr.callee.name) && isPure(expr.callee.object) &&
         expr.args.every(isPure) && expr.kwargs.length === 0;
   }

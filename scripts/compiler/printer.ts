@@ -54,7 +54,11 @@ function printStmt(stmt: Stmt, depth: number): string[] {
       return [tag(depth, "continue")];
     case "for":
       return [
-        exprTag(depth, `for ${stmt.targets.join(", ")} in `, stmt.iterable),
+        // Jinja reads `for x in a if c else b` as a loop over `a` filtered by `c`: an iterable that is
+        // not an atom (or a filter of one) is parenthesised.
+        ATOMS.has(stmt.iterable.kind) || stmt.iterable.kind === "filter"
+          ? exprTag(depth, `for ${stmt.targets.join(", ")} in `, stmt.iterable)
+          : exprTag(depth, `for ${stmt.targets.join(", ")} in (`, stmt.iterable, ")"),
         ...printBlock(stmt.body, depth + 1),
         tag(depth, "endfor"),
       ];
@@ -215,6 +219,9 @@ export function printLiteral(value: string | number | boolean | null): string {
   return printString(value);
 }
 
+/** Characters that do not show as themselves (DEL, C1 controls, spaces other than ' ', joiners, BOM), escaped for the reader. */
+const INVISIBLE = /[\u007f-\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f\u3000\ufeff]/;
+
 function printString(text: string): string {
   let out = '"';
   for (const ch of text) {
@@ -225,7 +232,7 @@ function printString(text: string): string {
     else if (ch === "\t") out += "\\t";
     // Other control characters as \u escapes, which dbt-core's Jinja (Python's unicode-escape) and
     // dbt 2.x read alike: a raw byte such as NUL would make git and grep treat macros/ as binary.
-    else if (ch < " " || ch === "\u007f") out += `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
+    else if (ch < " " || INVISIBLE.test(ch)) out += `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
     else out += ch;
   }
   return `${out}"`;

@@ -19,14 +19,14 @@ export const DIAGNOSTIC_CASES: DiagnosticCase[] = [
     expected: ["m.ts:2:3 - error TSJ1001: TryStatement is not part of the macro language: Jinja cannot catch errors; validate before acting instead."],
   },
   {
-    name: "while",
-    files: { "m.ts": `export function m(n: number): number {\n  let i = 0;\n  while (i < n) i += 1;\n  return i;\n}\n` },
-    expected: ["m.ts:3:3 - error TSJ1001: WhileStatement is not part of the macro language: Jinja has no while loop; loop over an array with 'for … of'."],
+    name: "switch fall-through",
+    files: { "m.ts": `export function m(x: string): string[] {\n  const out: string[] = [];\n  switch (x) {\n    case "a":\n      out.push("a");\n    case "b":\n      out.push("b");\n  }\n  return out;\n}\n` },
+    expected: ["m.ts:4:5 - error TSJ1001: this case falls through into the next one; end it with break, return or continue (Jinja's if / elif has no fall-through)."],
   },
   {
-    name: "for(;;)",
-    files: { "m.ts": `export function m(n: number): number {\n  let total = 0;\n  for (let i = 0; i < n; i++) total += i;\n  return total;\n}\n` },
-    expected: ["m.ts:3:3 - error TSJ1001: ForStatement is not part of the macro language: write 'for (const x of xs)' or 'for (const [i, x] of xs.entries())'."],
+    name: "object rest",
+    files: { "m.ts": `export function m(o: { a: string; b: string }): string {\n  const { a, ...others } = o;\n  return a + Object.keys(others).join();\n}\n` },
+    expected: ["m.ts:2:14 - error TSJ1001: object rest ('...others') has no Jinja counterpart; read the keys you need."],
   },
   {
     name: "for-in",
@@ -34,9 +34,9 @@ export const DIAGNOSTIC_CASES: DiagnosticCase[] = [
     expected: ["m.ts:3:3 - error TSJ1001: ForInStatement is not part of the macro language: write 'for (const [key, value] of Object.entries(o))'."],
   },
   {
-    name: "switch",
-    files: { "m.ts": `export function m(x: string): number {\n  switch (x) {\n    case "a":\n      return 1;\n    default:\n      return 0;\n  }\n}\n` },
-    expected: ["m.ts:2:3 - error TSJ1001: SwitchStatement is not part of the macro language: write an if / else if chain."],
+    name: "switch on an object",
+    files: { "m.ts": `export function m(o: { a: string }): number {\n  switch (o) {\n    default:\n      return 0;\n  }\n}\n` },
+    expected: ["m.ts:2:11 - error TSJ1012: switch compares with '===', which compares arrays and objects by identity in JavaScript and by value in Jinja; switch on a string or number."],
   },
   {
     name: "class",
@@ -69,9 +69,9 @@ export const DIAGNOSTIC_CASES: DiagnosticCase[] = [
     expected: ["m.ts:2:20 - error TSJ1006: a template literal substitution of type 'string | null' would print differently in Jinja (null prints 'None'; a mix of booleans and other values cannot be told apart). Convert it to a string explicitly first."],
   },
   {
-    name: "optional chaining",
-    files: { "m.ts": `export function m(o: { a?: { b: string } }): string | undefined {\n  return o.a?.b;\n}\n` },
-    expected: ["m.ts:2:10 - error TSJ1003: optional chaining ('?.') is not part of the macro language; test 'x !== undefined' first."],
+    name: "optional call",
+    files: { "m.ts": `export function n(f?: () => string): string {\n  return f?.() ?? "";\n}\n` },
+    expected: ["m.ts:2:10 - error TSJ1003: optional calls ('?.()') are not part of the macro language."],
   },
   {
     name: "regular expression pattern",
@@ -142,9 +142,44 @@ export const DIAGNOSTIC_CASES: DiagnosticCase[] = [
     expected: ["b.ts:1:17 - error TSJ1009: macro 'same' is also defined in a.ts; dbt macro names are global."],
   },
   {
-    name: "non-literal default",
-    files: { "m.ts": `const BASE = 2;\n\nexport function m(n: number = BASE * 2): number {\n  return n;\n}\n` },
-    expected: ["m.ts:3:31 - error TSJ1011: parameter defaults must be literals (Jinja evaluates them once)."],
+    name: "computed default of a parameter that may be null",
+    files: { "m.ts": `const BASE = 2;\n\nexport function m(n: number | null = BASE * 2): number {\n  return n ?? 0;\n}\n` },
+    expected: ["m.ts:3:38 - error TSJ1011: a computed default applies to undefined only, but this parameter may be null, and both are none in Jinja; default it to a literal, or write 'const value = param ?? fallback' in the body."],
+  },
+  {
+    name: "a lowering with effects after a call with effects",
+    files: { "m.ts": `import { log } from "PRELUDE";\n\nexport function noisy(x: string): string {\n  log(x);\n  return x;\n}\n\nexport function m(xs: string[]): string {\n  return noisy("first") + xs.map((x) => noisy(x)).join();\n}\n` },
+    expected: ["m.ts:9:27 - error TSJ1008: this needs statements with effects that Jinja runs before the whole statement, so before 'noisy(\"first\")', which JavaScript runs first. Compute it in a statement of its own first."],
+  },
+  {
+    name: "sort of numbers without a comparator",
+    files: { "m.ts": `export function m(xs: number[]): number[] {\n  return xs.sort();\n}\n` },
+    expected: ["m.ts:2:10 - error TSJ1004: sort is lowered for strings ('names.sort()') and for numbers with '(a, b) => a - b' or '(a, b) => b - a'; for anything else build the order with a loop (without a comparator, JavaScript compares numbers as text)."],
+  },
+  {
+    name: "join of nested arrays",
+    files: { "m.ts": `export function m(xs: string[][]): string {\n  return xs.join(";");\n}\n` },
+    expected: ["m.ts:2:10 - error TSJ1006: join needs an array of strings, numbers or booleans (null prints 'None' in Jinja, and a mix of booleans and other values cannot be told apart); for an array of arrays, join the inner arrays first: xs.map((x) => x.join(\",\")).join(sep)."],
+  },
+  {
+    name: "split with a computed limit",
+    files: { "m.ts": `export function m(s: string, n: number): string[] {\n  return s.split(",", n);\n}\n` },
+    expected: ["m.ts:2:23 - error TSJ1004: split's limit must be a non-negative integer literal ('s.split(\",\", 2)'); otherwise slice the result: 's.split(\",\").slice(0, n)'."],
+  },
+  {
+    name: "toFixed with computed digits",
+    files: { "m.ts": `export function m(x: number, d: number): string {\n  return x.toFixed(d);\n}\n` },
+    expected: ["m.ts:2:20 - error TSJ1004: toFixed takes one integer literal from 0 to 20 (the number of digits), e.g. 'x.toFixed(2)'."],
+  },
+  {
+    name: "destructuring default on a value that may be null",
+    files: { "m.ts": `export function m(o: { a: string | null }): string {\n  const { a = "x" } = o;\n  return a ?? "";\n}\n` },
+    expected: ["m.ts:2:11 - error TSJ1012: a default applies to undefined only, but this value may be null, and null and undefined are both none in Jinja; read it and write 'value ?? fallback' if null should take the fallback too."],
+  },
+  {
+    name: "equality of an unknown with undefined",
+    files: { "m.ts": `export function m(x: unknown): boolean {\n  return x === undefined;\n}\n` },
+    expected: ["m.ts:2:16 - error TSJ1012: 'x' may be null or undefined, which are both none in Jinja; test both with 'x == null' (or '!= null')."],
   },
   {
     name: "module-level let",

@@ -4,9 +4,10 @@
  * keep their meaning when `x` cannot hold the other.
  */
 import { Node, SyntaxKind, ts, type BinaryExpression, type Type } from "ts-morph";
-import { ambiguousNullishComparison, typeofNeedsStringLiteral, unportableTypeofTest } from "../diagnostics.js";
+import { ambiguousNullishComparison, operandEvaluatedTwice, typeofNeedsStringLiteral, unportableTypeofTest } from "../diagnostics.js";
 import type { MacroContext } from "../context.js";
-import { binary, isNone, not, test, type Expr } from "../ir.js";
+import { binary, isNone, isPure, not, test, type Expr } from "../ir.js";
+import { includes } from "../types.js";
 import { unwrap } from "./syntax.js";
 
 export function requireOneNullish(literalNode: Node, operandNode: Node): void {
@@ -49,4 +50,31 @@ export function typeofComparison(node: BinaryExpression, context: MacroContext):
   const operand = context.transformExpression(typeofNode.getExpression());
   const result = makeTest(operand);
   return node.getOperatorToken().getKind() === SyntaxKind.ExclamationEqualsEqualsToken ? not(result) : result;
+}
+
+/** What a side of `===` may hold, counting unknown as anything. */
+function mayHold(node: Node, kind: "boolean" | "number"): boolean {
+  return includes(node.getType(), kind) || includes(node.getType(), "unknown");
+}
+
+function booleanLiteral(node: Node): boolean {
+  const kind = unwrap(node).getKind();
+  return kind === SyntaxKind.TrueKeyword || kind === SyntaxKind.FalseKeyword;
+}
+
+/**
+ * `a === b` for strings, numbers and booleans. Python and Rust take `true == 1` (and `0 == false`) as
+ * equal, JavaScript's `===` does not: where one side may be a boolean and the other a number, the
+ * lowering also requires both or neither to be a boolean.
+ */
+export function strictEquality(leftNode: Node, rightNode: Node, left: Expr, right: Expr): Expr {
+  const equal = binary("==", left, right);
+  const mixed = (mayHold(leftNode, "boolean") && mayHold(rightNode, "number")) || (mayHold(leftNode, "number") && mayHold(rightNode, "boolean"));
+  if (!mixed) return equal;
+  for (const [node, expr] of [[leftNode, left], [rightNode, right]] as const) {
+    if (!isPure(expr)) throw operandEvaluatedTwice(node, "a side of '===' that may be a boolean or a number");
+  }
+  const sameKind = booleanLiteral(rightNode) ? test(left, "boolean") : booleanLiteral(leftNode) ? test(right, "boolean")
+    : binary("==", test(left, "boolean"), test(right, "boolean"));
+  return binary("and", sameKind, equal);
 }

@@ -4,9 +4,10 @@
  */
 import type { Node, Type } from "ts-morph";
 import { impureNumberToPrint, unprintableValue } from "../diagnostics.js";
-import type { MacroContext } from "../context.js";
+import { LENGTH_BOUND, type MacroContext, type NumberBound } from "../context.js";
 import { binary, conditional, filter, isPure, lit, type Expr } from "../ir.js";
 import { describe, isOnly } from "../types.js";
+import { guarded, MAX_EXACT_INTEGER, withinExactIntegers } from "./guard.js";
 
 /**
  * Null and unknown values are refused: their text differs ('None') and cannot be told apart from a string's.
@@ -16,7 +17,7 @@ export function printable(node: Node, context: MacroContext, what: string): Expr
   if (isOnly(type, "boolean")) return conditional(context.transformExpression(node), lit("true"), lit("false"));
   if (!isOnly(type, "string", "number")) throw unprintableValue(node, what, describe(type));
   const expr = context.transformExpression(node);
-  return isOnly(type, "number") ? integralFloatAsInteger(expr, node, context, what) : expr;
+  return isOnly(type, "number") ? exactNumberText(expr, node, context, what) : expr;
 }
 
 /** True when printable() of this node yields a string without a `| string` filter. */
@@ -24,35 +25,71 @@ export function printsAsString(node: Node): boolean {
   return isOnly(node.getType(), "string") || isOnly(node.getType(), "boolean");
 }
 
-export function integralFloatAsInteger(expr: Expr, node: Node, context: MacroContext, what: string): Expr {
-  if (surelyInteger(expr, context) || isIntegerLiteralType(node.getType())) return expr;
+/** Python prints reprs in exponent notation below this magnitude (1e-05), JavaScript from 1e-7 on, Rust never. */
+const SMALLEST_PLAIN_NUMBER = 0.0001;
+
+/**
+ * A number as the value to print: JavaScript's text. An integral float ('3.0' in Jinja) prints as an
+ * integer; an integer beyond 2^53 (JavaScript prints its rounded digits, '1152921504606847000') or a
+ * non-integral number below 0.0001 (Python '1e-05', JavaScript '0.00001') raises instead.
+ */
+export function exactNumberText(expr: Expr, node: Node, context: MacroContext, what: string): Expr {
+  if (isIntegerLiteralType(node.getType())) return expr;
+  const bound = numberBound(expr, context);
+  if (bound.integer && bound.magnitude <= MAX_EXACT_INTEGER) return expr;
   if (!isPure(expr)) throw impureNumberToPrint(node, what);
+  if (bound.integer) return guarded(node, "unprintableNumber", withinExactIntegers(expr), expr);
   const asInteger = filter(expr, "int");
-  return conditional(binary("==", asInteger, expr), asInteger, expr);
+  const text = conditional(binary("==", asInteger, expr), asInteger, expr);
+  const printsAlike = binary("and", withinExactIntegers(expr),
+    binary("or", binary(">=", filter(expr, "abs"), lit(SMALLEST_PLAIN_NUMBER)), binary("==", expr, lit(0))));
+  return guarded(node, "unprintableNumber", printsAlike, text);
 }
 
 /** `3`, or `1 | 2`: a number type the checker knows holds only integers. */
 function isIntegerLiteralType(type: Type): boolean {
   const parts = type.isUnion() ? type.getUnionTypes() : [type];
-  return parts.every((part) => part.isNumberLiteral() && Number.isInteger(Number(part.getLiteralValue())));
+  return parts.every((part) => part.isNumberLiteral() && Number.isInteger(Number(part.getLiteralValue())) &&
+    Math.abs(Number(part.getLiteralValue())) <= MAX_EXACT_INTEGER);
 }
 
-/** True when the value is an integer on every engine, so it prints without the integral-float guard. */
-export function surelyInteger(expr: Expr, context: MacroContext): boolean {
+const UNKNOWN: NumberBound = { integer: false, magnitude: Infinity };
+
+/** The bound of a number-valued IR expression: literals, lengths, loop indexes, guarded arithmetic and what they compute. */
+export function numberBound(expr: Expr, context: MacroContext): NumberBound {
+  const known = context.exprBounds.get(expr);
+  if (known !== undefined) return known;
   switch (expr.kind) {
     case "literal":
-      return typeof expr.value === "number" && Number.isInteger(expr.value);
+      return typeof expr.value === "number" ? { integer: Number.isInteger(expr.value), magnitude: Math.abs(expr.value) } : UNKNOWN;
     case "filter":
-      return expr.name === "int" || expr.name === "length";
+      if (expr.name === "length") return LENGTH_BOUND;
+      if (expr.name === "int") return { integer: true, magnitude: numberBound(expr.operand, context).magnitude };
+      if (expr.name === "abs") return numberBound(expr.operand, context);
+      return UNKNOWN;
     case "negate":
-      return surelyInteger(expr.operand, context);
-    case "binary":
-      return (expr.op === "+" || expr.op === "-" || expr.op === "*") && surelyInteger(expr.left, context) && surelyInteger(expr.right, context);
-    case "conditional":
-      return surelyInteger(expr.then, context) && surelyInteger(expr.otherwise, context);
+      return numberBound(expr.operand, context);
+    case "binary": {
+      if (expr.op !== "+" && expr.op !== "-" && expr.op !== "*" && expr.op !== "%") return UNKNOWN;
+      const left = numberBound(expr.left, context);
+      const right = numberBound(expr.right, context);
+      const integer = left.integer && right.integer;
+      if (expr.op === "%") return { integer, magnitude: right.magnitude };
+      return { integer, magnitude: expr.op === "*" ? left.magnitude * right.magnitude : left.magnitude + right.magnitude };
+    }
+    case "conditional": {
+      const then = numberBound(expr.then, context);
+      const otherwise = numberBound(expr.otherwise, context);
+      return { integer: then.integer && otherwise.integer, magnitude: Math.max(then.magnitude, otherwise.magnitude) };
+    }
     case "name":
-      return context.integerNames.has(expr.name);
+      return context.numberBounds.get(expr.name) ?? UNKNOWN;
     default:
-      return false;
+      return UNKNOWN;
   }
+}
+
+/** True when the value is an integer on every engine. */
+export function surelyInteger(expr: Expr, context: MacroContext): boolean {
+  return numberBound(expr, context).integer;
 }

@@ -5,10 +5,12 @@ import {
   plusOperands, unsupportedOperator,
 } from "../../diagnostics.js";
 import type { MacroContext, VisitorMap } from "../../context.js";
-import { binary, conditional, filter, isNone, isNotNone, type Expr } from "../../ir.js";
+import { binary, conditional, filter, isNone, isNotNone, lit, negate, not, type Expr } from "../../ir.js";
 import { describe, includes, isOnly } from "../../types.js";
-import { isNullishLiteral, requireOneNullish, typeofComparison } from "../equality.js";
-import { printable } from "../printable.js";
+import { checkedArithmetic } from "../arithmetic.js";
+import { isNullishLiteral, requireOneNullish, strictEquality, typeofComparison } from "../equality.js";
+import { guarded } from "../guard.js";
+import { numberBound, printable } from "../printable.js";
 import { pureOperand } from "../pure-operand.js";
 import { truthinessOf } from "../truthiness.js";
 
@@ -38,7 +40,9 @@ function binaryExpression(node: BinaryExpression, context: MacroContext): Expr {
       for (const side of [leftNode, rightNode]) {
         if (includes(side.getType(), "array") || includes(side.getType(), "object")) throw identityComparison(side);
       }
-      return binary(negated ? "!=" : "==", context.transformExpression(leftNode), context.transformExpression(rightNode));
+      const equal = strictEquality(leftNode, rightNode, context.transformExpression(leftNode), context.transformExpression(rightNode));
+      if (!negated) return equal;
+      return equal.kind === "binary" && equal.op === "==" ? binary("!=", equal.left, equal.right) : not(equal);
     }
     case SyntaxKind.EqualsEqualsToken:
     case SyntaxKind.ExclamationEqualsToken: {
@@ -54,15 +58,15 @@ function binaryExpression(node: BinaryExpression, context: MacroContext): Expr {
     case SyntaxKind.MinusToken:
     case SyntaxKind.AsteriskToken:
       requireNumbers(node);
-      return binary(operator === SyntaxKind.MinusToken ? "-" : "*", context.transformExpression(leftNode),
-        context.transformExpression(rightNode));
+      return checkedArithmetic(node, operator === SyntaxKind.MinusToken ? "-" : "*", context.transformExpression(leftNode),
+        context.transformExpression(rightNode), context);
     case SyntaxKind.SlashToken:
       // Python's and Rust's float text is the shortest that round-trips, as JavaScript's is; only an
       // integral quotient differs ('3.0'), which printing removes. A quotient kept in a value could
       // reach tojson or join, which would print '3.0'.
       if (!isPrintedOrCompared(node)) throw floatQuotient(node.getOperatorToken());
       requireNumbers(node);
-      return binary("/", context.transformExpression(leftNode), context.transformExpression(rightNode));
+      return quotient(node, context.transformExpression(leftNode), rightNode, context);
     case SyntaxKind.PercentToken:
       return remainder(node, context);
     case SyntaxKind.AmpersandAmpersandToken:
@@ -125,7 +129,7 @@ function plus(node: BinaryExpression, context: MacroContext): Expr {
   const leftType = node.getLeft().getType();
   const rightType = node.getRight().getType();
   if (isOnly(leftType, "number") && isOnly(rightType, "number")) {
-    return binary("+", context.transformExpression(node.getLeft()), context.transformExpression(node.getRight()));
+    return checkedArithmetic(node, "+", context.transformExpression(node.getLeft()), context.transformExpression(node.getRight()), context);
   }
   if (includes(leftType, "string") || includes(rightType, "string")) {
     // '+' on a string concatenates in JavaScript; Jinja's '~' does that whatever the operand type.
@@ -138,9 +142,25 @@ function remainder(node: BinaryExpression, context: MacroContext): Expr {
   requireNumbers(node);
   const left = pureOperand(node.getLeft(), context, "the left of '%'");
   const right = pureOperand(node.getRight(), context, "the right of '%'");
-  // JavaScript's '%' truncates toward zero; Jinja2 floors and dbt 2.x is Euclidean. 'a - b * int(a / b)'
-  // truncates in both.
-  return binary("-", left, binary("*", right, filter(binary("/", left, right), "int")));
+  // JavaScript's '%' is the exact remainder with the dividend's sign (C's fmod). Jinja2 floors
+  // (-7 % 3 is 2), dbt 2.x is Euclidean on integers and truncates on floats; all three agree, and are
+  // exact, when both operands are non-negative. So: |a| % |b|, negated for a negative dividend.
+  const magnitude = binary("%", filter(left, "abs"), filter(right, "abs"));
+  const signed = conditional(binary(">=", left, lit(0)), magnitude, negate(magnitude));
+  return nonZeroDivisor(node, right, signed, context);
+}
+
+/** `a / b`, raising for a zero divisor (Infinity or NaN in JavaScript, an error in dbt). */
+function quotient(node: BinaryExpression, left: Expr, rightNode: Node, context: MacroContext): Expr {
+  const right = pureOperand(rightNode, context, "the divisor");
+  return nonZeroDivisor(node, right, binary("/", left, right), context);
+}
+
+function nonZeroDivisor(node: Node, divisor: Expr, value: Expr, context: MacroContext): Expr {
+  if (divisor.kind === "literal" && typeof divisor.value === "number" && divisor.value !== 0) return value;
+  const result = guarded(node, "divisionByZero", binary("!=", divisor, lit(0)), value);
+  context.exprBounds.set(result, numberBound(value, context));
+  return result;
 }
 
 function logical(node: BinaryExpression, context: MacroContext, op: "and" | "or"): Expr {

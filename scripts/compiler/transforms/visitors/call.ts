@@ -11,6 +11,7 @@ import { describe, includes } from "../../types.js";
 import { builtinMethod, globalCall, globalFunction } from "../builtins/index.js";
 import { argumentsOf } from "../builtins/lowering.js";
 import { isPreludeDeclaration, targetSymbol } from "../identifiers.js";
+import { chained, chainObject, objectTypeOf } from "../optional-chain.js";
 import { unwrap } from "../syntax.js";
 
 function transformCall(node: CallExpression, context: MacroContext): Expr {
@@ -80,11 +81,15 @@ function identifierCall(node: CallExpression, callee: Identifier, context: Macro
 }
 
 function methodCall(node: CallExpression, receiverNode: Node, methodName: string, context: MacroContext): Expr {
-  const type = receiverNode.getType();
+  const callee = node.getExpression();
+  const type = objectTypeOf(callee, receiverNode);
   const lowering = builtinMethod(type, methodName);
-  if (lowering === undefined) throw unsupportedMethod(node.getExpression(), methodName, describe(type), includes(type, "nullish"));
-  const receiver = context.transformExpression(receiverNode);
-  return lowering(receiver, node, context, receiverNode);
+  if (lowering === undefined) throw unsupportedMethod(callee, methodName, describe(type), includes(type, "nullish"));
+  const questionDot = Node.isPropertyAccessExpression(callee) && callee.hasQuestionDotToken();
+  const { tests, object } = chainObject(callee, receiverNode, questionDot, context);
+  // A method that needs statements (map, sort, …) cannot run only when the chain's tests hold.
+  const value = tests === undefined ? lowering(object, node, context, receiverNode) : context.conditionally(() => lowering(object, node, context, receiverNode));
+  return chained(tests, value, context);
 }
 
 export const callVisitors: VisitorMap<Expr> = {

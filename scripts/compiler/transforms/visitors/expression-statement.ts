@@ -4,10 +4,11 @@ import {
   assignmentToIndex, assignmentToNonLocal, compoundAssignmentOperands, unassignable, unsupportedExpressionStatement,
 } from "../../diagnostics.js";
 import { describedBy, type MacroContext, type VisitorMap } from "../../context.js";
-import { binary, dict, doStmt, forStmt, lit, method, name, setStmt, type Expr, type Stmt } from "../../ir.js";
+import { binary, dict, doStmt, filter, forStmt, lit, method, name, setStmt, type Expr, type Stmt } from "../../ir.js";
 import { includes, isOnly } from "../../types.js";
+import { checkedResult } from "../arithmetic.js";
 import { targetSymbol } from "../identifiers.js";
-import { printable } from "../printable.js";
+import { exactNumberText, printable } from "../printable.js";
 import { unwrap } from "../syntax.js";
 
 const COMPOUND: Partial<Record<SyntaxKind, "+" | "-" | "*">> = {
@@ -17,7 +18,12 @@ const COMPOUND: Partial<Record<SyntaxKind, "+" | "-" | "*">> = {
 };
 
 function expressionStatement(node: ExpressionStatement, context: MacroContext): Stmt[] {
-  const inner = unwrap(node.getExpression());
+  return expressionAsStatement(node.getExpression(), context);
+}
+
+/** An expression evaluated for its effect: a statement's, or a `for (;;)` loop's initializer or incrementor. */
+function expressionAsStatement(node: Node, context: MacroContext): Stmt[] {
+  const inner = unwrap(node);
   return context.withHoisted(() => {
     if (Node.isBinaryExpression(inner)) {
       const operator = inner.getOperatorToken().getKind();
@@ -32,7 +38,7 @@ function expressionStatement(node: ExpressionStatement, context: MacroContext): 
         }
         const value = concatenates
           ? binary("~", printable(left, context, "a '+=' operand"), printable(right, context, "a '+=' operand"))
-          : binary(compound, context.transformExpression(left), context.transformExpression(right));
+          : checkedResult(inner, binary(compound, context.transformExpression(left), context.transformExpression(right)), context);
         return assignment(left, value, context);
       }
     }
@@ -40,8 +46,8 @@ function expressionStatement(node: ExpressionStatement, context: MacroContext): 
       const operator = inner.getOperatorToken();
       if (operator === SyntaxKind.PlusPlusToken || operator === SyntaxKind.MinusMinusToken) {
         const operand = inner.getOperand();
-        return assignment(operand,
-          binary(operator === SyntaxKind.PlusPlusToken ? "+" : "-", context.transformExpression(operand), lit(1)), context);
+        return assignment(operand, checkedResult(inner,
+          binary(operator === SyntaxKind.PlusPlusToken ? "+" : "-", context.transformExpression(operand), lit(1)), context), context);
       }
     }
     if (Node.isCallExpression(inner)) {
@@ -72,7 +78,15 @@ function assignment(target: Node, value: Expr, context: MacroContext): Stmt[] {
   if (Node.isPropertyAccessExpression(inner) || Node.isElementAccessExpression(inner)) {
     const objectNode = inner.getExpression();
     if (!isOnly(objectNode.getType(), "object")) throw assignmentToIndex(inner);
-    const key = Node.isPropertyAccessExpression(inner) ? lit(inner.getName()) : context.transformExpression(inner.getArgumentExpressionOrThrow());
+    let key: Expr;
+    if (Node.isPropertyAccessExpression(inner)) {
+      key = lit(inner.getName());
+    } else {
+      const keyNode = inner.getArgumentExpressionOrThrow();
+      const keyExpr = context.transformExpression(keyNode);
+      // A number key names the property by its JavaScript text (r[1] = v sets r["1"]).
+      key = isOnly(keyNode.getType(), "number") ? filter(exactNumberText(keyExpr, keyNode, context, "a number key"), "string") : keyExpr;
+    }
     return [doStmt(method(context.transformExpression(objectNode), "update", [dict([[key, value]])]))];
   }
   throw unassignable(inner);
@@ -80,4 +94,8 @@ function assignment(target: Node, value: Expr, context: MacroContext): Stmt[] {
 
 export const expressionStatementVisitors: VisitorMap<Stmt[]> = {
   [SyntaxKind.ExpressionStatement]: expressionStatement,
+  // A `for (;;)` loop's incrementor (`i++`, `i += 2`) or initializer (`i = 0`).
+  [SyntaxKind.PostfixUnaryExpression]: expressionAsStatement,
+  [SyntaxKind.PrefixUnaryExpression]: expressionAsStatement,
+  [SyntaxKind.BinaryExpression]: expressionAsStatement,
 };

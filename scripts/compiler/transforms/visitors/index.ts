@@ -17,10 +17,12 @@ import { literalVisitors } from "./literals.js";
 import { loopControlVisitors } from "./loop-control.js";
 import { objectLiteralVisitors } from "./object-literal.js";
 import { returnVisitors } from "./return.js";
+import { switchVisitors } from "./switch.js";
 import { templateVisitors } from "./template.js";
 import { transparentVisitors } from "./transparent.js";
 import { unaryVisitors } from "./unary.js";
 import { variableVisitors } from "./variable.js";
+import { whileVisitors } from "./while.js";
 
 export const VISITORS: Visitors = {
   expressions: {
@@ -29,6 +31,6 @@ export const VISITORS: Visitors = {
   },
   statements: {
     ...variableVisitors, ...expressionStatementVisitors, ...ifVisitors, ...forOfVisitors, ...blockVisitors, ...returnVisitors,
-    ...loopControlVisitors,
+    ...loopControlVisitors, ...switchVisitors, ...whileVisitors,
   },
 };

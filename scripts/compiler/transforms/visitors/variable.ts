@@ -1,13 +1,14 @@
 /** `const`/`let` declarations: a Jinja `set`, or a raw block for `embed("file")`. */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { Node, SyntaxKind, type VariableStatement } from "ts-morph";
+import { Node, SyntaxKind, type VariableDeclarationList, type VariableStatement } from "ts-morph";
 import { destructuringDeclaration, embedArguments, embeddedEndraw, embeddedFileMissing } from "../../diagnostics.js";
 import type { MacroContext, VisitorMap } from "../../context.js";
 import { lit, setRawStmt, setStmt, type Stmt } from "../../ir.js";
 import { PRELUDE_COMPILE_TIME } from "../../prelude-map.js";
+import { destructure } from "../destructuring.js";
 import { isPreludeDeclaration, targetSymbol } from "../identifiers.js";
-import { surelyInteger } from "../printable.js";
+import { numberBound } from "../printable.js";
 import { unwrap } from "../syntax.js";
 
 function assignTarget(context: MacroContext, identifier: Node): string {
@@ -16,18 +17,22 @@ function assignTarget(context: MacroContext, identifier: Node): string {
   return symbol !== undefined && context.namespaced.has(symbol) ? context.local(symbol)! : jinjaName;
 }
 
-function variableStatement(node: VariableStatement, context: MacroContext): Stmt[] {
+function variableStatement(node: VariableStatement | VariableDeclarationList, context: MacroContext): Stmt[] {
   return node.getDeclarations().flatMap((declaration) => {
     const nameNode = declaration.getNameNode();
-    if (!Node.isIdentifier(nameNode)) throw destructuringDeclaration(nameNode);
     const initializer = declaration.getInitializer();
+    if (!Node.isIdentifier(nameNode)) {
+      if (initializer === undefined) throw destructuringDeclaration(nameNode);
+      return context.withHoisted(() =>
+        destructure(nameNode, context.transformExpression(initializer), context, (identifier, value) => [setStmt(assignTarget(context, identifier), value)]));
+    }
     const embedded = initializer === undefined ? undefined : embedCall(initializer, context);
     if (embedded !== undefined) return [setRawStmt(assignTarget(context, nameNode), embedded)];
     return context.withHoisted(() => {
       const value = initializer === undefined ? lit(null) : context.transformExpression(initializer);
       const target = assignTarget(context, nameNode);
-      // A const that surely holds an integer prints without the integral-float guard.
-      if (node.getDeclarationKind() === "const" && surelyInteger(value, context)) context.integerNames.add(target);
+      // What a const holds is known wherever it is read (an integer prints without the integral-float guard).
+      if (node.getDeclarationKind() === "const") context.numberBounds.set(target, numberBound(value, context));
       return [setStmt(target, value)];
     });
   });
@@ -54,4 +59,6 @@ function embedCall(node: Node, context: MacroContext): string | undefined {
 
 export const variableVisitors: VisitorMap<Stmt[]> = {
   [SyntaxKind.VariableStatement]: variableStatement,
+  // `for (let i = 0; …)`: the loop's initializer.
+  [SyntaxKind.VariableDeclarationList]: variableStatement,
 };

@@ -41,13 +41,23 @@
   {%- set positive = tsj_positive -%}
   {%- set tsj_doubled = [] -%}
   {%- for n_2 in numbers -%}
-    {%- do tsj_doubled.append(n_2 * 2) -%}
+    {%- do tsj_doubled.append(
+      (n_2 * 2)
+        if (((n_2 * 2) | abs) <= 9007199254740992)
+        else exceptions.raise_compiler_error(
+          "test/corpus/collections.ts:16:38: 'n * 2' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+        )
+    ) -%}
   {%- endfor -%}
   {%- set doubled = tsj_doubled -%}
   {%- do return({
     "joined": ", ".join(words),
     "joined_default": ",".join(words),
-    "joined_numbers": numbers | join("+"),
+    "joined_numbers": (numbers | join("+"))
+      if ((((numbers | select("float")) | list) | length) == 0)
+      else exceptions.raise_compiler_error(
+        "test/corpus/collections.ts:20:21: 'numbers.join(\"+\")' joins numbers that Jinja holds as floats ('3.0'); map them to text first: xs.map((x) => String(x)).join(sep)"
+      ),
     "has_b": "b" in words,
     "has_three": 3 in numbers,
     "upper": upper,

@@ -1,7 +1,82 @@
 {%- macro integer_division(a, b) -%}
-  {%- do return((((a / b) | int) - (1 if ((a / b) < ((a / b) | int)) else 0))
+  {%- do return((((((a / b)
+    if (b != 0)
+    else exceptions.raise_compiler_error(
+      "test/corpus/differences.ts:40:24: 'a / b' divides by zero, which is Infinity or NaN in JavaScript and an error in dbt"
+    )) | int)
+    - (1
+      if (((a / b)
+        if (b != 0)
+        else exceptions.raise_compiler_error(
+          "test/corpus/differences.ts:40:24: 'a / b' divides by zero, which is Infinity or NaN in JavaScript and an error in dbt"
+        ))
+        < (((a / b)
+          if (b != 0)
+          else exceptions.raise_compiler_error(
+            "test/corpus/differences.ts:40:24: 'a / b' divides by zero, which is Infinity or NaN in JavaScript and an error in dbt"
+          )) | int))
+      else 0))
+    if ((((((a / b)
+      if (b != 0)
+      else exceptions.raise_compiler_error(
+        "test/corpus/differences.ts:40:24: 'a / b' divides by zero, which is Infinity or NaN in JavaScript and an error in dbt"
+      )) | int)
+      - (1
+        if (((a / b)
+          if (b != 0)
+          else exceptions.raise_compiler_error(
+            "test/corpus/differences.ts:40:24: 'a / b' divides by zero, which is Infinity or NaN in JavaScript and an error in dbt"
+          ))
+          < (((a / b)
+            if (b != 0)
+            else exceptions.raise_compiler_error(
+              "test/corpus/differences.ts:40:24: 'a / b' divides by zero, which is Infinity or NaN in JavaScript and an error in dbt"
+            )) | int))
+        else 0)) | abs)
+      <= 9007199254740992)
+    else exceptions.raise_compiler_error(
+      "test/corpus/differences.ts:40:13: 'Math.floor(a / b)' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+    ))
     ~ " r "
-    ~ (((a - (b * ((a / b) | int))) | int)
-      if (((a - (b * ((a / b) | int))) | int) == (a - (b * ((a / b) | int))))
-      else (a - (b * ((a / b) | int))))) -%}
+    ~ (((((((a | abs) % (b | abs)) if (a >= 0) else (-((a | abs) % (b | abs))))
+      if (b != 0)
+      else exceptions.raise_compiler_error(
+        "test/corpus/differences.ts:40:36: 'a % b' divides by zero, which is Infinity or NaN in JavaScript and an error in dbt"
+      )) | int)
+      if ((((((a | abs) % (b | abs)) if (a >= 0) else (-((a | abs) % (b | abs))))
+        if (b != 0)
+        else exceptions.raise_compiler_error(
+          "test/corpus/differences.ts:40:36: 'a % b' divides by zero, which is Infinity or NaN in JavaScript and an error in dbt"
+        )) | int)
+        == ((((a | abs) % (b | abs)) if (a >= 0) else (-((a | abs) % (b | abs))))
+          if (b != 0)
+          else exceptions.raise_compiler_error(
+            "test/corpus/differences.ts:40:36: 'a % b' divides by zero, which is Infinity or NaN in JavaScript and an error in dbt"
+          )))
+      else ((((a | abs) % (b | abs)) if (a >= 0) else (-((a | abs) % (b | abs))))
+        if (b != 0)
+        else exceptions.raise_compiler_error(
+          "test/corpus/differences.ts:40:36: 'a % b' divides by zero, which is Infinity or NaN in JavaScript and an error in dbt"
+        )))
+      if (((((((a | abs) % (b | abs)) if (a >= 0) else (-((a | abs) % (b | abs))))
+        if (b != 0)
+        else exceptions.raise_compiler_error(
+          "test/corpus/differences.ts:40:36: 'a % b' divides by zero, which is Infinity or NaN in JavaScript and an error in dbt"
+        )) | abs)
+        <= 9007199254740992)
+        and (((((((a | abs) % (b | abs)) if (a >= 0) else (-((a | abs) % (b | abs))))
+          if (b != 0)
+          else exceptions.raise_compiler_error(
+            "test/corpus/differences.ts:40:36: 'a % b' divides by zero, which is Infinity or NaN in JavaScript and an error in dbt"
+          )) | abs)
+          >= 0.0001)
+          or (((((a | abs) % (b | abs)) if (a >= 0) else (-((a | abs) % (b | abs))))
+            if (b != 0)
+            else exceptions.raise_compiler_error(
+              "test/corpus/differences.ts:40:36: 'a % b' divides by zero, which is Infinity or NaN in JavaScript and an error in dbt"
+            ))
+            == 0)))
+      else exceptions.raise_compiler_error(
+        "test/corpus/differences.ts:40:36: 'a % b' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+      ))) -%}
 {%- endmacro -%}
