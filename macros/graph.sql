@@ -33,9 +33,13 @@
     {%- set task = "task_"
       ~ (((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])
         if (((job_2["job_id"] | abs) <= 9007199254740992)
-          and (((job_2["job_id"] | abs) >= 0.0001) or (job_2["job_id"] == 0)))
+          and (((job_2["job_id"] | abs) >= 0.0001) or (job_2["job_id"] == 0))
+          and (((job_2["job_id"] | int) == job_2["job_id"])
+            or (((job_2["job_id"] * 4194304) % 1) != 0)
+            or ((job_2["job_id"] | round(15 - ((((job_2["job_id"] | abs) | int) | string) | length)))
+              == job_2["job_id"])))
         else exceptions.raise_compiler_error(
-          "macros-src/graph.ts:35:26: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/graph.ts:35:26: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
         )) -%}
     {%- set suffix = "" if job_2["enabled"] else " (disabled)" -%}
     {%- do lines.append("  " ~ task ~ "[\"" ~ ((job_2["task_name"] ~ suffix) | replace("\"", "#quot;")) ~ "\"]") -%}
@@ -43,17 +47,25 @@
       "  job_"
         ~ (((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])
           if (((job_2["job_id"] | abs) <= 9007199254740992)
-            and (((job_2["job_id"] | abs) >= 0.0001) or (job_2["job_id"] == 0)))
+            and (((job_2["job_id"] | abs) >= 0.0001) or (job_2["job_id"] == 0))
+            and (((job_2["job_id"] | int) == job_2["job_id"])
+              or (((job_2["job_id"] * 4194304) % 1) != 0)
+              or ((job_2["job_id"] | round(15 - ((((job_2["job_id"] | abs) | int) | string) | length)))
+                == job_2["job_id"])))
           else exceptions.raise_compiler_error(
-            "macros-src/graph.ts:38:25: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/graph.ts:38:25: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
           ))
         ~ "([\""
         ~ (("dbt Cloud job "
           ~ (((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])
             if (((job_2["job_id"] | abs) <= 9007199254740992)
-              and (((job_2["job_id"] | abs) >= 0.0001) or (job_2["job_id"] == 0)))
+              and (((job_2["job_id"] | abs) >= 0.0001) or (job_2["job_id"] == 0))
+              and (((job_2["job_id"] | int) == job_2["job_id"])
+                or (((job_2["job_id"] * 4194304) % 1) != 0)
+                or ((job_2["job_id"] | round(15 - ((((job_2["job_id"] | abs) | int) | string) | length)))
+                  == job_2["job_id"])))
             else exceptions.raise_compiler_error(
-              "macros-src/graph.ts:38:63: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+              "macros-src/graph.ts:38:63: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
             ))
           ~ ": "
           ~ job_2["name"]) | replace("\"", "#quot;"))
@@ -67,9 +79,13 @@
         ~ "\"| job_"
         ~ (((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])
           if (((job_2["job_id"] | abs) <= 9007199254740992)
-            and (((job_2["job_id"] | abs) >= 0.0001) or (job_2["job_id"] == 0)))
+            and (((job_2["job_id"] | abs) >= 0.0001) or (job_2["job_id"] == 0))
+            and (((job_2["job_id"] | int) == job_2["job_id"])
+              or (((job_2["job_id"] * 4194304) % 1) != 0)
+              or ((job_2["job_id"] | round(15 - ((((job_2["job_id"] | abs) | int) | string) | length)))
+                == job_2["job_id"])))
           else exceptions.raise_compiler_error(
-            "macros-src/graph.ts:39:116: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/graph.ts:39:116: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
           ))
     ) -%}
     {%- for table in job_2["tables"] -%}
@@ -107,9 +123,13 @@
             if ((job_3.get("upstream_job_id") | int) == job_3.get("upstream_job_id"))
             else job_3.get("upstream_job_id"))
             if (((job_3.get("upstream_job_id") | abs) <= 9007199254740992)
-              and (((job_3.get("upstream_job_id") | abs) >= 0.0001) or (job_3.get("upstream_job_id") == 0)))
+              and (((job_3.get("upstream_job_id") | abs) >= 0.0001) or (job_3.get("upstream_job_id") == 0))
+              and (((job_3.get("upstream_job_id") | int) == job_3.get("upstream_job_id"))
+                or (((job_3.get("upstream_job_id") * 4194304) % 1) != 0)
+                or ((job_3.get("upstream_job_id") | round(15 - ((((job_3.get("upstream_job_id") | abs) | int) | string) | length)))
+                  == job_3.get("upstream_job_id"))))
             else exceptions.raise_compiler_error(
-              "macros-src/graph.ts:55:27: 'job.upstream_job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+              "macros-src/graph.ts:55:27: 'job.upstream_job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
             ))
           ~ "([\""
           ~ (("dbt Cloud job "
@@ -117,9 +137,13 @@
               if ((job_3.get("upstream_job_id") | int) == job_3.get("upstream_job_id"))
               else job_3.get("upstream_job_id"))
               if (((job_3.get("upstream_job_id") | abs) <= 9007199254740992)
-                and (((job_3.get("upstream_job_id") | abs) >= 0.0001) or (job_3.get("upstream_job_id") == 0)))
+                and (((job_3.get("upstream_job_id") | abs) >= 0.0001) or (job_3.get("upstream_job_id") == 0))
+                and (((job_3.get("upstream_job_id") | int) == job_3.get("upstream_job_id"))
+                  or (((job_3.get("upstream_job_id") * 4194304) % 1) != 0)
+                  or ((job_3.get("upstream_job_id") | round(15 - ((((job_3.get("upstream_job_id") | abs) | int) | string) | length)))
+                    == job_3.get("upstream_job_id"))))
               else exceptions.raise_compiler_error(
-                "macros-src/graph.ts:55:74: 'job.upstream_job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+                "macros-src/graph.ts:55:74: 'job.upstream_job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
               ))) | replace("\"", "#quot;"))
           ~ "\"])"
       ) -%}
@@ -130,16 +154,24 @@
           if ((job_3.get("upstream_job_id") | int) == job_3.get("upstream_job_id"))
           else job_3.get("upstream_job_id"))
           if (((job_3.get("upstream_job_id") | abs) <= 9007199254740992)
-            and (((job_3.get("upstream_job_id") | abs) >= 0.0001) or (job_3.get("upstream_job_id") == 0)))
+            and (((job_3.get("upstream_job_id") | abs) >= 0.0001) or (job_3.get("upstream_job_id") == 0))
+            and (((job_3.get("upstream_job_id") | int) == job_3.get("upstream_job_id"))
+              or (((job_3.get("upstream_job_id") * 4194304) % 1) != 0)
+              or ((job_3.get("upstream_job_id") | round(15 - ((((job_3.get("upstream_job_id") | abs) | int) | string) | length)))
+                == job_3.get("upstream_job_id"))))
           else exceptions.raise_compiler_error(
-            "macros-src/graph.ts:57:25: 'job.upstream_job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/graph.ts:57:25: 'job.upstream_job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
           ))
         ~ " -.->|\"succeeded today\"| job_"
         ~ (((job_3["job_id"] | int) if ((job_3["job_id"] | int) == job_3["job_id"]) else job_3["job_id"])
           if (((job_3["job_id"] | abs) <= 9007199254740992)
-            and (((job_3["job_id"] | abs) >= 0.0001) or (job_3["job_id"] == 0)))
+            and (((job_3["job_id"] | abs) >= 0.0001) or (job_3["job_id"] == 0))
+            and (((job_3["job_id"] | int) == job_3["job_id"])
+              or (((job_3["job_id"] * 4194304) % 1) != 0)
+              or ((job_3["job_id"] | round(15 - ((((job_3["job_id"] | abs) | int) | string) | length)))
+                == job_3["job_id"])))
           else exceptions.raise_compiler_error(
-            "macros-src/graph.ts:57:76: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/graph.ts:57:76: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
           ))
     ) -%}
   {%- endfor -%}

@@ -219,9 +219,13 @@
     {%- endfor -%}
     {%- set last = invocations.get(
       (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
-        if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+        if (((job["job_id"] | abs) <= 9007199254740992)
+          and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0))
+          and (((job["job_id"] | int) == job["job_id"])
+            or (((job["job_id"] * 4194304) % 1) != 0)
+            or ((job["job_id"] | round(15 - ((((job["job_id"] | abs) | int) | string) | length))) == job["job_id"])))
         else exceptions.raise_compiler_error(
-          "macros-src/status.ts:123:37: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/status.ts:123:37: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
         )) | string
     ) -%}
     {%- do rows.append(
@@ -230,9 +234,12 @@
           ~ " ("
           ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
             if (((job["job_id"] | abs) <= 9007199254740992)
-              and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+              and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0))
+              and (((job["job_id"] | int) == job["job_id"])
+                or (((job["job_id"] * 4194304) % 1) != 0)
+                or ((job["job_id"] | round(15 - ((((job["job_id"] | abs) | int) | string) | length))) == job["job_id"])))
             else exceptions.raise_compiler_error(
-              "macros-src/status.ts:124:32: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+              "macros-src/status.ts:124:32: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
             ))
           ~ ")",
         task,

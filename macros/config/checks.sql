@@ -7,9 +7,13 @@
   {%- endif -%}
   {%- if (value is number) and (value is not boolean) -%}
     {%- do return((((value | int) if ((value | int) == value) else value)
-      if (((value | abs) <= 9007199254740992) and (((value | abs) >= 0.0001) or (value == 0)))
+      if (((value | abs) <= 9007199254740992)
+        and (((value | abs) >= 0.0001) or (value == 0))
+        and (((value | int) == value)
+          or (((value * 4194304) % 1) != 0)
+          or ((value | round(15 - ((((value | abs) | int) | string) | length))) == value)))
       else exceptions.raise_compiler_error(
-        "macros-src/config/checks.ts:10:48: 'value' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/config/checks.ts:10:48: 'value' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
       )) | string) -%}
   {%- endif -%}
   {%- if value is none -%}

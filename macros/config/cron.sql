@@ -94,9 +94,13 @@
     ~ field["takes"]
     ~ " (cron field "
     ~ (((position | int) if ((position | int) == position) else position)
-      if (((position | abs) <= 9007199254740992) and (((position | abs) >= 0.0001) or (position == 0)))
+      if (((position | abs) <= 9007199254740992)
+        and (((position | abs) >= 0.0001) or (position == 0))
+        and (((position | int) == position)
+          or (((position * 4194304) % 1) != 0)
+          or ((position | round(15 - ((((position | abs) | int) | string) | length))) == position)))
       else exceptions.raise_compiler_error(
-        "macros-src/config/cron.ts:75:71: 'position' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/config/cron.ts:75:71: 'position' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
       ))
     ~ ")") -%}
 {%- endmacro -%}

@@ -210,9 +210,13 @@
         problems,
         path ~ "[" ~ index ~ "]",
         (((day | int) if ((day | int) == day) else day)
-          if (((day | abs) <= 9007199254740992) and (((day | abs) >= 0.0001) or (day == 0)))
+          if (((day | abs) <= 9007199254740992)
+            and (((day | abs) >= 0.0001) or (day == 0))
+            and (((day | int) == day)
+              or (((day * 4194304) % 1) != 0)
+              or ((day | round(15 - ((((day | abs) | int) | string) | length))) == day)))
           else exceptions.raise_compiler_error(
-            "macros-src/config/load.ts:116:49: 'day' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/config/load.ts:116:49: 'day' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
           ))
           ~ " is listed twice"
       ) -%}
@@ -381,9 +385,12 @@
         "jobs[" ~ index ~ "].job_id",
         (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
           if (((job["job_id"] | abs) <= 9007199254740992)
-            and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+            and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0))
+            and (((job["job_id"] | int) == job["job_id"])
+              or (((job["job_id"] * 4194304) % 1) != 0)
+              or ((job["job_id"] | round(15 - ((((job["job_id"] | abs) | int) | string) | length))) == job["job_id"])))
           else exceptions.raise_compiler_error(
-            "macros-src/config/load.ts:203:81: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/config/load.ts:203:81: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
           ))
           ~ " is used by another job"
       ) -%}

@@ -556,9 +556,13 @@
     "'" ~ ((config["access_url"] | replace("\\", "\\\\")) | replace("'", "''")) ~ "'",
     (((config["account_id"] | int) if ((config["account_id"] | int) == config["account_id"]) else config["account_id"])
       if (((config["account_id"] | abs) <= 9007199254740992)
-        and (((config["account_id"] | abs) >= 0.0001) or (config["account_id"] == 0)))
+        and (((config["account_id"] | abs) >= 0.0001) or (config["account_id"] == 0))
+        and (((config["account_id"] | int) == config["account_id"])
+          or (((config["account_id"] * 4194304) % 1) != 0)
+          or ((config["account_id"] | round(15 - ((((config["account_id"] | abs) | int) | string) | length)))
+            == config["account_id"])))
       else exceptions.raise_compiler_error(
-        "macros-src/preflight/access-checks.ts:219:46: 'config.account_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/preflight/access-checks.ts:219:46: 'config.account_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
       )) | string,
     ((((config["jobs"][0]
       if ((config["jobs"] | length) > 0)
@@ -597,9 +601,37 @@
             else exceptions.raise_compiler_error(
               "macros-src/preflight/access-checks.ts:219:73: 'config.jobs[0]' reads outside the array or string ('!' asserted it does not)"
             ))["job_id"]
-            == 0)))
+            == 0))
+        and ((((config["jobs"][0]
+          if ((config["jobs"] | length) > 0)
+          else exceptions.raise_compiler_error(
+            "macros-src/preflight/access-checks.ts:219:73: 'config.jobs[0]' reads outside the array or string ('!' asserted it does not)"
+          ))["job_id"] | int)
+          == (config["jobs"][0]
+            if ((config["jobs"] | length) > 0)
+            else exceptions.raise_compiler_error(
+              "macros-src/preflight/access-checks.ts:219:73: 'config.jobs[0]' reads outside the array or string ('!' asserted it does not)"
+            ))["job_id"])
+          or ((((config["jobs"][0]
+            if ((config["jobs"] | length) > 0)
+            else exceptions.raise_compiler_error(
+              "macros-src/preflight/access-checks.ts:219:73: 'config.jobs[0]' reads outside the array or string ('!' asserted it does not)"
+            ))["job_id"]
+            * 4194304)
+            % 1)
+            != 0)
+          or (((config["jobs"][0]
+            if ((config["jobs"] | length) > 0)
+            else exceptions.raise_compiler_error(
+              "macros-src/preflight/access-checks.ts:219:73: 'config.jobs[0]' reads outside the array or string ('!' asserted it does not)"
+            ))["job_id"] | round(15 - (((((config["jobs"][0] if ((config["jobs"] | length) > 0) else exceptions.raise_compiler_error("macros-src/preflight/access-checks.ts:219:73: 'config.jobs[0]' reads outside the array or string ('!' asserted it does not)"))["job_id"] | abs) | int) | string) | length)))
+            == (config["jobs"][0]
+              if ((config["jobs"] | length) > 0)
+              else exceptions.raise_compiler_error(
+                "macros-src/preflight/access-checks.ts:219:73: 'config.jobs[0]' reads outside the array or string ('!' asserted it does not)"
+              ))["job_id"])))
       else exceptions.raise_compiler_error(
-        "macros-src/preflight/access-checks.ts:219:73: 'config.jobs[0]!.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/preflight/access-checks.ts:219:73: 'config.jobs[0]!.job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
       )) | string,
     "'" ~ (("preflight" | replace("\\", "\\\\")) | replace("'", "''")) ~ "'",
     "null",
@@ -667,9 +699,13 @@
             if ((config["account_id"] | int) == config["account_id"])
             else config["account_id"])
             if (((config["account_id"] | abs) <= 9007199254740992)
-              and (((config["account_id"] | abs) >= 0.0001) or (config["account_id"] == 0)))
+              and (((config["account_id"] | abs) >= 0.0001) or (config["account_id"] == 0))
+              and (((config["account_id"] | int) == config["account_id"])
+                or (((config["account_id"] * 4194304) % 1) != 0)
+                or ((config["account_id"] | round(15 - ((((config["account_id"] | abs) | int) | string) | length)))
+                  == config["account_id"])))
             else exceptions.raise_compiler_error(
-              "macros-src/preflight/access-checks.ts:233:79: 'config.account_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+              "macros-src/preflight/access-checks.ts:233:79: 'config.account_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
             )),
         "fix": ""
       }

@@ -7,18 +7,25 @@
       if ((stale_after_position | int) == stale_after_position)
       else stale_after_position)
       if (((stale_after_position | abs) <= 9007199254740992)
-        and (((stale_after_position | abs) >= 0.0001) or (stale_after_position == 0)))
+        and (((stale_after_position | abs) >= 0.0001) or (stale_after_position == 0))
+        and (((stale_after_position | int) == stale_after_position)
+          or (((stale_after_position * 4194304) % 1) != 0)
+          or ((stale_after_position | round(15 - ((((stale_after_position | abs) | int) | string) | length)))
+            == stale_after_position)))
       else exceptions.raise_compiler_error(
-        "macros-src/resources/live-state.ts:42:27: 'stale_after_position' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/resources/live-state.ts:42:27: 'stale_after_position' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
       )) -%}
   {%- do return("\n".join(
     [
       "select $"
         ~ (((name_position | int) if ((name_position | int) == name_position) else name_position)
           if (((name_position | abs) <= 9007199254740992)
-            and (((name_position | abs) >= 0.0001) or (name_position == 0)))
+            and (((name_position | abs) >= 0.0001) or (name_position == 0))
+            and (((name_position | int) == name_position)
+              or (((name_position * 4194304) % 1) != 0)
+              or ((name_position | round(15 - ((((name_position | abs) | int) | string) | length))) == name_position)))
           else exceptions.raise_compiler_error(
-            "macros-src/resources/live-state.ts:44:16: 'name_position' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/resources/live-state.ts:44:16: 'name_position' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
           ))
         ~ " as STREAM_NAME,",
       "  to_varchar(convert_timezone('UTC', " ~ stale_after ~ "), 'YYYY-MM-DD HH24:MI') as STALE_AFTER_UTC,",

@@ -31,9 +31,13 @@
     ~ finished
     ~ ")) qualify dense_rank() over (partition by job_id order by run_id desc) <= "
     ~ (((limit | int) if ((limit | int) == limit) else limit)
-      if (((limit | abs) <= 9007199254740992) and (((limit | abs) >= 0.0001) or (limit == 0)))
+      if (((limit | abs) <= 9007199254740992)
+        and (((limit | abs) >= 0.0001) or (limit == 0))
+        and (((limit | int) == limit)
+          or (((limit * 4194304) % 1) != 0)
+          or ((limit | round(15 - ((((limit | abs) | int) | string) | length))) == limit)))
       else exceptions.raise_compiler_error(
-        "macros-src/resources/outcomes.ts:27:80: 'limit' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/resources/outcomes.ts:27:80: 'limit' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
       ))) -%}
 {%- endmacro -%}
 
@@ -58,9 +62,13 @@
         ~ table
         ~ ".job_id = "
         ~ (((job_id | int) if ((job_id | int) == job_id) else job_id)
-          if (((job_id | abs) <= 9007199254740992) and (((job_id | abs) >= 0.0001) or (job_id == 0)))
+          if (((job_id | abs) <= 9007199254740992)
+            and (((job_id | abs) >= 0.0001) or (job_id == 0))
+            and (((job_id | int) == job_id)
+              or (((job_id * 4194304) % 1) != 0)
+              or ((job_id | round(15 - ((((job_id | abs) | int) | string) | length))) == job_id)))
           else exceptions.raise_compiler_error(
-            "macros-src/resources/outcomes.ts:42:38: 'job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/resources/outcomes.ts:42:38: 'job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
           ))
         ~ " and "
         ~ table

@@ -293,9 +293,13 @@
       else config["suspend_task_after_num_failures"])
       if (((config["suspend_task_after_num_failures"] | abs) <= 9007199254740992)
         and (((config["suspend_task_after_num_failures"] | abs) >= 0.0001)
-          or (config["suspend_task_after_num_failures"] == 0)))
+          or (config["suspend_task_after_num_failures"] == 0))
+        and (((config["suspend_task_after_num_failures"] | int) == config["suspend_task_after_num_failures"])
+          or (((config["suspend_task_after_num_failures"] * 4194304) % 1) != 0)
+          or ((config["suspend_task_after_num_failures"] | round(15 - ((((config["suspend_task_after_num_failures"] | abs) | int) | string) | length)))
+            == config["suspend_task_after_num_failures"])))
       else exceptions.raise_compiler_error(
-        "macros-src/resources/reconcile.ts:143:39: 'config.suspend_task_after_num_failures' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/resources/reconcile.ts:143:39: 'config.suspend_task_after_num_failures' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
       ))
     ~ " failed runs in a row (SUSPENDED_DUE_TO_ERRORS; the log table's ERROR rows say why)")
     if auto_suspended
@@ -356,9 +360,12 @@
       "reason": "job "
         ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
           if (((job["job_id"] | abs) <= 9007199254740992)
-            and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+            and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0))
+            and (((job["job_id"] | int) == job["job_id"])
+              or (((job["job_id"] * 4194304) % 1) != 0)
+              or ((job["job_id"] | round(15 - ((((job["job_id"] | abs) | int) | string) | length))) == job["job_id"])))
           else exceptions.raise_compiler_error(
-            "macros-src/resources/reconcile.ts:162:84: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/resources/reconcile.ts:162:84: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
           ))
         ~ " is disabled; task suspended",
       "statements": []
@@ -370,9 +377,13 @@
     "object": label,
     "reason": "job "
       ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
-        if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+        if (((job["job_id"] | abs) <= 9007199254740992)
+          and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0))
+          and (((job["job_id"] | int) == job["job_id"])
+            or (((job["job_id"] * 4194304) % 1) != 0)
+            or ((job["job_id"] | round(15 - ((((job["job_id"] | abs) | int) | string) | length))) == job["job_id"])))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/reconcile.ts:163:48: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/resources/reconcile.ts:163:48: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
         ))
       ~ " is disabled",
     "statements": [

@@ -75,15 +75,23 @@
       if ((config["account_id"] | int) == config["account_id"])
       else config["account_id"])
       if (((config["account_id"] | abs) <= 9007199254740992)
-        and (((config["account_id"] | abs) >= 0.0001) or (config["account_id"] == 0)))
+        and (((config["account_id"] | abs) >= 0.0001) or (config["account_id"] == 0))
+        and (((config["account_id"] | int) == config["account_id"])
+          or (((config["account_id"] * 4194304) % 1) != 0)
+          or ((config["account_id"] | round(15 - ((((config["account_id"] | abs) | int) | string) | length)))
+            == config["account_id"])))
       else exceptions.raise_compiler_error(
-        "macros-src/resources/refresh.ts:57:81: 'config.account_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/resources/refresh.ts:57:81: 'config.account_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
       ))
     ~ ", "
     ~ (((job_id | int) if ((job_id | int) == job_id) else job_id)
-      if (((job_id | abs) <= 9007199254740992) and (((job_id | abs) >= 0.0001) or (job_id == 0)))
+      if (((job_id | abs) <= 9007199254740992)
+        and (((job_id | abs) >= 0.0001) or (job_id == 0))
+        and (((job_id | int) == job_id)
+          or (((job_id * 4194304) % 1) != 0)
+          or ((job_id | round(15 - ((((job_id | abs) | int) | string) | length))) == job_id)))
       else exceptions.raise_compiler_error(
-        "macros-src/resources/refresh.ts:57:103: 'job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/resources/refresh.ts:57:103: 'job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
       ))
     ~ ", 'refresh run outcomes', null, null, null, null, null, '"
     ~ ((config["timezone"] | replace("\\", "\\\\")) | replace("'", "''"))
@@ -102,17 +110,24 @@
   {%- for job in config["jobs"] -%}
     {%- set ids = pending.get(
       (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
-        if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+        if (((job["job_id"] | abs) <= 9007199254740992)
+          and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0))
+          and (((job["job_id"] | int) == job["job_id"])
+            or (((job["job_id"] * 4194304) % 1) != 0)
+            or ((job["job_id"] | round(15 - ((((job["job_id"] | abs) | int) | string) | length))) == job["job_id"])))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/refresh.ts:74:32: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/resources/refresh.ts:74:32: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
         )) | string
     )
       if (pending.get(
         (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
           if (((job["job_id"] | abs) <= 9007199254740992)
-            and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+            and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0))
+            and (((job["job_id"] | int) == job["job_id"])
+              or (((job["job_id"] * 4194304) % 1) != 0)
+              or ((job["job_id"] | round(15 - ((((job["job_id"] | abs) | int) | string) | length))) == job["job_id"])))
           else exceptions.raise_compiler_error(
-            "macros-src/resources/refresh.ts:74:32: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/resources/refresh.ts:74:32: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
           )) | string
       ) is not none)
       else [] -%}
@@ -122,9 +137,13 @@
     {%- set label = job["name"]
       ~ " ("
       ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
-        if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+        if (((job["job_id"] | abs) <= 9007199254740992)
+          and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0))
+          and (((job["job_id"] | int) == job["job_id"])
+            or (((job["job_id"] * 4194304) % 1) != 0)
+            or ((job["job_id"] | round(15 - ((((job["job_id"] | abs) | int) | string) | length))) == job["job_id"])))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/refresh.ts:76:35: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/resources/refresh.ts:76:35: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
         ))
       ~ ")" -%}
     {%- set statement_sql = dbt_cloud_orchestration._refresh_call(config, job["job_id"], ids) -%}

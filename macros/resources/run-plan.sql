@@ -88,9 +88,13 @@
     {%- set planned = dbt_cloud_orchestration._count(steps, action) -%}
     {%- do changes.append(
       (((planned | int) if ((planned | int) == planned) else planned)
-        if (((planned | abs) <= 9007199254740992) and (((planned | abs) >= 0.0001) or (planned == 0)))
+        if (((planned | abs) <= 9007199254740992)
+          and (((planned | abs) >= 0.0001) or (planned == 0))
+          and (((planned | int) == planned)
+            or (((planned * 4194304) % 1) != 0)
+            or ((planned | round(15 - ((((planned | abs) | int) | string) | length))) == planned)))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/run-plan.ts:60:21: 'planned' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/resources/run-plan.ts:60:21: 'planned' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
         ))
         ~ " to "
         ~ action
@@ -107,9 +111,13 @@
     ~ ", ".join(changes)
     ~ ", "
     ~ (((unchanged | int) if ((unchanged | int) == unchanged) else unchanged)
-      if (((unchanged | abs) <= 9007199254740992) and (((unchanged | abs) >= 0.0001) or (unchanged == 0)))
+      if (((unchanged | abs) <= 9007199254740992)
+        and (((unchanged | abs) >= 0.0001) or (unchanged == 0))
+        and (((unchanged | int) == unchanged)
+          or (((unchanged * 4194304) % 1) != 0)
+          or ((unchanged | round(15 - ((((unchanged | abs) | int) | string) | length))) == unchanged)))
       else exceptions.raise_compiler_error(
-        "macros-src/resources/run-plan.ts:63:42: 'unchanged' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/resources/run-plan.ts:63:42: 'unchanged' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
       ))
     ~ " unchanged.") -%}
 {%- endmacro -%}
@@ -252,9 +260,13 @@
   {%- if output["fail_on_changes"] and (changes > 0) -%}
     {%- set message = "dbt_cloud_orchestration: the plan has "
       ~ (((changes | int) if ((changes | int) == changes) else changes)
-        if (((changes | abs) <= 9007199254740992) and (((changes | abs) >= 0.0001) or (changes == 0)))
+        if (((changes | abs) <= 9007199254740992)
+          and (((changes | abs) >= 0.0001) or (changes == 0))
+          and (((changes | int) == changes)
+            or (((changes * 4194304) % 1) != 0)
+            or ((changes | round(15 - ((((changes | abs) | int) | string) | length))) == changes)))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/run-plan.ts:152:54: 'changes' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/resources/run-plan.ts:152:54: 'changes' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
         ))
       ~ " change(s), and fail_on_changes is set." -%}
     {%- if output["format"] == "json" -%}

@@ -66,9 +66,13 @@
       ~ ".".join(table)
       ~ " for dbt Cloud job "
       ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
-        if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+        if (((job["job_id"] | abs) <= 9007199254740992)
+          and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0))
+          and (((job["job_id"] | int) == job["job_id"])
+            or (((job["job_id"] * 4194304) % 1) != 0)
+            or ((job["job_id"] | round(15 - ((((job["job_id"] | abs) | int) | string) | length))) == job["job_id"])))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/stream.ts:36:122: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/resources/stream.ts:36:122: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
         )),
     replace
   )) -%}

@@ -43,9 +43,12 @@
         ~ "', "
         ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
           if (((job["job_id"] | abs) <= 9007199254740992)
-            and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+            and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0))
+            and (((job["job_id"] | int) == job["job_id"])
+              or (((job["job_id"] * 4194304) % 1) != 0)
+              or ((job["job_id"] | round(15 - ((((job["job_id"] | abs) | int) | string) | length))) == job["job_id"])))
           else exceptions.raise_compiler_error(
-            "macros-src/resources/task.ts:46:68: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/resources/task.ts:46:68: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
           ))
         ~ ", '"
         ~ ((task | replace("\\", "\\\\")) | replace("'", "''"))
@@ -159,9 +162,13 @@
           "job_id = "
             ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
               if (((job["job_id"] | abs) <= 9007199254740992)
-                and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+                and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0))
+                and (((job["job_id"] | int) == job["job_id"])
+                  or (((job["job_id"] * 4194304) % 1) != 0)
+                  or ((job["job_id"] | round(15 - ((((job["job_id"] | abs) | int) | string) | length)))
+                    == job["job_id"])))
               else exceptions.raise_compiler_error(
-                "macros-src/resources/task.ts:130:109: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+                "macros-src/resources/task.ts:130:109: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
               ))
             ~ " and ",
           10
@@ -177,14 +184,22 @@
         if ((config["account_id"] | int) == config["account_id"])
         else config["account_id"])
         if (((config["account_id"] | abs) <= 9007199254740992)
-          and (((config["account_id"] | abs) >= 0.0001) or (config["account_id"] == 0)))
+          and (((config["account_id"] | abs) >= 0.0001) or (config["account_id"] == 0))
+          and (((config["account_id"] | int) == config["account_id"])
+            or (((config["account_id"] * 4194304) % 1) != 0)
+            or ((config["account_id"] | round(15 - ((((config["account_id"] | abs) | int) | string) | length)))
+              == config["account_id"])))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/task.ts:134:14: 'config.account_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/resources/task.ts:134:14: 'config.account_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
         )) | string,
       (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
-        if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+        if (((job["job_id"] | abs) <= 9007199254740992)
+          and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0))
+          and (((job["job_id"] | int) == job["job_id"])
+            or (((job["job_id"] * 4194304) % 1) != 0)
+            or ((job["job_id"] | round(15 - ((((job["job_id"] | abs) | int) | string) | length))) == job["job_id"])))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/task.ts:135:14: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/resources/task.ts:135:14: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
         )) | string,
       "'" ~ ((("Triggered by Snowflake task " ~ qualified_task) | replace("\\", "\\\\")) | replace("'", "''")) ~ "'",
       "null"
@@ -193,17 +208,25 @@
           if ((job.get("upstream_job_id") | int) == job.get("upstream_job_id"))
           else job.get("upstream_job_id"))
           if (((job.get("upstream_job_id") | abs) <= 9007199254740992)
-            and (((job.get("upstream_job_id") | abs) >= 0.0001) or (job.get("upstream_job_id") == 0)))
+            and (((job.get("upstream_job_id") | abs) >= 0.0001) or (job.get("upstream_job_id") == 0))
+            and (((job.get("upstream_job_id") | int) == job.get("upstream_job_id"))
+              or (((job.get("upstream_job_id") * 4194304) % 1) != 0)
+              or ((job.get("upstream_job_id") | round(15 - ((((job.get("upstream_job_id") | abs) | int) | string) | length)))
+                == job.get("upstream_job_id"))))
           else exceptions.raise_compiler_error(
-            "macros-src/resources/task.ts:137:54: 'job.upstream_job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/resources/task.ts:137:54: 'job.upstream_job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
           )) | string),
       (((job["min_elapsed_seconds"] | int)
         if ((job["min_elapsed_seconds"] | int) == job["min_elapsed_seconds"])
         else job["min_elapsed_seconds"])
         if (((job["min_elapsed_seconds"] | abs) <= 9007199254740992)
-          and (((job["min_elapsed_seconds"] | abs) >= 0.0001) or (job["min_elapsed_seconds"] == 0)))
+          and (((job["min_elapsed_seconds"] | abs) >= 0.0001) or (job["min_elapsed_seconds"] == 0))
+          and (((job["min_elapsed_seconds"] | int) == job["min_elapsed_seconds"])
+            or (((job["min_elapsed_seconds"] * 4194304) % 1) != 0)
+            or ((job["min_elapsed_seconds"] | round(15 - ((((job["min_elapsed_seconds"] | abs) | int) | string) | length)))
+              == job["min_elapsed_seconds"])))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/task.ts:138:14: 'job.min_elapsed_seconds' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/resources/task.ts:138:14: 'job.min_elapsed_seconds' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
         )) | string,
       "'" ~ ((job["min_start_time"] | replace("\\", "\\\\")) | replace("'", "''")) ~ "'",
       "'" ~ ((job["max_start_time"] | replace("\\", "\\\\")) | replace("'", "''")) ~ "'",
@@ -272,18 +295,26 @@
   {%- set bound = "minimum" if (interval == 10) else "maximum" -%}
   {%- do return("trigger interval "
     ~ (((interval | int) if ((interval | int) == interval) else interval)
-      if (((interval | abs) <= 9007199254740992) and (((interval | abs) >= 0.0001) or (interval == 0)))
+      if (((interval | abs) <= 9007199254740992)
+        and (((interval | abs) >= 0.0001) or (interval == 0))
+        and (((interval | int) == interval)
+          or (((interval * 4194304) % 1) != 0)
+          or ((interval | round(15 - ((((interval | abs) | int) | string) | length))) == interval)))
       else exceptions.raise_compiler_error(
-        "macros-src/resources/task.ts:192:30: 'interval' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/resources/task.ts:192:30: 'interval' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
       ))
     ~ " s: min_elapsed_seconds "
     ~ (((job["min_elapsed_seconds"] | int)
       if ((job["min_elapsed_seconds"] | int) == job["min_elapsed_seconds"])
       else job["min_elapsed_seconds"])
       if (((job["min_elapsed_seconds"] | abs) <= 9007199254740992)
-        and (((job["min_elapsed_seconds"] | abs) >= 0.0001) or (job["min_elapsed_seconds"] == 0)))
+        and (((job["min_elapsed_seconds"] | abs) >= 0.0001) or (job["min_elapsed_seconds"] == 0))
+        and (((job["min_elapsed_seconds"] | int) == job["min_elapsed_seconds"])
+          or (((job["min_elapsed_seconds"] * 4194304) % 1) != 0)
+          or ((job["min_elapsed_seconds"] | round(15 - ((((job["min_elapsed_seconds"] | abs) | int) | string) | length)))
+            == job["min_elapsed_seconds"])))
       else exceptions.raise_compiler_error(
-        "macros-src/resources/task.ts:192:65: 'job.min_elapsed_seconds' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/resources/task.ts:192:65: 'job.min_elapsed_seconds' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
       ))
     ~ " is beyond Snowflake's "
     ~ bound) -%}
@@ -321,9 +352,13 @@
     {%- do lines.append(
       "  user_task_minimum_trigger_interval_in_seconds = "
         ~ (((interval | int) if ((interval | int) == interval) else interval)
-          if (((interval | abs) <= 9007199254740992) and (((interval | abs) >= 0.0001) or (interval == 0)))
+          if (((interval | abs) <= 9007199254740992)
+            and (((interval | abs) >= 0.0001) or (interval == 0))
+            and (((interval | int) == interval)
+              or (((interval * 4194304) % 1) != 0)
+              or ((interval | round(15 - ((((interval | abs) | int) | string) | length))) == interval)))
           else exceptions.raise_compiler_error(
-            "macros-src/resources/task.ts:216:82: 'interval' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/resources/task.ts:216:82: 'interval' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
           ))
     ) -%}
   {%- else -%}
@@ -338,9 +373,13 @@
         else config["suspend_task_after_num_failures"])
         if (((config["suspend_task_after_num_failures"] | abs) <= 9007199254740992)
           and (((config["suspend_task_after_num_failures"] | abs) >= 0.0001)
-            or (config["suspend_task_after_num_failures"] == 0)))
+            or (config["suspend_task_after_num_failures"] == 0))
+          and (((config["suspend_task_after_num_failures"] | int) == config["suspend_task_after_num_failures"])
+            or (((config["suspend_task_after_num_failures"] * 4194304) % 1) != 0)
+            or ((config["suspend_task_after_num_failures"] | round(15 - ((((config["suspend_task_after_num_failures"] | abs) | int) | string) | length)))
+              == config["suspend_task_after_num_failures"])))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/task.ts:220:53: 'config.suspend_task_after_num_failures' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/resources/task.ts:220:53: 'config.suspend_task_after_num_failures' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
         ))
   ) -%}
   {%- if config.get("error_integration") is not none -%}
@@ -369,9 +408,13 @@
 {%- macro _desired_task(config, job, settings) -%}
   {%- set purpose = "triggers dbt Cloud job "
     ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
-      if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+      if (((job["job_id"] | abs) <= 9007199254740992)
+        and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0))
+        and (((job["job_id"] | int) == job["job_id"])
+          or (((job["job_id"] * 4194304) % 1) != 0)
+          or ((job["job_id"] | round(15 - ((((job["job_id"] | abs) | int) | string) | length))) == job["job_id"])))
       else exceptions.raise_compiler_error(
-        "macros-src/resources/task.ts:232:45: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/resources/task.ts:232:45: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
       ))
     ~ " ("
     ~ job["name"]
@@ -519,9 +562,13 @@
     dry_run,
     "create the task of job "
       ~ (((job_id | int) if ((job_id | int) == job_id) else job_id)
-        if (((job_id | abs) <= 9007199254740992) and (((job_id | abs) >= 0.0001) or (job_id == 0)))
+        if (((job_id | abs) <= 9007199254740992)
+          and (((job_id | abs) >= 0.0001) or (job_id == 0))
+          and (((job_id | int) == job_id)
+            or (((job_id * 4194304) % 1) != 0)
+            or ((job_id | round(15 - ((((job_id | abs) | int) | string) | length))) == job_id)))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/task.ts:293:103: 'job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/resources/task.ts:293:103: 'job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
         ))
   )) -%}
 {%- endmacro -%}

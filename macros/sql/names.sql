@@ -155,9 +155,13 @@
 {%- macro _job_stream_name(job_id, table) -%}
   {%- do return("ORCH_STREAM__"
     ~ (((job_id | int) if ((job_id | int) == job_id) else job_id)
-      if (((job_id | abs) <= 9007199254740992) and (((job_id | abs) >= 0.0001) or (job_id == 0)))
+      if (((job_id | abs) <= 9007199254740992)
+        and (((job_id | abs) >= 0.0001) or (job_id == 0))
+        and (((job_id | int) == job_id)
+          or (((job_id * 4194304) % 1) != 0)
+          or ((job_id | round(15 - ((((job_id | abs) | int) | string) | length))) == job_id)))
       else exceptions.raise_compiler_error(
-        "macros-src/sql/names.ts:137:26: 'job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/sql/names.ts:137:26: 'job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
       ))
     ~ "__"
     ~ dbt_cloud_orchestration._safe_name_part("__".join(table))) -%}
@@ -172,9 +176,13 @@
     ~ dbt_cloud_orchestration._safe_name_part(job_name)
     ~ "__"
     ~ (((job_id | int) if ((job_id | int) == job_id) else job_id)
-      if (((job_id | abs) <= 9007199254740992) and (((job_id | abs) >= 0.0001) or (job_id == 0)))
+      if (((job_id | abs) <= 9007199254740992)
+        and (((job_id | abs) >= 0.0001) or (job_id == 0))
+        and (((job_id | int) == job_id)
+          or (((job_id * 4194304) % 1) != 0)
+          or ((job_id | round(15 - ((((job_id | abs) | int) | string) | length))) == job_id)))
       else exceptions.raise_compiler_error(
-        "macros-src/sql/names.ts:150:53: 'job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/sql/names.ts:150:53: 'job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
       ))) -%}
 {%- endmacro -%}
 
