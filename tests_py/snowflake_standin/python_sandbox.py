@@ -170,7 +170,7 @@ def run_handler(
     digest = hashlib.sha256(source.encode()).hexdigest()
     code = _compiled.get(digest)
     if code is None:
-        code = _compiled[digest] = compile(source, f"<procedure {module_name}>", "exec")
+        code = _compiled[digest] = compile(source, f"<procedure {module_name}>", "exec", dont_inherit=True)
     exec(code, module.__dict__)
     function = module.__dict__.get(handler)
     if not callable(function):
