@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import snowflake.connector
@@ -211,3 +211,30 @@ def test_what_the_stand_in_does_not_run_is_refused_by_name(dbt, cloud):
     finally:
         connection.close()
     assert cloud.requests == []
+
+
+def test_a_scheduled_task_calls_the_procedure_at_its_times(dbt, cloud):
+    """A task whose body is the CALL: the scheduler fires it, the handler triggers dbt Cloud at that time."""
+    scheduler = dbt.standin.scheduler
+    connection = snowflake.connector.connect(database="ANALYTICS", schema="ORCHESTRATION")
+    cursor = connection.cursor()
+    hourly = f"create or replace task {SCHEMA}.HOURLY_CALL schedule = '60 MINUTE'"
+    cursor.execute(f"{hourly} as call {PROCEDURE}({job_arguments()})")
+    broken = f"create or replace task {SCHEMA}.BROKEN_CALL schedule = '60 MINUTE' suspend_task_after_num_failures = 1"
+    cursor.execute(f"{broken} as call {SCHEMA}.NO_SUCH_PROCEDURE()")
+    cursor.execute(f"alter task {SCHEMA}.HOURLY_CALL resume")
+    cursor.execute(f"alter task {SCHEMA}.BROKEN_CALL resume")
+    try:
+        runs = scheduler.run_until(NOW + timedelta(minutes=90))
+    finally:
+        cursor.execute(f"drop task {SCHEMA}.HOURLY_CALL")
+        cursor.execute(f"drop task if exists {SCHEMA}.BROKEN_CALL")
+        connection.close()
+    by_task = {run.task.rsplit(".", 1)[-1]: run for run in runs}
+    hourly, broken = by_task["HOURLY_CALL"], by_task["BROKEN_CALL"]
+    assert (hourly.state, hourly.started) == ("SUCCEEDED", NOW + timedelta(hours=1))
+    assert json.loads(hourly.return_value)["status"] == "TRIGGERED"
+    (run,) = cloud.scenario.jobs[67890]
+    assert run.created_at == NOW + timedelta(hours=1)
+    assert broken.state == "FAILED_AND_AUTO_SUSPENDED"
+    assert "NO_SUCH_PROCEDURE' does not exist" in broken.error

@@ -39,6 +39,7 @@ MODELLED_PARAMETERS.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -130,6 +131,7 @@ class Scheduler:
         self.auto_suspensions: list[AutoSuspension] = []
         self._tracked: dict[str, _Tracked] = {}
         self._requested: list[tuple[datetime, str]] = []  # EXECUTE TASK: (requested at, task key)
+        self._when_sessions: dict[tuple[str, str, str], Any] = {}
 
     # ---- what tests and the simulation call ------------------------------------------------------------
 
@@ -253,14 +255,15 @@ class Scheduler:
         self._run(task, when, "TRIGGER", keep_alive=True)
 
     def _when_true(self, task: cat.Task) -> bool:
-        connection = self._session(task)
-        try:
-            cursor = connection.cursor()
-            cursor.execute(f"select ({task.condition})")
-            row = cursor.fetchone()
-            return bool(row and row[0])
-        finally:
-            connection.close()
+        """The WHEN, evaluated on a session kept per database, schema and owner (the check is no task run)."""
+        place = (task.database, task.schema, task.owner)
+        connection = self._when_sessions.get(place)
+        if connection is None:
+            connection = self._when_sessions[place] = self._session(task)
+        cursor = connection.cursor()
+        cursor.execute(f"select ({task.condition})")
+        row = cursor.fetchone()
+        return bool(row and row[0])
 
     def _run(self, task: cat.Task, when: datetime, scheduled_from: str, keep_alive: bool) -> None:
         key = cat.Catalog.key([task.database, task.schema, task.name])
@@ -270,9 +273,10 @@ class Scheduler:
         if tracked is not None:
             tracked.last_start = run.started
             tracked.keep_alive_from = run.started
+        runner = self._runner(task.definition)
         connection = self._session(task)
         try:
-            run.return_value = self._runner()(connection.cursor(), task.definition)
+            run.return_value = runner(connection.cursor(), task.definition)
         except Exception as error:  # a failed run is a record, not a crash of the simulation
             run.state = "FAILED"
             run.error = f"{type(error).__name__}: {error}"[:_ERROR_MESSAGE_LIMIT]
@@ -366,14 +370,19 @@ class Scheduler:
 
         return snowflake.connector.connect(database=task.database, schema=task.schema, role=task.owner)
 
-    def _runner(self) -> BodyRunner:
+    def _runner(self, body_sql: str) -> BodyRunner:
+        """The given runner; else a Snowflake Scripting body goes to scripting.execute_task_body and a single
+        statement (a CALL, an INSERT…) runs as it is: a task's body is "a single SQL statement, a call to a
+        stored procedure, or procedural logic using Snowflake Scripting" (sql-reference/sql/create-task)."""
         if self.body_runner is not None:
             return self.body_runner
+        if not _SCRIPTING.match(body_sql):
+            return run_single_statement
         try:
             from .scripting import execute_task_body  # the Snowflake Scripting executor, when present
         except ImportError:
             raise TaskNotModelled(
-                "no task body runner: scripting.execute_task_body is not available and none was given"
+                "a Snowflake Scripting task body needs scripting.execute_task_body, which is not available"
             ) from None
         return execute_task_body
 
@@ -385,6 +394,16 @@ class Scheduler:
         path = self.standin.db_dir / "standin-task-history.jsonl"
         with path.open("a") as journal:
             journal.write(json.dumps({"kind": kind, **record}, default=str) + "\n")
+
+
+_SCRIPTING = re.compile(r"\s*(EXECUTE\s+IMMEDIATE|DECLARE|BEGIN)\b", re.IGNORECASE)
+
+
+def run_single_statement(cursor: Any, body_sql: str) -> object:
+    """A body that is one statement: its first value is the run's return value (a CALL's result)."""
+    cursor.execute(body_sql)
+    row = cursor.fetchone() if cursor.description else None
+    return row[0] if row else None
 
 
 def _qualified(task: cat.Task) -> str:
