@@ -442,6 +442,6 @@ class SnowflakeStandIn:
         self.egress_routes[(host.lower(), port)] = base_url
 
     def set_ping_result(self, result: dict[str, Any] | None) -> None:
-        """What a `mode: 'ping'` CALL of the procedure returns (the stand-in runs no procedure)."""
+        """What a `mode: 'ping'` CALL of the procedure returns instead of running it (None: the handler runs)."""
         self.account.ping_result = result
         self.account.save(self.account_path)
