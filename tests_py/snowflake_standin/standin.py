@@ -129,7 +129,10 @@ class SnowflakeStandIn:
             mock.patch.object(FakeSnowflakeConnection, "__init__", init),
             mock.patch.object(FakeSnowflakeCursor, "execute", execute),
         ):
-            yield self
+            try:
+                yield self
+            finally:
+                self.scheduler.close()
 
     def _attach_databases(self, connection: FakeSnowflakeConnection) -> None:
         """Every database of the account, as fakesnow attaches the connection's own (it attaches only that one):
@@ -152,12 +155,12 @@ class SnowflakeStandIn:
         record = RecordedStatement(sql=sql, bindings=len(bindings), answered_by="fakesnow")
         self.statements.append(record)
         try:
-            # CURRENT_TIMESTAMP and friends follow the simulated clock (clock.py); the record keeps what was sent.
-            sql, command = clock.with_simulated_now(sql), clock.with_simulated_now(command)
             session = self._session(cursor)
             parameters = self._parameters(cursor)
             last_answer, self._last_answer_view = self._last_answer_view, None
             try:
+                # CURRENT_TIMESTAMP and friends follow the simulated clock (clock.py); the record keeps what was sent.
+                sql, command = clock.with_simulated_now(sql), clock.with_simulated_now(command)
                 answer = session_parameters.answer(sql, parameters) if not bindings else None
                 if answer is None and not result_scan.reads_result_scan(sql):
                     session_parameters.refuse_case_sensitive_names(sql, parameters, result_scan=False)
