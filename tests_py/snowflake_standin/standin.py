@@ -47,6 +47,15 @@ def without_query_comment(sql: str) -> str:
     return _TRAILING_COMMENT.sub("", _LEADING_COMMENTS.sub("", sql, count=1)).strip()
 
 
+def _simulated_now(sql: str) -> str:
+    try:
+        return clock.with_simulated_now(sql)
+    except SqlSyntaxError as error:
+        raise ProgrammingError(
+            msg=f"SQL compilation error:\n{error} (stand-in wording)", errno=1003, sqlstate="42000"
+        ) from None
+
+
 @dataclass
 class RecordedStatement:
     """One statement as the connector received it: its SQL (placeholders unbound), how many bindings came with it."""
@@ -155,12 +164,13 @@ class SnowflakeStandIn:
         record = RecordedStatement(sql=sql, bindings=len(bindings), answered_by="fakesnow")
         self.statements.append(record)
         try:
+            # First, so everything after sees it: CURRENT_TIMESTAMP and friends follow the simulated clock
+            # (clock.py); the record keeps what was sent.
+            sql, command = _simulated_now(sql), _simulated_now(command)
             session = self._session(cursor)
             parameters = self._parameters(cursor)
             last_answer, self._last_answer_view = self._last_answer_view, None
             try:
-                # CURRENT_TIMESTAMP and friends follow the simulated clock (clock.py); the record keeps what was sent.
-                sql, command = clock.with_simulated_now(sql), clock.with_simulated_now(command)
                 answer = session_parameters.answer(sql, parameters) if not bindings else None
                 if answer is None and not result_scan.reads_result_scan(sql):
                     session_parameters.refuse_case_sensitive_names(sql, parameters, result_scan=False)
