@@ -17,12 +17,13 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
+from . import clock
 from .sql_tokens import display_part
 
 # A stream stays readable this long past its offset: the table's retention (1 day by default) extended
@@ -33,7 +34,8 @@ TIMESTAMP = pa.timestamp("us", tz="UTC")
 
 
 def now() -> str:
-    return datetime.now(UTC).isoformat()
+    """Creation and change times follow the stand-in's clock (simulated once a test sets it)."""
+    return clock.current_time().isoformat()
 
 
 def qualified(parts: list[str]) -> str:
@@ -96,6 +98,8 @@ class Procedure:
     external_access_integrations: list[str]
     owner: str
     created_on: str = field(default_factory=now)
+    # PACKAGES as written (CREATE PROCEDURE): what the handler may import beyond the standard library.
+    packages: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -29,8 +29,10 @@ from snowflake.connector.errors import ProgrammingError
 
 from . import account as acct
 from . import catalog as cat
-from . import paging, result_scan, session_parameters
+from . import clock, paging, result_scan, runtime_statements, session_parameters
+from .egress import EgressAttempt
 from .privileges import NotificationIntegration, Privileges
+from .scheduler import Scheduler
 from .session_parameters import SessionParameters
 from .sql_tokens import SqlSyntaxError
 from .statements import Answer, Rewrite, Session, Statements
@@ -43,6 +45,15 @@ _DDL = {"CREATE", "ALTER", "DROP", "GRANT", "REVOKE", "UNDROP", "COMMENT", "TRUN
 def without_query_comment(sql: str) -> str:
     """dbt adds a query comment (`/* {"app": "dbt", …} */`) to every statement, after it on Snowflake."""
     return _TRAILING_COMMENT.sub("", _LEADING_COMMENTS.sub("", sql, count=1)).strip()
+
+
+def _simulated_now(sql: str) -> str:
+    try:
+        return clock.with_simulated_now(sql)
+    except SqlSyntaxError as error:
+        raise ProgrammingError(
+            msg=f"SQL compilation error:\n{error} (stand-in wording)", errno=1003, sqlstate="42000"
+        ) from None
 
 
 @dataclass
@@ -80,6 +91,12 @@ class SnowflakeStandIn:
         # The view holding the stand-in's previous answer, and its columns, for RESULT_SCAN(LAST_QUERY_ID()).
         self._last_answer_view: str | None = None
         self._last_answer_columns: list[str] = []
+        # The runtime: tasks fire (scheduler.py), procedures run (procedures.py) with their secrets' values,
+        # which live in this process's memory only, and leave the account only as egress.py lets them.
+        self.scheduler = Scheduler(self)
+        self.secret_values: dict[str, str] = {}
+        self.egress_routes: dict[tuple[str, int], str] = {}
+        self.egress_log: list[EgressAttempt] = []
 
     @property
     def catalog_path(self) -> Path:
@@ -110,6 +127,8 @@ class SnowflakeStandIn:
             connection._standin_user = str(kwargs.get("user") or "STANDIN_USER").upper()
             # Every session starts with the user's (or account's) parameters (session_parameters.py).
             connection._standin_parameters = SessionParameters.starting(standin.account.parameters)
+            # A CALL inside a task body finds the runtime through its connection (procedures.call_procedure).
+            connection._standin = standin
 
         def execute(cursor: FakeSnowflakeCursor, command: str, params: Any = None, *args: Any, **kwargs: Any) -> Any:
             return standin._execute(original_execute, cursor, command, params, *args, **kwargs)
@@ -119,7 +138,10 @@ class SnowflakeStandIn:
             mock.patch.object(FakeSnowflakeConnection, "__init__", init),
             mock.patch.object(FakeSnowflakeCursor, "execute", execute),
         ):
-            yield self
+            try:
+                yield self
+            finally:
+                self.scheduler.close()
 
     def _attach_databases(self, connection: FakeSnowflakeConnection) -> None:
         """Every database of the account, as fakesnow attaches the connection's own (it attaches only that one):
@@ -142,6 +164,9 @@ class SnowflakeStandIn:
         record = RecordedStatement(sql=sql, bindings=len(bindings), answered_by="fakesnow")
         self.statements.append(record)
         try:
+            # First, so everything after sees it: CURRENT_TIMESTAMP and friends follow the simulated clock
+            # (clock.py); the record keeps what was sent.
+            sql, command = _simulated_now(sql), _simulated_now(command)
             session = self._session(cursor)
             parameters = self._parameters(cursor)
             last_answer, self._last_answer_view = self._last_answer_view, None
@@ -166,7 +191,9 @@ class SnowflakeStandIn:
                 if account.changed:
                     self.account.save(self.account_path)
                 if answer is None:
-                    answer = Statements(self.catalog, session, sql, bindings).answer()
+                    answer = runtime_statements.answer(self, cursor, session, sql, bindings)
+                if answer is None:
+                    answer = Statements(self.catalog, session, sql, bindings, self.secret_values).answer()
             except SqlSyntaxError as error:
                 raise ProgrammingError(
                     msg=f"SQL compilation error:\n{error} (stand-in wording)", errno=1003, sqlstate="42000"
@@ -423,7 +450,11 @@ class SnowflakeStandIn:
         self.account = acct.Account()
         self.account.save(self.account_path)
 
+    def route_egress(self, host: str, base_url: str, port: int = 443) -> None:
+        """Where a procedure's allowed HTTP to host:port goes, for example the dbt Cloud stand-in's URL (egress.py)."""
+        self.egress_routes[(host.lower(), port)] = base_url
+
     def set_ping_result(self, result: dict[str, Any] | None) -> None:
-        """What a `mode: 'ping'` CALL of the procedure returns (the stand-in runs no procedure)."""
+        """What a `mode: 'ping'` CALL of the procedure returns instead of running it (None: the handler runs)."""
         self.account.ping_result = result
         self.account.save(self.account_path)
