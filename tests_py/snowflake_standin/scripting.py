@@ -244,7 +244,10 @@ class Executor:
             for value, column in zip(rows[0], description, strict=True):
                 is_json = column[1] in JSON_TYPE_CODES and isinstance(value, str)
                 arguments.append(json.loads(value) if is_json else value)
-        result = self.call_procedure(statement.name, arguments, self.cursor)
+        try:
+            result = self.call_procedure(statement.name, arguments, self.cursor)
+        except ConnectorError as error:  # the procedure failed, as a failed statement does
+            raise _scripting_error(error) from None
         if statement.target is not None:
             variable = frame.find(statement.target)
             variable.value, variable.type_code = result, None
@@ -274,6 +277,10 @@ class Executor:
             rows = self.cursor.fetchall() if self.cursor.description else []
             return rows, list(self.cursor.description or [])
         except ConnectorError as error:
-            message = getattr(error, "raw_msg", None) or str(error)
-            code, state = getattr(error, "errno", None) or -1, getattr(error, "sqlstate", None) or ""
-            raise ScriptingError(code, message, state) from None
+            raise _scripting_error(error) from None
+
+
+def _scripting_error(error: ConnectorError) -> ScriptingError:
+    """A failed statement as the body sees it: SQLCODE is the error number, SQLERRM its message."""
+    message = getattr(error, "raw_msg", None) or str(error)
+    return ScriptingError(getattr(error, "errno", None) or -1, message, getattr(error, "sqlstate", None) or "")
