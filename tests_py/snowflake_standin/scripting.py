@@ -18,8 +18,10 @@ Rules, from Snowflake's documentation:
 - sql-reference/snowflake-scripting/raise: a declared exception has a code and message (-20000 and '' by
   default); its SQLSTATE is P0001.
 - sql-reference/constructs/into: SELECT … INTO must return exactly one row.
-- sql-reference/transactions ("Transactions in stored procedures"): a transaction a block begins and leaves
-  open when it ends is rolled back.
+- sql-reference/transactions: BEGIN TRANSACTION, COMMIT and ROLLBACK in a body are statements of the session
+  (transactions.py follows them). A transaction the body began and left open (a refusal stopped it, or it
+  returned inside one) is rolled back when the body ends, so the session is left clean; the error Snowflake
+  reports for a stored procedure that ends inside a transaction is not modelled.
 """
 
 from __future__ import annotations
