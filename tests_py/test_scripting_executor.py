@@ -276,6 +276,9 @@ REFUSED = {
     "RETURN TABLE": "begin return table(select 1); end",
     "ASYNC child jobs": "begin async (select 1); end",
     "cursors (OPEN)": "begin open c; end",
+    "cursors (FETCH)": "begin fetch c into x; end",
+    "BREAK": "begin break; end",
+    "AWAIT": "begin await all; end",
 }
 
 

@@ -20,8 +20,8 @@ Rules, from Snowflake's documentation:
 - sql-reference/constructs/into: SELECT … INTO must return exactly one row.
 - sql-reference/transactions: BEGIN TRANSACTION, COMMIT and ROLLBACK in a body are statements of the session
   (transactions.py follows them). A transaction the body began and left open (a refusal stopped it, or it
-  returned inside one) is rolled back when the body ends, so the session is left clean; the error Snowflake
-  reports for a stored procedure that ends inside a transaction is not modelled.
+  returned inside one) is rolled back when the body ends, so the session is left clean; whatever else
+  Snowflake reports when a block ends inside a transaction is not modelled.
 """
 
 from __future__ import annotations
