@@ -16,22 +16,17 @@ START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 class Clock:
-    def __init__(self, moment: datetime):
-        self.moment = moment
-
-    def __call__(self) -> datetime:
-        return self.moment
+    """The stand-in's simulated clock, moved by the test."""
 
     def advance(self, **delta: float) -> None:
-        self.moment += timedelta(**delta)
+        clock.advance(timedelta(**delta))
 
 
 @pytest.fixture
 def simulated():
-    simulated = Clock(START)
-    clock.set_clock(simulated)
-    yield simulated
-    clock.set_clock(None)
+    clock.set_clock(START)
+    yield Clock()
+    clock.reset_clock()
 
 
 @pytest.fixture
