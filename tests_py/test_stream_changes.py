@@ -216,6 +216,34 @@ def test_a_stream_on_a_view_returns_the_views_changes(cursor, standin):
     ]
 
 
+def test_stream_has_data_on_a_view_stream_answers_for_its_base_tables(cursor, standin):
+    cursor.execute("create view OPEN_ORDERS as select id, status from ORDERS where status = 'new'")
+    cursor.execute(f"create stream {SCHEMA}.OPEN_STREAM on view {SCHEMA}.OPEN_ORDERS")
+    view_stream = f"{SCHEMA}.OPEN_STREAM"
+    assert has_data(cursor, view_stream) is False
+    cursor.execute("insert into ORDERS values (3, 'cancelled')")  # outside the view
+    assert changes(cursor, view_stream) == []
+    assert has_data(cursor, view_stream) is True, "a false positive, as Snowflake's diff of the base table gives"
+    assert has_data(cursor, view_stream) is True, "until a DML statement consumes the stream"
+    consume(cursor, view_stream)
+    assert has_data(cursor, view_stream) is False
+
+
+def test_an_insert_only_stream_on_an_external_table_returns_inserts_only(cursor, standin):
+    cursor.execute("create table LAKE (id int, status varchar)")
+    cursor.execute("insert into LAKE values (0, 'old')")
+    standin.set_object(["ANALYTICS", "ORCH", "LAKE"], kind="external table")
+    cursor.execute(f"create stream {SCHEMA}.LAKE_STREAM on external table {SCHEMA}.LAKE insert_only = true")
+    cursor.execute("insert into LAKE values (1, 'new'), (2, 'new')")
+    cursor.execute("delete from LAKE where id = 0")
+    assert [row[:4] for row in changes(cursor, f"{SCHEMA}.LAKE_STREAM")] == [
+        (1, "new", "INSERT", False),
+        (2, "new", "INSERT", False),
+    ]
+    cursor.execute(f"show streams like 'LAKE_STREAM' in schema {SCHEMA}")
+    assert cursor.fetchone()[11] == "INSERT_ONLY"
+
+
 def test_offsets_outlive_the_stand_in(cursor, standin, tmp_path):
     cursor.execute("insert into ORDERS values (3, 'new')")
     consume(cursor)

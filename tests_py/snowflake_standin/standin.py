@@ -84,7 +84,10 @@ class SnowflakeStandIn:
         self._last_answer_columns: list[str] = []
         # Streams' offsets and what they return (change_tracking.py), kept beside the databases.
         self.change_tracking = ChangeTracking(
-            self.db_dir / "standin-stream-offsets", lambda: self.catalog, lambda: self.catalog.save(self.catalog_path)
+            self.db_dir / "standin-stream-offsets",
+            lambda: self.catalog,
+            lambda: self.catalog.save(self.catalog_path),
+            lambda parts: self.account.facts(parts).base_tables,
         )
 
     @property
