@@ -277,8 +277,15 @@ class ChangeTracking:
         # A view stream answers TRUE when a base table changed, even outside the view (a false positive).
         if rows.num_rows or stream.has_data or versions != stream.base_versions:
             return "TRUE"
-        # Asked about an empty stream, Snowflake keeps it from going stale: its offset moves to now.
-        self.move_offset(stream, now, clock.current_time(), versions)
+        # Asked about an empty stream, Snowflake keeps it from going stale: its offset moves to now. The rows
+        # there are the same as at the offset unless some were deleted (an append-only stream shows no deletes).
+        moment = clock.current_time()
+        if stream.offset_rows and pq.ParquetFile(self.directory / stream.offset_rows).metadata.num_rows == now.num_rows:
+            stream.offset_on = moment.isoformat()
+            stream.stale_after = (moment + cat.STREAM_STALE_AFTER).isoformat()
+            self.save()
+        else:
+            self.move_offset(stream, now, moment, versions)
         return "FALSE"
 
     # ---- after the statement succeeded -------------------------------------------------------------
