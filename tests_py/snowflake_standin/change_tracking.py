@@ -27,6 +27,7 @@ in a statement with bind parameters (refused by name).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -37,6 +38,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import sqlglot
@@ -294,7 +296,8 @@ class ChangeTracking:
         """A DDL statement inside an explicit transaction commits it first (sql-reference/transactions, "DDL"):
         in DuckDB too, and the offsets that transaction moves."""
         if transactions.control(sql, keyword) == "implicit commit" and transactions.current(cursor._conn):
-            cursor._duck_conn.commit()
+            with contextlib.suppress(duckdb.TransactionException):  # DuckDB may have none open (a failed BEGIN)
+                cursor._duck_conn.commit()
             self._commit(transactions.end(cursor._conn))
 
     def after(
