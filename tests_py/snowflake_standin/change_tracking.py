@@ -116,7 +116,7 @@ class ChangeTracking:
                 raise does_not_exist("Table", stream.table)
             row_id = "rowid" if kind[0][0] != "VIEW" else "null::bigint"
             query = f'select {row_id} as "{ROW_ID}", * from {_duck_name(stream.table)}'
-            return lookup.execute(query).to_arrow_table()
+            return lookup.sql(query).to_arrow_table()
 
     def base_versions(self, duck: Any, stream: cat.Stream) -> dict[str, str]:
         """A view stream's base tables, each as a digest of its rows ({} for a table stream):
@@ -124,7 +124,7 @@ class ChangeTracking:
         versions: dict[str, str] = {}
         for parts in self.base_tables(stream.table):
             with duck.cursor() as lookup:
-                rows = lookup.execute(f"select * from {_duck_name(parts)}").to_arrow_table().to_pylist()
+                rows = lookup.sql(f"select * from {_duck_name(parts)}").to_arrow_table().to_pylist()
             digest = hashlib.sha1("\n".join(sorted(json.dumps(row, default=str) for row in rows)).encode())
             versions[cat.qualified(parts)] = digest.hexdigest()
         return versions
