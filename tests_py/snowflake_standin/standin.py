@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -30,6 +31,7 @@ from snowflake.connector.errors import ProgrammingError
 from . import account as acct
 from . import catalog as cat
 from . import clock, paging, result_scan, runtime_statements, session_parameters
+from .change_tracking import ChangeTracking
 from .egress import EgressAttempt
 from .privileges import NotificationIntegration, Privileges
 from .scheduler import Scheduler
@@ -97,6 +99,13 @@ class SnowflakeStandIn:
         self.secret_values: dict[str, str] = {}
         self.egress_routes: dict[tuple[str, int], str] = {}
         self.egress_log: list[EgressAttempt] = []
+        # Streams' offsets and what they return (change_tracking.py), kept beside the databases.
+        self.change_tracking = ChangeTracking(
+            self.db_dir / "standin-stream-offsets",
+            lambda: self.catalog,
+            lambda: self.catalog.save(self.catalog_path),
+            lambda parts: self.account.facts(parts).base_tables,
+        )
 
     @property
     def catalog_path(self) -> Path:
@@ -168,6 +177,10 @@ class SnowflakeStandIn:
             # (clock.py); the record keeps what was sent.
             sql, command = _simulated_now(sql), _simulated_now(command)
             session = self._session(cursor)
+            # Streams (change_tracking.py): a DDL's implicit commit, then the streams this statement reads.
+            self.change_tracking.before(cursor, sql, record.keyword)
+            streams_before = self.change_tracking.streams_before()
+            stream_read = self.change_tracking.prepare(cursor, sql, record.keyword, bindings, session)
             parameters = self._parameters(cursor)
             last_answer, self._last_answer_view = self._last_answer_view, None
             try:
@@ -190,6 +203,8 @@ class SnowflakeStandIn:
                     answer = account.answer()
                 if account.changed:
                     self.account.save(self.account_path)
+                if answer is None and stream_read is not None:
+                    answer = Rewrite(stream_read.sql)  # streams read, SYSTEM$STREAM_HAS_DATA answered
                 if answer is None:
                     answer = runtime_statements.answer(self, cursor, session, sql, bindings)
                 if answer is None:
@@ -206,12 +221,14 @@ class SnowflakeStandIn:
                 if query and parameters.ignore_case:
                     answer = session_parameters.upper_case_columns(answer)
                 self._answer(cursor, answer)
+                self.change_tracking.after(cursor, sql, record.keyword, stream_read, streams_before)
                 return cursor
             if isinstance(answer, Rewrite):
                 record.answered_by = "stand-in"
                 result = original(cursor, answer.sql, params, *args, **kwargs)
                 if query and parameters.ignore_case:
                     self._upper_case_result(cursor)
+                self.change_tracking.after(cursor, sql, record.keyword, stream_read, streams_before)
                 return result
             objects = re.match(r"show\s+(terse\s+)?(tables|views)\b", sql, re.IGNORECASE)
             # fakesnow reads LIMIT but not FROM: the stand-in pages the answer itself (paging.py).
@@ -226,6 +243,7 @@ class SnowflakeStandIn:
                 self._complete_object_rows(cursor, session, views=True, limit=limit, start=start)
             elif query and parameters.ignore_case:
                 self._upper_case_result(cursor)
+            self.change_tracking.after(cursor, sql, record.keyword, stream_read, streams_before)
             return result
         except Exception as error:
             # A message may quote the statement: with bindings, only the error's type (a bound value is never kept).
@@ -380,8 +398,20 @@ class SnowflakeStandIn:
         self.catalog.save(self.catalog_path)
 
     def set_stream_has_data(self, name: str, has_data: bool = True) -> None:
-        """What SYSTEM$STREAM_HAS_DATA answers for the stream (the stand-in tracks no changes by itself)."""
+        """A false positive: SYSTEM$STREAM_HAS_DATA answers TRUE for the stream, empty or not, until a DML
+        statement consumes it (False takes the false positive back). Real changes answer TRUE by themselves."""
         self.stream(name).has_data = has_data
+        self.catalog.save(self.catalog_path)
+
+    def inject_stream_false_positive(self, name: str) -> None:
+        """SYSTEM$STREAM_HAS_DATA "is not guaranteed to avoid false positives" (system_stream_has_data)."""
+        self.set_stream_has_data(name, True)
+
+    def backdate_stream(self, name: str, by: timedelta) -> None:
+        """As if the stream's offset had last moved `by` earlier: its stale_after moves back with it."""
+        stream = self.stream(name)
+        stream.offset_on = (datetime.fromisoformat(stream.offset_on) - by).isoformat()
+        stream.stale_after = (datetime.fromisoformat(stream.stale_after) - by).isoformat()
         self.catalog.save(self.catalog_path)
 
     def set_task_state(self, name: str, state: str) -> None:
