@@ -12,8 +12,9 @@ import {
   macroWithoutBody, macroWithoutName, moduleVariableNotConst, parameterDefaultNotLiteral, parameterNotPlainName,
   sortDiagnostics, unsupportedTopLevelStatement, type Diagnostic,
 } from "./diagnostics.js";
-import { call, ifStmt, isNone, lit, name, setStmt, type JinjaModule, type Macro, type MacroParam, type Stmt } from "./ir.js";
+import { call, ifStmt, isNone, lit, macro as macroNode, name, setStmt, type JinjaModule, type Macro, type MacroParam, type Stmt } from "./ir.js";
 import { optimizeModules } from "./optimize.js";
+import { dropUncalledPrivateMacros } from "./uncalled.js";
 import { printModule } from "./printer.js";
 import { includes } from "./types.js";
 import { effectFreeMacros } from "./transforms/effects.js";
@@ -155,17 +156,27 @@ export function compileDirectory(sourceDirectory: string, options: CompileOption
     if (result.module !== undefined) compiled.push({ file, module: result.module, docs: result.docs });
   }
   if (diagnostics.length > 0) return { outputs: new Map(), diagnostics: sortDiagnostics(diagnostics), macros: [], inputs: inputs() };
-  optimizeModules(compiled.map(({ module }) => module), packageName);
+  const modules = compiled.map(({ module }) => module);
+  optimizeModules(modules, packageName);
+  const privateNames = new Set([...visibility.values()].filter((item) => item.visibility === "private").map((item) => item.dbtName));
+  const dropped = dropUncalledPrivateMacros(modules, packageName, privateNames);
   const outputs = new Map<string, string>();
   for (const { file, module, docs } of compiled) {
+    if (module.macros.length === 0) continue;
     const base = relative(srcDir, file.getFilePath()).replace(/\.ts$/, "");
-    const sourceLabel = relative(REPO_ROOT, file.getFilePath()).split(sep).join("/");
+    const sourceLabel = repositoryPath(file.getFilePath());
     outputs.set(`${base}.sql`, printModule(module, header(sourceLabel)));
-    if (docs.length > 0) outputs.set(`${base}.yml`, macroDocsYaml(docs, sourceLabel));
+    const printed = docs.filter((doc) => !dropped.has(doc.name));
+    if (printed.length > 0) outputs.set(`${base}.yml`, macroDocsYaml(printed, sourceLabel));
   }
   return {
     outputs, diagnostics: [], macros: signatures.map((item) => ({ ...item, ...visibility.get(item.name)! })), inputs: inputs(),
   };
+}
+
+/** A path as the generated files name it: relative to the repository, with `/`. */
+function repositoryPath(path: string): string {
+  return relative(REPO_ROOT, path).split(sep).join("/");
 }
 
 function reservedNameClash(nameNode: Node, macroName: string): CompileError | undefined {
@@ -274,7 +285,8 @@ function compileFunction(fn: FunctionDeclaration, facts: ProgramFacts): Macro {
   const compiledBody = context.transformStatements(body.getStatements());
   const needsNamespace = context.namespaced.size > 0 || context.usesNamespace;
   const namespaceInit: Stmt[] = needsNamespace ? [setStmt(NAMESPACE, call(name("namespace")))] : [];
-  return { name: facts.dbtNames.get(macroName) ?? macroName, params, body: [...namespaceInit, ...prologue, ...compiledBody] };
+  const source = { file: repositoryPath(fn.getSourceFile().getFilePath()), line: fn.getStartLineNumber() };
+  return macroNode(facts.dbtNames.get(macroName) ?? macroName, params, [...namespaceInit, ...prologue, ...compiledBody], source);
 }
 
 function isLiteral(node: Node): boolean {

@@ -44,10 +44,18 @@ export interface MacroParam {
   default: Expr | undefined;
 }
 
+/** Where a macro comes from: the source file (relative to the repository, `/`-separated) and the line of its `function`. */
+export interface SourcePosition {
+  file: string;
+  line: number;
+}
+
 export interface Macro {
   name: string;
   params: MacroParam[];
   body: Stmt[];
+  /** Printed above the macro (`{#- file:line -#}`), so a dbt stack trace naming it leads back to the TypeScript. */
+  source: SourcePosition;
 }
 
 export interface JinjaModule {
@@ -85,6 +93,10 @@ export const test = (operand: Expr, testName: string, negated = false): Expr => 
 });
 export const isNone = (operand: Expr): Expr => test(operand, "none");
 export const isNotNone = (operand: Expr): Expr => test(operand, "none", true);
+
+export const macro = (macroName: string, params: MacroParam[], body: Stmt[], source: SourcePosition): Macro => ({
+  name: macroName, params, body, source,
+});
 
 export const setStmt = (target: string, value: Expr): Stmt => ({ kind: "set", target, value });
 export const setRawStmt = (target: string, text: string): Stmt => ({ kind: "setRaw", target, text });
