@@ -160,6 +160,7 @@
 
 {#- macros-src/config/checks.ts:90 -#}
 {%- macro _digits_value(text) -%}
+  {%- set digit_values = {"0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9} -%}
   {%- set tsj_ns = namespace() -%}
   {%- if (not dbt_cloud_orchestration._all_digits(text)) or ((text | length) > 9) -%}
     {%- do return(-1) -%}
@@ -167,15 +168,15 @@
   {%- set tsj_ns.value = 0 -%}
   {%- for ch in text -%}
     {%- set tsj_ns.value = ((tsj_ns.value * 10)
-      + ({"0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9}.get(ch)
-        if ({"0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9}.get(ch) is not none)
+      + (digit_values.get(ch)
+        if (digit_values.get(ch) is not none)
         else exceptions.raise_compiler_error(
           "macros-src/config/checks.ts:93:47: 'DIGIT_VALUES[ch]!' is null or undefined ('!' asserted it is not)"
         )))
       if ((((tsj_ns.value * 10) | abs) <= 9007199254740992)
         and ((((tsj_ns.value * 10)
-          + ({"0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9}.get(ch)
-            if ({"0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9}.get(ch) is not none)
+          + (digit_values.get(ch)
+            if (digit_values.get(ch) is not none)
             else exceptions.raise_compiler_error(
               "macros-src/config/checks.ts:93:47: 'DIGIT_VALUES[ch]!' is null or undefined ('!' asserted it is not)"
             ))) | abs)

@@ -51,6 +51,19 @@
 
 {#- macros-src/resources/procedure.ts:29 -#}
 {%- macro _procedure_sql(config, comment) -%}
+  {%- set procedure_arguments = [
+    ["access_url", "varchar"],
+    ["account_id", "number"],
+    ["job_id", "number"],
+    ["cause", "varchar"],
+    ["upstream_job_id", "number"],
+    ["min_elapsed_seconds", "number"],
+    ["min_start_time", "varchar"],
+    ["max_start_time", "varchar"],
+    ["days_of_week", "array"],
+    ["timezone", "varchar"],
+    ["options", "variant"]
+  ] -%}
   {%- set handler -%}{% raw %}"""Snowflake Python procedure handler: trigger a dbt Cloud job when its checks pass.
 
 Runtime: Snowflake Python 3.11 with only ``requests`` and the standard library.
@@ -1781,15 +1794,8 @@ def main(
         ~ "."
         ~ dbt_cloud_orchestration._quote_identifier("DBT_CLOUD_RUN_JOB")
         ~ "(",
-      "  "
-        ~ dbt_cloud_orchestration._declared(
-          [["access_url", "varchar"], ["account_id", "number"], ["job_id", "number"], ["cause", "varchar"], ["upstream_job_id", "number"], ["min_elapsed_seconds", "number"], ["min_start_time", "varchar"], ["max_start_time", "varchar"], ["days_of_week", "array"], ["timezone", "varchar"], ["options", "variant"]][0:5]
-        )
-        ~ ",",
-      "  "
-        ~ dbt_cloud_orchestration._declared(
-          [["access_url", "varchar"], ["account_id", "number"], ["job_id", "number"], ["cause", "varchar"], ["upstream_job_id", "number"], ["min_elapsed_seconds", "number"], ["min_start_time", "varchar"], ["max_start_time", "varchar"], ["days_of_week", "array"], ["timezone", "varchar"], ["options", "variant"]][5:]
-        ),
+      "  " ~ dbt_cloud_orchestration._declared(procedure_arguments[0:5]) ~ ",",
+      "  " ~ dbt_cloud_orchestration._declared(procedure_arguments[5:]),
       ")",
       "returns variant",
       "language python",

@@ -107,10 +107,20 @@ export const breakStmt = (): Stmt => ({ kind: "break" });
 export const continueStmt = (): Stmt => ({ kind: "continue" });
 export const returnStmt = (value: Expr): Stmt => ({ kind: "return", value });
 
+/** The module constant a literal was inlined from (`PROCEDURE_ARGUMENTS`), for a readable name if it is shared. */
+const constantNames = new WeakMap<Expr, string>();
+export function nameConstant(expr: Expr, constantName: string): Expr {
+  constantNames.set(expr, constantName);
+  return expr;
+}
+export const constantNameOf = (expr: Expr): string | undefined => constantNames.get(expr);
+
 /** Methods that only read their receiver. */
 const READ_ONLY_METHODS = new Set([
   "get", "split", "startswith", "endswith", "keys", "values", "items", "find", "rfind", "lstrip", "rstrip", "replace", "join",
 ]);
+
+export const isReadOnlyMethod = (methodName: string): boolean => READ_ONLY_METHODS.has(methodName);
 
 /** `exceptions.raise_compiler_error(…)`: how compiled code stops the macro. */
 export function isGuardRaise(expr: Expr): boolean {
