@@ -23,55 +23,53 @@
   {%- set config = dbt_cloud_orchestration._load_orchestration_config() -%}
   {%- set lines = ["flowchart LR"] -%}
   {%- set table_ids = {} -%}
-  {%- set tsj_jobs = [] -%}
+  {%- set jobs = [] -%}
   {%- for job in config["jobs"] -%}
-    {%- do tsj_jobs.append(job["job_id"]) -%}
+    {%- do jobs.append(job["job_id"]) -%}
   {%- endfor -%}
-  {%- set jobs = tsj_jobs -%}
-  {%- for job_2 in config["jobs"] -%}
+  {%- for job in config["jobs"] -%}
     {%- set task = "task_"
-      ~ (((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])
-        if (((job_2["job_id"] | abs) <= 9007199254740992)
-          and (((job_2["job_id"] | abs) >= 0.0001) or (job_2["job_id"] == 0)))
+      ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+        if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
         else exceptions.raise_compiler_error(
           "macros-src/graph.ts:35:26: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
         )) -%}
-    {%- set suffix = "" if job_2["enabled"] else " (disabled)" -%}
-    {%- do lines.append("  " ~ task ~ "[\"" ~ ((job_2["task_name"] ~ suffix) | replace("\"", "#quot;")) ~ "\"]") -%}
+    {%- set suffix = "" if job["enabled"] else " (disabled)" -%}
+    {%- do lines.append("  " ~ task ~ "[\"" ~ ((job["task_name"] ~ suffix) | replace("\"", "#quot;")) ~ "\"]") -%}
     {%- do lines.append(
       "  job_"
-        ~ (((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])
-          if (((job_2["job_id"] | abs) <= 9007199254740992)
-            and (((job_2["job_id"] | abs) >= 0.0001) or (job_2["job_id"] == 0)))
+        ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+          if (((job["job_id"] | abs) <= 9007199254740992)
+            and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
           else exceptions.raise_compiler_error(
             "macros-src/graph.ts:38:25: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
           ))
         ~ "([\""
         ~ (("dbt Cloud job "
-          ~ (((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])
-            if (((job_2["job_id"] | abs) <= 9007199254740992)
-              and (((job_2["job_id"] | abs) >= 0.0001) or (job_2["job_id"] == 0)))
+          ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+            if (((job["job_id"] | abs) <= 9007199254740992)
+              and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
             else exceptions.raise_compiler_error(
               "macros-src/graph.ts:38:63: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
             ))
           ~ ": "
-          ~ job_2["name"]) | replace("\"", "#quot;"))
+          ~ job["name"]) | replace("\"", "#quot;"))
         ~ "\"])"
     ) -%}
     {%- do lines.append(
       "  "
         ~ task
         ~ " -->|\""
-        ~ (("on change" if (job_2["schedule"]["kind"] == "triggered") else job_2["schedule"]["text"]) | replace("\"", "#quot;"))
+        ~ (("on change" if (job["schedule"]["kind"] == "triggered") else job["schedule"]["text"]) | replace("\"", "#quot;"))
         ~ "\"| job_"
-        ~ (((job_2["job_id"] | int) if ((job_2["job_id"] | int) == job_2["job_id"]) else job_2["job_id"])
-          if (((job_2["job_id"] | abs) <= 9007199254740992)
-            and (((job_2["job_id"] | abs) >= 0.0001) or (job_2["job_id"] == 0)))
+        ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+          if (((job["job_id"] | abs) <= 9007199254740992)
+            and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
           else exceptions.raise_compiler_error(
             "macros-src/graph.ts:39:116: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
           ))
     ) -%}
-    {%- for table in job_2["tables"] -%}
+    {%- for table in job["tables"] -%}
       {%- set name = ".".join(table) -%}
       {%- set id = table_ids.get(name) -%}
       {%- if id is none -%}
@@ -94,29 +92,29 @@
       {%- do lines.append("  " ~ id ~ " --> " ~ task) -%}
     {%- endfor -%}
   {%- endfor -%}
-  {%- for job_3 in config["jobs"] -%}
-    {%- if job_3.get("upstream_job_id") is none -%}
+  {%- for job in config["jobs"] -%}
+    {%- if job.get("upstream_job_id") is none -%}
       {%- continue -%}
     {%- endif -%}
-    {%- if not (job_3.get("upstream_job_id") in jobs) -%}
-      {%- do jobs.append(job_3.get("upstream_job_id")) -%}
+    {%- if not (job.get("upstream_job_id") in jobs) -%}
+      {%- do jobs.append(job.get("upstream_job_id")) -%}
       {%- do lines.append(
         "  job_"
-          ~ (((job_3.get("upstream_job_id") | int)
-            if ((job_3.get("upstream_job_id") | int) == job_3.get("upstream_job_id"))
-            else job_3.get("upstream_job_id"))
-            if (((job_3.get("upstream_job_id") | abs) <= 9007199254740992)
-              and (((job_3.get("upstream_job_id") | abs) >= 0.0001) or (job_3.get("upstream_job_id") == 0)))
+          ~ (((job.get("upstream_job_id") | int)
+            if ((job.get("upstream_job_id") | int) == job.get("upstream_job_id"))
+            else job.get("upstream_job_id"))
+            if (((job.get("upstream_job_id") | abs) <= 9007199254740992)
+              and (((job.get("upstream_job_id") | abs) >= 0.0001) or (job.get("upstream_job_id") == 0)))
             else exceptions.raise_compiler_error(
               "macros-src/graph.ts:55:27: 'job.upstream_job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
             ))
           ~ "([\""
           ~ (("dbt Cloud job "
-            ~ (((job_3.get("upstream_job_id") | int)
-              if ((job_3.get("upstream_job_id") | int) == job_3.get("upstream_job_id"))
-              else job_3.get("upstream_job_id"))
-              if (((job_3.get("upstream_job_id") | abs) <= 9007199254740992)
-                and (((job_3.get("upstream_job_id") | abs) >= 0.0001) or (job_3.get("upstream_job_id") == 0)))
+            ~ (((job.get("upstream_job_id") | int)
+              if ((job.get("upstream_job_id") | int) == job.get("upstream_job_id"))
+              else job.get("upstream_job_id"))
+              if (((job.get("upstream_job_id") | abs) <= 9007199254740992)
+                and (((job.get("upstream_job_id") | abs) >= 0.0001) or (job.get("upstream_job_id") == 0)))
               else exceptions.raise_compiler_error(
                 "macros-src/graph.ts:55:74: 'job.upstream_job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
               ))) | replace("\"", "#quot;"))
@@ -125,18 +123,18 @@
     {%- endif -%}
     {%- do lines.append(
       "  job_"
-        ~ (((job_3.get("upstream_job_id") | int)
-          if ((job_3.get("upstream_job_id") | int) == job_3.get("upstream_job_id"))
-          else job_3.get("upstream_job_id"))
-          if (((job_3.get("upstream_job_id") | abs) <= 9007199254740992)
-            and (((job_3.get("upstream_job_id") | abs) >= 0.0001) or (job_3.get("upstream_job_id") == 0)))
+        ~ (((job.get("upstream_job_id") | int)
+          if ((job.get("upstream_job_id") | int) == job.get("upstream_job_id"))
+          else job.get("upstream_job_id"))
+          if (((job.get("upstream_job_id") | abs) <= 9007199254740992)
+            and (((job.get("upstream_job_id") | abs) >= 0.0001) or (job.get("upstream_job_id") == 0)))
           else exceptions.raise_compiler_error(
             "macros-src/graph.ts:57:25: 'job.upstream_job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
           ))
         ~ " -.->|\"succeeded today\"| job_"
-        ~ (((job_3["job_id"] | int) if ((job_3["job_id"] | int) == job_3["job_id"]) else job_3["job_id"])
-          if (((job_3["job_id"] | abs) <= 9007199254740992)
-            and (((job_3["job_id"] | abs) >= 0.0001) or (job_3["job_id"] == 0)))
+        ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+          if (((job["job_id"] | abs) <= 9007199254740992)
+            and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
           else exceptions.raise_compiler_error(
             "macros-src/graph.ts:57:76: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
           ))

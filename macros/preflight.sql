@@ -80,15 +80,14 @@
   {%- for tsj_value_item_10 in dbt_cloud_orchestration._ping_checks(config, procedures) -%}
     {%- do checks.append(tsj_value_item_10) -%}
   {%- endfor -%}
-  {%- set tsj_lines = [] -%}
+  {%- set lines = [] -%}
   {%- for check in checks -%}
-    {%- do tsj_lines.append(dbt_cloud_orchestration._check_line(check)) -%}
+    {%- do lines.append(dbt_cloud_orchestration._check_line(check)) -%}
   {%- endfor -%}
-  {%- set lines = tsj_lines -%}
   {%- set tsj_checks_kept = [] -%}
-  {%- for check_2 in checks -%}
-    {%- if not check_2["ok"] -%}
-      {%- do tsj_checks_kept.append(check_2) -%}
+  {%- for check in checks -%}
+    {%- if not check["ok"] -%}
+      {%- do tsj_checks_kept.append(check) -%}
     {%- endif -%}
   {%- endfor -%}
   {%- set failures = tsj_checks_kept | length -%}

@@ -9,26 +9,24 @@
       {%- do tsj_streams_kept.append(stream) -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- set tsj_present = [] -%}
-  {%- for stream_2 in tsj_streams_kept -%}
-    {%- do tsj_present.append(stream_2["name"]) -%}
+  {%- set present = [] -%}
+  {%- for stream in tsj_streams_kept -%}
+    {%- do present.append(stream["name"]) -%}
   {%- endfor -%}
-  {%- set present = tsj_present -%}
   {%- set found = {} -%}
   {%- if (present | length) == 0 -%}
     {%- do return(found) -%}
   {%- endif -%}
-  {%- set tsj_columns = [] -%}
-  {%- for stream_3 in present -%}
+  {%- set columns = [] -%}
+  {%- for stream in present -%}
     {%- set index = loop.index0 -%}
-    {%- do tsj_columns.append(
+    {%- do columns.append(
       "system$stream_has_data('"
-        ~ ((dbt_cloud_orchestration._quote_name([config["database"], config["schema"], stream_3]) | replace("\\", "\\\\")) | replace("'", "''"))
+        ~ ((dbt_cloud_orchestration._quote_name([config["database"], config["schema"], stream]) | replace("\\", "\\\\")) | replace("'", "''"))
         ~ "') as S"
         ~ index
     ) -%}
   {%- endfor -%}
-  {%- set columns = tsj_columns -%}
   {%- set result = run_query("select " ~ ", ".join(columns)) -%}
   {%- if (result["rows"] | length) == 0 -%}
     {%- do return(found) -%}
@@ -38,9 +36,9 @@
     else exceptions.raise_compiler_error(
       "macros-src/status.ts:24:15: 'result.rows[0]' reads outside the array or string ('!' asserted it does not)"
     ) -%}
-  {%- for stream_4 in present -%}
+  {%- for stream in present -%}
     {%- set index_2 = loop.index0 -%}
-    {%- do found.update({stream_4: dbt_cloud_orchestration._is_true(row.get("S" ~ index_2))}) -%}
+    {%- do found.update({stream: dbt_cloud_orchestration._is_true(row.get("S" ~ index_2))}) -%}
   {%- endfor -%}
   {%- do return(found) -%}
 {%- endmacro -%}
@@ -162,13 +160,12 @@
   ] -%}
   {%- for job in config["jobs"] -%}
     {%- set task = job["task_name"] -%}
-    {%- set tsj_live_task = [] -%}
+    {%- set live_task = [] -%}
     {%- for item in live["tasks"] -%}
       {%- if item["name"] == task -%}
-        {%- do tsj_live_task.append(item) -%}
+        {%- do live_task.append(item) -%}
       {%- endif -%}
     {%- endfor -%}
-    {%- set live_task = tsj_live_task -%}
     {%- set state = "missing"
       if ((live_task | length) == 0)
       else dbt_cloud_orchestration._task_state(
@@ -187,13 +184,12 @@
         else exceptions.raise_compiler_error(
           "macros-src/status.ts:117:20: 'job.stream_names[index]' reads outside the array or string ('!' asserted it does not)"
         ) -%}
-      {%- set tsj_found = [] -%}
-      {%- for item_2 in live["streams"] -%}
-        {%- if item_2["name"] == name -%}
-          {%- do tsj_found.append(item_2) -%}
+      {%- set found = [] -%}
+      {%- for item in live["streams"] -%}
+        {%- if item["name"] == name -%}
+          {%- do found.append(item) -%}
         {%- endif -%}
       {%- endfor -%}
-      {%- set found = tsj_found -%}
       {%- if (found | length) == 0 -%}
         {%- do streams.append(".".join(table) ~ ": missing") -%}
       {%- elif (found[0]

@@ -192,15 +192,14 @@
 {%- macro _schedule_text(value=none, path=none, problems=none) -%}
   {%- set tsj_ns = namespace() -%}
   {%- if value is string -%}
-    {%- set tsj_words = [] -%}
+    {%- set words = [] -%}
     {%- for word in (value | trim("\t\n\u000b\u000c\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff")).split(
       " "
     ) -%}
       {%- if (word | length) > 0 -%}
-        {%- do tsj_words.append(word) -%}
+        {%- do words.append(word) -%}
       {%- endif -%}
     {%- endfor -%}
-    {%- set words = tsj_words -%}
     {%- if ((words | length) == 1)
       and (((words[0]
         if ((words | length) > 0)

@@ -9,12 +9,12 @@
       {%- do return(name) -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- for name_2 in known -%}
+  {%- for name in known -%}
     {%- if (((((unknown | lower) | replace("_", "")) | replace("-", "")) | length) >= 3)
-      and (((name_2 | lower) | replace("_", "")) | replace("-", "")).startswith(
+      and (((name | lower) | replace("_", "")) | replace("-", "")).startswith(
         ((unknown | lower) | replace("_", "")) | replace("-", "")
       ) -%}
-      {%- do return(name_2) -%}
+      {%- do return(name) -%}
     {%- endif -%}
   {%- endfor -%}
   {%- do return(none) -%}

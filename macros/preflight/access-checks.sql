@@ -11,9 +11,9 @@
     ) -%}
   {%- endfor -%}
   {%- set tsj_value_kept = [] -%}
-  {%- for item_2 in tsj_value_mapped -%}
-    {%- if (item_2 | length) > 0 -%}
-      {%- do tsj_value_kept.append(item_2) -%}
+  {%- for item in tsj_value_mapped -%}
+    {%- if (item | length) > 0 -%}
+      {%- do tsj_value_kept.append(item) -%}
     {%- endif -%}
   {%- endfor -%}
   {%- do return(tsj_value_kept) -%}
@@ -372,11 +372,10 @@
   {%- endif -%}
   {%- if facts["described"] -%}
     {%- set allowed_name = "secret " ~ label ~ " in " ~ config["external_access_integration"] -%}
-    {%- set tsj_listed = [] -%}
+    {%- set listed = [] -%}
     {%- for item in facts["secrets"] -%}
-      {%- do tsj_listed.append(item | lower) -%}
+      {%- do listed.append(item | lower) -%}
     {%- endfor -%}
-    {%- set listed = tsj_listed -%}
     {%- set allowed = (dbt_cloud_orchestration._display_name(config["secret"]) in facts["secrets"])
       or ("all" in listed) -%}
     {%- if allowed -%}
@@ -385,8 +384,8 @@
       ) -%}
     {%- else -%}
       {%- set tsj_secrets_mapped = [] -%}
-      {%- for item_2 in facts["secrets"] -%}
-        {%- do tsj_secrets_mapped.append(dbt_cloud_orchestration._printed_name_sql(item_2)) -%}
+      {%- for item in facts["secrets"] -%}
+        {%- do tsj_secrets_mapped.append(dbt_cloud_orchestration._printed_name_sql(item)) -%}
       {%- endfor -%}
       {%- set secrets = tsj_secrets_mapped + [dbt_cloud_orchestration._quote_name(config["secret"])] -%}
       {%- do checks.append(
@@ -528,13 +527,12 @@
       }
     ]) -%}
   {%- endif -%}
-  {%- set tsj_with_options = [] -%}
+  {%- set with_options = [] -%}
   {%- for row in found -%}
     {%- if (dbt_cloud_orchestration._cell_text(row, "arguments").split(",") | length) == 11 -%}
-      {%- do tsj_with_options.append(row) -%}
+      {%- do with_options.append(row) -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- set with_options = tsj_with_options -%}
   {%- if (with_options | length) == 0 -%}
     {%- do return([
       {

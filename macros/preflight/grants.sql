@@ -49,15 +49,14 @@
 
 {#- macros-src/preflight/grants.ts:74 -#}
 {%- macro _held(grants, privilege, granted_on, name) -%}
-  {%- set tsj_found = [] -%}
+  {%- set found = [] -%}
   {%- for grant in grants["grants"] -%}
     {%- if (grant["granted_on"] == granted_on)
       and ((granted_on == "ACCOUNT") or (grant["name"] == name))
       and ((grant["privilege"] == privilege) or (grant["privilege"] == "OWNERSHIP")) -%}
-      {%- do tsj_found.append(grant) -%}
+      {%- do found.append(grant) -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- set found = tsj_found -%}
   {%- do return(none
     if ((found | length) == 0)
     else (found[0]

@@ -78,11 +78,10 @@
     {%- do return("Iceberg table owned by " ~ owner ~ ", another catalog manages it: an insert-only stream") -%}
   {%- endif -%}
   {%- if object["kind"] == "view" -%}
-    {%- set tsj_names = [] -%}
+    {%- set names = [] -%}
     {%- for base in object["base_objects"] -%}
-      {%- do tsj_names.append(".".join(base)) -%}
+      {%- do names.append(".".join(base)) -%}
     {%- endfor -%}
-    {%- set names = tsj_names -%}
     {%- set bases = "" if ((names | length) == 0) else ("; reads " ~ ", ".join(names)) -%}
     {%- do return("view owned by " ~ owner ~ ", change tracking on" ~ bases) -%}
   {%- endif -%}
@@ -105,9 +104,9 @@
     {%- endfor -%}
   {%- endfor -%}
   {%- set checks = [] -%}
-  {%- for table_2 in dbt_cloud_orchestration._distinct_watched(config) -%}
-    {%- set name = "watched " ~ ".".join(table_2) -%}
-    {%- set object = dbt_cloud_orchestration._watched_object(watched, table_2) -%}
+  {%- for table in dbt_cloud_orchestration._distinct_watched(config) -%}
+    {%- set name = "watched " ~ ".".join(table) -%}
+    {%- set object = dbt_cloud_orchestration._watched_object(watched, table) -%}
     {%- if object["kind"] == "missing" -%}
       {%- do checks.append(
         {
@@ -117,8 +116,8 @@
           "fix": "grant usage on database "
             ~ dbt_cloud_orchestration._quote_name(
               [
-                table_2[0]
-                  if ((table_2 | length) > 0)
+                table[0]
+                  if ((table | length) > 0)
                   else exceptions.raise_compiler_error(
                     "macros-src/preflight/object-checks.ts:66:48: 'table[0]' reads outside the array or string ('!' asserted it does not)"
                   )
@@ -129,13 +128,13 @@
             ~ "; grant usage on schema "
             ~ dbt_cloud_orchestration._quote_name(
               [
-                table_2[0]
-                  if ((table_2 | length) > 0)
+                table[0]
+                  if ((table | length) > 0)
                   else exceptions.raise_compiler_error(
                     "macros-src/preflight/object-checks.ts:66:128: 'table[0]' reads outside the array or string ('!' asserted it does not)"
                   ),
-                table_2[1]
-                  if ((table_2 | length) > 1)
+                table[1]
+                  if ((table | length) > 1)
                   else exceptions.raise_compiler_error(
                     "macros-src/preflight/object-checks.ts:66:139: 'table[1]' reads outside the array or string ('!' asserted it does not)"
                   )
@@ -144,7 +143,7 @@
             ~ " to role "
             ~ dbt_cloud_orchestration._quote_name([role])
             ~ "; grant select on "
-            ~ dbt_cloud_orchestration._quote_name(table_2)
+            ~ dbt_cloud_orchestration._quote_name(table)
             ~ " to role "
             ~ dbt_cloud_orchestration._quote_name([role])
             ~ ";"
@@ -154,15 +153,15 @@
     {%- endif -%}
     {%- set problems = dbt_cloud_orchestration._stream_problems(
       watched,
-      table_2,
-      triggered_tables.get(".".join(table_2)) == true
+      table,
+      triggered_tables.get(".".join(table)) == true
     ) -%}
     {%- for problem in problems -%}
       {%- do checks.append({"ok": false, "name": name, "detail": problem["why"], "fix": problem["fix"]}) -%}
     {%- endfor -%}
     {%- if (problems | length) == 0 -%}
       {%- do checks.append(
-        {"ok": true, "name": name, "detail": dbt_cloud_orchestration._described(watched, table_2, object), "fix": ""}
+        {"ok": true, "name": name, "detail": dbt_cloud_orchestration._described(watched, table, object), "fix": ""}
       ) -%}
     {%- endif -%}
   {%- endfor -%}

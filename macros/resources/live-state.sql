@@ -55,18 +55,18 @@
   {%- set completed = [] -%}
   {%- set tsj_rows_length = rows | length -%}
   {%- set tsj_ns.tsj_rows_broke = false -%}
-  {%- for row_2 in rows -%}
+  {%- for row in rows -%}
     {%- if (rows | length) != tsj_rows_length -%}
       {%- do exceptions.raise_compiler_error(
         "macros-src/resources/live-state.ts:67:21: the array 'rows' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
       ) -%}
     {%- endif -%}
-    {%- set found = staleness.get(dbt_cloud_orchestration._text_of(row_2, "name")) -%}
+    {%- set found = staleness.get(dbt_cloud_orchestration._text_of(row, "name")) -%}
     {%- if found is none -%}
-      {%- do completed.append(row_2) -%}
+      {%- do completed.append(row) -%}
     {%- else -%}
       {%- set tsj_object = {} -%}
-      {%- do tsj_object.update(row_2) -%}
+      {%- do tsj_object.update(row) -%}
       {%- do tsj_object.update(
         {
           "stale_after": dbt_cloud_orchestration._cell_text(found, "STALE_AFTER_UTC"),
@@ -261,13 +261,13 @@
   {%- endfor -%}
   {%- do state.update({"procedures": tsj_value_mapped}) -%}
   {%- set tsj_streams_mapped = [] -%}
-  {%- for row_2 in streams -%}
-    {%- do tsj_streams_mapped.append(dbt_cloud_orchestration._live_object(row_2, "comment")) -%}
+  {%- for row in streams -%}
+    {%- do tsj_streams_mapped.append(dbt_cloud_orchestration._live_object(row, "comment")) -%}
   {%- endfor -%}
   {%- do state.update({"streams": tsj_streams_mapped}) -%}
   {%- set tsj_tasks_mapped = [] -%}
-  {%- for row_3 in tasks -%}
-    {%- do tsj_tasks_mapped.append(dbt_cloud_orchestration._live_object(row_3, "comment")) -%}
+  {%- for row in tasks -%}
+    {%- do tsj_tasks_mapped.append(dbt_cloud_orchestration._live_object(row, "comment")) -%}
   {%- endfor -%}
   {%- do state.update({"tasks": tsj_tasks_mapped}) -%}
   {%- if state["log_table_managed"] -%}
@@ -276,8 +276,8 @@
         ~ dbt_cloud_orchestration._quote_name([config["database"], config["schema"], config["log_table"]])
     ) -%}
     {%- set tsj_rows_mapped = [] -%}
-    {%- for row_4 in columns["rows"] -%}
-      {%- do tsj_rows_mapped.append(dbt_cloud_orchestration._text_of(row_4, "name") | upper) -%}
+    {%- for row in columns["rows"] -%}
+      {%- do tsj_rows_mapped.append(dbt_cloud_orchestration._text_of(row, "name") | upper) -%}
     {%- endfor -%}
     {%- do state.update({"log_table_columns": tsj_rows_mapped}) -%}
     {%- do state.update(

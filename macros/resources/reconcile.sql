@@ -41,18 +41,17 @@
       "statements": []
     }) -%}
   {%- endif -%}
-  {%- set tsj_names = [] -%}
+  {%- set names = [] -%}
   {%- for column in missing -%}
-    {%- do tsj_names.append(column[0]) -%}
+    {%- do names.append(column[0]) -%}
   {%- endfor -%}
-  {%- set names = tsj_names -%}
   {%- set tsj_missing_mapped = [] -%}
-  {%- for column_2 in missing -%}
+  {%- for column in missing -%}
     {%- do tsj_missing_mapped.append(
       {
         "action": "update",
         "object": label,
-        "description": "add column " ~ column_2[0] ~ " to " ~ config["log_table"],
+        "description": "add column " ~ column[0] ~ " to " ~ config["log_table"],
         "sql": "alter table \""
           ~ (config["database"] | replace("\"", "\"\""))
           ~ "\".\""
@@ -60,9 +59,9 @@
           ~ "\".\""
           ~ (config["log_table"] | replace("\"", "\"\""))
           ~ "\" add column if not exists "
-          ~ column_2[0]
+          ~ column[0]
           ~ " "
-          ~ column_2[1]
+          ~ column[1]
       }
     ) -%}
   {%- endfor -%}
@@ -77,13 +76,12 @@
 
 {#- macros-src/resources/reconcile.ts:75 -#}
 {%- macro _current_procedure(live) -%}
-  {%- set tsj_found = [] -%}
+  {%- set found = [] -%}
   {%- for procedure in live["procedures"] -%}
     {%- if procedure["signature"] == dbt_cloud_orchestration._procedure_signature() -%}
-      {%- do tsj_found.append(procedure) -%}
+      {%- do found.append(procedure) -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- set found = tsj_found -%}
   {%- do return((found[0]
     if ((found | length) > 0)
     else exceptions.raise_compiler_error(
@@ -454,8 +452,8 @@
   {%- endfor -%}
   {%- set desired_streams = dbt_cloud_orchestration._names_set(stream_names) -%}
   {%- set tsj_jobs_mapped = [] -%}
-  {%- for job_2 in config["jobs"] -%}
-    {%- do tsj_jobs_mapped.append(job_2["task_name"]) -%}
+  {%- for job in config["jobs"] -%}
+    {%- do tsj_jobs_mapped.append(job["task_name"]) -%}
   {%- endfor -%}
   {%- set desired_tasks = dbt_cloud_orchestration._names_set(tsj_jobs_mapped) -%}
   {%- do dbt_cloud_orchestration._check_no_foreign_objects(live, desired_streams, desired_tasks, config) -%}
@@ -503,17 +501,17 @@
       {%- do steps.append(dbt_cloud_orchestration._orphan_step(config, "task", task)) -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- for job_3 in config["jobs"] -%}
-    {%- for table in job_3["tables"] -%}
+  {%- for job in config["jobs"] -%}
+    {%- for table in job["tables"] -%}
       {%- set index = loop.index0 -%}
-      {%- do steps.append(dbt_cloud_orchestration._stream_step(config, live_streams, job_3, index, table, watched)) -%}
+      {%- do steps.append(dbt_cloud_orchestration._stream_step(config, live_streams, job, index, table, watched)) -%}
     {%- endfor -%}
   {%- endfor -%}
-  {%- for job_4 in config["jobs"] -%}
-    {%- if job_4["enabled"] -%}
-      {%- do steps.append(dbt_cloud_orchestration._task_step(config, live_tasks, job_4, options)) -%}
+  {%- for job in config["jobs"] -%}
+    {%- if job["enabled"] -%}
+      {%- do steps.append(dbt_cloud_orchestration._task_step(config, live_tasks, job, options)) -%}
     {%- else -%}
-      {%- set disabled = dbt_cloud_orchestration._disabled_task_step(config, live_tasks, job_4) -%}
+      {%- set disabled = dbt_cloud_orchestration._disabled_task_step(config, live_tasks, job) -%}
       {%- if disabled is not none -%}
         {%- do steps.append(disabled) -%}
       {%- endif -%}

@@ -26,16 +26,15 @@
 
 {#- macros-src/resources/run-plan.ts:25 -#}
 {%- macro _plain_table(rows) -%}
-  {%- set tsj_widths = [] -%}
+  {%- set widths = [] -%}
   {%- for _cell_2 in (rows[0]
     if ((rows | length) > 0)
     else exceptions.raise_compiler_error(
       "macros-src/resources/run-plan.ts:26:18: 'rows[0]' reads outside the array or string ('!' asserted it does not)"
     )) -%}
     {%- set index = loop.index0 -%}
-    {%- do tsj_widths.append(dbt_cloud_orchestration._column_width(rows, index)) -%}
+    {%- do widths.append(dbt_cloud_orchestration._column_width(rows, index)) -%}
   {%- endfor -%}
-  {%- set widths = tsj_widths -%}
   {%- set tsj_rows_mapped = [] -%}
   {%- for row in rows -%}
     {%- set tsj_row_mapped = [] -%}

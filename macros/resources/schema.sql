@@ -69,11 +69,10 @@
 
 {#- macros-src/resources/schema.ts:46 -#}
 {%- macro _missing_log_columns(existing) -%}
-  {%- set tsj_upper = [] -%}
+  {%- set upper = [] -%}
   {%- for name in existing -%}
-    {%- do tsj_upper.append(name | upper) -%}
+    {%- do upper.append(name | upper) -%}
   {%- endfor -%}
-  {%- set upper = tsj_upper -%}
   {%- set tsj_value_kept = [] -%}
   {%- for column in [
     ["run_status", "varchar"],

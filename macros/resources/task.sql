@@ -467,10 +467,9 @@
     dry_run=false
 ) -%}
   {%- set base = dbt_cloud_orchestration._load_orchestration_config() -%}
-  {%- set tsj_config = {} -%}
-  {%- do tsj_config.update(base) -%}
-  {%- do tsj_config.update({"log_table": logging_table | upper}) -%}
-  {%- set config = tsj_config -%}
+  {%- set config = {} -%}
+  {%- do config.update(base) -%}
+  {%- do config.update({"log_table": logging_table | upper}) -%}
   {%- set problems = [] -%}
   {%- set job = dbt_cloud_orchestration._load_job(
     {

@@ -121,16 +121,16 @@
       }
     ) -%}
   {%- endfor -%}
-  {%- for row_2 in views -%}
+  {%- for row in views -%}
     {%- set view = dbt_cloud_orchestration._object_of(
-      "materialized view" if dbt_cloud_orchestration._is_yes(row_2.get("is_materialized")) else "view",
-      dbt_cloud_orchestration._text_of(row_2, "owner"),
-      dbt_cloud_orchestration._is_yes(row_2.get("change_tracking"))
+      "materialized view" if dbt_cloud_orchestration._is_yes(row.get("is_materialized")) else "view",
+      dbt_cloud_orchestration._text_of(row, "owner"),
+      dbt_cloud_orchestration._is_yes(row.get("change_tracking"))
     ) -%}
-    {%- do view.update({"text": dbt_cloud_orchestration._text_of(row_2, "text")}) -%}
-    {%- do view.update({"is_secure": dbt_cloud_orchestration._is_yes(row_2.get("is_secure"))}) -%}
+    {%- do view.update({"text": dbt_cloud_orchestration._text_of(row, "text")}) -%}
+    {%- do view.update({"is_secure": dbt_cloud_orchestration._is_yes(row.get("is_secure"))}) -%}
     {%- do watched["objects"].update(
-      {".".join(schema_parts + [dbt_cloud_orchestration._text_of(row_2, "name")]): view}
+      {".".join(schema_parts + [dbt_cloud_orchestration._text_of(row, "name")]): view}
     ) -%}
   {%- endfor -%}
 {%- endmacro -%}
@@ -161,7 +161,7 @@
         ]
       )
   )["rows"] -%}
-  {%- set tsj_found = [] -%}
+  {%- set found = [] -%}
   {%- for row in rows -%}
     {%- if dbt_cloud_orchestration._text_of(row, "name")
       == (table[2]
@@ -169,10 +169,9 @@
         else exceptions.raise_compiler_error(
           "macros-src/resources/watched-objects.ts:123:63: 'table[2]' reads outside the array or string ('!' asserted it does not)"
         )) -%}
-      {%- do tsj_found.append(row) -%}
+      {%- do found.append(row) -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- set found = tsj_found -%}
   {%- do return(none
     if ((found | length) == 0)
     else (found[0]
@@ -310,19 +309,19 @@
   {%- set below = [] -%}
   {%- set tsj_objects_length = objects | length -%}
   {%- set tsj_ns.tsj_objects_broke = false -%}
-  {%- for table_2 in objects -%}
+  {%- for table in objects -%}
     {%- if (objects | length) != tsj_objects_length -%}
       {%- do exceptions.raise_compiler_error(
         "macros-src/resources/watched-objects.ts:182:23: the array 'objects' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
       ) -%}
     {%- endif -%}
-    {%- set object = watched["objects"].get(".".join(table_2)) -%}
+    {%- set object = watched["objects"].get(".".join(table)) -%}
     {%- if (object is none) or (object["refresh_mode"] != "") or ((object["base_objects"] | length) > 0) -%}
       {%- continue -%}
     {%- endif -%}
-    {%- do dbt_cloud_orchestration._read_kind_details(watched, table_2, object) -%}
+    {%- do dbt_cloud_orchestration._read_kind_details(watched, table, object) -%}
     {%- if (object["kind"] == "view") and (depth > 0) and ((not object["is_secure"]) or (object["text"] != "")) -%}
-      {%- do dbt_cloud_orchestration._read_view_references(watched, table_2, object) -%}
+      {%- do dbt_cloud_orchestration._read_view_references(watched, table, object) -%}
       {%- for tsj_base_objects_item in object["base_objects"] -%}
         {%- do below.append(tsj_base_objects_item) -%}
       {%- endfor -%}

@@ -112,8 +112,8 @@
   {%- endfor -%}
   {%- set too_long = tsj_ns.tsj_too_long -%}
   {%- set tsj_ns.tsj_has_control = false -%}
-  {%- for part_2 in parts -%}
-    {%- if ("\n" in part_2) or ("\r" in part_2) or ("\t" in part_2) or ("\u0000" in part_2) -%}
+  {%- for part in parts -%}
+    {%- if ("\n" in part) or ("\r" in part) or ("\t" in part) or ("\u0000" in part) -%}
       {%- set tsj_ns.tsj_has_control = true -%}
     {%- endif -%}
   {%- endfor -%}

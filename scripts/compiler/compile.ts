@@ -16,6 +16,7 @@ import { call, ifStmt, isNone, lit, macro as macroNode, name, setStmt, type Jinj
 import { optimizeModules } from "./optimize.js";
 import { dropUncalledPrivateMacros } from "./uncalled.js";
 import { shareRepeatedLiterals } from "./shared-literals.js";
+import { nameResultsAfterTheirLocals } from "./named-results.js";
 import { printModule } from "./printer.js";
 import { includes } from "./types.js";
 import { effectFreeMacros } from "./transforms/effects.js";
@@ -158,7 +159,10 @@ export function compileDirectory(sourceDirectory: string, options: CompileOption
   }
   if (diagnostics.length > 0) return { outputs: new Map(), diagnostics: sortDiagnostics(diagnostics), macros: [], inputs: inputs() };
   const modules = compiled.map(({ module }) => module);
-  for (const macro of modules.flatMap((module) => module.macros)) shareRepeatedLiterals(macro, packageName);
+  for (const macro of modules.flatMap((module) => module.macros)) {
+    shareRepeatedLiterals(macro, packageName);
+    nameResultsAfterTheirLocals(macro);
+  }
   optimizeModules(modules, packageName);
   const privateNames = new Set([...visibility.values()].filter((item) => item.visibility === "private").map((item) => item.dbtName));
   const dropped = dropUncalledPrivateMacros(modules, packageName, privateNames);
