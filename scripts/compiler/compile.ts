@@ -39,6 +39,8 @@ export interface MacroSignature {
   /** Reads `kwargs` (the prelude's extraKeywordArguments): Jinja then accepts unknown keyword arguments. */
   readsKeywordArguments: boolean;
   params: string[];
+  /** False for a private macro nothing calls once helpers are inlined: it is left out of the output (uncalled.ts). */
+  emitted: boolean;
 }
 
 export interface CompileResult {
@@ -115,7 +117,7 @@ export function compileDirectory(sourceDirectory: string, options: CompileOption
   if (diagnostics.length > 0) return { outputs: new Map(), diagnostics: sortDiagnostics(diagnostics), macros: [], inputs: inputs() };
 
   const macros = new Map<string, FunctionDeclaration>();
-  const signatures: Array<Omit<MacroSignature, "dbtName" | "visibility">> = [];
+  const signatures: Array<Omit<MacroSignature, "dbtName" | "visibility" | "emitted">> = [];
   for (const file of project.getSourceFiles().filter(inSources)) {
     for (const fn of file.getFunctions()) {
       const fnName = fn.getName();
@@ -176,7 +178,11 @@ export function compileDirectory(sourceDirectory: string, options: CompileOption
     if (printed.length > 0) outputs.set(`${base}.yml`, macroDocsYaml(printed, sourceLabel));
   }
   return {
-    outputs, diagnostics: [], macros: signatures.map((item) => ({ ...item, ...visibility.get(item.name)! })), inputs: inputs(),
+    outputs, diagnostics: [], inputs: inputs(),
+    macros: signatures.map((item) => {
+      const shown = visibility.get(item.name)!;
+      return { ...item, ...shown, emitted: !dropped.has(shown.dbtName) };
+    }),
   };
 }
 
