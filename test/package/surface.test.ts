@@ -84,7 +84,9 @@ describe("public and private macros", () => {
       }
     }
     expect(shown.sort()).toEqual(publicMacros.map((item) => item.name).sort());
-    expect(hidden.sort()).toEqual(signatures.filter((item) => item.visibility !== "public").map((item) => item.dbtName).sort());
+    // A private macro nothing calls is not emitted, so it has no docs entry either.
+    expect(hidden.sort()).toEqual(signatures.filter((item) => item.visibility !== "public" && item.emitted).map((item) => item.dbtName).sort());
+    expect(signatures.filter((item) => !item.emitted).every((item) => item.visibility === "private")).toBe(true);
   });
 });
 
