@@ -79,6 +79,7 @@ class LogRow:
     status: str
     run_id: int | None = None
     run_status: str | None = None  # the run's outcome, filled by a later invocation
+    reason: str | None = None  # the log line saying why it skipped or failed
 
 
 @dataclass(frozen=True)
