@@ -150,14 +150,16 @@ def test_a_run_repeated_after_a_task_run_died_before_commit():
     assert invariants.no_run_for_nothing(log) == []  # rows did wait: it is the repeat that is wrong
 
 
-def test_the_adopted_run_of_a_task_run_that_died_breaks_nothing():
+@pytest.mark.parametrize("status", ["TRIGGERED", "ADOPTED"])
+def test_the_adopted_run_of_a_task_run_that_died_breaks_nothing(status):
     log = correct_week()
     log.invocations[0:1] = [
         invocation(8, 15, None, created=[1], state=DIED),
-        invocation(8, 30, "TRIGGERED", run=1, consumed=10),
+        invocation(8, 30, status, run=1, consumed=10),
     ]
-    log.log_rows[0] = LogRow(1, at(8, 30), "TRIGGERED", 1, "Success")
+    log.log_rows[0] = LogRow(1, at(8, 30), status, 1, "Success")
     assert invariants.violations(log) == {name: [] for name in invariants.INVARIANTS}
+    assert summarise(log).adopted == 1
 
 
 def test_a_task_run_without_its_log_row():

@@ -20,6 +20,9 @@ from zoneinfo import ZoneInfo
 from .events import DIED, SUCCEEDED, CloudRun, EventLog, Invocation, JobSpec
 
 SUCCESS = 10
+# The outcomes that name the run a task run recorded: one it created, or one an earlier task run created
+# before its session ended, found again by the change it was for and adopted.
+RECORDS_A_RUN = ("TRIGGERED", "ADOPTED")
 
 
 def _invocations(log: EventLog, job: JobSpec) -> list[Invocation]:
@@ -95,7 +98,7 @@ def no_change_lost(log: EventLog) -> list[str]:
             if rows <= 0:
                 continue
             run = runs.get(invocation.run_id) if invocation.run_id is not None else None
-            recorded = invocation.outcome == "TRIGGERED" and invocation.state == SUCCEEDED
+            recorded = invocation.outcome in RECORDS_A_RUN and invocation.state == SUCCEEDED
             if not recorded or run is None or run.job_id != job.job_id:
                 violations.append(
                     f"{job.name}: the task run at {invocation.at:%Y-%m-%d %H:%M:%S} consumed {rows} rows without"
@@ -156,7 +159,7 @@ def every_invocation_logged(log: EventLog) -> list[str]:
         for row in unmatched
     ]
     for row in log.log_rows:
-        run = runs.get(row.run_id) if row.status == "TRIGGERED" else None
+        run = runs.get(row.run_id) if row.status in RECORDS_A_RUN else None
         if run is None or run.finished is None or row.run_status is not None:
             continue
         asked_later = [

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from .events import DIED, FAILED, EventLog
-from .invariants import repeated_runs, runs_for_nothing, task_created_runs
+from .invariants import RECORDS_A_RUN, repeated_runs, runs_for_nothing, task_created_runs
 
 
 @dataclass
@@ -39,7 +39,6 @@ def _mean_max(values: list[int]) -> tuple[float, int]:
 def summarise(log: EventLog) -> Summary:
     ran = [item for item in log.invocations if item.body_ran]
     runs = [run for job in log.jobs for run, _ in task_created_runs(log, job)]
-    created = {run_id for item in log.invocations for run_id in item.created_run_ids}
     wasteful = {run.id for _, run, _ in runs_for_nothing(log)} | {later.id for _, _, later in repeated_runs(log)}
     zone = ZoneInfo(log.timezone)
     per_day: dict[str, dict[str, int]] = {}
@@ -51,7 +50,7 @@ def summarise(log: EventLog) -> Summary:
         task_runs=len(log.invocations),
         invocations=len(ran),
         runs=len(runs),
-        adopted=sum(1 for item in ran if item.outcome == "TRIGGERED" and item.run_id not in created),
+        adopted=sum(1 for item in ran if item.outcome in RECORDS_A_RUN and item.run_id not in item.created_run_ids),
         necessary_runs=sum(1 for run in runs if run.id not in wasteful),
         skips=Counter(item.reason or "(no reason given)" for item in ran if item.outcome == "SKIPPED"),
         errors=sum(1 for item in ran if item.state == FAILED or item.outcome == "ERROR"),

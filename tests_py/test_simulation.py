@@ -1,0 +1,116 @@
+"""The simulated week as acceptance: the example project's jobs (and more) built through real dbt-core, then
+seeded weeks of data, gates and dbt Cloud faults played on the stand-in's scheduler, Scripting executor and
+procedure runtime. Every invariant (simulation/invariants.py) must hold for every seed, and a body broken on
+purpose must break the invariant that guards against it."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from simulation.deployment import deploy
+from simulation.events import EventLog
+from simulation.invariants import INVARIANTS, violations
+from simulation.playback import play
+from simulation.scenario import CloudBehaviour, FalseSignal, make_scenario
+from simulation.summary import summarise
+
+from fake_dbt_cloud import Run  # noqa: F401 - the stand-in API must import before the week starts
+
+SEEDS = (11, 12, 13)
+DAYS = 7
+CUSTOMER_360 = 67893
+DAILY_SALES = 67890
+
+
+@pytest.fixture(scope="module")
+def deployed(tmp_path_factory):
+    """One build for every week of this module: the config does not depend on the seed."""
+    return deploy(make_scenario(SEEDS[0], DAYS), tmp_path_factory.mktemp("deployed"))
+
+
+def week(seed: int, deployed, tmp_path, days: int = DAYS, edit=None, adjust=None) -> EventLog:
+    scenario = make_scenario(seed, days)
+    if adjust is not None:
+        adjust(scenario)
+    return play(scenario, tmp_path, deployed, body_edit=edit)
+
+
+def broken(log: EventLog) -> dict[str, list[str]]:
+    return {name: found for name, found in violations(log).items() if found}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_seeded_week_keeps_every_invariant(seed, deployed, tmp_path):
+    log = week(seed, deployed, tmp_path)
+    assert broken(log) == {}
+    summary = summarise(log)
+    # The week did what it is for: runs, skips, keep-alive wakes, and nothing wasted.
+    assert summary.runs > 0 and summary.skips and summary.runs_per_necessary_run == 1.0
+    assert any(item.wake == "keep-alive" for item in log.invocations)
+    assert {job.job_id for job in log.jobs} <= {item.job_id for item in log.invocations}
+
+
+def local(scenario, hour: int, minute: int = 0, day: int = 0) -> datetime:
+    return scenario.start + timedelta(days=day, hours=hour, minutes=minute)
+
+
+def quiet_but_for_a_false_signal(scenario) -> None:
+    """Nothing lands all day; at noon the stream of customer 360 on RAW.CRM.ACCOUNTS says it has data."""
+    scenario.arrivals, scenario.behaviours = [], []
+    scenario.false_signals = [
+        FalseSignal(CUSTOMER_360, "RAW.CRM.ACCOUNTS", local(scenario, 12, 0) + timedelta(seconds=1))
+    ]
+
+
+def outage_while_orders_wait(scenario) -> None:
+    """Orders land at 09:50 on a Monday and dbt Cloud answers 503 from 09:55 to 10:40."""
+    from simulation.events import Arrival
+
+    scenario.arrivals = [Arrival("RAW.SALES.ORDERS", local(scenario, 9, 50) + timedelta(seconds=1), 42)]
+    scenario.false_signals = []
+    scenario.behaviours = [CloudBehaviour("5xx", local(scenario, 9, 55), local(scenario, 10, 40))]
+
+
+def test_a_quiet_day_and_a_false_signal_start_no_run(deployed, tmp_path):
+    log = week(21, deployed, tmp_path, days=1, adjust=quiet_but_for_a_false_signal)
+    assert broken(log) == {}
+    assert [run for run in log.runs if run.job_id == CUSTOMER_360] == []
+    woken = [item for item in log.invocations if item.job_id == CUSTOMER_360 and item.body_ran]
+    assert woken and all(item.outcome == "SKIPPED" for item in woken)
+
+
+def without_the_rows_check(task: str, body: str) -> str:
+    edited = ROWS_CHECK.sub("", body)
+    assert edited != body, "the body has no rows check to take out"
+    return edited
+
+
+def committing_on_error(task: str, body: str) -> str:
+    edited = body.replace(ROLLBACK_ON_ERROR, COMMIT_ON_ERROR)
+    assert edited != body, "the body has no rollback on ERROR to turn into a commit"
+    return edited
+
+
+def test_without_the_rows_check_a_false_signal_runs_for_nothing(deployed, tmp_path):
+    log = week(21, deployed, tmp_path, days=1, adjust=quiet_but_for_a_false_signal, edit=without_the_rows_check)
+    assert "no run for nothing" in broken(log)
+
+
+def test_committing_on_error_loses_the_change(deployed, tmp_path):
+    correct = week(22, deployed, tmp_path / "correct", days=1, adjust=outage_while_orders_wait)
+    assert broken(correct) == {}
+    assert any(item.outcome == "ERROR" for item in correct.invocations if item.job_id == DAILY_SALES)
+    log = week(22, deployed, tmp_path / "broken", days=1, adjust=outage_while_orders_wait, edit=committing_on_error)
+    assert "no change lost" in broken(log)
+
+
+def test_the_invariants_are_the_five_documented():
+    assert list(INVARIANTS) == [
+        "no change lost",
+        "no run for nothing",
+        "never two runs for one change",
+        "every invocation logged",
+        "gates hold",
+    ]
