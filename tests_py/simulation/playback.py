@@ -65,7 +65,8 @@ def _play(scenario: Scenario, standin: Any, cloud: SimulatedDbtCloud, body_edit:
     jobs = job_specs(scenario, standin.catalog)
     recorder = Recorder(scenario, standin, cloud, execute_task_body)
     scheduler = Scheduler(standin, body_runner=recorder)
-    for happening in sorted(_happenings(scenario, standin, cursor), key=lambda item: (item.at, item.order)):
+    landed: list[ev.Arrival] = []  # as they landed: a task run that lasted past an arrival's time delays it
+    for happening in sorted(_happenings(scenario, standin, cursor, landed), key=lambda item: (item.at, item.order)):
         # Whatever is due at the very instant of a happening runs after it (the invariants count a change
         # as waiting for a task run that starts at the time it landed).
         scheduler.run_until(happening.at - JUST_BEFORE)
@@ -80,7 +81,7 @@ def _play(scenario: Scenario, standin: Any, cloud: SimulatedDbtCloud, body_edit:
         start=scenario.start.astimezone(clock.current_time().tzinfo),
         end=scenario.end.astimezone(clock.current_time().tzinfo),
         jobs=jobs,
-        arrivals=list(scenario.arrivals),
+        arrivals=landed,
         runs=cloud.runs(),
         log_rows=_log_rows(cursor),
         notifications=[
@@ -92,19 +93,23 @@ def _play(scenario: Scenario, standin: Any, cloud: SimulatedDbtCloud, body_edit:
         ],
         pending=_pending(cursor, standin, jobs),
     )
-    log.invocations = _invocations(scheduler.history, recorder.records, jobs, scenario, standin, log)
+    log.invocations = _invocations(scheduler.history, recorder.records, jobs, standin, log)
     connection.close()
     return log
 
 
-def _happenings(scenario: Scenario, standin: Any, cursor: Any) -> list[_Happening]:
+def _happenings(scenario: Scenario, standin: Any, cursor: Any, landed: list[ev.Arrival]) -> list[_Happening]:
     happenings = []
     for arrival in scenario.arrivals:
-        sql = (
-            f"insert into {arrival.table} (id, loaded_at) select seq4(), current_timestamp()::timestamp_ntz"
-            f" from table(generator(rowcount => {arrival.rows}))"
-        )
-        happenings.append(_Happening(arrival.at, 0, lambda sql=sql: cursor.execute(sql)))
+
+        def land(arrival: ev.Arrival = arrival) -> None:
+            cursor.execute(
+                f"insert into {arrival.table} (id, loaded_at) select seq4(), current_timestamp()::timestamp_ntz"
+                f" from table(generator(rowcount => {arrival.rows}))"
+            )
+            landed.append(ev.Arrival(arrival.table, clock.current_time(), arrival.rows))
+
+        happenings.append(_Happening(arrival.at, 0, land))
     for signal in scenario.false_signals:
         happenings.append(_Happening(signal.at, 1, lambda signal=signal: _false_signal(standin, signal)))
     for behaviour in scenario.behaviours:
@@ -169,12 +174,12 @@ def _pending(cursor: Any, standin: Any, jobs: list[ev.JobSpec]) -> list[ev.Pendi
     return pending
 
 
-def _invocations(history, records: list[BodyRecord], jobs, scenario, standin, log) -> list[ev.Invocation]:
+def _invocations(history, records: list[BodyRecord], jobs, standin, log: ev.EventLog) -> list[ev.Invocation]:
     """The scheduler's task runs, with what the recorder saw of each whose body ran (in the same order)."""
     by_task = {job.task: job for job in jobs}
     ran = iter(records)
     expected = {job.job_id: {table: 0 for table in job.tables} for job in jobs}
-    arrivals = sorted(scenario.arrivals, key=lambda item: item.at)
+    arrivals = sorted(log.arrivals, key=lambda item: item.at)
     invocations = []
     for run in history:
         job = by_task[run.task.rsplit(".", 1)[-1]]
