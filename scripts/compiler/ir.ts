@@ -106,6 +106,45 @@ export function isGuardRaise(expr: Expr): boolean {
     expr.callee.object.kind === "name" && expr.callee.object.name === "exceptions";
 }
 
+/** The direct operands of an expression. */
+function operands(expr: Expr): Expr[] {
+  switch (expr.kind) {
+    case "literal":
+    case "name":
+      return [];
+    case "attr":
+      return [expr.object];
+    case "not":
+    case "negate":
+    case "test":
+      return [expr.operand];
+    case "item":
+      return [expr.object, expr.key];
+    case "slice":
+      return [expr.object, ...[expr.start, expr.end, expr.step].filter((bound): bound is Expr => bound !== undefined)];
+    case "binary":
+      return [expr.left, expr.right];
+    case "conditional":
+      return [expr.test, expr.then, expr.otherwise];
+    case "list":
+      return expr.items;
+    case "dict":
+      return expr.entries.flat();
+    case "filter":
+      return [expr.operand, ...expr.args];
+    case "call":
+      return [expr.callee, ...expr.args, ...expr.kwargs.map(([, value]) => value)];
+  }
+}
+
+/**
+ * True when evaluating the expression may stop the macro with a guard. A lowering that leaves such an
+ * operand unevaluated on one branch must still evaluate it there: JavaScript evaluates it first, and throws.
+ */
+export function containsGuardRaise(expr: Expr): boolean {
+  return isGuardRaise(expr) || operands(expr).some(containsGuardRaise);
+}
+
 /** True when evaluating the expression twice is as good as once: no side effects. */
 export function isPure(expr: Expr): boolean {
   switch (expr.kind) {

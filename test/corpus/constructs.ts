@@ -155,3 +155,11 @@ export function computed_default(width: number, height = width * 2, label = `${w
 export function huge_pad(s: string): string {
   return s.padStart(4294967296, "ab");
 }
+
+/**
+ * A pad that stops the macro still stops it where the result is searched for an empty pattern (at 0
+ * without reading the text): JavaScript builds the pad before indexOf runs. Found by the differential test.
+ */
+export function huge_pad_searched(s: string, width: number): number {
+  return s.padStart(width, "1").indexOf("");
+}

@@ -378,6 +378,9 @@ class AccountStatements:
         answer = Statements(self.catalog, self.session, rewritten, []).answer()
         if isinstance(answer, Answer):
             answer.changed_catalog = True
+            created = self.catalog.streams.get(cat.Catalog.key(stream))
+            if insert_only and created is not None:
+                created.mode = "INSERT_ONLY"  # SHOW STREAMS' mode; it returns inserts only (change_tracking.py)
         return answer
 
     def record_view(self) -> None:

@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -30,6 +31,7 @@ from snowflake.connector.errors import ProgrammingError
 from . import account as acct
 from . import catalog as cat
 from . import paging, result_scan, session_parameters
+from .change_tracking import ChangeTracking
 from .privileges import NotificationIntegration, Privileges
 from .session_parameters import SessionParameters
 from .sql_tokens import SqlSyntaxError
@@ -80,6 +82,10 @@ class SnowflakeStandIn:
         # The view holding the stand-in's previous answer, and its columns, for RESULT_SCAN(LAST_QUERY_ID()).
         self._last_answer_view: str | None = None
         self._last_answer_columns: list[str] = []
+        # Streams' offsets and what they return (change_tracking.py), kept beside the databases.
+        self.change_tracking = ChangeTracking(
+            self.db_dir / "standin-stream-offsets", lambda: self.catalog, lambda: self.catalog.save(self.catalog_path)
+        )
 
     @property
     def catalog_path(self) -> Path:
@@ -143,62 +149,11 @@ class SnowflakeStandIn:
         self.statements.append(record)
         try:
             session = self._session(cursor)
-            parameters = self._parameters(cursor)
-            last_answer, self._last_answer_view = self._last_answer_view, None
-            try:
-                answer = session_parameters.answer(sql, parameters) if not bindings else None
-                if answer is None and not result_scan.reads_result_scan(sql):
-                    session_parameters.refuse_case_sensitive_names(sql, parameters, result_scan=False)
-                views = lambda parts: self._view_exists(cursor, parts)  # noqa: E731
-                account = acct.AccountStatements(
-                    self.account,
-                    self.catalog,
-                    session,
-                    sql,
-                    last_answer,
-                    views,
-                    last_answer_columns=self._last_answer_columns,
-                    parameters=parameters,
-                    user=self._user(cursor),
-                )
-                if answer is None and not bindings:
-                    answer = account.answer()
-                if account.changed:
-                    self.account.save(self.account_path)
-                if answer is None:
-                    answer = Statements(self.catalog, session, sql, bindings).answer()
-            except SqlSyntaxError as error:
-                raise ProgrammingError(
-                    msg=f"SQL compilation error:\n{error} (stand-in wording)", errno=1003, sqlstate="42000"
-                ) from None
-            query = record.keyword in ("SELECT", "WITH")
-            if isinstance(answer, Answer):
-                record.answered_by = "stand-in"
-                if answer.changed_catalog:
-                    self.catalog.save(self.catalog_path)
-                if query and parameters.ignore_case:
-                    answer = session_parameters.upper_case_columns(answer)
-                self._answer(cursor, answer)
-                return cursor
-            if isinstance(answer, Rewrite):
-                record.answered_by = "stand-in"
-                result = original(cursor, answer.sql, params, *args, **kwargs)
-                if query and parameters.ignore_case:
-                    self._upper_case_result(cursor)
-                return result
-            objects = re.match(r"show\s+(terse\s+)?(tables|views)\b", sql, re.IGNORECASE)
-            # fakesnow reads LIMIT but not FROM: the stand-in pages the answer itself (paging.py).
-            fakesnow_sql, limit, start = paging.split_limit(sql) if objects else (command, None, None)
-            result = original(cursor, fakesnow_sql, params, *args, **kwargs)
-            if record.is_ddl:
-                self._keep_table_comments(cursor)
-            elif objects and objects.group(2).lower() == "tables":
-                self._fill_table_comments(cursor)
-                self._complete_object_rows(cursor, session, views=False, limit=limit, start=start)
-            elif objects:
-                self._complete_object_rows(cursor, session, views=True, limit=limit, start=start)
-            elif query and parameters.ignore_case:
-                self._upper_case_result(cursor)
+            self.change_tracking.before(cursor, sql, record.keyword)
+            streams_before = self.change_tracking.streams_before()
+            stream_read = self.change_tracking.prepare(cursor, sql, record.keyword, bindings, session)
+            result = self._dispatch(original, cursor, command, params, record, session, stream_read, *args, **kwargs)
+            self.change_tracking.after(cursor, sql, record.keyword, stream_read, streams_before)
             return result
         except Exception as error:
             # A message may quote the statement: with bindings, only the error's type (a bound value is never kept).
@@ -208,6 +163,82 @@ class SnowflakeStandIn:
         finally:
             with self.journal_path.open("a") as journal:
                 journal.write(json.dumps(asdict(record)) + "\n")
+
+    def _dispatch(
+        self,
+        original: Any,
+        cursor: FakeSnowflakeCursor,
+        command: str,
+        params: Any,
+        record: RecordedStatement,
+        session: Session,
+        stream_read: Any,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        """The stand-in's answer to one statement, or fakesnow's (after the stand-in's rewrite, if any)."""
+        sql = record.sql
+        bindings = list(params) if isinstance(params, (list, tuple)) else []
+        parameters = self._parameters(cursor)
+        last_answer, self._last_answer_view = self._last_answer_view, None
+        try:
+            answer = session_parameters.answer(sql, parameters) if not bindings else None
+            if answer is None and not result_scan.reads_result_scan(sql):
+                session_parameters.refuse_case_sensitive_names(sql, parameters, result_scan=False)
+            views = lambda parts: self._view_exists(cursor, parts)  # noqa: E731
+            account = acct.AccountStatements(
+                self.account,
+                self.catalog,
+                session,
+                sql,
+                last_answer,
+                views,
+                last_answer_columns=self._last_answer_columns,
+                parameters=parameters,
+                user=self._user(cursor),
+            )
+            if answer is None and not bindings:
+                answer = account.answer()
+            if account.changed:
+                self.account.save(self.account_path)
+            if answer is None and stream_read is not None:
+                # Streams read and SYSTEM$STREAM_HAS_DATA answered from their offsets (change_tracking.py).
+                answer = Rewrite(stream_read.sql)
+            if answer is None:
+                answer = Statements(self.catalog, session, sql, bindings).answer()
+        except SqlSyntaxError as error:
+            raise ProgrammingError(
+                msg=f"SQL compilation error:\n{error} (stand-in wording)", errno=1003, sqlstate="42000"
+            ) from None
+        query = record.keyword in ("SELECT", "WITH")
+        if isinstance(answer, Answer):
+            record.answered_by = "stand-in"
+            if answer.changed_catalog:
+                self.catalog.save(self.catalog_path)
+            if query and parameters.ignore_case:
+                answer = session_parameters.upper_case_columns(answer)
+            self._answer(cursor, answer)
+            return cursor
+        if isinstance(answer, Rewrite):
+            record.answered_by = "stand-in"
+            result = original(cursor, answer.sql, params, *args, **kwargs)
+            if query and parameters.ignore_case:
+                self._upper_case_result(cursor)
+            return result
+        objects = re.match(r"show\s+(terse\s+)?(tables|views)\b", sql, re.IGNORECASE)
+        # fakesnow reads LIMIT but not FROM: the stand-in pages the answer itself (paging.py).
+        fakesnow_sql, limit, start = paging.split_limit(sql) if objects else (command, None, None)
+        result = original(cursor, fakesnow_sql, params, *args, **kwargs)
+        if record.is_ddl:
+            self._keep_table_comments(cursor)
+        elif objects and objects.group(2).lower() == "tables":
+            self._fill_table_comments(cursor)
+            self._complete_object_rows(cursor, session, views=False, limit=limit, start=start)
+        elif objects:
+            self._complete_object_rows(cursor, session, views=True, limit=limit, start=start)
+        elif query and parameters.ignore_case:
+            self._upper_case_result(cursor)
+        return result
 
     def _session(self, cursor: FakeSnowflakeCursor) -> Session:
         connection = cursor._conn
@@ -353,8 +384,20 @@ class SnowflakeStandIn:
         self.catalog.save(self.catalog_path)
 
     def set_stream_has_data(self, name: str, has_data: bool = True) -> None:
-        """What SYSTEM$STREAM_HAS_DATA answers for the stream (the stand-in tracks no changes by itself)."""
+        """A false positive: SYSTEM$STREAM_HAS_DATA answers TRUE for the stream, empty or not, until a DML
+        statement consumes it (False takes the false positive back). Real changes answer TRUE by themselves."""
         self.stream(name).has_data = has_data
+        self.catalog.save(self.catalog_path)
+
+    def inject_stream_false_positive(self, name: str) -> None:
+        """SYSTEM$STREAM_HAS_DATA "is not guaranteed to avoid false positives" (system_stream_has_data)."""
+        self.set_stream_has_data(name, True)
+
+    def backdate_stream(self, name: str, by: timedelta) -> None:
+        """As if the stream's offset had last moved `by` earlier: its stale_after moves back with it."""
+        stream = self.stream(name)
+        stream.offset_on = (datetime.fromisoformat(stream.offset_on) - by).isoformat()
+        stream.stale_after = (datetime.fromisoformat(stream.stale_after) - by).isoformat()
         self.catalog.save(self.catalog_path)
 
     def set_task_state(self, name: str, state: str) -> None:

@@ -284,7 +284,7 @@ class Statements:
             stream = self.catalog.streams.get(cat.Catalog.key(parts))
             if stream is None:
                 raise does_not_exist("Stream", parts)
-            return "TRUE" if stream.has_data and not stream.stale else "FALSE"
+            return "TRUE" if stream.has_data and not stream.is_stale else "FALSE"
 
         sql = re.sub(r"system\$stream_has_data\(\s*'((?:[^']|'')*)'\s*\)", value, self.reader.sql, flags=re.IGNORECASE)
         return Rewrite(sql)
