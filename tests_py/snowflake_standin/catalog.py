@@ -34,6 +34,7 @@ TIMESTAMP = pa.timestamp("us", tz="UTC")
 
 
 def now() -> str:
+    """Creation and change times follow the stand-in's clock (simulated once a test sets it)."""
     return clock.current_time().isoformat()
 
 
@@ -108,6 +109,8 @@ class Procedure:
     external_access_integrations: list[str]
     owner: str
     created_on: str = field(default_factory=now)
+    # PACKAGES as written (CREATE PROCEDURE): what the handler may import beyond the standard library.
+    packages: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -30,9 +30,11 @@ from snowflake.connector.errors import ProgrammingError
 
 from . import account as acct
 from . import catalog as cat
-from . import paging, result_scan, session_parameters
+from . import clock, paging, result_scan, runtime_statements, session_parameters
 from .change_tracking import ChangeTracking
+from .egress import EgressAttempt
 from .privileges import NotificationIntegration, Privileges
+from .scheduler import Scheduler
 from .session_parameters import SessionParameters
 from .sql_tokens import SqlSyntaxError
 from .statements import Answer, Rewrite, Session, Statements
@@ -86,6 +88,12 @@ class SnowflakeStandIn:
         self.change_tracking = ChangeTracking(
             self.db_dir / "standin-stream-offsets", lambda: self.catalog, lambda: self.catalog.save(self.catalog_path)
         )
+        # The runtime: tasks fire (scheduler.py), procedures run (procedures.py) with their secrets' values,
+        # which live in this process's memory only, and leave the account only as egress.py lets them.
+        self.scheduler = Scheduler(self)
+        self.secret_values: dict[str, str] = {}
+        self.egress_routes: dict[tuple[str, int], str] = {}
+        self.egress_log: list[EgressAttempt] = []
 
     @property
     def catalog_path(self) -> Path:
@@ -116,6 +124,8 @@ class SnowflakeStandIn:
             connection._standin_user = str(kwargs.get("user") or "STANDIN_USER").upper()
             # Every session starts with the user's (or account's) parameters (session_parameters.py).
             connection._standin_parameters = SessionParameters.starting(standin.account.parameters)
+            # A CALL inside a task body finds the runtime through its connection (procedures.call_procedure).
+            connection._standin = standin
 
         def execute(cursor: FakeSnowflakeCursor, command: str, params: Any = None, *args: Any, **kwargs: Any) -> Any:
             return standin._execute(original_execute, cursor, command, params, *args, **kwargs)
@@ -148,11 +158,15 @@ class SnowflakeStandIn:
         record = RecordedStatement(sql=sql, bindings=len(bindings), answered_by="fakesnow")
         self.statements.append(record)
         try:
+            # CURRENT_TIMESTAMP and friends follow the simulated clock (clock.py); the record keeps what was sent.
+            sql, command = clock.with_simulated_now(sql), clock.with_simulated_now(command)
             session = self._session(cursor)
             self.change_tracking.before(cursor, sql, record.keyword)
             streams_before = self.change_tracking.streams_before()
             stream_read = self.change_tracking.prepare(cursor, sql, record.keyword, bindings, session)
-            result = self._dispatch(original, cursor, command, params, record, session, stream_read, *args, **kwargs)
+            result = self._dispatch(
+                original, cursor, sql, command, params, record, session, stream_read, *args, **kwargs
+            )
             self.change_tracking.after(cursor, sql, record.keyword, stream_read, streams_before)
             return result
         except Exception as error:
@@ -168,6 +182,7 @@ class SnowflakeStandIn:
         self,
         original: Any,
         cursor: FakeSnowflakeCursor,
+        sql: str,
         command: str,
         params: Any,
         record: RecordedStatement,
@@ -176,8 +191,8 @@ class SnowflakeStandIn:
         *args: Any,
         **kwargs: Any,
     ) -> Any:
-        """The stand-in's answer to one statement, or fakesnow's (after the stand-in's rewrite, if any)."""
-        sql = record.sql
+        """The stand-in's answer to one statement (`sql`: with the simulated time in, clock.py), or fakesnow's
+        (after the stand-in's rewrite, if any)."""
         bindings = list(params) if isinstance(params, (list, tuple)) else []
         parameters = self._parameters(cursor)
         last_answer, self._last_answer_view = self._last_answer_view, None
@@ -205,7 +220,9 @@ class SnowflakeStandIn:
                 # Streams read and SYSTEM$STREAM_HAS_DATA answered from their offsets (change_tracking.py).
                 answer = Rewrite(stream_read.sql)
             if answer is None:
-                answer = Statements(self.catalog, session, sql, bindings).answer()
+                answer = runtime_statements.answer(self, cursor, session, sql, bindings)
+            if answer is None:
+                answer = Statements(self.catalog, session, sql, bindings, self.secret_values).answer()
         except SqlSyntaxError as error:
             raise ProgrammingError(
                 msg=f"SQL compilation error:\n{error} (stand-in wording)", errno=1003, sqlstate="42000"
@@ -465,6 +482,10 @@ class SnowflakeStandIn:
         """No grants, warehouses, role hierarchy, object facts, parameters or ping result; privileges not modelled."""
         self.account = acct.Account()
         self.account.save(self.account_path)
+
+    def route_egress(self, host: str, base_url: str, port: int = 443) -> None:
+        """Where a procedure's allowed HTTP to host:port goes, for example the dbt Cloud stand-in's URL (egress.py)."""
+        self.egress_routes[(host.lower(), port)] = base_url
 
     def set_ping_result(self, result: dict[str, Any] | None) -> None:
         """What a `mode: 'ping'` CALL of the procedure returns (the stand-in runs no procedure)."""

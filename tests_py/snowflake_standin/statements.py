@@ -80,10 +80,19 @@ def refused(message: str) -> ProgrammingError:
 
 
 class Statements:
-    def __init__(self, catalog: cat.Catalog, session: Session, sql: str, bindings: list[object] | None):
+    def __init__(
+        self,
+        catalog: cat.Catalog,
+        session: Session,
+        sql: str,
+        bindings: list[object] | None,
+        secret_values: dict[str, str] | None = None,
+    ):
         self.catalog = catalog
         self.session = session
         self.reader = TokenReader(sql, bindings)
+        # Where a secret's value goes (in memory, for the procedure's _snowflake shim), if anywhere.
+        self.secret_values = secret_values
 
     # ---- names -------------------------------------------------------------------------------------
 
@@ -426,6 +435,7 @@ class Statements:
             secrets=secrets,
             external_access_integrations=integrations,
             owner=self.session.role,
+            packages=self._values(props, "PACKAGES"),
         )
         return status(f"Function {parts[2]} successfully created.")
 
@@ -521,12 +531,13 @@ class Statements:
             secret.comment = self._text(props, "COMMENT")
         return status("Statement executed successfully.")
 
-    @staticmethod
-    def _store_secret_string(secret: cat.Secret, props: dict[str, object]) -> None:
+    def _store_secret_string(self, secret: cat.Secret, props: dict[str, object]) -> None:
         if "SECRET_STRING" in props:
             value = str(props["SECRET_STRING"])
             secret.secret_string_set = True
             secret.secret_string_sha256 = hashlib.sha256(value.encode()).hexdigest()
+            if self.secret_values is not None:
+                self.secret_values[cat.Catalog.key([secret.database, secret.schema, secret.name])] = value
 
     def create_integration(self, replace: bool, alter: bool, if_not_exists: bool) -> Answer:
         """CREATE [OR REPLACE] EXTERNAL ACCESS INTEGRATION: no IF NOT EXISTS, no OR ALTER in its reference
