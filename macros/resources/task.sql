@@ -19,7 +19,7 @@
         ~ ((job["days_of_week"] | join(", "))
           if ((((job["days_of_week"] | select("float")) | list) | length) == 0)
           else exceptions.raise_compiler_error(
-            "macros-src/resources/task.ts:34:100: 'job.days_of_week.join(\", \")' joins numbers that Jinja holds as floats ('3.0'); map them to text first: xs.map((x) => String(x)).join(sep)"
+            "macros-src/resources/task.ts:35:100: 'job.days_of_week.join(\", \")' joins numbers that Jinja holds as floats ('3.0'); map them to text first: xs.map((x) => String(x)).join(sep)"
           ))
         ~ ")"
     ) -%}
@@ -45,7 +45,7 @@
           if (((job["job_id"] | abs) <= 9007199254740992)
             and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
           else exceptions.raise_compiler_error(
-            "macros-src/resources/task.ts:46:68: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/resources/task.ts:47:68: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
           ))
         ~ ", '"
         ~ ((task | replace("\\", "\\\\")) | replace("'", "''"))
@@ -78,7 +78,7 @@
       ~ ((job["stream_names"][index]
         if ((index >= 0) and (index < (job["stream_names"] | length)))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/task.ts:72:41: 'job.stream_names[index]' reads outside the array or string ('!' asserted it does not)"
+          "macros-src/resources/task.ts:73:41: 'job.stream_names[index]' reads outside the array or string ('!' asserted it does not)"
         )) | replace("\"", "\"\""))
       ~ "\"" -%}
     {%- set source = job["table_sources"][index]
@@ -99,8 +99,35 @@
   {%- do return("array_construct_compact(\n      " ~ ",\n      ".join(items) ~ ")") -%}
 {%- endmacro -%}
 
+{%- macro _change_key_sql(job) -%}
+  {%- set tsj_tokens = [] -%}
+  {%- for table in job["tables"] -%}
+    {%- do tsj_tokens.append(
+      "system$last_change_commit_time('"
+        ~ ((dbt_cloud_orchestration._quote_name(table) | replace("\\", "\\\\")) | replace("'", "''"))
+        ~ "')"
+    ) -%}
+  {%- endfor -%}
+  {%- set tokens = tsj_tokens -%}
+  {%- do return("select md5(array_to_string(array_construct(" ~ ", ".join(tokens) ~ "), ',')) into :change_key;") -%}
+{%- endmacro -%}
+
+{%- macro _pending_rows_sql(streams) -%}
+  {%- set tsj_reads = [] -%}
+  {%- for stream in streams -%}
+    {%- do tsj_reads.append(
+      "select * from (select 1 as pending from " ~ dbt_cloud_orchestration._quote_name(stream) ~ " limit 1)"
+    ) -%}
+  {%- endfor -%}
+  {%- set reads = tsj_reads -%}
+  {%- do return("select count(*) into :pending_rows from (" ~ " union all ".join(reads) ~ ");") -%}
+{%- endmacro -%}
+
 {%- macro _procedure_options(job) -%}
   {%- set entries = ["'known_run_ids', :known_runs"] -%}
+  {%- if (job["tables"] | length) > 0 -%}
+    {%- do entries.append("'change_key', :change_key") -%}
+  {%- endif -%}
   {%- if job["select_changed"] -%}
     {%- do entries.append("'select_changed', true") -%}
     {%- do entries.append("'changed_sources', :changed_sources") -%}
@@ -116,13 +143,33 @@
     "declare",
     "  local_now timestamp_ntz default null;",
     "  outcome variant default null;",
-    "  failure variant default null;"
+    "  failure variant default null;",
+    "  pending_rows number default 0;"
   ] -%}
   {%- if settings["calls_dbt_cloud"] -%}
     {%- do lines.append("  known_runs array default null;") -%}
   {%- endif -%}
+  {%- if settings["calls_dbt_cloud"] and ((job["tables"] | length) > 0) -%}
+    {%- do lines.append("  change_key varchar default null;") -%}
+  {%- endif -%}
   {%- if settings["calls_dbt_cloud"] and job["select_changed"] -%}
     {%- do lines.append("  changed_sources array default null;") -%}
+  {%- endif -%}
+  {%- if settings["calls_dbt_cloud"] -%}
+    {%- do lines.append(
+      "  dbt_cloud_error exception ("
+        ~ (-20001)
+        ~ ", '"
+        ~ ((("dbt Cloud job "
+          ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+            if (((job["job_id"] | abs) <= 9007199254740992)
+              and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+            else exceptions.raise_compiler_error(
+              "macros-src/resources/task.ts:143:24: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            ))
+          ~ ": the procedure returned ERROR; the streams were rolled back and the log table has why") | replace("\\", "\\\\")) | replace("'", "''"))
+        ~ "');"
+    ) -%}
   {%- endif -%}
   {%- do lines.append("begin") -%}
   {%- do lines.append(
@@ -151,7 +198,21 @@
         ~ " where false;"
     ) -%}
   {%- endfor -%}
+  {%- do lines.append("  " ~ dbt_cloud_orchestration._pending_rows_sql(settings["streams"])) -%}
+  {%- do lines.append("  if (pending_rows = 0) then") -%}
+  {%- do lines.append("    commit;") -%}
+  {%- do lines.append(
+    "    outcome := object_construct('status', 'SKIPPED', 'run_id', null, 'run_url', null, 'checks', array_construct(), 'logs', array_construct('"
+      ~ (("no new rows in the job's streams (a keep-alive wake or a false positive of SYSTEM$STREAM_HAS_DATA): dbt Cloud was not called" | replace("\\", "\\\\")) | replace("'", "''"))
+      ~ "'));"
+  ) -%}
+  {%- do lines.append("    " ~ log_head ~ ":outcome as r);") -%}
+  {%- do lines.append("    return 'SKIPPED';") -%}
+  {%- do lines.append("  end if;") -%}
   {%- if settings["calls_dbt_cloud"] -%}
+    {%- if (job["tables"] | length) > 0 -%}
+      {%- do lines.append("  " ~ dbt_cloud_orchestration._change_key_sql(job)) -%}
+    {%- endif -%}
     {%- do lines.append(
       "  select array_agg(run_id) into :known_runs from ("
         ~ dbt_cloud_orchestration._unfinished_runs_sql(
@@ -161,7 +222,7 @@
               if (((job["job_id"] | abs) <= 9007199254740992)
                 and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
               else exceptions.raise_compiler_error(
-                "macros-src/resources/task.ts:130:109: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+                "macros-src/resources/task.ts:180:109: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
               ))
             ~ " and ",
           10
@@ -179,12 +240,12 @@
         if (((config["account_id"] | abs) <= 9007199254740992)
           and (((config["account_id"] | abs) >= 0.0001) or (config["account_id"] == 0)))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/task.ts:134:14: 'config.account_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/resources/task.ts:184:14: 'config.account_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
         )) | string,
       (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
         if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/task.ts:135:14: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/resources/task.ts:185:14: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
         )) | string,
       "'" ~ ((("Triggered by Snowflake task " ~ qualified_task) | replace("\\", "\\\\")) | replace("'", "''")) ~ "'",
       "null"
@@ -195,7 +256,7 @@
           if (((job.get("upstream_job_id") | abs) <= 9007199254740992)
             and (((job.get("upstream_job_id") | abs) >= 0.0001) or (job.get("upstream_job_id") == 0)))
           else exceptions.raise_compiler_error(
-            "macros-src/resources/task.ts:137:54: 'job.upstream_job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/resources/task.ts:187:54: 'job.upstream_job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
           )) | string),
       (((job["min_elapsed_seconds"] | int)
         if ((job["min_elapsed_seconds"] | int) == job["min_elapsed_seconds"])
@@ -203,7 +264,7 @@
         if (((job["min_elapsed_seconds"] | abs) <= 9007199254740992)
           and (((job["min_elapsed_seconds"] | abs) >= 0.0001) or (job["min_elapsed_seconds"] == 0)))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/task.ts:138:14: 'job.min_elapsed_seconds' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/resources/task.ts:188:14: 'job.min_elapsed_seconds' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
         )) | string,
       "'" ~ ((job["min_start_time"] | replace("\\", "\\\\")) | replace("'", "''")) ~ "'",
       "'" ~ ((job["max_start_time"] | replace("\\", "\\\\")) | replace("'", "''")) ~ "'",
@@ -211,7 +272,7 @@
         ~ ((job["days_of_week"] | join(", "))
           if ((((job["days_of_week"] | select("float")) | list) | length) == 0)
           else exceptions.raise_compiler_error(
-            "macros-src/resources/task.ts:141:26: 'job.days_of_week.join(\", \")' joins numbers that Jinja holds as floats ('3.0'); map them to text first: xs.map((x) => String(x)).join(sep)"
+            "macros-src/resources/task.ts:191:26: 'job.days_of_week.join(\", \")' joins numbers that Jinja holds as floats ('3.0'); map them to text first: xs.map((x) => String(x)).join(sep)"
           ))
         ~ ")",
       "'" ~ ((config["timezone"] | replace("\\", "\\\\")) | replace("'", "''")) ~ "'",
@@ -235,7 +296,7 @@
         ~ "'));"
     ) -%}
   {%- endif -%}
-  {%- do lines.append("  if (outcome:status::varchar = 'TRIGGERED') then") -%}
+  {%- do lines.append("  if (outcome:status::varchar in ('TRIGGERED', 'ADOPTED')) then") -%}
   {%- do lines.append("    commit;") -%}
   {%- do lines.append("  else") -%}
   {%- do lines.append("    rollback;") -%}
@@ -245,9 +306,16 @@
     {%- do lines.append(
       "  " ~ dbt_cloud_orchestration._record_outcomes_sql(config, job["job_id"], ":outcome") ~ ";"
     ) -%}
+    {%- do lines.append("  if (outcome:status::varchar = 'ERROR') then") -%}
+    {%- do lines.append("    raise dbt_cloud_error;") -%}
+    {%- do lines.append("  end if;") -%}
   {%- endif -%}
   {%- do lines.append("  return outcome:status::varchar;") -%}
   {%- do lines.append("exception") -%}
+  {%- if settings["calls_dbt_cloud"] -%}
+    {%- do lines.append("  when dbt_cloud_error then") -%}
+    {%- do lines.append("    raise;") -%}
+  {%- endif -%}
   {%- do lines.append("  when other then") -%}
   {%- do lines.append("    rollback;") -%}
   {%- do lines.append(
@@ -274,7 +342,7 @@
     ~ (((interval | int) if ((interval | int) == interval) else interval)
       if (((interval | abs) <= 9007199254740992) and (((interval | abs) >= 0.0001) or (interval == 0)))
       else exceptions.raise_compiler_error(
-        "macros-src/resources/task.ts:192:30: 'interval' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/resources/task.ts:254:30: 'interval' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
       ))
     ~ " s: min_elapsed_seconds "
     ~ (((job["min_elapsed_seconds"] | int)
@@ -283,7 +351,7 @@
       if (((job["min_elapsed_seconds"] | abs) <= 9007199254740992)
         and (((job["min_elapsed_seconds"] | abs) >= 0.0001) or (job["min_elapsed_seconds"] == 0)))
       else exceptions.raise_compiler_error(
-        "macros-src/resources/task.ts:192:65: 'job.min_elapsed_seconds' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/resources/task.ts:254:65: 'job.min_elapsed_seconds' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
       ))
     ~ " is beyond Snowflake's "
     ~ bound) -%}
@@ -323,7 +391,7 @@
         ~ (((interval | int) if ((interval | int) == interval) else interval)
           if (((interval | abs) <= 9007199254740992) and (((interval | abs) >= 0.0001) or (interval == 0)))
           else exceptions.raise_compiler_error(
-            "macros-src/resources/task.ts:216:82: 'interval' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/resources/task.ts:278:82: 'interval' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
           ))
     ) -%}
   {%- else -%}
@@ -340,7 +408,7 @@
           and (((config["suspend_task_after_num_failures"] | abs) >= 0.0001)
             or (config["suspend_task_after_num_failures"] == 0)))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/task.ts:220:53: 'config.suspend_task_after_num_failures' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/resources/task.ts:282:53: 'config.suspend_task_after_num_failures' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
         ))
   ) -%}
   {%- if config.get("error_integration") is not none -%}
@@ -371,7 +439,7 @@
     ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
       if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
       else exceptions.raise_compiler_error(
-        "macros-src/resources/task.ts:232:45: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/resources/task.ts:294:45: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
       ))
     ~ " ("
     ~ job["name"]
@@ -455,7 +523,7 @@
       parsed["parts"][0]
         if ((parsed["parts"] | length) > 0)
         else exceptions.raise_compiler_error(
-          "macros-src/resources/task.ts:262:74: 'parsed.parts[0]' reads outside the array or string ('!' asserted it does not)"
+          "macros-src/resources/task.ts:324:74: 'parsed.parts[0]' reads outside the array or string ('!' asserted it does not)"
         )
     ]) -%}
   {%- endif -%}
@@ -521,7 +589,7 @@
       ~ (((job_id | int) if ((job_id | int) == job_id) else job_id)
         if (((job_id | abs) <= 9007199254740992) and (((job_id | abs) >= 0.0001) or (job_id == 0)))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/task.ts:293:103: 'job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/resources/task.ts:355:103: 'job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
         ))
   )) -%}
 {%- endmacro -%}
