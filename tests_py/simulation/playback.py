@@ -77,6 +77,8 @@ def _play(scenario: Scenario, standin: Any, cloud: SimulatedDbtCloud, body_edit:
         happening.apply()
     scheduler.run_until(scenario.end)
     cloud.catch_up(scenario.end)
+    # What the week left, read as a user would: from a session in the orchestration schema.
+    reader = snowflake.connector.connect(database="ANALYTICS", schema="ORCHESTRATION", role="ACCOUNTADMIN")
     log = ev.EventLog(
         seed=scenario.seed,
         days=scenario.days,
@@ -86,7 +88,7 @@ def _play(scenario: Scenario, standin: Any, cloud: SimulatedDbtCloud, body_edit:
         jobs=jobs,
         arrivals=landed,
         runs=cloud.runs(),
-        log_rows=_log_rows(cursor),
+        log_rows=_log_rows(reader.cursor()),
         notifications=[
             ev.Notification(item.task.rsplit(".", 1)[-1], _parse(item.payload["timestamp"]), _message(item.payload))
             for item in scheduler.notifications
@@ -94,9 +96,10 @@ def _play(scenario: Scenario, standin: Any, cloud: SimulatedDbtCloud, body_edit:
         auto_suspensions=[
             ev.AutoSuspension(item.task.rsplit(".", 1)[-1], item.at, item.reason) for item in scheduler.auto_suspensions
         ],
-        pending=_pending(cursor, standin, jobs),
+        pending=_pending(reader.cursor(), standin, jobs),
     )
     log.invocations = _invocations(scheduler.history, recorder.records, jobs, standin, log)
+    reader.close()
     connection.close()
     return log
 

@@ -38,6 +38,7 @@ from .scheduler import Scheduler
 from .session_parameters import SessionParameters
 from .sql_tokens import SqlSyntaxError
 from .statements import Answer, Rewrite, Session, Statements
+from .table_changes import TableChanges
 
 _LEADING_COMMENTS = re.compile(r"^\s*(?:/\*.*?\*/\s*|--[^\n]*\n\s*)*", re.DOTALL)
 _TRAILING_COMMENT = re.compile(r"/\*[^']*?\*/\s*;?\s*$", re.DOTALL)
@@ -94,6 +95,8 @@ class SnowflakeStandIn:
         self.secret_values: dict[str, str] = {}
         self.egress_routes: dict[tuple[str, int], str] = {}
         self.egress_log: list[EgressAttempt] = []
+        # SYSTEM$LAST_CHANGE_COMMIT_TIME's tokens (table_changes.py).
+        self.table_changes = TableChanges()
 
     @property
     def catalog_path(self) -> Path:
@@ -161,6 +164,10 @@ class SnowflakeStandIn:
             # CURRENT_TIMESTAMP and friends follow the simulated clock (clock.py); the record keeps what was sent.
             sql, command = clock.with_simulated_now(sql), clock.with_simulated_now(command)
             session = self._session(cursor)
+            resolve = Statements(self.catalog, session, "", None).resolve
+            is_view = lambda parts: self._view_exists(cursor, parts)  # noqa: E731
+            sql = self.table_changes.rewrite(sql, resolve, is_view)
+            command = self.table_changes.rewrite(command, resolve, is_view)
             self.change_tracking.before(cursor, sql, record.keyword)
             streams_before = self.change_tracking.streams_before()
             stream_read = self.change_tracking.prepare(cursor, sql, record.keyword, bindings, session)
@@ -168,6 +175,7 @@ class SnowflakeStandIn:
                 original, cursor, sql, command, params, record, session, stream_read, *args, **kwargs
             )
             self.change_tracking.after(cursor, sql, record.keyword, stream_read, streams_before)
+            self.table_changes.after(cursor._conn, sql, record.keyword, resolve)
             return result
         except Exception as error:
             # A message may quote the statement: with bindings, only the error's type (a bound value is never kept).
