@@ -69,7 +69,8 @@ def _play(scenario: Scenario, standin: Any, cloud: SimulatedDbtCloud, body_edit:
     )
     scheduler = standin.scheduler = Scheduler(standin, body_runner=recorder)  # EXECUTE TASK goes to it too
     landed: list[ev.Arrival] = []  # as they landed: a task run that lasted past an arrival's time delays it
-    for happening in sorted(_happenings(scenario, standin, cursor, landed), key=lambda item: (item.at, item.order)):
+    happenings = sorted(_happenings(scenario, standin, cursor, landed), key=lambda item: (item.at, item.order))
+    for happening in [item for item in happenings if item.at < scenario.end]:
         # Whatever is due at the very instant of a happening runs after it (the invariants count a change
         # as waiting for a task run that starts at the time it landed).
         scheduler.run_until(happening.at - JUST_BEFORE)

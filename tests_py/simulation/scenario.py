@@ -129,9 +129,12 @@ class Scenario:
     behaviours: list[CloudBehaviour] = field(default_factory=list)
     false_signals: list[FalseSignal] = field(default_factory=list)
     upstream_runs: list[UpstreamRun] = field(default_factory=list)
+    hours: float | None = None  # play only this many hours of the first day's start (a shorter test)
 
     @property
     def end(self) -> datetime:
+        if self.hours is not None:
+            return self.start + timedelta(hours=self.hours)
         return self.start + timedelta(days=self.days)
 
     @property

@@ -67,7 +67,7 @@ def summarise(log: EventLog) -> Summary:
 def format_summary(log: EventLog, summary: Summary) -> str:
     ratio = summary.runs_per_necessary_run
     lines = [
-        f"simulated {log.days} days from {log.start:%Y-%m-%d %H:%M} UTC, seed {log.seed}, {len(log.jobs)} jobs,"
+        f"simulated {_span(log)} from {log.start:%Y-%m-%d %H:%M} UTC, seed {log.seed}, {len(log.jobs)} jobs,"
         f" {len(log.arrivals)} arrivals",
         "",
         f"{'task runs (WHEN false included)':<40}{summary.task_runs:>10}",
@@ -95,6 +95,11 @@ def format_summary(log: EventLog, summary: Summary) -> str:
         counts = summary.executions_per_job_day.get(job.name, {})
         lines.append(f"  {job.name:<{width}}  " + "  ".join(f"{counts.get(day, 0):>5}" for day in days))
     return "\n".join(lines)
+
+
+def _span(log: EventLog) -> str:
+    hours = (log.end - log.start).total_seconds() / 3600
+    return f"{hours / 24:g} days" if hours % 24 == 0 else f"{hours:g} hours"
 
 
 def _pair(values: tuple[float, int]) -> str:
