@@ -22,6 +22,7 @@ def main(argv: list[str]) -> int:
         prog="npm run simulate --", description="A simulated week of the runtime (docs/development.md)."
     )
     parser.add_argument("--days", type=int, default=7, help="simulated days (default 7)")
+    parser.add_argument("--hours", type=float, help="stop after this many hours of the first day (a quick look)")
     parser.add_argument("--seed", type=int, default=1, help="the scenario's seed (default 1)")
     parser.add_argument("--json", action="store_true", help="print the event log as JSON on stdout")
     parser.add_argument("--work-dir", type=Path, help="keep the warehouse here (default: a temporary folder)")
@@ -35,11 +36,12 @@ def main(argv: list[str]) -> int:
 
     report = sys.stderr if args.json else sys.stdout
     scenario = make_scenario(args.seed, args.days)
+    scenario.hours = args.hours
     with tempfile.TemporaryDirectory(prefix="simulated-week-") as temporary:
         work_dir = args.work_dir or Path(temporary)
         with Stopwatch("deploy through real dbt-core") as deploying:
             deployed = deploy(scenario, work_dir / "deployed")
-        with Stopwatch(f"{args.days} simulated days") as playing:
+        with Stopwatch("the simulated days") as playing:
             log = play(scenario, work_dir, deployed)
     if args.json:
         print(log.to_json())
