@@ -166,8 +166,13 @@ class SnowflakeStandIn:
             session = self._session(cursor)
             resolve = Statements(self.catalog, session, "", None).resolve
             is_view = lambda parts: self._view_exists(cursor, parts)  # noqa: E731
-            sql = self.table_changes.rewrite(sql, resolve, is_view)
-            command = self.table_changes.rewrite(command, resolve, is_view)
+            try:
+                sql = self.table_changes.rewrite(sql, resolve, is_view)
+                command = self.table_changes.rewrite(command, resolve, is_view)
+            except SqlSyntaxError as error:
+                raise ProgrammingError(
+                    msg=f"SQL compilation error:\n{error} (stand-in wording)", errno=1003, sqlstate="42000"
+                ) from None
             self.change_tracking.before(cursor, sql, record.keyword)
             streams_before = self.change_tracking.streams_before()
             stream_read = self.change_tracking.prepare(cursor, sql, record.keyword, bindings, session)
