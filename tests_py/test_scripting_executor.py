@@ -196,7 +196,7 @@ def test_current_timestamp_is_the_stand_ins_clock(cursor):
             cursor, "begin return to_char(convert_timezone('UTC', current_timestamp()), 'YYYY-MM-DD HH24:MI'); end"
         )
     finally:
-        clock.set_clock(None)
+        clock.reset_clock()
     assert result == "2026-07-04 12:30"
 
 
@@ -225,7 +225,7 @@ def test_a_transaction_left_open_by_the_body_is_rolled_back(cursor, standin):
 # ---- CALL ------------------------------------------------------------------------------------------------
 
 
-def test_call_is_refused_by_name_and_no_handler_catches_the_refusal(cursor):
+def test_a_refused_call_is_named_and_no_handler_of_the_body_catches_the_refusal(cursor):
     block = """declare r variant;
     begin
       call ANALYTICS.ORCH.MY_PROC(1, 'a') into :r;
@@ -233,9 +233,8 @@ def test_call_is_refused_by_name_and_no_handler_catches_the_refusal(cursor):
     exception
       when other then return 'caught';
     end"""
-    with pytest.raises(
-        ProcedureCallNotModelled, match=r"CALL of a stored procedure is not modelled: ANALYTICS\.ORCH\.MY_PROC"
-    ):
+    refused = r"CALL of a stored procedure is not modelled: ANALYTICS\.ORCH\.MY_PROC"
+    with procedure_calls.calling(procedure_calls.refuse), pytest.raises(ProcedureCallNotModelled, match=refused):
         run(cursor, block)
 
 
@@ -246,17 +245,14 @@ def test_with_a_procedure_double_call_into_passes_values_and_sets_the_variable(c
         seen.append((name, args))
         return {"status": "TRIGGERED", "echo": args[1]}
 
-    procedure_calls.install(double)
-    try:
-        block = """declare r variant; ids array default null;
-        begin
-          ids := array_construct(1, 2);
-          call MY_PROC(3, object_construct('ids', :ids), 'x') into :r;
-          return r:status::varchar || ' ' || r:echo:ids[1]::varchar;
-        end"""
+    block = """declare r variant; ids array default null;
+    begin
+      ids := array_construct(1, 2);
+      call MY_PROC(3, object_construct('ids', :ids), 'x') into :r;
+      return r:status::varchar || ' ' || r:echo:ids[1]::varchar;
+    end"""
+    with procedure_calls.calling(double):
         assert run(cursor, block) == "TRIGGERED 2"
-    finally:
-        procedure_calls.install(None)
     assert seen == [(["MY_PROC"], [3, {"ids": [1, 2]}, "x"])]
 
 

@@ -16,22 +16,17 @@ START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 class Clock:
-    def __init__(self, moment: datetime):
-        self.moment = moment
-
-    def __call__(self) -> datetime:
-        return self.moment
+    """The stand-in's simulated clock, moved by the test."""
 
     def advance(self, **delta: float) -> None:
-        self.moment += timedelta(**delta)
+        clock.advance(timedelta(**delta))
 
 
 @pytest.fixture
 def simulated():
-    simulated = Clock(START)
-    clock.set_clock(simulated)
-    yield simulated
-    clock.set_clock(None)
+    clock.set_clock(START)
+    yield Clock()
+    clock.reset_clock()
 
 
 @pytest.fixture
@@ -219,6 +214,34 @@ def test_a_stream_on_a_view_returns_the_views_changes(cursor, standin):
         (1, "new", "DELETE", False),
         (3, "new", "INSERT", False),
     ]
+
+
+def test_stream_has_data_on_a_view_stream_answers_for_its_base_tables(cursor, standin):
+    cursor.execute("create view OPEN_ORDERS as select id, status from ORDERS where status = 'new'")
+    cursor.execute(f"create stream {SCHEMA}.OPEN_STREAM on view {SCHEMA}.OPEN_ORDERS")
+    view_stream = f"{SCHEMA}.OPEN_STREAM"
+    assert has_data(cursor, view_stream) is False
+    cursor.execute("insert into ORDERS values (3, 'cancelled')")  # outside the view
+    assert changes(cursor, view_stream) == []
+    assert has_data(cursor, view_stream) is True, "a false positive, as Snowflake's diff of the base table gives"
+    assert has_data(cursor, view_stream) is True, "until a DML statement consumes the stream"
+    consume(cursor, view_stream)
+    assert has_data(cursor, view_stream) is False
+
+
+def test_an_insert_only_stream_on_an_external_table_returns_inserts_only(cursor, standin):
+    cursor.execute("create table LAKE (id int, status varchar)")
+    cursor.execute("insert into LAKE values (0, 'old')")
+    standin.set_object(["ANALYTICS", "ORCH", "LAKE"], kind="external table")
+    cursor.execute(f"create stream {SCHEMA}.LAKE_STREAM on external table {SCHEMA}.LAKE insert_only = true")
+    cursor.execute("insert into LAKE values (1, 'new'), (2, 'new')")
+    cursor.execute("delete from LAKE where id = 0")
+    assert [row[:4] for row in changes(cursor, f"{SCHEMA}.LAKE_STREAM")] == [
+        (1, "new", "INSERT", False),
+        (2, "new", "INSERT", False),
+    ]
+    cursor.execute(f"show streams like 'LAKE_STREAM' in schema {SCHEMA}")
+    assert cursor.fetchone()[11] == "INSERT_ONLY"
 
 
 def test_offsets_outlive_the_stand_in(cursor, standin, tmp_path):

@@ -2,8 +2,8 @@
 stand-in, then each task's stored definition executed by the stand-in's Snowflake Scripting executor
 (snowflake_standin/scripting.py), its statements through the stand-in's cursor, on a simulated clock.
 
-CALL of the procedure is refused by name unless a test passes a double for it (the procedure itself is not run
-here; the test names say so).
+The procedure itself is not run here: a test either refuses CALL by name or passes a double for the
+procedure (the test names say which).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import pytest
 import snowflake.connector
 from snowflake.connector.errors import ProgrammingError
-from snowflake_standin import DbtSession, clock
+from snowflake_standin import DbtSession, clock, procedure_calls
 from snowflake_standin.scripting import execute_task_body
 from snowflake_standin.scripting_errors import ProcedureCallNotModelled, TaskBodyFailed
 
@@ -74,7 +74,7 @@ def at():
         clock.set_clock(moment)
 
     yield set_time
-    clock.set_clock(None)
+    clock.reset_clock()
 
 
 @pytest.fixture
@@ -164,14 +164,17 @@ def test_outside_its_weekdays_the_body_logs_why_and_reads_no_stream(built, curso
 # ---- prod: the body calls the procedure -----------------------------------------------------------------
 
 
-def test_the_prod_body_runs_up_to_the_call_which_is_refused_by_name(prod, cursor, at):
+def test_with_calls_refused_the_prod_body_runs_up_to_the_call_which_is_refused_by_name(prod, cursor, at):
     built = prod
     at(monday(9))
     new_orders(cursor, 4)
     logged, waiting = log_count(cursor), pending(cursor, DAILY_SALES_STREAMS[0])
     mark = built.standin.mark()
-    with pytest.raises(
-        ProcedureCallNotModelled, match=r"CALL of a stored procedure is not modelled: .*DBT_CLOUD_RUN_JOB"
+    with (
+        procedure_calls.calling(procedure_calls.refuse),
+        pytest.raises(
+            ProcedureCallNotModelled, match=r"CALL of a stored procedure is not modelled: .*DBT_CLOUD_RUN_JOB"
+        ),
     ):
         execute_task_body(cursor, built.standin.task(DAILY_SALES_TASK).definition)
     sent = [s.sql for s in built.standin.statements_since(mark)]

@@ -52,8 +52,7 @@ def play(scenario: Scenario, work_dir: Path, deployed: Path | None = None, body_
 
 
 def _play(scenario: Scenario, standin: Any, cloud: SimulatedDbtCloud, body_edit: BodyEdit | None) -> ev.EventLog:
-    from snowflake_standin.procedures import call_resolved
-    from snowflake_standin.scripting import execute_task_body
+    from snowflake_standin.scripting import execute_task_body  # its CALL runs the stored handler
 
     host = scenario.config["access_url"].split("://", 1)[1].split("/", 1)[0]
     standin.route_egress(host, cloud.url)
@@ -64,9 +63,7 @@ def _play(scenario: Scenario, standin: Any, cloud: SimulatedDbtCloud, body_edit:
     if body_edit is not None:
         _edit_bodies(standin, body_edit)
     jobs = job_specs(scenario, standin.catalog)
-    recorder = Recorder(
-        scenario, standin, cloud, lambda cursor, body: execute_task_body(cursor, body, call_procedure=call_resolved)
-    )
+    recorder = Recorder(scenario, standin, cloud, execute_task_body)
     scheduler = standin.scheduler = Scheduler(standin, body_runner=recorder)  # EXECUTE TASK goes to it too
     landed: list[ev.Arrival] = []  # as they landed: a task run that lasted past an arrival's time delays it
     happenings = sorted(_happenings(scenario, standin, cursor, landed), key=lambda item: (item.at, item.order))

@@ -60,6 +60,8 @@ class Stream:
     # Where the offset is (change_tracking.py): when it last moved, and the file holding the source's rows then.
     offset_on: str = ""
     offset_rows: str = ""
+    # A view stream's base tables at the offset, each as a digest of its rows (SYSTEM$STREAM_HAS_DATA diffs them).
+    base_versions: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.offset_on:

@@ -13,8 +13,9 @@ The rules, from Snowflake's documentation:
   which Snowflake extends for an unconsumed stream up to MAX_DATA_EXTENSION_TIME_IN_DAYS (14 days by
   default): stale_after = offset + 14 days (catalog.STREAM_STALE_AFTER); a stale stream cannot be read.
 - docs.snowflake.com/en/sql-reference/functions/system_stream_has_data: no false negatives, false
-  positives possible; a TRUE answer (false positive included) keeps coming until a DML statement consumes
-  the stream; a FALSE answer on an empty stream keeps it from going stale.
+  positives possible; on a view stream it diffs the view's base tables, so a change outside the view answers
+  TRUE; a TRUE answer (false positive included) keeps coming until a DML statement consumes the stream; a
+  FALSE answer on an empty stream keeps it from going stale.
 - docs.snowflake.com/en/user-guide/streams-examples: a consuming statement is any DML that reads the stream
   (`insert into … select … from stream where false` consumes it while inserting nothing).
 
@@ -26,6 +27,7 @@ in a statement with bind parameters (refused by name).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -36,6 +38,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import sqlglot
@@ -65,6 +68,7 @@ class Consumption:
     stream_key: str
     created_on: str  # the stream this was read from (a stream replaced since is not moved)
     rows: pa.Table
+    base_versions: dict[str, str]  # a view stream's base tables then (see `base_versions`)
 
 
 @dataclass
@@ -84,10 +88,17 @@ def _row_key(row: dict[str, Any], columns: list[str]) -> str:
 
 
 class ChangeTracking:
-    def __init__(self, directory: Path, catalog: Callable[[], cat.Catalog], save: Callable[[], None]):
+    def __init__(
+        self,
+        directory: Path,
+        catalog: Callable[[], cat.Catalog],
+        save: Callable[[], None],
+        base_tables: Callable[[list[str]], list[list[str]]] = lambda parts: [],
+    ):
         self.directory = directory
         self.catalog = catalog
         self.save = save
+        self.base_tables = base_tables  # a view's base tables, as its CREATE VIEW names them (account.py)
         self._views = 0
 
     # ---- the source's rows, and the rows at the offset ---------------------------------------------
@@ -105,7 +116,18 @@ class ChangeTracking:
                 raise does_not_exist("Table", stream.table)
             row_id = "rowid" if kind[0][0] != "VIEW" else "null::bigint"
             query = f'select {row_id} as "{ROW_ID}", * from {_duck_name(stream.table)}'
-            return lookup.execute(query).to_arrow_table()
+            return lookup.sql(query).to_arrow_table()
+
+    def base_versions(self, duck: Any, stream: cat.Stream) -> dict[str, str]:
+        """A view stream's base tables, each as a digest of its rows ({} for a table stream):
+        SYSTEM$STREAM_HAS_DATA on a view stream diffs its base tables, not the view."""
+        versions: dict[str, str] = {}
+        for parts in self.base_tables(stream.table):
+            with duck.cursor() as lookup:
+                rows = lookup.sql(f"select * from {_duck_name(parts)}").to_arrow_table().to_pylist()
+            digest = hashlib.sha1("\n".join(sorted(json.dumps(row, default=str) for row in rows)).encode())
+            versions[cat.qualified(parts)] = digest.hexdigest()
+        return versions
 
     def offset_rows(self, duck: Any, stream: cat.Stream) -> pa.Table:
         """The source's rows at the offset. A stream the stand-in has no rows for (made before it kept them)
@@ -113,17 +135,18 @@ class ChangeTracking:
         path = self.directory / stream.offset_rows if stream.offset_rows else None
         if path is None or not path.exists():
             rows = self.source_rows(duck, stream)
-            self.move_offset(stream, rows, clock.current_time())
+            self.move_offset(stream, rows, clock.current_time(), self.base_versions(duck, stream))
             return rows
         return pq.read_table(path)
 
-    def move_offset(self, stream: cat.Stream, rows: pa.Table, moment: datetime) -> None:
+    def move_offset(self, stream: cat.Stream, rows: pa.Table, moment: datetime, versions: dict[str, str]) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         name = f"{uuid.uuid4().hex}.parquet"
         pq.write_table(rows, self.directory / name)
         if stream.offset_rows:
             (self.directory / stream.offset_rows).unlink(missing_ok=True)
         stream.offset_rows = name
+        stream.base_versions = versions
         stream.offset_on = moment.isoformat()
         stream.stale_after = (moment + cat.STREAM_STALE_AFTER).isoformat()
         self.save()
@@ -218,7 +241,8 @@ class ChangeTracking:
             table.replace(exp.Table(this=exp.to_identifier(view), alias=alias))
             replaced += 1
             if keyword in CONSUMING:
-                consumes.append(Consumption(cat.Catalog.key(self._key_parts(stream)), stream.created_on, now))
+                key = cat.Catalog.key(self._key_parts(stream))
+                consumes.append(Consumption(key, stream.created_on, now, self.base_versions(duck, stream)))
         if not replaced:
             return StreamRead(sql, []) if has_data else None
         return StreamRead(tree.sql(dialect="snowflake"), consumes)
@@ -251,10 +275,19 @@ class ChangeTracking:
         if stream.is_stale:
             return "FALSE"
         rows, now = self.changes(duck, stream)
-        if rows.num_rows or stream.has_data:
+        versions = self.base_versions(duck, stream)
+        # A view stream answers TRUE when a base table changed, even outside the view (a false positive).
+        if rows.num_rows or stream.has_data or versions != stream.base_versions:
             return "TRUE"
-        # Asked about an empty stream, Snowflake keeps it from going stale: its offset moves to now.
-        self.move_offset(stream, now, clock.current_time())
+        # Asked about an empty stream, Snowflake keeps it from going stale: its offset moves to now. The rows
+        # there are the same as at the offset unless some were deleted (an append-only stream shows no deletes).
+        moment = clock.current_time()
+        if stream.offset_rows and pq.ParquetFile(self.directory / stream.offset_rows).metadata.num_rows == now.num_rows:
+            stream.offset_on = moment.isoformat()
+            stream.stale_after = (moment + cat.STREAM_STALE_AFTER).isoformat()
+            self.save()
+        else:
+            self.move_offset(stream, now, moment, versions)
         return "FALSE"
 
     # ---- after the statement succeeded -------------------------------------------------------------
@@ -263,7 +296,8 @@ class ChangeTracking:
         """A DDL statement inside an explicit transaction commits it first (sql-reference/transactions, "DDL"):
         in DuckDB too, and the offsets that transaction moves."""
         if transactions.control(sql, keyword) == "implicit commit" and transactions.current(cursor._conn):
-            cursor._duck_conn.commit()
+            with contextlib.suppress(duckdb.TransactionException):  # DuckDB may have none open (a failed BEGIN)
+                cursor._duck_conn.commit()
             self._commit(transactions.end(cursor._conn))
 
     def after(
@@ -300,14 +334,16 @@ class ChangeTracking:
         if stream is None or stream.created_on != consumption.created_on:
             return
         stream.has_data = False  # consumed: a false positive ends too
-        self.move_offset(stream, consumption.rows, moment)
+        self.move_offset(stream, consumption.rows, moment, consumption.base_versions)
 
     def _follow_catalog(self, cursor: Any, before: dict[str, str]) -> None:
         """A stream created (or replaced) takes its source's rows now as its offset; a dropped one's rows go."""
         streams = self.catalog().streams
         for key, stream in streams.items():
             if before.get(key) != stream.created_on:
-                self.move_offset(stream, self.source_rows(cursor._duck_conn, stream), clock.current_time())
+                duck = cursor._duck_conn
+                rows, versions = self.source_rows(duck, stream), self.base_versions(duck, stream)
+                self.move_offset(stream, rows, clock.current_time(), versions)
         live = {stream.offset_rows for stream in streams.values()}
         if self.directory.exists() and before != self.streams_before():
             for path in self.directory.glob("*.parquet"):

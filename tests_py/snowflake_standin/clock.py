@@ -1,11 +1,9 @@
 """The stand-in's clock: real time until a test sets it, then simulated time that moves only when told.
 
-`set_clock(moment)` starts simulated time, `advance(delta)` moves it, `reset_clock()` (or `set_clock(None)`)
-returns to real time; `set_clock(function)` makes a function the source of the time (a test's own clock).
-Everything in the stand-in that asks what time it is asks `current_time()`: objects' created_on, stream
-offsets and staleness, the scheduler firing tasks, a procedure's handler (`datetime.now`, `time.time`,
-`time.monotonic`; `time.sleep` advances it: python_sandbox.py) and CURRENT_TIMESTAMP in statements and
-task bodies (`with_simulated_now`).
+`set_clock(moment)` starts simulated time, `advance(delta)` moves it, `reset_clock()` returns to real
+time. `current_time()` is what the scheduler fires tasks by, what a procedure's handler reads
+(`datetime.now`, `time.time`, `time.monotonic`; `time.sleep` advances it: python_sandbox.py) and what
+CURRENT_TIMESTAMP returns in statements (`with_simulated_now`).
 
 CURRENT_TIMESTAMP returns the current time as TIMESTAMP_LTZ; SYSDATE and GETDATE the current time in
 UTC as TIMESTAMP_NTZ; CURRENT_DATE and CURRENT_TIME the date and time of day
@@ -17,42 +15,28 @@ every stand-in session (fakesnow's), so CURRENT_DATE and CURRENT_TIME are taken 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from .sql_tokens import SqlSyntaxError, tokenize
 
 _simulated: datetime | None = None
-_source: Callable[[], datetime] | None = None
 
 
 def current_time() -> datetime:
-    """Now, aware, in UTC: the simulated time once set (or the source's), else the real time."""
-    if _source is not None:
-        moment = _source()
-        if moment.tzinfo is None:
-            raise ValueError("the stand-in's clock must give timezone-aware times")
-        return moment.astimezone(UTC)
+    """Now, aware, in UTC: the simulated time once set, else the real time."""
     return _simulated if _simulated is not None else datetime.now(UTC)
 
 
 def is_simulated() -> bool:
-    return _simulated is not None or _source is not None
+    return _simulated is not None
 
 
-def set_clock(moment: datetime | Callable[[], datetime] | None) -> datetime | None:
-    """Starts (or moves) simulated time at `moment`, which must carry its time zone; a function instead
-    becomes the source of the time; None returns to real time."""
-    global _simulated, _source
-    if moment is None:
-        _simulated, _source = None, None
-        return None
-    if not isinstance(moment, datetime):
-        _simulated, _source = None, moment
-        return current_time()
+def set_clock(moment: datetime) -> datetime:
+    """Starts (or moves) simulated time at `moment`, which must carry its time zone."""
+    global _simulated
     if moment.tzinfo is None:
         raise ValueError("set_clock needs an aware datetime (a naive one has no instant)")
-    _simulated, _source = moment.astimezone(UTC), None
+    _simulated = moment.astimezone(UTC)
     return _simulated
 
 
@@ -68,7 +52,8 @@ def advance(delta: timedelta | float) -> datetime:
 
 def reset_clock() -> None:
     """Back to real time."""
-    set_clock(None)
+    global _simulated
+    _simulated = None
 
 
 # The functions whose value is "now", with what each becomes as a literal of the simulated time.
@@ -90,7 +75,7 @@ def with_simulated_now(sql: str) -> str:
     `CURRENT_TIMESTAMP`, `CURRENT_TIMESTAMP()` and `CURRENT_TIMESTAMP(3)` are calls; a word inside a string
     literal or a quoted identifier is not (the tokenizer tells them apart).
     """
-    if not is_simulated() or not any(name in sql.upper() for name in _NOW_FUNCTIONS):
+    if _simulated is None or not any(name in sql.upper() for name in _NOW_FUNCTIONS):
         return sql
     try:
         tokens = tokenize(sql)
@@ -118,7 +103,7 @@ def with_simulated_now(sql: str) -> str:
             else:
                 raise SqlSyntaxError(f"{token.text}(…) with these arguments is not modelled by the stand-in")
         pieces.append(sql[position : token.start])
-        pieces.append(literal(current_time()))
+        pieces.append(literal(_simulated))
         position = end
         index += 1
     pieces.append(sql[position:])

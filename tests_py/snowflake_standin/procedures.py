@@ -73,14 +73,6 @@ def call_procedure(cursor: Any, name: str, arguments: list[Any]) -> Any:
     return returned(procedure, run(standin, cursor._conn, procedure, values))
 
 
-def call_resolved(parts: list[str], arguments: list[Any], cursor: Any) -> Any:
-    """The Scripting executor's CALL … INTO (procedure_calls.ProcedureCaller): the name already resolved."""
-    standin = cursor._conn._standin
-    procedure = find_procedure(standin.catalog, parts, len(arguments))
-    values = [(value, 5 if isinstance(value, str) and _looks_like_json(value) else None) for value in arguments]
-    return returned(procedure, run(standin, cursor._conn, procedure, values))
-
-
 def find_procedure(catalog: cat.Catalog, parts: list[str], count: int) -> cat.Procedure:
     prefix = cat.Catalog.key(parts) + "("
     found = [p for key, p in catalog.procedures.items() if key.startswith(prefix) and len(p.argument_types) == count]

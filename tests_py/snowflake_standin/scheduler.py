@@ -378,11 +378,13 @@ class Scheduler:
             return self.body_runner
         if not _SCRIPTING.match(body_sql):
             return run_single_statement
-        from .procedures import call_resolved
-        from .scripting import execute_task_body
-
-        # The body's CALL … INTO runs the stored handler (procedures.py).
-        return lambda cursor, body: execute_task_body(cursor, body, call_procedure=call_resolved)
+        try:
+            from .scripting import execute_task_body  # the Snowflake Scripting executor, when present
+        except ImportError:
+            raise TaskNotModelled(
+                "a Snowflake Scripting task body needs scripting.execute_task_body, which is not available"
+            ) from None
+        return execute_task_body
 
     def _record(self, run: TaskRun) -> None:
         self.history.append(run)

@@ -4,8 +4,8 @@ Snowflake Scripting (docs.snowflake.com/en/developer-guide/snowflake-scripting/v
 a variable is written `:name` (a bind variable); in an expression of the language itself (an assignment, an
 IF condition, RETURN, LET) it is written bare. `a:b` after a value is a path into a VARIANT
 (docs.snowflake.com/en/user-guide/querying-semistructured), not a variable. The stand-in puts each value in as
-a SQL literal of its type before the statement goes to the stand-in's cursor, and puts the stand-in's clock
-in for CURRENT_TIMESTAMP and its kin (clock.py), so a simulated day runs the body at its own time.
+a SQL literal of its type before the statement goes to the stand-in's cursor, and the simulated time in for
+CURRENT_TIMESTAMP and its kin (clock.with_simulated_now), so a simulated day runs the body at its own time.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ _KEYWORDS = {
     "SET", "VALUES", "ON", "LIKE", "ILIKE", "BETWEEN", "CASE", "LIMIT", "OFFSET", "HAVING", "RETURN", "QUALIFY",
     "DISTINCT", "ALL", "ANY", "EXISTS", "USING", "IF", "ELSEIF", "TOP",
 }  # fmt: skip
-_CLOCK_WORDS = {"CURRENT_TIMESTAMP", "LOCALTIMESTAMP", "SYSDATE", "GETDATE", "CURRENT_DATE", "CURRENT_TIME"}
 
 
 def quote(text: str) -> str:
@@ -83,13 +82,6 @@ def substitute(sql: str, values: dict[str, str], bare: bool) -> str:
                 raise KeyError(following.text)
             replacements.append((token.start, following.end, values[name]))
             skip = position + 1
-        elif token.kind == "word" and token.upper in _CLOCK_WORDS and (before is None or before.text != "."):
-            end = token.end
-            if following is not None and following.text == "(":
-                closing = next(t for t in tokens[position + 1 :] if t.text == ")")
-                end = closing.end
-                skip = tokens.index(closing)
-            replacements.append((token.start, end, _now_literal(token.upper)))
         elif (
             bare
             and token.kind == "word"
@@ -100,15 +92,4 @@ def substitute(sql: str, values: dict[str, str], bare: bool) -> str:
             replacements.append((token.start, token.end, values[token.upper]))
     for start, end, text in reversed(replacements):
         sql = sql[:start] + f"({text})" + sql[end:]
-    return sql
-
-
-def _now_literal(word: str) -> str:
-    now = clock.current_time()
-    if word == "CURRENT_DATE":
-        return f"{quote(now.date().isoformat())}::date"
-    if word == "CURRENT_TIME":
-        return f"{quote(now.time().isoformat())}::time"
-    if word in ("SYSDATE", "GETDATE"):  # UTC, without a time zone (sql-reference/functions/sysdate)
-        return f"{quote(now.replace(tzinfo=None).isoformat(sep=' '))}::timestamp_ntz"
-    return f"{quote(now.isoformat(sep=' '))}::timestamp_tz"
+    return clock.with_simulated_now(sql)

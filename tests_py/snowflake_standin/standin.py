@@ -87,7 +87,10 @@ class SnowflakeStandIn:
         self._last_answer_columns: list[str] = []
         # Streams' offsets and what they return (change_tracking.py), kept beside the databases.
         self.change_tracking = ChangeTracking(
-            self.db_dir / "standin-stream-offsets", lambda: self.catalog, lambda: self.catalog.save(self.catalog_path)
+            self.db_dir / "standin-stream-offsets",
+            lambda: self.catalog,
+            lambda: self.catalog.save(self.catalog_path),
+            lambda parts: self.account.facts(parts).base_tables,
         )
         # The runtime: tasks fire (scheduler.py), procedures run (procedures.py) with their secrets' values,
         # which live in this process's memory only, and leave the account only as egress.py lets them.
@@ -164,6 +167,7 @@ class SnowflakeStandIn:
             # CURRENT_TIMESTAMP and friends follow the simulated clock (clock.py); the record keeps what was sent.
             sql, command = clock.with_simulated_now(sql), clock.with_simulated_now(command)
             session = self._session(cursor)
+            # SYSTEM$LAST_CHANGE_COMMIT_TIME answered from committed DML (table_changes.py).
             resolve = Statements(self.catalog, session, "", None).resolve
             is_view = lambda parts: self._view_exists(cursor, parts)  # noqa: E731
             try:
@@ -173,12 +177,74 @@ class SnowflakeStandIn:
                 raise ProgrammingError(
                     msg=f"SQL compilation error:\n{error} (stand-in wording)", errno=1003, sqlstate="42000"
                 ) from None
+            # Streams (change_tracking.py): a DDL's implicit commit, then the streams this statement reads.
             self.change_tracking.before(cursor, sql, record.keyword)
             streams_before = self.change_tracking.streams_before()
             stream_read = self.change_tracking.prepare(cursor, sql, record.keyword, bindings, session)
-            result = self._dispatch(
-                original, cursor, sql, command, params, record, session, stream_read, *args, **kwargs
-            )
+            parameters = self._parameters(cursor)
+            last_answer, self._last_answer_view = self._last_answer_view, None
+            try:
+                answer = session_parameters.answer(sql, parameters) if not bindings else None
+                if answer is None and not result_scan.reads_result_scan(sql):
+                    session_parameters.refuse_case_sensitive_names(sql, parameters, result_scan=False)
+                views = lambda parts: self._view_exists(cursor, parts)  # noqa: E731
+                account = acct.AccountStatements(
+                    self.account,
+                    self.catalog,
+                    session,
+                    sql,
+                    last_answer,
+                    views,
+                    last_answer_columns=self._last_answer_columns,
+                    parameters=parameters,
+                    user=self._user(cursor),
+                )
+                if answer is None and not bindings:
+                    answer = account.answer()
+                if account.changed:
+                    self.account.save(self.account_path)
+                if answer is None and stream_read is not None:
+                    answer = Rewrite(stream_read.sql)  # streams read, SYSTEM$STREAM_HAS_DATA answered
+                if answer is None:
+                    answer = runtime_statements.answer(self, cursor, session, sql, bindings)
+                if answer is None:
+                    answer = Statements(self.catalog, session, sql, bindings, self.secret_values).answer()
+            except SqlSyntaxError as error:
+                raise ProgrammingError(
+                    msg=f"SQL compilation error:\n{error} (stand-in wording)", errno=1003, sqlstate="42000"
+                ) from None
+            query = record.keyword in ("SELECT", "WITH")
+            if isinstance(answer, Answer):
+                record.answered_by = "stand-in"
+                if answer.changed_catalog:
+                    self.catalog.save(self.catalog_path)
+                if query and parameters.ignore_case:
+                    answer = session_parameters.upper_case_columns(answer)
+                self._answer(cursor, answer)
+                self.change_tracking.after(cursor, sql, record.keyword, stream_read, streams_before)
+                self.table_changes.after(cursor._conn, sql, record.keyword, resolve)
+                return cursor
+            if isinstance(answer, Rewrite):
+                record.answered_by = "stand-in"
+                result = original(cursor, answer.sql, params, *args, **kwargs)
+                if query and parameters.ignore_case:
+                    self._upper_case_result(cursor)
+                self.change_tracking.after(cursor, sql, record.keyword, stream_read, streams_before)
+                self.table_changes.after(cursor._conn, sql, record.keyword, resolve)
+                return result
+            objects = re.match(r"show\s+(terse\s+)?(tables|views)\b", sql, re.IGNORECASE)
+            # fakesnow reads LIMIT but not FROM: the stand-in pages the answer itself (paging.py).
+            fakesnow_sql, limit, start = paging.split_limit(sql) if objects else (command, None, None)
+            result = original(cursor, fakesnow_sql, params, *args, **kwargs)
+            if record.is_ddl:
+                self._keep_table_comments(cursor)
+            elif objects and objects.group(2).lower() == "tables":
+                self._fill_table_comments(cursor)
+                self._complete_object_rows(cursor, session, views=False, limit=limit, start=start)
+            elif objects:
+                self._complete_object_rows(cursor, session, views=True, limit=limit, start=start)
+            elif query and parameters.ignore_case:
+                self._upper_case_result(cursor)
             self.change_tracking.after(cursor, sql, record.keyword, stream_read, streams_before)
             self.table_changes.after(cursor._conn, sql, record.keyword, resolve)
             return result
@@ -190,85 +256,6 @@ class SnowflakeStandIn:
         finally:
             with self.journal_path.open("a") as journal:
                 journal.write(json.dumps(asdict(record)) + "\n")
-
-    def _dispatch(
-        self,
-        original: Any,
-        cursor: FakeSnowflakeCursor,
-        sql: str,
-        command: str,
-        params: Any,
-        record: RecordedStatement,
-        session: Session,
-        stream_read: Any,
-        *args: Any,
-        **kwargs: Any,
-    ) -> Any:
-        """The stand-in's answer to one statement (`sql`: with the simulated time in, clock.py), or fakesnow's
-        (after the stand-in's rewrite, if any)."""
-        bindings = list(params) if isinstance(params, (list, tuple)) else []
-        parameters = self._parameters(cursor)
-        last_answer, self._last_answer_view = self._last_answer_view, None
-        try:
-            answer = session_parameters.answer(sql, parameters) if not bindings else None
-            if answer is None and not result_scan.reads_result_scan(sql):
-                session_parameters.refuse_case_sensitive_names(sql, parameters, result_scan=False)
-            views = lambda parts: self._view_exists(cursor, parts)  # noqa: E731
-            account = acct.AccountStatements(
-                self.account,
-                self.catalog,
-                session,
-                sql,
-                last_answer,
-                views,
-                last_answer_columns=self._last_answer_columns,
-                parameters=parameters,
-                user=self._user(cursor),
-            )
-            if answer is None and not bindings:
-                answer = account.answer()
-            if account.changed:
-                self.account.save(self.account_path)
-            if answer is None and stream_read is not None:
-                # Streams read and SYSTEM$STREAM_HAS_DATA answered from their offsets (change_tracking.py).
-                answer = Rewrite(stream_read.sql)
-            if answer is None:
-                answer = runtime_statements.answer(self, cursor, session, sql, bindings)
-            if answer is None:
-                answer = Statements(self.catalog, session, sql, bindings, self.secret_values).answer()
-        except SqlSyntaxError as error:
-            raise ProgrammingError(
-                msg=f"SQL compilation error:\n{error} (stand-in wording)", errno=1003, sqlstate="42000"
-            ) from None
-        query = record.keyword in ("SELECT", "WITH")
-        if isinstance(answer, Answer):
-            record.answered_by = "stand-in"
-            if answer.changed_catalog:
-                self.catalog.save(self.catalog_path)
-            if query and parameters.ignore_case:
-                answer = session_parameters.upper_case_columns(answer)
-            self._answer(cursor, answer)
-            return cursor
-        if isinstance(answer, Rewrite):
-            record.answered_by = "stand-in"
-            result = original(cursor, answer.sql, params, *args, **kwargs)
-            if query and parameters.ignore_case:
-                self._upper_case_result(cursor)
-            return result
-        objects = re.match(r"show\s+(terse\s+)?(tables|views)\b", sql, re.IGNORECASE)
-        # fakesnow reads LIMIT but not FROM: the stand-in pages the answer itself (paging.py).
-        fakesnow_sql, limit, start = paging.split_limit(sql) if objects else (command, None, None)
-        result = original(cursor, fakesnow_sql, params, *args, **kwargs)
-        if record.is_ddl:
-            self._keep_table_comments(cursor)
-        elif objects and objects.group(2).lower() == "tables":
-            self._fill_table_comments(cursor)
-            self._complete_object_rows(cursor, session, views=False, limit=limit, start=start)
-        elif objects:
-            self._complete_object_rows(cursor, session, views=True, limit=limit, start=start)
-        elif query and parameters.ignore_case:
-            self._upper_case_result(cursor)
-        return result
 
     def _session(self, cursor: FakeSnowflakeCursor) -> Session:
         connection = cursor._conn
