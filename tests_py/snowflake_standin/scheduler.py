@@ -165,6 +165,12 @@ class Scheduler:
             raise KeyError(f"no task {key}")
         self._requested.append((clock.current_time(), key))
 
+    def close(self) -> None:
+        """Closes the sessions kept for WHEN checks (the stand-in's patch ends)."""
+        for connection in self._when_sessions.values():
+            connection.close()
+        self._when_sessions.clear()
+
     def runs_of(self, name: str) -> list[TaskRun]:
         return [run for run in self.history if run.task == name or run.task.rsplit(".", 1)[-1] == name]
 

@@ -50,6 +50,15 @@ def without_query_comment(sql: str) -> str:
     return _TRAILING_COMMENT.sub("", _LEADING_COMMENTS.sub("", sql, count=1)).strip()
 
 
+def _simulated_now(sql: str) -> str:
+    try:
+        return clock.with_simulated_now(sql)
+    except SqlSyntaxError as error:
+        raise ProgrammingError(
+            msg=f"SQL compilation error:\n{error} (stand-in wording)", errno=1003, sqlstate="42000"
+        ) from None
+
+
 @dataclass
 class RecordedStatement:
     """One statement as the connector received it: its SQL (placeholders unbound), how many bindings came with it."""
@@ -141,7 +150,10 @@ class SnowflakeStandIn:
             mock.patch.object(FakeSnowflakeConnection, "__init__", init),
             mock.patch.object(FakeSnowflakeCursor, "execute", execute),
         ):
-            yield self
+            try:
+                yield self
+            finally:
+                self.scheduler.close()
 
     def _attach_databases(self, connection: FakeSnowflakeConnection) -> None:
         """Every database of the account, as fakesnow attaches the connection's own (it attaches only that one):
@@ -164,8 +176,9 @@ class SnowflakeStandIn:
         record = RecordedStatement(sql=sql, bindings=len(bindings), answered_by="fakesnow")
         self.statements.append(record)
         try:
-            # CURRENT_TIMESTAMP and friends follow the simulated clock (clock.py); the record keeps what was sent.
-            sql, command = clock.with_simulated_now(sql), clock.with_simulated_now(command)
+            # First, so everything after sees it: CURRENT_TIMESTAMP and friends follow the simulated clock
+            # (clock.py); the record keeps what was sent.
+            sql, command = _simulated_now(sql), _simulated_now(command)
             session = self._session(cursor)
             # SYSTEM$LAST_CHANGE_COMMIT_TIME answered from committed DML (table_changes.py).
             resolve = Statements(self.catalog, session, "", None).resolve
@@ -488,6 +501,6 @@ class SnowflakeStandIn:
         self.egress_routes[(host.lower(), port)] = base_url
 
     def set_ping_result(self, result: dict[str, Any] | None) -> None:
-        """What a `mode: 'ping'` CALL of the procedure returns (the stand-in runs no procedure)."""
+        """What a `mode: 'ping'` CALL of the procedure returns instead of running it (None: the handler runs)."""
         self.account.ping_result = result
         self.account.save(self.account_path)

@@ -143,10 +143,6 @@ class Statements:
             return None
         if r.accept("SHOW"):
             return self.show()
-        if r.accept("CALL"):
-            raise refused("the Snowflake stand-in runs no procedure (stand-in wording)")
-        if r.accept("EXECUTE", "TASK"):
-            raise refused("the Snowflake stand-in runs no task (stand-in wording)")
         if re.search(r"system\$stream_has_data", r.sql, re.IGNORECASE):
             return self.stream_has_data()
         return None
