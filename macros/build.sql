@@ -54,6 +54,7 @@
     "log_table_exists": false,
     "log_table_managed": false,
     "log_table_columns": [],
+    "log_rows_expired": "0",
     "procedures": [],
     "streams": [],
     "tasks": [],
@@ -61,6 +62,9 @@
   }
     if offline
     else dbt_cloud_orchestration._read_live_state(config) -%}
+  {%- if not offline -%}
+    {%- do dbt_cloud_orchestration._read_expired_log_rows(config, live) -%}
+  {%- endif -%}
   {%- set steps = dbt_cloud_orchestration._reconcile(
     config,
     live,

@@ -20,7 +20,7 @@
     {%- if (((((tsj_mapping_index_keys | sort) | map("string")) | list) + tsj_mapping_keys) | length)
       != tsj_value_length -%}
       {%- do exceptions.raise_compiler_error(
-        "macros-src/config/load.ts:31:21: the array 'Object.keys(mapping)' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+        "macros-src/config/load.ts:33:21: the array 'Object.keys(mapping)' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
       ) -%}
     {%- endif -%}
     {%- if not (key in known) -%}
@@ -34,7 +34,7 @@
   {%- if (not tsj_ns.tsj_value_broke)
     and ((((((tsj_mapping_index_keys | sort) | map("string")) | list) + tsj_mapping_keys) | length) != tsj_value_length) -%}
     {%- do exceptions.raise_compiler_error(
-      "macros-src/config/load.ts:31:21: the array 'Object.keys(mapping)' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+      "macros-src/config/load.ts:33:21: the array 'Object.keys(mapping)' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
     ) -%}
   {%- endif -%}
 {%- endmacro -%}
@@ -103,12 +103,12 @@
       parts[0]
         if ((parts | length) > 0)
         else exceptions.raise_compiler_error(
-          "macros-src/config/load.ts:69:111: 'parts[0]' reads outside the array or string ('!' asserted it does not)"
+          "macros-src/config/load.ts:71:111: 'parts[0]' reads outside the array or string ('!' asserted it does not)"
         ),
       parts[1]
         if ((parts | length) > 1)
         else exceptions.raise_compiler_error(
-          "macros-src/config/load.ts:69:122: 'parts[1]' reads outside the array or string ('!' asserted it does not)"
+          "macros-src/config/load.ts:71:122: 'parts[1]' reads outside the array or string ('!' asserted it does not)"
         )
     ]) -%}
   {%- endif -%}
@@ -212,7 +212,7 @@
         (((day | int) if ((day | int) == day) else day)
           if (((day | abs) <= 9007199254740992) and (((day | abs) >= 0.0001) or (day == 0)))
           else exceptions.raise_compiler_error(
-            "macros-src/config/load.ts:116:49: 'day' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/config/load.ts:118:49: 'day' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
           ))
           ~ " is listed twice"
       ) -%}
@@ -383,7 +383,7 @@
           if (((job["job_id"] | abs) <= 9007199254740992)
             and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
           else exceptions.raise_compiler_error(
-            "macros-src/config/load.ts:203:81: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/config/load.ts:205:81: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
           ))
           ~ " is used by another job"
       ) -%}
@@ -413,6 +413,7 @@
       "external_access_integration",
       "secret",
       "log_table",
+      "log_retention_days",
       "drop_orphans",
       "suspend_task_after_num_failures",
       "error_integration",
@@ -482,7 +483,7 @@
         secret_parts[0]
           if ((secret_parts | length) > 0)
           else exceptions.raise_compiler_error(
-            "macros-src/config/load.ts:245:64: 'secret_parts[0]' reads outside the array or string ('!' asserted it does not)"
+            "macros-src/config/load.ts:247:64: 'secret_parts[0]' reads outside the array or string ('!' asserted it does not)"
           )
       ] -%}
     {%- elif (secret_parts | length) == 2 -%}
@@ -491,12 +492,12 @@
         secret_parts[0]
           if ((secret_parts | length) > 0)
           else exceptions.raise_compiler_error(
-            "macros-src/config/load.ts:246:61: 'secret_parts[0]' reads outside the array or string ('!' asserted it does not)"
+            "macros-src/config/load.ts:248:61: 'secret_parts[0]' reads outside the array or string ('!' asserted it does not)"
           ),
         secret_parts[1]
           if ((secret_parts | length) > 1)
           else exceptions.raise_compiler_error(
-            "macros-src/config/load.ts:246:79: 'secret_parts[1]' reads outside the array or string ('!' asserted it does not)"
+            "macros-src/config/load.ts:248:79: 'secret_parts[1]' reads outside the array or string ('!' asserted it does not)"
           )
       ] -%}
     {%- elif (secret_parts | length) == 3 -%}
@@ -512,6 +513,9 @@
   {%- set log_table = "ORCHESTRATION_LOGS"
     if (raw.get("log_table") is none)
     else dbt_cloud_orchestration._plain_identifier(raw.get("log_table"), "log_table", problems) -%}
+  {%- set log_retention_days = 90
+    if (raw.get("log_retention_days") is none)
+    else dbt_cloud_orchestration._positive_integer(raw.get("log_retention_days"), "log_retention_days", problems) -%}
   {%- set drop_orphans = true
     if (raw.get("drop_orphans") is none)
     else dbt_cloud_orchestration._boolean_value(raw.get("drop_orphans"), "drop_orphans", problems) -%}
@@ -551,6 +555,7 @@
     or (integration is none)
     or (secret is none)
     or (log_table is none)
+    or (log_retention_days is none)
     or (drop_orphans is none)
     or (failures is none) -%}
     {%- do dbt_cloud_orchestration._stop_with_error(
@@ -572,6 +577,7 @@
     "external_access_integration": integration,
     "secret": secret,
     "log_table": log_table,
+    "log_retention_days": log_retention_days,
     "drop_orphans": drop_orphans,
     "suspend_task_after_num_failures": failures,
     "error_integration": error_integration,

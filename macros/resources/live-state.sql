@@ -9,7 +9,7 @@
       if (((stale_after_position | abs) <= 9007199254740992)
         and (((stale_after_position | abs) >= 0.0001) or (stale_after_position == 0)))
       else exceptions.raise_compiler_error(
-        "macros-src/resources/live-state.ts:42:27: 'stale_after_position' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/resources/live-state.ts:44:27: 'stale_after_position' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
       )) -%}
   {%- do return("\n".join(
     [
@@ -18,11 +18,12 @@
           if (((name_position | abs) <= 9007199254740992)
             and (((name_position | abs) >= 0.0001) or (name_position == 0)))
           else exceptions.raise_compiler_error(
-            "macros-src/resources/live-state.ts:44:16: 'name_position' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/resources/live-state.ts:46:16: 'name_position' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
           ))
         ~ " as STREAM_NAME,",
       "  to_varchar(convert_timezone('UTC', " ~ stale_after ~ "), 'YYYY-MM-DD HH24:MI') as STALE_AFTER_UTC,",
-      "  " ~ stale_after ~ " < dateadd(day, " ~ 3 ~ ", current_timestamp()) as STALE_SOON",
+      "  " ~ stale_after ~ " < dateadd(day, " ~ 3 ~ ", current_timestamp()) as STALE_SOON,",
+      "  " ~ stale_after ~ " < current_timestamp() as STALE_NOW",
       "from table(result_scan(last_query_id()))"
     ]
   )) -%}
@@ -55,7 +56,7 @@
   {%- for row_2 in rows -%}
     {%- if (rows | length) != tsj_rows_length -%}
       {%- do exceptions.raise_compiler_error(
-        "macros-src/resources/live-state.ts:67:21: the array 'rows' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+        "macros-src/resources/live-state.ts:70:21: the array 'rows' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
       ) -%}
     {%- endif -%}
     {%- set found = staleness.get(dbt_cloud_orchestration._text_of(row_2, "name")) -%}
@@ -67,7 +68,8 @@
       {%- do tsj_object.update(
         {
           "stale_after": dbt_cloud_orchestration._cell_text(found, "STALE_AFTER_UTC"),
-          "stale_soon": found.get("STALE_SOON")
+          "stale_soon": found.get("STALE_SOON"),
+          "stale_now": found.get("STALE_NOW")
         }
       ) -%}
       {%- do completed.append(tsj_object) -%}
@@ -75,7 +77,7 @@
   {%- endfor -%}
   {%- if (not tsj_ns.tsj_rows_broke) and ((rows | length) != tsj_rows_length) -%}
     {%- do exceptions.raise_compiler_error(
-      "macros-src/resources/live-state.ts:67:21: the array 'rows' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+      "macros-src/resources/live-state.ts:70:21: the array 'rows' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
     ) -%}
   {%- endif -%}
   {%- do return(completed) -%}
@@ -92,7 +94,7 @@
       "queries": (state["queries"] + (1 if ((page["rows"] | length) == 0) else 2))
         if (((state["queries"] + (1 if ((page["rows"] | length) == 0) else 2)) | abs) <= 9007199254740992)
         else exceptions.raise_compiler_error(
-          "macros-src/resources/live-state.ts:78:3: 'state.queries += page.rows.length === 0 ? 1 : 2' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+          "macros-src/resources/live-state.ts:81:3: 'state.queries += page.rows.length === 0 ? 1 : 2' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
         )
     }
   ) -%}
@@ -112,6 +114,7 @@
     "log_table_exists": false,
     "log_table_managed": false,
     "log_table_columns": [],
+    "log_rows_expired": "0",
     "procedures": [],
     "streams": [],
     "tasks": [],
@@ -147,14 +150,14 @@
   {%- set opened = (parts[0]
     if ((parts | length) > 0)
     else exceptions.raise_compiler_error(
-      "macros-src/resources/live-state.ts:127:18: 'parts[0]' reads outside the array or string ('!' asserted it does not)"
+      "macros-src/resources/live-state.ts:132:18: 'parts[0]' reads outside the array or string ('!' asserted it does not)"
     )).split(
     "("
   ) -%}
   {%- do return((opened[1]
     if ((opened | length) > 1)
     else exceptions.raise_compiler_error(
-      "macros-src/resources/live-state.ts:128:54: 'opened[1]' reads outside the array or string ('!' asserted it does not)"
+      "macros-src/resources/live-state.ts:133:54: 'opened[1]' reads outside the array or string ('!' asserted it does not)"
     ))
     if (((parts | length) == 2) and ((opened | length) == 2))
     else "") -%}
@@ -162,13 +165,11 @@
 
 {%- macro _live_object(row, comment_column) -%}
   {%- set comment = dbt_cloud_orchestration._text_of(row, comment_column) -%}
-  {%- set invalid = dbt_cloud_orchestration._text_of(row, "invalid_reason") -%}
   {%- set broken = "" -%}
   {%- if dbt_cloud_orchestration._is_true(row.get("stale")) -%}
     {%- set broken = "stale" -%}
-  {%- endif -%}
-  {%- if (invalid != "") and ((invalid | upper) != "N/A") -%}
-    {%- set broken = invalid if (broken == "") else (broken ~ ": " ~ invalid) -%}
+  {%- elif dbt_cloud_orchestration._is_true(row.get("stale_now")) -%}
+    {%- set broken = "stale since " ~ dbt_cloud_orchestration._text_of(row, "stale_after") ~ " UTC" -%}
   {%- endif -%}
   {%- do return({
     "name": dbt_cloud_orchestration._text_of(row, "name"),
@@ -199,6 +200,7 @@
     "log_table_exists": false,
     "log_table_managed": false,
     "log_table_columns": [],
+    "log_rows_expired": "0",
     "procedures": [],
     "streams": [],
     "tasks": [],
@@ -236,7 +238,7 @@
       "queries": (state["queries"] + 1)
         if (((state["queries"] + 1) | abs) <= 9007199254740992)
         else exceptions.raise_compiler_error(
-          "macros-src/resources/live-state.ts:161:3: 'state.queries += 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+          "macros-src/resources/live-state.ts:167:3: 'state.queries += 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
         )
     }
   ) -%}
@@ -249,7 +251,7 @@
           log_tables[0]
             if ((log_tables | length) > 0)
             else exceptions.raise_compiler_error(
-              "macros-src/resources/live-state.ts:164:81: 'log_tables[0]' reads outside the array or string ('!' asserted it does not)"
+              "macros-src/resources/live-state.ts:170:81: 'log_tables[0]' reads outside the array or string ('!' asserted it does not)"
             ),
           "comment"
         ).startswith(
@@ -287,10 +289,58 @@
         "queries": (state["queries"] + 1)
           if (((state["queries"] + 1) | abs) <= 9007199254740992)
           else exceptions.raise_compiler_error(
-            "macros-src/resources/live-state.ts:172:5: 'state.queries += 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+            "macros-src/resources/live-state.ts:178:5: 'state.queries += 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
           )
       }
     ) -%}
   {%- endif -%}
   {%- do return(state) -%}
+{%- endmacro -%}
+
+{%- macro _read_expired_log_rows(config, state) -%}
+  {%- if not state["log_table_managed"] -%}
+    {%- do return(none) -%}
+  {%- endif -%}
+  {%- set expired = run_query(
+    "select count(*) as EXPIRED_ROWS from \""
+      ~ (config["database"] | replace("\"", "\"\""))
+      ~ "\".\""
+      ~ (config["schema"] | replace("\"", "\"\""))
+      ~ "\".\""
+      ~ (config["log_table"] | replace("\"", "\"\""))
+      ~ "\" where "
+      ~ dbt_cloud_orchestration._expired_log_rows(config)
+  ) -%}
+  {%- do state.update(
+    {
+      "queries": (state["queries"] + 1)
+        if (((state["queries"] + 1) | abs) <= 9007199254740992)
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/live-state.ts:190:3: 'state.queries += 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+        )
+    }
+  ) -%}
+  {%- if ((expired["rows"] | length) > 0)
+    and (dbt_cloud_orchestration._cell_text(
+      expired["rows"][0]
+        if ((expired["rows"] | length) > 0)
+        else exceptions.raise_compiler_error(
+          "macros-src/resources/live-state.ts:191:44: 'expired.rows[0]' reads outside the array or string ('!' asserted it does not)"
+        ),
+      "EXPIRED_ROWS"
+    )
+      != "") -%}
+    {%- do state.update(
+      {
+        "log_rows_expired": dbt_cloud_orchestration._cell_text(
+          expired["rows"][0]
+            if ((expired["rows"] | length) > 0)
+            else exceptions.raise_compiler_error(
+              "macros-src/resources/live-state.ts:191:121: 'expired.rows[0]' reads outside the array or string ('!' asserted it does not)"
+            ),
+          "EXPIRED_ROWS"
+        )
+      }
+    ) -%}
+  {%- endif -%}
 {%- endmacro -%}

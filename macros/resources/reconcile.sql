@@ -47,7 +47,76 @@
 {%- macro _log_table_step(config, live) -%}
   {%- set label = dbt_cloud_orchestration._desired_log_table(config)["label"] -%}
   {%- set missing = dbt_cloud_orchestration._missing_log_columns(live["log_table_columns"]) -%}
-  {%- if (missing | length) == 0 -%}
+  {%- set reasons = [] -%}
+  {%- set statements = [] -%}
+  {%- if (missing | length) > 0 -%}
+    {%- set tsj_missing_mapped = [] -%}
+    {%- for column in missing -%}
+      {%- do tsj_missing_mapped.append(column[0]) -%}
+    {%- endfor -%}
+    {%- do reasons.append("lacks " ~ ", ".join(tsj_missing_mapped) ~ ": added in place, rows kept") -%}
+    {%- for column_2 in missing -%}
+      {%- do statements.append(
+        {
+          "action": "update",
+          "object": label,
+          "description": "add column " ~ column_2[0] ~ " to " ~ config["log_table"],
+          "sql": "alter table \""
+            ~ (config["database"] | replace("\"", "\"\""))
+            ~ "\".\""
+            ~ (config["schema"] | replace("\"", "\"\""))
+            ~ "\".\""
+            ~ (config["log_table"] | replace("\"", "\"\""))
+            ~ "\" add column if not exists "
+            ~ column_2[0]
+            ~ " "
+            ~ column_2[1]
+        }
+      ) -%}
+    {%- endfor -%}
+  {%- endif -%}
+  {%- if live["log_rows_expired"] != "0" -%}
+    {%- do reasons.append(
+      live["log_rows_expired"]
+        ~ " row(s) older than "
+        ~ (((config["log_retention_days"] | int)
+          if ((config["log_retention_days"] | int) == config["log_retention_days"])
+          else config["log_retention_days"])
+          if (((config["log_retention_days"] | abs) <= 9007199254740992)
+            and (((config["log_retention_days"] | abs) >= 0.0001) or (config["log_retention_days"] == 0)))
+          else exceptions.raise_compiler_error(
+            "macros-src/resources/reconcile.ts:80:64: 'config.log_retention_days' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          ))
+        ~ " days (log_retention_days): deleted"
+    ) -%}
+    {%- do statements.append(
+      {
+        "action": "update",
+        "object": label,
+        "description": "delete "
+          ~ config["log_table"]
+          ~ " rows older than "
+          ~ (((config["log_retention_days"] | int)
+            if ((config["log_retention_days"] | int) == config["log_retention_days"])
+            else config["log_retention_days"])
+            if (((config["log_retention_days"] | abs) <= 9007199254740992)
+              and (((config["log_retention_days"] | abs) >= 0.0001) or (config["log_retention_days"] == 0)))
+            else exceptions.raise_compiler_error(
+              "macros-src/resources/reconcile.ts:82:53: 'config.log_retention_days' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            ))
+          ~ " days",
+        "sql": "delete from \""
+          ~ (config["database"] | replace("\"", "\"\""))
+          ~ "\".\""
+          ~ (config["schema"] | replace("\"", "\"\""))
+          ~ "\".\""
+          ~ (config["log_table"] | replace("\"", "\"\""))
+          ~ "\" where "
+          ~ dbt_cloud_orchestration._expired_log_rows(config)
+      }
+    ) -%}
+  {%- endif -%}
+  {%- if (statements | length) == 0 -%}
     {%- do return({
       "action": "unchanged",
       "kind": "log table",
@@ -56,37 +125,12 @@
       "statements": []
     }) -%}
   {%- endif -%}
-  {%- set tsj_names = [] -%}
-  {%- for column in missing -%}
-    {%- do tsj_names.append(column[0]) -%}
-  {%- endfor -%}
-  {%- set names = tsj_names -%}
-  {%- set tsj_missing_mapped = [] -%}
-  {%- for column_2 in missing -%}
-    {%- do tsj_missing_mapped.append(
-      {
-        "action": "update",
-        "object": label,
-        "description": "add column " ~ column_2[0] ~ " to " ~ config["log_table"],
-        "sql": "alter table \""
-          ~ (config["database"] | replace("\"", "\"\""))
-          ~ "\".\""
-          ~ (config["schema"] | replace("\"", "\"\""))
-          ~ "\".\""
-          ~ (config["log_table"] | replace("\"", "\"\""))
-          ~ "\" add column if not exists "
-          ~ column_2[0]
-          ~ " "
-          ~ column_2[1]
-      }
-    ) -%}
-  {%- endfor -%}
   {%- do return({
     "action": "update",
     "kind": "log table",
     "object": label,
-    "reason": "lacks " ~ ", ".join(names) ~ ": added in place, rows kept",
-    "statements": tsj_missing_mapped
+    "reason": "; ".join(reasons),
+    "statements": statements
   }) -%}
 {%- endmacro -%}
 
@@ -101,7 +145,7 @@
   {%- do return((found[0]
     if ((found | length) > 0)
     else exceptions.raise_compiler_error(
-      "macros-src/resources/reconcile.ts:77:29: 'found[0]' reads outside the array or string ('!' asserted it does not)"
+      "macros-src/resources/reconcile.ts:91:29: 'found[0]' reads outside the array or string ('!' asserted it does not)"
     ))
     if ((found | length) > 0)
     else none) -%}
@@ -295,7 +339,7 @@
         and (((config["suspend_task_after_num_failures"] | abs) >= 0.0001)
           or (config["suspend_task_after_num_failures"] == 0)))
       else exceptions.raise_compiler_error(
-        "macros-src/resources/reconcile.ts:143:39: 'config.suspend_task_after_num_failures' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/resources/reconcile.ts:157:39: 'config.suspend_task_after_num_failures' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
       ))
     ~ " failed runs in a row (SUSPENDED_DUE_TO_ERRORS; the log table's ERROR rows say why)")
     if auto_suspended
@@ -358,7 +402,7 @@
           if (((job["job_id"] | abs) <= 9007199254740992)
             and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
           else exceptions.raise_compiler_error(
-            "macros-src/resources/reconcile.ts:162:84: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/resources/reconcile.ts:176:84: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
           ))
         ~ " is disabled; task suspended",
       "statements": []
@@ -372,7 +416,7 @@
       ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
         if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/reconcile.ts:163:48: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/resources/reconcile.ts:177:48: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
         ))
       ~ " is disabled",
     "statements": [
@@ -558,7 +602,7 @@
     {%- for stream in job["stream_names"] -%}
       {%- if (job["stream_names"] | length) != tsj_stream_names_length -%}
         {%- do exceptions.raise_compiler_error(
-          "macros-src/resources/reconcile.ts:253:26: the array 'job.stream_names' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+          "macros-src/resources/reconcile.ts:267:26: the array 'job.stream_names' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
         ) -%}
       {%- endif -%}
       {%- set existing = live_streams.get(stream) -%}
@@ -584,7 +628,7 @@
     {%- endfor -%}
     {%- if (not tsj_ns.tsj_stream_names_broke) and ((job["stream_names"] | length) != tsj_stream_names_length) -%}
       {%- do exceptions.raise_compiler_error(
-        "macros-src/resources/reconcile.ts:253:26: the array 'job.stream_names' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+        "macros-src/resources/reconcile.ts:267:26: the array 'job.stream_names' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
       ) -%}
     {%- endif -%}
   {%- endfor -%}

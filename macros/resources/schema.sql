@@ -95,3 +95,27 @@
     ~ " "
     ~ column[1]) -%}
 {%- endmacro -%}
+
+{%- macro _expired_log_rows(config) -%}
+  {%- do return("invoked_at < dateadd(day, -"
+    ~ (((config["log_retention_days"] | int)
+      if ((config["log_retention_days"] | int) == config["log_retention_days"])
+      else config["log_retention_days"])
+      if (((config["log_retention_days"] | abs) <= 9007199254740992)
+        and (((config["log_retention_days"] | abs) >= 0.0001) or (config["log_retention_days"] == 0)))
+      else exceptions.raise_compiler_error(
+        "macros-src/resources/schema.ts:57:40: 'config.log_retention_days' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+      ))
+    ~ ", current_timestamp())") -%}
+{%- endmacro -%}
+
+{%- macro _delete_expired_log_rows_sql(config) -%}
+  {%- do return("delete from \""
+    ~ (config["database"] | replace("\"", "\"\""))
+    ~ "\".\""
+    ~ (config["schema"] | replace("\"", "\"\""))
+    ~ "\".\""
+    ~ (config["log_table"] | replace("\"", "\"\""))
+    ~ "\" where "
+    ~ dbt_cloud_orchestration._expired_log_rows(config)) -%}
+{%- endmacro -%}
