@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 
 import pytest
 from simulation.deployment import deploy
-from simulation.events import EventLog
+from simulation.events import Arrival, EventLog
 from simulation.invariants import INVARIANTS, violations
 from simulation.playback import play
-from simulation.scenario import CloudBehaviour, FalseSignal, make_scenario
+from simulation.scenario import CloudBehaviour, FalseSignal, UpstreamRun, make_scenario
 from simulation.summary import summarise
 
 SEEDS = (11, 12, 13)
@@ -75,11 +75,30 @@ def quiet_but_for_a_false_signal(scenario) -> None:
 
 def outage_while_orders_wait(scenario) -> None:
     """Orders land at 09:50 on a Monday and dbt Cloud answers 503 from 09:55 to 10:40."""
-    from simulation.events import Arrival
-
     scenario.arrivals = [Arrival("RAW.SALES.ORDERS", local(scenario, 9, 50) + timedelta(seconds=1), 42)]
     scenario.false_signals = []
     scenario.behaviours = [CloudBehaviour("5xx", local(scenario, 9, 55), local(scenario, 10, 40))]
+
+
+def death_after_the_trigger(scenario) -> None:
+    """Orders land at 09:50 on a Monday, the upstream job succeeded at 06:00, and from 09:55 the first task run
+    that triggers a run dies before its COMMIT."""
+    scenario.arrivals = [Arrival("RAW.SALES.ORDERS", local(scenario, 9, 50) + timedelta(seconds=1), 42)]
+    scenario.false_signals = []
+    scenario.upstream_runs = [UpstreamRun(111, local(scenario, 5, 30), local(scenario, 6, 0), True)]
+    scenario.behaviours = [CloudBehaviour("dies after POST", local(scenario, 9, 55), local(scenario, 11, 0))]
+
+
+def test_a_run_whose_task_run_died_before_commit_is_adopted_not_repeated(deployed, tmp_path):
+    log = week(23, deployed, tmp_path, hours=12, adjust=death_after_the_trigger)
+    assert broken(log) == {}
+    died = [item for item in log.invocations if item.state == "DIED"]
+    assert [item.job_id for item in died] == [DAILY_SALES]
+    (created,) = died[0].created_run_ids
+    adopted = [item for item in log.invocations if item.run_id == created and item.state == "SUCCEEDED"]
+    assert [item.outcome for item in adopted] == ["ADOPTED"]
+    assert [run.id for run in log.runs if run.job_id == DAILY_SALES] == [created]
+    assert len(log.notifications) == 1
 
 
 def test_a_quiet_day_and_a_false_signal_start_no_run(deployed, tmp_path):
