@@ -101,6 +101,40 @@ def test_a_run_whose_task_run_died_before_commit_is_adopted_not_repeated(deploye
     assert len(log.notifications) == 1
 
 
+def orders_wait_while(kind: str, start: tuple[int, int], end: tuple[int, int]):
+    """Orders land at 09:50 on a Monday, the upstream job succeeded at 06:00, and dbt Cloud misbehaves."""
+
+    def adjust(scenario) -> None:
+        death_after_the_trigger(scenario)
+        scenario.behaviours = [CloudBehaviour(kind, local(scenario, *start), local(scenario, *end))]
+
+    return adjust
+
+
+def test_an_expired_token_fails_the_task_run_notifies_and_suspends_nothing_lost(deployed, tmp_path):
+    """401 from 09:55 to 11:00: the 10:00, 10:15, 10:30 and 10:45 runs fail (the fourth suspends the task); the
+    operator fixes the token and resumes it at 11:00; the next run triggers the job for the same rows."""
+    log = week(24, deployed, tmp_path, hours=12, adjust=orders_wait_while("401", (9, 55), (11, 0)))
+    assert broken(log) == {}
+    daily = [item for item in log.invocations if item.job_id == DAILY_SALES and item.body_ran]
+    failed = [item for item in daily if item.state == "FAILED"]
+    assert len(failed) == 4 and all(item.outcome == "ERROR" and item.consumed == {} for item in failed)
+    assert [row.status for row in log.log_rows if row.job_id == DAILY_SALES][:4] == ["ERROR"] * 4
+    assert [item.task for item in log.notifications] == [failed[0].task] * 4
+    assert [item.task for item in log.auto_suspensions] == [failed[0].task]
+    (triggered,) = [item for item in daily if item.outcome == "TRIGGERED"]
+    assert triggered.at >= local(make_scenario(24, 1), 11, 0) and triggered.consumed == {"RAW.SALES.ORDERS": 42}
+
+
+def test_a_rate_limit_ends_the_invocation_with_one_request_and_the_next_wake_triggers(deployed, tmp_path):
+    log = week(25, deployed, tmp_path, hours=12, adjust=orders_wait_while("429", (9, 58), (10, 3)))
+    assert broken(log) == {}
+    daily = [item for item in log.invocations if item.job_id == DAILY_SALES and item.body_ran and item.api_calls]
+    limited, then = daily[0], daily[1]
+    assert (limited.outcome, limited.api_calls, limited.consumed) == ("SKIPPED", 1, {})
+    assert then.outcome == "TRIGGERED" and then.consumed == {"RAW.SALES.ORDERS": 42}
+
+
 def test_a_quiet_day_and_a_false_signal_start_no_run(deployed, tmp_path):
     log = week(21, deployed, tmp_path, adjust=quiet_but_for_a_false_signal)
     assert broken(log) == {}
