@@ -19,5 +19,5 @@ echo
 echo "## dbt_cloud_run_job handler (stand-in API with 100 ms latency)"
 .venv/bin/python scripts/bench_handler.py
 echo
-echo "## A simulated four weeks (npm run simulate -- --days 28 --seed 1): runs per necessary run, cost per invocation"
-(cd tests_py && ../.venv/bin/python -W ignore -m simulation --days 28 --seed 1 --timing)
+echo "## A simulated week (npm run simulate -- --days 7 --seed 1 --timing): runs per necessary run, cost per invocation"
+(cd tests_py && ../.venv/bin/python -W ignore -m simulation --days 7 --seed 1 --timing)
