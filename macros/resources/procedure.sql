@@ -1037,7 +1037,7 @@ class RequestLimitReached(HandlerError):
 class RateLimited(HandlerError):
     """dbt Cloud answered 429: the account's request limit is spent for now (docs.getdbt.com/docs/dbt-apis/rate-limits).
 
-    The limit is per account and per minute or longer: no wait within the invocation's budget is known to
+    The limit is counted per account over a minute: no wait within the invocation's budget is known to
     help, and every further request adds to the count. The invocation ends; the next wake tries again.
     """
 
@@ -1678,9 +1678,9 @@ def _trigger(report, client, cfg, cause, known_ids, steps_override=None):
     """POST the trigger at most RetryPolicy.max_attempts times, never blindly twice.
 
     A POST is sent again only when the previous one provably created no run: it never
-    reached the server or got a 429 (retried after Retry-After/backoff), or its outcome
-    was unknown (timeout or reset after sending, 5xx) and `_settle` then saw no new run
-    for the whole settle window.  A 2xx without a readable run is never re-sent.  Every
+    reached the server (retried after the backoff), or its outcome was unknown (timeout
+    or reset after sending, 5xx) and `_settle` then saw no new run for the whole settle
+    window.  A 429 ends the invocation (RateLimited).  A 2xx without a readable run is never re-sent.  Every
     POST carries the same body (the same `steps_override` for a selective build).
     """
     job_id = cfg["job_id"]

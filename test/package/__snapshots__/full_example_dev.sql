@@ -26,7 +26,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 80ac53f247804962aed1de733fd9abee)'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 9813314611cab230f0e9acb3000ecd97)'
 as
 $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>
