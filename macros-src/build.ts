@@ -4,7 +4,7 @@ import { load_orchestration_config } from "./config/load.js";
 import { check_arguments, check_flags, unsupported_adapter } from "./entry/arguments.js"
 import { check_plan_output } from "./entry/plan-output.js";
 import { dispatch, extraKeywordArguments, target } from "./prelude/dbt.js";
-import { empty_live_state, read_live_state } from "./resources/live-state.js";
+import { empty_live_state, read_expired_log_rows, read_live_state } from "./resources/live-state.js";
 import { plan_notes, plan_warnings, reconcile } from "./resources/reconcile.js";
 import { run_steps, type PlanOutput } from "./resources/run-plan.js";
 import { assumed_watched_objects, check_watched_objects, read_watched_objects } from "./resources/watched-objects.js";
@@ -51,6 +51,7 @@ export function snowflake__build_orchestration_resources(output: PlanOutput, pro
   const watched = offline ? assumed_watched_objects() : read_watched_objects(config);
   check_watched_objects(config, watched);
   const live = offline ? empty_live_state() : read_live_state(config);
+  if (!offline) read_expired_log_rows(config, live);
   const steps = reconcile(config, live, { is_prod, prod_override }, watched);
   const against = offline ? "against an empty schema (offline)" : "against the live schema";
   return run_steps(steps, output, `plan for target '${target.name}' (${mode}), ${against}`,

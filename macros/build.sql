@@ -56,6 +56,7 @@
     "log_table_exists": false,
     "log_table_managed": false,
     "log_table_columns": [],
+    "log_rows_expired": "0",
     "procedures": [],
     "streams": [],
     "tasks": [],
@@ -63,6 +64,9 @@
   }
     if offline
     else dbt_cloud_orchestration._read_live_state(config) -%}
+  {%- if not offline -%}
+    {%- do dbt_cloud_orchestration._read_expired_log_rows(config, live) -%}
+  {%- endif -%}
   {%- set steps = dbt_cloud_orchestration._reconcile(
     config,
     live,
@@ -81,7 +85,7 @@
   )) -%}
 {%- endmacro -%}
 
-{#- macros-src/build.ts:61 -#}
+{#- macros-src/build.ts:62 -#}
 {%- macro default__build_orchestration_resources(_output, _prod_override, _offline) -%}
   {%- do return(dbt_cloud_orchestration._stop_with_error(
     "build_orchestration_resources: dbt_cloud_orchestration supports only Snowflake (streams, tasks and Python procedures); target '"

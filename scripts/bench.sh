@@ -18,3 +18,6 @@ npx tsx scripts/bench/reconcile.ts
 echo
 echo "## dbt_cloud_run_job handler (stand-in API with 100 ms latency)"
 .venv/bin/python scripts/bench_handler.py
+echo
+echo "## A simulated week (npm run simulate -- --days 7 --seed 1 --timing): runs per necessary run, cost per invocation"
+(cd tests_py && ../.venv/bin/python -W ignore -m simulation --days 7 --seed 1 --timing)

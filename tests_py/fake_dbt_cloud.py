@@ -187,7 +187,7 @@ class FakeDbtCloud:
 
     # -- rendering ---------------------------------------------------------- #
 
-    def render_run(self, run: Run):
+    def render_run(self, run: Run, with_trigger=True):
         s = self.scenario
         created = run.created_at_raw or wire(run.created_at)
         obj = {
@@ -213,6 +213,8 @@ class FakeDbtCloud:
             "trigger": {"cause": run.cause, "job_definition_id": run.job_id},
             "href": f"https://cloud.example.invalid/deploy/{s.account_id}/projects/{s.project_id}/runs/{run.id}/",
         }
+        if not with_trigger:
+            obj.pop("trigger")
         if run.status >= 3:
             obj["started_at"] = wire(run.started_at) if run.started_at else created
         # The spec does not mark finished_at nullable, so a spec-valid fake leaves
@@ -272,8 +274,11 @@ class FakeDbtCloud:
         page = runs[offset : offset + limit]
         filters = {name: values[-1] for name, values in params.items() if name not in ("order_by", "offset")}
         filters["account_id"] = account_id
+        # A list shows each run's trigger (and so its cause) only when include_related asks for it.
+        related = params.get("include_related", [""])[-1]
+        with_trigger = "trigger" in re.findall(r"[a-z_]+", related)
         return 200, {
-            "data": [self.render_run(run) for run in page],
+            "data": [self.render_run(run, with_trigger) for run in page],
             "extra": {
                 "filters": filters,
                 "order_by": order_by,

@@ -74,33 +74,79 @@ def test_upstream_list_error_never_triggers(run, api):
 
 
 # --------------------------------------------------------------------------- #
-# Retries: 429 / 5xx / timeouts / dropped and refused connections
+# A 429 ends the invocation: SKIPPED, no wait, no request after it
 # --------------------------------------------------------------------------- #
 
 
-def test_429_honours_retry_after_seconds(run, api, clock):
-    api.fault("status", method="GET", status=429, retry_after="7", times=2)
+def rate_limited_line(result):
+    return next(line for line in result["logs"] if line.startswith("SKIPPED: rate limited by dbt Cloud"))
+
+
+@pytest.mark.parametrize("retry_after", [None, "7", "0"])
+def test_429_on_the_list_ends_the_invocation_skipped(run, api, clock, retry_after):
+    api.fault("status", method="GET", status=429, retry_after=retry_after, times=5)
+    result = run()
+    assert result["status"] == "SKIPPED", result["logs"]
+    assert [r.status for r in api.requests] == [429]  # nothing after the 429
+    assert clock.sleeps == []
+    assert "HTTP 429" in rate_limited_line(result) and "the next wake tries again" in rate_limited_line(result)
+    assert api.scenario.jobs[42] == []
+
+
+def test_429_on_the_upstream_list_ends_the_invocation_skipped(run, api, clock):
+    api.add_run(7, 10, utc(2026, 5, 20, 1), utc(2026, 5, 20, 2))
+    api.fault("none", method="GET")
+    api.fault("status", method="GET", status=429, retry_after="1")
+    result = run(upstream_job_id=7)
+    assert result["status"] == "SKIPPED", result["logs"]
+    assert [(r.method, r.status) for r in api.requests] == [("GET", 200), ("GET", 429)]
+    assert clock.sleeps == []
+
+
+def test_429_on_trigger_ends_the_invocation_without_a_second_post(run, api, clock):
+    api.fault("status", method="POST", status=429, retry_after="3")
+    result = run()
+    assert result["status"] == "SKIPPED", result["logs"]
+    assert [(r.method, r.status) for r in api.requests] == [("GET", 200), ("POST", 429)]
+    assert clock.sleeps == []
+    assert api.scenario.jobs[42] == []  # refused before it was processed: nothing to adopt later
+    rate_limited_line(result)
+
+
+def test_the_client_refuses_any_request_after_a_429(handler, api, clock):
+    """Whatever a caller does with the first RateLimited, the client sends nothing more."""
+    api.fault("status", method="GET", status=429)
+    client = handler.DbtCloudClient(
+        api.url, "token", 1, requests.Session(), clock.sleep, clock.monotonic, wall_clock=clock, log=lambda line: None
+    )
+    with pytest.raises(handler.RateLimited):
+        client.list_runs(42, order_by="-created_at", limit=10)
+    with pytest.raises(handler.RateLimited, match="not sent, dbt Cloud's rate limit was hit"):
+        client.list_runs(42, order_by="-created_at", limit=10)
+    with pytest.raises(handler.RateLimited):
+        client.send_trigger(42, "cause")
+    assert len(api.requests) == 1 and client.calls == 1
+
+
+# --------------------------------------------------------------------------- #
+# Retries: 5xx / timeouts / dropped and refused connections
+# --------------------------------------------------------------------------- #
+
+
+def test_503_honours_retry_after_seconds(run, api, clock):
+    api.fault("status", method="GET", status=503, retry_after="7", times=2)
     result = run()
     assert result["status"] == "TRIGGERED", result["logs"]
     assert clock.sleeps == [7, 7]
-    assert [r.status for r in api.requests] == [429, 429, 200, 200]
+    assert [r.status for r in api.requests] == [503, 503, 200, 200]
 
 
-def test_429_honours_retry_after_http_date(run, api, clock):
+def test_503_honours_retry_after_http_date(run, api, clock):
     clock.set(utc(2026, 5, 20, 12, 0, 0))
-    api.fault("status", method="GET", status=429, retry_after=format_datetime(utc(2026, 5, 20, 12, 0, 12), True))
+    api.fault("status", method="GET", status=503, retry_after=format_datetime(utc(2026, 5, 20, 12, 0, 12), True))
     result = run()
     assert result["status"] == "TRIGGERED"
     assert clock.sleeps == [12]
-
-
-def test_429_on_trigger_is_retried_without_double_fire(run, api, clock):
-    api.fault("status", method="POST", status=429, retry_after="3")
-    result = run()
-    assert result["status"] == "TRIGGERED"
-    assert clock.sleeps == [3]
-    assert len(api.calls("POST")) == 2
-    assert len(api.scenario.jobs[42]) == 1
 
 
 def test_5xx_exponential_backoff_then_success(run, api, clock):
@@ -131,7 +177,7 @@ def test_budget_exhausted_by_backoff(run, api, clock):
 
 
 def test_retry_after_beyond_budget_gives_up_at_once(run, api, clock):
-    api.fault("status", method="GET", status=429, retry_after="120")
+    api.fault("status", method="GET", status=503, retry_after="120")
     result = run(budget_seconds=60)
     assert result["status"] == "ERROR"
     assert "exceed the remaining time budget" in error_line(result)
@@ -362,7 +408,7 @@ def test_long_cause_is_truncated_to_255(run, api):
     result = run(cause="x" * 400)
     assert result["status"] == "TRIGGERED"
     assert json.loads(api.calls("POST")[0].body) == {"cause": "x" * 255}
-    assert "cause truncated to 255 characters" in result["logs"]
+    assert "cause truncated to fit 255 characters" in result["logs"]
 
 
 def test_naive_clock_is_utc(run, api, clock):

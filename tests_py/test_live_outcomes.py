@@ -83,7 +83,10 @@ def dbt(tmp_path_factory):
 def test_the_dry_run_plans_the_new_columns_as_an_update_with_its_reason(dbt):
     run = build(dbt, dry_run=True)
     assert all(statement.reads_only for statement in run.statements)
-    assert run.statements[-1].sql == f"describe table {LOG_TABLE}", "one query reads the log table's columns"
+    assert run.statements[-2].sql == f"describe table {LOG_TABLE}", "one query reads the log table's columns"
+    assert run.statements[-1].sql == (
+        f"select count(*) as EXPIRED_ROWS from {LOG_TABLE} where invoked_at < dateadd(day, -90, current_timestamp())"
+    ), "and one counts its rows past log_retention_days"
     reason = "lacks run_status, run_finished_at, run_duration_seconds: added in place, rows kept"
     assert ("update", "log table", "ANALYTICS.ORCHESTRATION.ORCHESTRATION_LOGS", reason) in run.plan_rows
     assert "RUN_STATUS" not in log_columns()
@@ -115,3 +118,23 @@ def test_a_rebuild_finds_the_table_current(dbt):
         "exists (never replaced)",
     ) in run.plan_rows
     assert not [s.sql for s in run.statements if s.sql.startswith("alter table")]
+
+
+def test_rows_past_log_retention_days_are_deleted_and_the_rest_kept(dbt):
+    query(
+        f"insert into {LOG_TABLE} (invoked_at, job_name, job_id, task_name, status)"
+        " values (dateadd(day, -91, current_timestamp()), 'daily sales', 67890, 'ORCH_TASK__DAILY_SALES__67890',"
+        " 'SKIPPED'), (dateadd(day, -89, current_timestamp()), 'daily sales', 67890, 'ORCH_TASK__DAILY_SALES__67890',"
+        " 'SKIPPED')"
+    )
+    assert query(f"select count(*) from {LOG_TABLE}") == [(4,)]
+    run = build(dbt, dry_run=False)
+    reason = "1 row(s) older than 90 days (log_retention_days): deleted"
+    assert ("update", "log table", "ANALYTICS.ORCHESTRATION.ORCHESTRATION_LOGS", reason) in run.plan_rows
+    deletes = [s.sql for s in run.statements if s.sql.startswith("delete")]
+    assert deletes == [f"delete from {LOG_TABLE} where invoked_at < dateadd(day, -90, current_timestamp())"]
+    assert query(f"select count(*) from {LOG_TABLE}") == [(3,)]
+    expired = f"select count(*) from {LOG_TABLE} where invoked_at < dateadd(day, -90, current_timestamp())"
+    assert query(expired) == [(0,)]
+    again = build(dbt, dry_run=False)
+    assert not [s.sql for s in again.statements if s.sql.startswith("delete")]

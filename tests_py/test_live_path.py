@@ -232,8 +232,8 @@ def test_rebuild_runs_no_ddl_and_reports_no_change(dbt):
     run = plan_then_apply(dbt, "build_orchestration_resources")
     assert ddl(run) == []
     # SHOW TABLES and SHOW VIEWS in each of the 3 watched schemas, 4 SHOWs of the orchestration schema, the
-    # RESULT_SCAN of SHOW STREAMS (stale_after), SHOW TASKS, and the log table's columns.
-    assert [s.keyword for s in run.statements] == ["SHOW"] * 10 + ["SELECT", "SHOW", "DESCRIBE"]
+    # RESULT_SCAN of SHOW STREAMS (stale_after), SHOW TASKS, the log table's columns and its rows past retention.
+    assert [s.keyword for s in run.statements] == ["SHOW"] * 10 + ["SELECT", "SHOW", "DESCRIBE", "SELECT"]
     assert says_nothing_to_change(run)
     assert changes(run) == []
 
@@ -317,7 +317,7 @@ def test_an_earlier_signature_of_the_procedure_is_dropped_after_the_tasks(dbt):
 
 def test_status_prints_the_live_state_of_every_job(dbt):
     dbt.standin.set_stream_has_data(ORDERS_STREAM)
-    dbt.standin.break_stream(FINANCE_STREAM, "Base table has been dropped.")
+    dbt.standin.mark_stream_stale(FINANCE_STREAM)
     run = succeeded(dbt.run("run-operation", "orchestration_status", vars={PACKAGE: job_disabled()}, target="prod"))
     assert all(s.reads_only for s in run.statements)
     printed = run.printed
@@ -337,7 +337,7 @@ def test_status_prints_the_live_state_of_every_job(dbt):
         FINANCE_TASK,
         "suspended (disabled)",
         "USING CRON 0 6 * * 1-5 America/Chicago",
-        "RAW.FINANCE.GENERAL_LEDGER: Base table has been dropped.",
+        "RAW.FINANCE.GENERAL_LEDGER: stale",
     ]
     assert finance[6:] == ["SKIPPED", "-", "-"]
 

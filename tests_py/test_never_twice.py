@@ -8,6 +8,7 @@ created and that no more than RetryPolicy.max_requests requests were sent.
 
 from __future__ import annotations
 
+import json
 import socket
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -156,58 +157,140 @@ def test_retry_after_beyond_the_budget_on_the_trigger_stops_without_a_second_pos
     assert clock.sleeps == []
 
 
-def test_429_on_the_trigger_is_retried_after_retry_after_without_looking(run, api, clock):
+def test_429_on_the_trigger_ends_the_invocation_without_looking_or_retrying(run, api, clock):
     api.fault("status", method="POST", status=429, retry_after="3")
     result = run()
-    assert result["status"] == "TRIGGERED"
-    assert methods(api) == ["GET", "POST", "POST"]  # a 429 is refused before processing
-    assert clock.sleeps == [3]
+    assert result["status"] == "SKIPPED", result["logs"]
+    assert methods(api) == ["GET", "POST"]  # a 429 is refused before processing: nothing to look for
+    assert clock.sleeps == []
 
 
-# --------------------------------------------------------------------------- #
-# Alternating 429/503: no nested loops, a bounded number of requests
-# --------------------------------------------------------------------------- #
-
-
-def alternate(api, answers, retry_after):
-    for status in answers:
-        api.fault("status", method="POST", status=status, retry_after=retry_after)
-
-
-def test_alternating_429_503_within_the_default_budget(run, api, clock):
-    alternate(api, [429, 503] * 5, "2")
-    result = run()
+def test_503s_on_the_trigger_stop_after_max_attempts_posts(run, api, clock):
+    for _ in range(5):
+        api.fault("status", method="POST", status=503, retry_after="0")
+    result = run(budget_seconds=10_000, max_requests=100)
     assert result["status"] == "ERROR"
-    assert "a run may have been created" in error_line(result)
-    assert methods(api) == ["GET", "POST", "POST", *SETTLE_LISTS, "POST", "POST", "GET", "GET", "GET"]
-    # 429 -> Retry-After 2; 503 -> settle looks at 2 (Retry-After), 5, 15, 30; again; the budget ends it.
-    assert clock.sleeps == [2, 2, 3, 10, 15, 2, 2, 3, 10]
-    assert created_runs(api) == []
-
-
-def test_alternating_429_503_stops_after_max_attempts_posts(run, api, clock):
-    alternate(api, [429, 503] * 5, "0")
-    result = run(budget_seconds=10_000)
-    assert result["status"] == "ERROR"
-    assert "giving up after 5 trigger requests; no run was created" in error_line(result)
+    assert "no run was created; giving up after 5 trigger requests" in error_line(result)
     assert methods(api).count("POST") == 5  # not 5 x 5: the trigger's retries do not nest
-    assert len(api.requests) == 1 + 5 + 2 * len(SETTLE_LISTS)
+    assert len(api.requests) == 1 + 5 + 5 * len(SETTLE_LISTS)
 
 
 def test_request_ceiling_bounds_an_invocation(run, api, clock):
-    # Own list and upstream list each need 5 attempts, then the trigger alternates 429/503:
-    # without the ceiling this would be 24 requests; the policy allows 20.
+    # Own list and upstream list each need 5 attempts, then every trigger gets a 503 and its settle
+    # window: without the ceiling this would be 35 requests; the policy allows 20.
     api.add_run(7, 10, datetime(2026, 5, 20, 1, tzinfo=UTC), datetime(2026, 5, 20, 2, tzinfo=UTC))
     api.fault("status", method="GET", status=503, retry_after="0", times=4)
     api.fault("none", method="GET")
     api.fault("status", method="GET", status=503, retry_after="0", times=4)
-    alternate(api, [429, 503] * 5, "0")
+    for _ in range(5):
+        api.fault("status", method="POST", status=503, retry_after="0")
     result = run(upstream_job_id=7, budget_seconds=10_000)
     assert result["status"] == "ERROR"
-    line = error_line(result)
-    assert "a run may have been created" in line and "the limit per invocation is 20" in line
+    assert "the limit per invocation is 20" in error_line(result)
     assert len(api.requests) == 20
     assert created_runs(api) == []
+
+
+# --------------------------------------------------------------------------- #
+# Across invocations: the change key in `cause`; a run triggered for the same changes is adopted
+# --------------------------------------------------------------------------- #
+
+KEY = "0f3c9a5e7d2b4c6a8e1f0a2b3c4d5e6f"
+MARK = f"[changes {KEY}]"
+
+
+def trigger_causes(api):
+    return [json.loads(r.body)["cause"] for r in api.requests if r.method == "POST"]
+
+
+def lists_asked_for_the_trigger(api):
+    return [("include_related", '["trigger"]') in r.query for r in api.requests if r.method == "GET"]
+
+
+def test_the_trigger_cause_carries_the_change_key(run, api):
+    result = run(options={"change_key": KEY})
+    assert result["status"] == "TRIGGERED", result["logs"]
+    assert trigger_causes(api) == [f"Triggered by Snowflake task {MARK}"]
+    assert lists_asked_for_the_trigger(api) == [True]
+
+
+def test_a_long_cause_is_cut_but_never_its_change_key(run, api):
+    result = run(cause="x" * 400, options={"change_key": KEY})
+    assert result["status"] == "TRIGGERED", result["logs"]
+    (cause,) = trigger_causes(api)
+    assert len(cause) == 255 and cause.endswith(f"x {MARK}")
+
+
+@pytest.mark.parametrize("minutes_later", [2, 90])  # the run still queued; the run finished long ago
+def test_a_run_triggered_by_an_invocation_that_died_before_commit_is_adopted(run, api, clock, minutes_later):
+    first = run(options={"change_key": KEY})
+    assert first["status"] == "TRIGGERED", first["logs"]
+    # The task body dies before COMMIT: the streams keep their rows and the key stays the same.
+    if minutes_later > 60:
+        api.finish_all()
+    clock.sleep(minutes_later * 60)
+    posts_before = len(api.calls("POST"))
+    second = run(options={"change_key": KEY, "known_run_ids": []})
+    assert second["status"] == "ADOPTED", second["logs"]
+    assert second["run_id"] == first["run_id"] and second["run_url"] == first["run_url"]
+    assert len(api.calls("POST")) == posts_before == 1
+    assert [r.method for r in api.requests] == ["GET", "POST", "GET"]
+    assert len(created_runs(api)) == 1
+    assert [outcome["run_id"] for outcome in second["runs"]] == [first["run_id"]]
+    assert any(f"ADOPTED run {first['run_id']}" in line and "not triggering again" in line for line in second["logs"])
+
+
+def test_new_changes_get_their_own_run(run, api, clock):
+    first = run(options={"change_key": KEY})
+    api.finish_all()
+    clock.sleep(3600)
+    second = run(options={"change_key": "1" * 32})
+    assert second["status"] == "TRIGGERED", second["logs"]
+    assert second["run_id"] != first["run_id"] and len(created_runs(api)) == 2
+
+
+def test_a_run_of_other_changes_still_blocks_a_new_one_while_in_progress(run, api, clock):
+    run(options={"change_key": KEY})
+    clock.sleep(600)
+    second = run(options={"change_key": "1" * 32})
+    assert second["status"] == "SKIPPED", second["logs"]
+    assert len(created_runs(api)) == 1
+
+
+def test_a_run_created_before_a_429_is_adopted_by_the_next_invocation(run, api, clock):
+    # The trigger's answer is lost (504) though the run was created; the first look is refused (429):
+    # that invocation ends without another request, and the next one finds the run by its key.
+    api.fault("status", method="POST", status=504, apply_first=True)
+    api.fault("none", method="GET")
+    api.fault("status", method="GET", status=429)
+    first = run(options={"change_key": KEY})
+    assert first["status"] == "SKIPPED", first["logs"]
+    assert [(r.method, r.status) for r in api.requests] == [("GET", 200), ("POST", 504), ("GET", 429)]
+    assert clock.sleeps == []
+    assert len(created_runs(api)) == 1
+    clock.sleep(300)
+    second = run(options={"change_key": KEY})
+    assert second["status"] == "ADOPTED", second["logs"]
+    assert second["run_id"] == created_runs(api)[0].id
+    assert methods(api).count("POST") == 1
+
+
+def test_without_a_change_key_nothing_is_adopted_and_lists_ask_for_no_trigger(run, api, clock):
+    first = run()
+    api.finish_all()
+    clock.sleep(3600)
+    second = run()
+    assert (first["status"], second["status"]) == ("TRIGGERED", "TRIGGERED")
+    assert lists_asked_for_the_trigger(api) == [False, False]
+    assert trigger_causes(api) == ["Triggered by Snowflake task"] * 2
+
+
+@pytest.mark.parametrize("key", ["", "a b", "x" * 65, 7, "k]"])
+def test_a_malformed_change_key_is_an_error_before_any_request(run, api, key):
+    result = run(options={"change_key": key})
+    assert result["status"] == "ERROR"
+    assert "options.change_key" in error_line(result)
+    assert api.requests == []
 
 
 # --------------------------------------------------------------------------- #

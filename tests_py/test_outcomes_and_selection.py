@@ -343,7 +343,7 @@ def test_an_ambiguous_trigger_with_steps_is_never_sent_twice(run, api, clock):
 
 def test_retrieve_job_is_a_read_retried_after_retry_after(run, api, clock):
     api.fault("status", method="GET", path_contains="/jobs/42/", status=503, retry_after="7")
-    api.fault("status", method="GET", path_contains="/artifacts/", status=429, retry_after="2")
+    api.fault("status", method="GET", path_contains="/artifacts/", status=503, retry_after="2")
     result = run(options={"select_changed": True, "changed_sources": [ORDERS]})
     assert result["status"] == "TRIGGERED", result["logs"]
     assert calls(api) == [LIST, JOB, JOB, ARTIFACT, ARTIFACT, TRIGGER]
@@ -353,11 +353,27 @@ def test_retrieve_job_is_a_read_retried_after_retry_after(run, api, clock):
 
 def test_refresh_list_is_a_read_retried_after_retry_after(run, api, clock):
     api.add_run(42, 10, utc(2026, 5, 20, 10, 0), utc(2026, 5, 20, 10, 5), run_id=900)
-    api.fault("status", method="GET", status=429, retry_after="3")
+    api.fault("status", method="GET", status=503, retry_after="3")
     result = run(options={"mode": "refresh", "known_run_ids": [900]})
     assert result["status"] == "OK", result["logs"]
     assert calls(api) == [LIST, LIST] and clock.sleeps == [3]
     assert result["runs"][0]["run_id"] == 900
+
+
+def test_refresh_stops_at_a_429_with_an_error_and_no_other_request(run, api, clock):
+    api.add_run(42, 10, utc(2026, 5, 20, 10, 0), utc(2026, 5, 20, 10, 5), run_id=900)
+    api.fault("status", method="GET", status=429, retry_after="3")
+    result = run(options={"mode": "refresh", "known_run_ids": [900]})
+    assert result["status"] == "ERROR", result["logs"]
+    assert calls(api) == [LIST] and clock.sleeps == []
+    assert result["runs"] == []
+
+
+def test_a_429_on_a_selective_read_ends_the_invocation_before_the_trigger(run, api, clock):
+    api.fault("status", method="GET", path_contains="/artifacts/", status=429)
+    result = run(options={"select_changed": True, "changed_sources": [ORDERS]})
+    assert result["status"] == "SKIPPED", result["logs"]
+    assert calls(api) == [LIST, JOB, ARTIFACT]
 
 
 @pytest.mark.parametrize(("ceiling", "made"), [(2, [LIST, JOB]), (3, [LIST, JOB, ARTIFACT])])

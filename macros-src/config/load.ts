@@ -14,7 +14,7 @@ import type { JobConfig, OrchestrationConfig } from "./types.js";
 
 const TOP_LEVEL_KEYS = [
   "account_id", "access_url", "timezone", "warehouse", "schema", "prod_targets", "external_access_integration",
-  "secret", "log_table", "drop_orphans", "suspend_task_after_num_failures", "error_integration", "jobs",
+  "secret", "log_table", "log_retention_days", "drop_orphans", "suspend_task_after_num_failures", "error_integration", "jobs",
 ];
 const JOB_KEYS = [
   "name", "job_id", "tables", "sources", "schedule", "upstream_job_id", "min_elapsed_seconds", "min_start_time",
@@ -25,6 +25,8 @@ const JOB_KEYS = [
  * package sets it explicitly on every task so the value is visible in the config and in SHOW TASKS.
  */
 const DEFAULT_SUSPEND_AFTER_FAILURES = 10;
+/** How long the log table keeps its rows: the build deletes older ones. */
+const DEFAULT_LOG_RETENTION_DAYS = 90;
 const HOST_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789.-";
 
 function unknown_keys(mapping: Record<string, unknown>, known: string[], path: string, problems: string[]): void {
@@ -248,6 +250,8 @@ export function load_orchestration_config(): OrchestrationConfig {
     else problem(problems, "secret", `${shown(raw["secret"])} has more than three parts`);
   }
   const log_table = raw["log_table"] == null ? "ORCHESTRATION_LOGS" : plain_identifier(raw["log_table"], "log_table", problems);
+  const log_retention_days = raw["log_retention_days"] == null ? DEFAULT_LOG_RETENTION_DAYS
+    : positive_integer(raw["log_retention_days"], "log_retention_days", problems);
   const drop_orphans = raw["drop_orphans"] == null ? true : boolean_value(raw["drop_orphans"], "drop_orphans", problems);
   const failures = raw["suspend_task_after_num_failures"] == null ? DEFAULT_SUSPEND_AFTER_FAILURES
     : failure_count(raw["suspend_task_after_num_failures"], "suspend_task_after_num_failures", problems);
@@ -266,12 +270,12 @@ export function load_orchestration_config(): OrchestrationConfig {
     check_unique_jobs(jobs, problems);
   }
   if (problems.length > 0 || account_id === null || host === null || schema === null || integration === null ||
-    secret === null || log_table === null || drop_orphans === null || failures === null) {
+    secret === null || log_table === null || log_retention_days === null || drop_orphans === null || failures === null) {
     stop_with_error(`${PACKAGE_NAME}: ${problems.length} problem(s) in vars.${PACKAGE_NAME}:\n  - ${problems.join("\n  - ")}`);
   }
   return {
     account_id, access_url: `https://${host}`, host, timezone, warehouse, database, schema, prod_targets,
-    external_access_integration: integration, secret, log_table, drop_orphans,
+    external_access_integration: integration, secret, log_table, log_retention_days, drop_orphans,
     suspend_task_after_num_failures: failures, error_integration, jobs,
   };
 }

@@ -43,6 +43,8 @@ export interface OrchestrationConfig {
   external_access_integration: string;
   secret: string[];
   log_table: string;
+  /** The build deletes log rows invoked more than this many days ago. */
+  log_retention_days: number;
   /** Drop managed tasks and streams that are no longer in the config. */
   drop_orphans: boolean;
   /** The tasks' SUSPEND_TASK_AFTER_NUM_FAILURES (0: Snowflake never suspends them). */

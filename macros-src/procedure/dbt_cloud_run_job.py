@@ -8,7 +8,7 @@ Snowpark session).
 
 The result is a dict (returned through RETURNS VARIANT)::
 
-    {"status": "TRIGGERED" | "SKIPPED" | "ERROR" | "OK",   # OK: modes 'ping' and 'refresh'
+    {"status": "TRIGGERED" | "ADOPTED" | "SKIPPED" | "ERROR" | "OK",   # OK: modes 'ping' and 'refresh'
      "run_id": int | None, "run_url": str | None,
      "checks": [{"name": str, "passed": bool, "detail": str}, ...],
      "logs": [str, ...],
@@ -19,7 +19,10 @@ The result is a dict (returned through RETURNS VARIANT)::
 default), ``ping`` (one read of the account, nothing triggered) or ``refresh``
 (only report how ``known_run_ids`` ended, read-only); ``select_changed`` with
 ``changed_sources`` narrows the triggered run's dbt steps to what is downstream
-of the changed dbt sources.
+of the changed dbt sources; ``change_key`` names the unconsumed changes: it goes
+into the trigger's ``cause``, and a run whose cause already carries it is
+ADOPTED instead of triggered again (an earlier invocation died before COMMIT).
+A 429 ends a trigger invocation at once as SKIPPED: no request follows it.
 
 ``run_job`` never raises, never sends the trigger again unless it has proven
 that no run was created, and never lets the token into a log line, a check
@@ -59,6 +62,11 @@ USER_AGENT = "dbt-cloud-orchestration/0.1 (snowflake-procedure)"
 # The OpenAPI spec gives `cause` only minLength 1; the API rejects long causes
 # and Airflow's dbt Cloud provider truncates to 255 characters (DBT_CAUSE_MAX_LENGTH).
 CAUSE_MAX_LENGTH = 255
+# options.change_key: what the task computed from its watched tables' change tokens (a hex digest);
+# the shape keeps it short and free of anything the cause or a log line could misread.
+_CHANGE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# List Runs' include_related (a string in the spec): `trigger` adds each run's trigger, whose `cause` holds the key.
+INCLUDE_TRIGGER = '["trigger"]'
 # How many of the job's newest runs (by created_at) one list call fetches to
 # look for a queued/starting/running run; see docs/procedure.md for why.
 RECENT_RUNS_LIMIT = 10
@@ -375,6 +383,9 @@ def parse_options(value):
         run_id = coerce_int(item, "options.known_run_ids[]", required=True, minimum=1)
         if run_id not in known_ids:
             known_ids.append(run_id)
+    change_key = options.get("change_key")
+    if change_key is not None and (not isinstance(change_key, str) or not _CHANGE_KEY.match(change_key)):
+        raise HandlerError("argument options.change_key must be 1 to 64 letters, digits, '_' or '-'")
     select_changed = options.get("select_changed")
     if select_changed is not None and not isinstance(select_changed, bool):
         raise HandlerError(f"argument options.select_changed must be true or false, got {select_changed!r}")
@@ -386,6 +397,7 @@ def parse_options(value):
     return {
         "mode": mode.strip().lower(),
         "known_run_ids": known_ids,
+        "change_key": change_key,
         "select_changed": select_changed is True,
         "changed_sources": [_changed_source(item, index) for index, item in enumerate(changed)],
     }
@@ -972,12 +984,19 @@ class RequestLimitReached(HandlerError):
     """The invocation already sent RetryPolicy.max_requests requests."""
 
 
+class RateLimited(HandlerError):
+    """dbt Cloud answered 429: the account's request limit is spent for now (docs.getdbt.com/docs/dbt-apis/rate-limits).
+
+    The limit is counted per account over a minute: no wait within the invocation's budget is known to
+    help, and every further request adds to the count. The invocation ends; the next wake tries again.
+    """
+
+
 @dataclass
 class Answer:
     """What one HTTP exchange told us.  `problem` is None when `payload` is a JSON object.
 
-    unprocessed: the server certainly did not act on the request (it was never sent,
-    or the rate limiter refused it with 429 before it was processed).
+    unprocessed: the server certainly did not act on the request (it was never sent).
     """
 
     what: str
@@ -1006,6 +1025,7 @@ class DbtCloudClient:
     log: object
     policy: RetryPolicy = DEFAULT_POLICY
     calls: int = 0
+    rate_limited: str | None = None  # the 429 that ended the invocation's requests
     deadline: float = field(init=False)
 
     def __post_init__(self):
@@ -1038,10 +1058,13 @@ class DbtCloudClient:
     def send(self, method, path, *, params=None, body=None):
         """Send ONE request and classify the answer; raise HandlerError for a final refusal.
 
-        Returns an Answer for a 2xx, a 429/5xx and a transport failure (the caller decides
-        whether to retry).  Raises for 3xx (the access URL moved), 401/403, 404 and other 4xx.
+        Returns an Answer for a 2xx, a 5xx and a transport failure (the caller decides
+        whether to retry).  Raises RateLimited for a 429, and for any request after one; raises
+        for 3xx (the access URL moved), 401/403, 404 and other 4xx.
         """
         what = f"{method} {path}"
+        if self.rate_limited is not None:
+            raise RateLimited(f"{what}: not sent, dbt Cloud's rate limit was hit ({self.rate_limited})")
         if self.calls >= self.policy.max_requests:
             raise RequestLimitReached(
                 f"{what}: not sent, the invocation already made {self.calls} requests "
@@ -1082,11 +1105,14 @@ class DbtCloudClient:
             if not isinstance(payload, dict):
                 return Answer(what, f"{what}: HTTP {code} but the body is not a JSON object", code=code)
             return Answer(what, payload=payload, code=code)
-        if code == 429 or code >= 500:
+        if code == 429:
+            self.rate_limited = f"{what}: {attempt} got HTTP 429{_error_message(response)}"
+            self.log(f"{self.rate_limited} ({elapsed_ms:.0f} ms)")
+            raise RateLimited(self.rate_limited)
+        if code >= 500:
             retry_after = _retry_after_seconds(response.headers.get("Retry-After"), self.wall_clock())
             problem = f"{what}: {attempt} got HTTP {code}{_error_message(response)}"
-            # A 429 comes from the rate limiter before the request is processed.
-            return Answer(what, problem, code=code, retry_after=retry_after, unprocessed=code == 429)
+            return Answer(what, problem, code=code, retry_after=retry_after)
         if 300 <= code < 400:
             location = _printable(response.headers.get("Location") or "(no Location header)")
             raise HandlerError(
@@ -1111,7 +1137,7 @@ class DbtCloudClient:
         self.wait(seconds, answer.problem)
 
     def request(self, method, path, *, params=None):
-        """A read: retried on 429, 5xx and transport failures per the policy; the JSON object."""
+        """A read: retried on 5xx and transport failures per the policy; the JSON object."""
         for attempt in range(1, self.policy.max_attempts + 1):
             answer = self.send(method, path, params=params)
             if answer.problem is None:
@@ -1127,14 +1153,18 @@ class DbtCloudClient:
         return f"/api/v2/accounts/{self.account_id}/runs/"
 
     @staticmethod
-    def runs_params(job_definition_id, *, order_by, limit, status=None):
+    def runs_params(job_definition_id, *, order_by, limit, status=None, with_trigger=False):
         params = [("job_definition_id", str(job_definition_id))]
         if status is not None:
             params.append(("status", str(status)))
+        if with_trigger:
+            params.append(("include_related", INCLUDE_TRIGGER))
         return [*params, ("order_by", order_by), ("limit", str(limit))]
 
-    def list_runs(self, job_definition_id, *, order_by, limit, status=None):
-        params = self.runs_params(job_definition_id, order_by=order_by, limit=limit, status=status)
+    def list_runs(self, job_definition_id, *, order_by, limit, status=None, with_trigger=False):
+        params = self.runs_params(
+            job_definition_id, order_by=order_by, limit=limit, status=status, with_trigger=with_trigger
+        )
         return runs_of(self.request("GET", self.runs_path(), params=params))
 
     def send_trigger(self, job_id, cause, steps_override=None):
@@ -1291,6 +1321,7 @@ def run_job(
     """
     report = _Report(token if isinstance(token, str) else "")
     session_owned = False
+    mode = None
     try:
         clock = clock or _utc_now
         sleep = sleep or time.sleep
@@ -1301,6 +1332,7 @@ def run_job(
         report = _Report(token)
         args = args or {}
         options = parse_options(args.get("options"))
+        mode = options["mode"]
         base = normalize_base_url(base_url)
         if options["mode"] == PING_MODE:
             account_id = coerce_int(args.get("account_id"), "account_id", required=True, minimum=1)
@@ -1318,6 +1350,17 @@ def run_job(
         if options["mode"] == REFRESH_MODE:
             return _refresh_outcomes(report, client, cfg, options)
         return _evaluate_and_trigger(report, client, base, cfg, _utc(clock()), options)
+    except RateLimited as exc:
+        if mode != TRIGGER_MODE:
+            report.log(f"ERROR: {exc}")
+            return report.result("ERROR")
+        # Nothing was triggered (a 429 is refused before it is processed), or a run whose answer was lost
+        # carries the change key, which the next wake adopts; the task rolls back, so no change is lost.
+        report.log(
+            f"SKIPPED: rate limited by dbt Cloud ({exc}); no further request in this invocation; "
+            "nothing consumed, the next wake tries again"
+        )
+        return report.result("SKIPPED")
     except HandlerError as exc:
         report.log(f"ERROR: {exc}")
         return report.result("ERROR")
@@ -1425,7 +1468,7 @@ def _outside_warn_error(report, client, job_id):
     """What the job's latest run_results.json shows of warn-error from outside the steps (one more read)."""
     try:
         run_results = client.job_artifact(job_id, RUN_RESULTS_ARTIFACT)
-    except RequestLimitReached:
+    except (RequestLimitReached, RateLimited):
         raise
     except HandlerError as exc:
         outside = replace(UNKNOWN_OUTSIDE_WARN_ERROR, why=f"the job's latest run_results.json cannot be read ({exc})")
@@ -1437,10 +1480,10 @@ def _outside_warn_error(report, client, job_id):
 
 def _evaluate_and_trigger(report, client, base, cfg, now_utc, options):
     zone = cfg["zone"]
-    cause = cfg["cause"]
-    if len(cause) > CAUSE_MAX_LENGTH:
-        cause = cause[:CAUSE_MAX_LENGTH]
-        report.log(f"cause truncated to {CAUSE_MAX_LENGTH} characters")
+    change_key = options["change_key"]
+    cause = cause_with_key(cfg["cause"], change_key)
+    if not cause.startswith(cfg["cause"]):
+        report.log(f"cause truncated to fit {CAUSE_MAX_LENGTH} characters")
     local_now = zone.to_local(now_utc)
     report.log(
         f"job {cfg['job_id']} on account {cfg['account_id']}: now {local_now:%Y-%m-%d %H:%M:%S} "
@@ -1464,10 +1507,24 @@ def _evaluate_and_trigger(report, client, base, cfg, now_utc, options):
 
     # 2. One list call: the job's newest runs -> in-progress check + min elapsed.
     job_id = cfg["job_id"]
-    runs = client.list_runs(job_id, order_by="-created_at", limit=RECENT_RUNS_LIMIT)
+    with_trigger = change_key is not None
+    runs = client.list_runs(job_id, order_by="-created_at", limit=RECENT_RUNS_LIMIT, with_trigger=with_trigger)
     known_ids = {run["id"] for run in runs}
     # Free: the outcomes of the runs the log table still has as unfinished, from this same list.
     report.runs = known_outcomes(runs, options["known_run_ids"], report.log)
+    # Before any check that a run of its own would fail (in progress, min elapsed): a run already triggered for
+    # these same changes is the one they get, whatever it is doing.
+    adopted = run_for_changes(runs, change_key) if change_key is not None else None
+    if adopted is not None:
+        run_id, run_url = _run_identity(report, base, cfg, adopted)
+        if run_id not in {outcome["run_id"] for outcome in report.runs}:
+            report.runs.append(run_outcome(adopted, report.log))
+        report.log(
+            f"ADOPTED run {run_id} ({_status_name(adopted['status'])}, created_at {adopted.get('created_at')}): its "
+            f"cause carries these changes' key {change_key}, so an earlier invocation triggered it and did not "
+            "commit; not triggering again" + (f": {run_url}" if run_url else "")
+        )
+        return report.result("ADOPTED", run_id, run_url)
     own_ok = _check_own_runs(report, runs, cfg, now_utc)
     if not own_ok:
         report.log("SKIPPED: the job's own run history blocks a new run")
@@ -1489,6 +1546,33 @@ def _evaluate_and_trigger(report, client, base, cfg, now_utc, options):
         report.runs.append(run_outcome(run, report.log))
     report.log(f"TRIGGERED run {run_id}" + (f": {run_url}" if run_url else ""))
     return report.result("TRIGGERED", run_id, run_url)
+
+
+def change_mark(change_key):
+    """What the trigger's cause carries for the changes it was sent for."""
+    return f"[changes {change_key}]"
+
+
+def cause_with_key(cause, change_key):
+    """The cause sent with the trigger: `cause`, then the change mark, within CAUSE_MAX_LENGTH.
+
+    A long cause is cut, never the mark: the next invocation looks for it at the end.
+    """
+    if change_key is None:
+        return cause[:CAUSE_MAX_LENGTH]
+    mark = change_mark(change_key)
+    return f"{cause[: CAUSE_MAX_LENGTH - len(mark) - 1]} {mark}"
+
+
+def run_for_changes(runs, change_key):
+    """The newest listed run whose trigger cause carries `change_key`'s mark, or None."""
+    mark = change_mark(change_key)
+    for run in runs:
+        trigger = run.get("trigger")
+        cause = trigger.get("cause") if isinstance(trigger, dict) else None
+        if isinstance(cause, str) and cause.endswith(mark):
+            return run
+    return None
 
 
 def _check_own_runs(report, runs, cfg, now_utc):
@@ -1544,9 +1628,9 @@ def _trigger(report, client, cfg, cause, known_ids, steps_override=None):
     """POST the trigger at most RetryPolicy.max_attempts times, never blindly twice.
 
     A POST is sent again only when the previous one provably created no run: it never
-    reached the server or got a 429 (retried after Retry-After/backoff), or its outcome
-    was unknown (timeout or reset after sending, 5xx) and `_settle` then saw no new run
-    for the whole settle window.  A 2xx without a readable run is never re-sent.  Every
+    reached the server (retried after the backoff), or its outcome was unknown (timeout
+    or reset after sending, 5xx) and `_settle` then saw no new run for the whole settle
+    window.  A 429 ends the invocation (RateLimited).  A 2xx without a readable run is never re-sent.  Every
     POST carries the same body (the same `steps_override` for a selective build).
     """
     job_id = cfg["job_id"]
@@ -1622,6 +1706,12 @@ def _settle(report, client, job_id, known_ids, answer, sent_at, answered):
         try:
             listed = client.send("GET", path, params=params)
             runs = runs_of(listed.payload) if listed.problem is None else None
+        except RateLimited:
+            report.log(
+                f"a run may have been created: {answer.problem}; the re-list was rate limited: the next wake "
+                "adopts it by its change key, or sees it in progress"
+            )
+            raise
         except HandlerError as exc:
             reason = str(exc)
             break

@@ -8,6 +8,8 @@ import { new_rows, next_page_from, show_all, show_page } from "../sql/show.js";
 import { PROCEDURE_NAME } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import { comment_fingerprint, is_managed_comment } from "./managed.js";
+import { managed_name } from "./names.js";
+import { expired_log_rows } from "./schema.js";
 
 export interface LiveObject {
   name: string;
@@ -43,7 +45,8 @@ function stream_staleness_sql(name_position: number, stale_after_position: numbe
   return [
     `select $${name_position} as STREAM_NAME,`,
     `  to_varchar(convert_timezone('UTC', ${stale_after}), 'YYYY-MM-DD HH24:MI') as STALE_AFTER_UTC,`,
-    `  ${stale_after} < dateadd(day, ${STALE_WARNING_DAYS}, current_timestamp()) as STALE_SOON`,
+    `  ${stale_after} < dateadd(day, ${STALE_WARNING_DAYS}, current_timestamp()) as STALE_SOON,`,
+    `  ${stale_after} < current_timestamp() as STALE_NOW`,
     "from table(result_scan(last_query_id()))",
   ].join("\n");
 }
@@ -56,7 +59,7 @@ function column_position(table: QueryTable, column: string): number {
   return 0;
 }
 
-/** Each stream row of a SHOW STREAMS page with stale_after (UTC text) and stale_soon from the RESULT_SCAN of that page. */
+/** Each stream row of a SHOW STREAMS page with stale_after (UTC text), stale_soon and stale_now from the RESULT_SCAN of that page. */
 function with_staleness(page: QueryTable, rows: QueryRow[]): QueryRow[] {
   const name_position = column_position(page, "name");
   const stale_after_position = column_position(page, "stale_after");
@@ -67,7 +70,7 @@ function with_staleness(page: QueryTable, rows: QueryRow[]): QueryRow[] {
   for (const row of rows) {
     const found = staleness[text_of(row, "name")];
     if (found === undefined) completed.push(row);
-    else completed.push({ ...row, stale_after: cell_text(found, "STALE_AFTER_UTC"), stale_soon: found["STALE_SOON"] });
+    else completed.push({ ...row, stale_after: cell_text(found, "STALE_AFTER_UTC"), stale_soon: found["STALE_SOON"], stale_now: found["STALE_NOW"] });
   }
   return completed;
 }
@@ -87,6 +90,8 @@ export interface LiveState {
   log_table_managed: boolean;
   /** The log table's column names (upper case), read only when it exists and is ours. */
   log_table_columns: string[];
+  /** How many of its rows are older than log_retention_days, as text ("0" when it is not ours or has none). */
+  log_rows_expired: string;
   /** Every procedure with the package's procedure name: overloads differ by their signature. */
   procedures: LiveObject[];
   streams: LiveObject[];
@@ -96,7 +101,7 @@ export interface LiveState {
 
 export function empty_live_state(): LiveState {
   return {
-    schema_exists: false, log_table_exists: false, log_table_managed: false, log_table_columns: [], procedures: [], streams: [],
+    schema_exists: false, log_table_exists: false, log_table_managed: false, log_table_columns: [], log_rows_expired: "0", procedures: [], streams: [],
     tasks: [], queries: 0,
   };
 }
@@ -130,10 +135,11 @@ function signature_of(row: QueryRow): string {
 
 function live_object(row: QueryRow, comment_column: string): LiveObject {
   const comment = text_of(row, comment_column);
-  const invalid = text_of(row, "invalid_reason");
+  // What SHOW STREAMS documents (sql-reference/sql/show-streams): `stale`, and `stale_after`, the time the stream
+  // becomes stale; its `invalid_reason` is documented as always N/A, so it tells nothing.
   let broken = "";
   if (is_true(row["stale"])) broken = "stale";
-  if (invalid !== "" && invalid.toUpperCase() !== "N/A") broken = broken === "" ? invalid : `${broken}: ${invalid}`;
+  else if (is_true(row["stale_now"])) broken = `stale since ${text_of(row, "stale_after")} UTC`;
   return {
     name: text_of(row, "name"), managed: is_managed_comment(comment), fingerprint: comment_fingerprint(comment),
     state: text_of(row, "state").toLowerCase(), broken, signature: signature_of(row), stale_after: text_of(row, "stale_after"),
@@ -172,4 +178,15 @@ export function read_live_state(config: OrchestrationConfig): LiveState {
     state.queries += 1;
   }
   return state;
+}
+
+/**
+ * For the build: how many log rows are past log_retention_days (one count, only for an existing log
+ * table of ours), so its plan deletes only when there is something to delete and a rebuild stays unchanged.
+ */
+export function read_expired_log_rows(config: OrchestrationConfig, state: LiveState): void {
+  if (!state.log_table_managed) return;
+  const expired = runQuery(`select count(*) as EXPIRED_ROWS from ${managed_name(config, config.log_table)} where ${expired_log_rows(config)}`);
+  state.queries += 1;
+  if (expired.rows.length > 0 && cell_text(expired.rows[0]!, "EXPIRED_ROWS") !== "") state.log_rows_expired = cell_text(expired.rows[0]!, "EXPIRED_ROWS");
 }

@@ -11,7 +11,7 @@ import type { DesiredObject } from "./managed.js";
 import { managed_label, managed_name } from "./names.js";
 import type { PlannedStatement } from "./plan-types.js";
 import { desired_procedure, procedure_signature } from "./procedure.js";
-import { add_log_column_sql, desired_log_table, desired_schema, missing_log_columns } from "./schema.js";
+import { add_log_column_sql, delete_expired_log_rows_sql, desired_log_table, desired_schema, missing_log_columns } from "./schema.js";
 import { desired_stream } from "./stream.js";
 import { desired_task, schedule_label, trigger_interval_note } from "./task.js";
 import { enables_change_tracking, watched_object, type WatchedObjects } from "./watched-objects.js";
@@ -61,14 +61,28 @@ export function job_task(config: OrchestrationConfig, job: JobConfig, options: P
   return desired_task(config, job, { streams: job_streams(config, job), calls_dbt_cloud: options.is_prod || options.prod_override });
 }
 
-/** An existing log table is never replaced: missing columns are added in place, its rows kept. */
+/**
+ * An existing log table is never replaced: missing columns are added in place, its rows kept, but for
+ * rows older than log_retention_days, which are deleted (planned only when there are any).
+ */
 function log_table_step(config: OrchestrationConfig, live: LiveState): PlanStep {
   const label = desired_log_table(config).label;
   const missing = missing_log_columns(live.log_table_columns);
-  if (missing.length === 0) return step("unchanged", "log table", label, "exists (never replaced)", []);
-  const names = missing.map((column) => column[0]!);
-  return step("update", "log table", label, `lacks ${names.join(", ")}: added in place, rows kept`,
-    missing.map((column) => planned_statement("update", label, `add column ${column[0]} to ${config.log_table}`, add_log_column_sql(config, column))));
+  const reasons: string[] = [];
+  const statements: PlannedStatement[] = [];
+  if (missing.length > 0) {
+    reasons.push(`lacks ${missing.map((column) => column[0]!).join(", ")}: added in place, rows kept`);
+    for (const column of missing) {
+      statements.push(planned_statement("update", label, `add column ${column[0]} to ${config.log_table}`, add_log_column_sql(config, column)));
+    }
+  }
+  if (live.log_rows_expired !== "0") {
+    reasons.push(`${live.log_rows_expired} row(s) older than ${config.log_retention_days} days (log_retention_days): deleted`);
+    statements.push(planned_statement("update", label,
+      `delete ${config.log_table} rows older than ${config.log_retention_days} days`, delete_expired_log_rows_sql(config)));
+  }
+  if (statements.length === 0) return step("unchanged", "log table", label, "exists (never replaced)", []);
+  return step("update", "log table", label, reasons.join("; "), statements);
 }
 
 /** The live procedure with the arguments the package declares (CREATE OR REPLACE replaces only that overload), or null. */

@@ -51,3 +51,13 @@ export function missing_log_columns(existing: string[]): Array<[string, string]>
 export function add_log_column_sql(config: OrchestrationConfig, column: [string, string]): string {
   return `alter table ${managed_name(config, config.log_table)} add column if not exists ${column[0]} ${column[1]}`;
 }
+
+/** The log rows past log_retention_days: invoked before that many days ago. */
+export function expired_log_rows(config: OrchestrationConfig): string {
+  return `invoked_at < dateadd(day, -${config.log_retention_days}, current_timestamp())`;
+}
+
+/** Deletes them; the history younger than that is kept as it is. */
+export function delete_expired_log_rows_sql(config: OrchestrationConfig): string {
+  return `delete from ${managed_name(config, config.log_table)} where ${expired_log_rows(config)}`;
+}

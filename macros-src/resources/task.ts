@@ -1,7 +1,8 @@
 /**
  * Tasks: one per enabled job. The task fires when any of its streams has data, checks the cheap
- * conditions (start window, weekday) in SQL, then calls the procedure. Its streams are read inside
- * a transaction that commits only when the job was triggered, so no change is lost.
+ * conditions (start window, weekday) in SQL, checks that a stream holds a row, then calls the procedure.
+ * Its streams are read inside a transaction that commits only when a run was triggered (or adopted) for
+ * the changes, or when there were none, so no change is lost; a procedure ERROR fails the task run.
  */
 import { stop_with_error } from "../errors.js";
 import { load_job, load_orchestration_config } from "../config/load.js";
@@ -78,9 +79,30 @@ function changed_sources_sql(config: OrchestrationConfig, job: JobConfig): strin
   return `array_construct_compact(\n      ${items.join(",\n      ")})`;
 }
 
-/** The procedure's options: the runs to report on, and, for a selective job, what changed. */
+/**
+ * The change-set key the procedure puts in the trigger's `cause` and looks for before triggering: a hash
+ * of SYSTEM$LAST_CHANGE_COMMIT_TIME of each watched table or view, a token that changes with every DML on
+ * it (sql-reference/functions/system_last_change_commit_time). A wake over the same unconsumed changes
+ * (an earlier invocation died after its trigger, before COMMIT) computes the same key; new changes, another.
+ */
+function change_key_sql(job: JobConfig): string {
+  const tokens = job.tables.map((table) => `system$last_change_commit_time(${quote_literal(quote_name(table))})`);
+  return `select md5(array_to_string(array_construct(${tokens.join(", ")}), ',')) into :change_key;`;
+}
+
+/**
+ * Whether any of the job's streams holds a row: at most one row read per stream. Inside the transaction a
+ * stream returns the same rows to every statement (user-guide/streams-intro, repeatable read isolation).
+ */
+function pending_rows_sql(streams: string[][]): string {
+  const reads = streams.map((stream) => `select * from (select 1 as pending from ${quote_name(stream)} limit 1)`);
+  return `select count(*) into :pending_rows from (${reads.join(" union all ")});`;
+}
+
+/** The procedure's options: the runs to report on, the change-set key, and, for a selective job, what changed. */
 function procedure_options(job: JobConfig): string {
   const entries = ["'known_run_ids', :known_runs"];
+  if (job.tables.length > 0) entries.push("'change_key', :change_key");
   if (job.select_changed) entries.push("'select_changed', true", "'changed_sources', :changed_sources");
   return `object_construct(${entries.join(", ")})`;
 }
@@ -89,6 +111,14 @@ export interface TaskSettings {
   streams: string[][];
   calls_dbt_cloud: boolean;
 }
+
+/** What a wake logs when no stream holds a row: a keep-alive run or a false positive of the WHEN condition. */
+const NO_NEW_ROWS = "no new rows in the job's streams (a keep-alive wake or a false positive of SYSTEM$STREAM_HAS_DATA): " +
+  "dbt Cloud was not called";
+
+/** Raised after a procedure ERROR is logged and the streams rolled back, so the task run fails. */
+const ERROR_EXCEPTION = "dbt_cloud_error";
+const ERROR_EXCEPTION_NUMBER = -20001;
 
 export function task_body(config: OrchestrationConfig, job: JobConfig, settings: TaskSettings): string {
   const task = job.task_name;
@@ -102,9 +132,16 @@ export function task_body(config: OrchestrationConfig, job: JobConfig, settings:
     "  local_now timestamp_ntz default null;",
     "  outcome variant default null;",
     "  failure variant default null;",
+    "  pending_rows number default 0;",
   ];
   if (settings.calls_dbt_cloud) lines.push("  known_runs array default null;");
+  if (settings.calls_dbt_cloud && job.tables.length > 0) lines.push("  change_key varchar default null;");
   if (settings.calls_dbt_cloud && job.select_changed) lines.push("  changed_sources array default null;");
+  if (settings.calls_dbt_cloud) {
+    // A declared exception with a number and message (sql-reference/snowflake-scripting/raise).
+    lines.push(`  ${ERROR_EXCEPTION} exception (${ERROR_EXCEPTION_NUMBER}, ${quote_literal(
+      `dbt Cloud job ${job.job_id}: the procedure returned ERROR; the streams were rolled back and the log table has why`)});`);
+  }
   lines.push("begin", `  local_now := convert_timezone(${quote_literal(config.timezone)}, current_timestamp())::timestamp_ntz;`);
   const condition = start_condition(job);
   if (condition !== "") {
@@ -125,7 +162,20 @@ export function task_body(config: OrchestrationConfig, job: JobConfig, settings:
   for (const stream of settings.streams) {
     lines.push(`  insert into ${SINK_TABLE} select true from ${quote_name(stream)} where false;`);
   }
+  // A stream-guarded task also runs about every 12 hours with no new data (release-notes/bcr-bundles/2024_06/bcr-1710),
+  // and SYSTEM$STREAM_HAS_DATA may answer true for a stream with no row (sql-reference/functions/system_stream_has_data):
+  // with no row, commit (the offsets move to now, past nothing: that page's way to consume a false positive) and call nobody.
+  lines.push(
+    `  ${pending_rows_sql(settings.streams)}`,
+    "  if (pending_rows = 0) then",
+    "    commit;",
+    `    outcome := ${skipped(NO_NEW_ROWS)};`,
+    `    ${log_insert(log_head, ":outcome")}`,
+    "    return 'SKIPPED';",
+    "  end if;",
+  );
   if (settings.calls_dbt_cloud) {
+    if (job.tables.length > 0) lines.push(`  ${change_key_sql(job)}`);
     // The log rows still waiting for an outcome: the procedure reports those it sees in the list it fetches anyway.
     lines.push(`  select array_agg(run_id) into :known_runs from (${unfinished_runs_sql(config, `job_id = ${job.job_id} and `, KNOWN_RUNS_LIMIT)});`);
     if (job.select_changed) lines.push(`  changed_sources := ${changed_sources_sql(config, job)};`);
@@ -146,19 +196,31 @@ export function task_body(config: OrchestrationConfig, job: JobConfig, settings:
   } else {
     lines.push(`  outcome := ${skipped(`target ${target.name} is not a prod target: dbt Cloud was not called`)};`);
   }
+  // A run triggered now or adopted (created for these same changes by an earlier invocation that died before COMMIT):
+  // the changes are handed over, so the streams move on.
   lines.push(
-    "  if (outcome:status::varchar = 'TRIGGERED') then",
+    "  if (outcome:status::varchar in ('TRIGGERED', 'ADOPTED')) then",
     "    commit;",
     "  else",
     "    rollback;",
     "  end if;",
     `  ${log_insert(log_head, ":outcome")}`,
   );
-  // How earlier runs ended (and the new run's first state), as the procedure saw them.
-  if (settings.calls_dbt_cloud) lines.push(`  ${record_outcomes_sql(config, job.job_id, ":outcome")};`);
+  if (settings.calls_dbt_cloud) {
+    // How earlier runs ended (and the new run's first state), as the procedure saw them.
+    lines.push(`  ${record_outcomes_sql(config, job.job_id, ":outcome")};`);
+    // The ERROR row is written and the streams rolled back; failing the run lets SUSPEND_TASK_AFTER_NUM_FAILURES and
+    // ERROR_INTEGRATION act (user-guide/tasks-errors).
+    lines.push(
+      "  if (outcome:status::varchar = 'ERROR') then",
+      `    raise ${ERROR_EXCEPTION};`,
+      "  end if;",
+    );
+  }
+  lines.push("  return outcome:status::varchar;", "exception");
+  // Its row is already written: raised again as it is (sql-reference/snowflake-scripting/raise), not logged twice.
+  if (settings.calls_dbt_cloud) lines.push(`  when ${ERROR_EXCEPTION} then`, "    raise;");
   lines.push(
-    "  return outcome:status::varchar;",
-    "exception",
     "  when other then",
     "    rollback;",
     "    failure := object_construct('status', 'ERROR', 'run_id', null, 'run_url', null, 'checks', array_construct(),",

@@ -28,11 +28,88 @@
   {%- do return(tsj_stream_names_mapped) -%}
 {%- endmacro -%}
 
-{#- macros-src/resources/reconcile.ts:65 -#}
+{#- macros-src/resources/reconcile.ts:68 -#}
 {%- macro _log_table_step(config, live) -%}
   {%- set label = dbt_cloud_orchestration._desired_log_table(config)["label"] -%}
   {%- set missing = dbt_cloud_orchestration._missing_log_columns(live["log_table_columns"]) -%}
-  {%- if (missing | length) == 0 -%}
+  {%- set reasons = [] -%}
+  {%- set statements = [] -%}
+  {%- if (missing | length) > 0 -%}
+    {%- set tsj_missing_mapped = [] -%}
+    {%- for column in missing -%}
+      {%- do tsj_missing_mapped.append(column[0]) -%}
+    {%- endfor -%}
+    {%- do reasons.append("lacks " ~ ", ".join(tsj_missing_mapped) ~ ": added in place, rows kept") -%}
+    {%- for column in missing -%}
+      {%- do statements.append(
+        {
+          "action": "update",
+          "object": label,
+          "description": "add column " ~ column[0] ~ " to " ~ config["log_table"],
+          "sql": "alter table \""
+            ~ (config["database"] | replace("\"", "\"\""))
+            ~ "\".\""
+            ~ (config["schema"] | replace("\"", "\"\""))
+            ~ "\".\""
+            ~ (config["log_table"] | replace("\"", "\"\""))
+            ~ "\" add column if not exists "
+            ~ column[0]
+            ~ " "
+            ~ column[1]
+        }
+      ) -%}
+    {%- endfor -%}
+  {%- endif -%}
+  {%- if live["log_rows_expired"] != "0" -%}
+    {%- do reasons.append(
+      live["log_rows_expired"]
+        ~ " row(s) older than "
+        ~ (((config["log_retention_days"] | int)
+          if ((config["log_retention_days"] | int) == config["log_retention_days"])
+          else config["log_retention_days"])
+          if (((config["log_retention_days"] | abs) <= 9007199254740992)
+            and (((config["log_retention_days"] | abs) >= 0.0001) or (config["log_retention_days"] == 0))
+            and (((config["log_retention_days"] | int) == config["log_retention_days"])
+              or (((config["log_retention_days"] * 4194304) % 1) != 0)
+              or ((config["log_retention_days"] | round(15 - ((((config["log_retention_days"] | abs) | int) | string) | length)))
+                == config["log_retention_days"])))
+          else exceptions.raise_compiler_error(
+            "macros-src/resources/reconcile.ts:80:64: 'config.log_retention_days' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
+          ))
+        ~ " days (log_retention_days): deleted"
+    ) -%}
+    {%- do statements.append(
+      {
+        "action": "update",
+        "object": label,
+        "description": "delete "
+          ~ config["log_table"]
+          ~ " rows older than "
+          ~ (((config["log_retention_days"] | int)
+            if ((config["log_retention_days"] | int) == config["log_retention_days"])
+            else config["log_retention_days"])
+            if (((config["log_retention_days"] | abs) <= 9007199254740992)
+              and (((config["log_retention_days"] | abs) >= 0.0001) or (config["log_retention_days"] == 0))
+              and (((config["log_retention_days"] | int) == config["log_retention_days"])
+                or (((config["log_retention_days"] * 4194304) % 1) != 0)
+                or ((config["log_retention_days"] | round(15 - ((((config["log_retention_days"] | abs) | int) | string) | length)))
+                  == config["log_retention_days"])))
+            else exceptions.raise_compiler_error(
+              "macros-src/resources/reconcile.ts:82:53: 'config.log_retention_days' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
+            ))
+          ~ " days",
+        "sql": "delete from \""
+          ~ (config["database"] | replace("\"", "\"\""))
+          ~ "\".\""
+          ~ (config["schema"] | replace("\"", "\"\""))
+          ~ "\".\""
+          ~ (config["log_table"] | replace("\"", "\"\""))
+          ~ "\" where "
+          ~ dbt_cloud_orchestration._expired_log_rows(config)
+      }
+    ) -%}
+  {%- endif -%}
+  {%- if (statements | length) == 0 -%}
     {%- do return({
       "action": "unchanged",
       "kind": "log table",
@@ -41,40 +118,16 @@
       "statements": []
     }) -%}
   {%- endif -%}
-  {%- set names = [] -%}
-  {%- for column in missing -%}
-    {%- do names.append(column[0]) -%}
-  {%- endfor -%}
-  {%- set tsj_missing_mapped = [] -%}
-  {%- for column in missing -%}
-    {%- do tsj_missing_mapped.append(
-      {
-        "action": "update",
-        "object": label,
-        "description": "add column " ~ column[0] ~ " to " ~ config["log_table"],
-        "sql": "alter table \""
-          ~ (config["database"] | replace("\"", "\"\""))
-          ~ "\".\""
-          ~ (config["schema"] | replace("\"", "\"\""))
-          ~ "\".\""
-          ~ (config["log_table"] | replace("\"", "\"\""))
-          ~ "\" add column if not exists "
-          ~ column[0]
-          ~ " "
-          ~ column[1]
-      }
-    ) -%}
-  {%- endfor -%}
   {%- do return({
     "action": "update",
     "kind": "log table",
     "object": label,
-    "reason": "lacks " ~ ", ".join(names) ~ ": added in place, rows kept",
-    "statements": tsj_missing_mapped
+    "reason": "; ".join(reasons),
+    "statements": statements
   }) -%}
 {%- endmacro -%}
 
-{#- macros-src/resources/reconcile.ts:75 -#}
+{#- macros-src/resources/reconcile.ts:89 -#}
 {%- macro _current_procedure(live) -%}
   {%- set found = [] -%}
   {%- for procedure in live["procedures"] -%}
@@ -85,13 +138,13 @@
   {%- do return((found[0]
     if ((found | length) > 0)
     else exceptions.raise_compiler_error(
-      "macros-src/resources/reconcile.ts:77:29: 'found[0]' reads outside the array or string ('!' asserted it does not)"
+      "macros-src/resources/reconcile.ts:91:29: 'found[0]' reads outside the array or string ('!' asserted it does not)"
     ))
     if ((found | length) > 0)
     else none) -%}
 {%- endmacro -%}
 
-{#- macros-src/resources/reconcile.ts:80 -#}
+{#- macros-src/resources/reconcile.ts:94 -#}
 {%- macro _procedure_step(config, live) -%}
   {%- set desired = dbt_cloud_orchestration._desired_procedure(config) -%}
   {%- set create = [
@@ -130,7 +183,7 @@
   }) -%}
 {%- endmacro -%}
 
-{#- macros-src/resources/reconcile.ts:90 -#}
+{#- macros-src/resources/reconcile.ts:104 -#}
 {%- macro _earlier_procedure_step(config, procedure) -%}
   {%- set label = config["database"]
     ~ "."
@@ -164,7 +217,7 @@
   }) -%}
 {%- endmacro -%}
 
-{#- macros-src/resources/reconcile.ts:103 -#}
+{#- macros-src/resources/reconcile.ts:117 -#}
 {%- macro _stream_step(config, streams, job, index, table, watched) -%}
   {%- set object = dbt_cloud_orchestration._watched_object(watched, table) -%}
   {%- set desired = dbt_cloud_orchestration._desired_stream(config, job, index, object["kind"]) -%}
@@ -215,7 +268,7 @@
   }) -%}
 {%- endmacro -%}
 
-{#- macros-src/resources/reconcile.ts:125 -#}
+{#- macros-src/resources/reconcile.ts:139 -#}
 {%- macro _task_step(config, tasks, job, options) -%}
   {%- set desired = dbt_cloud_orchestration._desired_task(
     config,
@@ -283,7 +336,7 @@
           or ((config["suspend_task_after_num_failures"] | round(15 - ((((config["suspend_task_after_num_failures"] | abs) | int) | string) | length)))
             == config["suspend_task_after_num_failures"])))
       else exceptions.raise_compiler_error(
-        "macros-src/resources/reconcile.ts:143:39: 'config.suspend_task_after_num_failures' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
+        "macros-src/resources/reconcile.ts:157:39: 'config.suspend_task_after_num_failures' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
       ))
     ~ " failed runs in a row (SUSPENDED_DUE_TO_ERRORS; the log table's ERROR rows say why)")
     if auto_suspended
@@ -329,7 +382,7 @@
   }) -%}
 {%- endmacro -%}
 
-{#- macros-src/resources/reconcile.ts:157 -#}
+{#- macros-src/resources/reconcile.ts:171 -#}
 {%- macro _disabled_task_step(config, tasks, job) -%}
   {%- set name = job["task_name"] -%}
   {%- set existing = tasks.get(name) -%}
@@ -350,7 +403,7 @@
               or (((job["job_id"] * 4194304) % 1) != 0)
               or ((job["job_id"] | round(15 - ((((job["job_id"] | abs) | int) | string) | length))) == job["job_id"])))
           else exceptions.raise_compiler_error(
-            "macros-src/resources/reconcile.ts:162:84: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
+            "macros-src/resources/reconcile.ts:176:84: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
           ))
         ~ " is disabled; task suspended",
       "statements": []
@@ -368,7 +421,7 @@
             or (((job["job_id"] * 4194304) % 1) != 0)
             or ((job["job_id"] | round(15 - ((((job["job_id"] | abs) | int) | string) | length))) == job["job_id"])))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/reconcile.ts:163:48: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
+          "macros-src/resources/reconcile.ts:177:48: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
         ))
       ~ " is disabled",
     "statements": [
@@ -388,7 +441,7 @@
   }) -%}
 {%- endmacro -%}
 
-{#- macros-src/resources/reconcile.ts:167 -#}
+{#- macros-src/resources/reconcile.ts:181 -#}
 {%- macro _orphan_step(config, kind, orphan) -%}
   {%- set label = config["database"] ~ "." ~ config["schema"] ~ "." ~ orphan["name"] -%}
   {%- if not config["drop_orphans"] -%}
@@ -424,7 +477,7 @@
   }) -%}
 {%- endmacro -%}
 
-{#- macros-src/resources/reconcile.ts:174 -#}
+{#- macros-src/resources/reconcile.ts:188 -#}
 {%- macro _check_no_foreign_objects(live, desired_streams, desired_tasks, config) -%}
   {%- set foreign = [] -%}
   {%- if live["log_table_exists"] and (not live["log_table_managed"]) -%}
@@ -453,7 +506,7 @@
   {%- endif -%}
 {%- endmacro -%}
 
-{#- macros-src/resources/reconcile.ts:194 -#}
+{#- macros-src/resources/reconcile.ts:208 -#}
 {%- macro _reconcile(config, live, options, watched) -%}
   {%- set stream_names = [] -%}
   {%- for job in config["jobs"] -%}
@@ -541,7 +594,7 @@
   {%- do return(steps) -%}
 {%- endmacro -%}
 
-{#- macros-src/resources/reconcile.ts:249 -#}
+{#- macros-src/resources/reconcile.ts:263 -#}
 {%- macro _plan_warnings(config, live) -%}
   {%- set tsj_ns = namespace() -%}
   {%- set warnings = [] -%}
@@ -552,7 +605,7 @@
     {%- for stream in job["stream_names"] -%}
       {%- if (job["stream_names"] | length) != tsj_stream_names_length -%}
         {%- do exceptions.raise_compiler_error(
-          "macros-src/resources/reconcile.ts:253:26: the array 'job.stream_names' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+          "macros-src/resources/reconcile.ts:267:26: the array 'job.stream_names' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
         ) -%}
       {%- endif -%}
       {%- set existing = live_streams.get(stream) -%}
@@ -578,7 +631,7 @@
     {%- endfor -%}
     {%- if (not tsj_ns.tsj_stream_names_broke) and ((job["stream_names"] | length) != tsj_stream_names_length) -%}
       {%- do exceptions.raise_compiler_error(
-        "macros-src/resources/reconcile.ts:253:26: the array 'job.stream_names' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+        "macros-src/resources/reconcile.ts:267:26: the array 'job.stream_names' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
       ) -%}
     {%- endif -%}
   {%- endfor -%}

@@ -85,3 +85,21 @@
   {%- endfor -%}
   {%- do return(tsj_value_kept) -%}
 {%- endmacro -%}
+
+{#- macros-src/resources/schema.ts:56 -#}
+{%- macro _expired_log_rows(config) -%}
+  {%- do return("invoked_at < dateadd(day, -"
+    ~ (((config["log_retention_days"] | int)
+      if ((config["log_retention_days"] | int) == config["log_retention_days"])
+      else config["log_retention_days"])
+      if (((config["log_retention_days"] | abs) <= 9007199254740992)
+        and (((config["log_retention_days"] | abs) >= 0.0001) or (config["log_retention_days"] == 0))
+        and (((config["log_retention_days"] | int) == config["log_retention_days"])
+          or (((config["log_retention_days"] * 4194304) % 1) != 0)
+          or ((config["log_retention_days"] | round(15 - ((((config["log_retention_days"] | abs) | int) | string) | length)))
+            == config["log_retention_days"])))
+      else exceptions.raise_compiler_error(
+        "macros-src/resources/schema.ts:57:40: 'config.log_retention_days' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
+      ))
+    ~ ", current_timestamp())") -%}
+{%- endmacro -%}

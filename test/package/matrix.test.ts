@@ -121,9 +121,12 @@ describe("task settings and the task body's failure handling", () => {
       for (const sql of run.statements.filter((statement) => statement.startsWith("create or alter task"))) {
         const body = taskBody(sql);
         const declare = body.slice(body.indexOf("declare\n") + 8, body.indexOf("\nbegin\n"));
-        for (const line of declare.split("\n")) expect(line, name).toMatch(/^ {2}\w+ \w+ default null;$/);
+        // Variables start as constants; the exception's number and message are literals.
+        for (const line of declare.split("\n")) {
+          expect(line, name).toMatch(/^ {2}(\w+ \w+ default (null|0);|dbt_cloud_error exception \(-20001, '(?:[^']|'')*'\);)$/);
+        }
         expect(body.slice(body.indexOf("\nbegin\n") + 7).split("\n")[0], name).toMatch(/^ {2}local_now := convert_timezone\('[^']+', current_timestamp\(\)\)::timestamp_ntz;$/);
-        expect(body.indexOf("exception\n  when other then")).toBeGreaterThan(body.indexOf("local_now :="));
+        expect(body.indexOf("\nexception\n  when ")).toBeGreaterThan(body.indexOf("local_now :="));
       }
     }
   });
@@ -140,14 +143,75 @@ describe("no change is lost", () => {
       `"ANALYTICS"."ANALYTICS"."ORCH_STREAM__2__RAW__SALES__REFUNDS"`,
     ]);
     const call = body.indexOf("call ");
-    const commit = body.indexOf("commit;");
+    const commit = body.indexOf("commit;", call);
     expect(begin).toBeGreaterThan(0);
     expect(reads[0]!.index!).toBeGreaterThan(begin);
     expect(call).toBeGreaterThan(reads[1]!.index!);
-    expect(body.slice(call, commit + 7)).toMatch(/into :outcome;\n {2}if \(outcome:status::varchar = 'TRIGGERED'\) then\n {4}commit;/);
+    // A run triggered now, or adopted (created for these same changes by an invocation that died before COMMIT).
+    expect(body.slice(call, commit + 7)).toMatch(/into :outcome;\n {2}if \(outcome:status::varchar in \('TRIGGERED', 'ADOPTED'\)\) then\n {4}commit;/);
     expect(body).toMatch(/else\n {4}rollback;/);
   });
 
+  it("reads one row at most per stream inside the transaction; with none it commits, logs SKIPPED and calls nobody", () => {
+    for (const [name, run] of built) {
+      for (const sql of run.statements.filter((statement) => statement.startsWith("create or alter task"))) {
+        const body = taskBody(sql);
+        const streams = [...body.matchAll(/insert into orchestration_stream_sink select true from (\S+) where false;/g)].map((match) => match[1]);
+        const check = body.indexOf("  select count(*) into :pending_rows from (");
+        const reads = body.slice(check, body.indexOf("\n", check));
+        expect(reads, name).toBe(`  select count(*) into :pending_rows from (${streams
+          .map((stream) => `select * from (select 1 as pending from ${stream} limit 1)`).join(" union all ")});`);
+        expect(check, name).toBeGreaterThan(body.lastIndexOf("insert into orchestration_stream_sink"));
+        const quiet = body.slice(check, body.indexOf("  end if;", check));
+        expect(quiet, name).toMatch(/\n {2}if \(pending_rows = 0\) then\n {4}commit;\n {4}outcome := object_construct\('status', 'SKIPPED'.*no new rows in the job''s streams/);
+        expect(quiet, name).toContain(`insert into "ANALYTICS"."`);
+        expect(quiet, name).toMatch(/\n {4}return 'SKIPPED';\n$/);
+        // Nothing reaches dbt Cloud (nor the change key, nor the procedure) before the check.
+        const after = body.slice(body.indexOf("  end if;", check));
+        for (const later of ["call ", "system$last_change_commit_time", "outcome := object_construct('status', 'SKIPPED', 'run_id', null, 'run_url', null, 'checks', array_construct(), 'logs', array_construct('target"]) {
+          if (body.includes(later)) expect(body.indexOf(later), `${name}: ${later}`).toBeGreaterThan(check);
+        }
+        expect(after, name).not.toContain("pending_rows");
+      }
+    }
+  });
+});
+
+describe("a procedure ERROR fails the task run", () => {
+  const body = (name: string, task: string) =>
+    taskBody(built.get(name)!.statements.find((sql) => sql.startsWith("create or alter task") && sql.includes(task))!);
+
+  it("raises a declared exception after the streams are rolled back, the row written and the outcomes recorded", () => {
+    const task = body("full_example_prod", "ORCH_TASK__DAILY_SALES__67890");
+    expect(task).toContain("\n  dbt_cloud_error exception (-20001, 'dbt Cloud job 67890: the procedure returned ERROR; the streams were rolled back and the log table has why');\nbegin\n");
+    const call = task.indexOf("call ");
+    const rollback = task.indexOf("  else\n    rollback;", call);
+    const row = task.indexOf(`insert into "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"`, call);
+    const outcomes = task.indexOf(`update "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"`, call);
+    const raise = task.indexOf("  if (outcome:status::varchar = 'ERROR') then\n    raise dbt_cloud_error;\n  end if;\n  return outcome:status::varchar;\nexception\n");
+    expect([call, rollback, row, outcomes].every((at) => at > 0)).toBe(true);
+    expect(rollback).toBeGreaterThan(call);
+    expect(row).toBeGreaterThan(rollback);
+    expect(outcomes).toBeGreaterThan(row);
+    expect(raise).toBeGreaterThan(outcomes);
+  });
+
+  it("raises it again from the handler without a second log row; any other failure is logged once and raised", () => {
+    const task = body("full_example_prod", "ORCH_TASK__DAILY_SALES__67890");
+    const handlers = task.slice(task.lastIndexOf("\nexception\n"));
+    expect(handlers).toMatch(/^\nexception\n {2}when dbt_cloud_error then\n {4}raise;\n {2}when other then\n {4}rollback;\n/);
+    expect(handlers.match(/insert into /g)).toHaveLength(1);
+    expect(handlers.indexOf("insert into ")).toBeGreaterThan(handlers.indexOf("when other then"));
+  });
+
+  it("declares and raises nothing in a task that does not call dbt Cloud (a non-prod target)", () => {
+    const task = body("full_example_dev", "ORCH_TASK__DAILY_SALES__67890");
+    expect(task).not.toContain("dbt_cloud_error");
+    expect(task).toMatch(/\nexception\n {2}when other then\n/);
+  });
+});
+
+describe("the start window", () => {
   it("checks the start window in SQL before calling the procedure, so a closed window costs no API call", () => {
     const task = taskBody(built.get("cross_midnight_window")!.statements.find((sql) => sql.startsWith("create or alter task"))!);
     const check = task.indexOf("if (not ((to_char(local_now, 'HH24:MI') >= '22:00' or to_char(local_now, 'HH24:MI') <= '02:00')");

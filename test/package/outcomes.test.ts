@@ -51,7 +51,7 @@ describe("the task body", () => {
       `      iff(system$stream_has_data(${stream("ORDERS")}), object_construct('table', 'RAW.SALES.ORDERS'), null),`,
       `      iff(system$stream_has_data(${stream("CUSTOMERS")}), object_construct('table', 'RAW.SALES.CUSTOMERS', 'source', 'raw_sales.customers'), null));`,
     ].join("\n"));
-    expect(body).toMatch(/, 'UTC', object_construct\('known_run_ids', :known_runs, 'select_changed', true, 'changed_sources', :changed_sources\)\) into :outcome;/);
+    expect(body).toMatch(/, 'UTC', object_construct\('known_run_ids', :known_runs, 'change_key', :change_key, 'select_changed', true, 'changed_sources', :changed_sources\)\) into :outcome;/);
     // What changed is computed before the call, and the streams are still read only in the transaction that commits after a trigger.
     expect(body.indexOf("changed_sources :=")).toBeLessThan(body.indexOf("call "));
     expect(body.indexOf("begin transaction;")).toBeLessThan(body.indexOf("insert into orchestration_stream_sink"));
@@ -64,7 +64,7 @@ describe("the task body", () => {
     expect(daily).toContain(`select array_agg(run_id) into :known_runs from (select distinct job_id, run_id from ${LOG} ` +
       "where job_id = 67890 and run_id is not null and (run_status is null or run_status not in ('Success', 'Error', 'Cancelled')) " +
       "qualify dense_rank() over (partition by job_id order by run_id desc) <= 10);");
-    expect(daily).toContain(", object_construct('known_run_ids', :known_runs)) into :outcome;");
+    expect(daily).toContain(", object_construct('known_run_ids', :known_runs, 'change_key', :change_key)) into :outcome;");
     // The example's finance close job is selective and watches a source only.
     expect(taskOf(run, "ORCH_TASK__FINANCE_CLOSE__67892")).toContain(
       "object_construct('table', 'RAW.FINANCE.GENERAL_LEDGER', 'source', 'raw_finance.ledger')");

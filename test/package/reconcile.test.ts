@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MacroRun } from "../../scripts/runtime/macro-run.js";
 import { PackageEngines } from "../support/package-engines.js";
 import { context, exampleVars, PROD_TARGET, type Vars } from "./configs.js";
-import { EXAMPLE_SCHEMAS, EXAMPLE_WATCHED, liveStateAfter, showResults, watchedResults, type LiveSchema } from "../support/warehouse.js";
+import { buildResults, EXAMPLE_SCHEMAS, EXAMPLE_WATCHED, liveStateAfter, showResults, watchedResults, type LiveSchema } from "../support/warehouse.js";
 
 const SCHEMA = "ORCHESTRATION";
 const PREFIX = "ANALYTICS.ORCHESTRATION.";
@@ -15,8 +15,8 @@ let engines: PackageEngines;
 let desired: LiveSchema;
 
 /** What the build reads, in order: the watched objects (the example's, all plain tables), then the orchestration schema. */
-function reads(live: LiveSchema): ReturnType<typeof showResults> {
-  return [...watchedResults(EXAMPLE_WATCHED, EXAMPLE_SCHEMAS)!, ...showResults(live, SCHEMA)!];
+function reads(live: LiveSchema, expired = 0): ReturnType<typeof showResults> {
+  return [...watchedResults(EXAMPLE_WATCHED, EXAMPLE_SCHEMAS)!, ...buildResults(live, SCHEMA, expired)!];
 }
 
 /** The statements that read the orchestration schema (after the six SHOW TABLES/VIEWS of the watched schemas). */
@@ -28,8 +28,8 @@ function isDdl(sql: string): boolean {
   return !sql.startsWith("show ") && !sql.startsWith("select ") && !sql.startsWith("describe ");
 }
 
-async function build(live: LiveSchema, vars: Vars = exampleVars(), args: Record<string, unknown> = { dry_run: false }): Promise<MacroRun> {
-  const ctx = { ...context(vars, { target: PROD_TARGET, args }), query_results: reads(live) };
+async function build(live: LiveSchema, vars: Vars = exampleVars(), args: Record<string, unknown> = { dry_run: false }, expired = 0): Promise<MacroRun> {
+  const ctx = { ...context(vars, { target: PROD_TARGET, args }), query_results: reads(live, expired) };
   const { ts, jinja } = await engines.both("build_orchestration_resources", ctx);
   expect(jinja, "the compiled Jinja must plan what the TypeScript plans").toEqual(ts);
   expect(ts.error).toBeNull();
@@ -88,12 +88,14 @@ describe("reading the live state", () => {
     expect(run.statements[10]).toBe([
       "select $1 as STREAM_NAME,",
       "  to_varchar(convert_timezone('UTC', $7), 'YYYY-MM-DD HH24:MI') as STALE_AFTER_UTC,",
-      "  $7 < dateadd(day, 3, current_timestamp()) as STALE_SOON",
+      "  $7 < dateadd(day, 3, current_timestamp()) as STALE_SOON,",
+      "  $7 < current_timestamp() as STALE_NOW",
       "from table(result_scan(last_query_id()))",
     ].join("\n"));
     expect(run.statements.slice(11)).toEqual([
       `show tasks in schema "ANALYTICS"."ORCHESTRATION" limit 10000`,
       `describe table "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"`,
+      `select count(*) as EXPIRED_ROWS from "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS" where invoked_at < dateadd(day, -90, current_timestamp())`,
     ]);
     expect(run.returned).toEqual([]);
     expect(new Set(planRows(run).map((row) => row[0]))).toEqual(new Set(["unchanged"]));
@@ -106,6 +108,36 @@ describe("reading the live state", () => {
     const run = await build(live, exampleVars(), { dry_run: true });
     expect(run.statements.some(isDdl)).toBe(false);
     expect(run.returned).toEqual([`alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__DAILY_SALES__67890" resume`]);
+  });
+});
+
+describe("log retention", () => {
+  const table = `"ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"`;
+
+  it("deletes the log rows older than log_retention_days (90 by default), planned as an update with how many", async () => {
+    const run = await build(desired, exampleVars(), { dry_run: false }, 1234);
+    expect(run.returned).toEqual([`delete from ${table} where invoked_at < dateadd(day, -90, current_timestamp())`]);
+    expect(planRows(run)).toContainEqual(
+      ["update", "log table", `${PREFIX}ORCHESTRATION_LOGS`, "1234 row(s) older than 90 days (log_retention_days): deleted"]);
+    expect(run.logs[2]).toBe("Plan: 0 to create, 1 to update, 0 to recreate, 0 to resume, 0 to suspend, 0 to drop, 10 unchanged.");
+  });
+
+  it("uses the configured log_retention_days, and plans nothing while no row is that old", async () => {
+    const vars = { ...exampleVars(), log_retention_days: 7 };
+    const run = await build(desired, vars, { dry_run: false }, 3);
+    expect(run.statements).toContain(`select count(*) as EXPIRED_ROWS from ${table} where invoked_at < dateadd(day, -7, current_timestamp())`);
+    expect(run.returned).toEqual([`delete from ${table} where invoked_at < dateadd(day, -7, current_timestamp())`]);
+    const quiet = await build(desired, vars);
+    expect(quiet.returned).toEqual([]);
+  });
+
+  it.each([0, -1, 1.5, "90", true])("refuses log_retention_days %j by name, before any statement", async (days) => {
+    const ctx = { ...context({ ...exampleVars(), log_retention_days: days }, { target: PROD_TARGET, args: {} }), query_results: reads(desired) };
+    const { ts, jinja } = await engines.both("build_orchestration_resources", ctx);
+    expect(jinja).toEqual(ts);
+    expect(ts.error).toContain("log_retention_days");
+    expect(ts.error).toContain("is not a positive integer");
+    expect(ts.statements).toEqual([]);
   });
 });
 
@@ -219,11 +251,22 @@ describe("planning against the live state", () => {
       ["recreate", "stream", `${PREFIX}ORCH_STREAM__67890__RAW__SALES__ORDERS`, "WARNING: stale; changes before now are lost"]);
   });
 
-  it("a broken stream (its table was recreated) is recreated too", async () => {
+  it("a stream whose stale_after has passed is recreated, though SHOW STREAMS does not say stale yet", async () => {
+    const live = clone(desired);
+    live.streams[1]!.stale_after = "2026-11-01 08:00";
+    live.streams[1]!.stale_now = true;
+    const run = await build(live);
+    expect(run.returned).toHaveLength(1);
+    expect((run.returned as string[])[0]).toMatch(/^create or replace stream .*ORCH_STREAM__67890__RAW__SALES__ORDER_ITEMS/);
+    expect(planRows(run)).toContainEqual(["recreate", "stream", `${PREFIX}ORCH_STREAM__67890__RAW__SALES__ORDER_ITEMS`,
+      "WARNING: stale since 2026-11-01 08:00 UTC; changes before now are lost"]);
+  });
+
+  it("reads nothing into invalid_reason, which SHOW STREAMS documents as always N/A", async () => {
     const live = clone(desired);
     live.streams[1]!.invalid_reason = "Base table dropped";
     const run = await build(live);
-    expect((run.returned as string[])[0]).toMatch(/^create or replace stream .*ORCH_STREAM__67890__RAW__SALES__ORDER_ITEMS/);
+    expect(run.returned).toEqual([]);
   });
 
   it("a stream deleted by hand is created again", async () => {

@@ -20,6 +20,8 @@ export interface LiveStream {
   /** SHOW STREAMS' stale_after as the build's RESULT_SCAN query returns it (UTC text), and whether that is within 3 days. */
   stale_after?: string;
   stale_soon?: boolean;
+  /** Whether that stale_after has passed (the RESULT_SCAN's STALE_NOW). */
+  stale_now?: boolean;
 }
 
 /** A watched object as SHOW TABLES / SHOW VIEWS list it. */
@@ -216,8 +218,9 @@ export function showResults(live: LiveSchema, schema: string, logTable = "ORCHES
     },
     // The RESULT_SCAN of SHOW STREAMS (columns by position, unquoted aliases), only when it listed any.
     ...(live.streams.length === 0 ? [] : [{
-      columns: ["STREAM_NAME", "STALE_AFTER_UTC", "STALE_SOON"],
-      rows: live.streams.map((stream) => [stream.name, stream.stale_after ?? "2026-12-10 08:00", stream.stale_soon === true]),
+      columns: ["STREAM_NAME", "STALE_AFTER_UTC", "STALE_SOON", "STALE_NOW"],
+      rows: live.streams.map((stream) => [stream.name, stream.stale_after ?? "2026-12-10 08:00", stream.stale_soon === true,
+        stream.stale_now === true]),
     }]),
     {
       columns: ["name", "database_name", "schema_name", "comment", "warehouse", "schedule", "state", "last_suspended_reason"],
@@ -226,6 +229,12 @@ export function showResults(live: LiveSchema, schema: string, logTable = "ORCHES
     },
     ...describe,
   ];
+}
+
+/** showResults, then what the build's count of log rows past log_retention_days answers (a log table of ours only). */
+export function buildResults(live: LiveSchema, schema: string, expired: number): MacroContextFile["query_results"] {
+  const managed = live.logTable && (live.logTableComment ?? "").startsWith(MANAGED_PREFIX);
+  return [...showResults(live, schema)!, ...(managed ? [{ columns: ["EXPIRED_ROWS"], rows: [[expired]] }] : [])];
 }
 
 /** The run without its SHOW queries: the statements a build against an empty account executed. */

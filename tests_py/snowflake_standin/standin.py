@@ -38,6 +38,7 @@ from .scheduler import Scheduler
 from .session_parameters import SessionParameters
 from .sql_tokens import SqlSyntaxError
 from .statements import Answer, Rewrite, Session, Statements
+from .table_changes import TableChanges
 
 _LEADING_COMMENTS = re.compile(r"^\s*(?:/\*.*?\*/\s*|--[^\n]*\n\s*)*", re.DOTALL)
 _TRAILING_COMMENT = re.compile(r"/\*[^']*?\*/\s*;?\s*$", re.DOTALL)
@@ -93,12 +94,6 @@ class SnowflakeStandIn:
         # The view holding the stand-in's previous answer, and its columns, for RESULT_SCAN(LAST_QUERY_ID()).
         self._last_answer_view: str | None = None
         self._last_answer_columns: list[str] = []
-        # The runtime: tasks fire (scheduler.py), procedures run (procedures.py) with their secrets' values,
-        # which live in this process's memory only, and leave the account only as egress.py lets them.
-        self.scheduler = Scheduler(self)
-        self.secret_values: dict[str, str] = {}
-        self.egress_routes: dict[tuple[str, int], str] = {}
-        self.egress_log: list[EgressAttempt] = []
         # Streams' offsets and what they return (change_tracking.py), kept beside the databases.
         self.change_tracking = ChangeTracking(
             self.db_dir / "standin-stream-offsets",
@@ -106,6 +101,14 @@ class SnowflakeStandIn:
             lambda: self.catalog.save(self.catalog_path),
             lambda parts: self.account.facts(parts).base_tables,
         )
+        # The runtime: tasks fire (scheduler.py), procedures run (procedures.py) with their secrets' values,
+        # which live in this process's memory only, and leave the account only as egress.py lets them.
+        self.scheduler = Scheduler(self)
+        self.secret_values: dict[str, str] = {}
+        self.egress_routes: dict[tuple[str, int], str] = {}
+        self.egress_log: list[EgressAttempt] = []
+        # SYSTEM$LAST_CHANGE_COMMIT_TIME's tokens (table_changes.py).
+        self.table_changes = TableChanges()
 
     @property
     def catalog_path(self) -> Path:
@@ -177,6 +180,16 @@ class SnowflakeStandIn:
             # (clock.py); the record keeps what was sent.
             sql, command = _simulated_now(sql), _simulated_now(command)
             session = self._session(cursor)
+            # SYSTEM$LAST_CHANGE_COMMIT_TIME answered from committed DML (table_changes.py).
+            resolve = Statements(self.catalog, session, "", None).resolve
+            is_view = lambda parts: self._view_exists(cursor, parts)  # noqa: E731
+            try:
+                sql = self.table_changes.rewrite(sql, resolve, is_view)
+                command = self.table_changes.rewrite(command, resolve, is_view)
+            except SqlSyntaxError as error:
+                raise ProgrammingError(
+                    msg=f"SQL compilation error:\n{error} (stand-in wording)", errno=1003, sqlstate="42000"
+                ) from None
             # Streams (change_tracking.py): a DDL's implicit commit, then the streams this statement reads.
             self.change_tracking.before(cursor, sql, record.keyword)
             streams_before = self.change_tracking.streams_before()
@@ -222,6 +235,7 @@ class SnowflakeStandIn:
                     answer = session_parameters.upper_case_columns(answer)
                 self._answer(cursor, answer)
                 self.change_tracking.after(cursor, sql, record.keyword, stream_read, streams_before)
+                self.table_changes.after(cursor._conn, sql, record.keyword, resolve)
                 return cursor
             if isinstance(answer, Rewrite):
                 record.answered_by = "stand-in"
@@ -229,6 +243,7 @@ class SnowflakeStandIn:
                 if query and parameters.ignore_case:
                     self._upper_case_result(cursor)
                 self.change_tracking.after(cursor, sql, record.keyword, stream_read, streams_before)
+                self.table_changes.after(cursor._conn, sql, record.keyword, resolve)
                 return result
             objects = re.match(r"show\s+(terse\s+)?(tables|views)\b", sql, re.IGNORECASE)
             # fakesnow reads LIMIT but not FROM: the stand-in pages the answer itself (paging.py).
@@ -244,6 +259,7 @@ class SnowflakeStandIn:
             elif query and parameters.ignore_case:
                 self._upper_case_result(cursor)
             self.change_tracking.after(cursor, sql, record.keyword, stream_read, streams_before)
+            self.table_changes.after(cursor._conn, sql, record.keyword, resolve)
             return result
         except Exception as error:
             # A message may quote the statement: with bindings, only the error's type (a bound value is never kept).

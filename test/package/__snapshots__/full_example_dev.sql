@@ -26,7 +26,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition e409ca7f326d5c0f5b61541dc14a6b71)'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 9813314611cab230f0e9acb3000ecd97)'
 as
 $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>
@@ -56,7 +56,7 @@ create or alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__DAILY_SALES__67890"
   warehouse = "TRANSFORMING"
   schedule = '15 MINUTE'
   suspend_task_after_num_failures = 10
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition debb9181284e682512b4fdbaf469696e)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition 3f552e43215a08f05f8f91e4395b376b)'
   when system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDERS"')
     or system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDER_ITEMS"')
     or system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__CUSTOMERS"')
@@ -64,6 +64,7 @@ as execute immediate 'declare
   local_now timestamp_ntz default null;
   outcome variant default null;
   failure variant default null;
+  pending_rows number default 0;
 begin
   local_now := convert_timezone(''America/Chicago'', current_timestamp())::timestamp_ntz;
   if (not (to_char(local_now, ''HH24:MI'') between ''06:00'' and ''20:00'' and dayofweekiso(local_now) - 1 in (0, 1, 2, 3, 4))) then
@@ -80,8 +81,19 @@ begin
   insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDERS" where false;
   insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDER_ITEMS" where false;
   insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__CUSTOMERS" where false;
+  select count(*) into :pending_rows from (select * from (select 1 as pending from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDERS" limit 1) union all select * from (select 1 as pending from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDER_ITEMS" limit 1) union all select * from (select 1 as pending from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__CUSTOMERS" limit 1));
+  if (pending_rows = 0) then
+    commit;
+    outcome := object_construct(''status'', ''SKIPPED'', ''run_id'', null, ''run_url'', null, ''checks'', array_construct(), ''logs'', array_construct(''no new rows in the job''''s streams (a keep-alive wake or a false positive of SYSTEM$STREAM_HAS_DATA): dbt Cloud was not called''));
+    insert into "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"
+      (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)
+    select current_timestamp(), ''daily sales'', 67890, ''ORCH_TASK__DAILY_SALES__67890'',
+      r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array
+    from (select :outcome as r);
+    return ''SKIPPED'';
+  end if;
   outcome := object_construct(''status'', ''SKIPPED'', ''run_id'', null, ''run_url'', null, ''checks'', array_construct(), ''logs'', array_construct(''target dev is not a prod target: dbt Cloud was not called''));
-  if (outcome:status::varchar = ''TRIGGERED'') then
+  if (outcome:status::varchar in (''TRIGGERED'', ''ADOPTED'')) then
     commit;
   else
     rollback;
@@ -109,12 +121,13 @@ create or alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__INVENTORY_SNAPSHOT_
   warehouse = "TRANSFORMING"
   user_task_minimum_trigger_interval_in_seconds = 300
   suspend_task_after_num_failures = 10
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67891 (inventory snapshot) (definition 71e80d1fbc92b4a6b1b96477909aa674)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67891 (inventory snapshot) (definition b31ea959d262d9068fbce8bcd61367f0)'
   when system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67891__RAW__INVENTORY__STOCK_LEVELS"')
 as execute immediate 'declare
   local_now timestamp_ntz default null;
   outcome variant default null;
   failure variant default null;
+  pending_rows number default 0;
 begin
   local_now := convert_timezone(''America/Chicago'', current_timestamp())::timestamp_ntz;
   if (not ((to_char(local_now, ''HH24:MI'') >= ''22:00'' or to_char(local_now, ''HH24:MI'') <= ''02:00''))) then
@@ -129,8 +142,19 @@ begin
   create temporary table if not exists orchestration_stream_sink (consumed boolean);
   begin transaction;
   insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67891__RAW__INVENTORY__STOCK_LEVELS" where false;
+  select count(*) into :pending_rows from (select * from (select 1 as pending from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67891__RAW__INVENTORY__STOCK_LEVELS" limit 1));
+  if (pending_rows = 0) then
+    commit;
+    outcome := object_construct(''status'', ''SKIPPED'', ''run_id'', null, ''run_url'', null, ''checks'', array_construct(), ''logs'', array_construct(''no new rows in the job''''s streams (a keep-alive wake or a false positive of SYSTEM$STREAM_HAS_DATA): dbt Cloud was not called''));
+    insert into "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"
+      (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)
+    select current_timestamp(), ''inventory snapshot'', 67891, ''ORCH_TASK__INVENTORY_SNAPSHOT__67891'',
+      r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array
+    from (select :outcome as r);
+    return ''SKIPPED'';
+  end if;
   outcome := object_construct(''status'', ''SKIPPED'', ''run_id'', null, ''run_url'', null, ''checks'', array_construct(), ''logs'', array_construct(''target dev is not a prod target: dbt Cloud was not called''));
-  if (outcome:status::varchar = ''TRIGGERED'') then
+  if (outcome:status::varchar in (''TRIGGERED'', ''ADOPTED'')) then
     commit;
   else
     rollback;
@@ -158,19 +182,31 @@ create or alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__FINANCE_CLOSE__6789
   warehouse = "TRANSFORMING"
   schedule = 'USING CRON 0 6 * * 1-5 America/Chicago'
   suspend_task_after_num_failures = 10
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67892 (finance close) (definition 2477b5677239269ff54101cb41553705)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67892 (finance close) (definition 1502061f04fb5bf37a71d15edd558fb6)'
   when system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67892__RAW__FINANCE__GENERAL_LEDGER"')
 as execute immediate 'declare
   local_now timestamp_ntz default null;
   outcome variant default null;
   failure variant default null;
+  pending_rows number default 0;
 begin
   local_now := convert_timezone(''America/Chicago'', current_timestamp())::timestamp_ntz;
   create temporary table if not exists orchestration_stream_sink (consumed boolean);
   begin transaction;
   insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67892__RAW__FINANCE__GENERAL_LEDGER" where false;
+  select count(*) into :pending_rows from (select * from (select 1 as pending from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67892__RAW__FINANCE__GENERAL_LEDGER" limit 1));
+  if (pending_rows = 0) then
+    commit;
+    outcome := object_construct(''status'', ''SKIPPED'', ''run_id'', null, ''run_url'', null, ''checks'', array_construct(), ''logs'', array_construct(''no new rows in the job''''s streams (a keep-alive wake or a false positive of SYSTEM$STREAM_HAS_DATA): dbt Cloud was not called''));
+    insert into "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"
+      (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)
+    select current_timestamp(), ''finance close'', 67892, ''ORCH_TASK__FINANCE_CLOSE__67892'',
+      r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array
+    from (select :outcome as r);
+    return ''SKIPPED'';
+  end if;
   outcome := object_construct(''status'', ''SKIPPED'', ''run_id'', null, ''run_url'', null, ''checks'', array_construct(), ''logs'', array_construct(''target dev is not a prod target: dbt Cloud was not called''));
-  if (outcome:status::varchar = ''TRIGGERED'') then
+  if (outcome:status::varchar in (''TRIGGERED'', ''ADOPTED'')) then
     commit;
   else
     rollback;

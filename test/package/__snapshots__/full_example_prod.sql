@@ -26,7 +26,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition e409ca7f326d5c0f5b61541dc14a6b71)'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 9813314611cab230f0e9acb3000ecd97)'
 as
 $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>
@@ -56,7 +56,7 @@ create or alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__DAILY_SALES__67890"
   warehouse = "TRANSFORMING"
   schedule = '15 MINUTE'
   suspend_task_after_num_failures = 10
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition ebddc650497947d97f3ab72b22979cb6)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition de62a4cc04ae9c9592f3da7933700ccc)'
   when system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDERS"')
     or system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDER_ITEMS"')
     or system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__CUSTOMERS"')
@@ -64,7 +64,10 @@ as execute immediate 'declare
   local_now timestamp_ntz default null;
   outcome variant default null;
   failure variant default null;
+  pending_rows number default 0;
   known_runs array default null;
+  change_key varchar default null;
+  dbt_cloud_error exception (-20001, ''dbt Cloud job 67890: the procedure returned ERROR; the streams were rolled back and the log table has why'');
 begin
   local_now := convert_timezone(''America/Chicago'', current_timestamp())::timestamp_ntz;
   if (not (to_char(local_now, ''HH24:MI'') between ''06:00'' and ''20:00'' and dayofweekiso(local_now) - 1 in (0, 1, 2, 3, 4))) then
@@ -81,9 +84,21 @@ begin
   insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDERS" where false;
   insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDER_ITEMS" where false;
   insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__CUSTOMERS" where false;
+  select count(*) into :pending_rows from (select * from (select 1 as pending from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDERS" limit 1) union all select * from (select 1 as pending from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDER_ITEMS" limit 1) union all select * from (select 1 as pending from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__CUSTOMERS" limit 1));
+  if (pending_rows = 0) then
+    commit;
+    outcome := object_construct(''status'', ''SKIPPED'', ''run_id'', null, ''run_url'', null, ''checks'', array_construct(), ''logs'', array_construct(''no new rows in the job''''s streams (a keep-alive wake or a false positive of SYSTEM$STREAM_HAS_DATA): dbt Cloud was not called''));
+    insert into "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"
+      (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)
+    select current_timestamp(), ''daily sales'', 67890, ''ORCH_TASK__DAILY_SALES__67890'',
+      r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array
+    from (select :outcome as r);
+    return ''SKIPPED'';
+  end if;
+  select md5(array_to_string(array_construct(system$last_change_commit_time(''"RAW"."SALES"."ORDERS"''), system$last_change_commit_time(''"RAW"."SALES"."Order Items"''), system$last_change_commit_time(''"RAW"."SALES"."CUSTOMERS"'')), '','')) into :change_key;
   select array_agg(run_id) into :known_runs from (select distinct job_id, run_id from "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS" where job_id = 67890 and run_id is not null and (run_status is null or run_status not in (''Success'', ''Error'', ''Cancelled'')) qualify dense_rank() over (partition by job_id order by run_id desc) <= 10);
-  call "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67890, ''Triggered by Snowflake task ANALYTICS.ORCHESTRATION.ORCH_TASK__DAILY_SALES__67890'', 111, 300, ''06:00'', ''20:00'', array_construct(0, 1, 2, 3, 4), ''America/Chicago'', object_construct(''known_run_ids'', :known_runs)) into :outcome;
-  if (outcome:status::varchar = ''TRIGGERED'') then
+  call "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67890, ''Triggered by Snowflake task ANALYTICS.ORCHESTRATION.ORCH_TASK__DAILY_SALES__67890'', 111, 300, ''06:00'', ''20:00'', array_construct(0, 1, 2, 3, 4), ''America/Chicago'', object_construct(''known_run_ids'', :known_runs, ''change_key'', :change_key)) into :outcome;
+  if (outcome:status::varchar in (''TRIGGERED'', ''ADOPTED'')) then
     commit;
   else
     rollback;
@@ -99,8 +114,13 @@ begin
         run_duration_seconds = reported.outcome:duration_seconds::number
       from (select item.value as outcome from (select :outcome as r) x, lateral flatten(input => x.r:runs) item) reported
       where "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS".job_id = 67890 and "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS".run_id = reported.outcome:run_id::number;
+  if (outcome:status::varchar = ''ERROR'') then
+    raise dbt_cloud_error;
+  end if;
   return outcome:status::varchar;
 exception
+  when dbt_cloud_error then
+    raise;
   when other then
     rollback;
     failure := object_construct(''status'', ''ERROR'', ''run_id'', null, ''run_url'', null, ''checks'', array_construct(),
@@ -119,13 +139,16 @@ create or alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__INVENTORY_SNAPSHOT_
   warehouse = "TRANSFORMING"
   user_task_minimum_trigger_interval_in_seconds = 300
   suspend_task_after_num_failures = 10
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67891 (inventory snapshot) (definition 9f44a52e5d3e45b1b24f3e4e4e427f15)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67891 (inventory snapshot) (definition 71a6f8c672e4047e96f621e0856c2c51)'
   when system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67891__RAW__INVENTORY__STOCK_LEVELS"')
 as execute immediate 'declare
   local_now timestamp_ntz default null;
   outcome variant default null;
   failure variant default null;
+  pending_rows number default 0;
   known_runs array default null;
+  change_key varchar default null;
+  dbt_cloud_error exception (-20001, ''dbt Cloud job 67891: the procedure returned ERROR; the streams were rolled back and the log table has why'');
 begin
   local_now := convert_timezone(''America/Chicago'', current_timestamp())::timestamp_ntz;
   if (not ((to_char(local_now, ''HH24:MI'') >= ''22:00'' or to_char(local_now, ''HH24:MI'') <= ''02:00''))) then
@@ -140,9 +163,21 @@ begin
   create temporary table if not exists orchestration_stream_sink (consumed boolean);
   begin transaction;
   insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67891__RAW__INVENTORY__STOCK_LEVELS" where false;
+  select count(*) into :pending_rows from (select * from (select 1 as pending from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67891__RAW__INVENTORY__STOCK_LEVELS" limit 1));
+  if (pending_rows = 0) then
+    commit;
+    outcome := object_construct(''status'', ''SKIPPED'', ''run_id'', null, ''run_url'', null, ''checks'', array_construct(), ''logs'', array_construct(''no new rows in the job''''s streams (a keep-alive wake or a false positive of SYSTEM$STREAM_HAS_DATA): dbt Cloud was not called''));
+    insert into "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"
+      (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)
+    select current_timestamp(), ''inventory snapshot'', 67891, ''ORCH_TASK__INVENTORY_SNAPSHOT__67891'',
+      r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array
+    from (select :outcome as r);
+    return ''SKIPPED'';
+  end if;
+  select md5(array_to_string(array_construct(system$last_change_commit_time(''"RAW"."INVENTORY"."STOCK_LEVELS"'')), '','')) into :change_key;
   select array_agg(run_id) into :known_runs from (select distinct job_id, run_id from "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS" where job_id = 67891 and run_id is not null and (run_status is null or run_status not in (''Success'', ''Error'', ''Cancelled'')) qualify dense_rank() over (partition by job_id order by run_id desc) <= 10);
-  call "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67891, ''Triggered by Snowflake task ANALYTICS.ORCHESTRATION.ORCH_TASK__INVENTORY_SNAPSHOT__67891'', null, 300, ''22:00'', ''02:00'', array_construct(0, 1, 2, 3, 4, 5, 6), ''America/Chicago'', object_construct(''known_run_ids'', :known_runs)) into :outcome;
-  if (outcome:status::varchar = ''TRIGGERED'') then
+  call "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67891, ''Triggered by Snowflake task ANALYTICS.ORCHESTRATION.ORCH_TASK__INVENTORY_SNAPSHOT__67891'', null, 300, ''22:00'', ''02:00'', array_construct(0, 1, 2, 3, 4, 5, 6), ''America/Chicago'', object_construct(''known_run_ids'', :known_runs, ''change_key'', :change_key)) into :outcome;
+  if (outcome:status::varchar in (''TRIGGERED'', ''ADOPTED'')) then
     commit;
   else
     rollback;
@@ -158,8 +193,13 @@ begin
         run_duration_seconds = reported.outcome:duration_seconds::number
       from (select item.value as outcome from (select :outcome as r) x, lateral flatten(input => x.r:runs) item) reported
       where "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS".job_id = 67891 and "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS".run_id = reported.outcome:run_id::number;
+  if (outcome:status::varchar = ''ERROR'') then
+    raise dbt_cloud_error;
+  end if;
   return outcome:status::varchar;
 exception
+  when dbt_cloud_error then
+    raise;
   when other then
     rollback;
     failure := object_construct(''status'', ''ERROR'', ''run_id'', null, ''run_url'', null, ''checks'', array_construct(),
@@ -178,24 +218,39 @@ create or alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__FINANCE_CLOSE__6789
   warehouse = "TRANSFORMING"
   schedule = 'USING CRON 0 6 * * 1-5 America/Chicago'
   suspend_task_after_num_failures = 10
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67892 (finance close) (definition 3851ee6edb974bc75bd337b5a43956e8)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67892 (finance close) (definition 4ee77b6eaa36d0a04ae0205470ec77dd)'
   when system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67892__RAW__FINANCE__GENERAL_LEDGER"')
 as execute immediate 'declare
   local_now timestamp_ntz default null;
   outcome variant default null;
   failure variant default null;
+  pending_rows number default 0;
   known_runs array default null;
+  change_key varchar default null;
   changed_sources array default null;
+  dbt_cloud_error exception (-20001, ''dbt Cloud job 67892: the procedure returned ERROR; the streams were rolled back and the log table has why'');
 begin
   local_now := convert_timezone(''America/Chicago'', current_timestamp())::timestamp_ntz;
   create temporary table if not exists orchestration_stream_sink (consumed boolean);
   begin transaction;
   insert into orchestration_stream_sink select true from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67892__RAW__FINANCE__GENERAL_LEDGER" where false;
+  select count(*) into :pending_rows from (select * from (select 1 as pending from "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67892__RAW__FINANCE__GENERAL_LEDGER" limit 1));
+  if (pending_rows = 0) then
+    commit;
+    outcome := object_construct(''status'', ''SKIPPED'', ''run_id'', null, ''run_url'', null, ''checks'', array_construct(), ''logs'', array_construct(''no new rows in the job''''s streams (a keep-alive wake or a false positive of SYSTEM$STREAM_HAS_DATA): dbt Cloud was not called''));
+    insert into "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS"
+      (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)
+    select current_timestamp(), ''finance close'', 67892, ''ORCH_TASK__FINANCE_CLOSE__67892'',
+      r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array
+    from (select :outcome as r);
+    return ''SKIPPED'';
+  end if;
+  select md5(array_to_string(array_construct(system$last_change_commit_time(''"RAW"."FINANCE"."GENERAL_LEDGER"'')), '','')) into :change_key;
   select array_agg(run_id) into :known_runs from (select distinct job_id, run_id from "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS" where job_id = 67892 and run_id is not null and (run_status is null or run_status not in (''Success'', ''Error'', ''Cancelled'')) qualify dense_rank() over (partition by job_id order by run_id desc) <= 10);
   changed_sources := array_construct_compact(
       iff(system$stream_has_data(''"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67892__RAW__FINANCE__GENERAL_LEDGER"''), object_construct(''table'', ''RAW.FINANCE.GENERAL_LEDGER'', ''source'', ''raw_finance.ledger''), null));
-  call "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67892, ''Triggered by Snowflake task ANALYTICS.ORCHESTRATION.ORCH_TASK__FINANCE_CLOSE__67892'', 67890, 300, ''00:00'', ''23:59'', array_construct(0, 1, 2, 3, 4, 5, 6), ''America/Chicago'', object_construct(''known_run_ids'', :known_runs, ''select_changed'', true, ''changed_sources'', :changed_sources)) into :outcome;
-  if (outcome:status::varchar = ''TRIGGERED'') then
+  call "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67892, ''Triggered by Snowflake task ANALYTICS.ORCHESTRATION.ORCH_TASK__FINANCE_CLOSE__67892'', 67890, 300, ''00:00'', ''23:59'', array_construct(0, 1, 2, 3, 4, 5, 6), ''America/Chicago'', object_construct(''known_run_ids'', :known_runs, ''change_key'', :change_key, ''select_changed'', true, ''changed_sources'', :changed_sources)) into :outcome;
+  if (outcome:status::varchar in (''TRIGGERED'', ''ADOPTED'')) then
     commit;
   else
     rollback;
@@ -211,8 +266,13 @@ begin
         run_duration_seconds = reported.outcome:duration_seconds::number
       from (select item.value as outcome from (select :outcome as r) x, lateral flatten(input => x.r:runs) item) reported
       where "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS".job_id = 67892 and "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS".run_id = reported.outcome:run_id::number;
+  if (outcome:status::varchar = ''ERROR'') then
+    raise dbt_cloud_error;
+  end if;
   return outcome:status::varchar;
 exception
+  when dbt_cloud_error then
+    raise;
   when other then
     rollback;
     failure := object_construct(''status'', ''ERROR'', ''run_id'', null, ''run_url'', null, ''checks'', array_construct(),

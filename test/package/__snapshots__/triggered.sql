@@ -26,7 +26,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."ANALYTICS"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition ae46221e82a6e58bf6c1c77a0e71025b)'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition b9cb9a4b6573ce6fd40c26b3794d458e)'
 as
 $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>
@@ -40,21 +40,36 @@ create or alter task "ANALYTICS"."ANALYTICS"."ORCH_TASK__DAILY_SALES__67890"
   target_completion_interval = '5 MINUTES'
   user_task_minimum_trigger_interval_in_seconds = 300
   suspend_task_after_num_failures = 10
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition 1aa7ac4a32b5e6b7b2158666d6b9bc0f)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition fab6f7ec31ef7a45cd3432102b30b9dc)'
   when system$stream_has_data('"ANALYTICS"."ANALYTICS"."ORCH_STREAM__67890__RAW__SALES__ORDERS"')
 as execute immediate 'declare
   local_now timestamp_ntz default null;
   outcome variant default null;
   failure variant default null;
+  pending_rows number default 0;
   known_runs array default null;
+  change_key varchar default null;
+  dbt_cloud_error exception (-20001, ''dbt Cloud job 67890: the procedure returned ERROR; the streams were rolled back and the log table has why'');
 begin
   local_now := convert_timezone(''UTC'', current_timestamp())::timestamp_ntz;
   create temporary table if not exists orchestration_stream_sink (consumed boolean);
   begin transaction;
   insert into orchestration_stream_sink select true from "ANALYTICS"."ANALYTICS"."ORCH_STREAM__67890__RAW__SALES__ORDERS" where false;
+  select count(*) into :pending_rows from (select * from (select 1 as pending from "ANALYTICS"."ANALYTICS"."ORCH_STREAM__67890__RAW__SALES__ORDERS" limit 1));
+  if (pending_rows = 0) then
+    commit;
+    outcome := object_construct(''status'', ''SKIPPED'', ''run_id'', null, ''run_url'', null, ''checks'', array_construct(), ''logs'', array_construct(''no new rows in the job''''s streams (a keep-alive wake or a false positive of SYSTEM$STREAM_HAS_DATA): dbt Cloud was not called''));
+    insert into "ANALYTICS"."ANALYTICS"."ORCHESTRATION_LOGS"
+      (invoked_at, job_name, job_id, task_name, status, run_id, run_url, result, logs)
+    select current_timestamp(), ''daily sales'', 67890, ''ORCH_TASK__DAILY_SALES__67890'',
+      r:status::varchar, r:run_id::number, r:run_url::varchar, r, r:logs::array
+    from (select :outcome as r);
+    return ''SKIPPED'';
+  end if;
+  select md5(array_to_string(array_construct(system$last_change_commit_time(''"RAW"."SALES"."ORDERS"'')), '','')) into :change_key;
   select array_agg(run_id) into :known_runs from (select distinct job_id, run_id from "ANALYTICS"."ANALYTICS"."ORCHESTRATION_LOGS" where job_id = 67890 and run_id is not null and (run_status is null or run_status not in (''Success'', ''Error'', ''Cancelled'')) qualify dense_rank() over (partition by job_id order by run_id desc) <= 10);
-  call "ANALYTICS"."ANALYTICS"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67890, ''Triggered by Snowflake task ANALYTICS.ANALYTICS.ORCH_TASK__DAILY_SALES__67890'', null, 300, ''00:00'', ''23:59'', array_construct(0, 1, 2, 3, 4, 5, 6), ''UTC'', object_construct(''known_run_ids'', :known_runs)) into :outcome;
-  if (outcome:status::varchar = ''TRIGGERED'') then
+  call "ANALYTICS"."ANALYTICS"."DBT_CLOUD_RUN_JOB"(''https://ab123.us1.dbt.com'', 12345, 67890, ''Triggered by Snowflake task ANALYTICS.ANALYTICS.ORCH_TASK__DAILY_SALES__67890'', null, 300, ''00:00'', ''23:59'', array_construct(0, 1, 2, 3, 4, 5, 6), ''UTC'', object_construct(''known_run_ids'', :known_runs, ''change_key'', :change_key)) into :outcome;
+  if (outcome:status::varchar in (''TRIGGERED'', ''ADOPTED'')) then
     commit;
   else
     rollback;
@@ -70,8 +85,13 @@ begin
         run_duration_seconds = reported.outcome:duration_seconds::number
       from (select item.value as outcome from (select :outcome as r) x, lateral flatten(input => x.r:runs) item) reported
       where "ANALYTICS"."ANALYTICS"."ORCHESTRATION_LOGS".job_id = 67890 and "ANALYTICS"."ANALYTICS"."ORCHESTRATION_LOGS".run_id = reported.outcome:run_id::number;
+  if (outcome:status::varchar = ''ERROR'') then
+    raise dbt_cloud_error;
+  end if;
   return outcome:status::varchar;
 exception
+  when dbt_cloud_error then
+    raise;
   when other then
     rollback;
     failure := object_construct(''status'', ''ERROR'', ''run_id'', null, ''run_url'', null, ''checks'', array_construct(),
