@@ -7,16 +7,17 @@
     offline=false,
     verbose=false,
     format="text",
-    fail_on_changes=false
+    fail_on_changes=false,
+    override_prod_ownership=false
 ) -%}
   {%- do dbt_cloud_orchestration._check_arguments(
     "build_orchestration_resources",
     kwargs,
-    ["dry_run", "prod_override", "offline", "verbose", "format", "fail_on_changes"]
+    ["dry_run", "prod_override", "offline", "verbose", "format", "fail_on_changes", "override_prod_ownership"]
   ) -%}
   {%- do dbt_cloud_orchestration._check_flags(
     "build_orchestration_resources",
-    {"prod_override": prod_override, "offline": offline}
+    {"prod_override": prod_override, "offline": offline, "override_prod_ownership": override_prod_ownership}
   ) -%}
   {%- set output = dbt_cloud_orchestration._check_plan_output(
     "build_orchestration_resources",
@@ -33,18 +34,19 @@
   {%- do return(adapter.dispatch("build_orchestration_resources", "dbt_cloud_orchestration")(
     output,
     prod_override,
-    offline
+    offline,
+    override_prod_ownership
   )) -%}
 {%- endmacro -%}
 
-{%- macro snowflake__build_orchestration_resources(output, prod_override, offline) -%}
+{%- macro snowflake__build_orchestration_resources(output, prod_override, offline, override_prod_ownership) -%}
   {%- set config = dbt_cloud_orchestration._load_orchestration_config() -%}
-  {%- set is_prod = target["name"] in config["prod_targets"] -%}
-  {%- set mode = "a prod target: tasks are resumed"
+  {%- set is_prod = config["deployment"]["is_prod"] -%}
+  {%- set mode = "tasks are resumed"
     if is_prod
-    else ("not a prod target: tasks stay suspended, but may call dbt Cloud (prod_override)"
+    else ("tasks stay suspended, but may call dbt Cloud (prod_override)"
       if prod_override
-      else "not a prod target: tasks stay suspended and never call dbt Cloud") -%}
+      else "tasks stay suspended and never call dbt Cloud") -%}
   {%- set watched = {"read": false, "objects": {}, "role": "", "owners_in_session": {}, "queries": 0}
     if offline
     else dbt_cloud_orchestration._read_watched_objects(config) -%}
@@ -53,6 +55,7 @@
     "schema_exists": false,
     "log_table_exists": false,
     "log_table_managed": false,
+    "log_table_owner": "",
     "log_table_columns": [],
     "procedures": [],
     "streams": [],
@@ -68,18 +71,37 @@
     watched
   ) -%}
   {%- set against = "against an empty schema (offline)" if offline else "against the live schema" -%}
+  {%- do dbt_cloud_orchestration._check_prod_ownership(
+    config,
+    "build_orchestration_resources",
+    dbt_cloud_orchestration._prod_owned_changes(config, live, steps),
+    override_prod_ownership
+  ) -%}
+  {%- set prod_warning = dbt_cloud_orchestration._prod_task_warning(config, live, steps) -%}
   {%- do return(dbt_cloud_orchestration._run_steps(
     steps,
     output,
-    "plan for target '" ~ target["name"] ~ "' (" ~ mode ~ "), " ~ against,
-    []
-      if watched["read"]
-      else ["offline: the watched objects were not read; the plan assumes each is a table with change tracking on"],
-    dbt_cloud_orchestration._plan_warnings(config, live)
+    "plan for target '"
+      ~ target["name"]
+      ~ "' in "
+      ~ config["database"]
+      ~ "."
+      ~ config["schema"]
+      ~ " ("
+      ~ config["deployment"]["reason"]
+      ~ "; "
+      ~ mode
+      ~ "), "
+      ~ against,
+    dbt_cloud_orchestration._deployment_notes(config, watched)
+      + ([]
+        if watched["read"]
+        else ["offline: the watched objects were not read; the plan assumes each is a table with change tracking on"]),
+    ([] if (prod_warning == "") else [prod_warning]) + dbt_cloud_orchestration._plan_warnings(config, live)
   )) -%}
 {%- endmacro -%}
 
-{%- macro default__build_orchestration_resources(_output, _prod_override, _offline) -%}
+{%- macro default__build_orchestration_resources(_output, _prod_override, _offline, _override_prod_ownership) -%}
   {%- do return(dbt_cloud_orchestration._stop_with_error(
     "build_orchestration_resources: dbt_cloud_orchestration supports only Snowflake (streams, tasks and Python procedures); target '"
       ~ target["name"]

@@ -11,15 +11,21 @@
   }) -%}
 {%- endmacro -%}
 
-{%- macro teardown_orchestration_resources(dry_run=false, drop_log_table=false, verbose=false, format="text") -%}
+{%- macro teardown_orchestration_resources(
+    dry_run=false,
+    drop_log_table=false,
+    verbose=false,
+    format="text",
+    override_prod_ownership=false
+) -%}
   {%- do dbt_cloud_orchestration._check_arguments(
     "teardown_orchestration_resources",
     kwargs,
-    ["dry_run", "drop_log_table", "verbose", "format"]
+    ["dry_run", "drop_log_table", "verbose", "format", "override_prod_ownership"]
   ) -%}
   {%- do dbt_cloud_orchestration._check_flags(
     "teardown_orchestration_resources",
-    {"drop_log_table": drop_log_table}
+    {"drop_log_table": drop_log_table, "override_prod_ownership": override_prod_ownership}
   ) -%}
   {%- set output = dbt_cloud_orchestration._check_plan_output(
     "teardown_orchestration_resources",
@@ -30,11 +36,12 @@
   ) -%}
   {%- do return(adapter.dispatch("teardown_orchestration_resources", "dbt_cloud_orchestration")(
     output,
-    drop_log_table
+    drop_log_table,
+    override_prod_ownership
   )) -%}
 {%- endmacro -%}
 
-{%- macro snowflake__teardown_orchestration_resources(output, drop_log_table) -%}
+{%- macro snowflake__teardown_orchestration_resources(output, drop_log_table, override_prod_ownership) -%}
   {%- set config = dbt_cloud_orchestration._load_orchestration_config() -%}
   {%- set live = dbt_cloud_orchestration._read_live_state(config) -%}
   {%- set steps = [] -%}
@@ -106,16 +113,30 @@
       )
     ) -%}
   {%- endif -%}
+  {%- do dbt_cloud_orchestration._check_prod_ownership(
+    config,
+    "teardown_orchestration_resources",
+    dbt_cloud_orchestration._prod_owned_changes(config, live, steps),
+    override_prod_ownership
+  ) -%}
   {%- do return(dbt_cloud_orchestration._run_steps(
     steps,
     output,
-    "teardown for target '" ~ target["name"] ~ "'",
+    "teardown for target '"
+      ~ target["name"]
+      ~ "' in "
+      ~ config["database"]
+      ~ "."
+      ~ config["schema"]
+      ~ " ("
+      ~ config["deployment"]["reason"]
+      ~ ")",
     [],
     []
   )) -%}
 {%- endmacro -%}
 
-{%- macro default__teardown_orchestration_resources(_output, _drop_log_table) -%}
+{%- macro default__teardown_orchestration_resources(_output, _drop_log_table, _override_prod_ownership) -%}
   {%- do return(dbt_cloud_orchestration._stop_with_error(
     "teardown_orchestration_resources: dbt_cloud_orchestration supports only Snowflake (streams, tasks and Python procedures); target '"
       ~ target["name"]

@@ -7,7 +7,7 @@ import { asText, runQuery, type QueryRow, type QueryTable } from "../prelude/dbt
 import { new_rows, next_page_from, show_all, show_page } from "../sql/show.js";
 import { PROCEDURE_NAME } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
-import { comment_fingerprint, is_managed_comment } from "./managed.js";
+import { comment_fingerprint, comment_owner, comment_owner_target, is_managed_comment, is_original_macro_comment } from "./managed.js";
 
 export interface LiveObject {
   name: string;
@@ -25,6 +25,12 @@ export interface LiveObject {
   stale_soon: boolean;
   /** Tasks: SHOW TASKS' last_suspended_reason, e.g. SUSPENDED_DUE_TO_ERRORS ("" when none). */
   suspended_reason: string;
+  /** "prod" or "non-prod" as its comment records who built it; "" when built before the package recorded it. */
+  owner: string;
+  /** The target that built it, from its comment ("" when not recorded). */
+  owner_target: string;
+  /** Made by create_stream_generic or create_task_generic (managed.ts). */
+  original: boolean;
 }
 
 /** A stream going stale this soon (in days) gets a warning in the plan. */
@@ -85,6 +91,8 @@ export interface LiveState {
   schema_exists: boolean;
   log_table_exists: boolean;
   log_table_managed: boolean;
+  /** Who built the log table (LiveObject.owner). */
+  log_table_owner: string;
   /** The log table's column names (upper case), read only when it exists and is ours. */
   log_table_columns: string[];
   /** Every procedure with the package's procedure name: overloads differ by their signature. */
@@ -96,7 +104,7 @@ export interface LiveState {
 
 export function empty_live_state(): LiveState {
   return {
-    schema_exists: false, log_table_exists: false, log_table_managed: false, log_table_columns: [], procedures: [], streams: [],
+    schema_exists: false, log_table_exists: false, log_table_managed: false, log_table_owner: "", log_table_columns: [], procedures: [], streams: [],
     tasks: [], queries: 0,
   };
 }
@@ -128,7 +136,7 @@ function signature_of(row: QueryRow): string {
   return parts.length === 2 && opened.length === 2 ? opened[1]! : "";
 }
 
-function live_object(row: QueryRow, comment_column: string): LiveObject {
+function live_object(row: QueryRow, comment_column: string, kind: string): LiveObject {
   const comment = text_of(row, comment_column);
   const invalid = text_of(row, "invalid_reason");
   let broken = "";
@@ -138,6 +146,7 @@ function live_object(row: QueryRow, comment_column: string): LiveObject {
     name: text_of(row, "name"), managed: is_managed_comment(comment), fingerprint: comment_fingerprint(comment),
     state: text_of(row, "state").toLowerCase(), broken, signature: signature_of(row), stale_after: text_of(row, "stale_after"),
     stale_soon: is_true(row["stale_soon"]), suspended_reason: text_of(row, "last_suspended_reason"),
+    owner: comment_owner(comment), owner_target: comment_owner_target(comment), original: is_original_macro_comment(kind, comment),
   };
 }
 
@@ -162,9 +171,10 @@ export function read_live_state(config: OrchestrationConfig): LiveState {
   const log_tables = named(tables.rows, config.log_table);
   state.log_table_exists = log_tables.length > 0;
   state.log_table_managed = log_tables.length > 0 && is_managed_comment(text_of(log_tables[0]!, "comment"));
-  state.procedures = named(procedures.rows, PROCEDURE_NAME).map((row) => live_object(row, "description"));
-  state.streams = streams.map((row) => live_object(row, "comment"));
-  state.tasks = tasks.map((row) => live_object(row, "comment"));
+  state.log_table_owner = log_tables.length > 0 ? comment_owner(text_of(log_tables[0]!, "comment")) : "";
+  state.procedures = named(procedures.rows, PROCEDURE_NAME).map((row) => live_object(row, "description", "procedure"));
+  state.streams = streams.map((row) => live_object(row, "comment", "stream"));
+  state.tasks = tasks.map((row) => live_object(row, "comment", "task"));
   if (state.log_table_managed) {
     // One more query, only for an existing log table: its columns tell an older shape from the current one.
     const columns = runQuery(`describe table ${quote_name([config.database, config.schema, config.log_table])}`);

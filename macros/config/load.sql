@@ -20,7 +20,7 @@
     {%- if (((((tsj_mapping_index_keys | sort) | map("string")) | list) + tsj_mapping_keys) | length)
       != tsj_value_length -%}
       {%- do exceptions.raise_compiler_error(
-        "macros-src/config/load.ts:31:21: the array 'Object.keys(mapping)' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+        "macros-src/config/load.ts:32:21: the array 'Object.keys(mapping)' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
       ) -%}
     {%- endif -%}
     {%- if not (key in known) -%}
@@ -34,7 +34,7 @@
   {%- if (not tsj_ns.tsj_value_broke)
     and ((((((tsj_mapping_index_keys | sort) | map("string")) | list) + tsj_mapping_keys) | length) != tsj_value_length) -%}
     {%- do exceptions.raise_compiler_error(
-      "macros-src/config/load.ts:31:21: the array 'Object.keys(mapping)' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+      "macros-src/config/load.ts:32:21: the array 'Object.keys(mapping)' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
     ) -%}
   {%- endif -%}
 {%- endmacro -%}
@@ -103,12 +103,12 @@
       parts[0]
         if ((parts | length) > 0)
         else exceptions.raise_compiler_error(
-          "macros-src/config/load.ts:69:111: 'parts[0]' reads outside the array or string ('!' asserted it does not)"
+          "macros-src/config/load.ts:70:111: 'parts[0]' reads outside the array or string ('!' asserted it does not)"
         ),
       parts[1]
         if ((parts | length) > 1)
         else exceptions.raise_compiler_error(
-          "macros-src/config/load.ts:69:122: 'parts[1]' reads outside the array or string ('!' asserted it does not)"
+          "macros-src/config/load.ts:70:122: 'parts[1]' reads outside the array or string ('!' asserted it does not)"
         )
     ]) -%}
   {%- endif -%}
@@ -212,7 +212,7 @@
         (((day | int) if ((day | int) == day) else day)
           if (((day | abs) <= 9007199254740992) and (((day | abs) >= 0.0001) or (day == 0)))
           else exceptions.raise_compiler_error(
-            "macros-src/config/load.ts:116:49: 'day' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/config/load.ts:117:49: 'day' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
           ))
           ~ " is listed twice"
       ) -%}
@@ -383,7 +383,7 @@
           if (((job["job_id"] | abs) <= 9007199254740992)
             and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
           else exceptions.raise_compiler_error(
-            "macros-src/config/load.ts:203:81: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/config/load.ts:204:81: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
           ))
           ~ " is used by another job"
       ) -%}
@@ -417,7 +417,8 @@
       "suspend_task_after_num_failures",
       "error_integration",
       "jobs"
-    ],
+    ]
+      + ["isolate_non_prod_schema", "non_prod_streams", "drop_original_macro_objects"],
     "",
     problems
   ) -%}
@@ -461,6 +462,15 @@
       {%- endif -%}
     {%- endfor -%}
   {%- endif -%}
+  {%- set deploy = dbt_cloud_orchestration._deployment(prod_targets) -%}
+  {%- set settings = {
+    "isolate_non_prod_schema": dbt_cloud_orchestration._flag(raw, "isolate_non_prod_schema", true, problems),
+    "non_prod_streams": dbt_cloud_orchestration._flag(raw, "non_prod_streams", true, problems),
+    "drop_original_macro_objects": dbt_cloud_orchestration._flag(raw, "drop_original_macro_objects", false, problems)
+  } -%}
+  {%- if (raw.get("schema") is not none) and (schema is not none) -%}
+    {%- set schema = dbt_cloud_orchestration._deployment_schema(schema, deploy, settings) -%}
+  {%- endif -%}
   {%- set integration = "DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION"
     if (raw.get("external_access_integration") is none)
     else dbt_cloud_orchestration._plain_identifier(
@@ -482,7 +492,7 @@
         secret_parts[0]
           if ((secret_parts | length) > 0)
           else exceptions.raise_compiler_error(
-            "macros-src/config/load.ts:245:64: 'secret_parts[0]' reads outside the array or string ('!' asserted it does not)"
+            "macros-src/config/load.ts:249:64: 'secret_parts[0]' reads outside the array or string ('!' asserted it does not)"
           )
       ] -%}
     {%- elif (secret_parts | length) == 2 -%}
@@ -491,12 +501,12 @@
         secret_parts[0]
           if ((secret_parts | length) > 0)
           else exceptions.raise_compiler_error(
-            "macros-src/config/load.ts:246:61: 'secret_parts[0]' reads outside the array or string ('!' asserted it does not)"
+            "macros-src/config/load.ts:250:61: 'secret_parts[0]' reads outside the array or string ('!' asserted it does not)"
           ),
         secret_parts[1]
           if ((secret_parts | length) > 1)
           else exceptions.raise_compiler_error(
-            "macros-src/config/load.ts:246:79: 'secret_parts[1]' reads outside the array or string ('!' asserted it does not)"
+            "macros-src/config/load.ts:250:79: 'secret_parts[1]' reads outside the array or string ('!' asserted it does not)"
           )
       ] -%}
     {%- elif (secret_parts | length) == 3 -%}
@@ -560,21 +570,27 @@
         ~ "\n  - ".join(problems)
     ) -%}
   {%- endif -%}
-  {%- do return({
-    "account_id": account_id,
-    "access_url": "https://" ~ host,
-    "host": host,
-    "timezone": timezone,
-    "warehouse": warehouse,
-    "database": database,
-    "schema": schema,
-    "prod_targets": prod_targets,
-    "external_access_integration": integration,
-    "secret": secret,
-    "log_table": log_table,
-    "drop_orphans": drop_orphans,
-    "suspend_task_after_num_failures": failures,
-    "error_integration": error_integration,
-    "jobs": jobs
-  }) -%}
+  {%- set tsj_object = {} -%}
+  {%- do tsj_object.update(
+    {
+      "account_id": account_id,
+      "access_url": "https://" ~ host,
+      "host": host,
+      "timezone": timezone,
+      "warehouse": warehouse,
+      "database": database,
+      "schema": schema,
+      "prod_targets": prod_targets,
+      "external_access_integration": integration,
+      "secret": secret,
+      "log_table": log_table,
+      "drop_orphans": drop_orphans,
+      "suspend_task_after_num_failures": failures,
+      "error_integration": error_integration,
+      "jobs": jobs,
+      "deployment": deploy
+    }
+  ) -%}
+  {%- do tsj_object.update(settings) -%}
+  {%- do return(tsj_object) -%}
 {%- endmacro -%}

@@ -14,6 +14,13 @@
   {%- set host = "'" ~ ((config["host"] | replace("\\", "\\\\")) | replace("'", "''")) ~ "'" -%}
   {%- set secret_label = ".".join(config["secret"]) -%}
   {%- set schema = dbt_cloud_orchestration._desired_schema(config) -%}
+  {%- set secret_comment = "'"
+    ~ ((("Managed by the dbt_cloud_orchestration dbt package: the dbt Cloud API token ["
+      ~ ("prod" if config["deployment"]["is_prod"] else "non-prod")
+      ~ " target "
+      ~ config["deployment"]["target_name"]
+      ~ "]") | replace("\\", "\\\\")) | replace("'", "''"))
+    ~ "'" -%}
   {%- do return([
     {
       "action": "create if missing",
@@ -40,16 +47,15 @@
       "secret": token,
       "sql": "create secret if not exists "
         ~ secret
-        ~ " type = generic_string secret_string = %s comment = '"
-        ~ (("Managed by the dbt_cloud_orchestration dbt package: the dbt Cloud API token" | replace("\\", "\\\\")) | replace("'", "''"))
-        ~ "'"
+        ~ " type = generic_string secret_string = %s comment = "
+        ~ secret_comment
     },
     {
       "action": "update",
       "object": secret_label,
       "description": "store the current token in secret " ~ secret_label,
       "secret": token,
-      "sql": "alter secret " ~ secret ~ " set secret_string = %s"
+      "sql": "alter secret " ~ secret ~ " set secret_string = %s comment = " ~ secret_comment
     },
     {
       "action": "update",
@@ -89,7 +95,59 @@
     > 0) -%}
 {%- endmacro -%}
 
-{%- macro snowflake__create_dbt_cloud_external_access(token_env_var="DBT_CLOUD_API_TOKEN", dry_run=false) -%}
+{%- macro _prod_secret_changes(config) -%}
+  {%- if config["deployment"]["is_prod"] -%}
+    {%- do return([]) -%}
+  {%- endif -%}
+  {%- set name = config["secret"][2]
+    if ((config["secret"] | length) > 2)
+    else exceptions.raise_compiler_error(
+      "macros-src/resources/external_access.ts:90:16: 'config.secret[2]' reads outside the array or string ('!' asserted it does not)"
+    ) -%}
+  {%- set rows = dbt_cloud_orchestration._named(
+    run_query(
+      "show secrets like '"
+        ~ ((name | replace("\\", "\\\\")) | replace("'", "''"))
+        ~ "' in schema "
+        ~ dbt_cloud_orchestration._quote_name(
+          [
+            config["secret"][0]
+              if ((config["secret"] | length) > 0)
+              else exceptions.raise_compiler_error(
+                "macros-src/resources/external_access.ts:91:97: 'config.secret[0]' reads outside the array or string ('!' asserted it does not)"
+              ),
+            config["secret"][1]
+              if ((config["secret"] | length) > 1)
+              else exceptions.raise_compiler_error(
+                "macros-src/resources/external_access.ts:91:116: 'config.secret[1]' reads outside the array or string ('!' asserted it does not)"
+              )
+          ]
+        )
+    )["rows"],
+    name
+  ) -%}
+  {%- if ((rows | length) == 0)
+    or (dbt_cloud_orchestration._comment_owner(
+      dbt_cloud_orchestration._text_of(
+        rows[0]
+          if ((rows | length) > 0)
+          else exceptions.raise_compiler_error(
+            "macros-src/resources/external_access.ts:92:50: 'rows[0]' reads outside the array or string ('!' asserted it does not)"
+          ),
+        "comment"
+      )
+    )
+      == "non-prod") -%}
+    {%- do return([]) -%}
+  {%- endif -%}
+  {%- do return(["update secret " ~ ".".join(config["secret"]) ~ " (its token)"]) -%}
+{%- endmacro -%}
+
+{%- macro snowflake__create_dbt_cloud_external_access(
+    token_env_var="DBT_CLOUD_API_TOKEN",
+    dry_run=false,
+    override_prod_ownership=false
+) -%}
   {%- if token_env_var.startswith("DBT_ENV_SECRET_") -%}
     {%- do dbt_cloud_orchestration._stop_with_error(
       "create_dbt_cloud_external_access: dbt does not let macros read DBT_ENV_SECRET_* variables; put the token in "
@@ -99,6 +157,15 @@
   {%- endif -%}
   {%- set config = dbt_cloud_orchestration._load_orchestration_config() -%}
   {%- set token = "" if dry_run else env_var(token_env_var, "") -%}
+  {%- if dry_run
+    and (((env_var(token_env_var, "") | trim("\t\n\u000b\u000c\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff")) | length)
+      == 0) -%}
+    {%- do print(
+      "create_dbt_cloud_external_access: WARNING: the environment variable "
+        ~ token_env_var
+        ~ " is not set; a run would stop before any statement. Set it to a dbt Cloud API token first."
+    ) -%}
+  {%- endif -%}
   {%- if (not dry_run)
     and (((token | trim("\t\n\u000b\u000c\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff")) | length)
       == 0) -%}
@@ -113,6 +180,12 @@
       "set up dbt Cloud API access (the dry run reads nothing: a run alters the integration instead of creating it when it exists)"
     )) -%}
   {%- endif -%}
+  {%- do dbt_cloud_orchestration._check_prod_ownership(
+    config,
+    "create_dbt_cloud_external_access",
+    dbt_cloud_orchestration._prod_secret_changes(config),
+    override_prod_ownership
+  ) -%}
   {%- do return(dbt_cloud_orchestration._run_plan(
     dbt_cloud_orchestration._external_access_statements(
       config,

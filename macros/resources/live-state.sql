@@ -9,7 +9,7 @@
       if (((stale_after_position | abs) <= 9007199254740992)
         and (((stale_after_position | abs) >= 0.0001) or (stale_after_position == 0)))
       else exceptions.raise_compiler_error(
-        "macros-src/resources/live-state.ts:42:27: 'stale_after_position' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/resources/live-state.ts:48:27: 'stale_after_position' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
       )) -%}
   {%- do return("\n".join(
     [
@@ -18,7 +18,7 @@
           if (((name_position | abs) <= 9007199254740992)
             and (((name_position | abs) >= 0.0001) or (name_position == 0)))
           else exceptions.raise_compiler_error(
-            "macros-src/resources/live-state.ts:44:16: 'name_position' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/resources/live-state.ts:50:16: 'name_position' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
           ))
         ~ " as STREAM_NAME,",
       "  to_varchar(convert_timezone('UTC', " ~ stale_after ~ "), 'YYYY-MM-DD HH24:MI') as STALE_AFTER_UTC,",
@@ -55,7 +55,7 @@
   {%- for row_2 in rows -%}
     {%- if (rows | length) != tsj_rows_length -%}
       {%- do exceptions.raise_compiler_error(
-        "macros-src/resources/live-state.ts:67:21: the array 'rows' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+        "macros-src/resources/live-state.ts:73:21: the array 'rows' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
       ) -%}
     {%- endif -%}
     {%- set found = staleness.get(dbt_cloud_orchestration._text_of(row_2, "name")) -%}
@@ -75,7 +75,7 @@
   {%- endfor -%}
   {%- if (not tsj_ns.tsj_rows_broke) and ((rows | length) != tsj_rows_length) -%}
     {%- do exceptions.raise_compiler_error(
-      "macros-src/resources/live-state.ts:67:21: the array 'rows' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+      "macros-src/resources/live-state.ts:73:21: the array 'rows' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
     ) -%}
   {%- endif -%}
   {%- do return(completed) -%}
@@ -92,7 +92,7 @@
       "queries": (state["queries"] + (1 if ((page["rows"] | length) == 0) else 2))
         if (((state["queries"] + (1 if ((page["rows"] | length) == 0) else 2)) | abs) <= 9007199254740992)
         else exceptions.raise_compiler_error(
-          "macros-src/resources/live-state.ts:78:3: 'state.queries += page.rows.length === 0 ? 1 : 2' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+          "macros-src/resources/live-state.ts:84:3: 'state.queries += page.rows.length === 0 ? 1 : 2' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
         )
     }
   ) -%}
@@ -111,6 +111,7 @@
     "schema_exists": false,
     "log_table_exists": false,
     "log_table_managed": false,
+    "log_table_owner": "",
     "log_table_columns": [],
     "procedures": [],
     "streams": [],
@@ -147,20 +148,20 @@
   {%- set opened = (parts[0]
     if ((parts | length) > 0)
     else exceptions.raise_compiler_error(
-      "macros-src/resources/live-state.ts:127:18: 'parts[0]' reads outside the array or string ('!' asserted it does not)"
+      "macros-src/resources/live-state.ts:135:18: 'parts[0]' reads outside the array or string ('!' asserted it does not)"
     )).split(
     "("
   ) -%}
   {%- do return((opened[1]
     if ((opened | length) > 1)
     else exceptions.raise_compiler_error(
-      "macros-src/resources/live-state.ts:128:54: 'opened[1]' reads outside the array or string ('!' asserted it does not)"
+      "macros-src/resources/live-state.ts:136:54: 'opened[1]' reads outside the array or string ('!' asserted it does not)"
     ))
     if (((parts | length) == 2) and ((opened | length) == 2))
     else "") -%}
 {%- endmacro -%}
 
-{%- macro _live_object(row, comment_column) -%}
+{%- macro _live_object(row, comment_column, kind) -%}
   {%- set comment = dbt_cloud_orchestration._text_of(row, comment_column) -%}
   {%- set invalid = dbt_cloud_orchestration._text_of(row, "invalid_reason") -%}
   {%- set broken = "" -%}
@@ -179,7 +180,10 @@
     "signature": dbt_cloud_orchestration._signature_of(row),
     "stale_after": dbt_cloud_orchestration._text_of(row, "stale_after"),
     "stale_soon": dbt_cloud_orchestration._is_true(row.get("stale_soon")),
-    "suspended_reason": dbt_cloud_orchestration._text_of(row, "last_suspended_reason")
+    "suspended_reason": dbt_cloud_orchestration._text_of(row, "last_suspended_reason"),
+    "owner": dbt_cloud_orchestration._comment_owner(comment),
+    "owner_target": dbt_cloud_orchestration._comment_owner_target(comment),
+    "original": dbt_cloud_orchestration._is_original_macro_comment(kind, comment)
   }) -%}
 {%- endmacro -%}
 
@@ -198,6 +202,7 @@
     "schema_exists": false,
     "log_table_exists": false,
     "log_table_managed": false,
+    "log_table_owner": "",
     "log_table_columns": [],
     "procedures": [],
     "streams": [],
@@ -236,7 +241,7 @@
       "queries": (state["queries"] + 1)
         if (((state["queries"] + 1) | abs) <= 9007199254740992)
         else exceptions.raise_compiler_error(
-          "macros-src/resources/live-state.ts:161:3: 'state.queries += 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+          "macros-src/resources/live-state.ts:170:3: 'state.queries += 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
         )
     }
   ) -%}
@@ -249,7 +254,7 @@
           log_tables[0]
             if ((log_tables | length) > 0)
             else exceptions.raise_compiler_error(
-              "macros-src/resources/live-state.ts:164:81: 'log_tables[0]' reads outside the array or string ('!' asserted it does not)"
+              "macros-src/resources/live-state.ts:173:81: 'log_tables[0]' reads outside the array or string ('!' asserted it does not)"
             ),
           "comment"
         ).startswith(
@@ -257,19 +262,35 @@
         )
     }
   ) -%}
+  {%- do state.update(
+    {
+      "log_table_owner": dbt_cloud_orchestration._comment_owner(
+        dbt_cloud_orchestration._text_of(
+          log_tables[0]
+            if ((log_tables | length) > 0)
+            else exceptions.raise_compiler_error(
+              "macros-src/resources/live-state.ts:174:73: 'log_tables[0]' reads outside the array or string ('!' asserted it does not)"
+            ),
+          "comment"
+        )
+      )
+        if ((log_tables | length) > 0)
+        else ""
+    }
+  ) -%}
   {%- set tsj_value_mapped = [] -%}
   {%- for row in dbt_cloud_orchestration._named(procedures["rows"], "DBT_CLOUD_RUN_JOB") -%}
-    {%- do tsj_value_mapped.append(dbt_cloud_orchestration._live_object(row, "description")) -%}
+    {%- do tsj_value_mapped.append(dbt_cloud_orchestration._live_object(row, "description", "procedure")) -%}
   {%- endfor -%}
   {%- do state.update({"procedures": tsj_value_mapped}) -%}
   {%- set tsj_streams_mapped = [] -%}
   {%- for row_2 in streams -%}
-    {%- do tsj_streams_mapped.append(dbt_cloud_orchestration._live_object(row_2, "comment")) -%}
+    {%- do tsj_streams_mapped.append(dbt_cloud_orchestration._live_object(row_2, "comment", "stream")) -%}
   {%- endfor -%}
   {%- do state.update({"streams": tsj_streams_mapped}) -%}
   {%- set tsj_tasks_mapped = [] -%}
   {%- for row_3 in tasks -%}
-    {%- do tsj_tasks_mapped.append(dbt_cloud_orchestration._live_object(row_3, "comment")) -%}
+    {%- do tsj_tasks_mapped.append(dbt_cloud_orchestration._live_object(row_3, "comment", "task")) -%}
   {%- endfor -%}
   {%- do state.update({"tasks": tsj_tasks_mapped}) -%}
   {%- if state["log_table_managed"] -%}
@@ -287,7 +308,7 @@
         "queries": (state["queries"] + 1)
           if (((state["queries"] + 1) | abs) <= 9007199254740992)
           else exceptions.raise_compiler_error(
-            "macros-src/resources/live-state.ts:172:5: 'state.queries += 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+            "macros-src/resources/live-state.ts:182:5: 'state.queries += 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
           )
       }
     ) -%}

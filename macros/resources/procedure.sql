@@ -20,7 +20,7 @@
       (argument[1]
         if ((argument | length) > 1)
         else exceptions.raise_compiler_error(
-          "macros-src/resources/procedure.ts:22:48: 'argument[1]' reads outside the array or string ('!' asserted it does not)"
+          "macros-src/resources/procedure.ts:24:48: 'argument[1]' reads outside the array or string ('!' asserted it does not)"
         )) | upper
     ) -%}
   {%- endfor -%}
@@ -34,13 +34,13 @@
       (argument[0]
         if ((argument | length) > 0)
         else exceptions.raise_compiler_error(
-          "macros-src/resources/procedure.ts:26:47: 'argument[0]' reads outside the array or string ('!' asserted it does not)"
+          "macros-src/resources/procedure.ts:28:47: 'argument[0]' reads outside the array or string ('!' asserted it does not)"
         ))
         ~ " "
         ~ (argument[1]
           if ((argument | length) > 1)
           else exceptions.raise_compiler_error(
-            "macros-src/resources/procedure.ts:26:63: 'argument[1]' reads outside the array or string ('!' asserted it does not)"
+            "macros-src/resources/procedure.ts:28:63: 'argument[1]' reads outside the array or string ('!' asserted it does not)"
           ))
     ) -%}
   {%- endfor -%}
@@ -1788,6 +1788,7 @@ def main(
           [["access_url", "varchar"], ["account_id", "number"], ["job_id", "number"], ["cause", "varchar"], ["upstream_job_id", "number"], ["min_elapsed_seconds", "number"], ["min_start_time", "varchar"], ["max_start_time", "varchar"], ["days_of_week", "array"], ["timezone", "varchar"], ["options", "variant"]][5:]
         ),
       ")",
+      "copy grants",
       "returns variant",
       "language python",
       "runtime_version = '3.11'",
@@ -1817,12 +1818,17 @@ def main(
       config,
       "Managed by the dbt_cloud_orchestration dbt package: checks a job's conditions, then triggers it in dbt Cloud (definition "
         ~ fingerprint
-        ~ ")"
+        ~ ") ["
+        ~ ("prod" if config["deployment"]["is_prod"] else "non-prod")
+        ~ " target "
+        ~ config["deployment"]["target_name"]
+        ~ "]"
     )
   }) -%}
 {%- endmacro -%}
 
-{%- macro snowflake__create_proc__dbt_cloud_run_job(dry_run=false) -%}
+{%- macro snowflake__create_proc__dbt_cloud_run_job(dry_run=false, override_prod_ownership=false) -%}
+  {%- set tsj_ns = namespace() -%}
   {%- set config = dbt_cloud_orchestration._load_orchestration_config() -%}
   {%- set procedure = dbt_cloud_orchestration._desired_procedure(config) -%}
   {%- set step = {
@@ -1831,5 +1837,29 @@ def main(
     "description": "create or replace procedure " ~ procedure["name"],
     "sql": procedure["sql"]
   } -%}
+  {%- if (not dry_run) and (not config["deployment"]["is_prod"]) -%}
+    {%- set live = dbt_cloud_orchestration._read_live_state(config) -%}
+    {%- set tsj_ns.tsj_any_procedures = false -%}
+    {%- for found in live["procedures"] -%}
+      {%- if found["signature"] == dbt_cloud_orchestration._procedure_signature() -%}
+        {%- set tsj_ns.tsj_any_procedures = true -%}
+      {%- endif -%}
+    {%- endfor -%}
+    {%- set plan = [
+      {
+        "action": "update" if tsj_ns.tsj_any_procedures else "create",
+        "kind": "procedure",
+        "object": procedure["label"],
+        "reason": "",
+        "statements": [step]
+      }
+    ] -%}
+    {%- do dbt_cloud_orchestration._check_prod_ownership(
+      config,
+      "create_proc__dbt_cloud_run_job",
+      dbt_cloud_orchestration._prod_owned_changes(config, live, plan),
+      override_prod_ownership
+    ) -%}
+  {%- endif -%}
   {%- do return(dbt_cloud_orchestration._run_plan([step], dry_run, "create the dbt Cloud trigger procedure")) -%}
 {%- endmacro -%}

@@ -394,6 +394,17 @@
 
 {%- macro _orphan_step(config, kind, orphan) -%}
   {%- set label = config["database"] ~ "." ~ config["schema"] ~ "." ~ orphan["name"] -%}
+  {%- if orphan["original"] and (not config["drop_original_macro_objects"]) -%}
+    {%- do return({
+      "action": "unchanged",
+      "kind": kind,
+      "object": label,
+      "reason": "made by create_"
+        ~ kind
+        ~ "_generic, not in the config; kept (drop_original_macro_objects: true drops it)",
+      "statements": []
+    }) -%}
+  {%- endif -%}
   {%- if not config["drop_orphans"] -%}
     {%- do return({
       "action": "unchanged",
@@ -456,15 +467,16 @@
 {%- endmacro -%}
 
 {%- macro _reconcile(config, live, options, watched) -%}
+  {%- set jobs = config["jobs"] if (options["is_prod"] or config["non_prod_streams"]) else [] -%}
   {%- set stream_names = [] -%}
-  {%- for job in config["jobs"] -%}
+  {%- for job in jobs -%}
     {%- for tsj_stream_names_item in job["stream_names"] -%}
       {%- do stream_names.append(tsj_stream_names_item) -%}
     {%- endfor -%}
   {%- endfor -%}
   {%- set desired_streams = dbt_cloud_orchestration._names_set(stream_names) -%}
   {%- set tsj_jobs_mapped = [] -%}
-  {%- for job_2 in config["jobs"] -%}
+  {%- for job_2 in jobs -%}
     {%- do tsj_jobs_mapped.append(job_2["task_name"]) -%}
   {%- endfor -%}
   {%- set desired_tasks = dbt_cloud_orchestration._names_set(tsj_jobs_mapped) -%}
@@ -513,13 +525,13 @@
       {%- do steps.append(dbt_cloud_orchestration._orphan_step(config, "task", task)) -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- for job_3 in config["jobs"] -%}
+  {%- for job_3 in jobs -%}
     {%- for table in job_3["tables"] -%}
       {%- set index = loop.index0 -%}
       {%- do steps.append(dbt_cloud_orchestration._stream_step(config, live_streams, job_3, index, table, watched)) -%}
     {%- endfor -%}
   {%- endfor -%}
-  {%- for job_4 in config["jobs"] -%}
+  {%- for job_4 in jobs -%}
     {%- if job_4["enabled"] -%}
       {%- do steps.append(dbt_cloud_orchestration._task_step(config, live_tasks, job_4, options)) -%}
     {%- else -%}
@@ -558,7 +570,7 @@
     {%- for stream in job["stream_names"] -%}
       {%- if (job["stream_names"] | length) != tsj_stream_names_length -%}
         {%- do exceptions.raise_compiler_error(
-          "macros-src/resources/reconcile.ts:253:26: the array 'job.stream_names' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+          "macros-src/resources/reconcile.ts:258:26: the array 'job.stream_names' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
         ) -%}
       {%- endif -%}
       {%- set existing = live_streams.get(stream) -%}
@@ -584,7 +596,7 @@
     {%- endfor -%}
     {%- if (not tsj_ns.tsj_stream_names_broke) and ((job["stream_names"] | length) != tsj_stream_names_length) -%}
       {%- do exceptions.raise_compiler_error(
-        "macros-src/resources/reconcile.ts:253:26: the array 'job.stream_names' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+        "macros-src/resources/reconcile.ts:258:26: the array 'job.stream_names' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
       ) -%}
     {%- endif -%}
   {%- endfor -%}

@@ -19,7 +19,7 @@
         ~ ((job["days_of_week"] | join(", "))
           if ((((job["days_of_week"] | select("float")) | list) | length) == 0)
           else exceptions.raise_compiler_error(
-            "macros-src/resources/task.ts:34:100: 'job.days_of_week.join(\", \")' joins numbers that Jinja holds as floats ('3.0'); map them to text first: xs.map((x) => String(x)).join(sep)"
+            "macros-src/resources/task.ts:36:100: 'job.days_of_week.join(\", \")' joins numbers that Jinja holds as floats ('3.0'); map them to text first: xs.map((x) => String(x)).join(sep)"
           ))
         ~ ")"
     ) -%}
@@ -45,7 +45,7 @@
           if (((job["job_id"] | abs) <= 9007199254740992)
             and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
           else exceptions.raise_compiler_error(
-            "macros-src/resources/task.ts:46:68: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/resources/task.ts:48:68: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
           ))
         ~ ", '"
         ~ ((task | replace("\\", "\\\\")) | replace("'", "''"))
@@ -78,7 +78,7 @@
       ~ ((job["stream_names"][index]
         if ((index >= 0) and (index < (job["stream_names"] | length)))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/task.ts:72:41: 'job.stream_names[index]' reads outside the array or string ('!' asserted it does not)"
+          "macros-src/resources/task.ts:74:41: 'job.stream_names[index]' reads outside the array or string ('!' asserted it does not)"
         )) | replace("\"", "\"\""))
       ~ "\"" -%}
     {%- set source = job["table_sources"][index]
@@ -161,7 +161,7 @@
               if (((job["job_id"] | abs) <= 9007199254740992)
                 and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
               else exceptions.raise_compiler_error(
-                "macros-src/resources/task.ts:130:109: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+                "macros-src/resources/task.ts:132:109: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
               ))
             ~ " and ",
           10
@@ -179,12 +179,12 @@
         if (((config["account_id"] | abs) <= 9007199254740992)
           and (((config["account_id"] | abs) >= 0.0001) or (config["account_id"] == 0)))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/task.ts:134:14: 'config.account_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/resources/task.ts:136:14: 'config.account_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
         )) | string,
       (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
         if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/task.ts:135:14: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/resources/task.ts:137:14: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
         )) | string,
       "'" ~ ((("Triggered by Snowflake task " ~ qualified_task) | replace("\\", "\\\\")) | replace("'", "''")) ~ "'",
       "null"
@@ -195,7 +195,7 @@
           if (((job.get("upstream_job_id") | abs) <= 9007199254740992)
             and (((job.get("upstream_job_id") | abs) >= 0.0001) or (job.get("upstream_job_id") == 0)))
           else exceptions.raise_compiler_error(
-            "macros-src/resources/task.ts:137:54: 'job.upstream_job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/resources/task.ts:139:54: 'job.upstream_job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
           )) | string),
       (((job["min_elapsed_seconds"] | int)
         if ((job["min_elapsed_seconds"] | int) == job["min_elapsed_seconds"])
@@ -203,7 +203,7 @@
         if (((job["min_elapsed_seconds"] | abs) <= 9007199254740992)
           and (((job["min_elapsed_seconds"] | abs) >= 0.0001) or (job["min_elapsed_seconds"] == 0)))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/task.ts:138:14: 'job.min_elapsed_seconds' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/resources/task.ts:140:14: 'job.min_elapsed_seconds' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
         )) | string,
       "'" ~ ((job["min_start_time"] | replace("\\", "\\\\")) | replace("'", "''")) ~ "'",
       "'" ~ ((job["max_start_time"] | replace("\\", "\\\\")) | replace("'", "''")) ~ "'",
@@ -211,7 +211,7 @@
         ~ ((job["days_of_week"] | join(", "))
           if ((((job["days_of_week"] | select("float")) | list) | length) == 0)
           else exceptions.raise_compiler_error(
-            "macros-src/resources/task.ts:141:26: 'job.days_of_week.join(\", \")' joins numbers that Jinja holds as floats ('3.0'); map them to text first: xs.map((x) => String(x)).join(sep)"
+            "macros-src/resources/task.ts:143:26: 'job.days_of_week.join(\", \")' joins numbers that Jinja holds as floats ('3.0'); map them to text first: xs.map((x) => String(x)).join(sep)"
           ))
         ~ ")",
       "'" ~ ((config["timezone"] | replace("\\", "\\\\")) | replace("'", "''")) ~ "'",
@@ -274,7 +274,7 @@
     ~ (((interval | int) if ((interval | int) == interval) else interval)
       if (((interval | abs) <= 9007199254740992) and (((interval | abs) >= 0.0001) or (interval == 0)))
       else exceptions.raise_compiler_error(
-        "macros-src/resources/task.ts:192:30: 'interval' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/resources/task.ts:194:30: 'interval' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
       ))
     ~ " s: min_elapsed_seconds "
     ~ (((job["min_elapsed_seconds"] | int)
@@ -283,7 +283,7 @@
       if (((job["min_elapsed_seconds"] | abs) <= 9007199254740992)
         and (((job["min_elapsed_seconds"] | abs) >= 0.0001) or (job["min_elapsed_seconds"] == 0)))
       else exceptions.raise_compiler_error(
-        "macros-src/resources/task.ts:192:65: 'job.min_elapsed_seconds' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/resources/task.ts:194:65: 'job.min_elapsed_seconds' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
       ))
     ~ " is beyond Snowflake's "
     ~ bound) -%}
@@ -323,7 +323,7 @@
         ~ (((interval | int) if ((interval | int) == interval) else interval)
           if (((interval | abs) <= 9007199254740992) and (((interval | abs) >= 0.0001) or (interval == 0)))
           else exceptions.raise_compiler_error(
-            "macros-src/resources/task.ts:216:82: 'interval' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/resources/task.ts:218:82: 'interval' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
           ))
     ) -%}
   {%- else -%}
@@ -340,7 +340,7 @@
           and (((config["suspend_task_after_num_failures"] | abs) >= 0.0001)
             or (config["suspend_task_after_num_failures"] == 0)))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/task.ts:220:53: 'config.suspend_task_after_num_failures' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/resources/task.ts:222:53: 'config.suspend_task_after_num_failures' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
         ))
   ) -%}
   {%- if config.get("error_integration") is not none -%}
@@ -366,16 +366,17 @@
     ~ definition["tail"]) -%}
 {%- endmacro -%}
 
-{%- macro _desired_task(config, job, settings) -%}
-  {%- set purpose = "triggers dbt Cloud job "
+{%- macro _desired_task(config, job, settings, original=false) -%}
+  {%- set job_purpose = "triggers dbt Cloud job "
     ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
       if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
       else exceptions.raise_compiler_error(
-        "macros-src/resources/task.ts:232:45: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/resources/task.ts:234:49: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
       ))
     ~ " ("
     ~ job["name"]
     ~ ")" -%}
+  {%- set purpose = (job_purpose ~ ", made by create_task_generic") if original else job_purpose -%}
   {%- set definition = dbt_cloud_orchestration._task_definition(config, job, settings) -%}
   {%- set fingerprint = local_md5(
     definition["head"]
@@ -391,7 +392,15 @@
     "fingerprint": fingerprint,
     "sql": definition["head"]
       ~ "\n  comment = '"
-      ~ ((("Managed by the dbt_cloud_orchestration dbt package: " ~ purpose ~ " (definition " ~ fingerprint ~ ")") | replace("\\", "\\\\")) | replace("'", "''"))
+      ~ ((("Managed by the dbt_cloud_orchestration dbt package: "
+        ~ purpose
+        ~ " (definition "
+        ~ fingerprint
+        ~ ") ["
+        ~ ("prod" if config["deployment"]["is_prod"] else "non-prod")
+        ~ " target "
+        ~ config["deployment"]["target_name"]
+        ~ "]") | replace("\\", "\\\\")) | replace("'", "''"))
       ~ "'\n"
       ~ definition["tail"]
   }) -%}
@@ -402,7 +411,7 @@
 {%- endmacro -%}
 
 {%- macro _task_statements(config, job, settings, resume) -%}
-  {%- set task = dbt_cloud_orchestration._desired_task(config, job, settings) -%}
+  {%- set task = dbt_cloud_orchestration._desired_task(config, job, settings, true) -%}
   {%- set qualified = "\""
     ~ (config["database"] | replace("\"", "\"\""))
     ~ "\".\""
@@ -455,7 +464,7 @@
       parsed["parts"][0]
         if ((parsed["parts"] | length) > 0)
         else exceptions.raise_compiler_error(
-          "macros-src/resources/task.ts:262:74: 'parsed.parts[0]' reads outside the array or string ('!' asserted it does not)"
+          "macros-src/resources/task.ts:265:74: 'parsed.parts[0]' reads outside the array or string ('!' asserted it does not)"
         )
     ]) -%}
   {%- endif -%}
@@ -465,6 +474,33 @@
   {%- do return(dbt_cloud_orchestration._stop_with_error(
     "create_task_generic: stream '" ~ value ~ "' must be a stream name or DATABASE.SCHEMA.STREAM"
   )) -%}
+{%- endmacro -%}
+
+{%- macro _check_original_task_ownership(config, task, plan, override) -%}
+  {%- set tsj_ns = namespace() -%}
+  {%- set live = dbt_cloud_orchestration._read_live_state(config) -%}
+  {%- set tsj_ns.tsj_exists = false -%}
+  {%- for found in live["tasks"] -%}
+    {%- if found["name"] == task -%}
+      {%- set tsj_ns.tsj_exists = true -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- set exists = tsj_ns.tsj_exists -%}
+  {%- set steps = [
+    {
+      "action": "update" if exists else "create",
+      "kind": "task",
+      "object": config["database"] ~ "." ~ config["schema"] ~ "." ~ task,
+      "reason": "",
+      "statements": plan
+    }
+  ] -%}
+  {%- do dbt_cloud_orchestration._check_prod_ownership(
+    config,
+    "create_task_generic",
+    dbt_cloud_orchestration._prod_owned_changes(config, live, steps),
+    override
+  ) -%}
 {%- endmacro -%}
 
 {%- macro snowflake__create_task_generic(
@@ -479,7 +515,8 @@
     days_of_week=[0, 1, 2, 3, 4, 5, 6],
     prod_override=false,
     logging_table="orchestration_logs",
-    dry_run=false
+    dry_run=false,
+    override_prod_ownership=false
 ) -%}
   {%- set base = dbt_cloud_orchestration._load_orchestration_config() -%}
   {%- set tsj_config = {} -%}
@@ -505,7 +542,7 @@
   {%- if (job is none) or ((problems | length) > 0) -%}
     {%- do dbt_cloud_orchestration._stop_with_error("create_task_generic: " ~ "; ".join(problems)) -%}
   {%- endif -%}
-  {%- set is_prod = target["name"] in config["prod_targets"] -%}
+  {%- set is_prod = config["deployment"]["is_prod"] -%}
   {%- if (streams | length) == 0 -%}
     {%- do dbt_cloud_orchestration._stop_with_error("create_task_generic: give at least one stream") -%}
   {%- endif -%}
@@ -514,14 +551,23 @@
     {%- do tsj_streams.append(dbt_cloud_orchestration._stream_parts(config, stream)) -%}
   {%- endfor -%}
   {%- set settings = {"streams": tsj_streams, "calls_dbt_cloud": is_prod or prod_override} -%}
+  {%- set plan = dbt_cloud_orchestration._task_statements(config, job, settings, is_prod) -%}
+  {%- if (not dry_run) and (not is_prod) -%}
+    {%- do dbt_cloud_orchestration._check_original_task_ownership(
+      config,
+      job["task_name"],
+      plan,
+      override_prod_ownership
+    ) -%}
+  {%- endif -%}
   {%- do return(dbt_cloud_orchestration._run_plan(
-    dbt_cloud_orchestration._task_statements(config, job, settings, is_prod),
+    plan,
     dry_run,
     "create the task of job "
       ~ (((job_id | int) if ((job_id | int) == job_id) else job_id)
         if (((job_id | abs) <= 9007199254740992) and (((job_id | abs) >= 0.0001) or (job_id == 0)))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/task.ts:293:103: 'job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/resources/task.ts:307:60: 'job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
         ))
   )) -%}
 {%- endmacro -%}
