@@ -35,7 +35,7 @@
   {%- set row = result["rows"][0]
     if ((result["rows"] | length) > 0)
     else exceptions.raise_compiler_error(
-      "macros-src/status.ts:24:15: 'result.rows[0]' reads outside the array or string ('!' asserted it does not)"
+      "macros-src/status.ts:25:15: 'result.rows[0]' reads outside the array or string ('!' asserted it does not)"
     ) -%}
   {%- for stream_4 in present -%}
     {%- set index_2 = loop.index0 -%}
@@ -117,12 +117,215 @@
   {%- do return((run_id ~ " " ~ status) if (seconds == "-") else (run_id ~ " " ~ status ~ " in " ~ seconds ~ " s")) -%}
 {%- endmacro -%}
 
-{%- macro orchestration_status() -%}
-  {%- do dbt_cloud_orchestration._check_arguments("orchestration_status", kwargs, []) -%}
-  {%- do return(adapter.dispatch("orchestration_status", "dbt_cloud_orchestration")()) -%}
+{%- macro _stream_state(live, has_data, name) -%}
+  {%- set tsj_found = [] -%}
+  {%- for item in live["streams"] -%}
+    {%- if item["name"] == name -%}
+      {%- do tsj_found.append(item) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- set found = tsj_found -%}
+  {%- if (found | length) == 0 -%}
+    {%- do return("missing") -%}
+  {%- endif -%}
+  {%- if (found[0]
+    if ((found | length) > 0)
+    else exceptions.raise_compiler_error(
+      "macros-src/status.ts:97:7: 'found[0]' reads outside the array or string ('!' asserted it does not)"
+    ))["broken"]
+    != "" -%}
+    {%- do return((found[0]
+      if ((found | length) > 0)
+      else exceptions.raise_compiler_error(
+        "macros-src/status.ts:97:39: 'found[0]' reads outside the array or string ('!' asserted it does not)"
+      ))["broken"]) -%}
+  {%- endif -%}
+  {%- do return("has changes" if (has_data.get(name) == true) else "no changes") -%}
 {%- endmacro -%}
 
-{%- macro default__orchestration_status() -%}
+{%- macro _task_warning(config, job, task=none) -%}
+  {%- if (not config["deployment"]["is_prod"]) or (not job["enabled"]) -%}
+    {%- do return("") -%}
+  {%- endif -%}
+  {%- if task is none -%}
+    {%- do return("WARNING: job "
+      ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+        if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+        else exceptions.raise_compiler_error(
+          "macros-src/status.ts:107:45: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        ))
+      ~ " has no task "
+      ~ job["task_name"]
+      ~ "; build_orchestration_resources from this target creates it") -%}
+  {%- endif -%}
+  {%- set problems = [] -%}
+  {%- if task["state"] != "started" -%}
+    {%- do problems.append("is suspended") -%}
+  {%- endif -%}
+  {%- if not task["calls_dbt_cloud"] -%}
+    {%- do problems.append("its body does not call dbt Cloud") -%}
+  {%- endif -%}
+  {%- if (problems | length) == 0 -%}
+    {%- do return("") -%}
+  {%- endif -%}
+  {%- do return("WARNING: task "
+    ~ job["task_name"]
+    ~ " of prod "
+    ~ " and ".join(problems)
+    ~ ": job "
+    ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+      if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+      else exceptions.raise_compiler_error(
+        "macros-src/status.ts:112:83: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+      ))
+    ~ " is never triggered; build_orchestration_resources from this target repairs it") -%}
+{%- endmacro -%}
+
+{%- macro _or_null(text) -%}
+  {%- do return(none if (text == "-") else text) -%}
+{%- endmacro -%}
+
+{%- macro _job_status(config, live, has_data, job, last=none) -%}
+  {%- set tsj_found = [] -%}
+  {%- for item in live["tasks"] -%}
+    {%- if item["name"] == job["task_name"] -%}
+      {%- do tsj_found.append(item) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- set found = tsj_found -%}
+  {%- set task = none
+    if ((found | length) == 0)
+    else (found[0]
+      if ((found | length) > 0)
+      else exceptions.raise_compiler_error(
+        "macros-src/status.ts:124:44: 'found[0]' reads outside the array or string ('!' asserted it does not)"
+      )) -%}
+  {%- set state = "missing" if (task is none) else dbt_cloud_orchestration._task_state(task, job["enabled"]) -%}
+  {%- set lines = [
+    job["name"]
+      ~ " ("
+      ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+        if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+        else exceptions.raise_compiler_error(
+          "macros-src/status.ts:126:34: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        ))
+      ~ "): "
+      ~ state
+      ~ ", "
+      ~ ("triggered" if (job["schedule"]["kind"] == "triggered") else job["schedule"]["text"]),
+    "  task " ~ job["task_name"]
+  ] -%}
+  {%- set streams = [] -%}
+  {%- for table in job["tables"] -%}
+    {%- set index = loop.index0 -%}
+    {%- set name = job["stream_names"][index]
+      if ((index >= 0) and (index < (job["stream_names"] | length)))
+      else exceptions.raise_compiler_error(
+        "macros-src/status.ts:129:18: 'job.stream_names[index]' reads outside the array or string ('!' asserted it does not)"
+      ) -%}
+    {%- set tsj_stream_found = [] -%}
+    {%- for item_2 in live["streams"] -%}
+      {%- if item_2["name"] == name -%}
+        {%- do tsj_stream_found.append(item_2) -%}
+      {%- endif -%}
+    {%- endfor -%}
+    {%- set stream_found = tsj_stream_found -%}
+    {%- set listed = dbt_cloud_orchestration._stream_state(live, has_data, name) -%}
+    {%- set stale = ""
+      if (((stream_found | length) == 0)
+        or ((stream_found[0]
+          if ((stream_found | length) > 0)
+          else exceptions.raise_compiler_error(
+            "macros-src/status.ts:132:48: 'stream_found[0]' reads outside the array or string ('!' asserted it does not)"
+          ))["broken"]
+          != ""))
+      else dbt_cloud_orchestration._stale_after(
+        stream_found[0]
+          if ((stream_found | length) > 0)
+          else exceptions.raise_compiler_error(
+            "macros-src/status.ts:132:98: 'stream_found[0]' reads outside the array or string ('!' asserted it does not)"
+          )
+      ) -%}
+    {%- do lines.append("  stream on " ~ ".".join(table) ~ ": " ~ listed ~ stale) -%}
+    {%- do streams.append(
+      {
+        "table": ".".join(table),
+        "stream": name,
+        "state": listed,
+        "stale_after_utc": none
+          if ((stream_found | length) == 0)
+          else (none
+            if ((stream_found[0]
+              if ((stream_found | length) > 0)
+              else exceptions.raise_compiler_error(
+                "macros-src/status.ts:136:59: 'stream_found[0]' reads outside the array or string ('!' asserted it does not)"
+              ))["stale_after"]
+              == "")
+            else (stream_found[0]
+              if ((stream_found | length) > 0)
+              else exceptions.raise_compiler_error(
+                "macros-src/status.ts:136:104: 'stream_found[0]' reads outside the array or string ('!' asserted it does not)"
+              ))["stale_after"]),
+        "stale_soon": ((stream_found | length) > 0)
+          and (stream_found[0]
+            if ((stream_found | length) > 0)
+            else exceptions.raise_compiler_error(
+              "macros-src/status.ts:137:46: 'stream_found[0]' reads outside the array or string ('!' asserted it does not)"
+            ))["stale_soon"]
+      }
+    ) -%}
+  {%- endfor -%}
+  {%- set invoked = dbt_cloud_orchestration._cell(last, "INVOKED_AT") -%}
+  {%- do lines.append(
+    "  last invocation: "
+      ~ ("-" if (invoked == "-") else (invoked ~ " UTC, " ~ dbt_cloud_orchestration._cell(last, "STATUS")))
+  ) -%}
+  {%- set success = dbt_cloud_orchestration._cell(last, "LAST_SUCCESS_AT") -%}
+  {%- do lines.append(
+    "  last run: "
+      ~ dbt_cloud_orchestration._last_run(last)
+      ~ "; last success: "
+      ~ ("-" if (success == "-") else (success ~ " UTC"))
+  ) -%}
+  {%- set warning = dbt_cloud_orchestration._task_warning(config, job, task) -%}
+  {%- do return({
+    "lines": lines,
+    "warning": warning,
+    "document": {
+      "name": job["name"],
+      "job_id": job["job_id"],
+      "enabled": job["enabled"],
+      "schedule": "triggered" if (job["schedule"]["kind"] == "triggered") else job["schedule"]["text"],
+      "task": {
+        "name": job["task_name"],
+        "state": "missing" if (task is none) else task["state"],
+        "suspended_reason": none if ((task is none) or (task["suspended_reason"] == "")) else task["suspended_reason"],
+        "calls_dbt_cloud": (task is not none) and task["calls_dbt_cloud"]
+      },
+      "streams": streams,
+      "last_invocation_utc": none if (invoked == "-") else invoked,
+      "last_status": dbt_cloud_orchestration._or_null(dbt_cloud_orchestration._cell(last, "STATUS")),
+      "last_run": dbt_cloud_orchestration._or_null(dbt_cloud_orchestration._last_run(last)),
+      "last_success_utc": none if (success == "-") else success
+    }
+  }) -%}
+{%- endmacro -%}
+
+{%- macro orchestration_status(format="text") -%}
+  {%- do dbt_cloud_orchestration._check_arguments("orchestration_status", kwargs, ["format"]) -%}
+  {%- if not (format in ["text", "json"]) -%}
+    {%- do dbt_cloud_orchestration._stop_with_error(
+      "orchestration_status: argument 'format' must be one of: "
+        ~ ", ".join(["text", "json"])
+        ~ "; not "
+        ~ dbt_cloud_orchestration._shown(format)
+        ~ "."
+    ) -%}
+  {%- endif -%}
+  {%- do return(adapter.dispatch("orchestration_status", "dbt_cloud_orchestration")(format)) -%}
+{%- endmacro -%}
+
+{%- macro default__orchestration_status(_format) -%}
   {%- do return(dbt_cloud_orchestration._stop_with_error(
     "orchestration_status: dbt_cloud_orchestration supports only Snowflake (streams, tasks and Python procedures); target '"
       ~ target["name"]
@@ -132,128 +335,67 @@
   )) -%}
 {%- endmacro -%}
 
-{%- macro snowflake__orchestration_status() -%}
+{%- macro snowflake__orchestration_status(format) -%}
   {%- set config = dbt_cloud_orchestration._load_orchestration_config() -%}
   {%- set live = dbt_cloud_orchestration._read_live_state(config) -%}
   {%- set has_data = dbt_cloud_orchestration._stream_data(config, live) -%}
   {%- do dbt_cloud_orchestration._refresh_outcomes(config, live, false) -%}
   {%- set invocations = dbt_cloud_orchestration._last_invocations(config, live) -%}
-  {%- set rows = [
-    [
-      "job",
-      "task",
-      "state",
-      "schedule",
-      "streams",
-      "last invocation (UTC)",
-      "status",
-      "last run",
-      "last success (UTC)"
-    ]
-  ] -%}
-  {%- for job in config["jobs"] -%}
-    {%- set task = job["task_name"] -%}
-    {%- set tsj_live_task = [] -%}
-    {%- for item in live["tasks"] -%}
-      {%- if item["name"] == task -%}
-        {%- do tsj_live_task.append(item) -%}
-      {%- endif -%}
-    {%- endfor -%}
-    {%- set live_task = tsj_live_task -%}
-    {%- set state = "missing"
-      if ((live_task | length) == 0)
-      else dbt_cloud_orchestration._task_state(
-        live_task[0]
-          if ((live_task | length) > 0)
-          else exceptions.raise_compiler_error(
-            "macros-src/status.ts:114:67: 'live_task[0]' reads outside the array or string ('!' asserted it does not)"
-          ),
-        job["enabled"]
-      ) -%}
-    {%- set streams = [] -%}
-    {%- for table in job["tables"] -%}
-      {%- set index = loop.index0 -%}
-      {%- set name = job["stream_names"][index]
-        if ((index >= 0) and (index < (job["stream_names"] | length)))
-        else exceptions.raise_compiler_error(
-          "macros-src/status.ts:117:20: 'job.stream_names[index]' reads outside the array or string ('!' asserted it does not)"
-        ) -%}
-      {%- set tsj_found = [] -%}
-      {%- for item_2 in live["streams"] -%}
-        {%- if item_2["name"] == name -%}
-          {%- do tsj_found.append(item_2) -%}
-        {%- endif -%}
-      {%- endfor -%}
-      {%- set found = tsj_found -%}
-      {%- if (found | length) == 0 -%}
-        {%- do streams.append(".".join(table) ~ ": missing") -%}
-      {%- elif (found[0]
-        if ((found | length) > 0)
-        else exceptions.raise_compiler_error(
-          "macros-src/status.ts:120:16: 'found[0]' reads outside the array or string ('!' asserted it does not)"
-        ))["broken"]
-        != "" -%}
-        {%- do streams.append(
-          ".".join(table)
-            ~ ": "
-            ~ (found[0]
-              if ((found | length) > 0)
-              else exceptions.raise_compiler_error(
-                "macros-src/status.ts:120:77: 'found[0]' reads outside the array or string ('!' asserted it does not)"
-              ))["broken"]
-        ) -%}
-      {%- else -%}
-        {%- do streams.append(
-          ".".join(table)
-            ~ ": "
-            ~ ("has changes" if (has_data.get(name) == true) else "no changes")
-            ~ dbt_cloud_orchestration._stale_after(
-              found[0]
-                if ((found | length) > 0)
-                else exceptions.raise_compiler_error(
-                  "macros-src/status.ts:121:117: 'found[0]' reads outside the array or string ('!' asserted it does not)"
-                )
-            )
-        ) -%}
-      {%- endif -%}
-    {%- endfor -%}
-    {%- set last = invocations.get(
-      (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
-        if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
-        else exceptions.raise_compiler_error(
-          "macros-src/status.ts:123:37: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
-        )) | string
-    ) -%}
-    {%- do rows.append(
-      [
-        job["name"]
-          ~ " ("
-          ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
-            if (((job["job_id"] | abs) <= 9007199254740992)
-              and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
-            else exceptions.raise_compiler_error(
-              "macros-src/status.ts:124:32: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
-            ))
-          ~ ")",
-        task,
-        state,
-        "triggered" if (job["schedule"]["kind"] == "triggered") else job["schedule"]["text"],
-        "; ".join(streams),
-        dbt_cloud_orchestration._cell(last, "INVOKED_AT"),
-        dbt_cloud_orchestration._cell(last, "STATUS"),
-        dbt_cloud_orchestration._last_run(last),
-        dbt_cloud_orchestration._cell(last, "LAST_SUCCESS_AT")
-      ]
-    ) -%}
-  {%- endfor -%}
-  {%- set lines = dbt_cloud_orchestration._plain_table(rows) -%}
-  {%- do print(
-    "dbt_cloud_orchestration status for target schema "
+  {%- set lines = [
+    "dbt_cloud_orchestration status of "
       ~ config["database"]
       ~ "."
       ~ config["schema"]
-      ~ ":\n"
-      ~ "\n".join(lines)
-  ) -%}
+      ~ ", target '"
+      ~ target["name"]
+      ~ "'",
+    "  " ~ config["deployment"]["reason"]
+  ] -%}
+  {%- set jobs = [] -%}
+  {%- set warnings = [] -%}
+  {%- for job in config["jobs"] -%}
+    {%- set status = dbt_cloud_orchestration._job_status(
+      config,
+      live,
+      has_data,
+      job,
+      invocations.get(
+        (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
+          if (((job["job_id"] | abs) <= 9007199254740992)
+            and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
+          else exceptions.raise_compiler_error(
+            "macros-src/status.ts:198:79: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          )) | string
+      )
+    ) -%}
+    {%- for tsj_lines_item in status["lines"] -%}
+      {%- do lines.append(tsj_lines_item) -%}
+    {%- endfor -%}
+    {%- do jobs.append(status["document"]) -%}
+    {%- if status["warning"] != "" -%}
+      {%- do warnings.append(status["warning"]) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- for tsj_warnings_item in warnings -%}
+    {%- do lines.append(tsj_warnings_item) -%}
+  {%- endfor -%}
+  {%- if format == "json" -%}
+    {%- do print(
+      tojson(
+        {
+          "package": "dbt_cloud_orchestration",
+          "target": target["name"],
+          "prod": config["deployment"]["is_prod"],
+          "prod_reason": config["deployment"]["reason"],
+          "schema": config["database"] ~ "." ~ config["schema"],
+          "jobs": jobs,
+          "warnings": warnings
+        },
+        sort_keys=true
+      )
+    ) -%}
+  {%- else -%}
+    {%- do print("\n".join(lines)) -%}
+  {%- endif -%}
   {%- do return(lines) -%}
 {%- endmacro -%}

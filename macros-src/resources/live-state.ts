@@ -31,6 +31,8 @@ export interface LiveObject {
   owner_target: string;
   /** Made by create_stream_generic or create_task_generic (managed.ts). */
   original: boolean;
+  /** Tasks: whether its body calls the package's procedure, which calls dbt Cloud. */
+  calls_dbt_cloud: boolean;
 }
 
 /** A stream going stale this soon (in days) gets a warning in the plan. */
@@ -147,6 +149,7 @@ function live_object(row: QueryRow, comment_column: string, kind: string): LiveO
     state: text_of(row, "state").toLowerCase(), broken, signature: signature_of(row), stale_after: text_of(row, "stale_after"),
     stale_soon: is_true(row["stale_soon"]), suspended_reason: text_of(row, "last_suspended_reason"),
     owner: comment_owner(comment), owner_target: comment_owner_target(comment), original: is_original_macro_comment(kind, comment),
+    calls_dbt_cloud: text_of(row, "definition").includes(`."${PROCEDURE_NAME}"(`),
   };
 }
 

@@ -9,7 +9,7 @@
       if (((stale_after_position | abs) <= 9007199254740992)
         and (((stale_after_position | abs) >= 0.0001) or (stale_after_position == 0)))
       else exceptions.raise_compiler_error(
-        "macros-src/resources/live-state.ts:48:27: 'stale_after_position' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/resources/live-state.ts:50:27: 'stale_after_position' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
       )) -%}
   {%- do return("\n".join(
     [
@@ -18,7 +18,7 @@
           if (((name_position | abs) <= 9007199254740992)
             and (((name_position | abs) >= 0.0001) or (name_position == 0)))
           else exceptions.raise_compiler_error(
-            "macros-src/resources/live-state.ts:50:16: 'name_position' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/resources/live-state.ts:52:16: 'name_position' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
           ))
         ~ " as STREAM_NAME,",
       "  to_varchar(convert_timezone('UTC', " ~ stale_after ~ "), 'YYYY-MM-DD HH24:MI') as STALE_AFTER_UTC,",
@@ -55,7 +55,7 @@
   {%- for row_2 in rows -%}
     {%- if (rows | length) != tsj_rows_length -%}
       {%- do exceptions.raise_compiler_error(
-        "macros-src/resources/live-state.ts:73:21: the array 'rows' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+        "macros-src/resources/live-state.ts:75:21: the array 'rows' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
       ) -%}
     {%- endif -%}
     {%- set found = staleness.get(dbt_cloud_orchestration._text_of(row_2, "name")) -%}
@@ -75,7 +75,7 @@
   {%- endfor -%}
   {%- if (not tsj_ns.tsj_rows_broke) and ((rows | length) != tsj_rows_length) -%}
     {%- do exceptions.raise_compiler_error(
-      "macros-src/resources/live-state.ts:73:21: the array 'rows' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+      "macros-src/resources/live-state.ts:75:21: the array 'rows' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
     ) -%}
   {%- endif -%}
   {%- do return(completed) -%}
@@ -92,7 +92,7 @@
       "queries": (state["queries"] + (1 if ((page["rows"] | length) == 0) else 2))
         if (((state["queries"] + (1 if ((page["rows"] | length) == 0) else 2)) | abs) <= 9007199254740992)
         else exceptions.raise_compiler_error(
-          "macros-src/resources/live-state.ts:84:3: 'state.queries += page.rows.length === 0 ? 1 : 2' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+          "macros-src/resources/live-state.ts:86:3: 'state.queries += page.rows.length === 0 ? 1 : 2' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
         )
     }
   ) -%}
@@ -148,14 +148,14 @@
   {%- set opened = (parts[0]
     if ((parts | length) > 0)
     else exceptions.raise_compiler_error(
-      "macros-src/resources/live-state.ts:135:18: 'parts[0]' reads outside the array or string ('!' asserted it does not)"
+      "macros-src/resources/live-state.ts:137:18: 'parts[0]' reads outside the array or string ('!' asserted it does not)"
     )).split(
     "("
   ) -%}
   {%- do return((opened[1]
     if ((opened | length) > 1)
     else exceptions.raise_compiler_error(
-      "macros-src/resources/live-state.ts:136:54: 'opened[1]' reads outside the array or string ('!' asserted it does not)"
+      "macros-src/resources/live-state.ts:138:54: 'opened[1]' reads outside the array or string ('!' asserted it does not)"
     ))
     if (((parts | length) == 2) and ((opened | length) == 2))
     else "") -%}
@@ -183,7 +183,8 @@
     "suspended_reason": dbt_cloud_orchestration._text_of(row, "last_suspended_reason"),
     "owner": dbt_cloud_orchestration._comment_owner(comment),
     "owner_target": dbt_cloud_orchestration._comment_owner_target(comment),
-    "original": dbt_cloud_orchestration._is_original_macro_comment(kind, comment)
+    "original": dbt_cloud_orchestration._is_original_macro_comment(kind, comment),
+    "calls_dbt_cloud": ".\"DBT_CLOUD_RUN_JOB\"(" in dbt_cloud_orchestration._text_of(row, "definition")
   }) -%}
 {%- endmacro -%}
 
@@ -241,7 +242,7 @@
       "queries": (state["queries"] + 1)
         if (((state["queries"] + 1) | abs) <= 9007199254740992)
         else exceptions.raise_compiler_error(
-          "macros-src/resources/live-state.ts:170:3: 'state.queries += 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+          "macros-src/resources/live-state.ts:173:3: 'state.queries += 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
         )
     }
   ) -%}
@@ -254,7 +255,7 @@
           log_tables[0]
             if ((log_tables | length) > 0)
             else exceptions.raise_compiler_error(
-              "macros-src/resources/live-state.ts:173:81: 'log_tables[0]' reads outside the array or string ('!' asserted it does not)"
+              "macros-src/resources/live-state.ts:176:81: 'log_tables[0]' reads outside the array or string ('!' asserted it does not)"
             ),
           "comment"
         ).startswith(
@@ -269,7 +270,7 @@
           log_tables[0]
             if ((log_tables | length) > 0)
             else exceptions.raise_compiler_error(
-              "macros-src/resources/live-state.ts:174:73: 'log_tables[0]' reads outside the array or string ('!' asserted it does not)"
+              "macros-src/resources/live-state.ts:177:73: 'log_tables[0]' reads outside the array or string ('!' asserted it does not)"
             ),
           "comment"
         )
@@ -308,7 +309,7 @@
         "queries": (state["queries"] + 1)
           if (((state["queries"] + 1) | abs) <= 9007199254740992)
           else exceptions.raise_compiler_error(
-            "macros-src/resources/live-state.ts:182:5: 'state.queries += 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+            "macros-src/resources/live-state.ts:185:5: 'state.queries += 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
           )
       }
     ) -%}
