@@ -348,9 +348,11 @@ def test_status_prints_the_live_state_of_every_job(dbt):
     assert re.fullmatch(
         r"  last run: 123456 Success in 83 s; last success: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", daily[5]
     )
-    finance = printed[
-        printed.index("finance close (67892): suspended (disabled), USING CRON 0 6 * * 1-5 America/Chicago") :
-    ]
+    finance_heading = printed.index(
+        "finance close (67892): suspended (disabled), USING CRON 0 6 * * 1-5 America/Chicago"
+    )
+    assert printed[finance_heading + 1] == f"  task {FINANCE_TASK}"
+    finance = printed[finance_heading + 2 :]
     assert finance[0] == "  stream on RAW.FINANCE.GENERAL_LEDGER: Base table has been dropped."
     assert re.fullmatch(r"  last invocation: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, SKIPPED", finance[1])
     assert finance[2] == "  last run: -; last success: -"
