@@ -104,13 +104,12 @@ function stream_state(live: LiveState, has_data: Record<string, boolean>, name: 
  */
 function task_warning(config: OrchestrationConfig, job: JobConfig, task: LiveObject | null): string {
   if (!config.deployment.is_prod || !job.enabled) return "";
-  if (task === null) return `WARNING: job ${job.job_id} has no task ${job.task_name}; build_orchestration_resources from this target creates it`;
+  if (task === null) return `WARNING: prod task ${job.task_name} is missing: job ${job.job_id} is never triggered`;
   const problems: string[] = [];
   if (task.state !== "started") problems.push("is suspended");
-  if (!task.calls_dbt_cloud) problems.push("its body does not call dbt Cloud");
+  if (!task.calls_dbt_cloud) problems.push("does not call dbt Cloud");
   if (problems.length === 0) return "";
-  return `WARNING: task ${job.task_name} of prod ${problems.join(" and ")}: job ${job.job_id} is never triggered; ` +
-    "build_orchestration_resources from this target repairs it";
+  return `WARNING: prod task ${job.task_name} ${problems.join(" and ")}: job ${job.job_id} is never triggered`;
 }
 
 /** A cell for the JSON document: null where the text shows "-". */
@@ -201,6 +200,7 @@ export function snowflake__orchestration_status(format: string): string[] {
     if (status.warning !== "") warnings.push(status.warning);
   }
   lines.push(...warnings);
+  if (warnings.length > 0) lines.push("  build_orchestration_resources from a prod target repairs them");
   if (format === "json") {
     printLine(toJson({
       package: PACKAGE_NAME, target: target.name, prod: config.deployment.is_prod, prod_reason: config.deployment.reason,

@@ -148,37 +148,37 @@
     {%- do return("") -%}
   {%- endif -%}
   {%- if task is none -%}
-    {%- do return("WARNING: job "
+    {%- do return("WARNING: prod task "
+      ~ job["task_name"]
+      ~ " is missing: job "
       ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
         if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
         else exceptions.raise_compiler_error(
-          "macros-src/status.ts:107:45: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/status.ts:107:84: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
         ))
-      ~ " has no task "
-      ~ job["task_name"]
-      ~ "; build_orchestration_resources from this target creates it") -%}
+      ~ " is never triggered") -%}
   {%- endif -%}
   {%- set problems = [] -%}
   {%- if task["state"] != "started" -%}
     {%- do problems.append("is suspended") -%}
   {%- endif -%}
   {%- if not task["calls_dbt_cloud"] -%}
-    {%- do problems.append("its body does not call dbt Cloud") -%}
+    {%- do problems.append("does not call dbt Cloud") -%}
   {%- endif -%}
   {%- if (problems | length) == 0 -%}
     {%- do return("") -%}
   {%- endif -%}
-  {%- do return("WARNING: task "
+  {%- do return("WARNING: prod task "
     ~ job["task_name"]
-    ~ " of prod "
+    ~ " "
     ~ " and ".join(problems)
     ~ ": job "
     ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
       if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
       else exceptions.raise_compiler_error(
-        "macros-src/status.ts:112:83: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/status.ts:112:80: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
       ))
-    ~ " is never triggered; build_orchestration_resources from this target repairs it") -%}
+    ~ " is never triggered") -%}
 {%- endmacro -%}
 
 {%- macro _or_null(text) -%}
@@ -198,7 +198,7 @@
     else (found[0]
       if ((found | length) > 0)
       else exceptions.raise_compiler_error(
-        "macros-src/status.ts:124:44: 'found[0]' reads outside the array or string ('!' asserted it does not)"
+        "macros-src/status.ts:123:44: 'found[0]' reads outside the array or string ('!' asserted it does not)"
       )) -%}
   {%- set state = "missing" if (task is none) else dbt_cloud_orchestration._task_state(task, job["enabled"]) -%}
   {%- set lines = [
@@ -207,7 +207,7 @@
       ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
         if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
         else exceptions.raise_compiler_error(
-          "macros-src/status.ts:126:34: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/status.ts:125:34: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
         ))
       ~ "): "
       ~ state
@@ -221,7 +221,7 @@
     {%- set name = job["stream_names"][index]
       if ((index >= 0) and (index < (job["stream_names"] | length)))
       else exceptions.raise_compiler_error(
-        "macros-src/status.ts:129:18: 'job.stream_names[index]' reads outside the array or string ('!' asserted it does not)"
+        "macros-src/status.ts:128:18: 'job.stream_names[index]' reads outside the array or string ('!' asserted it does not)"
       ) -%}
     {%- set tsj_stream_found = [] -%}
     {%- for item_2 in live["streams"] -%}
@@ -236,14 +236,14 @@
         or ((stream_found[0]
           if ((stream_found | length) > 0)
           else exceptions.raise_compiler_error(
-            "macros-src/status.ts:132:48: 'stream_found[0]' reads outside the array or string ('!' asserted it does not)"
+            "macros-src/status.ts:131:48: 'stream_found[0]' reads outside the array or string ('!' asserted it does not)"
           ))["broken"]
           != ""))
       else dbt_cloud_orchestration._stale_after(
         stream_found[0]
           if ((stream_found | length) > 0)
           else exceptions.raise_compiler_error(
-            "macros-src/status.ts:132:98: 'stream_found[0]' reads outside the array or string ('!' asserted it does not)"
+            "macros-src/status.ts:131:98: 'stream_found[0]' reads outside the array or string ('!' asserted it does not)"
           )
       ) -%}
     {%- do lines.append("  stream on " ~ ".".join(table) ~ ": " ~ listed ~ stale) -%}
@@ -258,19 +258,19 @@
             if ((stream_found[0]
               if ((stream_found | length) > 0)
               else exceptions.raise_compiler_error(
-                "macros-src/status.ts:136:59: 'stream_found[0]' reads outside the array or string ('!' asserted it does not)"
+                "macros-src/status.ts:135:59: 'stream_found[0]' reads outside the array or string ('!' asserted it does not)"
               ))["stale_after"]
               == "")
             else (stream_found[0]
               if ((stream_found | length) > 0)
               else exceptions.raise_compiler_error(
-                "macros-src/status.ts:136:104: 'stream_found[0]' reads outside the array or string ('!' asserted it does not)"
+                "macros-src/status.ts:135:104: 'stream_found[0]' reads outside the array or string ('!' asserted it does not)"
               ))["stale_after"]),
         "stale_soon": ((stream_found | length) > 0)
           and (stream_found[0]
             if ((stream_found | length) > 0)
             else exceptions.raise_compiler_error(
-              "macros-src/status.ts:137:46: 'stream_found[0]' reads outside the array or string ('!' asserted it does not)"
+              "macros-src/status.ts:136:46: 'stream_found[0]' reads outside the array or string ('!' asserted it does not)"
             ))["stale_soon"]
       }
     ) -%}
@@ -364,7 +364,7 @@
           if (((job["job_id"] | abs) <= 9007199254740992)
             and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
           else exceptions.raise_compiler_error(
-            "macros-src/status.ts:198:79: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/status.ts:197:79: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
           )) | string
       )
     ) -%}
@@ -379,6 +379,9 @@
   {%- for tsj_warnings_item in warnings -%}
     {%- do lines.append(tsj_warnings_item) -%}
   {%- endfor -%}
+  {%- if (warnings | length) > 0 -%}
+    {%- do lines.append("  build_orchestration_resources from a prod target repairs them") -%}
+  {%- endif -%}
   {%- if format == "json" -%}
     {%- do print(
       tojson(

@@ -221,7 +221,7 @@ def test_status_as_one_json_document_warns_of_nothing_while_prod_runs(dbt):
     assert document["warnings"] == []
 
 
-def test_the_override_changes_prods_objects_loudly(dbt):
+def test_the_override_changes_prods_objects_loudly(dbt, prod_built):
     run = succeeded(build(dbt, "dev", shared_schema(), override_prod_ownership=True))
     assert "WARNING: override_prod_ownership: target 'dev'" in run.output
     assert "WARNING: this build suspends 3 task(s) a prod target resumed" in run.output
@@ -232,7 +232,15 @@ def test_status_then_warns_of_each_suspended_prod_task(dbt):
     run = succeeded(dbt.run("run-operation", "orchestration_status", target="prod"))
     warnings = [line for line in run.printed if line.startswith("WARNING:")]
     assert len(warnings) == 3
-    assert all("suspended" in line and "does not call dbt Cloud" in line for line in warnings)
+    assert all(line.startswith("WARNING: prod task ORCH_TASK__") for line in warnings)
+    assert all(
+        line.endswith(
+            "is suspended and does not call dbt Cloud: job "
+            + line.split("__")[-1].split(" ")[0]
+            + " is never triggered"
+        )
+        for line in warnings
+    )
     assert max(len(line) for line in run.printed) <= 120
     document = json.loads(
         next(
