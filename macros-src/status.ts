@@ -104,12 +104,12 @@ function stream_state(live: LiveState, has_data: Record<string, boolean>, name: 
  */
 function task_warning(config: OrchestrationConfig, job: JobConfig, task: LiveObject | null): string {
   if (!config.deployment.is_prod || !job.enabled) return "";
-  if (task === null) return `WARNING: prod task ${job.task_name} is missing: job ${job.job_id} is never triggered`;
+  if (task === null) return `WARNING: prod task ${job.task_name}: missing; job ${job.job_id} never runs`;
   const problems: string[] = [];
-  if (task.state !== "started") problems.push("is suspended");
+  if (task.state !== "started") problems.push("suspended");
   if (!task.calls_dbt_cloud) problems.push("does not call dbt Cloud");
   if (problems.length === 0) return "";
-  return `WARNING: prod task ${job.task_name} ${problems.join(" and ")}: job ${job.job_id} is never triggered`;
+  return `WARNING: prod task ${job.task_name}: ${problems.join(", ")}; job ${job.job_id} never runs`;
 }
 
 /** A cell for the JSON document: null where the text shows "-". */

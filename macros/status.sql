@@ -150,17 +150,17 @@
   {%- if task is none -%}
     {%- do return("WARNING: prod task "
       ~ job["task_name"]
-      ~ " is missing: job "
+      ~ ": missing; job "
       ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
         if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
         else exceptions.raise_compiler_error(
-          "macros-src/status.ts:107:84: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/status.ts:107:82: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
         ))
-      ~ " is never triggered") -%}
+      ~ " never runs") -%}
   {%- endif -%}
   {%- set problems = [] -%}
   {%- if task["state"] != "started" -%}
-    {%- do problems.append("is suspended") -%}
+    {%- do problems.append("suspended") -%}
   {%- endif -%}
   {%- if not task["calls_dbt_cloud"] -%}
     {%- do problems.append("does not call dbt Cloud") -%}
@@ -170,15 +170,15 @@
   {%- endif -%}
   {%- do return("WARNING: prod task "
     ~ job["task_name"]
-    ~ " "
-    ~ " and ".join(problems)
-    ~ ": job "
+    ~ ": "
+    ~ ", ".join(problems)
+    ~ "; job "
     ~ (((job["job_id"] | int) if ((job["job_id"] | int) == job["job_id"]) else job["job_id"])
       if (((job["job_id"] | abs) <= 9007199254740992) and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
       else exceptions.raise_compiler_error(
-        "macros-src/status.ts:112:80: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/status.ts:112:78: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
       ))
-    ~ " is never triggered") -%}
+    ~ " never runs") -%}
 {%- endmacro -%}
 
 {%- macro _or_null(text) -%}

@@ -102,8 +102,8 @@ describe("orchestration_status", () => {
       "  stream on RAW.FINANCE.GENERAL_LEDGER: no changes, stale after 2026-12-10 08:00 UTC",
       "  last invocation: -",
       "  last run: -; last success: -",
-      "WARNING: prod task ORCH_TASK__INVENTORY_SNAPSHOT__67891 is suspended: job 67891 is never triggered",
-      "WARNING: prod task ORCH_TASK__FINANCE_CLOSE__67892 is suspended: job 67892 is never triggered",
+      "WARNING: prod task ORCH_TASK__INVENTORY_SNAPSHOT__67891: suspended; job 67891 never runs",
+      "WARNING: prod task ORCH_TASK__FINANCE_CLOSE__67892: suspended; job 67892 never runs",
       "  build_orchestration_resources from a prod target repairs them",
     ]);
   });

@@ -216,8 +216,8 @@ describe("orchestration_status", () => {
       table: "RAW.SALES.ORDERS", stream: "ORCH_STREAM__67890__RAW__SALES__ORDERS", state: "has changes", stale_after_utc: "2026-12-10 08:00", stale_soon: false,
     });
     expect(document.warnings).toEqual([
-      "WARNING: prod task ORCH_TASK__DAILY_SALES__67890 is suspended: job 67890 is never triggered",
-      "WARNING: prod task ORCH_TASK__INVENTORY_SNAPSHOT__67891 does not call dbt Cloud: job 67891 is never triggered",
+      "WARNING: prod task ORCH_TASK__DAILY_SALES__67890: suspended; job 67890 never runs",
+      "WARNING: prod task ORCH_TASK__INVENTORY_SNAPSHOT__67891: does not call dbt Cloud; job 67891 never runs",
     ]);
     const text = await agreed("orchestration_status",
       { ...context(exampleVars(), { target: PROD_TARGET, args: {} }), query_results: statusReads(live) });
