@@ -54,7 +54,9 @@ def execute(statements: list[str], role: str = "TRANSFORMER") -> None:
 
 
 def config(schema: str, jobs: list[dict], **changes: object) -> dict:
-    return {"dbt_cloud_orchestration": {**BASE_VARS, "schema": schema, "jobs": jobs, **changes}}
+    # Each test names the schema it builds in, from whichever target: no per-target schema (test_live_ownership.py).
+    settings = {**BASE_VARS, "schema": schema, "jobs": jobs, "isolate_non_prod_schema": False, **changes}
+    return {"dbt_cloud_orchestration": settings}
 
 
 def external_access(dbt, vars: dict) -> None:
