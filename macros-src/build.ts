@@ -62,7 +62,7 @@ export function snowflake__build_orchestration_resources(output: PlanOutput, pro
   check_prod_ownership(config, MACRO, prod_owned_changes(config, live, steps), override_prod_ownership);
   const prod_warning = prod_task_warning(config, live, steps);
   return run_steps(steps, output,
-    `plan for target '${target.name}' in ${config.database}.${config.schema} (${config.deployment.reason}; ${mode}), ${against}`,
+    `plan for target '${target.name}' in ${config.database}.${config.schema}, ${against}\n  ${config.deployment.reason}; ${mode}`,
     [...deployment_notes(config, watched), ...plan_notes(watched)], [...(prod_warning === "" ? [] : [prod_warning]), ...plan_warnings(config, live)]);
 }
 

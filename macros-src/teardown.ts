@@ -59,7 +59,7 @@ export function snowflake__teardown_orchestration_resources(output: PlanOutput, 
     steps.push(drop("log table", managed_label(config, config.log_table), `drop table if exists ${managed_name(config, config.log_table)}`));
   }
   check_prod_ownership(config, MACRO, prod_owned_changes(config, live, steps), override_prod_ownership);
-  return run_steps(steps, output, `teardown for target '${target.name}' in ${config.database}.${config.schema} (${config.deployment.reason})`, [], []);
+  return run_steps(steps, output, `teardown for target '${target.name}' in ${config.database}.${config.schema}\n  ${config.deployment.reason}`, [], []);
 }
 
 /** Any adapter but Snowflake. */

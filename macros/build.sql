@@ -87,12 +87,12 @@
       ~ config["database"]
       ~ "."
       ~ config["schema"]
-      ~ " ("
+      ~ ", "
+      ~ against
+      ~ "\n  "
       ~ config["deployment"]["reason"]
       ~ "; "
-      ~ mode
-      ~ "), "
-      ~ against,
+      ~ mode,
     dbt_cloud_orchestration._deployment_notes(config, watched)
       + ([]
         if watched["read"]

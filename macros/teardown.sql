@@ -128,9 +128,8 @@
       ~ config["database"]
       ~ "."
       ~ config["schema"]
-      ~ " ("
-      ~ config["deployment"]["reason"]
-      ~ ")",
+      ~ "\n  "
+      ~ config["deployment"]["reason"],
     [],
     []
   )) -%}

@@ -106,7 +106,7 @@ def prod_built(dbt):
         dbt.run("run-operation", "create_dbt_cloud_external_access", target="prod", env={"DBT_CLOUD_API_TOKEN": "t0k"})
     )
     run = succeeded(build(dbt, "prod"))
-    assert "(prod: target 'prod' is in prod_targets; tasks are resumed)" in run.output
+    assert "  prod: target 'prod' is in prod_targets; tasks are resumed" in run.printed
     tasks = prod_tasks(dbt)
     assert {name: state for name, (state, _) in tasks.items()} == dict.fromkeys(TASKS, "started")
     for task in dbt.standin.catalog.tasks.values():
@@ -164,10 +164,10 @@ def test_the_original_macros_from_dev_are_refused_too(dbt, prod_built):
 
 def test_dev_builds_in_a_schema_of_its_own_by_default(dbt, prod_built):
     run = succeeded(build(dbt, "dev"))
-    assert f"plan for target 'dev' in {DEV_SCHEMA} (not prod:" in run.output
+    assert f"{PACKAGE}: plan for target 'dev' in {DEV_SCHEMA}, against the live schema" in run.printed
     # What a dev build costs on the production tables it watches, said before it runs.
     assert "not prod: this target keeps streams on 5 table(s) outside its schema" in run.output
-    assert "non_prod_streams: false builds no streams (and no tasks) outside prod." in run.output
+    assert "  non_prod_streams: false builds no streams (and no tasks) outside prod" in run.printed
     dev = tasks_in(dbt, DEV_SCHEMA)
     assert {name: state for name, (state, _) in dev.items()} == dict.fromkeys(TASKS, "suspended")
     assert prod_tasks(dbt) == prod_built
@@ -195,7 +195,7 @@ def test_a_dbt_cloud_prod_deployment_with_target_default_keeps_prod_running(dbt,
 def test_target_default_outside_dbt_cloud_is_not_prod_and_builds_apart(dbt):
     before = prod_tasks(dbt)
     run = succeeded(build(dbt, "default"))
-    assert "plan for target 'default' in ANALYTICS.ANALYTICS_ORCHESTRATION (not prod:" in run.output
+    assert "plan for target 'default' in ANALYTICS.ANALYTICS_ORCHESTRATION, against the live schema" in run.output
     assert prod_tasks(dbt) == before
 
 

@@ -23,8 +23,8 @@ export function deployment_notes(config: OrchestrationConfig, watched: WatchedOb
   }
   const offline = watched.read ? "" : " (offline: assumed)";
   return [
-    `not prod: this target keeps streams on ${tables.length} table(s) outside its schema${offline}: ${tables.join(", ")}. ` +
-      "While a stream is unconsumed, Snowflake extends its table's data retention (up to 14 days by default): storage on those tables. " +
-      "non_prod_streams: false builds no streams (and no tasks) outside prod.",
+    `not prod: this target keeps streams on ${tables.length} table(s) outside its schema${offline}: ${tables.join(", ")}\n` +
+      "  while a stream is unconsumed, Snowflake keeps its table's history longer (up to 14 days by default): storage\n" +
+      "  non_prod_streams: false builds no streams (and no tasks) outside prod",
   ];
 }

@@ -25,6 +25,6 @@
       ~ offline
       ~ ": "
       ~ ", ".join(tables)
-      ~ ". While a stream is unconsumed, Snowflake extends its table's data retention (up to 14 days by default): storage on those tables. non_prod_streams: false builds no streams (and no tasks) outside prod."
+      ~ "\n  while a stream is unconsumed, Snowflake keeps its table's history longer (up to 14 days by default): storage\n  non_prod_streams: false builds no streams (and no tasks) outside prod"
   ]) -%}
 {%- endmacro -%}

@@ -55,8 +55,8 @@ afterAll(() => engines?.close());
 describe("how prod is decided, and where each target builds", () => {
   it("prod builds in the configured schema and marks every object it builds as prod's", async () => {
     const run = await agreed("build_orchestration_resources", context(exampleVars(), { target: PROD_TARGET }));
-    expect(run.logs[0]).toBe("dbt_cloud_orchestration: plan for target 'prod' in ANALYTICS.ORCHESTRATION " +
-      "(prod: target 'prod' is in prod_targets; tasks are resumed), against the live schema");
+    expect(run.logs[0]).toBe("dbt_cloud_orchestration: plan for target 'prod' in ANALYTICS.ORCHESTRATION, against the live schema\n" +
+      "  prod: target 'prod' is in prod_targets; tasks are resumed");
     const comments = (run.returned as string[]).filter((sql) => sql.includes("comment = ")).map((sql) => /comment = '([^']*(?:''[^']*)*)'/.exec(sql)![1]!);
     expect(comments).toHaveLength(1 + 1 + 5 + 3);
     for (const comment of comments) expect(comment).toMatch(/\(definition [0-9a-f]{32}\) \[prod target prod\]$/);
@@ -64,8 +64,13 @@ describe("how prod is decided, and where each target builds", () => {
 
   it("dev builds in <target schema>_<schema> by default, and says what its streams cost", async () => {
     const run = await agreed("build_orchestration_resources", context(exampleVars()));
-    expect(run.logs[0]).toMatch(/^dbt_cloud_orchestration: plan for target 'dev' in ANALYTICS\.DBT_DEV_ORCHESTRATION \(not prod: target 'dev' is not in prod_targets \[prod\] and dbt Cloud reports no prod deployment run \(DBT_CLOUD_ENVIRONMENT_TYPE=\(unset\), DBT_CLOUD_INVOCATION_CONTEXT=\(unset\)\); tasks stay suspended/);
-    expect(run.logs.join("\n")).toContain("not prod: this target keeps streams on 5 table(s) outside its schema: RAW.SALES.ORDERS, RAW.SALES.Order Items, RAW.SALES.CUSTOMERS, RAW.INVENTORY.STOCK_LEVELS, RAW.FINANCE.GENERAL_LEDGER.");
+    expect(run.logs[0]).toBe("dbt_cloud_orchestration: plan for target 'dev' in ANALYTICS.DBT_DEV_ORCHESTRATION, against the live schema\n" +
+      "  not prod: target 'dev' is not in prod_targets [prod] and dbt Cloud reports no prod deployment run " +
+      "(DBT_CLOUD_ENVIRONMENT_TYPE=(unset), DBT_CLOUD_INVOCATION_CONTEXT=(unset)); tasks stay suspended and never call dbt Cloud");
+    expect(run.logs).toContain("dbt_cloud_orchestration: not prod: this target keeps streams on 5 table(s) outside its schema: " +
+      "RAW.SALES.ORDERS, RAW.SALES.Order Items, RAW.SALES.CUSTOMERS, RAW.INVENTORY.STOCK_LEVELS, RAW.FINANCE.GENERAL_LEDGER\n" +
+      "  while a stream is unconsumed, Snowflake keeps its table's history longer (up to 14 days by default): storage\n" +
+      "  non_prod_streams: false builds no streams (and no tasks) outside prod");
     expect((run.returned as string[]).every((sql) => !sql.includes('"ANALYTICS"."ORCHESTRATION"."ORCH_'))).toBe(true);
     expect((run.returned as string[]).filter((sql) => sql.includes('"ANALYTICS"."DBT_DEV_ORCHESTRATION"'))).toHaveLength(11);
     expect((run.returned as string[]).filter((sql) => sql.includes("[non-prod target dev]"))).toHaveLength(10);
@@ -73,22 +78,23 @@ describe("how prod is decided, and where each target builds", () => {
 
   it("isolate_non_prod_schema: false builds dev in the configured schema", async () => {
     const run = await agreed("build_orchestration_resources", context(sharedSchema()));
-    expect(run.logs[0]).toMatch(/ in ANALYTICS\.ORCHESTRATION \(not prod:/);
+    expect(run.logs[0]).toMatch(/ in ANALYTICS\.ORCHESTRATION, against the live schema\n  not prod:/);
   });
 
   it("target default is prod in a dbt Cloud prod deployment run, and not outside one", async () => {
     const cloud = await agreed("build_orchestration_resources", context(exampleVars(), { target: DEFAULT_TARGET, env: DBT_CLOUD_PROD_RUN }));
-    expect(cloud.logs[0]).toContain("in ANALYTICS.ORCHESTRATION (prod: dbt Cloud reports a prod deployment run " +
-      "(DBT_CLOUD_ENVIRONMENT_TYPE=prod, DBT_CLOUD_INVOCATION_CONTEXT=prod); tasks are resumed)");
+    expect(cloud.logs[0]).toContain("in ANALYTICS.ORCHESTRATION, against the live schema\n  prod: dbt Cloud reports a prod deployment run " +
+      "(DBT_CLOUD_ENVIRONMENT_TYPE=prod, DBT_CLOUD_INVOCATION_CONTEXT=prod); tasks are resumed");
     expect((cloud.returned as string[]).filter((sql) => sql.endsWith(" resume"))).toHaveLength(3);
     const local = await agreed("build_orchestration_resources", context(exampleVars(), { target: DEFAULT_TARGET }));
-    expect(local.logs[0]).toContain("in ANALYTICS.ANALYTICS_ORCHESTRATION (not prod: target 'default' is not in prod_targets");
+    expect(local.logs[0]).toContain("in ANALYTICS.ANALYTICS_ORCHESTRATION, against the live schema\n  not prod: target 'default' is not in prod_targets");
   });
 
   it("a dbt Cloud CI run is never prod, even with target prod", async () => {
     const run = await agreed("build_orchestration_resources", context(exampleVars(),
       { target: PROD_TARGET, env: { DBT_CLOUD_ENVIRONMENT_TYPE: "prod", DBT_CLOUD_INVOCATION_CONTEXT: "ci" } }));
-    expect(run.logs[0]).toContain("in ANALYTICS.ANALYTICS_ORCHESTRATION (not prod: a dbt Cloud CI run (DBT_CLOUD_ENVIRONMENT_TYPE=prod, DBT_CLOUD_INVOCATION_CONTEXT=ci) is never prod");
+    expect(run.logs[0]).toContain("in ANALYTICS.ANALYTICS_ORCHESTRATION, against the live schema\n" +
+      "  not prod: a dbt Cloud CI run (DBT_CLOUD_ENVIRONMENT_TYPE=prod, DBT_CLOUD_INVOCATION_CONTEXT=ci) is never prod");
   });
 
   it("refuses the deployment keys when they are not true or false", async () => {
