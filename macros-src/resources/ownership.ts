@@ -18,18 +18,26 @@ export function is_prod_task(task: LiveObject): boolean {
   return task.managed && (task.owner === "prod" || (task.owner === "" && task.state === "started"));
 }
 
-function schema_has_prod_tasks(live: LiveState): boolean {
-  return live.tasks.some((task) => is_prod_task(task));
-}
-
 /**
- * Streams, the procedure and the log table serve the tasks of their schema: where prod's tasks run,
- * they are prod's too, whoever made them (a stream made by a dev build is read by prod's task once prod
- * builds there).
+ * The names of what prod owns in the schema, by kind ("task:X", "stream:X", "procedure:X"), built in one
+ * pass so a plan of any size is checked in linear time. Streams, the procedure and the log table serve the
+ * tasks of their schema: where prod's tasks run, they are prod's too, whoever made them (a stream made by a
+ * dev build is read by prod's task once prod builds there).
  */
-function is_prod_object(kind: string, object: LiveObject, live: LiveState): boolean {
-  if (kind === "task") return is_prod_task(object);
-  return object.owner === "prod" || schema_has_prod_tasks(live);
+function prod_owned_names(live: LiveState): Record<string, boolean> {
+  const owned: Record<string, boolean> = {};
+  const prod_schema = live.tasks.some((task) => is_prod_task(task));
+  for (const task of live.tasks) {
+    if (is_prod_task(task)) owned[`task:${task.name}`] = true;
+  }
+  for (const stream of live.streams) {
+    if (stream.owner === "prod" || prod_schema) owned[`stream:${stream.name}`] = true;
+  }
+  for (const procedure of live.procedures) {
+    if (procedure.owner === "prod" || prod_schema) owned[`procedure:${procedure.name}`] = true;
+  }
+  if (live.log_table_managed && (live.log_table_owner === "prod" || prod_schema)) owned["log table:"] = true;
+  return owned;
 }
 
 function object_name(config: OrchestrationConfig, label: string): string {
@@ -38,25 +46,18 @@ function object_name(config: OrchestrationConfig, label: string): string {
   return name.split("(")[0]!;
 }
 
-function found(objects: LiveObject[], name: string): LiveObject | null {
-  const matches = objects.filter((object) => object.name === name);
-  return matches.length > 0 ? matches[0]! : null;
-}
-
 /** Whether a step changes an existing object a prod target owns. */
-function changes_prod_object(config: OrchestrationConfig, live: LiveState, step: PlanStep): boolean {
+function changes_prod_object(config: OrchestrationConfig, owned: Record<string, boolean>, step: PlanStep): boolean {
   if (step.statements.length === 0 || step.action === "create") return false;
-  const name = object_name(config, step.object);
-  if (step.kind === "log table") return live.log_table_managed && (live.log_table_owner === "prod" || schema_has_prod_tasks(live));
-  const objects = step.kind === "task" ? live.tasks : step.kind === "stream" ? live.streams : step.kind === "procedure" ? live.procedures : [];
-  const object = found(objects, name);
-  return object !== null && is_prod_object(step.kind, object, live);
+  const key = step.kind === "log table" ? "log table:" : `${step.kind}:${object_name(config, step.object)}`;
+  return owned[key] === true;
 }
 
 /** "update task ANALYTICS.ORCHESTRATION.X" for each step that would change something prod owns. */
 export function prod_owned_changes(config: OrchestrationConfig, live: LiveState, steps: PlanStep[]): string[] {
   if (config.deployment.is_prod) return [];
-  return steps.filter((step) => changes_prod_object(config, live, step)).map((step) => `${step.action} ${step.kind} ${step.object}`);
+  const owned = prod_owned_names(live);
+  return steps.filter((step) => changes_prod_object(config, owned, step)).map((step) => `${step.action} ${step.kind} ${step.object}`);
 }
 
 /** The two ways out, worded the same by every macro that refuses. */
@@ -88,11 +89,13 @@ export function check_prod_ownership(config: OrchestrationConfig, macro_name: st
 /** The plan header's warning when a build would suspend (or stop calling dbt Cloud in) tasks a prod target resumed. */
 export function prod_task_warning(config: OrchestrationConfig, live: LiveState, steps: PlanStep[]): string {
   if (config.deployment.is_prod) return "";
+  const running: Record<string, boolean> = {};
+  for (const task of live.tasks) {
+    if (is_prod_task(task) && task.state === "started") running[task.name] = true;
+  }
   const affected: string[] = [];
   for (const step of steps) {
-    if (step.kind !== "task" || step.statements.length === 0) continue;
-    const task = found(live.tasks, object_name(config, step.object));
-    if (task !== null && is_prod_task(task) && task.state === "started") affected.push(step.object);
+    if (step.kind === "task" && step.statements.length > 0 && running[object_name(config, step.object)] === true) affected.push(step.object);
   }
   if (affected.length === 0) return "";
   return `WARNING: this build suspends ${affected.length} task(s) a prod target resumed: ${affected.join(", ")}`;

@@ -6,24 +6,37 @@
     and ((task["owner"] == "prod") or ((task["owner"] == "") and (task["state"] == "started")))) -%}
 {%- endmacro -%}
 
-{%- macro _schema_has_prod_tasks(live) -%}
+{%- macro _prod_owned_names(live) -%}
   {%- set tsj_ns = namespace() -%}
-  {%- set tsj_ns.tsj_any_tasks = false -%}
+  {%- set owned = {} -%}
+  {%- set tsj_ns.tsj_prod_schema = false -%}
   {%- for task in live["tasks"] -%}
     {%- if task["managed"]
       and ((task["owner"] == "prod") or ((task["owner"] == "") and (task["state"] == "started"))) -%}
-      {%- set tsj_ns.tsj_any_tasks = true -%}
+      {%- set tsj_ns.tsj_prod_schema = true -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- do return(tsj_ns.tsj_any_tasks) -%}
-{%- endmacro -%}
-
-{%- macro _is_prod_object(kind, object, live) -%}
-  {%- if kind == "task" -%}
-    {%- do return(object["managed"]
-      and ((object["owner"] == "prod") or ((object["owner"] == "") and (object["state"] == "started")))) -%}
+  {%- set prod_schema = tsj_ns.tsj_prod_schema -%}
+  {%- for task_2 in live["tasks"] -%}
+    {%- if task_2["managed"]
+      and ((task_2["owner"] == "prod") or ((task_2["owner"] == "") and (task_2["state"] == "started"))) -%}
+      {%- do owned.update({"task:" ~ task_2["name"]: true}) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- for stream in live["streams"] -%}
+    {%- if (stream["owner"] == "prod") or prod_schema -%}
+      {%- do owned.update({"stream:" ~ stream["name"]: true}) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- for procedure in live["procedures"] -%}
+    {%- if (procedure["owner"] == "prod") or prod_schema -%}
+      {%- do owned.update({"procedure:" ~ procedure["name"]: true}) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- if live["log_table_managed"] and ((live["log_table_owner"] == "prod") or prod_schema) -%}
+    {%- do owned.update({"log table:": true}) -%}
   {%- endif -%}
-  {%- do return((object["owner"] == "prod") or dbt_cloud_orchestration._schema_has_prod_tasks(live)) -%}
+  {%- do return(owned) -%}
 {%- endmacro -%}
 
 {%- macro _object_name(config, label) -%}
@@ -34,52 +47,28 @@
   {%- do return(name.split("(")[0]
     if ((name.split("(") | length) > 0)
     else exceptions.raise_compiler_error(
-      "macros-src/resources/ownership.ts:38:10: 'name.split(\"(\")[0]' reads outside the array or string ('!' asserted it does not)"
+      "macros-src/resources/ownership.ts:46:10: 'name.split(\"(\")[0]' reads outside the array or string ('!' asserted it does not)"
     )) -%}
 {%- endmacro -%}
 
-{%- macro _found(objects, name) -%}
-  {%- set tsj_matches = [] -%}
-  {%- for object in objects -%}
-    {%- if object["name"] == name -%}
-      {%- do tsj_matches.append(object) -%}
-    {%- endif -%}
-  {%- endfor -%}
-  {%- set matches = tsj_matches -%}
-  {%- do return((matches[0]
-    if ((matches | length) > 0)
-    else exceptions.raise_compiler_error(
-      "macros-src/resources/ownership.ts:43:31: 'matches[0]' reads outside the array or string ('!' asserted it does not)"
-    ))
-    if ((matches | length) > 0)
-    else none) -%}
-{%- endmacro -%}
-
-{%- macro _changes_prod_object(config, live, step) -%}
+{%- macro _changes_prod_object(config, owned, step) -%}
   {%- if ((step["statements"] | length) == 0) or (step["action"] == "create") -%}
     {%- do return(false) -%}
   {%- endif -%}
-  {%- set name = dbt_cloud_orchestration._object_name(config, step["object"]) -%}
-  {%- if step["kind"] == "log table" -%}
-    {%- do return(live["log_table_managed"]
-      and ((live["log_table_owner"] == "prod") or dbt_cloud_orchestration._schema_has_prod_tasks(live))) -%}
-  {%- endif -%}
-  {%- set objects = live["tasks"]
-    if (step["kind"] == "task")
-    else (live["streams"]
-      if (step["kind"] == "stream")
-      else (live["procedures"] if (step["kind"] == "procedure") else [])) -%}
-  {%- set object = dbt_cloud_orchestration._found(objects, name) -%}
-  {%- do return((object is not none) and dbt_cloud_orchestration._is_prod_object(step["kind"], object, live)) -%}
+  {%- set key = "log table:"
+    if (step["kind"] == "log table")
+    else (step["kind"] ~ ":" ~ dbt_cloud_orchestration._object_name(config, step["object"])) -%}
+  {%- do return(owned.get(key) == true) -%}
 {%- endmacro -%}
 
 {%- macro _prod_owned_changes(config, live, steps) -%}
   {%- if config["deployment"]["is_prod"] -%}
     {%- do return([]) -%}
   {%- endif -%}
+  {%- set owned = dbt_cloud_orchestration._prod_owned_names(live) -%}
   {%- set tsj_steps_kept = [] -%}
   {%- for step in steps -%}
-    {%- if dbt_cloud_orchestration._changes_prod_object(config, live, step) -%}
+    {%- if dbt_cloud_orchestration._changes_prod_object(config, owned, step) -%}
       {%- do tsj_steps_kept.append(step) -%}
     {%- endif -%}
   {%- endfor -%}
@@ -148,19 +137,19 @@
   {%- if config["deployment"]["is_prod"] -%}
     {%- do return("") -%}
   {%- endif -%}
-  {%- set affected = [] -%}
-  {%- for step in steps -%}
-    {%- if (step["kind"] != "task") or ((step["statements"] | length) == 0) -%}
-      {%- continue -%}
-    {%- endif -%}
-    {%- set task = dbt_cloud_orchestration._found(
-      live["tasks"],
-      dbt_cloud_orchestration._object_name(config, step["object"])
-    ) -%}
-    {%- if (task is not none)
-      and task["managed"]
+  {%- set running = {} -%}
+  {%- for task in live["tasks"] -%}
+    {%- if task["managed"]
       and ((task["owner"] == "prod") or ((task["owner"] == "") and (task["state"] == "started")))
       and (task["state"] == "started") -%}
+      {%- do running.update({task["name"]: true}) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- set affected = [] -%}
+  {%- for step in steps -%}
+    {%- if (step["kind"] == "task")
+      and ((step["statements"] | length) > 0)
+      and (running.get(dbt_cloud_orchestration._object_name(config, step["object"])) == true) -%}
       {%- do affected.append(step["object"]) -%}
     {%- endif -%}
   {%- endfor -%}
