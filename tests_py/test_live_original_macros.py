@@ -53,6 +53,8 @@ def test_create_dbt_cloud_external_access(dbt):
     # Each object in its documented syntax: CREATE OR ALTER NETWORK RULE, CREATE SECRET IF NOT EXISTS, and
     # CREATE EXTERNAL ACCESS INTEGRATION (which has neither) once SHOW INTEGRATIONS found none.
     assert [" ".join(line.split(" ")[:4]) for line in first_lines(run)] == [
+        # Outside prod it first reads the secret: one a prod target stored is not its to overwrite.
+        "show secrets like 'DBT_CLOUD_ACCESS_TOKEN'",
         "show integrations like 'DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION'",
         "create schema if not",
         "create or alter network",

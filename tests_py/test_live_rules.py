@@ -650,8 +650,12 @@ def test_a_cloud_messaging_error_integration_and_an_owned_rule_pass(dbt):
     dbt.standin.add_notification_integration("TASK_EMAILS", "EMAIL")
     dbt.standin.grant("USAGE", "INTEGRATION", "TASK_EMAILS", "TRANSFORMER")
     drop_test_procedure()
+    # From prod: the schema holds prod's tasks (the role-split test built them), which dev may not change.
     build = dbt.run(
-        "run-operation", "build_orchestration_resources", vars=preflight_config(error_integration="TASK_EMAILS")
+        "run-operation",
+        "build_orchestration_resources",
+        vars=preflight_config(error_integration="TASK_EMAILS"),
+        target="prod",
     )
     assert not build.success
     assert "cannot be used as a task's ERROR_INTEGRATION" in build.everything_shown
