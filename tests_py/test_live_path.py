@@ -343,7 +343,7 @@ def test_status_prints_the_live_state_of_every_job(dbt):
     assert daily[0] == f"  task {DAILY_SALES_TASK}"
     assert re.fullmatch(f"  stream on RAW\\.SALES\\.ORDERS: has changes, {stale_after}", daily[1])
     assert re.fullmatch(f"  stream on RAW\\.SALES\\.Order Items: no changes, {stale_after}", daily[2])
-    # The run's outcome is recorded, so nothing is asked of dbt Cloud (the stand-in runs no procedure).
+    # The run's outcome is recorded, so nothing is asked of dbt Cloud.
     assert re.fullmatch(r"  last invocation: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, TRIGGERED", daily[4])
     assert re.fullmatch(
         r"  last run: 123456 Success in 83 s; last success: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", daily[5]
