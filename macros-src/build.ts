@@ -6,6 +6,8 @@ import { check_plan_output } from "./entry/plan-output.js";
 import { dispatch, extraKeywordArguments, target } from "./prelude/dbt.js";
 import { empty_live_state, read_expired_log_rows, read_live_state } from "./resources/live-state.js";
 import { plan_notes, plan_warnings, reconcile } from "./resources/reconcile.js";
+import { deployment_notes } from "./resources/deployment-notes.js";
+import { check_prod_ownership, prod_owned_changes, prod_task_warning } from "./resources/ownership.js";
 import { run_steps, type PlanOutput } from "./resources/run-plan.js";
 import { assumed_watched_objects, check_watched_objects, read_watched_objects } from "./resources/watched-objects.js";
 import { PACKAGE_NAME } from "./sql/names.js";
@@ -26,27 +28,31 @@ const MACRO = "build_orchestration_resources";
  * @param verbose - also print every statement's SQL
  * @param format - 'text' (default), or 'json': one JSON document with the plan and nothing else on stdout (with --quiet)
  * @param fail_on_changes - with dry_run only: fail (non-zero exit status) when the plan has changes, for CI drift checks
+ * @param override_prod_ownership - from a non-prod target, change objects a prod target built anyway (printed as a warning); without it such a build stops before its first statement
  */
 export function build_orchestration_resources(
   dry_run = false, prod_override = false, offline = false, verbose = false, format = "text", fail_on_changes = false,
+  override_prod_ownership = false,
 ): string[] {
-  check_arguments(MACRO, extraKeywordArguments(), ["dry_run", "prod_override", "offline", "verbose", "format", "fail_on_changes"]);
-  check_flags(MACRO, { prod_override, offline });
+  check_arguments(MACRO, extraKeywordArguments(),
+    ["dry_run", "prod_override", "offline", "verbose", "format", "fail_on_changes", "override_prod_ownership"]);
+  check_flags(MACRO, { prod_override, offline, override_prod_ownership });
   const output = check_plan_output(MACRO, dry_run, verbose, format, fail_on_changes);
   if (offline && !dry_run) {
     stop_with_error(`${MACRO}: offline plans against an empty schema, so running it would replace what exists; use offline only with dry_run: true. Nothing was run.`);
   }
-  return dispatch<(output: PlanOutput, prod_override: boolean, offline: boolean) => string[]>(MACRO, PACKAGE_NAME)(
-    output, prod_override, offline);
+  return dispatch<(output: PlanOutput, prod_override: boolean, offline: boolean, override_prod_ownership: boolean) => string[]>(
+    MACRO, PACKAGE_NAME)(output, prod_override, offline, override_prod_ownership);
 }
 
 /** Snowflake implementation of build_orchestration_resources. */
-export function snowflake__build_orchestration_resources(output: PlanOutput, prod_override: boolean, offline: boolean): string[] {
+export function snowflake__build_orchestration_resources(output: PlanOutput, prod_override: boolean, offline: boolean,
+  override_prod_ownership: boolean): string[] {
   const config = load_orchestration_config();
-  const is_prod = config.prod_targets.includes(target.name);
-  const mode = is_prod ? "a prod target: tasks are resumed"
-    : prod_override ? "not a prod target: tasks stay suspended, but may call dbt Cloud (prod_override)"
-    : "not a prod target: tasks stay suspended and never call dbt Cloud";
+  const is_prod = config.deployment.is_prod;
+  const mode = is_prod ? "tasks are resumed"
+    : prod_override ? "tasks stay suspended, but may call dbt Cloud (prod_override)"
+    : "tasks stay suspended and never call dbt Cloud";
   // Everything is read, and every reason to stop is found, before the first statement.
   const watched = offline ? assumed_watched_objects() : read_watched_objects(config);
   check_watched_objects(config, watched);
@@ -54,11 +60,15 @@ export function snowflake__build_orchestration_resources(output: PlanOutput, pro
   if (!offline) read_expired_log_rows(config, live);
   const steps = reconcile(config, live, { is_prod, prod_override }, watched);
   const against = offline ? "against an empty schema (offline)" : "against the live schema";
-  return run_steps(steps, output, `plan for target '${target.name}' (${mode}), ${against}`,
-    plan_notes(watched), plan_warnings(config, live));
+  check_prod_ownership(config, MACRO, prod_owned_changes(config, live, steps), override_prod_ownership);
+  const prod_warning = prod_task_warning(config, live, steps);
+  return run_steps(steps, output,
+    `plan for target '${target.name}' in ${config.database}.${config.schema}, ${against}\n  ${config.deployment.reason}; ${mode}`,
+    [...deployment_notes(config, watched), ...plan_notes(watched)], [...(prod_warning === "" ? [] : [prod_warning]), ...plan_warnings(config, live)]);
 }
 
 /** Any adapter but Snowflake: streams, tasks and Python procedures are Snowflake features. */
-export function default__build_orchestration_resources(_output: PlanOutput, _prod_override: boolean, _offline: boolean): string[] {
+export function default__build_orchestration_resources(_output: PlanOutput, _prod_override: boolean, _offline: boolean,
+  _override_prod_ownership: boolean): string[] {
   return unsupported_adapter(MACRO);
 }

@@ -44,6 +44,7 @@ export function default__create_stream_generic(_database: string, _schema: strin
  * @param prod_override - call dbt Cloud even outside a prod target
  * @param logging_table - the log table in the orchestration schema
  * @param dry_run - print the statements instead of running them
+ * @param override_prod_ownership - from a non-prod target, alter the task a prod target built anyway (printed as a warning)
  */
 export function create_task_generic(
   job_id: number,
@@ -58,25 +59,27 @@ export function create_task_generic(
   prod_override = false,
   logging_table = "orchestration_logs",
   dry_run = false,
+  override_prod_ownership = false,
 ): string[] {
   check_arguments("create_task_generic", extraKeywordArguments(), [
     "job_id", "job_name", "streams", "schedule", "upstream_job_id", "min_elapsed_seconds", "min_start_time",
-    "max_start_time", "days_of_week", "prod_override", "logging_table", "dry_run",
+    "max_start_time", "days_of_week", "prod_override", "logging_table", "dry_run", "override_prod_ownership",
   ]);
-  check_flags("create_task_generic", { prod_override, dry_run });
+  check_flags("create_task_generic", { prod_override, dry_run, override_prod_ownership });
   check_texts("create_task_generic", { logging_table });
   return dispatch<(job_id: number, job_name: string, streams: string[], schedule: string, upstream_job_id: number,
     min_elapsed_seconds: number, min_start_time: string, max_start_time: string, days_of_week: number[],
-    prod_override: boolean, logging_table: string, dry_run: boolean) => string[]>("create_task_generic", PACKAGE_NAME)(
+    prod_override: boolean, logging_table: string, dry_run: boolean, override_prod_ownership: boolean) => string[]>(
+    "create_task_generic", PACKAGE_NAME)(
     job_id, job_name, streams, schedule, upstream_job_id, min_elapsed_seconds, min_start_time, max_start_time,
-    days_of_week, prod_override, logging_table, dry_run);
+    days_of_week, prod_override, logging_table, dry_run, override_prod_ownership);
 }
 
 /** Any adapter but Snowflake. */
 export function default__create_task_generic(
   _job_id: number, _job_name: string, _streams: string[], _schedule: string, _upstream_job_id: number,
   _min_elapsed_seconds: number, _min_start_time: string, _max_start_time: string, _days_of_week: number[],
-  _prod_override: boolean, _logging_table: string, _dry_run: boolean,
+  _prod_override: boolean, _logging_table: string, _dry_run: boolean, _override_prod_ownership: boolean,
 ): string[] {
   return unsupported_adapter("create_task_generic");
 }
@@ -85,15 +88,17 @@ export function default__create_task_generic(
  * Creates (or replaces) the DBT_CLOUD_RUN_JOB procedure in the orchestration schema.
  * @public
  * @param dry_run - print the statement instead of running it
+ * @param override_prod_ownership - from a non-prod target, replace the procedure a prod target built anyway (printed as a warning)
  */
-export function create_proc__dbt_cloud_run_job(dry_run = false): string[] {
-  check_arguments("create_proc__dbt_cloud_run_job", extraKeywordArguments(), ["dry_run"]);
-  check_flags("create_proc__dbt_cloud_run_job", { dry_run });
-  return dispatch<(dry_run: boolean) => string[]>("create_proc__dbt_cloud_run_job", PACKAGE_NAME)(dry_run);
+export function create_proc__dbt_cloud_run_job(dry_run = false, override_prod_ownership = false): string[] {
+  check_arguments("create_proc__dbt_cloud_run_job", extraKeywordArguments(), ["dry_run", "override_prod_ownership"]);
+  check_flags("create_proc__dbt_cloud_run_job", { dry_run, override_prod_ownership });
+  return dispatch<(dry_run: boolean, override_prod_ownership: boolean) => string[]>("create_proc__dbt_cloud_run_job", PACKAGE_NAME)(
+    dry_run, override_prod_ownership);
 }
 
 /** Any adapter but Snowflake. */
-export function default__create_proc__dbt_cloud_run_job(_dry_run: boolean): string[] {
+export function default__create_proc__dbt_cloud_run_job(_dry_run: boolean, _override_prod_ownership: boolean): string[] {
   return unsupported_adapter("create_proc__dbt_cloud_run_job");
 }
 
@@ -104,17 +109,20 @@ export function default__create_proc__dbt_cloud_run_job(_dry_run: boolean): stri
  * and it is never printed, not even in a dry run.
  * @public
  * @param token_env_var - the environment variable holding the dbt Cloud API token
- * @param dry_run - print the statements (token redacted) instead of running them
+ * @param dry_run - print the statements (token redacted) instead of running them; warns when the token variable is unset
+ * @param override_prod_ownership - from a non-prod target, overwrite the token of a secret a prod target stored anyway (printed as a warning)
  */
-export function create_dbt_cloud_external_access(token_env_var = "DBT_CLOUD_API_TOKEN", dry_run = false): string[] {
-  check_arguments("create_dbt_cloud_external_access", extraKeywordArguments(), ["token_env_var", "dry_run"]);
-  check_flags("create_dbt_cloud_external_access", { dry_run });
+export function create_dbt_cloud_external_access(token_env_var = "DBT_CLOUD_API_TOKEN", dry_run = false,
+  override_prod_ownership = false): string[] {
+  check_arguments("create_dbt_cloud_external_access", extraKeywordArguments(), ["token_env_var", "dry_run", "override_prod_ownership"]);
+  check_flags("create_dbt_cloud_external_access", { dry_run, override_prod_ownership });
   check_texts("create_dbt_cloud_external_access", { token_env_var });
-  return dispatch<(token_env_var: string, dry_run: boolean) => string[]>("create_dbt_cloud_external_access", PACKAGE_NAME)(
-    token_env_var, dry_run);
+  return dispatch<(token_env_var: string, dry_run: boolean, override_prod_ownership: boolean) => string[]>(
+    "create_dbt_cloud_external_access", PACKAGE_NAME)(token_env_var, dry_run, override_prod_ownership);
 }
 
 /** Any adapter but Snowflake. */
-export function default__create_dbt_cloud_external_access(_token_env_var: string, _dry_run: boolean): string[] {
+export function default__create_dbt_cloud_external_access(_token_env_var: string, _dry_run: boolean,
+  _override_prod_ownership: boolean): string[] {
   return unsupported_adapter("create_dbt_cloud_external_access");
 }

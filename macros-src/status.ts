@@ -1,13 +1,14 @@
 /** `dbt run-operation orchestration_status`: how every configured job stands, as a table in the dbt log. */
 import { load_orchestration_config } from "./config/load.js";
-import type { OrchestrationConfig } from "./config/types.js";
+import { shown } from "./config/checks.js";
+import type { JobConfig, OrchestrationConfig } from "./config/types.js";
+import { stop_with_error } from "./errors.js";
 import { check_arguments, unsupported_adapter } from "./entry/arguments.js";
-import { asText, dispatch, extraKeywordArguments, printLine, runQuery, type QueryRow } from "./prelude/dbt.js";
+import { asText, dispatch, extraKeywordArguments, printLine, runQuery, target, toJson, type QueryRow } from "./prelude/dbt.js";
 import { is_true, read_live_state, type LiveObject, type LiveState } from "./resources/live-state.js";
 import { managed_name } from "./resources/names.js";
 import { refresh_outcomes } from "./resources/refresh.js";
 import { schedule_label } from "./resources/task.js";
-import { plain_table } from "./resources/run-plan.js";
 import { PACKAGE_NAME } from "./sql/names.js";
 import { quote_literal, quote_name } from "./sql/quoting.js";
 
@@ -82,49 +83,131 @@ function last_run(row: QueryRow | undefined): string {
   return seconds === "-" ? `${run_id} ${status}` : `${run_id} ${status} in ${seconds} s`;
 }
 
+/** A job's state, its streams and its last invocation, for people (lines) and machines (the JSON document). */
+interface JobStatus {
+  lines: string[];
+  document: Record<string, unknown>;
+  warning: string;
+}
+
+/** The stream of job `job` on its table `index`: "has changes", "no changes", "missing" or why it is broken. */
+function stream_state(live: LiveState, has_data: Record<string, boolean>, name: string): string {
+  const found = live.streams.filter((item) => item.name === name);
+  if (found.length === 0) return "missing";
+  if (found[0]!.broken !== "") return found[0]!.broken;
+  return has_data[name] === true ? "has changes" : "no changes";
+}
+
 /**
- * One line per configured job: its task's state (and whether Snowflake suspended it after failures)
- * and schedule, whether its streams hold changes, are stale, and when they go stale, its last
+ * In a prod target, a task that does not trigger its job is a warning: suspended (by hand, by a
+ * non-prod build, or by Snowflake after failures), or built without the call to dbt Cloud.
+ */
+function task_warning(config: OrchestrationConfig, job: JobConfig, task: LiveObject | null): string {
+  if (!config.deployment.is_prod || !job.enabled) return "";
+  if (task === null) return `WARNING: prod task ${job.task_name}: missing; job ${job.job_id} never runs`;
+  const problems: string[] = [];
+  if (task.state !== "started") problems.push("suspended");
+  if (!task.calls_dbt_cloud) problems.push("does not call dbt Cloud");
+  if (problems.length === 0) return "";
+  return `WARNING: prod task ${job.task_name}: ${problems.join(", ")}; job ${job.job_id} never runs`;
+}
+
+/** A cell for the JSON document: null where the text shows "-". */
+function or_null(text: string): string | null {
+  return text === "-" ? null : text;
+}
+
+function job_status(config: OrchestrationConfig, live: LiveState, has_data: Record<string, boolean>, job: JobConfig,
+  last: QueryRow | undefined): JobStatus {
+  const found = live.tasks.filter((item) => item.name === job.task_name);
+  const task = found.length === 0 ? null : found[0]!;
+  const state = task === null ? "missing" : task_state(task, job.enabled);
+  const lines = [`${job.name} (${job.job_id}): ${state}, ${schedule_label(job)}`, `  task ${job.task_name}`];
+  const streams: Array<Record<string, unknown>> = [];
+  for (const [index, table] of job.tables.entries()) {
+    const name = job.stream_names[index]!;
+    const stream_found = live.streams.filter((item) => item.name === name);
+    const listed = stream_state(live, has_data, name);
+    const stale = stream_found.length === 0 || stream_found[0]!.broken !== "" ? "" : stale_after(stream_found[0]!);
+    lines.push(`  stream on ${table.join(".")}: ${listed}${stale}`);
+    streams.push({
+      table: table.join("."), stream: name, state: listed,
+      stale_after_utc: stream_found.length === 0 ? null : stream_found[0]!.stale_after === "" ? null : stream_found[0]!.stale_after,
+      stale_soon: stream_found.length > 0 && stream_found[0]!.stale_soon,
+    });
+  }
+  const invoked = cell(last, "INVOKED_AT");
+  lines.push(`  last invocation: ${invoked === "-" ? "-" : `${invoked} UTC, ${cell(last, "STATUS")}`}`);
+  const success = cell(last, "LAST_SUCCESS_AT");
+  lines.push(`  last run: ${last_run(last)}; last success: ${success === "-" ? "-" : `${success} UTC`}`);
+  const warning = task_warning(config, job, task);
+  return {
+    lines, warning,
+    document: {
+      name: job.name, job_id: job.job_id, enabled: job.enabled, schedule: schedule_label(job),
+      task: {
+        name: job.task_name, state: task === null ? "missing" : task.state,
+        suspended_reason: task === null || task.suspended_reason === "" ? null : task.suspended_reason,
+        calls_dbt_cloud: task !== null && task.calls_dbt_cloud,
+      },
+      streams,
+      last_invocation_utc: or_null(invoked), last_status: or_null(cell(last, "STATUS")), last_run: or_null(last_run(last)),
+      last_success_utc: or_null(success),
+    },
+  };
+}
+
+const FORMATS = ["text", "json"];
+
+/**
+ * How every configured job stands: its task's state (and whether Snowflake suspended it after
+ * failures) and schedule, whether its streams hold changes, are stale, and when they go stale, its last
  * invocation (time in UTC, status), its last dbt Cloud run with outcome and duration, and its last
  * success, from the log table. Unfinished runs are first asked of dbt Cloud
- * (refresh_orchestration_outcomes: one read-only request per job that has any).
+ * (refresh_orchestration_outcomes: one read-only request per job that has any). In a prod target, a
+ * WARNING line for each task that does not trigger its job (suspended, or not calling dbt Cloud).
  * @public
+ * @param format - 'text' (default: a few short lines per job), or 'json': one JSON document and nothing else on stdout (with --quiet)
  */
-export function orchestration_status(): string[] {
-  check_arguments("orchestration_status", extraKeywordArguments(), []);
-  return dispatch<() => string[]>("orchestration_status", PACKAGE_NAME)();
+export function orchestration_status(format = "text"): string[] {
+  check_arguments("orchestration_status", extraKeywordArguments(), ["format"]);
+  if (!FORMATS.includes(format)) {
+    stop_with_error(`orchestration_status: argument 'format' must be one of: ${FORMATS.join(", ")}; not ${shown(format)}.`);
+  }
+  return dispatch<(format: string) => string[]>("orchestration_status", PACKAGE_NAME)(format);
 }
 
 /** Any adapter but Snowflake. */
-export function default__orchestration_status(): string[] {
+export function default__orchestration_status(_format: string): string[] {
   return unsupported_adapter("orchestration_status");
 }
 
 /** Snowflake implementation of orchestration_status. */
-export function snowflake__orchestration_status(): string[] {
+export function snowflake__orchestration_status(format: string): string[] {
   const config = load_orchestration_config();
   const live = read_live_state(config);
   const has_data = stream_data(config, live);
   refresh_outcomes(config, live, false);
   const invocations = last_invocations(config, live);
-  const rows: string[][] = [["job", "task", "state", "schedule", "streams", "last invocation (UTC)", "status", "last run", "last success (UTC)"]];
+  const lines = [`${PACKAGE_NAME} status of ${config.database}.${config.schema}, target '${target.name}'`,
+    `  ${config.deployment.reason}`];
+  const jobs: Array<Record<string, unknown>> = [];
+  const warnings: string[] = [];
   for (const job of config.jobs) {
-    const task = job.task_name;
-    const live_task = live.tasks.filter((item) => item.name === task);
-    const state = live_task.length === 0 ? "missing" : task_state(live_task[0]!, job.enabled);
-    const streams: string[] = [];
-    for (const [index, table] of job.tables.entries()) {
-      const name = job.stream_names[index]!;
-      const found = live.streams.filter((item) => item.name === name);
-      if (found.length === 0) streams.push(`${table.join(".")}: missing`);
-      else if (found[0]!.broken !== "") streams.push(`${table.join(".")}: ${found[0]!.broken}`);
-      else streams.push(`${table.join(".")}: ${has_data[name] === true ? "has changes" : "no changes"}${stale_after(found[0]!)}`);
-    }
-    const last = invocations[String(job.job_id)];
-    rows.push([`${job.name} (${job.job_id})`, task, state, schedule_label(job), streams.join("; "),
-      cell(last, "INVOKED_AT"), cell(last, "STATUS"), last_run(last), cell(last, "LAST_SUCCESS_AT")]);
+    const status = job_status(config, live, has_data, job, invocations[String(job.job_id)]);
+    lines.push(...status.lines);
+    jobs.push(status.document);
+    if (status.warning !== "") warnings.push(status.warning);
   }
-  const lines = plain_table(rows);
-  printLine(`${PACKAGE_NAME} status for target schema ${config.database}.${config.schema}:\n${lines.join("\n")}`);
+  lines.push(...warnings);
+  if (warnings.length > 0) lines.push("  build_orchestration_resources from a prod target repairs them");
+  if (format === "json") {
+    printLine(toJson({
+      package: PACKAGE_NAME, target: target.name, prod: config.deployment.is_prod, prod_reason: config.deployment.reason,
+      schema: `${config.database}.${config.schema}`, jobs, warnings,
+    }));
+  } else {
+    printLine(lines.join("\n"));
+  }
   return lines;
 }

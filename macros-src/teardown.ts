@@ -5,6 +5,7 @@ import { check_plan_output } from "./entry/plan-output.js";
 import { dispatch, extraKeywordArguments, target } from "./prelude/dbt.js";
 import { read_live_state } from "./resources/live-state.js";
 import { managed_label, managed_name } from "./resources/names.js";
+import { check_prod_ownership, prod_owned_changes } from "./resources/ownership.js";
 import type { PlanStep } from "./resources/reconcile.js";
 import { run_steps, type PlanOutput } from "./resources/run-plan.js";
 import { PACKAGE_NAME } from "./sql/names.js";
@@ -24,16 +25,20 @@ function drop(kind: string, label: string, sql: string): PlanStep {
  * @param drop_log_table - also drop the log table and its history
  * @param verbose - also print every statement's SQL
  * @param format - 'text' (default), or 'json': one JSON document with the plan and nothing else on stdout (with --quiet)
+ * @param override_prod_ownership - from a non-prod target, drop objects a prod target built anyway (printed as a warning); without it such a teardown stops before its first statement
  */
-export function teardown_orchestration_resources(dry_run = false, drop_log_table = false, verbose = false, format = "text"): string[] {
-  check_arguments(MACRO, extraKeywordArguments(), ["dry_run", "drop_log_table", "verbose", "format"]);
-  check_flags(MACRO, { drop_log_table });
+export function teardown_orchestration_resources(dry_run = false, drop_log_table = false, verbose = false, format = "text",
+  override_prod_ownership = false): string[] {
+  check_arguments(MACRO, extraKeywordArguments(), ["dry_run", "drop_log_table", "verbose", "format", "override_prod_ownership"]);
+  check_flags(MACRO, { drop_log_table, override_prod_ownership });
   const output = check_plan_output(MACRO, dry_run, verbose, format, false);
-  return dispatch<(output: PlanOutput, drop_log_table: boolean) => string[]>(MACRO, PACKAGE_NAME)(output, drop_log_table);
+  return dispatch<(output: PlanOutput, drop_log_table: boolean, override_prod_ownership: boolean) => string[]>(MACRO, PACKAGE_NAME)(
+    output, drop_log_table, override_prod_ownership);
 }
 
 /** Snowflake implementation of teardown_orchestration_resources. */
-export function snowflake__teardown_orchestration_resources(output: PlanOutput, drop_log_table: boolean): string[] {
+export function snowflake__teardown_orchestration_resources(output: PlanOutput, drop_log_table: boolean,
+  override_prod_ownership: boolean): string[] {
   const config = load_orchestration_config();
   const live = read_live_state(config);
   const steps: PlanStep[] = [];
@@ -53,10 +58,12 @@ export function snowflake__teardown_orchestration_resources(output: PlanOutput, 
   if (drop_log_table && live.log_table_managed) {
     steps.push(drop("log table", managed_label(config, config.log_table), `drop table if exists ${managed_name(config, config.log_table)}`));
   }
-  return run_steps(steps, output, `teardown for target '${target.name}'`, [], []);
+  check_prod_ownership(config, MACRO, prod_owned_changes(config, live, steps), override_prod_ownership);
+  return run_steps(steps, output, `teardown for target '${target.name}' in ${config.database}.${config.schema}\n  ${config.deployment.reason}`, [], []);
 }
 
 /** Any adapter but Snowflake. */
-export function default__teardown_orchestration_resources(_output: PlanOutput, _drop_log_table: boolean): string[] {
+export function default__teardown_orchestration_resources(_output: PlanOutput, _drop_log_table: boolean,
+  _override_prod_ownership: boolean): string[] {
   return unsupported_adapter(MACRO);
 }

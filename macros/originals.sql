@@ -32,7 +32,7 @@
   )) -%}
 {%- endmacro -%}
 
-{#- macros-src/originals.ts:48 -#}
+{#- macros-src/originals.ts:49 -#}
 {%- macro create_task_generic(
     job_id,
     job_name,
@@ -45,7 +45,8 @@
     days_of_week=[0, 1, 2, 3, 4, 5, 6],
     prod_override=false,
     logging_table="orchestration_logs",
-    dry_run=false
+    dry_run=false,
+    override_prod_ownership=false
 ) -%}
   {%- do dbt_cloud_orchestration._check_arguments(
     "create_task_generic",
@@ -62,12 +63,13 @@
       "days_of_week",
       "prod_override",
       "logging_table",
-      "dry_run"
+      "dry_run",
+      "override_prod_ownership"
     ]
   ) -%}
   {%- do dbt_cloud_orchestration._check_flags(
     "create_task_generic",
-    {"prod_override": prod_override, "dry_run": dry_run}
+    {"prod_override": prod_override, "dry_run": dry_run, "override_prod_ownership": override_prod_ownership}
   ) -%}
   {%- do dbt_cloud_orchestration._check_texts("create_task_generic", {"logging_table": logging_table}) -%}
   {%- do return(adapter.dispatch("create_task_generic", "dbt_cloud_orchestration")(
@@ -82,11 +84,12 @@
     days_of_week,
     prod_override,
     logging_table,
-    dry_run
+    dry_run,
+    override_prod_ownership
   )) -%}
 {%- endmacro -%}
 
-{#- macros-src/originals.ts:76 -#}
+{#- macros-src/originals.ts:79 -#}
 {%- macro default__create_task_generic(
     _job_id,
     _job_name,
@@ -99,7 +102,8 @@
     _days_of_week_2,
     _prod_override,
     _logging_table,
-    _dry_run
+    _dry_run,
+    _override_prod_ownership
 ) -%}
   {%- do return(dbt_cloud_orchestration._stop_with_error(
     "create_task_generic: dbt_cloud_orchestration supports only Snowflake (streams, tasks and Python procedures); target '"
@@ -110,15 +114,25 @@
   )) -%}
 {%- endmacro -%}
 
-{#- macros-src/originals.ts:89 -#}
-{%- macro create_proc__dbt_cloud_run_job(dry_run=false) -%}
-  {%- do dbt_cloud_orchestration._check_arguments("create_proc__dbt_cloud_run_job", kwargs, ["dry_run"]) -%}
-  {%- do dbt_cloud_orchestration._check_flags("create_proc__dbt_cloud_run_job", {"dry_run": dry_run}) -%}
-  {%- do return(adapter.dispatch("create_proc__dbt_cloud_run_job", "dbt_cloud_orchestration")(dry_run)) -%}
+{#- macros-src/originals.ts:93 -#}
+{%- macro create_proc__dbt_cloud_run_job(dry_run=false, override_prod_ownership=false) -%}
+  {%- do dbt_cloud_orchestration._check_arguments(
+    "create_proc__dbt_cloud_run_job",
+    kwargs,
+    ["dry_run", "override_prod_ownership"]
+  ) -%}
+  {%- do dbt_cloud_orchestration._check_flags(
+    "create_proc__dbt_cloud_run_job",
+    {"dry_run": dry_run, "override_prod_ownership": override_prod_ownership}
+  ) -%}
+  {%- do return(adapter.dispatch("create_proc__dbt_cloud_run_job", "dbt_cloud_orchestration")(
+    dry_run,
+    override_prod_ownership
+  )) -%}
 {%- endmacro -%}
 
-{#- macros-src/originals.ts:96 -#}
-{%- macro default__create_proc__dbt_cloud_run_job(_dry_run) -%}
+{#- macros-src/originals.ts:101 -#}
+{%- macro default__create_proc__dbt_cloud_run_job(_dry_run, _override_prod_ownership) -%}
   {%- do return(dbt_cloud_orchestration._stop_with_error(
     "create_proc__dbt_cloud_run_job: dbt_cloud_orchestration supports only Snowflake (streams, tasks and Python procedures); target '"
       ~ target["name"]
@@ -128,23 +142,31 @@
   )) -%}
 {%- endmacro -%}
 
-{#- macros-src/originals.ts:109 -#}
-{%- macro create_dbt_cloud_external_access(token_env_var="DBT_CLOUD_API_TOKEN", dry_run=false) -%}
+{#- macros-src/originals.ts:115 -#}
+{%- macro create_dbt_cloud_external_access(
+    token_env_var="DBT_CLOUD_API_TOKEN",
+    dry_run=false,
+    override_prod_ownership=false
+) -%}
   {%- do dbt_cloud_orchestration._check_arguments(
     "create_dbt_cloud_external_access",
     kwargs,
-    ["token_env_var", "dry_run"]
+    ["token_env_var", "dry_run", "override_prod_ownership"]
   ) -%}
-  {%- do dbt_cloud_orchestration._check_flags("create_dbt_cloud_external_access", {"dry_run": dry_run}) -%}
+  {%- do dbt_cloud_orchestration._check_flags(
+    "create_dbt_cloud_external_access",
+    {"dry_run": dry_run, "override_prod_ownership": override_prod_ownership}
+  ) -%}
   {%- do dbt_cloud_orchestration._check_texts("create_dbt_cloud_external_access", {"token_env_var": token_env_var}) -%}
   {%- do return(adapter.dispatch("create_dbt_cloud_external_access", "dbt_cloud_orchestration")(
     token_env_var,
-    dry_run
+    dry_run,
+    override_prod_ownership
   )) -%}
 {%- endmacro -%}
 
-{#- macros-src/originals.ts:118 -#}
-{%- macro default__create_dbt_cloud_external_access(_token_env_var, _dry_run) -%}
+{#- macros-src/originals.ts:125 -#}
+{%- macro default__create_dbt_cloud_external_access(_token_env_var, _dry_run, _override_prod_ownership) -%}
   {%- do return(dbt_cloud_orchestration._stop_with_error(
     "create_dbt_cloud_external_access: dbt_cloud_orchestration supports only Snowflake (streams, tasks and Python procedures); target '"
       ~ target["name"]

@@ -10,7 +10,9 @@ import re
 
 import pytest
 import snowflake.connector
+import yaml
 from snowflake_standin import DbtRun, DbtSession
+from snowflake_standin.dbt_session import EXAMPLE_PROJECT
 
 SCHEMA = '"ANALYTICS"."ORCHESTRATION"'
 LOG_TABLE = f'{SCHEMA}."ORCHESTRATION_LOGS"'
@@ -54,7 +56,14 @@ def log_columns() -> list[str]:
 
 
 def build(dbt: DbtSession, dry_run: bool) -> DbtRun:
-    run = dbt.run("run-operation", "build_orchestration_resources", "--args", json.dumps({"dry_run": dry_run}))
+    # From dev, in the schema the older version's log table is in (a non-prod target otherwise has its own).
+    project = yaml.safe_load((EXAMPLE_PROJECT / "dbt_project.yml").read_text())
+    shared = {
+        "dbt_cloud_orchestration": {**project["vars"]["dbt_cloud_orchestration"], "isolate_non_prod_schema": False}
+    }
+    run = dbt.run(
+        "run-operation", "build_orchestration_resources", "--args", json.dumps({"dry_run": dry_run}), vars=shared
+    )
     assert run.success, run.errors or run.exception
     return run
 

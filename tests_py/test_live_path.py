@@ -49,6 +49,12 @@ def job(config: dict, job_id: int) -> dict:
 
 
 # The config at each step: every step changes one thing of the one before.
+def shared_schema() -> dict:
+    """The first builds run from dev in prod's schema (a non-prod target otherwise builds in a schema of its own),
+    so that prod's first build then finds dev's objects and changes them."""
+    return {**example_config(), "isolate_non_prod_schema": False}
+
+
 def schedule_changed() -> dict:
     config = example_config()
     job(config, 67890)["schedule"] = "30 MINUTES"
@@ -148,6 +154,7 @@ def test_external_access_dry_run_sends_nothing_and_redacts_the_token(dbt):
             "create_dbt_cloud_external_access",
             "--args",
             "{dry_run: true}",
+            target="prod",
             env={"DBT_CLOUD_API_TOKEN": TOKEN},
         )
     )
@@ -157,14 +164,22 @@ def test_external_access_dry_run_sends_nothing_and_redacts_the_token(dbt):
 
 
 def test_a_missing_token_variable_stops_before_any_statement(dbt):
-    run = dbt.run("run-operation", "create_dbt_cloud_external_access", "--args", "{token_env_var: NO_SUCH_TOKEN_VAR}")
+    run = dbt.run(
+        "run-operation",
+        "create_dbt_cloud_external_access",
+        "--args",
+        "{token_env_var: NO_SUCH_TOKEN_VAR}",
+        target="prod",
+    )
     assert not run.success
     assert "set the environment variable NO_SUCH_TOKEN_VAR to a dbt Cloud API token" in run.output
     assert run.statements == []
 
 
 def test_external_access_sends_the_token_as_a_bind_parameter_through_the_connector(dbt):
-    run = succeeded(dbt.run("run-operation", "create_dbt_cloud_external_access", env={"DBT_CLOUD_API_TOKEN": TOKEN}))
+    run = succeeded(
+        dbt.run("run-operation", "create_dbt_cloud_external_access", target="prod", env={"DBT_CLOUD_API_TOKEN": TOKEN})
+    )
     bound = [(s.sql.split(" secret_string")[0], s.bindings) for s in run.statements if s.bindings]
     assert bound == [
         (f'create secret if not exists {SCHEMA}."DBT_CLOUD_ACCESS_TOKEN" type = generic_string', 1),
@@ -191,7 +206,7 @@ def test_external_access_sends_the_token_as_a_bind_parameter_through_the_connect
 
 
 def test_build_creates_every_object(dbt):
-    run = plan_then_apply(dbt, "build_orchestration_resources")
+    run = plan_then_apply(dbt, "build_orchestration_resources", shared_schema())
     assert [row[:2] for row in run.plan_rows] == [
         ("unchanged", "schema"),  # made by create_dbt_cloud_external_access
         ("create", "log table"),
@@ -229,7 +244,7 @@ def test_build_creates_every_object(dbt):
 
 
 def test_rebuild_runs_no_ddl_and_reports_no_change(dbt):
-    run = plan_then_apply(dbt, "build_orchestration_resources")
+    run = plan_then_apply(dbt, "build_orchestration_resources", shared_schema())
     assert ddl(run) == []
     # SHOW TABLES and SHOW VIEWS in each of the 3 watched schemas, 4 SHOWs of the orchestration schema, the
     # RESULT_SCAN of SHOW STREAMS (stale_after), SHOW TASKS, the log table's columns and its rows past retention.
@@ -322,24 +337,28 @@ def test_status_prints_the_live_state_of_every_job(dbt):
     assert all(s.reads_only for s in run.statements)
     printed = run.printed
     (heading,) = [index for index, line in enumerate(printed) if line.startswith(f"{PACKAGE} status")]
-    lines = {line.split("  ")[0]: re.split(r" {2,}", line) for line in printed[heading + 2 :]}
-    daily, finance = lines["daily sales (67890)"], lines["finance close (67892)"]
-    assert daily[1:4] == [DAILY_SALES_TASK, "started", "30 MINUTES"]
+    assert printed[heading] == f"{PACKAGE} status of ANALYTICS.ORCHESTRATION, target 'prod'"
+    daily = printed[printed.index("daily sales (67890): started, 30 MINUTES") + 1 :]
     stale_after = r"stale after \d{4}-\d\d-\d\d \d\d:\d\d UTC"
-    assert re.match(
-        f"RAW\\.SALES\\.ORDERS: has changes, {stale_after}; RAW\\.SALES\\.Order Items: no changes, {stale_after}",
-        daily[4],
-    )
+    assert daily[0] == f"  task {DAILY_SALES_TASK}"
+    assert re.fullmatch(f"  stream on RAW\\.SALES\\.ORDERS: has changes, {stale_after}", daily[1])
+    assert re.fullmatch(f"  stream on RAW\\.SALES\\.Order Items: no changes, {stale_after}", daily[2])
     # The run's outcome is recorded, so nothing is asked of dbt Cloud.
-    assert (daily[6], daily[7]) == ("TRIGGERED", "123456 Success in 83 s")
-    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", daily[8])
-    assert finance[1:5] == [
-        FINANCE_TASK,
-        "suspended (disabled)",
-        "USING CRON 0 6 * * 1-5 America/Chicago",
-        "RAW.FINANCE.GENERAL_LEDGER: stale",
-    ]
-    assert finance[6:] == ["SKIPPED", "-", "-"]
+    assert re.fullmatch(r"  last invocation: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, TRIGGERED", daily[4])
+    assert re.fullmatch(
+        r"  last run: 123456 Success in 83 s; last success: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", daily[5]
+    )
+    finance_heading = printed.index(
+        "finance close (67892): suspended (disabled), USING CRON 0 6 * * 1-5 America/Chicago"
+    )
+    assert printed[finance_heading + 1] == f"  task {FINANCE_TASK}"
+    finance = printed[finance_heading + 2 :]
+    assert finance[0] == "  stream on RAW.FINANCE.GENERAL_LEDGER: stale"
+    assert re.fullmatch(r"  last invocation: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, SKIPPED", finance[1])
+    assert finance[2] == "  last run: -; last success: -"
+    # A disabled job's suspended task is no warning; every line fits a terminal.
+    assert [line for line in printed if line.startswith("WARNING")] == []
+    assert max(len(line) for line in printed[heading:]) <= 100
 
 
 def test_teardown_leaves_only_the_log_table_with_its_history(dbt):

@@ -54,7 +54,9 @@ def execute(statements: list[str], role: str = "TRANSFORMER") -> None:
 
 
 def config(schema: str, jobs: list[dict], **changes: object) -> dict:
-    return {"dbt_cloud_orchestration": {**BASE_VARS, "schema": schema, "jobs": jobs, **changes}}
+    # Each test names the schema it builds in, from whichever target: no per-target schema (test_live_ownership.py).
+    settings = {**BASE_VARS, "schema": schema, "jobs": jobs, "isolate_non_prod_schema": False, **changes}
+    return {"dbt_cloud_orchestration": settings}
 
 
 def external_access(dbt, vars: dict) -> None:
@@ -648,8 +650,12 @@ def test_a_cloud_messaging_error_integration_and_an_owned_rule_pass(dbt):
     dbt.standin.add_notification_integration("TASK_EMAILS", "EMAIL")
     dbt.standin.grant("USAGE", "INTEGRATION", "TASK_EMAILS", "TRANSFORMER")
     drop_test_procedure()
+    # From prod: the schema holds prod's tasks (the role-split test built them), which dev may not change.
     build = dbt.run(
-        "run-operation", "build_orchestration_resources", vars=preflight_config(error_integration="TASK_EMAILS")
+        "run-operation",
+        "build_orchestration_resources",
+        vars=preflight_config(error_integration="TASK_EMAILS"),
+        target="prod",
     )
     assert not build.success
     assert "cannot be used as a task's ERROR_INTEGRATION" in build.everything_shown

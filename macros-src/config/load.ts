@@ -10,11 +10,12 @@ import {
   boolean_value, clock_time, failure_count, is_timezone_name, non_empty_string, non_negative_integer, plain_identifier,
   positive_integer, problem, schedule_text, shown,
 } from "./checks.js";
+import { DEPLOYMENT_KEYS, deployment, deployment_schema, deployment_settings } from "./deployment.js";
 import type { JobConfig, OrchestrationConfig } from "./types.js";
 
 const TOP_LEVEL_KEYS = [
   "account_id", "access_url", "timezone", "warehouse", "schema", "prod_targets", "external_access_integration",
-  "secret", "log_table", "log_retention_days", "drop_orphans", "suspend_task_after_num_failures", "error_integration", "jobs",
+  "secret", "log_table", "log_retention_days", "drop_orphans", "suspend_task_after_num_failures", "error_integration", "jobs", ...DEPLOYMENT_KEYS,
 ];
 const JOB_KEYS = [
   "name", "job_id", "tables", "sources", "schedule", "upstream_job_id", "min_elapsed_seconds", "min_start_time",
@@ -227,7 +228,7 @@ export function load_orchestration_config(): OrchestrationConfig {
   const warehouse = raw["warehouse"] == null ? null
     : plain_identifier(raw["warehouse"], "warehouse", problems);
   // A database or schema the profile quotes ('"Analytics"') keeps its case, as dbt-snowflake resolves it.
-  const schema = raw["schema"] == null ? profile_identifier(target.schema) : plain_identifier(raw["schema"], "schema", problems);
+  let schema = raw["schema"] == null ? profile_identifier(target.schema) : plain_identifier(raw["schema"], "schema", problems);
   const database = typeof target.database === "string" ? profile_identifier(target.database) : "";
   if (database.length === 0) problem(problems, "target.database", "the target has no database");
   const prod_targets: string[] = [];
@@ -239,6 +240,9 @@ export function load_orchestration_config(): OrchestrationConfig {
       if (clean !== null) prod_targets.push(clean);
     }
   }
+  const deploy = deployment(prod_targets);
+  const settings = deployment_settings(raw, problems);
+  if (raw["schema"] != null && schema !== null) schema = deployment_schema(schema, deploy, settings);
   const integration = raw["external_access_integration"] == null ? "DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION"
     : plain_identifier(raw["external_access_integration"], "external_access_integration", problems);
   let secret: string[] | null = null;
@@ -276,6 +280,6 @@ export function load_orchestration_config(): OrchestrationConfig {
   return {
     account_id, access_url: `https://${host}`, host, timezone, warehouse, database, schema, prod_targets,
     external_access_integration: integration, secret, log_table, log_retention_days, drop_orphans,
-    suspend_task_after_num_failures: failures, error_integration, jobs,
+    suspend_task_after_num_failures: failures, error_integration, jobs, deployment: deploy, ...settings,
   };
 }

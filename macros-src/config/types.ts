@@ -1,3 +1,5 @@
+import type { Deployment, DeploymentSettings } from "./deployment.js";
+
 /** The validated configuration: what `load_orchestration_config` returns, with every default filled in. */
 
 export interface ScheduleConfig {
@@ -31,7 +33,7 @@ export interface JobConfig {
   enabled: boolean;
 }
 
-export interface OrchestrationConfig {
+export interface OrchestrationConfig extends DeploymentSettings {
   account_id: number;
   access_url: string;
   host: string;
@@ -52,4 +54,6 @@ export interface OrchestrationConfig {
   /** A notification integration for the tasks' ERROR_INTEGRATION, or null. */
   error_integration: string | null;
   jobs: JobConfig[];
+  /** Whether this run is prod, and why (config/deployment.ts). */
+  deployment: Deployment;
 }

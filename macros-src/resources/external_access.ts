@@ -15,15 +15,16 @@
 import { stop_with_error } from "../errors.js";
 import { load_orchestration_config } from "../config/load.js";
 import type { OrchestrationConfig } from "../config/types.js";
-import { envVar, runQuery } from "../prelude/dbt.js";
+import { envVar, printLine, runQuery } from "../prelude/dbt.js";
 import { NETWORK_RULE_NAME } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import { SECRET_PARAMETER, type PlannedStatement } from "./plan-types.js";
 import { run_plan } from "./run-plan.js";
-import { managed_comment } from "./managed.js";
+import { comment_owner, managed_comment, owner_marker } from "./managed.js";
 import { desired_schema } from "./schema.js";
 import { managed_name } from "./names.js";
-import { named } from "./live-state.js";
+import { named, text_of } from "./live-state.js";
+import { check_prod_ownership } from "./ownership.js";
 
 const SECRET_PREFIX = "DBT_ENV_SECRET_";
 
@@ -35,6 +36,7 @@ export function external_access_statements(config: OrchestrationConfig, token: s
   const host = quote_literal(config.host);
   const secret_label = config.secret.join(".");
   const schema = desired_schema(config);
+  const secret_comment = quote_literal(`${managed_comment("the dbt Cloud API token")}${owner_marker(config.deployment)}`);
   return [
     // The rule (and, by default, the secret) live in the orchestration schema, which the first build has not made yet.
     { action: "create if missing", object: schema.label, description: `create schema ${schema.label} if missing`, sql: schema.sql },
@@ -49,13 +51,14 @@ export function external_access_statements(config: OrchestrationConfig, token: s
       description: `create secret ${secret_label} if missing`,
       secret: token,
       sql: `create secret if not exists ${secret} type = generic_string secret_string = ${SECRET_PARAMETER}` +
-        ` comment = ${quote_literal(managed_comment("the dbt Cloud API token"))}`,
+        ` comment = ${secret_comment}`,
     },
     {
+      // The comment records which target stored the token (managed.ts), so a non-prod target never replaces prod's.
       action: "update", object: secret_label,
       description: `store the current token in secret ${secret_label}`,
       secret: token,
-      sql: `alter secret ${secret} set secret_string = ${SECRET_PARAMETER}`,
+      sql: `alter secret ${secret} set secret_string = ${SECRET_PARAMETER} comment = ${secret_comment}`,
     },
     integration_found ? {
       action: "update", object: config.external_access_integration,
@@ -77,8 +80,22 @@ function integration_exists(name: string): boolean {
   return named(runQuery(`show integrations like ${quote_literal(name)}`).rows, name).length > 0;
 }
 
+/**
+ * Outside prod, the secret it would overwrite: one stored by a prod target, or by a version of the
+ * package that did not record the target (most likely prod's: the setup is usually done once, for
+ * prod), is prod's token. Its name, as a change for check_prod_ownership, or none.
+ */
+function prod_secret_changes(config: OrchestrationConfig): string[] {
+  if (config.deployment.is_prod) return [];
+  const name = config.secret[2]!;
+  const rows = named(runQuery(`show secrets like ${quote_literal(name)} in schema ${quote_name([config.secret[0]!, config.secret[1]!])}`).rows, name);
+  if (rows.length === 0 || comment_owner(text_of(rows[0]!, "comment")) === "non-prod") return [];
+  return [`update secret ${config.secret.join(".")} (its token)`];
+}
+
 /** Snowflake implementation of create_dbt_cloud_external_access (the entry point, with its documentation, is in macros-src/originals.ts). */
-export function snowflake__create_dbt_cloud_external_access(token_env_var = "DBT_CLOUD_API_TOKEN", dry_run = false): string[] {
+export function snowflake__create_dbt_cloud_external_access(token_env_var = "DBT_CLOUD_API_TOKEN", dry_run = false,
+  override_prod_ownership = false): string[] {
   if (token_env_var.startsWith(SECRET_PREFIX)) {
     // dbt-core refuses env_var() on these outside profiles.yml and packages.yml.
     stop_with_error(
@@ -87,6 +104,11 @@ export function snowflake__create_dbt_cloud_external_access(token_env_var = "DBT
   }
   const config = load_orchestration_config();
   const token = dry_run ? "" : envVar(token_env_var, "");
+  if (dry_run && envVar(token_env_var, "").trim().length === 0) {
+    // Only whether it is set: the token itself is never read into anything shown.
+    printLine(`create_dbt_cloud_external_access: WARNING: the environment variable ${token_env_var} is not set; ` +
+      "a run would stop before any statement. Set it to a dbt Cloud API token first.");
+  }
   if (!dry_run && token.trim().length === 0) {
     stop_with_error(`create_dbt_cloud_external_access: set the environment variable ${token_env_var} to a dbt Cloud API token.`);
   }
@@ -95,6 +117,7 @@ export function snowflake__create_dbt_cloud_external_access(token_env_var = "DBT
     return run_plan(external_access_statements(config, token, false), true,
       "set up dbt Cloud API access (the dry run reads nothing: a run alters the integration instead of creating it when it exists)");
   }
+  check_prod_ownership(config, "create_dbt_cloud_external_access", prod_secret_changes(config), override_prod_ownership);
   return run_plan(external_access_statements(config, token, integration_exists(config.external_access_integration)), false,
     "set up dbt Cloud API access");
 }

@@ -7,7 +7,7 @@ import { asText, runQuery, type QueryRow, type QueryTable } from "../prelude/dbt
 import { new_rows, next_page_from, show_all, show_page } from "../sql/show.js";
 import { PROCEDURE_NAME } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
-import { comment_fingerprint, is_managed_comment } from "./managed.js";
+import { comment_fingerprint, comment_owner, comment_owner_target, is_managed_comment, is_original_macro_comment } from "./managed.js";
 import { managed_name } from "./names.js";
 import { expired_log_rows } from "./schema.js";
 
@@ -27,6 +27,14 @@ export interface LiveObject {
   stale_soon: boolean;
   /** Tasks: SHOW TASKS' last_suspended_reason, e.g. SUSPENDED_DUE_TO_ERRORS ("" when none). */
   suspended_reason: string;
+  /** "prod" or "non-prod" as its comment records who built it; "" when built before the package recorded it. */
+  owner: string;
+  /** The target that built it, from its comment ("" when not recorded). */
+  owner_target: string;
+  /** Made by create_stream_generic or create_task_generic (managed.ts). */
+  original: boolean;
+  /** Tasks: whether its body calls the package's procedure, which calls dbt Cloud. */
+  calls_dbt_cloud: boolean;
 }
 
 /** A stream going stale this soon (in days) gets a warning in the plan. */
@@ -88,6 +96,8 @@ export interface LiveState {
   schema_exists: boolean;
   log_table_exists: boolean;
   log_table_managed: boolean;
+  /** Who built the log table (LiveObject.owner). */
+  log_table_owner: string;
   /** The log table's column names (upper case), read only when it exists and is ours. */
   log_table_columns: string[];
   /** How many of its rows are older than log_retention_days, as text ("0" when it is not ours or has none). */
@@ -101,7 +111,8 @@ export interface LiveState {
 
 export function empty_live_state(): LiveState {
   return {
-    schema_exists: false, log_table_exists: false, log_table_managed: false, log_table_columns: [], log_rows_expired: "0", procedures: [], streams: [],
+    schema_exists: false, log_table_exists: false, log_table_managed: false, log_table_owner: "", log_table_columns: [],
+    log_rows_expired: "0", procedures: [], streams: [],
     tasks: [], queries: 0,
   };
 }
@@ -133,7 +144,7 @@ function signature_of(row: QueryRow): string {
   return parts.length === 2 && opened.length === 2 ? opened[1]! : "";
 }
 
-function live_object(row: QueryRow, comment_column: string): LiveObject {
+function live_object(row: QueryRow, comment_column: string, kind: string): LiveObject {
   const comment = text_of(row, comment_column);
   // What SHOW STREAMS documents (sql-reference/sql/show-streams): `stale`, and `stale_after`, the time the stream
   // becomes stale; its `invalid_reason` is documented as always N/A, so it tells nothing.
@@ -144,6 +155,8 @@ function live_object(row: QueryRow, comment_column: string): LiveObject {
     name: text_of(row, "name"), managed: is_managed_comment(comment), fingerprint: comment_fingerprint(comment),
     state: text_of(row, "state").toLowerCase(), broken, signature: signature_of(row), stale_after: text_of(row, "stale_after"),
     stale_soon: is_true(row["stale_soon"]), suspended_reason: text_of(row, "last_suspended_reason"),
+    owner: comment_owner(comment), owner_target: comment_owner_target(comment), original: is_original_macro_comment(kind, comment),
+    calls_dbt_cloud: text_of(row, "definition").includes(`."${PROCEDURE_NAME}"(`),
   };
 }
 
@@ -168,9 +181,10 @@ export function read_live_state(config: OrchestrationConfig): LiveState {
   const log_tables = named(tables.rows, config.log_table);
   state.log_table_exists = log_tables.length > 0;
   state.log_table_managed = log_tables.length > 0 && is_managed_comment(text_of(log_tables[0]!, "comment"));
-  state.procedures = named(procedures.rows, PROCEDURE_NAME).map((row) => live_object(row, "description"));
-  state.streams = streams.map((row) => live_object(row, "comment"));
-  state.tasks = tasks.map((row) => live_object(row, "comment"));
+  state.log_table_owner = log_tables.length > 0 ? comment_owner(text_of(log_tables[0]!, "comment")) : "";
+  state.procedures = named(procedures.rows, PROCEDURE_NAME).map((row) => live_object(row, "description", "procedure"));
+  state.streams = streams.map((row) => live_object(row, "comment", "stream"));
+  state.tasks = tasks.map((row) => live_object(row, "comment", "task"));
   if (state.log_table_managed) {
     // One more query, only for an existing log table: its columns tell an older shape from the current one.
     const columns = runQuery(`describe table ${quote_name([config.database, config.schema, config.log_table])}`);

@@ -6,6 +6,8 @@ import { PROCEDURE_NAME } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import { fingerprint_of, fingerprinted_comment, type DesiredObject } from "./managed.js";
 import { managed_label, procedure_name } from "./names.js";
+import { read_live_state } from "./live-state.js";
+import { check_prod_ownership, prod_owned_changes } from "./ownership.js";
 import { run_plan } from "./run-plan.js";
 
 const PURPOSE = "checks a job's conditions, then triggers it in dbt Cloud";
@@ -33,6 +35,9 @@ function procedure_sql(config: OrchestrationConfig, comment: string): string {
     `  ${declared(PROCEDURE_ARGUMENTS.slice(0, 5))},`,
     `  ${declared(PROCEDURE_ARGUMENTS.slice(5))}`,
     ")",
+    // Replacing keeps the privileges others were granted on it (https://docs.snowflake.com/en/sql-reference/sql/create-procedure:
+    // COPY GRANTS, after the arguments); without it CREATE OR REPLACE drops them.
+    "copy grants",
     "returns variant",
     "language python",
     "runtime_version = '3.11'",
@@ -51,14 +56,20 @@ export function desired_procedure(config: OrchestrationConfig): DesiredObject {
   const fingerprint = fingerprint_of(procedure_sql(config, PURPOSE));
   return {
     kind: "procedure", name: PROCEDURE_NAME, label: managed_label(config, PROCEDURE_NAME), fingerprint,
-    sql: procedure_sql(config, fingerprinted_comment(PURPOSE, fingerprint)),
+    sql: procedure_sql(config, fingerprinted_comment(PURPOSE, fingerprint, config.deployment)),
   };
 }
 
 /** Snowflake implementation of create_proc__dbt_cloud_run_job (the entry point, with its documentation, is in macros-src/originals.ts). */
-export function snowflake__create_proc__dbt_cloud_run_job(dry_run = false): string[] {
+export function snowflake__create_proc__dbt_cloud_run_job(dry_run = false, override_prod_ownership = false): string[] {
   const config = load_orchestration_config();
   const procedure = desired_procedure(config);
   const step = { action: "create", object: procedure.label, description: `create or replace procedure ${procedure.name}`, sql: procedure.sql };
+  // Outside prod a run first reads what it would replace (a dry run, like the original macro's, reads nothing).
+  if (!dry_run && !config.deployment.is_prod) {
+    const live = read_live_state(config);
+    const plan = [{ action: live.procedures.some((found) => found.signature === procedure_signature()) ? "update" : "create", kind: "procedure", object: procedure.label, reason: "", statements: [step] }];
+    check_prod_ownership(config, "create_proc__dbt_cloud_run_job", prod_owned_changes(config, live, plan), override_prod_ownership);
+  }
   return run_plan([step], dry_run, "create the dbt Cloud trigger procedure");
 }

@@ -180,6 +180,9 @@ function disabled_task_step(config: OrchestrationConfig, tasks: Record<string, L
 
 function orphan_step(config: OrchestrationConfig, kind: string, orphan: LiveObject): PlanStep {
   const label = managed_label(config, orphan.name);
+  if (orphan.original && !config.drop_original_macro_objects) {
+    return step("unchanged", kind, label, `made by create_${kind}_generic, not in the config; kept (drop_original_macro_objects: true drops it)`, []);
+  }
   if (!config.drop_orphans) return step("unchanged", kind, label, "no longer in the config; kept (drop_orphans: false)", []);
   return step("drop", kind, label, "no longer in the config",
     [planned_statement("drop", label, `drop ${kind} ${orphan.name} (no longer in the config)`, `drop ${kind} if exists ${managed_name(config, orphan.name)}`)]);
@@ -206,10 +209,12 @@ function check_no_foreign_objects(live: LiveState, desired_streams: Record<strin
 
 /** The whole plan, in the order its statements must run. */
 export function reconcile(config: OrchestrationConfig, live: LiveState, options: PlanOptions, watched: WatchedObjects): PlanStep[] {
+  // non_prod_streams: false builds no stream outside prod, and so no task (a task wakes on its streams).
+  const jobs = options.is_prod || config.non_prod_streams ? config.jobs : [];
   const stream_names: string[] = [];
-  for (const job of config.jobs) stream_names.push(...job.stream_names);
+  for (const job of jobs) stream_names.push(...job.stream_names);
   const desired_streams = names_set(stream_names);
-  const desired_tasks = names_set(config.jobs.map((job) => job.task_name));
+  const desired_tasks = names_set(jobs.map((job) => job.task_name));
   check_no_foreign_objects(live, desired_streams, desired_tasks, config);
   const live_streams = by_name(live.streams);
   const live_tasks = by_name(live.tasks);
@@ -227,10 +232,10 @@ export function reconcile(config: OrchestrationConfig, live: LiveState, options:
   for (const task of live.tasks) {
     if (task.managed && desired_tasks[task.name] !== true) steps.push(orphan_step(config, "task", task));
   }
-  for (const job of config.jobs) {
+  for (const job of jobs) {
     for (const [index, table] of job.tables.entries()) steps.push(stream_step(config, live_streams, job, index, table, watched));
   }
-  for (const job of config.jobs) {
+  for (const job of jobs) {
     if (job.enabled) {
       steps.push(task_step(config, live_tasks, job, options));
     } else {

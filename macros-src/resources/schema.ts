@@ -34,7 +34,7 @@ export function desired_log_table(config: OrchestrationConfig): DesiredObject {
   const fingerprint = fingerprint_of(log_table_sql(config, LOG_TABLE_PURPOSE));
   return {
     kind: "log table", name: config.log_table, label: managed_label(config, config.log_table), fingerprint,
-    sql: log_table_sql(config, fingerprinted_comment(LOG_TABLE_PURPOSE, fingerprint)),
+    sql: log_table_sql(config, fingerprinted_comment(LOG_TABLE_PURPOSE, fingerprint, config.deployment)),
   };
 }
 

@@ -23,7 +23,7 @@ function stream_object(config: OrchestrationConfig, stream: string, table: strin
   const fingerprint = fingerprint_of(stream_sql(qualified, source_clause, purpose, false));
   return {
     kind: "stream", name: stream, label: managed_label(config, stream), fingerprint,
-    sql: stream_sql(qualified, source_clause, fingerprinted_comment(purpose, fingerprint), replace),
+    sql: stream_sql(qualified, source_clause, fingerprinted_comment(purpose, fingerprint, config.deployment), replace),
   };
 }
 

@@ -10,10 +10,12 @@ import type { JobConfig, OrchestrationConfig } from "../config/types.js";
 import { target } from "../prelude/dbt.js";
 import { parse_object_name } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
-import { fingerprint_of, fingerprinted_comment, type DesiredObject } from "./managed.js";
+import { fingerprint_of, fingerprinted_comment, ORIGINAL_TASK_MARK, type DesiredObject } from "./managed.js";
 import { managed_label, managed_name, procedure_name } from "./names.js";
 import { record_outcomes_sql, unfinished_runs_sql } from "./outcomes.js";
 import type { PlannedStatement } from "./plan-types.js";
+import { read_live_state } from "./live-state.js";
+import { check_prod_ownership, prod_owned_changes } from "./ownership.js";
 import { run_plan } from "./run-plan.js";
 
 const DAYS_IN_WEEK = 7;
@@ -290,13 +292,14 @@ function task_sql(definition: TaskDefinition, comment: string): string {
 }
 
 /** A job's task; CREATE OR ALTER changes an existing one in place. */
-export function desired_task(config: OrchestrationConfig, job: JobConfig, settings: TaskSettings): DesiredObject {
-  const purpose = `triggers dbt Cloud job ${job.job_id} (${job.name})`;
+export function desired_task(config: OrchestrationConfig, job: JobConfig, settings: TaskSettings, original = false): DesiredObject {
+  const job_purpose = `triggers dbt Cloud job ${job.job_id} (${job.name})`;
+  const purpose = original ? `${job_purpose}${ORIGINAL_TASK_MARK}` : job_purpose;
   const definition = task_definition(config, job, settings);
   const fingerprint = fingerprint_of(task_sql(definition, purpose));
   return {
     kind: "task", name: job.task_name, label: managed_label(config, job.task_name), fingerprint,
-    sql: task_sql(definition, fingerprinted_comment(purpose, fingerprint)),
+    sql: task_sql(definition, fingerprinted_comment(purpose, fingerprint, config.deployment)),
   };
 }
 
@@ -307,7 +310,7 @@ export function schedule_label(job: JobConfig): string {
 /** create_task_generic's statements: it does not read the live state, so it suspends first in case the task runs. */
 function task_statements(config: OrchestrationConfig, job: JobConfig, settings: TaskSettings, resume: boolean):
   PlannedStatement[] {
-  const task = desired_task(config, job, settings);
+  const task = desired_task(config, job, settings, true);
   const qualified = managed_name(config, task.name);
   const plan: PlannedStatement[] = [
     { action: "suspend", object: task.label, description: `suspend task ${task.name} if it exists, so it can be changed`,
@@ -326,6 +329,14 @@ function stream_parts(config: OrchestrationConfig, value: string): string[] {
   return stop_with_error(`create_task_generic: stream '${value}' must be a stream name or DATABASE.SCHEMA.STREAM`);
 }
 
+/** Outside prod a run first reads the task it would suspend and alter (a dry run, like the original macro's, reads nothing). */
+function check_original_task_ownership(config: OrchestrationConfig, task: string, plan: PlannedStatement[], override: boolean): void {
+  const live = read_live_state(config);
+  const exists = live.tasks.some((found) => found.name === task);
+  const steps = [{ action: exists ? "update" : "create", kind: "task", object: managed_label(config, task), reason: "", statements: plan }];
+  check_prod_ownership(config, "create_task_generic", prod_owned_changes(config, live, steps), override);
+}
+
 /** Snowflake implementation of create_task_generic (the entry point, with its documentation, is in macros-src/originals.ts). */
 export function snowflake__create_task_generic(
   job_id: number,
@@ -340,6 +351,7 @@ export function snowflake__create_task_generic(
   prod_override = false,
   logging_table = "orchestration_logs",
   dry_run = false,
+  override_prod_ownership = false,
 ): string[] {
   const base = load_orchestration_config();
   const config = { ...base, log_table: logging_table.toUpperCase() };
@@ -349,8 +361,10 @@ export function snowflake__create_task_generic(
     min_elapsed_seconds, min_start_time, max_start_time, days_of_week,
   }, "create_task_generic", problems, false);
   if (job === null || problems.length > 0) stop_with_error(`create_task_generic: ${problems.join("; ")}`);
-  const is_prod = config.prod_targets.includes(target.name);
+  const is_prod = config.deployment.is_prod;
   if (streams.length === 0) stop_with_error("create_task_generic: give at least one stream");
   const settings = { streams: streams.map((stream) => stream_parts(config, stream)), calls_dbt_cloud: is_prod || prod_override };
-  return run_plan(task_statements(config, job, settings, is_prod), dry_run, `create the task of job ${job_id}`);
+  const plan = task_statements(config, job, settings, is_prod);
+  if (!dry_run && !is_prod) check_original_task_ownership(config, job.task_name, plan, override_prod_ownership);
+  return run_plan(plan, dry_run, `create the task of job ${job_id}`);
 }

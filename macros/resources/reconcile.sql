@@ -444,6 +444,17 @@
 {#- macros-src/resources/reconcile.ts:181 -#}
 {%- macro _orphan_step(config, kind, orphan) -%}
   {%- set label = config["database"] ~ "." ~ config["schema"] ~ "." ~ orphan["name"] -%}
+  {%- if orphan["original"] and (not config["drop_original_macro_objects"]) -%}
+    {%- do return({
+      "action": "unchanged",
+      "kind": kind,
+      "object": label,
+      "reason": "made by create_"
+        ~ kind
+        ~ "_generic, not in the config; kept (drop_original_macro_objects: true drops it)",
+      "statements": []
+    }) -%}
+  {%- endif -%}
   {%- if not config["drop_orphans"] -%}
     {%- do return({
       "action": "unchanged",
@@ -477,7 +488,7 @@
   }) -%}
 {%- endmacro -%}
 
-{#- macros-src/resources/reconcile.ts:188 -#}
+{#- macros-src/resources/reconcile.ts:191 -#}
 {%- macro _check_no_foreign_objects(live, desired_streams, desired_tasks, config) -%}
   {%- set foreign = [] -%}
   {%- if live["log_table_exists"] and (not live["log_table_managed"]) -%}
@@ -506,17 +517,18 @@
   {%- endif -%}
 {%- endmacro -%}
 
-{#- macros-src/resources/reconcile.ts:208 -#}
+{#- macros-src/resources/reconcile.ts:211 -#}
 {%- macro _reconcile(config, live, options, watched) -%}
+  {%- set jobs = config["jobs"] if (options["is_prod"] or config["non_prod_streams"]) else [] -%}
   {%- set stream_names = [] -%}
-  {%- for job in config["jobs"] -%}
+  {%- for job in jobs -%}
     {%- for tsj_stream_names_item in job["stream_names"] -%}
       {%- do stream_names.append(tsj_stream_names_item) -%}
     {%- endfor -%}
   {%- endfor -%}
   {%- set desired_streams = dbt_cloud_orchestration._names_set(stream_names) -%}
   {%- set tsj_jobs_mapped = [] -%}
-  {%- for job in config["jobs"] -%}
+  {%- for job in jobs -%}
     {%- do tsj_jobs_mapped.append(job["task_name"]) -%}
   {%- endfor -%}
   {%- set desired_tasks = dbt_cloud_orchestration._names_set(tsj_jobs_mapped) -%}
@@ -565,13 +577,13 @@
       {%- do steps.append(dbt_cloud_orchestration._orphan_step(config, "task", task)) -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- for job in config["jobs"] -%}
+  {%- for job in jobs -%}
     {%- for table in job["tables"] -%}
       {%- set index = loop.index0 -%}
       {%- do steps.append(dbt_cloud_orchestration._stream_step(config, live_streams, job, index, table, watched)) -%}
     {%- endfor -%}
   {%- endfor -%}
-  {%- for job in config["jobs"] -%}
+  {%- for job in jobs -%}
     {%- if job["enabled"] -%}
       {%- do steps.append(dbt_cloud_orchestration._task_step(config, live_tasks, job, options)) -%}
     {%- else -%}
@@ -594,7 +606,7 @@
   {%- do return(steps) -%}
 {%- endmacro -%}
 
-{#- macros-src/resources/reconcile.ts:263 -#}
+{#- macros-src/resources/reconcile.ts:268 -#}
 {%- macro _plan_warnings(config, live) -%}
   {%- set tsj_ns = namespace() -%}
   {%- set warnings = [] -%}
@@ -605,7 +617,7 @@
     {%- for stream in job["stream_names"] -%}
       {%- if (job["stream_names"] | length) != tsj_stream_names_length -%}
         {%- do exceptions.raise_compiler_error(
-          "macros-src/resources/reconcile.ts:267:26: the array 'job.stream_names' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+          "macros-src/resources/reconcile.ts:272:26: the array 'job.stream_names' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
         ) -%}
       {%- endif -%}
       {%- set existing = live_streams.get(stream) -%}
@@ -631,7 +643,7 @@
     {%- endfor -%}
     {%- if (not tsj_ns.tsj_stream_names_broke) and ((job["stream_names"] | length) != tsj_stream_names_length) -%}
       {%- do exceptions.raise_compiler_error(
-        "macros-src/resources/reconcile.ts:267:26: the array 'job.stream_names' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+        "macros-src/resources/reconcile.ts:272:26: the array 'job.stream_names' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
       ) -%}
     {%- endif -%}
   {%- endfor -%}

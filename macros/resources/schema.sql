@@ -62,7 +62,11 @@
       config,
       "Managed by the dbt_cloud_orchestration dbt package: one row per orchestration task invocation (definition "
         ~ fingerprint
-        ~ ")"
+        ~ ") ["
+        ~ ("prod" if config["deployment"]["is_prod"] else "non-prod")
+        ~ " target "
+        ~ config["deployment"]["target_name"]
+        ~ "]"
     )
   }) -%}
 {%- endmacro -%}

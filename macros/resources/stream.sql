@@ -31,7 +31,15 @@
       ~ "\n  "
       ~ source_clause
       ~ "\n  comment = '"
-      ~ ((("Managed by the dbt_cloud_orchestration dbt package: " ~ purpose ~ " (definition " ~ fingerprint ~ ")") | replace("\\", "\\\\")) | replace("'", "''"))
+      ~ ((("Managed by the dbt_cloud_orchestration dbt package: "
+        ~ purpose
+        ~ " (definition "
+        ~ fingerprint
+        ~ ") ["
+        ~ ("prod" if config["deployment"]["is_prod"] else "non-prod")
+        ~ " target "
+        ~ config["deployment"]["target_name"]
+        ~ "]") | replace("\\", "\\\\")) | replace("'", "''"))
       ~ "'"
   }) -%}
 {%- endmacro -%}

@@ -38,7 +38,7 @@ describe("create_stream_generic(database, schema, table)", () => {
     expect(run.statements[2]).toMatch(new RegExp(
       '^create stream if not exists "ANALYTICS"."DBT_DEV"."ORCH_STREAM__RAW__SALES__ORDER_ITEMS"\\n' +
         '  on table "RAW"."SALES"."Order Items"\\n' +
-        "  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW\\.SALES\\.Order Items \\(definition [0-9a-f]{32}\\)'$"));
+        "  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW\\.SALES\\.Order Items \\(definition [0-9a-f]{32}\\) \\[non-prod target dev\\]'$"));
   });
 
   it.each([
@@ -98,13 +98,15 @@ describe("create_task_generic(job_id, job_name, streams, …)", () => {
       },
     }));
     expect(run.error).toBeNull();
-    const task = run.statements[1]!;
+    // Outside prod it first reads the orchestration schema: a task a prod target built is not its to alter.
+    expect(run.statements[0]).toBe(`show schemas like 'DBT_DEV' in database "ANALYTICS"`);
+    const task = run.statements[2]!;
     const body = taskBody(task);
     expect(task).not.toContain("schedule =");
     expect(task).toContain(`system$stream_has_data('"RAW"."OTHER"."MY_STREAM"')`);
     expect(body).toContain(", 7, 60, '08:00', '18:00', array_construct(0, 2), 'UTC', object_construct('known_run_ids', :known_runs)) into :outcome;");
     expect(body).toContain('insert into "ANALYTICS"."DBT_DEV"."MY_LOGS"');
-    expect(run.statements).toHaveLength(2);
+    expect(run.statements).toHaveLength(3);
   });
 
   it("validates its arguments like the config", async () => {
@@ -117,7 +119,7 @@ describe("create_task_generic(job_id, job_name, streams, …)", () => {
 
 describe("create_proc__dbt_cloud_run_job()", () => {
   it("embeds the handler file exactly", async () => {
-    const run = await agreed("create_proc__dbt_cloud_run_job", context(exampleVars(), { args: {} }));
+    const run = await agreed("create_proc__dbt_cloud_run_job", context(exampleVars(), { target: PROD_TARGET, args: {} }));
     const handler = readFileSync(join(REPO_ROOT, "macros-src", "procedure", "dbt_cloud_run_job.py"), "utf8");
     expect(run.statements).toHaveLength(1);
     const statement = run.statements[0]!;
@@ -135,7 +137,7 @@ describe("create_dbt_cloud_external_access()", () => {
   const env = { DBT_CLOUD_API_TOKEN: TOKEN };
 
   it("creates or alters the network rule for the configured host only, the secret and the integration, in each object's documented syntax", async () => {
-    const run = await agreed("create_dbt_cloud_external_access", context(exampleVars(), { env, args: {} }));
+    const run = await agreed("create_dbt_cloud_external_access", context(exampleVars(), { target: PROD_TARGET, env, args: {} }));
     expect(run.error).toBeNull();
     expect(run.statements[0]).toBe(`show integrations like 'DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION'`);
     expect(run.statements[1]).toBe('create schema if not exists "ANALYTICS"."ORCHESTRATION"');
@@ -143,7 +145,9 @@ describe("create_dbt_cloud_external_access()", () => {
     expect(run.statements[2]).toBe(`create or alter network rule "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_API_NETWORK_RULE" type = host_port ` +
       `value_list = ('ab123.us1.dbt.com') mode = egress comment = 'Managed by the dbt_cloud_orchestration dbt package: lets the dbt Cloud trigger reach the dbt Cloud API'`);
     expect(run.statements[3]).toContain("secret_string = %s comment = ");
-    expect(run.statements[4]).toBe('alter secret "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN" set secret_string = %s');
+    // The comment records that a prod target stored the token: a non-prod target then leaves it alone.
+    expect(run.statements[4]).toBe('alter secret "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN" set secret_string = %s ' +
+      "comment = 'Managed by the dbt_cloud_orchestration dbt package: the dbt Cloud API token [prod target prod]'");
     expect(JSON.stringify(run)).not.toContain("S3CRET");
     // CREATE EXTERNAL ACCESS INTEGRATION has neither IF NOT EXISTS nor OR ALTER: SHOW INTEGRATIONS said it is missing.
     expect(run.statements[5]).toBe('create external access integration "DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION" ' +
@@ -158,7 +162,7 @@ describe("create_dbt_cloud_external_access()", () => {
 
   it("alters an integration that exists instead (rerun, token rotation): nothing replaced, its grants kept", async () => {
     const existing = { columns: ["name", "type", "category", "enabled"], rows: [["DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION", "EXTERNAL_ACCESS", "SECURITY", "true"]] };
-    const run = await agreed("create_dbt_cloud_external_access", { ...context(exampleVars(), { env, args: {} }), query_results: [existing] });
+    const run = await agreed("create_dbt_cloud_external_access", { ...context(exampleVars(), { target: PROD_TARGET, env, args: {} }), query_results: [existing] });
     expect(run.error).toBeNull();
     expect(run.statements.at(-1)).toBe('alter external access integration "DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION" ' +
       'set allowed_network_rules = ("ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_API_NETWORK_RULE") allowed_authentication_secrets = ("ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN") enabled = true');
@@ -188,9 +192,29 @@ describe("create_dbt_cloud_external_access()", () => {
       "create_dbt_cloud_external_access: set the environment variable DBT_CLOUD_API_TOKEN to a dbt Cloud API token.");
   });
 
+  it("outside prod, refuses to overwrite a secret a prod target stored (or one stored before targets were recorded)", async () => {
+    const secretRow = (comment: string) => ({ columns: ["created_on", "name", "schema_name", "database_name", "comment"],
+      rows: [["2026-01-01", "DBT_CLOUD_ACCESS_TOKEN", "ORCHESTRATION", "ANALYTICS", comment]] });
+    for (const marker of [" [prod target prod]", ""]) {
+      const run = await agreed("create_dbt_cloud_external_access", {
+        ...context(exampleVars(), { env, args: {} }),
+        query_results: [secretRow(`Managed by the dbt_cloud_orchestration dbt package: the dbt Cloud API token${marker}`)],
+      });
+      expect(run.statements).toEqual([`show secrets like 'DBT_CLOUD_ACCESS_TOKEN' in schema "ANALYTICS"."ORCHESTRATION"`]);
+      expect(run.error).toContain("update secret ANALYTICS.ORCHESTRATION.DBT_CLOUD_ACCESS_TOKEN (its token)");
+      expect(JSON.stringify(run)).not.toContain("S3CRET");
+    }
+    const own = await agreed("create_dbt_cloud_external_access", {
+      ...context(exampleVars(), { env, args: {} }),
+      query_results: [secretRow("Managed by the dbt_cloud_orchestration dbt package: the dbt Cloud API token [non-prod target dev]")],
+    });
+    expect(own.error).toBeNull();
+    expect(own.statements.filter((sql) => sql.includes("secret_string = %s"))).toHaveLength(2);
+  });
+
   it("matches the plain SQL file shipped for teams that set up by hand", async () => {
     const vars = { ...exampleVars(), access_url: "https://your-account-prefix.us1.dbt.com" };
-    const run = await agreed("create_dbt_cloud_external_access", context(vars, { args: { dry_run: true } }));
+    const run = await agreed("create_dbt_cloud_external_access", context(vars, { target: PROD_TARGET, args: { dry_run: true } }));
     const file = readFileSync(join(REPO_ROOT, "setup", "external_access.sql"), "utf8");
     const statements = file.split("\n").filter((line) => !line.startsWith("--") && line.trim() !== "").join("\n")
       .split(";\n").map((statement) => statement.replace(/;\s*$/, "").trim()).filter((statement) => statement !== "");

@@ -192,9 +192,15 @@ describe("orchestration_status with outcomes", () => {
     expect(run.statements[11]).toContain("first_value(run_status) over (partition by job_id order by iff(run_id is null, 1, 0), invoked_at desc) as last_run_status");
     expect(run.statements[11]).toContain("max(iff(run_status = 'Success', run_finished_at, null)) over (partition by job_id) as last_success_at");
     const lines = run.returned as string[];
-    expect(lines[0]).toMatch(/ +last invocation \(UTC\) +status +last run +last success \(UTC\)$/);
-    expect(lines[1]).toMatch(/ +2026-11-26 14:00:00 +TRIGGERED +123456 Success in 83 s +2026-11-26 14:05:00$/);
-    expect(lines[2]).toMatch(/ORCH_TASK__INVENTORY_SNAPSHOT__67891 .* +- +- +- +-$/);
-    expect(lines[3]).toMatch(/ +2026-11-26 15:00:00 +SKIPPED +777 outcome unknown +2026-11-20 06:10:00$/);
+    const after = (heading: string) => lines.slice(lines.indexOf(heading));
+    expect(after("daily sales (67890): started, 15 MINUTE").slice(5, 7)).toEqual([
+      "  last invocation: 2026-11-26 14:00:00 UTC, TRIGGERED",
+      "  last run: 123456 Success in 83 s; last success: 2026-11-26 14:05:00 UTC",
+    ]);
+    expect(after("inventory snapshot (67891): started, triggered").slice(3, 5)).toEqual(["  last invocation: -", "  last run: -; last success: -"]);
+    expect(after("finance close (67892): started, USING CRON 0 6 * * 1-5 America/Chicago").slice(3, 5)).toEqual([
+      "  last invocation: 2026-11-26 15:00:00 UTC, SKIPPED",
+      "  last run: 777 outcome unknown; last success: 2026-11-20 06:10:00 UTC",
+    ]);
   });
 });

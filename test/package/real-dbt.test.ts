@@ -102,7 +102,7 @@ it.each(BOTH)("%s: the default dry run prints at most 40 lines, with the Plan li
 it.each(BOTH)("%s: verbose prints every statement's SQL after its 'N of M' line", async (engine) => {
   const run = await dbt(engine, ["--quiet", ...build("{dry_run: true, offline: true, verbose: true}")]);
   expect(run.exitCode).toBe(0);
-  expect(run.stdout).toMatch(/^3 of 11 create or replace procedure DBT_CLOUD_RUN_JOB\ncreate or replace procedure "ANALYTICS"\."ORCHESTRATION"\."DBT_CLOUD_RUN_JOB"\(/m);
+  expect(run.stdout).toMatch(/^3 of 11 create or replace procedure DBT_CLOUD_RUN_JOB\ncreate or replace procedure "ANALYTICS"\."DBT_DEV_ORCHESTRATION"\."DBT_CLOUD_RUN_JOB"\(/m);
   expect(run.stdout).toMatch(/^11 of 11 /m);
 });
 

@@ -327,10 +327,11 @@ describe("planning against the live state", () => {
     expect(run.returned).toEqual([`alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__FINANCE_CLOSE__67892" suspend`]);
   });
 
-  it("a rerun after a build plans zero DDL (dev target: suspended tasks stay suspended)", async () => {
+  it("a rerun after a build plans zero DDL (dev target, in its own schema: suspended tasks stay suspended)", async () => {
     const devOffline = await engines.both("build_orchestration_resources", context(exampleVars()));
     const live = liveStateAfter(devOffline.ts, "suspended");
-    const ctx = { ...context(exampleVars(), { args: { dry_run: false } }), query_results: reads(live) };
+    const devReads = [...watchedResults(EXAMPLE_WATCHED, EXAMPLE_SCHEMAS)!, ...showResults(live, "DBT_DEV_ORCHESTRATION")!];
+    const ctx = { ...context(exampleVars(), { args: { dry_run: false } }), query_results: devReads };
     const { ts, jinja } = await engines.both("build_orchestration_resources", ctx);
     expect(jinja).toEqual(ts);
     expect(ts.returned).toEqual([]);

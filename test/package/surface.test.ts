@@ -145,20 +145,21 @@ describe("the plan's output", () => {
 
   it("by default: a title, the table, the Plan line and a dry-run note; no SQL", async () => {
     const run = await agreed("build_orchestration_resources", context(exampleVars(), { args: dryRun }));
-    expect(run.logs).toHaveLength(5);
+    expect(run.logs).toHaveLength(6);
     expect(run.logs[0]).toMatch(/^dbt_cloud_orchestration: plan for target 'dev' /);
     expect(run.logs[1]!.split("\n")).toHaveLength(12);
-    // The plan's note: an offline plan reads no watched object.
-    expect(run.logs[2]).toMatch(/^dbt_cloud_orchestration: offline: the watched objects were not read/);
-    expect(run.logs[3]).toBe("Plan: 11 to create, 0 to update, 0 to recreate, 0 to resume, 0 to suspend, 0 to drop, 0 unchanged.");
-    expect(run.logs[4]).toBe("Dry run: nothing was executed; verbose: true prints the SQL of the 11 statement(s).");
+    // The plan's notes: what a non-prod build's streams cost, and that an offline plan reads no watched object.
+    expect(run.logs[2]).toMatch(/^dbt_cloud_orchestration: not prod: this target keeps streams on 5 table\(s\) outside its schema \(offline: assumed\)/);
+    expect(run.logs[3]).toMatch(/^dbt_cloud_orchestration: offline: the watched objects were not read/);
+    expect(run.logs[4]).toBe("Plan: 11 to create, 0 to update, 0 to recreate, 0 to resume, 0 to suspend, 0 to drop, 0 unchanged.");
+    expect(run.logs[5]).toBe("Dry run: nothing was executed; verbose: true prints the SQL of the 11 statement(s).");
     expect(run.logs.join("\n")).not.toContain("create or replace procedure");
   });
 
   it("verbose: 'N of M' and the SQL of every statement", async () => {
     const run = await agreed("build_orchestration_resources", context(exampleVars(), { args: { ...dryRun, verbose: true } }));
     const statements = run.returned as string[];
-    const steps = run.logs.slice(4);
+    const steps = run.logs.slice(5);
     expect(steps).toHaveLength(statements.length);
     steps.forEach((entry, index) => {
       expect(entry.startsWith(`${index + 1} of ${statements.length} `)).toBe(true);

@@ -10,6 +10,8 @@ export interface LiveTask {
   state: "started" | "suspended";
   /** SHOW TASKS' last_suspended_reason. */
   last_suspended_reason?: string;
+  /** SHOW TASKS' definition: the task's SQL after AS. */
+  definition?: string;
 }
 
 export interface LiveStream {
@@ -184,7 +186,9 @@ export function liveStateAfter(build: MacroRun, taskState: "started" | "suspende
       live.procedureSignature = signatureOf(sql);
     }
     else if (sql.startsWith("create stream")) live.streams.push({ name, comment });
-    else if (sql.startsWith("create or alter task")) live.tasks.push({ name, comment, state: taskState });
+    else if (sql.startsWith("create or alter task")) {
+      live.tasks.push({ name, comment, state: taskState, definition: sql.slice(sql.indexOf("\nas ") + 4) });
+    }
   }
   return live;
 }
@@ -223,9 +227,9 @@ export function showResults(live: LiveSchema, schema: string, logTable = "ORCHES
         stream.stale_now === true]),
     }]),
     {
-      columns: ["name", "database_name", "schema_name", "comment", "warehouse", "schedule", "state", "last_suspended_reason"],
+      columns: ["name", "database_name", "schema_name", "comment", "warehouse", "schedule", "state", "last_suspended_reason", "definition"],
       rows: live.tasks.map((task) => [task.name, "ANALYTICS", schema, task.comment, "TRANSFORMING", "15 MINUTE", task.state,
-        task.last_suspended_reason ?? null]),
+        task.last_suspended_reason ?? null, task.definition ?? ""]),
     },
     ...describe,
   ];

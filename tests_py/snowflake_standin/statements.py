@@ -375,6 +375,10 @@ class Statements:
             if r.accept("DEFAULT"):
                 raise refused("argument defaults are not modelled by the stand-in (stand-in wording)")
             r.accept(",")
+        # COPY GRANTS follows the arguments: a replacement keeps the privileges granted on the procedure it replaces
+        # (docs.snowflake.com/en/sql-reference/sql/create-procedure). The stand-in models no grant on a procedure:
+        # it records the clause, which a test can read.
+        copy_grants = r.accept("COPY", "GRANTS")
         props = self.properties()
         r.expect("AS")
         definition = r.string()
@@ -427,7 +431,8 @@ class Statements:
                 k: self._text(props, k)
                 for k in props
                 if k not in ("COMMENT", "SECRETS", "EXTERNAL_ACCESS_INTEGRATIONS", "PACKAGES")
-            },
+            }
+            | ({"COPY GRANTS": "true"} if copy_grants else {}),
             secrets=secrets,
             external_access_integrations=integrations,
             owner=self.session.role,

@@ -13,12 +13,13 @@ create table if not exists "ANALYTICS"."ORCHESTRATION"."ORCHESTRATION_LOGS" (
   run_status varchar,
   run_finished_at timestamp_ltz,
   run_duration_seconds number
-) comment = 'Managed by the dbt_cloud_orchestration dbt package: one row per orchestration task invocation (definition 0807cd81acc88534c3080def1cc179aa)';
+) comment = 'Managed by the dbt_cloud_orchestration dbt package: one row per orchestration task invocation (definition 0807cd81acc88534c3080def1cc179aa) [prod target prod]';
 
 create or replace procedure "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_RUN_JOB"(
   access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number,
   min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar, options variant
 )
+copy grants
 returns variant
 language python
 runtime_version = '3.11'
@@ -26,7 +27,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 9813314611cab230f0e9acb3000ecd97)'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 882657c679fe7a46d52bccd3967cfd9a) [prod target prod]'
 as
 $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>
@@ -34,29 +35,29 @@ $$;
 
 create stream if not exists "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDERS"
   on table "RAW"."SALES"."ORDERS"
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.ORDERS for dbt Cloud job 67890 (definition 7426edfe84bc552b84e712144b1b2b38)';
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.ORDERS for dbt Cloud job 67890 (definition 7426edfe84bc552b84e712144b1b2b38) [prod target prod]';
 
 create stream if not exists "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDER_ITEMS"
   on table "RAW"."SALES"."Order Items"
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.Order Items for dbt Cloud job 67890 (definition f8706ab0720b6073c26eb32d00f47df2)';
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.Order Items for dbt Cloud job 67890 (definition f8706ab0720b6073c26eb32d00f47df2) [prod target prod]';
 
 create stream if not exists "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__CUSTOMERS"
   on table "RAW"."SALES"."CUSTOMERS"
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.CUSTOMERS for dbt Cloud job 67890 (definition 393f18ecc927d989bffce1c01d88f5ac)';
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.CUSTOMERS for dbt Cloud job 67890 (definition 393f18ecc927d989bffce1c01d88f5ac) [prod target prod]';
 
 create stream if not exists "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67891__RAW__INVENTORY__STOCK_LEVELS"
   on table "RAW"."INVENTORY"."STOCK_LEVELS"
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.INVENTORY.STOCK_LEVELS for dbt Cloud job 67891 (definition 28da205ea6ef909b502c3ae06dfcd31a)';
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.INVENTORY.STOCK_LEVELS for dbt Cloud job 67891 (definition 28da205ea6ef909b502c3ae06dfcd31a) [prod target prod]';
 
 create stream if not exists "ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67892__RAW__FINANCE__GENERAL_LEDGER"
   on table "RAW"."FINANCE"."GENERAL_LEDGER"
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.FINANCE.GENERAL_LEDGER for dbt Cloud job 67892 (definition ec1718e9336c4cab75fc8d524adaf2d0)';
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.FINANCE.GENERAL_LEDGER for dbt Cloud job 67892 (definition ec1718e9336c4cab75fc8d524adaf2d0) [prod target prod]';
 
 create or alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__DAILY_SALES__67890"
   warehouse = "TRANSFORMING"
   schedule = '15 MINUTE'
   suspend_task_after_num_failures = 10
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition de62a4cc04ae9c9592f3da7933700ccc)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition de62a4cc04ae9c9592f3da7933700ccc) [prod target prod]'
   when system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDERS"')
     or system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__ORDER_ITEMS"')
     or system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67890__RAW__SALES__CUSTOMERS"')
@@ -139,7 +140,7 @@ create or alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__INVENTORY_SNAPSHOT_
   warehouse = "TRANSFORMING"
   user_task_minimum_trigger_interval_in_seconds = 300
   suspend_task_after_num_failures = 10
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67891 (inventory snapshot) (definition 71a6f8c672e4047e96f621e0856c2c51)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67891 (inventory snapshot) (definition 71a6f8c672e4047e96f621e0856c2c51) [prod target prod]'
   when system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67891__RAW__INVENTORY__STOCK_LEVELS"')
 as execute immediate 'declare
   local_now timestamp_ntz default null;
@@ -218,7 +219,7 @@ create or alter task "ANALYTICS"."ORCHESTRATION"."ORCH_TASK__FINANCE_CLOSE__6789
   warehouse = "TRANSFORMING"
   schedule = 'USING CRON 0 6 * * 1-5 America/Chicago'
   suspend_task_after_num_failures = 10
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67892 (finance close) (definition 4ee77b6eaa36d0a04ae0205470ec77dd)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67892 (finance close) (definition 4ee77b6eaa36d0a04ae0205470ec77dd) [prod target prod]'
   when system$stream_has_data('"ANALYTICS"."ORCHESTRATION"."ORCH_STREAM__67892__RAW__FINANCE__GENERAL_LEDGER"')
 as execute immediate 'declare
   local_now timestamp_ntz default null;

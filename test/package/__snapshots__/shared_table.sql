@@ -13,12 +13,13 @@ create table if not exists "ANALYTICS"."ANALYTICS"."ORCHESTRATION_LOGS" (
   run_status varchar,
   run_finished_at timestamp_ltz,
   run_duration_seconds number
-) comment = 'Managed by the dbt_cloud_orchestration dbt package: one row per orchestration task invocation (definition 257a2045c93d3753fecf45fc2c377f8a)';
+) comment = 'Managed by the dbt_cloud_orchestration dbt package: one row per orchestration task invocation (definition 257a2045c93d3753fecf45fc2c377f8a) [prod target prod]';
 
 create or replace procedure "ANALYTICS"."ANALYTICS"."DBT_CLOUD_RUN_JOB"(
   access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number,
   min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar, options variant
 )
+copy grants
 returns variant
 language python
 runtime_version = '3.11'
@@ -26,7 +27,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."ANALYTICS"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition b9cb9a4b6573ce6fd40c26b3794d458e)'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition dee6b0f8c2de22bbf277fef71791a33c) [prod target prod]'
 as
 $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>
@@ -34,21 +35,21 @@ $$;
 
 create stream if not exists "ANALYTICS"."ANALYTICS"."ORCH_STREAM__1__RAW__SALES__ORDERS"
   on table "RAW"."SALES"."ORDERS"
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.ORDERS for dbt Cloud job 1 (definition 2ed7f1b4e599e0d8c14a44de4ede5f56)';
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.ORDERS for dbt Cloud job 1 (definition 2ed7f1b4e599e0d8c14a44de4ede5f56) [prod target prod]';
 
 create stream if not exists "ANALYTICS"."ANALYTICS"."ORCH_STREAM__2__RAW__SALES__ORDERS"
   on table "RAW"."SALES"."ORDERS"
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.ORDERS for dbt Cloud job 2 (definition ae0ace6abfb9d5c8d0ec20e3a68cf4f4)';
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.ORDERS for dbt Cloud job 2 (definition ae0ace6abfb9d5c8d0ec20e3a68cf4f4) [prod target prod]';
 
 create stream if not exists "ANALYTICS"."ANALYTICS"."ORCH_STREAM__2__RAW__SALES__REFUNDS"
   on table "RAW"."SALES"."REFUNDS"
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.REFUNDS for dbt Cloud job 2 (definition 478907b260ed1e6f5c930dee95565bc1)';
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.REFUNDS for dbt Cloud job 2 (definition 478907b260ed1e6f5c930dee95565bc1) [prod target prod]';
 
 create or alter task "ANALYTICS"."ANALYTICS"."ORCH_TASK__ORDERS_HOURLY__1"
   user_task_managed_initial_warehouse_size = 'XSMALL'
   schedule = '60 MINUTE'
   suspend_task_after_num_failures = 10
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 1 (orders hourly) (definition 71e6fe843bef4b2182dd67abd7c76a13)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 1 (orders hourly) (definition 71e6fe843bef4b2182dd67abd7c76a13) [prod target prod]'
   when system$stream_has_data('"ANALYTICS"."ANALYTICS"."ORCH_STREAM__1__RAW__SALES__ORDERS"')
 as execute immediate 'declare
   local_now timestamp_ntz default null;
@@ -118,7 +119,7 @@ create or alter task "ANALYTICS"."ANALYTICS"."ORCH_TASK__ORDERS_FINANCE__2"
   user_task_managed_initial_warehouse_size = 'XSMALL'
   schedule = '15 MINUTE'
   suspend_task_after_num_failures = 10
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 2 (orders finance) (definition 5c625dea7c4051a07d61854ca7f956e7)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 2 (orders finance) (definition 5c625dea7c4051a07d61854ca7f956e7) [prod target prod]'
   when system$stream_has_data('"ANALYTICS"."ANALYTICS"."ORCH_STREAM__2__RAW__SALES__ORDERS"')
     or system$stream_has_data('"ANALYTICS"."ANALYTICS"."ORCH_STREAM__2__RAW__SALES__REFUNDS"')
 as execute immediate 'declare

@@ -13,12 +13,13 @@ create table if not exists "ANALYTICS"."ANALYTICS"."ORCHESTRATION_LOGS" (
   run_status varchar,
   run_finished_at timestamp_ltz,
   run_duration_seconds number
-) comment = 'Managed by the dbt_cloud_orchestration dbt package: one row per orchestration task invocation (definition 257a2045c93d3753fecf45fc2c377f8a)';
+) comment = 'Managed by the dbt_cloud_orchestration dbt package: one row per orchestration task invocation (definition 257a2045c93d3753fecf45fc2c377f8a) [prod target prod]';
 
 create or replace procedure "ANALYTICS"."ANALYTICS"."DBT_CLOUD_RUN_JOB"(
   access_url varchar, account_id number, job_id number, cause varchar, upstream_job_id number,
   min_elapsed_seconds number, min_start_time varchar, max_start_time varchar, days_of_week array, timezone varchar, options variant
 )
+copy grants
 returns variant
 language python
 runtime_version = '3.11'
@@ -26,7 +27,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."ANALYTICS"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition b9cb9a4b6573ce6fd40c26b3794d458e)'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition dee6b0f8c2de22bbf277fef71791a33c) [prod target prod]'
 as
 $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>
@@ -34,14 +35,14 @@ $$;
 
 create stream if not exists "ANALYTICS"."ANALYTICS"."ORCH_STREAM__67890__RAW__SALES__ORDERS"
   on table "RAW"."SALES"."ORDERS"
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.ORDERS for dbt Cloud job 67890 (definition 4527d421c935f9dae6a628312141ea99)';
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: changes of RAW.SALES.ORDERS for dbt Cloud job 67890 (definition 4527d421c935f9dae6a628312141ea99) [prod target prod]';
 
 create or alter task "ANALYTICS"."ANALYTICS"."ORCH_TASK__DAILY_SALES__67890"
   target_completion_interval = '5 MINUTES'
   user_task_minimum_trigger_interval_in_seconds = 10
   suspend_task_after_num_failures = 3
   error_integration = "TASK_FAILURES"
-  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition 84ed8fa542a704aaf1b38b75d20edc8f)'
+  comment = 'Managed by the dbt_cloud_orchestration dbt package: triggers dbt Cloud job 67890 (daily sales) (definition 84ed8fa542a704aaf1b38b75d20edc8f) [prod target prod]'
   when system$stream_has_data('"ANALYTICS"."ANALYTICS"."ORCH_STREAM__67890__RAW__SALES__ORDERS"')
 as execute immediate 'declare
   local_now timestamp_ntz default null;
