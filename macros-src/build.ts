@@ -4,6 +4,7 @@ import { load_orchestration_config } from "./config/load.js";
 import { check_arguments, check_flags, unsupported_adapter } from "./entry/arguments.js"
 import { check_plan_output } from "./entry/plan-output.js";
 import { dispatch, extraKeywordArguments, target } from "./prelude/dbt.js";
+import { job_conditions } from "./resources/job-conditions.js";
 import { empty_live_state, read_live_state } from "./resources/live-state.js";
 import { plan_notes, plan_warnings, reconcile } from "./resources/reconcile.js";
 import { run_steps, type PlanOutput } from "./resources/run-plan.js";
@@ -54,7 +55,7 @@ export function snowflake__build_orchestration_resources(output: PlanOutput, pro
   const steps = reconcile(config, live, { is_prod, prod_override }, watched);
   const against = offline ? "against an empty schema (offline)" : "against the live schema";
   return run_steps(steps, output, `plan for target '${target.name}' (${mode}), ${against}`,
-    plan_notes(watched), plan_warnings(config, live));
+    plan_notes(watched), plan_warnings(config, live), job_conditions(config));
 }
 
 /** Any adapter but Snowflake: streams, tasks and Python procedures are Snowflake features. */

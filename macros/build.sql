@@ -75,7 +75,8 @@
     []
       if watched["read"]
       else ["offline: the watched objects were not read; the plan assumes each is a table with change tracking on"],
-    dbt_cloud_orchestration._plan_warnings(config, live)
+    dbt_cloud_orchestration._plan_warnings(config, live),
+    dbt_cloud_orchestration._job_conditions(config)
   )) -%}
 {%- endmacro -%}
 

@@ -20,7 +20,7 @@
     {%- if (((((tsj_mapping_index_keys | sort) | map("string")) | list) + tsj_mapping_keys) | length)
       != tsj_value_length -%}
       {%- do exceptions.raise_compiler_error(
-        "macros-src/config/load.ts:31:21: the array 'Object.keys(mapping)' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+        "macros-src/config/load.ts:44:21: the array 'Object.keys(mapping)' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
       ) -%}
     {%- endif -%}
     {%- if not (key in known) -%}
@@ -34,7 +34,7 @@
   {%- if (not tsj_ns.tsj_value_broke)
     and ((((((tsj_mapping_index_keys | sort) | map("string")) | list) + tsj_mapping_keys) | length) != tsj_value_length) -%}
     {%- do exceptions.raise_compiler_error(
-      "macros-src/config/load.ts:31:21: the array 'Object.keys(mapping)' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+      "macros-src/config/load.ts:44:21: the array 'Object.keys(mapping)' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
     ) -%}
   {%- endif -%}
 {%- endmacro -%}
@@ -55,6 +55,27 @@
         {%- set tsj_ns.valid = false -%}
       {%- endif -%}
     {%- endfor -%}
+    {%- if tsj_ns.valid
+      and (host
+        in [
+          "cloud.getdbt.com",
+          "emea.dbt.com",
+          "au.dbt.com",
+          "us1.dbt.com",
+          "us2.dbt.com",
+          "us3.dbt.com",
+          "eu1.dbt.com",
+          "eu2.dbt.com",
+          "au1.dbt.com"
+        ]) -%}
+      {%- do dbt_cloud_orchestration._problem(
+        problems,
+        "access_url",
+        dbt_cloud_orchestration._shown(value)
+          ~ " is a region URL that many accounts share, not your account's: use the account's own access URL (dbt Cloud, Account settings: 'https://<prefix>.us1.dbt.com' or the like); it is the only host the network rule allows"
+      ) -%}
+      {%- do return(none) -%}
+    {%- endif -%}
     {%- if tsj_ns.valid -%}
       {%- do return(host) -%}
     {%- endif -%}
@@ -103,12 +124,12 @@
       parts[0]
         if ((parts | length) > 0)
         else exceptions.raise_compiler_error(
-          "macros-src/config/load.ts:69:111: 'parts[0]' reads outside the array or string ('!' asserted it does not)"
+          "macros-src/config/load.ts:88:111: 'parts[0]' reads outside the array or string ('!' asserted it does not)"
         ),
       parts[1]
         if ((parts | length) > 1)
         else exceptions.raise_compiler_error(
-          "macros-src/config/load.ts:69:122: 'parts[1]' reads outside the array or string ('!' asserted it does not)"
+          "macros-src/config/load.ts:88:122: 'parts[1]' reads outside the array or string ('!' asserted it does not)"
         )
     ]) -%}
   {%- endif -%}
@@ -181,46 +202,63 @@
   {%- do return([]) -%}
 {%- endmacro -%}
 
-{%- macro _days_of_week(value=none, path=none, problems=none) -%}
-  {%- if value is none -%}
-    {%- do return([0, 1, 2, 3, 4, 5, 6]) -%}
-  {%- endif -%}
-  {%- if (not ((value is iterable) and (value is not string) and (value is not mapping))) or ((value | length) == 0) -%}
-    {%- do dbt_cloud_orchestration._problem(
-      problems,
-      path,
-      dbt_cloud_orchestration._shown(value) ~ " is not a non-empty list of weekdays (0 = Monday … 6 = Sunday)"
-    ) -%}
-    {%- do return([]) -%}
-  {%- endif -%}
-  {%- set days = [] -%}
-  {%- for day in value -%}
+{%- macro _listed_twice(tables, listed, parts, entry, value=none, problems=none) -%}
+  {%- set name = "\".\"".join(parts) -%}
+  {%- for table in tables -%}
     {%- set index = loop.index0 -%}
-    {%- if (not ((day is number) and (day is not boolean)))
-      or (not ((day is number) and (day is not boolean) and ((day | int) == day)))
-      or (day < 0)
-      or (day > 6) -%}
+    {%- if "\".\"".join(table) == name -%}
       {%- do dbt_cloud_orchestration._problem(
         problems,
-        path ~ "[" ~ index ~ "]",
-        dbt_cloud_orchestration._shown(day) ~ " is not a weekday (0-6)"
+        entry,
+        dbt_cloud_orchestration._shown(value)
+          ~ " is the table "
+          ~ dbt_cloud_orchestration._display_name(parts)
+          ~ " again, already listed as "
+          ~ (listed[index]
+            if ((index >= 0) and (index < (listed | length)))
+            else exceptions.raise_compiler_error(
+              "macros-src/config/load.ts:132:112: 'listed[index]' reads outside the array or string ('!' asserted it does not)"
+            ))
+          ~ "; list it once"
       ) -%}
-    {%- elif day in days -%}
-      {%- do dbt_cloud_orchestration._problem(
-        problems,
-        path ~ "[" ~ index ~ "]",
-        (((day | int) if ((day | int) == day) else day)
-          if (((day | abs) <= 9007199254740992) and (((day | abs) >= 0.0001) or (day == 0)))
-          else exceptions.raise_compiler_error(
-            "macros-src/config/load.ts:116:49: 'day' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
-          ))
-          ~ " is listed twice"
-      ) -%}
-    {%- else -%}
-      {%- do days.append(day) -%}
+      {%- do return(true) -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- do return(days) -%}
+  {%- do return(false) -%}
+{%- endmacro -%}
+
+{%- macro _partial_override_hint(given) -%}
+  {%- set tsj_missing = [] -%}
+  {%- for key in ["account_id", "access_url", "jobs"] -%}
+    {%- if given.get(key) is none -%}
+      {%- do tsj_missing.append(key) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- set missing = tsj_missing -%}
+  {%- set tsj_given_index_keys = [] -%}
+  {%- set tsj_keys = [] -%}
+  {%- for tsj_given_key, tsj_given_value in given.items() -%}
+    {%- if (((tsj_given_key | int) | string) == tsj_given_key)
+      and ((tsj_given_key | int) >= 0)
+      and ((tsj_given_key | int) <= 4294967294) -%}
+      {%- do tsj_given_index_keys.append(tsj_given_key | int) -%}
+    {%- else -%}
+      {%- do tsj_keys.append(tsj_given_key) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- set keys = (((tsj_given_index_keys | sort) | map("string")) | list) + tsj_keys -%}
+  {%- if ((missing | length) < (["account_id", "access_url", "jobs"] | length)) or ((keys | length) == 0) -%}
+    {%- do return([]) -%}
+  {%- endif -%}
+  {%- set verb = "is" if ((keys | length) == 1) else "are" -%}
+  {%- do return([
+    ", ".join(missing)
+      ~ ": missing, while "
+      ~ ", ".join(keys)
+      ~ " "
+      ~ verb
+      ~ " given. A --vars '{dbt_cloud_orchestration: {…}}' on the command line replaces the whole mapping of dbt_project.yml (dbt merges no keys): pass the whole mapping there, or write the value that changes as {var: NAME} in dbt_project.yml and pass --vars '{NAME: …}'"
+  ]) -%}
 {%- endmacro -%}
 
 {%- macro _load_job(raw=none, path=none, problems=none, watches_tables=true) -%}
@@ -255,22 +293,29 @@
   {%- set job_id = dbt_cloud_orchestration._positive_integer(raw.get("job_id"), path ~ ".job_id", problems) -%}
   {%- set tables = [] -%}
   {%- set table_sources = [] -%}
+  {%- set listed = [] -%}
   {%- set raw_tables = dbt_cloud_orchestration._string_list(raw.get("tables"), path ~ ".tables", problems) -%}
   {%- for table in raw_tables -%}
     {%- set index = loop.index0 -%}
-    {%- set parts = dbt_cloud_orchestration._qualified_table(table, path ~ ".tables[" ~ index ~ "]", problems) -%}
-    {%- if parts is not none -%}
+    {%- set entry = path ~ ".tables[" ~ index ~ "]" -%}
+    {%- set parts = dbt_cloud_orchestration._qualified_table(table, entry, problems) -%}
+    {%- if (parts is not none)
+      and (not dbt_cloud_orchestration._listed_twice(tables, listed, parts, entry, table, problems)) -%}
       {%- do tables.append(parts) -%}
       {%- do table_sources.append(none) -%}
+      {%- do listed.append(entry ~ " (" ~ dbt_cloud_orchestration._shown(table) ~ ")") -%}
     {%- endif -%}
   {%- endfor -%}
   {%- set sources = dbt_cloud_orchestration._string_list(raw.get("sources"), path ~ ".sources", problems) -%}
   {%- for source in sources -%}
     {%- set index_2 = loop.index0 -%}
-    {%- set parts_2 = dbt_cloud_orchestration._source_table(source, path ~ ".sources[" ~ index_2 ~ "]", problems) -%}
-    {%- if parts_2 is not none -%}
+    {%- set entry_2 = path ~ ".sources[" ~ index_2 ~ "]" -%}
+    {%- set parts_2 = dbt_cloud_orchestration._source_table(source, entry_2, problems) -%}
+    {%- if (parts_2 is not none)
+      and (not dbt_cloud_orchestration._listed_twice(tables, listed, parts_2, entry_2, source, problems)) -%}
       {%- do tables.append(parts_2) -%}
       {%- do table_sources.append(source) -%}
+      {%- do listed.append(entry_2 ~ " (" ~ dbt_cloud_orchestration._shown(source) ~ ")") -%}
     {%- endif -%}
   {%- endfor -%}
   {%- if watches_tables and ((raw_tables | length) == 0) and ((sources | length) == 0) -%}
@@ -383,7 +428,7 @@
           if (((job["job_id"] | abs) <= 9007199254740992)
             and (((job["job_id"] | abs) >= 0.0001) or (job["job_id"] == 0)))
           else exceptions.raise_compiler_error(
-            "macros-src/config/load.ts:203:81: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/config/load.ts:241:81: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
           ))
           ~ " is used by another job"
       ) -%}
@@ -394,13 +439,15 @@
 {%- endmacro -%}
 
 {%- macro _load_orchestration_config() -%}
-  {%- set raw = var("dbt_cloud_orchestration", none) -%}
+  {%- set given = var("dbt_cloud_orchestration", none) -%}
   {%- set problems = [] -%}
-  {%- if not (raw is mapping) -%}
+  {%- if not (given is mapping) -%}
     {%- do dbt_cloud_orchestration._stop_with_error(
       "dbt_cloud_orchestration: set 'vars: dbt_cloud_orchestration:' in dbt_project.yml (see the README's configuration reference)."
     ) -%}
   {%- endif -%}
+  {%- set resolution = {"problems": [], "failed": []} -%}
+  {%- set raw = dbt_cloud_orchestration._resolved_config(given, resolution) -%}
   {%- do dbt_cloud_orchestration._unknown_keys(
     raw,
     [
@@ -482,7 +529,7 @@
         secret_parts[0]
           if ((secret_parts | length) > 0)
           else exceptions.raise_compiler_error(
-            "macros-src/config/load.ts:245:64: 'secret_parts[0]' reads outside the array or string ('!' asserted it does not)"
+            "macros-src/config/load.ts:285:64: 'secret_parts[0]' reads outside the array or string ('!' asserted it does not)"
           )
       ] -%}
     {%- elif (secret_parts | length) == 2 -%}
@@ -491,12 +538,12 @@
         secret_parts[0]
           if ((secret_parts | length) > 0)
           else exceptions.raise_compiler_error(
-            "macros-src/config/load.ts:246:61: 'secret_parts[0]' reads outside the array or string ('!' asserted it does not)"
+            "macros-src/config/load.ts:286:61: 'secret_parts[0]' reads outside the array or string ('!' asserted it does not)"
           ),
         secret_parts[1]
           if ((secret_parts | length) > 1)
           else exceptions.raise_compiler_error(
-            "macros-src/config/load.ts:246:79: 'secret_parts[1]' reads outside the array or string ('!' asserted it does not)"
+            "macros-src/config/load.ts:286:79: 'secret_parts[1]' reads outside the array or string ('!' asserted it does not)"
           )
       ] -%}
     {%- elif (secret_parts | length) == 3 -%}
@@ -544,7 +591,9 @@
     {%- endfor -%}
     {%- do dbt_cloud_orchestration._check_unique_jobs(jobs, problems) -%}
   {%- endif -%}
-  {%- if ((problems | length) > 0)
+  {%- set reported = dbt_cloud_orchestration._partial_override_hint(given)
+    + dbt_cloud_orchestration._reported_problems(resolution, problems) -%}
+  {%- if ((reported | length) > 0)
     or (account_id is none)
     or (host is none)
     or (schema is none)
@@ -555,9 +604,9 @@
     or (failures is none) -%}
     {%- do dbt_cloud_orchestration._stop_with_error(
       "dbt_cloud_orchestration: "
-        ~ (problems | length)
+        ~ (reported | length)
         ~ " problem(s) in vars.dbt_cloud_orchestration:\n  - "
-        ~ "\n  - ".join(problems)
+        ~ "\n  - ".join(reported)
     ) -%}
   {%- endif -%}
   {%- do return({

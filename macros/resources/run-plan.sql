@@ -3,7 +3,7 @@
 
 {%- macro _padded(text, width) -%}
   {%- do return(text
-    ~ "                                                                                                    "[0:(([0, (width - (text | length)) if (((width - (text | length)) | abs) <= 9007199254740992) else exceptions.raise_compiler_error("macros-src/resources/run-plan.ts:15:45: 'width - text.length' is beyond ±2^53, where JavaScript rounds integers and dbt does not")] | max) | int) if ((([0, (width - (text | length)) if (((width - (text | length)) | abs) <= 9007199254740992) else exceptions.raise_compiler_error("macros-src/resources/run-plan.ts:15:45: 'width - text.length' is beyond ±2^53, where JavaScript rounds integers and dbt does not")] | max) | int) >= 0) else ([("                                                                                                    " | length) + (([0, (width - (text | length)) if (((width - (text | length)) | abs) <= 9007199254740992) else exceptions.raise_compiler_error("macros-src/resources/run-plan.ts:15:45: 'width - text.length' is beyond ±2^53, where JavaScript rounds integers and dbt does not")] | max) | int), 0] | max)]) -%}
+    ~ "                                                                                                    "[0:(([0, (width - (text | length)) if (((width - (text | length)) | abs) <= 9007199254740992) else exceptions.raise_compiler_error("macros-src/resources/run-plan.ts:16:45: 'width - text.length' is beyond ±2^53, where JavaScript rounds integers and dbt does not")] | max) | int) if ((([0, (width - (text | length)) if (((width - (text | length)) | abs) <= 9007199254740992) else exceptions.raise_compiler_error("macros-src/resources/run-plan.ts:16:45: 'width - text.length' is beyond ±2^53, where JavaScript rounds integers and dbt does not")] | max) | int) >= 0) else ([("                                                                                                    " | length) + (([0, (width - (text | length)) if (((width - (text | length)) | abs) <= 9007199254740992) else exceptions.raise_compiler_error("macros-src/resources/run-plan.ts:16:45: 'width - text.length' is beyond ±2^53, where JavaScript rounds integers and dbt does not")] | max) | int), 0] | max)]) -%}
 {%- endmacro -%}
 
 {%- macro _column_width(rows, index) -%}
@@ -15,7 +15,7 @@
       (row[index | int]
         if (((index | int) == index) and (index >= 0) and (index < (row | length)))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/run-plan.ts:20:51: 'row[index]' reads outside the array or string ('!' asserted it does not)"
+          "macros-src/resources/run-plan.ts:21:51: 'row[index]' reads outside the array or string ('!' asserted it does not)"
         )) | length
     ] | max -%}
   {%- endfor -%}
@@ -27,7 +27,7 @@
   {%- for _cell_2 in (rows[0]
     if ((rows | length) > 0)
     else exceptions.raise_compiler_error(
-      "macros-src/resources/run-plan.ts:26:18: 'rows[0]' reads outside the array or string ('!' asserted it does not)"
+      "macros-src/resources/run-plan.ts:27:18: 'rows[0]' reads outside the array or string ('!' asserted it does not)"
     )) -%}
     {%- set index = loop.index0 -%}
     {%- do tsj_widths.append(dbt_cloud_orchestration._column_width(rows, index)) -%}
@@ -46,7 +46,7 @@
             widths[index_2]
               if ((index_2 >= 0) and (index_2 < (widths | length)))
               else exceptions.raise_compiler_error(
-                "macros-src/resources/run-plan.ts:27:104: 'widths[index]' reads outside the array or string ('!' asserted it does not)"
+                "macros-src/resources/run-plan.ts:28:104: 'widths[index]' reads outside the array or string ('!' asserted it does not)"
               )
           )
       ) -%}
@@ -82,7 +82,7 @@
   {%- for action in ["create", "update", "recreate", "resume", "suspend", "drop"] -%}
     {%- if (["create", "update", "recreate", "resume", "suspend", "drop"] | length) != tsj_CHANGE_ACTIONS_length -%}
       {%- do exceptions.raise_compiler_error(
-        "macros-src/resources/run-plan.ts:58:24: the array 'CHANGE_ACTIONS' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+        "macros-src/resources/run-plan.ts:59:24: the array 'CHANGE_ACTIONS' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
       ) -%}
     {%- endif -%}
     {%- set planned = dbt_cloud_orchestration._count(steps, action) -%}
@@ -90,7 +90,7 @@
       (((planned | int) if ((planned | int) == planned) else planned)
         if (((planned | abs) <= 9007199254740992) and (((planned | abs) >= 0.0001) or (planned == 0)))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/run-plan.ts:60:21: 'planned' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/resources/run-plan.ts:61:21: 'planned' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
         ))
         ~ " to "
         ~ action
@@ -99,7 +99,7 @@
   {%- if (not tsj_ns.tsj_CHANGE_ACTIONS_broke)
     and ((["create", "update", "recreate", "resume", "suspend", "drop"] | length) != tsj_CHANGE_ACTIONS_length) -%}
     {%- do exceptions.raise_compiler_error(
-      "macros-src/resources/run-plan.ts:58:24: the array 'CHANGE_ACTIONS' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+      "macros-src/resources/run-plan.ts:59:24: the array 'CHANGE_ACTIONS' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
     ) -%}
   {%- endif -%}
   {%- set unchanged = dbt_cloud_orchestration._count(steps, "unchanged") -%}
@@ -109,7 +109,7 @@
     ~ (((unchanged | int) if ((unchanged | int) == unchanged) else unchanged)
       if (((unchanged | abs) <= 9007199254740992) and (((unchanged | abs) >= 0.0001) or (unchanged == 0)))
       else exceptions.raise_compiler_error(
-        "macros-src/resources/run-plan.ts:63:42: 'unchanged' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "macros-src/resources/run-plan.ts:64:42: 'unchanged' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
       ))
     ~ " unchanged.") -%}
 {%- endmacro -%}
@@ -172,7 +172,7 @@
   )) -%}
 {%- endmacro -%}
 
-{%- macro _plan_document(steps, output, title, notes, warnings) -%}
+{%- macro _plan_document(steps, output, title, notes, warnings, conditions=none) -%}
   {%- set summary = {"unchanged": dbt_cloud_orchestration._count(steps, "unchanged")} -%}
   {%- for action in ["create", "update", "recreate", "resume", "suspend", "drop"] -%}
     {%- do summary.update({action: dbt_cloud_orchestration._count(steps, action)}) -%}
@@ -197,24 +197,28 @@
       }
     ) -%}
   {%- endfor -%}
-  {%- do return({
+  {%- set document = {
     "package": "dbt_cloud_orchestration",
     "title": title,
     "dry_run": output["dry_run"],
     "changes": (((([(steps | length) - dbt_cloud_orchestration._count(steps, "unchanged")] | select("ge", -9007199254740992)) | select("le", 9007199254740992)) | list)
       or [
         exceptions.raise_compiler_error(
-          "macros-src/resources/run-plan.ts:119:14: 'steps.length - count(steps, \"unchanged\")' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+          "macros-src/resources/run-plan.ts:121:14: 'steps.length - count(steps, \"unchanged\")' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
         )
       ]) | first,
     "summary": summary,
     "notes": notes,
     "warnings": warnings,
     "plan": tsj_plan
-  }) -%}
+  } -%}
+  {%- if conditions is not none -%}
+    {%- do document.update({"jobs": conditions["jobs"]}) -%}
+  {%- endif -%}
+  {%- do return(document) -%}
 {%- endmacro -%}
 
-{%- macro _run_steps(steps, output, title, notes, warnings) -%}
+{%- macro _run_steps(steps, output, title, notes, warnings, conditions=none) -%}
   {%- set statements = [] -%}
   {%- for item in steps -%}
     {%- for tsj_statements_item in item["statements"] -%}
@@ -224,16 +228,20 @@
   {%- set changes = (((([(steps | length) - dbt_cloud_orchestration._count(steps, "unchanged")] | select("ge", -9007199254740992)) | select("le", 9007199254740992)) | list)
     or [
       exceptions.raise_compiler_error(
-        "macros-src/resources/run-plan.ts:138:19: 'steps.length - count(steps, \"unchanged\")' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+        "macros-src/resources/run-plan.ts:143:19: 'steps.length - count(steps, \"unchanged\")' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
       )
     ]) | first -%}
   {%- if output["format"] == "json" -%}
     {%- do print(
-      tojson(dbt_cloud_orchestration._plan_document(steps, output, title, notes, warnings), sort_keys=true)
+      tojson(dbt_cloud_orchestration._plan_document(steps, output, title, notes, warnings, conditions), sort_keys=true)
     ) -%}
   {%- else -%}
     {%- do print("dbt_cloud_orchestration: " ~ title) -%}
     {%- do print("\n".join(dbt_cloud_orchestration._plan_table(steps))) -%}
+    {%- if conditions is not none -%}
+      {%- do print("dbt_cloud_orchestration: " ~ conditions["heading"]) -%}
+      {%- do print("\n".join(conditions["table"])) -%}
+    {%- endif -%}
     {%- for note in notes -%}
       {%- do print("dbt_cloud_orchestration: " ~ note) -%}
     {%- endfor -%}
@@ -254,7 +262,7 @@
       ~ (((changes | int) if ((changes | int) == changes) else changes)
         if (((changes | abs) <= 9007199254740992) and (((changes | abs) >= 0.0001) or (changes == 0)))
         else exceptions.raise_compiler_error(
-          "macros-src/resources/run-plan.ts:152:54: 'changes' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/resources/run-plan.ts:161:54: 'changes' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
         ))
       ~ " change(s), and fail_on_changes is set." -%}
     {%- if output["format"] == "json" -%}
