@@ -44,22 +44,18 @@ export function days_of_week(value: unknown, path: string, problems: string[]): 
   return days;
 }
 
-/** Weekdays as names, runs of three or more joined: [0, 1, 2, 3, 4] is MON-FRI, all seven are "every day". */
+/** Weekdays as names in week order, runs of three or more joined: [0, 1, 2, 3, 4] is MON-FRI, all seven are "every day". */
 export function weekday_names(days: number[]): string {
   if (days.length === WEEKDAY_NAMES.length) return "every day";
-  const sorted = [...days];
-  sorted.sort((a, b) => a - b);
   const parts: string[] = [];
-  let start = 0;
-  while (start < sorted.length) {
-    let end = start;
-    while (end + 1 < sorted.length && sorted[end + 1]! === sorted[end]! + 1) end += 1;
-    if (end - start >= 2) {
-      parts.push(`${WEEKDAY_NAMES[sorted[start]!]!}-${WEEKDAY_NAMES[sorted[end]!]!}`);
-    } else {
-      for (let index = start; index <= end; index++) parts.push(WEEKDAY_NAMES[sorted[index]!]!);
+  let run: string[] = [];
+  for (const [day, name] of WEEKDAY_NAMES.entries()) {
+    if (days.includes(day)) run.push(name);
+    if (!days.includes(day) || day === WEEKDAY_NAMES.length - 1) {
+      if (run.length >= 3) parts.push(`${run[0]!}-${run[run.length - 1]!}`);
+      else parts.push(...run);
+      run = [];
     }
-    start = end + 1;
   }
   return parts.join(",");
 }

@@ -74,231 +74,36 @@
   {%- if (days | length) == (["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"] | length) -%}
     {%- do return("every day") -%}
   {%- endif -%}
-  {%- set sorted = days | list -%}
-  {%- do sorted.sort() -%}
-  {%- do sorted -%}
   {%- set parts = [] -%}
-  {%- set tsj_ns.start = 0 -%}
-  {%- set tsj_ns.tsj_loop_done = false -%}
-  {%- for tsj_turns_3 in range(100000) -%}
-    {%- for tsj_turn_3 in range(100000) -%}
-      {%- if not (tsj_ns.start < (sorted | length)) -%}
-        {%- set tsj_ns.tsj_loop_done = true -%}
-        {%- break -%}
-      {%- endif -%}
-      {%- set tsj_ns.end = tsj_ns.start -%}
-      {%- set tsj_ns.tsj_loop_done_2 = false -%}
-      {%- for tsj_turns in range(100000) -%}
-        {%- for tsj_turn in range(100000) -%}
-          {%- if not ((((tsj_ns.end + 1)
-            if (((tsj_ns.end + 1) | abs) <= 9007199254740992)
-            else exceptions.raise_compiler_error(
-              "macros-src/config/calendar.ts:56:12: 'end + 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
-            ))
-            < (sorted | length))
-            and ((sorted[((tsj_ns.end + 1) if (((tsj_ns.end + 1) | abs) <= 9007199254740992) else exceptions.raise_compiler_error("macros-src/config/calendar.ts:56:46: 'end + 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not")) | int]
-              if (((((tsj_ns.end + 1)
-                if (((tsj_ns.end + 1) | abs) <= 9007199254740992)
-                else exceptions.raise_compiler_error(
-                  "macros-src/config/calendar.ts:56:46: 'end + 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
-                )) | int)
-                == ((tsj_ns.end + 1)
-                  if (((tsj_ns.end + 1) | abs) <= 9007199254740992)
-                  else exceptions.raise_compiler_error(
-                    "macros-src/config/calendar.ts:56:46: 'end + 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
-                  )))
-                and (((tsj_ns.end + 1)
-                  if (((tsj_ns.end + 1) | abs) <= 9007199254740992)
-                  else exceptions.raise_compiler_error(
-                    "macros-src/config/calendar.ts:56:46: 'end + 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
-                  ))
-                  >= 0)
-                and (((tsj_ns.end + 1)
-                  if (((tsj_ns.end + 1) | abs) <= 9007199254740992)
-                  else exceptions.raise_compiler_error(
-                    "macros-src/config/calendar.ts:56:46: 'end + 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
-                  ))
-                  < (sorted | length)))
-              else exceptions.raise_compiler_error(
-                "macros-src/config/calendar.ts:56:39: 'sorted[end + 1]' reads outside the array or string ('!' asserted it does not)"
-              ))
-              == (((sorted[tsj_ns.end | int]
-                if (((tsj_ns.end | int) == tsj_ns.end) and (tsj_ns.end >= 0) and (tsj_ns.end < (sorted | length)))
-                else exceptions.raise_compiler_error(
-                  "macros-src/config/calendar.ts:56:60: 'sorted[end]' reads outside the array or string ('!' asserted it does not)"
-                ))
-                + 1)
-                if ((((sorted[tsj_ns.end | int]
-                  if (((tsj_ns.end | int) == tsj_ns.end) and (tsj_ns.end >= 0) and (tsj_ns.end < (sorted | length)))
-                  else exceptions.raise_compiler_error(
-                    "macros-src/config/calendar.ts:56:60: 'sorted[end]' reads outside the array or string ('!' asserted it does not)"
-                  ))
-                  + 1) | abs)
-                  <= 9007199254740992)
-                else exceptions.raise_compiler_error(
-                  "macros-src/config/calendar.ts:56:60: 'sorted[end]! + 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
-                )))) -%}
-            {%- set tsj_ns.tsj_loop_done_2 = true -%}
-            {%- break -%}
-          {%- endif -%}
-          {%- set tsj_ns.end = (tsj_ns.end + 1)
-            if (((tsj_ns.end + 1) | abs) <= 9007199254740992)
-            else exceptions.raise_compiler_error(
-              "macros-src/config/calendar.ts:56:78: 'end += 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
-            ) -%}
-        {%- endfor -%}
-        {%- if tsj_ns.tsj_loop_done_2 -%}
-          {%- break -%}
-        {%- endif -%}
-      {%- endfor -%}
-      {%- if not tsj_ns.tsj_loop_done_2 -%}
-        {%- do exceptions.raise_compiler_error(
-          "macros-src/config/calendar.ts:56:5: 'while (end + 1 < sorted.length && sorted[end + 1]! === so...' ran 10^10 times, the most a compiled loop may run"
-        ) -%}
-      {%- endif -%}
-      {%- if ((tsj_ns.end - tsj_ns.start)
-        if (((tsj_ns.end - tsj_ns.start) | abs) <= 9007199254740992)
-        else exceptions.raise_compiler_error(
-          "macros-src/config/calendar.ts:57:9: 'end - start' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
-        ))
-        >= 2 -%}
+  {%- set tsj_ns.run = [] -%}
+  {%- for name in ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"] -%}
+    {%- set day = loop.index0 -%}
+    {%- if day in days -%}
+      {%- do tsj_ns.run.append(name) -%}
+    {%- endif -%}
+    {%- if (not (day in days)) or (day == ((["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"] | length) - 1)) -%}
+      {%- if (tsj_ns.run | length) >= 3 -%}
         {%- do parts.append(
-          (["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"][(sorted[tsj_ns.start | int] if (((tsj_ns.start | int) == tsj_ns.start) and (tsj_ns.start >= 0) and (tsj_ns.start < (sorted | length))) else exceptions.raise_compiler_error("macros-src/config/calendar.ts:58:35: 'sorted[start]' reads outside the array or string ('!' asserted it does not)")) | int]
-            if ((((sorted[tsj_ns.start | int]
-              if (((tsj_ns.start | int) == tsj_ns.start) and (tsj_ns.start >= 0) and (tsj_ns.start < (sorted | length)))
-              else exceptions.raise_compiler_error(
-                "macros-src/config/calendar.ts:58:35: 'sorted[start]' reads outside the array or string ('!' asserted it does not)"
-              )) | int)
-              == (sorted[tsj_ns.start | int]
-                if (((tsj_ns.start | int) == tsj_ns.start)
-                  and (tsj_ns.start >= 0)
-                  and (tsj_ns.start < (sorted | length)))
-                else exceptions.raise_compiler_error(
-                  "macros-src/config/calendar.ts:58:35: 'sorted[start]' reads outside the array or string ('!' asserted it does not)"
-                )))
-              and ((sorted[tsj_ns.start | int]
-                if (((tsj_ns.start | int) == tsj_ns.start)
-                  and (tsj_ns.start >= 0)
-                  and (tsj_ns.start < (sorted | length)))
-                else exceptions.raise_compiler_error(
-                  "macros-src/config/calendar.ts:58:35: 'sorted[start]' reads outside the array or string ('!' asserted it does not)"
-                ))
-                >= 0)
-              and ((sorted[tsj_ns.start | int]
-                if (((tsj_ns.start | int) == tsj_ns.start)
-                  and (tsj_ns.start >= 0)
-                  and (tsj_ns.start < (sorted | length)))
-                else exceptions.raise_compiler_error(
-                  "macros-src/config/calendar.ts:58:35: 'sorted[start]' reads outside the array or string ('!' asserted it does not)"
-                ))
-                < (["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"] | length)))
+          (tsj_ns.run[0]
+            if ((tsj_ns.run | length) > 0)
             else exceptions.raise_compiler_error(
-              "macros-src/config/calendar.ts:58:21: 'WEEKDAY_NAMES[sorted[start]!]' reads outside the array or string ('!' asserted it does not)"
+              "macros-src/config/calendar.ts:55:42: 'run[0]' reads outside the array or string ('!' asserted it does not)"
             ))
             ~ "-"
-            ~ (["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"][(sorted[tsj_ns.end | int] if (((tsj_ns.end | int) == tsj_ns.end) and (tsj_ns.end >= 0) and (tsj_ns.end < (sorted | length))) else exceptions.raise_compiler_error("macros-src/config/calendar.ts:58:69: 'sorted[end]' reads outside the array or string ('!' asserted it does not)")) | int]
-              if ((((sorted[tsj_ns.end | int]
-                if (((tsj_ns.end | int) == tsj_ns.end) and (tsj_ns.end >= 0) and (tsj_ns.end < (sorted | length)))
-                else exceptions.raise_compiler_error(
-                  "macros-src/config/calendar.ts:58:69: 'sorted[end]' reads outside the array or string ('!' asserted it does not)"
-                )) | int)
-                == (sorted[tsj_ns.end | int]
-                  if (((tsj_ns.end | int) == tsj_ns.end) and (tsj_ns.end >= 0) and (tsj_ns.end < (sorted | length)))
-                  else exceptions.raise_compiler_error(
-                    "macros-src/config/calendar.ts:58:69: 'sorted[end]' reads outside the array or string ('!' asserted it does not)"
-                  )))
-                and ((sorted[tsj_ns.end | int]
-                  if (((tsj_ns.end | int) == tsj_ns.end) and (tsj_ns.end >= 0) and (tsj_ns.end < (sorted | length)))
-                  else exceptions.raise_compiler_error(
-                    "macros-src/config/calendar.ts:58:69: 'sorted[end]' reads outside the array or string ('!' asserted it does not)"
-                  ))
-                  >= 0)
-                and ((sorted[tsj_ns.end | int]
-                  if (((tsj_ns.end | int) == tsj_ns.end) and (tsj_ns.end >= 0) and (tsj_ns.end < (sorted | length)))
-                  else exceptions.raise_compiler_error(
-                    "macros-src/config/calendar.ts:58:69: 'sorted[end]' reads outside the array or string ('!' asserted it does not)"
-                  ))
-                  < (["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"] | length)))
+            ~ (tsj_ns.run[(tsj_ns.run | length) - 1]
+              if ((((tsj_ns.run | length) - 1) >= 0) and (((tsj_ns.run | length) - 1) < (tsj_ns.run | length)))
               else exceptions.raise_compiler_error(
-                "macros-src/config/calendar.ts:58:55: 'WEEKDAY_NAMES[sorted[end]!]' reads outside the array or string ('!' asserted it does not)"
+                "macros-src/config/calendar.ts:55:53: 'run[run.length - 1]' reads outside the array or string ('!' asserted it does not)"
               ))
         ) -%}
       {%- else -%}
-        {%- set tsj_ns.index = tsj_ns.start -%}
-        {%- set tsj_ns.tsj_loop_done_3 = false -%}
-        {%- for tsj_turns_2 in range(100000) -%}
-          {%- for tsj_turn_2 in range(100000) -%}
-            {%- if not (tsj_ns.index <= tsj_ns.end) -%}
-              {%- set tsj_ns.tsj_loop_done_3 = true -%}
-              {%- break -%}
-            {%- endif -%}
-            {%- do parts.append(
-              ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"][(sorted[tsj_ns.index | int] if (((tsj_ns.index | int) == tsj_ns.index) and (tsj_ns.index >= 0) and (tsj_ns.index < (sorted | length))) else exceptions.raise_compiler_error("macros-src/config/calendar.ts:60:79: 'sorted[index]' reads outside the array or string ('!' asserted it does not)")) | int]
-                if ((((sorted[tsj_ns.index | int]
-                  if (((tsj_ns.index | int) == tsj_ns.index)
-                    and (tsj_ns.index >= 0)
-                    and (tsj_ns.index < (sorted | length)))
-                  else exceptions.raise_compiler_error(
-                    "macros-src/config/calendar.ts:60:79: 'sorted[index]' reads outside the array or string ('!' asserted it does not)"
-                  )) | int)
-                  == (sorted[tsj_ns.index | int]
-                    if (((tsj_ns.index | int) == tsj_ns.index)
-                      and (tsj_ns.index >= 0)
-                      and (tsj_ns.index < (sorted | length)))
-                    else exceptions.raise_compiler_error(
-                      "macros-src/config/calendar.ts:60:79: 'sorted[index]' reads outside the array or string ('!' asserted it does not)"
-                    )))
-                  and ((sorted[tsj_ns.index | int]
-                    if (((tsj_ns.index | int) == tsj_ns.index)
-                      and (tsj_ns.index >= 0)
-                      and (tsj_ns.index < (sorted | length)))
-                    else exceptions.raise_compiler_error(
-                      "macros-src/config/calendar.ts:60:79: 'sorted[index]' reads outside the array or string ('!' asserted it does not)"
-                    ))
-                    >= 0)
-                  and ((sorted[tsj_ns.index | int]
-                    if (((tsj_ns.index | int) == tsj_ns.index)
-                      and (tsj_ns.index >= 0)
-                      and (tsj_ns.index < (sorted | length)))
-                    else exceptions.raise_compiler_error(
-                      "macros-src/config/calendar.ts:60:79: 'sorted[index]' reads outside the array or string ('!' asserted it does not)"
-                    ))
-                    < (["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"] | length)))
-                else exceptions.raise_compiler_error(
-                  "macros-src/config/calendar.ts:60:65: 'WEEKDAY_NAMES[sorted[index]!]' reads outside the array or string ('!' asserted it does not)"
-                )
-            ) -%}
-            {%- set tsj_ns.index = (tsj_ns.index + 1)
-              if (((tsj_ns.index + 1) | abs) <= 9007199254740992)
-              else exceptions.raise_compiler_error(
-                "macros-src/config/calendar.ts:60:45: 'index++' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
-              ) -%}
-          {%- endfor -%}
-          {%- if tsj_ns.tsj_loop_done_3 -%}
-            {%- break -%}
-          {%- endif -%}
+        {%- for tsj_run_item in tsj_ns.run -%}
+          {%- do parts.append(tsj_run_item) -%}
         {%- endfor -%}
-        {%- if not tsj_ns.tsj_loop_done_3 -%}
-          {%- do exceptions.raise_compiler_error(
-            "macros-src/config/calendar.ts:60:7: 'for (let index = start; index <= end; index++) parts.push...' ran 10^10 times, the most a compiled loop may run"
-          ) -%}
-        {%- endif -%}
       {%- endif -%}
-      {%- set tsj_ns.start = (tsj_ns.end + 1)
-        if (((tsj_ns.end + 1) | abs) <= 9007199254740992)
-        else exceptions.raise_compiler_error(
-          "macros-src/config/calendar.ts:62:13: 'end + 1' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
-        ) -%}
-    {%- endfor -%}
-    {%- if tsj_ns.tsj_loop_done -%}
-      {%- break -%}
+      {%- set tsj_ns.run = [] -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- if not tsj_ns.tsj_loop_done -%}
-    {%- do exceptions.raise_compiler_error(
-      "macros-src/config/calendar.ts:54:3: 'while (start < sorted.length) { let end = start; while (e...' ran 10^10 times, the most a compiled loop may run"
-    ) -%}
-  {%- endif -%}
   {%- do return(",".join(parts)) -%}
 {%- endmacro -%}
 
@@ -351,7 +156,7 @@
     and (value >= 0)
     and (value < 1440) -%}
     {%- set hours = ((value / 60) | int) - (1 if ((value / 60) < ((value / 60) | int)) else 0) -%}
-    {%- set minutes = ((("0" * 2) if (2 <= 16777216) else exceptions.raise_compiler_error("macros-src/config/calendar.ts:98:21: 'String(value % 60).padStart(2, \"0\")' would build a string of more than 16,777,216 characters"))[:2 - ((((((((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs)))) | int) if (((((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs)))) | int) == (((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs))))) else (((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs))))) if ((((((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs)))) | abs) <= 9007199254740992) and ((((((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs)))) | abs) >= 0.0001) or ((((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs)))) == 0))) else exceptions.raise_compiler_error("macros-src/config/calendar.ts:98:28: 'value % 60' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)")) | string) | length)]
+    {%- set minutes = ((("0" * 2) if (2 <= 16777216) else exceptions.raise_compiler_error("macros-src/config/calendar.ts:94:21: 'String(value % 60).padStart(2, \"0\")' would build a string of more than 16,777,216 characters"))[:2 - ((((((((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs)))) | int) if (((((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs)))) | int) == (((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs))))) else (((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs))))) if ((((((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs)))) | abs) <= 9007199254740992) and ((((((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs)))) | abs) >= 0.0001) or ((((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs)))) == 0))) else exceptions.raise_compiler_error("macros-src/config/calendar.ts:94:28: 'value % 60' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)")) | string) | length)]
       ~ (((((((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs)))) | int)
         if (((((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs)))) | int)
           == (((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs)))))
@@ -361,7 +166,7 @@
           and ((((((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs)))) | abs) >= 0.0001)
             or ((((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs)))) == 0)))
         else exceptions.raise_compiler_error(
-          "macros-src/config/calendar.ts:98:28: 'value % 60' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/config/calendar.ts:94:28: 'value % 60' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
         )) | string))
       if ((2
         - ((((((((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs)))) | int)
@@ -373,7 +178,7 @@
             and ((((((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs)))) | abs) >= 0.0001)
               or ((((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs)))) == 0)))
           else exceptions.raise_compiler_error(
-            "macros-src/config/calendar.ts:98:28: 'value % 60' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/config/calendar.ts:94:28: 'value % 60' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
           )) | string) | length))
         > 0)
       else (((((((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs)))) | int)
@@ -385,7 +190,7 @@
           and ((((((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs)))) | abs) >= 0.0001)
             or ((((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs)))) == 0)))
         else exceptions.raise_compiler_error(
-          "macros-src/config/calendar.ts:98:28: 'value % 60' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/config/calendar.ts:94:28: 'value % 60' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
         )) | string) -%}
     {%- do dbt_cloud_orchestration._problem(
       problems,
@@ -393,13 +198,13 @@
       (((value | int) if ((value | int) == value) else value)
         if (((value | abs) <= 9007199254740992) and (((value | abs) >= 0.0001) or (value == 0)))
         else exceptions.raise_compiler_error(
-          "macros-src/config/calendar.ts:100:10: 'value' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+          "macros-src/config/calendar.ts:96:10: 'value' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
         ))
         ~ " is not a time of day: YAML read an unquoted "
         ~ (hours
           if ((hours | abs) <= 9007199254740992)
           else exceptions.raise_compiler_error(
-            "macros-src/config/calendar.ts:100:63: 'hours' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/config/calendar.ts:96:63: 'hours' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
           ))
         ~ ":"
         ~ minutes
@@ -407,7 +212,7 @@
         ~ (hours
           if ((hours | abs) <= 9007199254740992)
           else exceptions.raise_compiler_error(
-            "macros-src/config/calendar.ts:101:12: 'hours' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/config/calendar.ts:97:12: 'hours' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
           ))
         ~ " × 60 + "
         ~ ((((((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs)))) | int)
@@ -419,32 +224,32 @@
             and ((((((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs)))) | abs) >= 0.0001)
               or ((((value | abs) % (60 | abs)) if (value >= 0) else (-((value | abs) % (60 | abs)))) == 0)))
           else exceptions.raise_compiler_error(
-            "macros-src/config/calendar.ts:101:28: 'value % 60' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/config/calendar.ts:97:28: 'value % 60' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
           ))
         ~ " = "
         ~ (((value | int) if ((value | int) == value) else value)
           if (((value | abs) <= 9007199254740992) and (((value | abs) >= 0.0001) or (value == 0)))
           else exceptions.raise_compiler_error(
-            "macros-src/config/calendar.ts:101:44: 'value' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+            "macros-src/config/calendar.ts:97:44: 'value' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
           ))
         ~ ", as dbt-core does; quote it: '"
-        ~ (((("0" * 2) if (2 <= 16777216) else exceptions.raise_compiler_error("macros-src/config/calendar.ts:101:83: 'String(hours).padStart(2, \"0\")' would build a string of more than 16,777,216 characters"))[:2 - (((hours if ((hours | abs) <= 9007199254740992) else exceptions.raise_compiler_error("macros-src/config/calendar.ts:101:90: 'hours' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)")) | string) | length)]
+        ~ (((("0" * 2) if (2 <= 16777216) else exceptions.raise_compiler_error("macros-src/config/calendar.ts:97:83: 'String(hours).padStart(2, \"0\")' would build a string of more than 16,777,216 characters"))[:2 - (((hours if ((hours | abs) <= 9007199254740992) else exceptions.raise_compiler_error("macros-src/config/calendar.ts:97:90: 'hours' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)")) | string) | length)]
           ~ ((hours
             if ((hours | abs) <= 9007199254740992)
             else exceptions.raise_compiler_error(
-              "macros-src/config/calendar.ts:101:90: 'hours' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+              "macros-src/config/calendar.ts:97:90: 'hours' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
             )) | string))
           if ((2
             - (((hours
               if ((hours | abs) <= 9007199254740992)
               else exceptions.raise_compiler_error(
-                "macros-src/config/calendar.ts:101:90: 'hours' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+                "macros-src/config/calendar.ts:97:90: 'hours' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
               )) | string) | length))
             > 0)
           else ((hours
             if ((hours | abs) <= 9007199254740992)
             else exceptions.raise_compiler_error(
-              "macros-src/config/calendar.ts:101:90: 'hours' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+              "macros-src/config/calendar.ts:97:90: 'hours' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
             )) | string))
         ~ ":"
         ~ minutes
