@@ -251,7 +251,7 @@ export function load_orchestration_config(): OrchestrationConfig {
   if (!isMapping(given)) {
     stop_with_error(`${PACKAGE_NAME}: set 'vars: ${PACKAGE_NAME}:' in dbt_project.yml (see the README's configuration reference).`);
   }
-  const resolution: Resolution = { problems: [], failed: [] };
+  const resolution: Resolution = { problems: [], failed: [], from_environment: [] };
   const raw = resolved_config(given, resolution);
   unknown_keys(raw, TOP_LEVEL_KEYS, "", problems);
   const account_id = positive_integer(raw["account_id"], "account_id", problems);

@@ -16,10 +16,15 @@ const READ_KEYS = ["env_var", "var", "default"];
 const WHOLE_NUMBER_DIGITS = 15;
 const DIGIT_VALUES: Record<string, number> = { "0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9 };
 
-/** The problems of resolving values, and the paths they stopped: the loader's own checks say nothing more there. */
+/**
+ * The problems of resolving values, and the paths they stopped (the loader's own checks say nothing
+ * more there); and each value read from the environment as [path, text, variable], so that no message
+ * prints it (it may be a secret pointed at by mistake).
+ */
 export interface Resolution {
   problems: string[];
   failed: string[];
+  from_environment: string[][];
 }
 
 /** How a field takes text from an environment variable: as it is, as a whole number, or as true/false. */
@@ -51,9 +56,9 @@ function refuse(resolution: Resolution, path: string, message: string): null {
   return null;
 }
 
-function jinja_refused(resolution: Resolution, path: string, value: unknown, origin: string): null {
+function jinja_refused(resolution: Resolution, path: string, what: string): null {
   return refuse(resolution, path,
-    `${shown(value)}${origin} holds Jinja, which dbt does not render inside vars.dbt_cloud_orchestration (it renders ` +
+    `${what} holds Jinja, which dbt does not render inside vars.dbt_cloud_orchestration (it renders ` +
       "top-level vars only): use {env_var: NAME} (with an optional default: …) or {var: NAME}, a top-level var dbt renders");
 }
 
@@ -69,18 +74,18 @@ function whole_number_value(text: string): number {
   return value;
 }
 
-/** Text from the environment, as the field takes it: a whole number or true/false when the field wants one. */
-function typed_text(resolution: Resolution, path: string, text: string, kind: string, origin: string): unknown {
+/** Text read for a field, as the field takes it: a whole number or true/false when the field wants one. `what` names it in messages. */
+function typed_text(resolution: Resolution, path: string, text: string, kind: string, what: string): unknown {
   if (kind === WHOLE_NUMBER) {
     const number = whole_number_value(text.trim());
-    if (number < 0) return refuse(resolution, path, `${shown(text)}${origin} is not a whole number`);
+    if (number < 0) return refuse(resolution, path, `${what} is not a whole number`);
     return number;
   }
   if (kind === TRUE_FALSE) {
     const word = text.trim().toLowerCase();
     if (word === "true") return true;
     if (word === "false") return false;
-    return refuse(resolution, path, `${shown(text)}${origin} is not true or false`);
+    return refuse(resolution, path, `${what} is not true or false`);
   }
   return text;
 }
@@ -98,18 +103,20 @@ function read_value(resolution: Resolution, path: string, form: Record<string, u
       return refuse(resolution, path,
         `env_var: dbt lets no macro read ${SECRET_PREFIX}* variables (only profiles.yml and packages.yml may); use another name`);
     }
-    const origin = ` (environment variable ${name})`;
+    // The variable's value is never shown: a message names the variable instead.
+    const what = `environment variable ${name}`;
     const text = envVar(name, UNSET);
     if (text === UNSET) {
       if (form["default"] == null) return refuse(resolution, path, `environment variable ${name} is not set, and no default is given`);
       const fallback = form["default"];
       if (isMapping(fallback) || Array.isArray(fallback)) return refuse(resolution, path, `default: ${shown(fallback)} is not a plain value`);
-      if (holds_jinja(fallback)) return jinja_refused(resolution, path, fallback, " (the default)");
-      if (typeof fallback === "string") return typed_text(resolution, path, fallback, kind, " (the default)");
+      if (holds_jinja(fallback)) return jinja_refused(resolution, path, `the default ${shown(fallback)}`);
+      if (typeof fallback === "string") return typed_text(resolution, path, fallback, kind, `the default ${shown(fallback)}`);
       return fallback;
     }
-    if (holds_jinja(text)) return jinja_refused(resolution, path, text, origin);
-    return typed_text(resolution, path, text, kind, origin);
+    if (holds_jinja(text)) return jinja_refused(resolution, path, what);
+    resolution.from_environment.push([path, text, name]);
+    return typed_text(resolution, path, text, kind, what);
   }
   if (form["var"] != null) {
     const name = form["var"];
@@ -119,9 +126,9 @@ function read_value(resolution: Resolution, path: string, form: Record<string, u
     if (value === UNSET || value == null) {
       return refuse(resolution, path, `var '${name}' is not set: define it at the top level of vars in dbt_project.yml, or pass --vars '{${name}: …}'`);
     }
-    const origin = ` (var ${name})`;
-    if (holds_jinja(value)) return jinja_refused(resolution, path, value, origin);
-    if (typeof value === "string") return typed_text(resolution, path, value, kind, origin);
+    const what = `${shown(value)} (var ${name})`;
+    if (holds_jinja(value)) return jinja_refused(resolution, path, what);
+    if (typeof value === "string") return typed_text(resolution, path, value, kind, what);
     return value;
   }
   return refuse(resolution, path, `${shown(form)} is not a value: write the value, {env_var: NAME} or {var: NAME}`);
@@ -129,7 +136,7 @@ function read_value(resolution: Resolution, path: string, form: Record<string, u
 
 /** One value: text holding Jinja is refused; `{env_var: …}` and `{var: …}` are read; anything else is kept. */
 export function resolved_value(value: unknown, path: string, kind: string, resolution: Resolution): unknown {
-  if (holds_jinja(value)) return jinja_refused(resolution, path, value, "");
+  if (holds_jinja(value)) return jinja_refused(resolution, path, shown(value));
   if (isMapping(value) && ("env_var" in value || "var" in value)) return read_value(resolution, path, value, kind);
   return value;
 }
@@ -169,7 +176,10 @@ export function resolved_job(raw: Record<string, unknown>, path: string, resolut
   return resolved_mapping(raw, `${path}.`, JOB_KINDS, JOB_LISTS, resolution);
 }
 
-/** The problems to report: those of resolution, and the loader's own except where resolution already stopped. */
+/**
+ * The problems to report: those of resolution, and the loader's own except where resolution already
+ * stopped, each value read from the environment replaced by the variable's name.
+ */
 export function reported_problems(resolution: Resolution, checked: string[]): string[] {
   const reported = [...resolution.problems];
   for (const item of checked) {
@@ -177,7 +187,11 @@ export function reported_problems(resolution: Resolution, checked: string[]): st
     for (const path of resolution.failed) {
       if (item.startsWith(`${path}: `)) stopped = true;
     }
-    if (!stopped) reported.push(item);
+    let message = item;
+    for (const [path, text, name] of resolution.from_environment) {
+      if (message.startsWith(`${path!}: `)) message = message.split(shown(text)).join(`(the value of environment variable ${name!})`);
+    }
+    if (!stopped) reported.push(message);
   }
   return reported;
 }

@@ -446,7 +446,7 @@
       "dbt_cloud_orchestration: set 'vars: dbt_cloud_orchestration:' in dbt_project.yml (see the README's configuration reference)."
     ) -%}
   {%- endif -%}
-  {%- set resolution = {"problems": [], "failed": []} -%}
+  {%- set resolution = {"problems": [], "failed": [], "from_environment": []} -%}
   {%- set raw = dbt_cloud_orchestration._resolved_config(given, resolution) -%}
   {%- do dbt_cloud_orchestration._unknown_keys(
     raw,

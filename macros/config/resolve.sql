@@ -11,12 +11,11 @@
   {%- do return(none) -%}
 {%- endmacro -%}
 
-{%- macro _jinja_refused(resolution, path, value=none, origin=none) -%}
+{%- macro _jinja_refused(resolution, path, what) -%}
   {%- do return(dbt_cloud_orchestration._refuse(
     resolution,
     path,
-    dbt_cloud_orchestration._shown(value)
-      ~ origin
+    what
       ~ " holds Jinja, which dbt does not render inside vars.dbt_cloud_orchestration (it renders top-level vars only): use {env_var: NAME} (with an optional default: …) or {var: NAME}, a top-level var dbt renders"
   )) -%}
 {%- endmacro -%}
@@ -36,23 +35,19 @@
       if ((((tsj_ns.value * 10) | abs) <= 9007199254740992)
         and ((((tsj_ns.value * 10) + digit) | abs) <= 9007199254740992))
       else exceptions.raise_compiler_error(
-        "macros-src/config/resolve.ts:67:13: 'value * 10 + digit' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+        "macros-src/config/resolve.ts:72:13: 'value * 10 + digit' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
       ) -%}
   {%- endfor -%}
   {%- do return(tsj_ns.value) -%}
 {%- endmacro -%}
 
-{%- macro _typed_text(resolution, path, text, kind, origin) -%}
+{%- macro _typed_text(resolution, path, text, kind, what) -%}
   {%- if kind == "whole number" -%}
     {%- set number = dbt_cloud_orchestration._whole_number_value(
       text | trim("\t\n\u000b\u000c\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff")
     ) -%}
     {%- if number < 0 -%}
-      {%- do return(dbt_cloud_orchestration._refuse(
-        resolution,
-        path,
-        dbt_cloud_orchestration._shown(text) ~ origin ~ " is not a whole number"
-      )) -%}
+      {%- do return(dbt_cloud_orchestration._refuse(resolution, path, what ~ " is not a whole number")) -%}
     {%- endif -%}
     {%- do return(number) -%}
   {%- endif -%}
@@ -64,11 +59,7 @@
     {%- if word == "false" -%}
       {%- do return(false) -%}
     {%- endif -%}
-    {%- do return(dbt_cloud_orchestration._refuse(
-      resolution,
-      path,
-      dbt_cloud_orchestration._shown(text) ~ origin ~ " is not true or false"
-    )) -%}
+    {%- do return(dbt_cloud_orchestration._refuse(resolution, path, what ~ " is not true or false")) -%}
   {%- endif -%}
   {%- do return(text) -%}
 {%- endmacro -%}
@@ -115,7 +106,7 @@
         "env_var: dbt lets no macro read DBT_ENV_SECRET_* variables (only profiles.yml and packages.yml may); use another name"
       )) -%}
     {%- endif -%}
-    {%- set origin = " (environment variable " ~ name ~ ")" -%}
+    {%- set what = "environment variable " ~ name -%}
     {%- set text = env_var(name, "<dbt_cloud_orchestration: not set>") -%}
     {%- if text == "<dbt_cloud_orchestration: not set>" -%}
       {%- if form.get("default") is none -%}
@@ -135,15 +126,20 @@
         )) -%}
       {%- endif -%}
       {%- if (fallback is string) and (("{{" in fallback) or ("{%" in fallback)) -%}
-        {%- do return(dbt_cloud_orchestration._refuse(
+        {%- do return(dbt_cloud_orchestration._jinja_refused(
           resolution,
           path,
-          dbt_cloud_orchestration._shown(fallback)
-            ~ " (the default) holds Jinja, which dbt does not render inside vars.dbt_cloud_orchestration (it renders top-level vars only): use {env_var: NAME} (with an optional default: …) or {var: NAME}, a top-level var dbt renders"
+          "the default " ~ dbt_cloud_orchestration._shown(fallback)
         )) -%}
       {%- endif -%}
       {%- if fallback is string -%}
-        {%- do return(dbt_cloud_orchestration._typed_text(resolution, path, fallback, kind, " (the default)")) -%}
+        {%- do return(dbt_cloud_orchestration._typed_text(
+          resolution,
+          path,
+          fallback,
+          kind,
+          "the default " ~ dbt_cloud_orchestration._shown(fallback)
+        )) -%}
       {%- endif -%}
       {%- do return(fallback) -%}
     {%- endif -%}
@@ -151,12 +147,12 @@
       {%- do return(dbt_cloud_orchestration._refuse(
         resolution,
         path,
-        dbt_cloud_orchestration._shown(text)
-          ~ origin
+        what
           ~ " holds Jinja, which dbt does not render inside vars.dbt_cloud_orchestration (it renders top-level vars only): use {env_var: NAME} (with an optional default: …) or {var: NAME}, a top-level var dbt renders"
       )) -%}
     {%- endif -%}
-    {%- do return(dbt_cloud_orchestration._typed_text(resolution, path, text, kind, origin)) -%}
+    {%- do resolution["from_environment"].append([path, text, name]) -%}
+    {%- do return(dbt_cloud_orchestration._typed_text(resolution, path, text, kind, what)) -%}
   {%- endif -%}
   {%- if form.get("var") is not none -%}
     {%- set name_2 = form.get("var") -%}
@@ -188,18 +184,17 @@
           ~ ": …}'"
       )) -%}
     {%- endif -%}
-    {%- set origin_2 = " (var " ~ name_2 ~ ")" -%}
+    {%- set what_2 = dbt_cloud_orchestration._shown(value) ~ " (var " ~ name_2 ~ ")" -%}
     {%- if (value is string) and (("{{" in value) or ("{%" in value)) -%}
       {%- do return(dbt_cloud_orchestration._refuse(
         resolution,
         path,
-        dbt_cloud_orchestration._shown(value)
-          ~ origin_2
+        what_2
           ~ " holds Jinja, which dbt does not render inside vars.dbt_cloud_orchestration (it renders top-level vars only): use {env_var: NAME} (with an optional default: …) or {var: NAME}, a top-level var dbt renders"
       )) -%}
     {%- endif -%}
     {%- if value is string -%}
-      {%- do return(dbt_cloud_orchestration._typed_text(resolution, path, value, kind, origin_2)) -%}
+      {%- do return(dbt_cloud_orchestration._typed_text(resolution, path, value, kind, what_2)) -%}
     {%- endif -%}
     {%- do return(value) -%}
   {%- endif -%}
@@ -212,12 +207,7 @@
 
 {%- macro _resolved_value(value=none, path=none, kind=none, resolution=none) -%}
   {%- if (value is string) and (("{{" in value) or ("{%" in value)) -%}
-    {%- do return(dbt_cloud_orchestration._refuse(
-      resolution,
-      path,
-      dbt_cloud_orchestration._shown(value)
-        ~ " holds Jinja, which dbt does not render inside vars.dbt_cloud_orchestration (it renders top-level vars only): use {env_var: NAME} (with an optional default: …) or {var: NAME}, a top-level var dbt renders"
-    )) -%}
+    {%- do return(dbt_cloud_orchestration._jinja_refused(resolution, path, dbt_cloud_orchestration._shown(value))) -%}
   {%- endif -%}
   {%- if (value is mapping) and (("env_var" in value) or ("var" in value)) -%}
     {%- do return(dbt_cloud_orchestration._read_value(resolution, path, value, kind)) -%}
@@ -358,7 +348,7 @@
   {%- for item in checked -%}
     {%- if (checked | length) != tsj_checked_length -%}
       {%- do exceptions.raise_compiler_error(
-        "macros-src/config/resolve.ts:175:22: the array 'checked' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+        "macros-src/config/resolve.ts:185:22: the array 'checked' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
       ) -%}
     {%- endif -%}
     {%- set tsj_ns.stopped = false -%}
@@ -367,13 +357,34 @@
         {%- set tsj_ns.stopped = true -%}
       {%- endif -%}
     {%- endfor -%}
+    {%- set tsj_ns.message = item -%}
+    {%- for path_2, text, name in resolution["from_environment"] -%}
+      {%- if tsj_ns.message.startswith(
+        (path_2
+          if (path_2 is not none)
+          else exceptions.raise_compiler_error(
+            "macros-src/config/resolve.ts:192:33: 'path!' is null or undefined ('!' asserted it is not)"
+          ))
+          ~ ": "
+      ) -%}
+        {%- set tsj_ns.message = ("(the value of environment variable "
+          ~ (name
+            if (name is not none)
+            else exceptions.raise_compiler_error(
+              "macros-src/config/resolve.ts:192:125: 'name!' is null or undefined ('!' asserted it is not)"
+            ))
+          ~ ")").join(
+          tsj_ns.message.split(dbt_cloud_orchestration._shown(text))
+        ) -%}
+      {%- endif -%}
+    {%- endfor -%}
     {%- if not tsj_ns.stopped -%}
-      {%- do reported.append(item) -%}
+      {%- do reported.append(tsj_ns.message) -%}
     {%- endif -%}
   {%- endfor -%}
   {%- if (not tsj_ns.tsj_checked_broke) and ((checked | length) != tsj_checked_length) -%}
     {%- do exceptions.raise_compiler_error(
-      "macros-src/config/resolve.ts:175:22: the array 'checked' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+      "macros-src/config/resolve.ts:185:22: the array 'checked' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
     ) -%}
   {%- endif -%}
   {%- do return(reported) -%}

@@ -97,19 +97,33 @@ describe("a value that cannot be read is one problem naming the field and the va
     ["an unset environment variable", { ...minimalVars(), account_id: { env_var: "ORCH_ACCOUNT_ID" } }, {},
       "account_id: environment variable ORCH_ACCOUNT_ID is not set, and no default is given"],
     ["an environment variable that is not a number", job({ job_id: { env_var: "ORCH_JOB_ID" } }), { env: { ORCH_JOB_ID: "12x" } },
-      "jobs[0].job_id: '12x' (environment variable ORCH_JOB_ID) is not a whole number"],
+      "jobs[0].job_id: environment variable ORCH_JOB_ID is not a whole number"],
     ["an environment variable that is not true or false", job({ enabled: { env_var: "ORCH_ENABLED" } }), { env: { ORCH_ENABLED: "yes" } },
-      "jobs[0].enabled: 'yes' (environment variable ORCH_ENABLED) is not true or false"],
+      "jobs[0].enabled: environment variable ORCH_ENABLED is not true or false"],
     ["a var that is not set", { ...minimalVars(), prod_targets: [{ var: "orch_prod_target" }] }, {},
       "prod_targets[0]: var 'orch_prod_target' is not set: define it at the top level of vars in dbt_project.yml, or pass --vars '{orch_prod_target: …}'"],
     ["a secret environment variable", { ...minimalVars(), account_id: { env_var: "DBT_ENV_SECRET_ACCOUNT" } }, {},
       "account_id: env_var: dbt lets no macro read DBT_ENV_SECRET_* variables (only profiles.yml and packages.yml may); use another name"],
     ["a misspelt key", { ...minimalVars(), account_id: { env_var: "ORCH_ACCOUNT_ID", defualt: 1 } }, {},
       "account_id: unknown key 'defualt' (expected env_var or var, and default)"],
+    ["a var that is not a number", job({ job_id: { var: "orch_job_id" } }), { topLevel: { orch_job_id: "67890a" } },
+      "jobs[0].job_id: '67890a' (var orch_job_id) is not a whole number"],
+    ["a default holding Jinja", job({ job_id: { env_var: "ORCH_JOB_ID", default: "{{ 5 }}" } }), {}, `jobs[0].job_id: the default '{{ 5 }}' ${JINJA_RULE}`],
     ["both forms at once", { ...minimalVars(), account_id: { env_var: "A", var: "b" } }, {}, "account_id: give env_var or var, not both"],
   ])("%s", async (_name, vars, options, expected) => {
     expect(problems(await agreed(offline(vars, options)))).toEqual([expected]);
   });
+});
+
+it("a value read from the environment is never printed, also where the field's own check refuses it", async () => {
+  const secret = "dbtc_s3cret-Tok3n";
+  const run = await agreed(offline({ ...minimalVars(), access_url: { env_var: "ORCH_ACCESS_URL" }, account_id: { env_var: "ORCH_ACCOUNT_ID" } },
+    { env: { ORCH_ACCESS_URL: secret, ORCH_ACCOUNT_ID: secret } }));
+  expect(problems(run)).toEqual([
+    "account_id: environment variable ORCH_ACCOUNT_ID is not a whole number",
+    "access_url: (the value of environment variable ORCH_ACCESS_URL) is not the https URL of a dbt Cloud account, e.g. 'https://ab123.us1.dbt.com' (no path, no port)",
+  ]);
+  expect(JSON.stringify(run)).not.toContain("s3cret");
 });
 
 describe("weekdays", () => {
