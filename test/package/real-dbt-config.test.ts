@@ -1,8 +1,8 @@
 /**
  * What dbt itself does to the values of a real dbt_project.yml before the package sees them, on dbt-core
  * (+ dbt-snowflake) and dbt 2.x: YAML reads unquoted times its own way (dbt-core's 8:00 is the number 480,
- * dbt 2.x keeps the text), and dbt renders Jinja in top-level vars but not inside
- * vars.dbt_cloud_orchestration. Each engine runs `validate_orchestration_config` (no connection) in a
+ * dbt 2.x keeps the text), dbt renders Jinja in top-level vars but not inside
+ * vars.dbt_cloud_orchestration, and a --vars mapping replaces the project's. Each engine runs `validate_orchestration_config` (no connection) in a
  * scratch copy of the example project that installs this package.
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -106,5 +106,19 @@ describe.each(["dbt-core", "dbt 2.x"] as const)("%s: Jinja in dbt_project.yml", 
     const run = await dbt(engine, scratchProject(valid), VALIDATE, { ORCH_JOB_ID: "67890", ORCH_ACCOUNT_ID: "12345" });
     expect(run.exitCode).toBe(0);
     expect(run.output).toContain("dbt_cloud_orchestration: 1 job valid (vars.dbt_cloud_orchestration, target 'dev').");
+  });
+});
+
+/** The example project's own vars, as written in its dbt_project.yml. */
+const EXAMPLE_VARS = readFileSync(join(INTEGRATION_PROJECT, "dbt_project.yml"), "utf8").split("\nvars:\n")[1]!;
+
+describe.each(["dbt-core", "dbt 2.x"] as const)("%s: a partial --vars", (engine) => {
+  it("replaces the whole mapping of dbt_project.yml, and the error names that cause first", async () => {
+    const run = await dbt(engine, scratchProject(EXAMPLE_VARS), [...VALIDATE, "--vars", "{dbt_cloud_orchestration: {prod_targets: [prod, default]}}"], {});
+    expect(run.exitCode).not.toBe(0);
+    expect(run.output).toContain("dbt_cloud_orchestration: 4 problem(s) in vars.dbt_cloud_orchestration:\n" +
+      "  - account_id, access_url, jobs: missing, while prod_targets is given. A --vars '{dbt_cloud_orchestration: {…}}' on the command line " +
+      "replaces the whole mapping of dbt_project.yml (dbt merges no keys): pass the whole mapping there, or write the value that changes " +
+      "as {var: NAME} in dbt_project.yml and pass --vars '{NAME: …}'\n");
   });
 });
