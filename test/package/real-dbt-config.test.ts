@@ -1,15 +1,15 @@
 /**
  * What dbt itself does to the values of a real dbt_project.yml before the package sees them, on dbt-core
  * (+ dbt-snowflake) and dbt 2.x: YAML reads unquoted times its own way (dbt-core's 8:00 is the number 480,
- * dbt 2.x keeps the text), dbt renders Jinja in top-level vars but not inside
- * vars.dbt_cloud_orchestration, and a --vars mapping replaces the project's. Each engine runs `validate_orchestration_config` (no connection) in a
- * scratch copy of the example project that installs this package.
+ * dbt 2.x keeps the text), dbt renders Jinja in top-level vars but not inside vars.dbt_cloud_orchestration,
+ * and a --vars mapping replaces the project's. Each engine runs `validate_orchestration_config` (no
+ * connection) in a scratch copy of the example project that installs this package.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
-import { describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { parse, stringify } from "yaml";
 import { REPO_ROOT } from "../../scripts/compiler/repo.js";
 import { FUSION_CACHE, FUSION_DBT } from "../../scripts/runtime/fusion/project.js";
@@ -21,9 +21,15 @@ vi.setConfig({ testTimeout: 180_000 });
 
 type Engine = "dbt-core" | "dbt 2.x";
 
+const scratchDirs: string[] = [];
+afterAll(() => {
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 /** A scratch copy of the example project with `vars` replaced by `varsYaml` (YAML text, as a user writes it). */
 function scratchProject(varsYaml: string): string {
   const dir = mkdtempSync(join(tmpdir(), "orch-config-"));
+  scratchDirs.push(dir);
   for (const folder of ["models", "profiles"]) cpSync(join(INTEGRATION_PROJECT, folder), join(dir, folder), { recursive: true });
   const project = parse(readFileSync(join(INTEGRATION_PROJECT, "dbt_project.yml"), "utf8")) as Record<string, unknown>;
   delete project.vars;
