@@ -5,7 +5,7 @@
  * and a --vars mapping replaces the project's. Each engine runs `validate_orchestration_config` (no
  * connection) in a scratch copy of the example project that installs this package.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -43,10 +43,14 @@ async function dbt(engine: Engine, project: string, args: string[], env: Record<
   if (engine === "dbt-core") {
     const coreEnv = {
       PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: project, DBT_PROFILES_DIR: join(project, "profiles"), DO_NOT_TRACK: "1",
-      DBT_SEND_ANONYMOUS_USAGE_STATS: "false", DBT_USE_COLORS: "false", PYTHONWARNINGS: "ignore::Warning", ...env,
+      DBT_SEND_ANONYMOUS_USAGE_STATS: "false", DBT_USE_COLORS: "false", PYTHONWARNINGS: "ignore::Warning",
+      // After an error dbt-snowflake rolls back, which tries to connect: a closed local port fails it at once.
+      HTTP_PROXY: CLOSED_PORT, HTTPS_PROXY: CLOSED_PORT, ALL_PROXY: CLOSED_PORT, http_proxy: CLOSED_PORT, https_proxy: CLOSED_PORT, ...env,
     };
     const dbtCore = join(REPO_ROOT, ".venv", "bin", "dbt");
-    await execa(dbtCore, ["deps", "--quiet"], { ...common, env: coreEnv });
+    // What `dbt deps` makes of a local package, without one more dbt-core process: a link to it.
+    mkdirSync(join(project, "dbt_packages"), { recursive: true });
+    symlinkSync(REPO_ROOT, join(project, "dbt_packages", "dbt_cloud_orchestration"));
     const run = await execa(dbtCore, args, { ...common, env: coreEnv });
     return { exitCode: run.exitCode ?? -1, output: run.all ?? "" };
   }
@@ -58,6 +62,7 @@ async function dbt(engine: Engine, project: string, args: string[], env: Record<
   return { exitCode: run.exitCode ?? -1, output: run.all ?? "" };
 }
 
+const CLOSED_PORT = "http://127.0.0.1:9";
 const VALIDATE = ["--quiet", "run-operation", "validate_orchestration_config"];
 
 /** One job's YAML lines under `jobs:`, indented for the example project's vars. */
