@@ -137,6 +137,17 @@ describe("weekdays", () => {
     expect((named.returned as string[]).find((sql) => sql.startsWith("create or alter task"))).toContain("dayofweekiso(local_now) - 1 in (0, 2, 4)");
   });
 
+  it("create_task_generic takes names too", async () => {
+    const args = { job_id: 42, job_name: "hourly", streams: ["S"], dry_run: true };
+    const [named, numbered] = await Promise.all([
+      agreed(context(minimalVars(), { args: { ...args, days_of_week: ["mon", "FRI"] } }), "create_task_generic"),
+      agreed(context(minimalVars(), { args: { ...args, days_of_week: [0, 4] } }), "create_task_generic"),
+    ]);
+    expect(named.error).toBeNull();
+    expect(named.returned).toEqual(numbered.returned);
+    expect((named.returned as string[]).join("\n")).toContain("dayofweekiso(local_now) - 1 in (0, 4)");
+  });
+
   it.each([
     ["a full name", ["MONDAY"], "jobs[0].days_of_week[0]: 'MONDAY' is not a weekday: MON … SUN, or 0-6 with 0 = Monday"],
     ["7, cron's other Sunday", [0, 7], "jobs[0].days_of_week[1]: 7 is not a weekday: MON … SUN, or 0-6 with 0 = Monday"],
