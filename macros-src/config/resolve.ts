@@ -145,7 +145,16 @@ export function resolved_value(value: unknown, path: string, kind: string, resol
 function resolved_list(value: unknown, path: string, kind: string, resolution: Resolution): unknown {
   const list = isMapping(value) && "var" in value ? read_value(resolution, path, value, kind) : value;
   if (!Array.isArray(list)) return resolved_value(list, path, kind, resolution);
-  return list.map((entry, index) => resolved_value(entry, `${path}[${index}]`, kind, resolution));
+  // A number, a boolean or text without Jinja is kept without a macro call: a plan of hundreds of jobs reads thousands.
+  const entries: unknown[] = [];
+  for (const [index, entry] of list.entries()) {
+    if (typeof entry === "number" || typeof entry === "boolean" || (typeof entry === "string" && !entry.includes("{{") && !entry.includes("{%"))) {
+      entries.push(entry);
+    } else {
+      entries.push(resolved_value(entry, `${path}[${index}]`, kind, resolution));
+    }
+  }
+  return entries;
 }
 
 function resolved_mapping(raw: Record<string, unknown>, path: string, kinds: Record<string, string>, lists: Record<string, string>,
@@ -154,8 +163,13 @@ function resolved_mapping(raw: Record<string, unknown>, path: string, kinds: Rec
   for (const key of Object.keys(raw)) {
     const value = raw[key];
     const list_kind = lists[key];
-    if (list_kind !== undefined) resolved[key] = resolved_list(value, `${path}${key}`, list_kind, resolution);
-    else resolved[key] = resolved_value(value, `${path}${key}`, kinds[key] ?? TEXT, resolution);
+    if (list_kind !== undefined) {
+      resolved[key] = resolved_list(value, `${path}${key}`, list_kind, resolution);
+    } else if (typeof value === "number" || typeof value === "boolean" || (typeof value === "string" && !value.includes("{{") && !value.includes("{%"))) {
+      resolved[key] = value;
+    } else {
+      resolved[key] = resolved_value(value, `${path}${key}`, kinds[key] ?? TEXT, resolution);
+    }
   }
   return resolved;
 }

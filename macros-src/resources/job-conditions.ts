@@ -24,23 +24,6 @@ export interface JobConditions {
   min_elapsed_seconds: number;
 }
 
-function conditions_of(config: OrchestrationConfig, job: JobConfig): JobConditions {
-  const days = [...job.days_of_week];
-  days.sort((a, b) => a - b);
-  return {
-    name: job.name,
-    job_id: job.job_id,
-    enabled: job.enabled,
-    schedule: job.schedule.kind === "triggered" ? "triggered" : job.schedule.text,
-    weekdays: days.map((day) => WEEKDAY_NAMES[day]!),
-    min_start_time: job.min_start_time,
-    max_start_time: job.max_start_time,
-    timezone: config.timezone,
-    upstream_job_id: job.upstream_job_id,
-    min_elapsed_seconds: job.min_elapsed_seconds,
-  };
-}
-
 /** What the plan shows of the jobs: text lines (a heading, then the table) and the json entries. */
 export interface ConditionsSection {
   heading: string;
@@ -63,6 +46,7 @@ function window_cell(job: JobConfig): string {
 /** Every configured job's conditions, in config order: a heading naming the zone and one aligned row per job. */
 export function job_conditions(config: OrchestrationConfig): ConditionsSection {
   const rows = [["job", "schedule", "weekdays", "start window", "upstream gate", "min gap"]];
+  const jobs: JobConditions[] = [];
   for (const job of config.jobs) {
     rows.push([
       job.name,
@@ -72,10 +56,24 @@ export function job_conditions(config: OrchestrationConfig): ConditionsSection {
       job.upstream_job_id === null ? "none" : `job ${job.upstream_job_id} succeeded today`,
       `${job.min_elapsed_seconds} s`,
     ]);
+    const days = [...job.days_of_week];
+    days.sort((a, b) => a - b);
+    jobs.push({
+      name: job.name,
+      job_id: job.job_id,
+      enabled: job.enabled,
+      schedule: job.schedule.kind === "triggered" ? "triggered" : job.schedule.text,
+      weekdays: days.map((day) => WEEKDAY_NAMES[day]!),
+      min_start_time: job.min_start_time,
+      max_start_time: job.max_start_time,
+      timezone: config.timezone,
+      upstream_job_id: job.upstream_job_id,
+      min_elapsed_seconds: job.min_elapsed_seconds,
+    });
   }
   return {
     heading: `job conditions (weekdays and windows in ${config.timezone}; a task calls dbt Cloud only when all hold):`,
     table: plain_table(rows),
-    jobs: config.jobs.map((job) => conditions_of(config, job)),
+    jobs,
   };
 }

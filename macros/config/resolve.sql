@@ -222,14 +222,20 @@
   {%- if not ((list is iterable) and (list is not string) and (list is not mapping)) -%}
     {%- do return(dbt_cloud_orchestration._resolved_value(list, path, kind, resolution)) -%}
   {%- endif -%}
-  {%- set tsj_list_mapped = [] -%}
+  {%- set entries = [] -%}
   {%- for entry in list -%}
     {%- set index = loop.index0 -%}
-    {%- do tsj_list_mapped.append(
-      dbt_cloud_orchestration._resolved_value(entry, path ~ "[" ~ index ~ "]", kind, resolution)
-    ) -%}
+    {%- if ((entry is number) and (entry is not boolean))
+      or (entry is boolean)
+      or ((entry is string) and (not ("{{" in entry)) and (not ("{%" in entry))) -%}
+      {%- do entries.append(entry) -%}
+    {%- else -%}
+      {%- do entries.append(
+        dbt_cloud_orchestration._resolved_value(entry, path ~ "[" ~ index ~ "]", kind, resolution)
+      ) -%}
+    {%- endif -%}
   {%- endfor -%}
-  {%- do return(tsj_list_mapped) -%}
+  {%- do return(entries) -%}
 {%- endmacro -%}
 
 {%- macro _resolved_mapping(raw, path, kinds, lists, resolution) -%}
@@ -252,6 +258,10 @@
       {%- do resolved.update(
         {key: dbt_cloud_orchestration._resolved_list(value, path ~ key, list_kind, resolution)}
       ) -%}
+    {%- elif ((value is number) and (value is not boolean))
+      or (value is boolean)
+      or ((value is string) and (not ("{{" in value)) and (not ("{%" in value))) -%}
+      {%- do resolved.update({key: value}) -%}
     {%- else -%}
       {%- do resolved.update(
         {
@@ -348,7 +358,7 @@
   {%- for item in checked -%}
     {%- if (checked | length) != tsj_checked_length -%}
       {%- do exceptions.raise_compiler_error(
-        "macros-src/config/resolve.ts:185:22: the array 'checked' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+        "macros-src/config/resolve.ts:199:22: the array 'checked' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
       ) -%}
     {%- endif -%}
     {%- set tsj_ns.stopped = false -%}
@@ -363,7 +373,7 @@
         (path_2
           if (path_2 is not none)
           else exceptions.raise_compiler_error(
-            "macros-src/config/resolve.ts:192:33: 'path!' is null or undefined ('!' asserted it is not)"
+            "macros-src/config/resolve.ts:206:33: 'path!' is null or undefined ('!' asserted it is not)"
           ))
           ~ ": "
       ) -%}
@@ -371,7 +381,7 @@
           ~ (name
             if (name is not none)
             else exceptions.raise_compiler_error(
-              "macros-src/config/resolve.ts:192:125: 'name!' is null or undefined ('!' asserted it is not)"
+              "macros-src/config/resolve.ts:206:125: 'name!' is null or undefined ('!' asserted it is not)"
             ))
           ~ ")").join(
           tsj_ns.message.split(dbt_cloud_orchestration._shown(text))
@@ -384,7 +394,7 @@
   {%- endfor -%}
   {%- if (not tsj_ns.tsj_checked_broke) and ((checked | length) != tsj_checked_length) -%}
     {%- do exceptions.raise_compiler_error(
-      "macros-src/config/resolve.ts:185:22: the array 'checked' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+      "macros-src/config/resolve.ts:199:22: the array 'checked' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
     ) -%}
   {%- endif -%}
   {%- do return(reported) -%}
