@@ -181,7 +181,7 @@ def test_trigger_500_after_run_created_adopts_the_run(run, api, clock):
 
 
 def test_trigger_500_without_run_is_retried(run, api, clock):
-    # Issue 10 changed this: the POST is re-sent only after re-listing through the whole
+    # The POST is re-sent only after re-listing through the whole
     # settle window (0, 5, 15, 30 s after the answer) without seeing a new run.
     api.fault("status", method="POST", status=500)
     result = run()
@@ -200,7 +200,7 @@ def test_trigger_hang_after_run_created_adopts_the_run(run, api, clock):
 
 
 def test_trigger_dropped_connection_checks_then_retries(run, api, clock):
-    # Issue 10 changed this: a dropped connection may follow a processed request, so the
+    # A dropped connection may follow a processed request, so the
     # POST is re-sent only after the settle window showed no new run.
     api.fault("drop", method="POST")
     result = run()
@@ -210,7 +210,7 @@ def test_trigger_dropped_connection_checks_then_retries(run, api, clock):
 
 
 def test_trigger_always_503_never_creates_two_runs(run, api, clock):
-    # Issue 10 changed this: each 503 costs a 30 s settle window, so the 60 s budget allows
+    # Each 503 costs a 30 s settle window, so the 60 s budget allows
     # two POSTs; after the second the handler cannot tell and says so instead of re-sending.
     api.fault("status", method="POST", status=503, times=99)
     result = run()

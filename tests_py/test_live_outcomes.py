@@ -1,4 +1,4 @@
-"""Issue 13 on the live path: a log table built by the version before run outcomes gains the outcome
+"""Run outcomes on the live path: a log table built by the version before run outcomes gains the outcome
 columns in place, through real dbt-core + dbt-snowflake against the Snowflake stand-in
 (tests_py/snowflake_standin, docs/testing-live-path.md). Its rows stay; nothing is replaced.
 """

@@ -330,7 +330,7 @@ def test_status_prints_the_live_state_of_every_job(dbt):
         f"RAW\\.SALES\\.ORDERS: has changes, {stale_after}; RAW\\.SALES\\.Order Items: no changes, {stale_after}",
         daily[4],
     )
-    # The run's outcome is recorded, so nothing is asked of dbt Cloud (the stand-in runs no procedure).
+    # The run's outcome is recorded, so nothing is asked of dbt Cloud.
     assert (daily[6], daily[7]) == ("TRIGGERED", "123456 Success in 83 s")
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", daily[8])
     assert finance[1:5] == [

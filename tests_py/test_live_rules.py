@@ -8,7 +8,7 @@ stand-in's privilege model on (privileges held through an inherited role, the ne
 and fails each broken account on exactly one line, with its fix. Reads survive QUOTED_IDENTIFIERS_IGNORE_CASE.
 Roles, grants, owners, kinds and change tracking come from the stand-in's account model
 (snowflake_standin/account.py, privileges.py, object_kinds.py); the procedure's ping answer is set by the
-test, since the stand-in runs no procedure.
+test (the stand-in would otherwise run the handler, and no dbt Cloud answers here).
 """
 
 from __future__ import annotations

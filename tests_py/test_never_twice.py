@@ -1,4 +1,4 @@
-"""Issue 10: the trigger is never sent blindly twice, whatever a slow dbt Cloud answers.
+"""The trigger is never sent blindly twice, whatever a slow dbt Cloud answers.
 
 Each test drives the stand-in API (tests_py/fake_dbt_cloud.py) into one way of losing or
 garbling the trigger's answer, sometimes creating the run only seconds later.  Besides the

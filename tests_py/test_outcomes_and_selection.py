@@ -1,4 +1,4 @@
-"""Issue 13 in the handler: run outcomes (on the trigger path at no extra call, and on demand),
+"""The handler's run outcomes (on the trigger path at no extra call, and on demand),
 and selective builds (steps_override from the job's steps and the changed dbt sources)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 11 item 5: `options: {mode: 'ping'}` makes one read-only request and triggers nothing."""
+"""`options: {mode: 'ping'}` makes one read-only request and triggers nothing."""
 
 from __future__ import annotations
 

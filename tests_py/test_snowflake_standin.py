@@ -246,7 +246,7 @@ def main(session, a, b, c):
 $$"""
 
 
-def test_python_procedures_are_catalog_objects_that_never_run(cursor, standin):
+def test_python_procedures_are_catalog_objects_that_a_call_runs(cursor, standin):
     with pytest.raises(ProgrammingError, match="Integration 'EAI' does not exist"):
         cursor.execute(PROCEDURE)
     external_access(cursor)
@@ -261,8 +261,8 @@ def test_python_procedures_are_catalog_objects_that_never_run(cursor, standin):
         "min_num_arguments": 3,
         "is_builtin": "N",
     }
-    with pytest.raises(ProgrammingError, match="runs no procedure"):
-        cursor.execute(f"call {SCHEMA}.P('a', 1, array_construct())")
+    cursor.execute(f"call {SCHEMA}.P('a', 1, array_construct())")  # procedures.py runs the handler as stored
+    assert [json.loads(row[0]) for row in cursor.fetchall()] == [{"a": "a"}]
     with pytest.raises(ProgrammingError, match="does not exist"):
         cursor.execute(f"drop procedure {SCHEMA}.P(varchar)")
     cursor.execute(f"drop procedure if exists {SCHEMA}.P(varchar, number, array)")

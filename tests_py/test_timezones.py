@@ -1,4 +1,4 @@
-"""Issue 11 item 2: the handler's time zones do not depend on the sandbox having zone files.
+"""The handler's time zones do not depend on the sandbox having zone files.
 
 `no_zone_data` hides every source Python's zoneinfo reads (TZPATH emptied, the tzdata
 package made unimportable, the cache cleared) and first proves that zoneinfo really fails.

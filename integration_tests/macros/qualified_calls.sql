@@ -1,5 +1,5 @@
 {#- A user's own macro calling the package the way dbt packages are called: qualified, from the root
-    project. dbt resolves the package's internal calls only if they are qualified too (issue 9), so
+    project. dbt resolves the package's internal calls only if they are qualified too, so
     this is what `test/package/real-dbt.test.ts` runs on dbt-core and dbt 2.x. Dry runs only: the
     example profile's credentials are dummies. -#}
 {% macro orchestration_qualified_calls() %}

@@ -36,7 +36,9 @@ export async function runOnce({ srcDir, outDir, check }: CompilerRun): Promise<b
   }
   const changed = writeOutputs(outDir, result.outputs);
   const elapsed = Math.round(performance.now() - started);
-  console.log(`compiled ${result.macros.length} macros into ${outDir}: ${changed} file(s) changed (${elapsed} ms)`);
+  const leftOut = result.macros.filter((macro) => !macro.emitted).length;
+  const uncalled = leftOut === 0 ? "" : ` (${leftOut} private macros nothing calls left out)`;
+  console.log(`compiled ${result.macros.length - leftOut} macros${uncalled} into ${outDir}: ${changed} file(s) changed (${elapsed} ms)`);
   return true;
 }
 

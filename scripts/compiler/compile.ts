@@ -12,8 +12,11 @@ import {
   macroWithoutBody, macroWithoutName, moduleVariableNotConst, parameterDefaultNotLiteral, parameterNotPlainName,
   sortDiagnostics, unsupportedTopLevelStatement, type Diagnostic,
 } from "./diagnostics.js";
-import { call, ifStmt, isNone, lit, name, setStmt, type JinjaModule, type Macro, type MacroParam, type Stmt } from "./ir.js";
+import { call, ifStmt, isNone, lit, macro as macroNode, name, setStmt, type JinjaModule, type Macro, type MacroParam, type Stmt } from "./ir.js";
 import { optimizeModules } from "./optimize.js";
+import { dropUncalledPrivateMacros } from "./uncalled.js";
+import { shareRepeatedLiterals } from "./shared-literals.js";
+import { nameResultsAfterTheirLocals } from "./named-results.js";
 import { printModule } from "./printer.js";
 import { includes } from "./types.js";
 import { effectFreeMacros } from "./transforms/effects.js";
@@ -36,6 +39,8 @@ export interface MacroSignature {
   /** Reads `kwargs` (the prelude's extraKeywordArguments): Jinja then accepts unknown keyword arguments. */
   readsKeywordArguments: boolean;
   params: string[];
+  /** False for a private macro nothing calls once helpers are inlined: it is left out of the output (uncalled.ts). */
+  emitted: boolean;
 }
 
 export interface CompileResult {
@@ -112,7 +117,7 @@ export function compileDirectory(sourceDirectory: string, options: CompileOption
   if (diagnostics.length > 0) return { outputs: new Map(), diagnostics: sortDiagnostics(diagnostics), macros: [], inputs: inputs() };
 
   const macros = new Map<string, FunctionDeclaration>();
-  const signatures: Array<Omit<MacroSignature, "dbtName" | "visibility">> = [];
+  const signatures: Array<Omit<MacroSignature, "dbtName" | "visibility" | "emitted">> = [];
   for (const file of project.getSourceFiles().filter(inSources)) {
     for (const fn of file.getFunctions()) {
       const fnName = fn.getName();
@@ -155,17 +160,35 @@ export function compileDirectory(sourceDirectory: string, options: CompileOption
     if (result.module !== undefined) compiled.push({ file, module: result.module, docs: result.docs });
   }
   if (diagnostics.length > 0) return { outputs: new Map(), diagnostics: sortDiagnostics(diagnostics), macros: [], inputs: inputs() };
-  optimizeModules(compiled.map(({ module }) => module), packageName);
+  const modules = compiled.map(({ module }) => module);
+  for (const macro of modules.flatMap((module) => module.macros)) {
+    shareRepeatedLiterals(macro, packageName);
+    nameResultsAfterTheirLocals(macro);
+  }
+  optimizeModules(modules, packageName);
+  const privateNames = new Set([...visibility.values()].filter((item) => item.visibility === "private").map((item) => item.dbtName));
+  const dropped = dropUncalledPrivateMacros(modules, packageName, privateNames);
   const outputs = new Map<string, string>();
   for (const { file, module, docs } of compiled) {
+    if (module.macros.length === 0) continue;
     const base = relative(srcDir, file.getFilePath()).replace(/\.ts$/, "");
-    const sourceLabel = relative(REPO_ROOT, file.getFilePath()).split(sep).join("/");
+    const sourceLabel = repositoryPath(file.getFilePath());
     outputs.set(`${base}.sql`, printModule(module, header(sourceLabel)));
-    if (docs.length > 0) outputs.set(`${base}.yml`, macroDocsYaml(docs, sourceLabel));
+    const printed = docs.filter((doc) => !dropped.has(doc.name));
+    if (printed.length > 0) outputs.set(`${base}.yml`, macroDocsYaml(printed, sourceLabel));
   }
   return {
-    outputs, diagnostics: [], macros: signatures.map((item) => ({ ...item, ...visibility.get(item.name)! })), inputs: inputs(),
+    outputs, diagnostics: [], inputs: inputs(),
+    macros: signatures.map((item) => {
+      const shown = visibility.get(item.name)!;
+      return { ...item, ...shown, emitted: !dropped.has(shown.dbtName) };
+    }),
   };
+}
+
+/** A path as the generated files name it: relative to the repository, with `/`. */
+function repositoryPath(path: string): string {
+  return relative(REPO_ROOT, path).split(sep).join("/");
 }
 
 function reservedNameClash(nameNode: Node, macroName: string): CompileError | undefined {
@@ -274,7 +297,8 @@ function compileFunction(fn: FunctionDeclaration, facts: ProgramFacts): Macro {
   const compiledBody = context.transformStatements(body.getStatements());
   const needsNamespace = context.namespaced.size > 0 || context.usesNamespace;
   const namespaceInit: Stmt[] = needsNamespace ? [setStmt(NAMESPACE, call(name("namespace")))] : [];
-  return { name: facts.dbtNames.get(macroName) ?? macroName, params, body: [...namespaceInit, ...prologue, ...compiledBody] };
+  const source = { file: repositoryPath(fn.getSourceFile().getFilePath()), line: fn.getStartLineNumber() };
+  return macroNode(facts.dbtNames.get(macroName) ?? macroName, params, [...namespaceInit, ...prologue, ...compiledBody], source);
 }
 
 function isLiteral(node: Node): boolean {

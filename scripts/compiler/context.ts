@@ -134,6 +134,17 @@ export class MacroContext {
     return candidate;
   }
 
+  /**
+   * Frees the Jinja name of a loop's own variable once the loop is transformed: Jinja scopes a `for`
+   * target to its loop, and TypeScript lets no code after the loop read the variable, so a later
+   * sibling loop may use the same name (`column`, not `column_2`). A namespaced local outlives the loop and keeps its name.
+   */
+  releaseLoopVariable(identifier: Node): void {
+    const symbol = identifier.getSymbol();
+    const jinjaName = symbol === undefined ? undefined : this.names.get(symbol);
+    if (symbol !== undefined && jinjaName !== undefined && !this.namespaced.has(symbol)) this.taken.delete(jinjaName);
+  }
+
   /** Declares a loop index (`loop.index0` in Jinja), known to be an integer. */
   declareLoopIndex(identifier: Node): string {
     const jinjaName = this.declare(identifier);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The names dbt already gives a meaning, which no macro of the package may take.
 
-A package macro named like one of dbt's hides dbt's inside the package (issue 9: a helper named
+A package macro named like one of dbt's hides dbt's inside the package (a helper named
 `statement` broke dbt's own `run_query`). The compiler refuses these names (TSJ1009); this script
 writes the list it reads, scripts/compiler/dbt-reserved-names.json, from the installed dbt:
 

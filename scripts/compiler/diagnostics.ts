@@ -417,7 +417,7 @@ export const GUARD_MESSAGES = {
   indexPastEnd: (text: string) => `${text} reads outside the array or string ('!' asserted it does not)`,
   notNull: (text: string) => `${text} is null or undefined ('!' asserted it is not)`,
   inexactInteger: (text: string) => `${text} is beyond ±2^53, where JavaScript rounds integers and dbt does not`,
-  unprintableNumber: (text: string) => `${text} prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)`,
+  unprintableNumber: (text: string) => `${text} prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)`,
   divisionByZero: (text: string) => `${text} divides by zero, which is Infinity or NaN in JavaScript and an error in dbt`,
   arrayChangedInLoop: (text: string) =>
     `the array ${text} changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop`,

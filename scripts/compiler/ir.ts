@@ -44,10 +44,18 @@ export interface MacroParam {
   default: Expr | undefined;
 }
 
+/** Where a macro comes from: the source file (relative to the repository, `/`-separated) and the line of its `function`. */
+export interface SourcePosition {
+  file: string;
+  line: number;
+}
+
 export interface Macro {
   name: string;
   params: MacroParam[];
   body: Stmt[];
+  /** Printed above the macro (`{#- file:line -#}`), so a dbt stack trace naming it leads back to the TypeScript. */
+  source: SourcePosition;
 }
 
 export interface JinjaModule {
@@ -86,6 +94,10 @@ export const test = (operand: Expr, testName: string, negated = false): Expr => 
 export const isNone = (operand: Expr): Expr => test(operand, "none");
 export const isNotNone = (operand: Expr): Expr => test(operand, "none", true);
 
+export const macro = (macroName: string, params: MacroParam[], body: Stmt[], source: SourcePosition): Macro => ({
+  name: macroName, params, body, source,
+});
+
 export const setStmt = (target: string, value: Expr): Stmt => ({ kind: "set", target, value });
 export const setRawStmt = (target: string, text: string): Stmt => ({ kind: "setRaw", target, text });
 export const doStmt = (expr: Expr): Stmt => ({ kind: "do", expr });
@@ -95,15 +107,64 @@ export const breakStmt = (): Stmt => ({ kind: "break" });
 export const continueStmt = (): Stmt => ({ kind: "continue" });
 export const returnStmt = (value: Expr): Stmt => ({ kind: "return", value });
 
+/** The module constant a literal was inlined from (`PROCEDURE_ARGUMENTS`), for a readable name if it is shared. */
+const constantNames = new WeakMap<Expr, string>();
+export function nameConstant(expr: Expr, constantName: string): Expr {
+  constantNames.set(expr, constantName);
+  return expr;
+}
+export const constantNameOf = (expr: Expr): string | undefined => constantNames.get(expr);
+
 /** Methods that only read their receiver. */
 const READ_ONLY_METHODS = new Set([
   "get", "split", "startswith", "endswith", "keys", "values", "items", "find", "rfind", "lstrip", "rstrip", "replace", "join",
 ]);
 
+export const isReadOnlyMethod = (methodName: string): boolean => READ_ONLY_METHODS.has(methodName);
+
 /** `exceptions.raise_compiler_error(…)`: how compiled code stops the macro. */
 export function isGuardRaise(expr: Expr): boolean {
   return expr.kind === "call" && expr.callee.kind === "attr" && expr.callee.name === "raise_compiler_error" &&
     expr.callee.object.kind === "name" && expr.callee.object.name === "exceptions";
+}
+
+/** The direct operands of an expression. */
+function operands(expr: Expr): Expr[] {
+  switch (expr.kind) {
+    case "literal":
+    case "name":
+      return [];
+    case "attr":
+      return [expr.object];
+    case "not":
+    case "negate":
+    case "test":
+      return [expr.operand];
+    case "item":
+      return [expr.object, expr.key];
+    case "slice":
+      return [expr.object, ...[expr.start, expr.end, expr.step].filter((bound): bound is Expr => bound !== undefined)];
+    case "binary":
+      return [expr.left, expr.right];
+    case "conditional":
+      return [expr.test, expr.then, expr.otherwise];
+    case "list":
+      return expr.items;
+    case "dict":
+      return expr.entries.flat();
+    case "filter":
+      return [expr.operand, ...expr.args];
+    case "call":
+      return [expr.callee, ...expr.args, ...expr.kwargs.map(([, value]) => value)];
+  }
+}
+
+/**
+ * True when evaluating the expression may stop the macro with a guard. A lowering that leaves such an
+ * operand unevaluated on one branch must still evaluate it there: JavaScript evaluates it first, and throws.
+ */
+export function containsGuardRaise(expr: Expr): boolean {
+  return isGuardRaise(expr) || operands(expr).some(containsGuardRaise);
 }
 
 /** True when evaluating the expression twice is as good as once: no side effects. */

@@ -3,13 +3,13 @@
  * - small helpers (a macro whose whole body is `return <expression>`) are inlined at their call
  *   sites: on dbt-core every macro call is a MacroGenerator round trip (a new Jinja context, a
  *   template module, a call stack entry), which dominated the plan's cost;
+ * - constant conditions are folded: `(a if false else b)` → `b`, and an `if` whose test is a literal
+ *   keeps only the branch it takes (a test that is a literal has no effect to keep);
  * - constant string concatenations (`"a" ~ "b"`) are folded.
- * The helpers stay defined as macros: users and dispatch may still call them.
+ * A helper with no call site left is then dropped, unless it is public (uncalled.ts).
  */
-import {
-  attr, binary, call, conditional, dict, doStmt, filter, forStmt, ifStmt, isPure, item, list, lit, negate, not, returnStmt,
-  setStmt, slice, test, type Expr, type JinjaModule, type Macro, type MacroParam, type Stmt,
-} from "./ir.js";
+import { binary, forStmt, ifStmt, isPure, lit, type Expr, type IfBranch, type JinjaModule, type Macro, type MacroParam, type Stmt } from "./ir.js";
+import { childrenOf, mapChildren, rewriteStatement } from "./ir-walk.js";
 
 /** Larger bodies would grow every call site more than the call costs. */
 const MAX_INLINED_NODES = 30;
@@ -30,8 +30,8 @@ export function optimizeModules(modules: JinjaModule[], packageName: string): vo
   for (const module of modules) {
     for (const macro of module.macros) {
       const taken = declaredNames(macro);
-      const rewrite = (expr: Expr): Expr => foldConcatenation(inlineCalls(expr, helpers, packageName, taken, 0));
-      macro.body = macro.body.map((stmt) => rewriteStmt(stmt, rewrite));
+      const rewrite = (expr: Expr): Expr => foldConcatenation(foldConditions(inlineCalls(expr, helpers, packageName, taken, 0)));
+      macro.body = foldIfStatements(macro.body.map((stmt) => rewriteStatement(stmt, rewrite)));
     }
   }
 }
@@ -91,7 +91,7 @@ function evaluatedUnconditionally(expr: Expr, name: string): boolean {
   if (expr.kind === "name") return expr.name === name;
   if (expr.kind === "conditional") return evaluatedUnconditionally(expr.test, name);
   if (expr.kind === "binary" && (expr.op === "and" || expr.op === "or")) return evaluatedUnconditionally(expr.left, name);
-  return children(expr).some((child) => evaluatedUnconditionally(child, name));
+  return childrenOf(expr).some((child) => evaluatedUnconditionally(child, name));
 }
 
 function isPlainValue(expr: Expr): boolean {
@@ -104,6 +104,51 @@ function isPlainValue(expr: Expr): boolean {
 function substitute(expr: Expr, bindings: Map<string, Expr>): Expr {
   if (expr.kind === "name") return bindings.get(expr.name) ?? expr;
   return mapChildren(expr, (child) => substitute(child, bindings));
+}
+
+/** The truth of a literal whose truth is the same on every engine (`true`, `false`, `none`), else undefined. */
+function literalTruth(expr: Expr): boolean | undefined {
+  if (expr.kind !== "literal") return undefined;
+  if (typeof expr.value === "boolean") return expr.value;
+  return expr.value === null ? false : undefined;
+}
+
+/** `(a if true else b)` → `a`, `not false` → `true`: only where the test is a literal after lowering and inlining. */
+function foldConditions(expr: Expr): Expr {
+  const folded = mapChildren(expr, foldConditions);
+  if (folded.kind === "conditional") {
+    const truth = literalTruth(folded.test);
+    if (truth !== undefined) return truth ? folded.then : folded.otherwise;
+  }
+  if (folded.kind === "not") {
+    const truth = literalTruth(folded.operand);
+    if (truth !== undefined) return lit(!truth);
+  }
+  return folded;
+}
+
+/**
+ * An `if` whose tests are literals keeps the branch it takes: branches under a false test go, and a
+ * true test makes its branch the last one (or the whole statement, when it is the first). The taken
+ * body stands in the `if`'s place: a Jinja `if` opens no scope, so its `set`s mean the same there.
+ */
+function foldIfStatements(body: Stmt[]): Stmt[] {
+  return body.flatMap((stmt): Stmt[] => {
+    if (stmt.kind === "for") return [forStmt(stmt.targets, stmt.iterable, foldIfStatements(stmt.body))];
+    if (stmt.kind !== "if") return [stmt];
+    const branches: IfBranch[] = [];
+    let otherwise = stmt.otherwise === undefined ? undefined : foldIfStatements(stmt.otherwise);
+    for (const branch of stmt.branches) {
+      const truth = literalTruth(branch.test);
+      if (truth === false) continue;
+      if (truth === true) {
+        otherwise = foldIfStatements(branch.body);
+        break;
+      }
+      branches.push({ test: branch.test, body: foldIfStatements(branch.body) });
+    }
+    return branches.length === 0 ? otherwise ?? [] : [ifStmt(branches, otherwise)];
+  });
 }
 
 /**
@@ -129,78 +174,18 @@ function concatenated(expr: Expr): Expr[] {
   return expr.kind === "binary" && expr.op === "~" ? [...concatenated(expr.left), ...concatenated(expr.right)] : [expr];
 }
 
-function mapChildren(expr: Expr, f: (child: Expr) => Expr): Expr {
-  switch (expr.kind) {
-    case "literal":
-    case "name":
-      return expr;
-    case "attr":
-      return attr(f(expr.object), expr.name);
-    case "item":
-      return item(f(expr.object), f(expr.key));
-    case "slice":
-      return slice(f(expr.object), expr.start && f(expr.start), expr.end && f(expr.end), expr.step && f(expr.step));
-    case "call":
-      return call(f(expr.callee), expr.args.map(f), expr.kwargs.map(([key, value]) => [key, f(value)]));
-    case "binary":
-      return binary(expr.op, f(expr.left), f(expr.right));
-    case "not":
-      return not(f(expr.operand));
-    case "negate":
-      return negate(f(expr.operand));
-    case "conditional":
-      return conditional(f(expr.test), f(expr.then), f(expr.otherwise));
-    case "list":
-      return list(expr.items.map(f));
-    case "dict":
-      return dict(expr.entries.map(([key, value]) => [f(key), f(value)]));
-    case "filter":
-      return filter(f(expr.operand), expr.name, expr.args.map(f));
-    case "test":
-      return test(f(expr.operand), expr.name, expr.negated);
-  }
-}
-
-function children(expr: Expr): Expr[] {
-  const found: Expr[] = [];
-  mapChildren(expr, (child) => (found.push(child), child));
-  return found;
-}
-
 function size(expr: Expr): number {
-  return 1 + children(expr).reduce((total, child) => total + size(child), 0);
+  return 1 + childrenOf(expr).reduce((total, child) => total + size(child), 0);
 }
 
 function countNames(expr: Expr, uses: Map<string, number>): void {
   if (expr.kind === "name") uses.set(expr.name, (uses.get(expr.name) ?? 0) + 1);
-  for (const child of children(expr)) countNames(child, uses);
+  for (const child of childrenOf(expr)) countNames(child, uses);
 }
 
 function mentionsDispatch(expr: Expr): boolean {
   if (expr.kind === "attr" && expr.name === "dispatch") return true;
-  return children(expr).some(mentionsDispatch);
-}
-
-function rewriteStmt(stmt: Stmt, rewrite: (expr: Expr) => Expr): Stmt {
-  switch (stmt.kind) {
-    case "set":
-      return setStmt(stmt.target, rewrite(stmt.value));
-    case "do":
-      return doStmt(rewrite(stmt.expr));
-    case "return":
-      return returnStmt(rewrite(stmt.value));
-    case "if":
-      return ifStmt(
-        stmt.branches.map((branch) => ({ test: rewrite(branch.test), body: branch.body.map((s) => rewriteStmt(s, rewrite)) })),
-        stmt.otherwise?.map((s) => rewriteStmt(s, rewrite)),
-      );
-    case "for":
-      return forStmt(stmt.targets, rewrite(stmt.iterable), stmt.body.map((s) => rewriteStmt(s, rewrite)));
-    case "setRaw":
-    case "break":
-    case "continue":
-      return stmt;
-  }
+  return childrenOf(expr).some(mentionsDispatch);
 }
 
 /** Every name the macro binds: parameters, set targets, loop targets (the first segment of `ns.x`). */

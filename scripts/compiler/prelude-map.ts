@@ -44,9 +44,6 @@ export const PRELUDE_VALUES: Record<string, string> = {
 /** Compile-time functions, evaluated by the compiler. */
 export const PRELUDE_COMPILE_TIME = new Set(["embed"]);
 
-/** Exports that exist for the TypeScript engine and have no dbt meaning. */
-export const PRELUDE_HOST_ONLY = new Set(["setRuntime", "CompilerError"]);
-
 /**
  * Names that a macro's locals must not take: dbt's context and Jinja's own words,
  * which a `set` would shadow or which cannot be assigned.

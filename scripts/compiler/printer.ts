@@ -18,7 +18,7 @@ function printMacro(macro: Macro): string {
     .map((param) => (param.default === undefined ? param.name : `${param.name}=${printExpr(param.default)}`));
   const flat = `{%- macro ${macro.name}(${params.join(", ")}) -%}`;
   const open = flat.length <= WIDTH ? flat : `{%- macro ${macro.name}(\n${params.map((param) => INDENT + INDENT + param).join(",\n")}\n) -%}`;
-  const lines = [open, ...printBlock(macro.body, 1), "{%- endmacro -%}"];
+  const lines = [`{#- ${macro.source.file}:${macro.source.line} -#}`, open, ...printBlock(macro.body, 1), "{%- endmacro -%}"];
   return lines.join("\n");
 }
 

@@ -4,7 +4,7 @@
 #
 # The copy (.cache/fusion/example/, or FUSION_EXAMPLE_DIR) has integration_tests' dbt_project.yml, models/, macros/ and profile,
 # the package as `local: <repo root>`, and one addition: a root `run_query` that raises, so no dbt 2.x run
-# can ever execute SQL (dbt 2.x would fetch an ADBC driver and connect; see docs/fusion-findings.md).
+# can ever execute SQL (dbt 2.x would fetch an ADBC driver and connect; see "dbt 2.x offline" in docs/development.md).
 # Network: version check and telemetry off (env and flags), HOME is a scratch folder (no cached
 # driver), HTTP(S) proxies point at a closed port on 127.0.0.1.
 set -euo pipefail

@@ -5,7 +5,7 @@
 # manylinux_2_28_x86_64 wheel (the binary is inside the wheel). Every later `dbt` (2.0.0rc200 ..
 # 2.0.9) and every `dbt-oss` 2.x is an sdist whose build backend downloads the wheel from
 # public.cdn.getdbt.com (dbt) or github.com releases (dbt-oss) at install time, which fails here.
-# See docs/fusion-findings.md.
+# See "Which dbt 2.x, and why" in docs/development.md.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 venv="${FUSION_VENV:-$root/.venv-fusion}"

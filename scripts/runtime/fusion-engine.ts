@@ -21,7 +21,6 @@ import { existsSync, mkdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
-import { compileToScratch } from "./jinja-engine.js";
 import type { MacroContextFile, MacroRun } from "./macro-run.js";
 import { FUSION_CACHE, FUSION_DBT, MARK, preparePackage, writeCaseProject } from "./fusion/project.js";
 
@@ -229,8 +228,4 @@ export class FusionEngine {
   async close(): Promise<void> {
     /* no long-lived process: each batch is one dbt invocation */
   }
-}
-
-export async function runFusionMacro(srcDir: string, macro: string, context: MacroContextFile): Promise<MacroRun> {
-  return new FusionEngine(1).render(await compileToScratch(srcDir), macro, context);
 }

@@ -111,12 +111,3 @@ export class JinjaOracle {
     return this.channel.close();
   }
 }
-
-export async function runJinjaMacro(srcDir: string, macro: string, context: MacroContextFile): Promise<MacroRun> {
-  const oracle = new JinjaOracle();
-  try {
-    return await oracle.render(await compileToScratch(srcDir), macro, context);
-  } finally {
-    await oracle.close();
-  }
-}

@@ -104,7 +104,7 @@ export const DIAGNOSTIC_CASES: DiagnosticCase[] = [
     expected: ["m.ts:2:9 - error TSJ1009: names starting with 'tsj_' are reserved for the compiler. Rename 'tsj_x'."],
   },
   {
-    name: "a macro named like dbt's statement (issue 9: it hid dbt's own inside the package)",
+    name: "a macro named like dbt's statement (it hid dbt's own inside the package)",
     files: { "m.ts": `export function statement(sql: string): string {\n  return sql;\n}\n` },
     expected: ["m.ts:1:17 - error TSJ1009: macro 'statement' would hide a macro of dbt-core, dbt-adapters or dbt-snowflake inside the package; dbt's names are taken (scripts/compiler/dbt-reserved-names.json). Rename it."],
   },

@@ -1,5 +1,5 @@
 /**
- * The compiler's layout (issue 12, item 6; modelled on TypeScriptToLua): no import cycle between its
+ * The compiler's layout (modelled on TypeScriptToLua): no import cycle between its
  * files, visitors that reach each other only through the context, IR built only by ir.ts's factories,
  * and every error thrown by a transform built by a named factory of diagnostics.ts.
  */

@@ -13,6 +13,8 @@ const SNAPSHOT_MACROS: Array<[file: string, macro: string]> = [
   ["differences", "replace_first_vs_all"],
   ["differences", "remainder_sign"],
   ["control", "loops"],
+  ["control", "folded_conditions"],
+  ["control", "shared_constant"],
   ["values", "objects_and_spreads"],
   ["collections", "array_methods"],
   ["logic", "logic_objects"],

@@ -155,3 +155,20 @@ export function computed_default(width: number, height = width * 2, label = `${w
 export function huge_pad(s: string): string {
   return s.padStart(4294967296, "ab");
 }
+
+/**
+ * A pad that stops the macro still stops it where the result is searched for an empty pattern (at 0
+ * without reading the text): JavaScript builds the pad before indexOf runs. Found by the differential test.
+ */
+export function huge_pad_searched(s: string, width: number): number {
+  return s.padStart(width, "1").indexOf("");
+}
+
+/**
+ * A fraction may lie exactly halfway between two shortest texts:
+ * JavaScript and dbt-core print the even one, dbt 2.x the upper one, so printing it stops the macro.
+ * Found by the differential test.
+ */
+export function halfway_fractions(x: number): string {
+  return String(x + 0);
+}

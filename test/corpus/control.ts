@@ -111,3 +111,37 @@ export function shadowing(flag: boolean): string[] {
   out.push(name);
   return out;
 }
+
+const STRICT_CHECKS = false;
+
+function creation(kind: string, replace: boolean): string {
+  return (replace ? "create or replace " : "create ") + kind;
+}
+
+/** Conditions that are literals once constants are inlined and helpers are inlined: the compiler keeps only the branch taken. */
+export function folded_conditions(kind: string): string[] {
+  const lines: string[] = [];
+  if (STRICT_CHECKS) {
+    lines.push("strict");
+  } else if (kind === "") {
+    lines.push("no kind");
+  } else {
+    lines.push("lenient");
+  }
+  if (!STRICT_CHECKS) lines.push("not strict");
+  lines.push(creation(kind, false));
+  lines.push(creation(kind, true));
+  lines.push(STRICT_CHECKS ? "checked" : "unchecked");
+  return lines;
+}
+
+const LETTER_PAIRS: string[][] = [["a", "b"], ["c", "d"], ["e", "f"], ["g", "h"], ["i", "j"]];
+
+/** A constant list read three times: set once in the macro under the constant's name, read through it. */
+export function shared_constant(separator: string): string {
+  const first = LETTER_PAIRS.slice(0, 2).map((pair) => pair.join("")).join(separator);
+  const rest = LETTER_PAIRS.slice(3).map((pair) => pair.join("")).join(separator);
+  let count = 0;
+  for (const pair of LETTER_PAIRS) count += pair.length;
+  return `${first}|${rest}|${count}`;
+}

@@ -61,7 +61,7 @@ describe("Jinja nested in the config is refused, naming the field and the suppor
     expect(problems(await agreed(offline(vars)))).toEqual([expected]);
   });
   // An environment variable whose value holds Jinja is not a case the engines share: dbt 2.x renders what
-  // env_var() returns, dbt-core does not (docs/fusion-findings.md).
+  // env_var() returns, dbt-core does not (docs/development.md, dbt engines).
 });
 
 describe("{env_var: …} and {var: …} build exactly what the literal value builds", () => {

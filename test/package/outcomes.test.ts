@@ -1,5 +1,5 @@
 /**
- * Issue 13 in the package: the task body passes the runs to report on and the changed sources and
+ * Run outcomes and selective builds in the package: the task body passes the runs to report on and the changed sources and
  * records the outcomes; refresh_orchestration_outcomes and orchestration_status ask dbt Cloud through
  * the procedure and show the outcomes. Both engines (TypeScript, dbt-core's Jinja) must agree; the
  * matrix (configs.ts: select_changed) runs dbt 2.x too and parses the task with sqlfluff.

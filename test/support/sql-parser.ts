@@ -16,7 +16,7 @@ let checker: Checker | undefined;
 
 function startChecker(): Checker {
   // The process ends when this test process closes its stdin, at exit.
-  const process = execa(VENV_PYTHON, [join(REPO_ROOT, "scripts", "sql", "parse_statements.py"), "--serve"],
+  const process = execa(VENV_PYTHON, [join(REPO_ROOT, "test", "support", "parse_statements.py"), "--serve"],
     { stdin: "pipe", stdout: "pipe", stderr: "inherit", reject: false });
   const waiting: Array<(reports: ParseReport[]) => void> = [];
   createInterface({ input: process.stdout }).on("line", (line) => waiting.shift()?.(JSON.parse(line) as ParseReport[]));

@@ -19,7 +19,8 @@ fakesnow lacks, kept apart from the object catalog (catalog.py) and persisted as
 - RESULT_SCAN(LAST_QUERY_ID()) over the stand-in's previous answer (result_scan.py);
 - EXECUTE IMMEDIATE of the preflight's time zone block: CONVERT_TIMEZONE modelled with pytz's IANA database,
   minus the names a test declares unknown to this account;
-- CALL of the procedure in `ping` mode: the stand-in runs no procedure, so the test sets the result it returns.
+- CALL of the procedure in `ping` mode, when a test set the result it returns (`set_ping_result`): the
+  preflight's tests choose the account's answer this way; without one the procedure runs (procedures.py).
 Messages whose Snowflake wording is not documented end with "(stand-in wording)".
 """
 
@@ -327,7 +328,7 @@ class AccountStatements:
         if not any([p.database, p.schema, p.name] == parts for p in procedures):
             raise does_not_exist("Procedure", parts)
         if self.account.ping_result is None:
-            raise refused("the test set no ping result (stand-in wording)")
+            return None  # no result set: the handler runs (procedures.py)
         return Answer([(parts[2], TEXT)], [(json.dumps(self.account.ping_result),)])
 
     # ---- change tracking --------------------------------------------------------------------------
@@ -378,6 +379,9 @@ class AccountStatements:
         answer = Statements(self.catalog, self.session, rewritten, []).answer()
         if isinstance(answer, Answer):
             answer.changed_catalog = True
+            created = self.catalog.streams.get(cat.Catalog.key(stream))
+            if insert_only and created is not None:
+                created.mode = "INSERT_ONLY"  # SHOW STREAMS' mode; it returns inserts only (change_tracking.py)
         return answer
 
     def record_view(self) -> None:

@@ -17,12 +17,13 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
+from . import clock
 from .sql_tokens import display_part
 
 # A stream stays readable this long past its offset: the table's retention (1 day by default) extended
@@ -33,7 +34,8 @@ TIMESTAMP = pa.timestamp("us", tz="UTC")
 
 
 def now() -> str:
-    return datetime.now(UTC).isoformat()
+    """Creation and change times follow the stand-in's clock (simulated once a test sets it)."""
+    return clock.current_time().isoformat()
 
 
 def qualified(parts: list[str]) -> str:
@@ -53,11 +55,24 @@ class Stream:
     stale: bool = False
     stale_after: str = ""
     invalid_reason: str = "N/A"
+    # A false positive SYSTEM$STREAM_HAS_DATA keeps answering until a DML statement consumes the stream.
     has_data: bool = False
+    # Where the offset is (change_tracking.py): when it last moved, and the file holding the source's rows then.
+    offset_on: str = ""
+    offset_rows: str = ""
+    # A view stream's base tables at the offset, each as a digest of its rows (SYSTEM$STREAM_HAS_DATA diffs them).
+    base_versions: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        if not self.offset_on:
+            self.offset_on = self.created_on
         if not self.stale_after:
-            self.stale_after = (datetime.fromisoformat(self.created_on) + STREAM_STALE_AFTER).isoformat()
+            self.stale_after = (datetime.fromisoformat(self.offset_on) + STREAM_STALE_AFTER).isoformat()
+
+    @property
+    def is_stale(self) -> bool:
+        """Marked stale (a test's hook), or its stale_after has passed on the stand-in's clock."""
+        return self.stale or clock.current_time() > datetime.fromisoformat(self.stale_after)
 
 
 @dataclass
@@ -96,6 +111,8 @@ class Procedure:
     external_access_integrations: list[str]
     owner: str
     created_on: str = field(default_factory=now)
+    # PACKAGES as written (CREATE PROCEDURE): what the handler may import beyond the standard library.
+    packages: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -249,7 +266,7 @@ STREAMS = Show(
         ("source_type", TEXT, lambda s: "Table"),
         ("base_tables", TEXT, lambda s: qualified(s.table)),
         ("type", TEXT, lambda s: "DELTA"),
-        ("stale", TEXT, lambda s: _flag(s.stale)),
+        ("stale", TEXT, lambda s: _flag(s.is_stale)),
         ("mode", TEXT, lambda s: s.mode),
         ("stale_after", TIMESTAMP, lambda s: _ts(s.stale_after)),
         ("invalid_reason", TEXT, lambda s: s.invalid_reason),

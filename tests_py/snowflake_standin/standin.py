@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -29,8 +30,11 @@ from snowflake.connector.errors import ProgrammingError
 
 from . import account as acct
 from . import catalog as cat
-from . import paging, result_scan, session_parameters
+from . import clock, paging, result_scan, runtime_statements, session_parameters
+from .change_tracking import ChangeTracking
+from .egress import EgressAttempt
 from .privileges import NotificationIntegration, Privileges
+from .scheduler import Scheduler
 from .session_parameters import SessionParameters
 from .sql_tokens import SqlSyntaxError
 from .statements import Answer, Rewrite, Session, Statements
@@ -43,6 +47,15 @@ _DDL = {"CREATE", "ALTER", "DROP", "GRANT", "REVOKE", "UNDROP", "COMMENT", "TRUN
 def without_query_comment(sql: str) -> str:
     """dbt adds a query comment (`/* {"app": "dbt", …} */`) to every statement, after it on Snowflake."""
     return _TRAILING_COMMENT.sub("", _LEADING_COMMENTS.sub("", sql, count=1)).strip()
+
+
+def _simulated_now(sql: str) -> str:
+    try:
+        return clock.with_simulated_now(sql)
+    except SqlSyntaxError as error:
+        raise ProgrammingError(
+            msg=f"SQL compilation error:\n{error} (stand-in wording)", errno=1003, sqlstate="42000"
+        ) from None
 
 
 @dataclass
@@ -80,6 +93,19 @@ class SnowflakeStandIn:
         # The view holding the stand-in's previous answer, and its columns, for RESULT_SCAN(LAST_QUERY_ID()).
         self._last_answer_view: str | None = None
         self._last_answer_columns: list[str] = []
+        # The runtime: tasks fire (scheduler.py), procedures run (procedures.py) with their secrets' values,
+        # which live in this process's memory only, and leave the account only as egress.py lets them.
+        self.scheduler = Scheduler(self)
+        self.secret_values: dict[str, str] = {}
+        self.egress_routes: dict[tuple[str, int], str] = {}
+        self.egress_log: list[EgressAttempt] = []
+        # Streams' offsets and what they return (change_tracking.py), kept beside the databases.
+        self.change_tracking = ChangeTracking(
+            self.db_dir / "standin-stream-offsets",
+            lambda: self.catalog,
+            lambda: self.catalog.save(self.catalog_path),
+            lambda parts: self.account.facts(parts).base_tables,
+        )
 
     @property
     def catalog_path(self) -> Path:
@@ -110,6 +136,8 @@ class SnowflakeStandIn:
             connection._standin_user = str(kwargs.get("user") or "STANDIN_USER").upper()
             # Every session starts with the user's (or account's) parameters (session_parameters.py).
             connection._standin_parameters = SessionParameters.starting(standin.account.parameters)
+            # A CALL inside a task body finds the runtime through its connection (procedures.call_procedure).
+            connection._standin = standin
 
         def execute(cursor: FakeSnowflakeCursor, command: str, params: Any = None, *args: Any, **kwargs: Any) -> Any:
             return standin._execute(original_execute, cursor, command, params, *args, **kwargs)
@@ -119,7 +147,10 @@ class SnowflakeStandIn:
             mock.patch.object(FakeSnowflakeConnection, "__init__", init),
             mock.patch.object(FakeSnowflakeCursor, "execute", execute),
         ):
-            yield self
+            try:
+                yield self
+            finally:
+                self.scheduler.close()
 
     def _attach_databases(self, connection: FakeSnowflakeConnection) -> None:
         """Every database of the account, as fakesnow attaches the connection's own (it attaches only that one):
@@ -142,7 +173,14 @@ class SnowflakeStandIn:
         record = RecordedStatement(sql=sql, bindings=len(bindings), answered_by="fakesnow")
         self.statements.append(record)
         try:
+            # First, so everything after sees it: CURRENT_TIMESTAMP and friends follow the simulated clock
+            # (clock.py); the record keeps what was sent.
+            sql, command = _simulated_now(sql), _simulated_now(command)
             session = self._session(cursor)
+            # Streams (change_tracking.py): a DDL's implicit commit, then the streams this statement reads.
+            self.change_tracking.before(cursor, sql, record.keyword)
+            streams_before = self.change_tracking.streams_before()
+            stream_read = self.change_tracking.prepare(cursor, sql, record.keyword, bindings, session)
             parameters = self._parameters(cursor)
             last_answer, self._last_answer_view = self._last_answer_view, None
             try:
@@ -165,8 +203,12 @@ class SnowflakeStandIn:
                     answer = account.answer()
                 if account.changed:
                     self.account.save(self.account_path)
+                if answer is None and stream_read is not None:
+                    answer = Rewrite(stream_read.sql)  # streams read, SYSTEM$STREAM_HAS_DATA answered
                 if answer is None:
-                    answer = Statements(self.catalog, session, sql, bindings).answer()
+                    answer = runtime_statements.answer(self, cursor, session, sql, bindings)
+                if answer is None:
+                    answer = Statements(self.catalog, session, sql, bindings, self.secret_values).answer()
             except SqlSyntaxError as error:
                 raise ProgrammingError(
                     msg=f"SQL compilation error:\n{error} (stand-in wording)", errno=1003, sqlstate="42000"
@@ -179,12 +221,14 @@ class SnowflakeStandIn:
                 if query and parameters.ignore_case:
                     answer = session_parameters.upper_case_columns(answer)
                 self._answer(cursor, answer)
+                self.change_tracking.after(cursor, sql, record.keyword, stream_read, streams_before)
                 return cursor
             if isinstance(answer, Rewrite):
                 record.answered_by = "stand-in"
                 result = original(cursor, answer.sql, params, *args, **kwargs)
                 if query and parameters.ignore_case:
                     self._upper_case_result(cursor)
+                self.change_tracking.after(cursor, sql, record.keyword, stream_read, streams_before)
                 return result
             objects = re.match(r"show\s+(terse\s+)?(tables|views)\b", sql, re.IGNORECASE)
             # fakesnow reads LIMIT but not FROM: the stand-in pages the answer itself (paging.py).
@@ -199,6 +243,7 @@ class SnowflakeStandIn:
                 self._complete_object_rows(cursor, session, views=True, limit=limit, start=start)
             elif query and parameters.ignore_case:
                 self._upper_case_result(cursor)
+            self.change_tracking.after(cursor, sql, record.keyword, stream_read, streams_before)
             return result
         except Exception as error:
             # A message may quote the statement: with bindings, only the error's type (a bound value is never kept).
@@ -353,8 +398,20 @@ class SnowflakeStandIn:
         self.catalog.save(self.catalog_path)
 
     def set_stream_has_data(self, name: str, has_data: bool = True) -> None:
-        """What SYSTEM$STREAM_HAS_DATA answers for the stream (the stand-in tracks no changes by itself)."""
+        """A false positive: SYSTEM$STREAM_HAS_DATA answers TRUE for the stream, empty or not, until a DML
+        statement consumes it (False takes the false positive back). Real changes answer TRUE by themselves."""
         self.stream(name).has_data = has_data
+        self.catalog.save(self.catalog_path)
+
+    def inject_stream_false_positive(self, name: str) -> None:
+        """SYSTEM$STREAM_HAS_DATA "is not guaranteed to avoid false positives" (system_stream_has_data)."""
+        self.set_stream_has_data(name, True)
+
+    def backdate_stream(self, name: str, by: timedelta) -> None:
+        """As if the stream's offset had last moved `by` earlier: its stale_after moves back with it."""
+        stream = self.stream(name)
+        stream.offset_on = (datetime.fromisoformat(stream.offset_on) - by).isoformat()
+        stream.stale_after = (datetime.fromisoformat(stream.stale_after) - by).isoformat()
         self.catalog.save(self.catalog_path)
 
     def set_task_state(self, name: str, state: str) -> None:
@@ -423,7 +480,11 @@ class SnowflakeStandIn:
         self.account = acct.Account()
         self.account.save(self.account_path)
 
+    def route_egress(self, host: str, base_url: str, port: int = 443) -> None:
+        """Where a procedure's allowed HTTP to host:port goes, for example the dbt Cloud stand-in's URL (egress.py)."""
+        self.egress_routes[(host.lower(), port)] = base_url
+
     def set_ping_result(self, result: dict[str, Any] | None) -> None:
-        """What a `mode: 'ping'` CALL of the procedure returns (the stand-in runs no procedure)."""
+        """What a `mode: 'ping'` CALL of the procedure returns instead of running it (None: the handler runs)."""
         self.account.ping_result = result
         self.account.save(self.account_path)

@@ -80,10 +80,19 @@ def refused(message: str) -> ProgrammingError:
 
 
 class Statements:
-    def __init__(self, catalog: cat.Catalog, session: Session, sql: str, bindings: list[object] | None):
+    def __init__(
+        self,
+        catalog: cat.Catalog,
+        session: Session,
+        sql: str,
+        bindings: list[object] | None,
+        secret_values: dict[str, str] | None = None,
+    ):
         self.catalog = catalog
         self.session = session
         self.reader = TokenReader(sql, bindings)
+        # Where a secret's value goes (in memory, for the procedure's _snowflake shim), if anywhere.
+        self.secret_values = secret_values
 
     # ---- names -------------------------------------------------------------------------------------
 
@@ -134,10 +143,6 @@ class Statements:
             return None
         if r.accept("SHOW"):
             return self.show()
-        if r.accept("CALL"):
-            raise refused("the Snowflake stand-in runs no procedure (stand-in wording)")
-        if r.accept("EXECUTE", "TASK"):
-            raise refused("the Snowflake stand-in runs no task (stand-in wording)")
         if re.search(r"system\$stream_has_data", r.sql, re.IGNORECASE):
             return self.stream_has_data()
         return None
@@ -284,7 +289,7 @@ class Statements:
             stream = self.catalog.streams.get(cat.Catalog.key(parts))
             if stream is None:
                 raise does_not_exist("Stream", parts)
-            return "TRUE" if stream.has_data and not stream.stale else "FALSE"
+            return "TRUE" if stream.has_data and not stream.is_stale else "FALSE"
 
         sql = re.sub(r"system\$stream_has_data\(\s*'((?:[^']|'')*)'\s*\)", value, self.reader.sql, flags=re.IGNORECASE)
         return Rewrite(sql)
@@ -426,6 +431,7 @@ class Statements:
             secrets=secrets,
             external_access_integrations=integrations,
             owner=self.session.role,
+            packages=self._values(props, "PACKAGES"),
         )
         return status(f"Function {parts[2]} successfully created.")
 
@@ -521,12 +527,13 @@ class Statements:
             secret.comment = self._text(props, "COMMENT")
         return status("Statement executed successfully.")
 
-    @staticmethod
-    def _store_secret_string(secret: cat.Secret, props: dict[str, object]) -> None:
+    def _store_secret_string(self, secret: cat.Secret, props: dict[str, object]) -> None:
         if "SECRET_STRING" in props:
             value = str(props["SECRET_STRING"])
             secret.secret_string_set = True
             secret.secret_string_sha256 = hashlib.sha256(value.encode()).hexdigest()
+            if self.secret_values is not None:
+                self.secret_values[cat.Catalog.key([secret.database, secret.schema, secret.name])] = value
 
     def create_integration(self, replace: bool, alter: bool, if_not_exists: bool) -> Answer:
         """CREATE [OR REPLACE] EXTERNAL ACCESS INTEGRATION: no IF NOT EXISTS, no OR ALTER in its reference

@@ -4,7 +4,7 @@ import {
   macroAsValue, moduleConstantNotLiteral, moduleConstantWithoutValue, preludeValueUnusable, unknownName, unresolvedName,
 } from "../diagnostics.js";
 import type { MacroContext } from "../context.js";
-import { lit, name, type Expr } from "../ir.js";
+import { lit, name, nameConstant, type Expr } from "../ir.js";
 import { PRELUDE_FUNCTIONS, PRELUDE_VALUES } from "../prelude-map.js";
 
 export function targetSymbol(symbol: TsSymbol | undefined): TsSymbol | undefined {
@@ -46,7 +46,7 @@ function isModuleConstant(declaration: VariableDeclaration): boolean {
 function inlineConstant(declaration: VariableDeclaration, use: Node, context: MacroContext): Expr {
   const initializer = declaration.getInitializer();
   if (initializer === undefined) throw moduleConstantWithoutValue(use, declaration.getName());
-  return context.transformExpression(initializer);
+  return nameConstant(context.transformExpression(initializer), declaration.getName());
 }
 
 /** Module constants must be literals (or built from literals and other constants), so inlining is exact. */

@@ -31,7 +31,8 @@ const SMALLEST_PLAIN_NUMBER = 0.0001;
 /**
  * A number as the value to print: JavaScript's text. An integral float ('3.0' in Jinja) prints as an
  * integer; an integer beyond 2^53 (JavaScript prints its rounded digits, '1152921504606847000') or a
- * non-integral number below 0.0001 (Python '1e-05', JavaScript '0.00001') raises instead.
+ * non-integral number below 0.0001 (Python '1e-05', JavaScript '0.00001') or exactly halfway between two shortest
+ * texts (which the engines round differently, see printsWithoutTie) raises instead.
  */
 export function exactNumberText(expr: Expr, node: Node, context: MacroContext, what: string): Expr {
   if (isIntegerLiteralType(node.getType())) return expr;
@@ -41,10 +42,37 @@ export function exactNumberText(expr: Expr, node: Node, context: MacroContext, w
   if (bound.integer) return guarded(node, "unprintableNumber", withinExactIntegers(expr), expr);
   const asInteger = filter(expr, "int");
   const text = conditional(binary("==", asInteger, expr), asInteger, expr);
-  const printsAlike = binary("and", withinExactIntegers(expr),
-    binary("or", binary(">=", filter(expr, "abs"), lit(SMALLEST_PLAIN_NUMBER)), binary("==", expr, lit(0))));
+  const printsAlike = binary("and", binary("and", withinExactIntegers(expr),
+    binary("or", binary(">=", filter(expr, "abs"), lit(SMALLEST_PLAIN_NUMBER)), binary("==", expr, lit(0)))),
+    printsWithoutTie(expr));
   return guarded(node, "unprintableNumber", printsAlike, text);
 }
+
+/**
+ * False when the number's shortest text may differ between engines. A fraction whose exact binary value
+ * has at most 18 significant decimal digits may lie exactly halfway between two shortest texts
+ * (2000000000000006.25, 10000000000.0078125): JavaScript and Python take the even digit ('…6.2'), dbt
+ * 2.x's Rust formatter the upper one ('…6.3'). Whole numbers, fractions of at most 15 significant digits
+ * (2.675: the nearest double to a short decimal, printed as that decimal everywhere) and fractions with
+ * more than 22 binary places (1/3: too long an exact value to be halfway) print alike; the rest, beyond
+ * about 2^30 with more than 15 digits, raises.
+ */
+function printsWithoutTie(expr: Expr): Expr {
+  const digits = filter(filter(filter(filter(expr, "abs"), "int"), "string"), "length");
+  const whole = binary("==", filter(expr, "int"), expr);
+  const longExact = binary("!=", binary("%", binary("*", expr, lit(2 ** MAX_TIE_BINARY_PLACES)), lit(1)), lit(0));
+  const short = binary("==", filter(expr, "round", [binary("-", lit(MAX_PLAIN_DIGITS), digits)]), expr);
+  return binary("or", binary("or", whole, longExact), short);
+}
+
+/** Decimals of up to 15 significant digits survive a round trip through a double unchanged. */
+const MAX_PLAIN_DIGITS = 15;
+
+/**
+ * A halfway fraction's exact value has at most 18 significant digits, so at most 22 binary places
+ * (at least 0.0001, see SMALLEST_PLAIN_NUMBER: 18 digits after three zeros need 2^-21 at most).
+ */
+const MAX_TIE_BINARY_PLACES = 22;
 
 /** `3`, or `1 | 2`: a number type the checker knows holds only integers. */
 function isIntegerLiteralType(type: Type): boolean {

@@ -38,6 +38,7 @@ export function lowerCallback(kind: CallbackKind, receiver: Expr, node: CallExpr
     const append = doStmt(method(name(kept), "append", [kind === "map" ? value : name(item)]));
     loopBody.push(kind === "map" ? append : ifStmt([{ test: value, body: [append] }]));
     context.hoist(node, [setStmt(kept, list([])), forStmt([item], receiver, loopBody)]);
+    context.releaseLoopVariable(itemParameter.getNameNode());
     return name(kept);
   }
   // The flag is written inside the loop, so it lives in the macro's namespace.
@@ -46,6 +47,7 @@ export function lowerCallback(kind: CallbackKind, receiver: Expr, node: CallExpr
   const initial = kind === "every";
   loopBody.push(ifStmt([{ test: kind === "some" ? value : not(value), body: [setStmt(flag, lit(!initial))] }]));
   context.hoist(node, [setStmt(flag, lit(initial)), forStmt([item], receiver, loopBody)]);
+  context.releaseLoopVariable(itemParameter.getNameNode());
   return name(flag);
 }
 

@@ -5,7 +5,7 @@ import {
   splitLimitNotLiteral, stringConversionWithoutArgument,
 } from "../../diagnostics.js";
 import type { MacroContext } from "../../context.js";
-import { binary, conditional, filter, isPure, lit, method, slice, type Expr } from "../../ir.js";
+import { binary, conditional, containsGuardRaise, filter, isPure, lit, method, slice, type Expr } from "../../ir.js";
 import { isOnly } from "../../types.js";
 import { targetSymbol } from "../identifiers.js";
 import { printable, printsAsString, surelyInteger } from "../printable.js";
@@ -81,7 +81,10 @@ function position(receiver: Expr, node: CallExpression, context: MacroContext, r
   const pieces = method(receiver, "split", [pattern]);
   const before = which === "first" ? filter(filter(pieces, "first"), "length")
     : binary("-", binary("-", filter(receiver, "length"), filter(pattern, "length")), filter(filter(pieces, "last"), "length"));
-  const empty = which === "first" ? lit(0) : filter(receiver, "length");
+  // An empty pattern is at 0 without reading the receiver, but a receiver that may raise (a pad past
+  // MAX_BUILT_STRING) must still be evaluated: JavaScript evaluates it before the call, and throws.
+  const atStart = containsGuardRaise(receiver) ? binary("*", filter(receiver, "length"), lit(0)) : lit(0);
+  const empty = which === "first" ? atStart : filter(receiver, "length");
   return conditional(binary("==", pattern, lit("")), empty, conditional(binary("in", pattern, receiver), before, lit(-1)));
 }
 

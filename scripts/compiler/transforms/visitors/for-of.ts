@@ -18,7 +18,7 @@ function forOfStatement(node: ForOfStatement, context: MacroContext): Stmt[] {
   }
   const binding = initializer.getDeclarations()[0]!.getNameNode();
   const iterableNode = unwrap(node.getExpression());
-  return context.withHoisted(() => {
+  const statements = context.withHoisted(() => {
     const prologue: Stmt[] = [];
     let targets: string[];
     let iterable: Expr;
@@ -69,6 +69,8 @@ function forOfStatement(node: ForOfStatement, context: MacroContext): Stmt[] {
       ifStmt([{ test: binary("and", not(name(broke)), changed), body: [doStmt(raiseAt(iterableNode, "arrayChangedInLoop"))] }]),
     ];
   });
+  if (Node.isIdentifier(binding)) context.releaseLoopVariable(binding);
+  return statements;
 }
 
 function transformBody(node: ForOfStatement, context: MacroContext, brokeFlag: string | undefined): Stmt[] {

@@ -35,7 +35,7 @@
         else 0)) | abs)
       <= 9007199254740992)
     else exceptions.raise_compiler_error(
-      "test/corpus/differences.ts:40:13: 'Math.floor(a / b)' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+      "test/corpus/differences.ts:40:13: 'Math.floor(a / b)' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
     ))
     ~ " r "
     ~ (((((((a | abs) % (b | abs)) if (a >= 0) else (-((a | abs) % (b | abs))))
@@ -75,8 +75,36 @@
             else exceptions.raise_compiler_error(
               "test/corpus/differences.ts:40:36: 'a % b' divides by zero, which is Infinity or NaN in JavaScript and an error in dbt"
             ))
-            == 0)))
+            == 0))
+        and (((((((a | abs) % (b | abs)) if (a >= 0) else (-((a | abs) % (b | abs))))
+          if (b != 0)
+          else exceptions.raise_compiler_error(
+            "test/corpus/differences.ts:40:36: 'a % b' divides by zero, which is Infinity or NaN in JavaScript and an error in dbt"
+          )) | int)
+          == ((((a | abs) % (b | abs)) if (a >= 0) else (-((a | abs) % (b | abs))))
+            if (b != 0)
+            else exceptions.raise_compiler_error(
+              "test/corpus/differences.ts:40:36: 'a % b' divides by zero, which is Infinity or NaN in JavaScript and an error in dbt"
+            )))
+          or (((((((a | abs) % (b | abs)) if (a >= 0) else (-((a | abs) % (b | abs))))
+            if (b != 0)
+            else exceptions.raise_compiler_error(
+              "test/corpus/differences.ts:40:36: 'a % b' divides by zero, which is Infinity or NaN in JavaScript and an error in dbt"
+            ))
+            * 4194304)
+            % 1)
+            != 0)
+          or ((((((a | abs) % (b | abs)) if (a >= 0) else (-((a | abs) % (b | abs))))
+            if (b != 0)
+            else exceptions.raise_compiler_error(
+              "test/corpus/differences.ts:40:36: 'a % b' divides by zero, which is Infinity or NaN in JavaScript and an error in dbt"
+            )) | round(15 - ((((((((a | abs) % (b | abs)) if (a >= 0) else (-((a | abs) % (b | abs)))) if (b != 0) else exceptions.raise_compiler_error("test/corpus/differences.ts:40:36: 'a % b' divides by zero, which is Infinity or NaN in JavaScript and an error in dbt")) | abs) | int) | string) | length)))
+            == ((((a | abs) % (b | abs)) if (a >= 0) else (-((a | abs) % (b | abs))))
+              if (b != 0)
+              else exceptions.raise_compiler_error(
+                "test/corpus/differences.ts:40:36: 'a % b' divides by zero, which is Infinity or NaN in JavaScript and an error in dbt"
+              )))))
       else exceptions.raise_compiler_error(
-        "test/corpus/differences.ts:40:36: 'a % b' prints differently in JavaScript and dbt (beyond ±2^53, or below 0.0001)"
+        "test/corpus/differences.ts:40:36: 'a % b' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
       ))) -%}
 {%- endmacro -%}

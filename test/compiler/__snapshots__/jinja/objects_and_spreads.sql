@@ -1,14 +1,12 @@
 {%- macro objects_and_spreads(overrides) -%}
-  {%- set tsj_merged = {} -%}
-  {%- do tsj_merged.update({"retries": 3, "mode": "full", "nested": {"deep": true}}) -%}
-  {%- do tsj_merged.update({"mode": "incremental"}) -%}
-  {%- do tsj_merged.update(overrides) -%}
-  {%- set merged = tsj_merged -%}
+  {%- set merged = {} -%}
+  {%- do merged.update({"retries": 3, "mode": "full", "nested": {"deep": true}}) -%}
+  {%- do merged.update({"mode": "incremental"}) -%}
+  {%- do merged.update(overrides) -%}
   {%- set computedKey = "dyn" -%}
   {%- set withComputed = {computedKey: 1, "quoted key": 2, "3": "three"} -%}
-  {%- set tsj_copy = {} -%}
-  {%- do tsj_copy.update(merged) -%}
-  {%- set copy = tsj_copy -%}
+  {%- set copy = {} -%}
+  {%- do copy.update(merged) -%}
   {%- do copy.update({"mode": "changed"}) -%}
   {%- do copy.update({"retries": 0}) -%}
   {%- do return({
