@@ -36,6 +36,8 @@ const TOP_LEVEL_KINDS: Record<string, string> = {
   account_id: WHOLE_NUMBER, access_url: TEXT, timezone: TEXT, warehouse: TEXT, schema: TEXT,
   external_access_integration: TEXT, secret: TEXT, log_table: TEXT, drop_orphans: TRUE_FALSE,
   suspend_task_after_num_failures: WHOLE_NUMBER, error_integration: TEXT,
+  // The deployment switches (config/deployment.ts).
+  isolate_non_prod_schema: TRUE_FALSE, non_prod_streams: TRUE_FALSE, drop_original_macro_objects: TRUE_FALSE,
 };
 const JOB_KINDS: Record<string, string> = {
   name: TEXT, job_id: WHOLE_NUMBER, schedule: TEXT, upstream_job_id: WHOLE_NUMBER, min_elapsed_seconds: WHOLE_NUMBER,
