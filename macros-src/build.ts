@@ -4,6 +4,7 @@ import { load_orchestration_config } from "./config/load.js";
 import { check_arguments, check_flags, unsupported_adapter } from "./entry/arguments.js"
 import { check_plan_output } from "./entry/plan-output.js";
 import { dispatch, extraKeywordArguments, target } from "./prelude/dbt.js";
+import { job_conditions } from "./resources/job-conditions.js";
 import { empty_live_state, read_expired_log_rows, read_live_state } from "./resources/live-state.js";
 import { plan_notes, plan_warnings, reconcile } from "./resources/reconcile.js";
 import { deployment_notes } from "./resources/deployment-notes.js";
@@ -64,7 +65,8 @@ export function snowflake__build_orchestration_resources(output: PlanOutput, pro
   const prod_warning = prod_task_warning(config, live, steps);
   return run_steps(steps, output,
     `plan for target '${target.name}' in ${config.database}.${config.schema}, ${against}\n  ${config.deployment.reason}; ${mode}`,
-    [...deployment_notes(config, watched), ...plan_notes(watched)], [...(prod_warning === "" ? [] : [prod_warning]), ...plan_warnings(config, live)]);
+    [...deployment_notes(config, watched), ...plan_notes(watched)], [...(prod_warning === "" ? [] : [prod_warning]), ...plan_warnings(config, live)],
+    job_conditions(config));
 }
 
 /** Any adapter but Snowflake: streams, tasks and Python procedures are Snowflake features. */

@@ -29,7 +29,7 @@ INVALID = {
 PROBLEMS = [
     "  - account_id: '12345' is not a positive integer",
     "  - access_url: ",
-    "  - jobs[0].days_of_week[0]: 7 is not a weekday (0-6)",
+    "  - jobs[0].days_of_week[0]: 7 is not a weekday: MON … SUN, or 0-6 with 0 = Monday",
     "  - jobs[0].schedul: unknown key",
 ]
 

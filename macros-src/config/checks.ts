@@ -64,22 +64,6 @@ function all_digits(text: string): boolean {
   return true;
 }
 
-/** Two characters, both digits: a single expression, inlined where it is called (twice per time of day, two per job). */
-function two_digits(text: string): boolean {
-  return text.length === 2 && DIGITS.includes(text.slice(0, 1)) && DIGITS.includes(text.slice(1, 2));
-}
-
-/** "HH:MM", 24-hour, zero-padded, so that times compare as strings. */
-export function clock_time(value: unknown, path: string, problems: string[]): string | null {
-  if (typeof value === "string" && value.length === 5 && value.slice(2, 3) === ":") {
-    const hours = value.slice(0, 2);
-    const minutes = value.slice(3, 5);
-    if (two_digits(hours) && two_digits(minutes) && hours <= "23" && minutes <= "59") return value;
-  }
-  problem(problems, path, `${shown(value)} is not a time of day as HH:MM (00:00-23:59)`);
-  return null;
-}
-
 /** The longest interval Snowflake schedules: 8 days, in each unit. */
 const INTERVAL_LIMITS: Record<string, number> = {
   SECOND: 691200, SECONDS: 691200, MINUTE: 11520, MINUTES: 11520, HOUR: 192, HOURS: 192,

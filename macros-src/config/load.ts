@@ -5,12 +5,14 @@
  */
 import { stop_with_error } from "../errors.js";
 import { getVar, graph, isMapping, target } from "../prelude/dbt.js";
-import { job_stream_name, MAX_NAME_LENGTH, parse_object_name, profile_identifier, task_name, PACKAGE_NAME } from "../sql/names.js";
+import { display_name, job_stream_name, MAX_NAME_LENGTH, parse_object_name, profile_identifier, task_name, PACKAGE_NAME } from "../sql/names.js";
 import {
-  boolean_value, clock_time, failure_count, is_timezone_name, non_empty_string, non_negative_integer, plain_identifier,
+  boolean_value, failure_count, is_timezone_name, non_empty_string, non_negative_integer, plain_identifier,
   positive_integer, problem, schedule_text, shown,
 } from "./checks.js";
 import { DEPLOYMENT_KEYS, deployment, deployment_schema, deployment_settings } from "./deployment.js";
+import { clock_time, days_of_week } from "./calendar.js";
+import { reported_problems, resolved_config, type Resolution } from "./resolve.js";
 import type { JobConfig, OrchestrationConfig } from "./types.js";
 
 const TOP_LEVEL_KEYS = [
@@ -29,6 +31,17 @@ const DEFAULT_SUSPEND_AFTER_FAILURES = 10;
 /** How long the log table keeps its rows: the build deletes older ones. */
 const DEFAULT_LOG_RETENTION_DAYS = 90;
 const HOST_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789.-";
+/**
+ * Hosts shared by many dbt Cloud accounts: the region URLs (the getdbt.com ones are retired, docs.getdbt.com
+ * "Migrating to account-specific access URLs") and the cells without an account prefix. Every account has
+ * its own access URL, ACCOUNT_PREFIX.us1.dbt.com and the like (docs.getdbt.com "Access, Regions, & IP addresses").
+ */
+const SHARED_HOSTS = [
+  "cloud.getdbt.com", "emea.dbt.com", "au.dbt.com", "us1.dbt.com", "us2.dbt.com", "us3.dbt.com", "eu1.dbt.com",
+  "eu2.dbt.com", "au1.dbt.com",
+];
+/** Keys without which no config works: all of them missing at once is what a partial --vars leaves. */
+const REQUIRED_KEYS = ["account_id", "access_url", "jobs"];
 
 function unknown_keys(mapping: Record<string, unknown>, known: string[], path: string, problems: string[]): void {
   for (const key of Object.keys(mapping)) {
@@ -44,6 +57,12 @@ function access_url_host(value: unknown, problems: string[]): string | null {
     let valid = host.length > 0 && host.includes(".") && !host.startsWith(".") && !host.startsWith("-");
     for (const ch of host) {
       if (!HOST_CHARACTERS.includes(ch)) valid = false;
+    }
+    if (valid && SHARED_HOSTS.includes(host)) {
+      problem(problems, "access_url",
+        `${shown(value)} is a region URL that many accounts share, not your account's: use the account's own access URL ` +
+          "(dbt Cloud, Account settings: 'https://<prefix>.us1.dbt.com' or the like); it is the only host the network rule allows");
+      return null;
     }
     if (valid) return host;
   }
@@ -105,23 +124,36 @@ function string_list(value: unknown, path: string, problems: string[]): unknown[
   return [];
 }
 
-function days_of_week(value: unknown, path: string, problems: string[]): number[] {
-  if (value == null) return [0, 1, 2, 3, 4, 5, 6];
-  if (!Array.isArray(value) || value.length === 0) {
-    problem(problems, path, `${shown(value)} is not a non-empty list of weekdays (0 = Monday … 6 = Sunday)`);
-    return [];
-  }
-  const days: number[] = [];
-  for (const [index, day] of value.entries()) {
-    if (typeof day !== "number" || !Number.isInteger(day) || day < 0 || day > 6) {
-      problem(problems, `${path}[${index}]`, `${shown(day)} is not a weekday (0-6)`);
-    } else if (days.includes(day)) {
-      problem(problems, `${path}[${index}]`, `${day} is listed twice`);
-    } else {
-      days.push(day);
+/**
+ * A table a job already watches, as Snowflake resolves the names (RAW.SHOP.ORDERS and raw.shop.orders are
+ * one table): refused, naming both entries, since a second stream on it would only duplicate the first.
+ */
+function listed_twice(tables: string[][], listed: string[], parts: string[], entry: string, value: unknown, problems: string[]): boolean {
+  const name = parts.join("\".\"");
+  for (const [index, table] of tables.entries()) {
+    if (table.join("\".\"") === name) {
+      problem(problems, entry, `${shown(value)} is the table ${display_name(parts)} again, already listed as ${listed[index]!}; list it once`);
+      return true;
     }
   }
-  return days;
+  return false;
+}
+
+/**
+ * When account_id, access_url and jobs are all missing but other keys are given, the mapping is most likely
+ * a `--vars` on the command line: dbt replaces the whole mapping of dbt_project.yml with it and merges no
+ * keys.
+ */
+function partial_override_hint(given: Record<string, unknown>): string[] {
+  const missing = REQUIRED_KEYS.filter((key) => given[key] == null);
+  const keys = Object.keys(given);
+  if (missing.length < REQUIRED_KEYS.length || keys.length === 0) return [];
+  const verb = keys.length === 1 ? "is" : "are";
+  return [
+    `${missing.join(", ")}: missing, while ${keys.join(", ")} ${verb} given. ` +
+      `A --vars '{${PACKAGE_NAME}: {…}}' on the command line replaces the whole mapping of dbt_project.yml (dbt merges no keys): ` +
+      "pass the whole mapping there, or write the value that changes as {var: NAME} in dbt_project.yml and pass --vars '{NAME: …}'",
+  ];
 }
 
 /** One job's settings; `watches_tables` is false for create_task_generic, which is given streams instead. */
@@ -135,20 +167,26 @@ export function load_job(raw: unknown, path: string, problems: string[], watches
   const job_id = positive_integer(raw["job_id"], `${path}.job_id`, problems);
   const tables: string[][] = [];
   const table_sources: Array<string | null> = [];
+  // Where each table was listed, to name both entries of a table listed twice.
+  const listed: string[] = [];
   const raw_tables = string_list(raw["tables"], `${path}.tables`, problems);
   for (const [index, table] of raw_tables.entries()) {
-    const parts = qualified_table(table, `${path}.tables[${index}]`, problems);
-    if (parts !== null) {
+    const entry = `${path}.tables[${index}]`;
+    const parts = qualified_table(table, entry, problems);
+    if (parts !== null && !listed_twice(tables, listed, parts, entry, table, problems)) {
       tables.push(parts);
       table_sources.push(null);
+      listed.push(`${entry} (${shown(table)})`);
     }
   }
   const sources = string_list(raw["sources"], `${path}.sources`, problems);
   for (const [index, source] of sources.entries()) {
-    const parts = source_table(source, `${path}.sources[${index}]`, problems);
-    if (parts !== null) {
+    const entry = `${path}.sources[${index}]`;
+    const parts = source_table(source, entry, problems);
+    if (parts !== null && !listed_twice(tables, listed, parts, entry, source, problems)) {
       tables.push(parts);
       table_sources.push(source as string);
+      listed.push(`${entry} (${shown(source)})`);
     }
   }
   if (watches_tables && raw_tables.length === 0 && sources.length === 0) {
@@ -211,11 +249,13 @@ function check_unique_jobs(jobs: JobConfig[], problems: string[]): void {
 
 /** The validated configuration, or a compiler error listing every problem with its path. */
 export function load_orchestration_config(): OrchestrationConfig {
-  const raw: unknown = getVar<unknown>(PACKAGE_NAME, null);
+  const given: unknown = getVar<unknown>(PACKAGE_NAME, null);
   const problems: string[] = [];
-  if (!isMapping(raw)) {
+  if (!isMapping(given)) {
     stop_with_error(`${PACKAGE_NAME}: set 'vars: ${PACKAGE_NAME}:' in dbt_project.yml (see the README's configuration reference).`);
   }
+  const resolution: Resolution = { problems: [], failed: [], from_environment: [] };
+  const raw = resolved_config(given, resolution);
   unknown_keys(raw, TOP_LEVEL_KEYS, "", problems);
   const account_id = positive_integer(raw["account_id"], "account_id", problems);
   const host = access_url_host(raw["access_url"], problems);
@@ -273,9 +313,10 @@ export function load_orchestration_config(): OrchestrationConfig {
     }
     check_unique_jobs(jobs, problems);
   }
-  if (problems.length > 0 || account_id === null || host === null || schema === null || integration === null ||
+  const reported = [...partial_override_hint(given), ...reported_problems(resolution, problems)];
+  if (reported.length > 0 || account_id === null || host === null || schema === null || integration === null ||
     secret === null || log_table === null || log_retention_days === null || drop_orphans === null || failures === null) {
-    stop_with_error(`${PACKAGE_NAME}: ${problems.length} problem(s) in vars.${PACKAGE_NAME}:\n  - ${problems.join("\n  - ")}`);
+    stop_with_error(`${PACKAGE_NAME}: ${reported.length} problem(s) in vars.${PACKAGE_NAME}:\n  - ${reported.join("\n  - ")}`);
   }
   return {
     account_id, access_url: `https://${host}`, host, timezone, warehouse, database, schema, prod_targets,

@@ -6,6 +6,7 @@
 import { stop_with_error } from "../errors.js";
 import { log, printLine, raiseCompilerError, runQuery, runWithBindings, toJson, warn } from "../prelude/dbt.js";
 import { PACKAGE_NAME } from "../sql/names.js";
+import type { ConditionsSection } from "./job-conditions.js";
 import { SECRET_PARAMETER, type PlannedStatement } from "./plan-types.js";
 import type { PlanStep } from "./reconcile.js";
 
@@ -109,10 +110,11 @@ export function run_plan(plan: PlannedStatement[], dry_run: boolean, title: stri
   return run_statements(plan, { dry_run, verbose: dry_run, format: "text", fail_on_changes: false });
 }
 
-function plan_document(steps: PlanStep[], output: PlanOutput, title: string, notes: string[], warnings: string[]): Record<string, unknown> {
+function plan_document(steps: PlanStep[], output: PlanOutput, title: string, notes: string[], warnings: string[],
+  conditions?: ConditionsSection): Record<string, unknown> {
   const summary: Record<string, number> = { unchanged: count(steps, "unchanged") };
   for (const action of CHANGE_ACTIONS) summary[action] = count(steps, action);
-  return {
+  const document: Record<string, unknown> = {
     package: PACKAGE_NAME,
     title,
     dry_run: output.dry_run,
@@ -125,22 +127,29 @@ function plan_document(steps: PlanStep[], output: PlanOutput, title: string, not
       statements: item.statements.map((statement) => shown_sql(statement)),
     })),
   };
+  if (conditions !== undefined) document["jobs"] = conditions.jobs;
+  return document;
 }
 
 /**
- * Shows the plan (text: a title, the table, its notes and the `Plan:` line, its warnings as dbt
- * warnings; json: one document holding them all), stops when fail_on_changes finds changes, then
- * runs the statements of the steps that need any.
+ * Shows the plan (text: a title, the table, the jobs' conditions when given, its notes and the `Plan:`
+ * line, its warnings as dbt warnings; json: one document holding them all), stops when fail_on_changes
+ * finds changes, then runs the statements of the steps that need any.
  */
-export function run_steps(steps: PlanStep[], output: PlanOutput, title: string, notes: string[], warnings: string[]): string[] {
+export function run_steps(steps: PlanStep[], output: PlanOutput, title: string, notes: string[], warnings: string[],
+  conditions?: ConditionsSection): string[] {
   const statements: PlannedStatement[] = [];
   for (const item of steps) statements.push(...item.statements);
   const changes = steps.length - count(steps, "unchanged");
   if (output.format === "json") {
-    printLine(toJson(plan_document(steps, output, title, notes, warnings)));
+    printLine(toJson(plan_document(steps, output, title, notes, warnings, conditions)));
   } else {
     printLine(`${PACKAGE_NAME}: ${title}`);
     printLine(plan_table(steps).join("\n"));
+    if (conditions !== undefined) {
+      printLine(`${PACKAGE_NAME}: ${conditions.heading}`);
+      printLine(conditions.table.join("\n"));
+    }
     for (const note of notes) printLine(`${PACKAGE_NAME}: ${note}`);
     for (const warning of warnings) warn(`${PACKAGE_NAME}: ${warning}`);
     printLine(plan_summary(steps));

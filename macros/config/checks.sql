@@ -138,31 +138,7 @@
   {%- do return(true) -%}
 {%- endmacro -%}
 
-{#- macros-src/config/checks.ts:73 -#}
-{%- macro _clock_time(value=none, path=none, problems=none) -%}
-  {%- if (value is string) and ((value | length) == 5) and (value[2:3] == ":") -%}
-    {%- set hours = value[0:2] -%}
-    {%- set minutes = value[3:5] -%}
-    {%- if ((hours | length) == 2)
-      and (hours[0:1] in "0123456789")
-      and (hours[1:2] in "0123456789")
-      and ((minutes | length) == 2)
-      and (minutes[0:1] in "0123456789")
-      and (minutes[1:2] in "0123456789")
-      and (hours <= "23")
-      and (minutes <= "59") -%}
-      {%- do return(value) -%}
-    {%- endif -%}
-  {%- endif -%}
-  {%- do dbt_cloud_orchestration._problem(
-    problems,
-    path,
-    dbt_cloud_orchestration._shown(value) ~ " is not a time of day as HH:MM (00:00-23:59)"
-  ) -%}
-  {%- do return(none) -%}
-{%- endmacro -%}
-
-{#- macros-src/config/checks.ts:90 -#}
+{#- macros-src/config/checks.ts:74 -#}
 {%- macro _digits_value(text) -%}
   {%- set digit_values = {"0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9} -%}
   {%- set tsj_ns = namespace() -%}
@@ -175,24 +151,24 @@
       + (digit_values.get(ch)
         if (digit_values.get(ch) is not none)
         else exceptions.raise_compiler_error(
-          "macros-src/config/checks.ts:93:47: 'DIGIT_VALUES[ch]!' is null or undefined ('!' asserted it is not)"
+          "macros-src/config/checks.ts:77:47: 'DIGIT_VALUES[ch]!' is null or undefined ('!' asserted it is not)"
         )))
       if ((((tsj_ns.value * 10) | abs) <= 9007199254740992)
         and ((((tsj_ns.value * 10)
           + (digit_values.get(ch)
             if (digit_values.get(ch) is not none)
             else exceptions.raise_compiler_error(
-              "macros-src/config/checks.ts:93:47: 'DIGIT_VALUES[ch]!' is null or undefined ('!' asserted it is not)"
+              "macros-src/config/checks.ts:77:47: 'DIGIT_VALUES[ch]!' is null or undefined ('!' asserted it is not)"
             ))) | abs)
           <= 9007199254740992))
       else exceptions.raise_compiler_error(
-        "macros-src/config/checks.ts:93:34: 'value * 10 + DIGIT_VALUES[ch]!' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
+        "macros-src/config/checks.ts:77:34: 'value * 10 + DIGIT_VALUES[ch]!' is beyond ±2^53, where JavaScript rounds integers and dbt does not"
       ) -%}
   {%- endfor -%}
   {%- do return(tsj_ns.value) -%}
 {%- endmacro -%}
 
-{#- macros-src/config/checks.ts:104 -#}
+{#- macros-src/config/checks.ts:88 -#}
 {%- macro _schedule_text(value=none, path=none, problems=none) -%}
   {%- set tsj_ns = namespace() -%}
   {%- if value is string -%}
@@ -208,7 +184,7 @@
       and (((words[0]
         if ((words | length) > 0)
         else exceptions.raise_compiler_error(
-          "macros-src/config/checks.ts:107:31: 'words[0]' reads outside the array or string ('!' asserted it does not)"
+          "macros-src/config/checks.ts:91:31: 'words[0]' reads outside the array or string ('!' asserted it does not)"
         )) | lower)
         == "triggered") -%}
       {%- do return({"kind": "triggered", "text": ""}) -%}
@@ -218,13 +194,13 @@
         words[0]
           if ((words | length) > 0)
           else exceptions.raise_compiler_error(
-            "macros-src/config/checks.ts:109:35: 'words[0]' reads outside the array or string ('!' asserted it does not)"
+            "macros-src/config/checks.ts:93:35: 'words[0]' reads outside the array or string ('!' asserted it does not)"
           )
       ) -%}
       {%- set unit = (words[1]
         if ((words | length) > 1)
         else exceptions.raise_compiler_error(
-          "macros-src/config/checks.ts:110:20: 'words[1]' reads outside the array or string ('!' asserted it does not)"
+          "macros-src/config/checks.ts:94:20: 'words[1]' reads outside the array or string ('!' asserted it does not)"
         )) | upper -%}
       {%- set limit = {
         "SECOND": 691200,
@@ -242,7 +218,7 @@
         and (not (words[0]
           if ((words | length) > 0)
           else exceptions.raise_compiler_error(
-            "macros-src/config/checks.ts:112:69: 'words[0]' reads outside the array or string ('!' asserted it does not)"
+            "macros-src/config/checks.ts:96:69: 'words[0]' reads outside the array or string ('!' asserted it does not)"
           )).startswith(
           "0"
         )) -%}
@@ -251,7 +227,7 @@
           "text": (words[0]
             if ((words | length) > 0)
             else exceptions.raise_compiler_error(
-              "macros-src/config/checks.ts:113:45: 'words[0]' reads outside the array or string ('!' asserted it does not)"
+              "macros-src/config/checks.ts:97:45: 'words[0]' reads outside the array or string ('!' asserted it does not)"
             ))
             ~ " "
             ~ unit
@@ -262,13 +238,13 @@
       and (((words[0]
         if ((words | length) > 0)
         else exceptions.raise_compiler_error(
-          "macros-src/config/checks.ts:116:30: 'words[0]' reads outside the array or string ('!' asserted it does not)"
+          "macros-src/config/checks.ts:100:30: 'words[0]' reads outside the array or string ('!' asserted it does not)"
         )) | upper)
         == "USING")
       and (((words[1]
         if ((words | length) > 1)
         else exceptions.raise_compiler_error(
-          "macros-src/config/checks.ts:116:69: 'words[1]' reads outside the array or string ('!' asserted it does not)"
+          "macros-src/config/checks.ts:100:69: 'words[1]' reads outside the array or string ('!' asserted it does not)"
         )) | upper)
         == "CRON") -%}
       {%- set cron = dbt_cloud_orchestration._cron_problems(words) -%}
@@ -281,7 +257,7 @@
             ~ (words[7]
               if ((words | length) > 7)
               else exceptions.raise_compiler_error(
-                "macros-src/config/checks.ts:119:104: 'words[7]' reads outside the array or string ('!' asserted it does not)"
+                "macros-src/config/checks.ts:103:104: 'words[7]' reads outside the array or string ('!' asserted it does not)"
               ))
         }) -%}
       {%- endif -%}
@@ -290,14 +266,14 @@
       {%- for item in cron -%}
         {%- if (cron | length) != tsj_cron_length -%}
           {%- do exceptions.raise_compiler_error(
-            "macros-src/config/checks.ts:120:26: the array 'cron' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+            "macros-src/config/checks.ts:104:26: the array 'cron' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
           ) -%}
         {%- endif -%}
         {%- do dbt_cloud_orchestration._problem(problems, path, dbt_cloud_orchestration._shown(value) ~ ": " ~ item) -%}
       {%- endfor -%}
       {%- if (not tsj_ns.tsj_cron_broke) and ((cron | length) != tsj_cron_length) -%}
         {%- do exceptions.raise_compiler_error(
-          "macros-src/config/checks.ts:120:26: the array 'cron' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
+          "macros-src/config/checks.ts:104:26: the array 'cron' changed length while a for … of loop walked it; dbt 2.x walks a copy, so loop over a copy ('[...xs]') or collect the changes and apply them after the loop"
         ) -%}
       {%- endif -%}
       {%- do return(none) -%}

@@ -113,7 +113,7 @@ describe("create_task_generic(job_id, job_name, streams, …)", () => {
     const run = await agreed("create_task_generic", context(minimalVars(), {
       args: { job_id: 42, job_name: "x", streams: ["S"], days_of_week: [8] },
     }));
-    expect(run.error).toBe("create_task_generic: create_task_generic.days_of_week[0]: 8 is not a weekday (0-6)");
+    expect(run.error).toBe("create_task_generic: create_task_generic.days_of_week[0]: 8 is not a weekday: MON … SUN, or 0-6 with 0 = Monday");
   });
 });
 

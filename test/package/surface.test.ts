@@ -143,23 +143,26 @@ describe("text arguments of the original macros", () => {
 describe("the plan's output", () => {
   const dryRun = { dry_run: true, offline: true };
 
-  it("by default: a title, the table, the Plan line and a dry-run note; no SQL", async () => {
+  it("by default: a title, the table, the jobs' conditions, the Plan line and a dry-run note; no SQL", async () => {
     const run = await agreed("build_orchestration_resources", context(exampleVars(), { args: dryRun }));
-    expect(run.logs).toHaveLength(6);
+    expect(run.logs).toHaveLength(8);
     expect(run.logs[0]).toMatch(/^dbt_cloud_orchestration: plan for target 'dev' /);
     expect(run.logs[1]!.split("\n")).toHaveLength(12);
+    // The jobs' conditions: a heading and a row per job under a header.
+    expect(run.logs[2]).toMatch(/^dbt_cloud_orchestration: job conditions \(weekdays and windows in America\/Chicago;/);
+    expect(run.logs[3]!.split("\n")).toHaveLength(4);
     // The plan's notes: what a non-prod build's streams cost, and that an offline plan reads no watched object.
-    expect(run.logs[2]).toMatch(/^dbt_cloud_orchestration: not prod: this target keeps streams on 5 table\(s\) outside its schema \(offline: assumed\)/);
-    expect(run.logs[3]).toMatch(/^dbt_cloud_orchestration: offline: the watched objects were not read/);
-    expect(run.logs[4]).toBe("Plan: 11 to create, 0 to update, 0 to recreate, 0 to resume, 0 to suspend, 0 to drop, 0 unchanged.");
-    expect(run.logs[5]).toBe("Dry run: nothing was executed; verbose: true prints the SQL of the 11 statement(s).");
+    expect(run.logs[4]).toMatch(/^dbt_cloud_orchestration: not prod: this target keeps streams on 5 table\(s\) outside its schema \(offline: assumed\)/);
+    expect(run.logs[5]).toMatch(/^dbt_cloud_orchestration: offline: the watched objects were not read/);
+    expect(run.logs[6]).toBe("Plan: 11 to create, 0 to update, 0 to recreate, 0 to resume, 0 to suspend, 0 to drop, 0 unchanged.");
+    expect(run.logs[7]).toBe("Dry run: nothing was executed; verbose: true prints the SQL of the 11 statement(s).");
     expect(run.logs.join("\n")).not.toContain("create or replace procedure");
   });
 
   it("verbose: 'N of M' and the SQL of every statement", async () => {
     const run = await agreed("build_orchestration_resources", context(exampleVars(), { args: { ...dryRun, verbose: true } }));
     const statements = run.returned as string[];
-    const steps = run.logs.slice(5);
+    const steps = run.logs.slice(7);
     expect(steps).toHaveLength(statements.length);
     steps.forEach((entry, index) => {
       expect(entry.startsWith(`${index + 1} of ${statements.length} `)).toBe(true);
@@ -176,6 +179,7 @@ describe("the plan's output", () => {
     expect(plan.summary).toEqual({ create: 11, update: 0, recreate: 0, resume: 0, suspend: 0, drop: 0, unchanged: 0 });
     expect(plan.plan.map((row) => Object.keys(row).sort())).toEqual(plan.plan.map(() => ["action", "kind", "object", "reason", "statements"]));
     expect(plan.plan.flatMap((row) => row.statements as string[])).toEqual(run.returned);
+    expect((plan as unknown as { jobs: Array<{ name: string }> }).jobs.map((job) => job.name)).toEqual(["daily sales", "inventory snapshot", "finance close"]);
   });
 
   it("format json while building: progress goes to the debug log only, stdout keeps the one document", async () => {

@@ -74,10 +74,10 @@ const CASES: Array<[string, Vars, string]> = [
   ["cron L in the hour", job({ schedule: "USING CRON 0 L * * * UTC" }), "jobs[0].schedule: 'USING CRON 0 L * * * UTC': hour 'L' is not 0-23 (cron field 2)"],
   ["interval beyond 8 days", job({ schedule: "11521 MINUTE" }), "jobs[0].schedule: '11521 MINUTE' is not a schedule"],
   ["interval of zero", job({ schedule: "0 MINUTE" }), "jobs[0].schedule: '0 MINUTE' is not a schedule"],
-  ["bad start time", job({ min_start_time: "6:00" }), "jobs[0].min_start_time: '6:00' is not a time of day as HH:MM"],
+  ["bad start time", job({ min_start_time: "6:00" }), "jobs[0].min_start_time: '6:00' is not a time of day as HH:MM (two-digit hours); quote it: '06:00'"],
   ["bad end time", job({ max_start_time: "24:00" }), "jobs[0].max_start_time: '24:00' is not a time of day as HH:MM"],
-  ["weekday out of range", job({ days_of_week: [0, 7] }), "jobs[0].days_of_week[1]: 7 is not a weekday (0-6)"],
-  ["weekday twice", job({ days_of_week: [1, 1] }), "jobs[0].days_of_week[1]: 1 is listed twice"],
+  ["weekday out of range", job({ days_of_week: [0, 7] }), "jobs[0].days_of_week[1]: 7 is not a weekday: MON … SUN, or 0-6 with 0 = Monday"],
+  ["weekday twice", job({ days_of_week: [1, 1] }), "jobs[0].days_of_week[1]: 1 is TUE, listed twice"],
   ["no weekdays", job({ days_of_week: [] }), "jobs[0].days_of_week: [] is not a non-empty list of weekdays"],
   ["negative min_elapsed_seconds", job({ min_elapsed_seconds: -5 }), "jobs[0].min_elapsed_seconds: -5 is not a whole number of seconds"],
   ["enabled as a string", job({ enabled: "yes" }), "jobs[0].enabled: 'yes' is not true or false"],
@@ -123,7 +123,7 @@ it("lists every problem at once, each with its path", async () => {
     "  - timezone: 5 is not a time zone of the IANA database, such as 'America/Chicago' (exact spelling)",
     "  - jobs[0].name: '' is not a non-empty string",
     "  - jobs[0].job_id: 'x' is not a positive integer",
-    "  - jobs[0].days_of_week[0]: 9 is not a weekday (0-6)",
+    "  - jobs[0].days_of_week[0]: 9 is not a weekday: MON … SUN, or 0-6 with 0 = Monday",
   ]);
 });
 
