@@ -41,7 +41,9 @@ def dbt(tmp_path_factory):
             connection.cursor().execute(f"create schema if not exists {database}.{schema}")
             connection.cursor().execute(f"create table {table} (id int)")
         connection.close()
-        access = session.run("run-operation", "create_dbt_cloud_external_access", env={"DBT_CLOUD_API_TOKEN": TOKEN})
+        access = session.run(
+            "run-operation", "create_dbt_cloud_external_access", target="prod", env={"DBT_CLOUD_API_TOKEN": TOKEN}
+        )
         assert access.success, access.errors
         build = session.run("run-operation", "build_orchestration_resources", target="prod")
         assert build.success, build.errors

@@ -328,7 +328,8 @@ def test_dbt_as_a_process_against_the_stand_in(tmp_path):
     ]
     dbt_reads = [entry["sql"] for entry in journal if not entry["sql"].startswith("create ")]
     # The three watched schemas (SHOW TABLES and SHOW VIEWS each); the new tables have no change tracking yet, so the
-    # build role and the owners' roles; then the orchestration schema, which does not exist.
+    # build role and the owners' roles; then dev's own orchestration schema (`<target schema>_<schema>`), which
+    # does not exist.
     assert dbt_reads == [
         *(
             f'show {kind} in schema "RAW"."{schema}" limit 10000'
@@ -336,7 +337,7 @@ def test_dbt_as_a_process_against_the_stand_in(tmp_path):
             for kind in ("tables", "views")
         ),
         "select current_role() as BUILD_ROLE, is_role_in_session('TRANSFORMER') as OWNER_ROLE_0",
-        "show schemas like 'ORCHESTRATION' in database \"ANALYTICS\"",
+        "show schemas like 'DBT_DEV_ORCHESTRATION' in database \"ANALYTICS\"",
     ]
 
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 import pytest
 import snowflake.connector
+from example_config import shared_schema_vars
 from snowflake.connector.errors import ProgrammingError
 from snowflake_standin import DbtSession, clock, procedure_calls
 from snowflake_standin.scripting import execute_task_body
@@ -64,7 +65,8 @@ def built(tmp_path_factory):
             ("run-operation", "create_dbt_cloud_external_access"),
             ("run-operation", "build_orchestration_resources"),
         ):
-            run = session.run(*command, env={"DBT_CLOUD_API_TOKEN": TOKEN})
+            # Dev first, then prod (below), in one schema: the same objects built by each.
+            run = session.run(*command, vars=shared_schema_vars(), env={"DBT_CLOUD_API_TOKEN": TOKEN})
             assert run.success, run.errors or run.exception
         yield session
 
@@ -88,7 +90,7 @@ def cursor(built):
 @pytest.fixture(scope="module")
 def prod(built):
     """The same warehouse rebuilt for the prod target: the bodies now call the procedure."""
-    run = built.run("run-operation", "build_orchestration_resources", target="prod")
+    run = built.run("run-operation", "build_orchestration_resources", vars=shared_schema_vars(), target="prod")
     assert run.success, run.errors or run.exception
     return built
 

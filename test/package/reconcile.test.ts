@@ -120,7 +120,7 @@ describe("log retention", () => {
     expect(run.returned).toEqual([`delete from ${table} where invoked_at < dateadd(day, -90, current_timestamp())`]);
     expect(planRows(run)).toContainEqual(
       ["update", "log table", `${PREFIX}ORCHESTRATION_LOGS`, "1234 row(s) older than 90 days (log_retention_days): deleted"]);
-    expect(run.logs[2]).toBe("Plan: 0 to create, 1 to update, 0 to recreate, 0 to resume, 0 to suspend, 0 to drop, 10 unchanged.");
+    expect(run.logs).toContain("Plan: 0 to create, 1 to update, 0 to recreate, 0 to resume, 0 to suspend, 0 to drop, 10 unchanged.");
   });
 
   it("uses the configured log_retention_days, and plans nothing while no row is that old", async () => {

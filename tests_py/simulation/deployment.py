@@ -90,7 +90,15 @@ def job_specs(scenario: Scenario, catalog) -> list[JobSpec]:
                 min_elapsed_seconds=job.get("min_elapsed_seconds", 0),
                 min_start_time=job.get("min_start_time", "00:00"),
                 max_start_time=job.get("max_start_time", "23:59"),
-                days_of_week=tuple(job.get("days_of_week", range(7))),
+                days_of_week=tuple(_weekday(day) for day in job.get("days_of_week", range(7))),
             )
         )
     return specs
+
+
+WEEKDAY_NAMES = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+
+
+def _weekday(day: int | str) -> int:
+    """A config weekday as the package reads it: a name MON..SUN (any case) or a number, 0 = Monday."""
+    return WEEKDAY_NAMES.index(day.upper()) if isinstance(day, str) else day
