@@ -10,7 +10,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 882657c679fe7a46d52bccd3967cfd9a) [prod target prod]'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition fe6bc84ef991faf9ad102eb3d14eda60) [prod target prod]'
 as
 $$
 """Snowflake Python procedure handler: trigger a dbt Cloud job when its checks pass.
@@ -52,10 +52,13 @@ import logging
 import re
 import shlex
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
+from enum import StrEnum
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import requests
@@ -86,19 +89,82 @@ INCLUDE_TRIGGER = '["trigger"]'
 # look for a queued/starting/running run; see docs/procedure.md for why.
 RECENT_RUNS_LIMIT = 10
 
-STATUS_NAMES = {1: "Queued", 2: "Starting", 3: "Running", 10: "Success", 20: "Error", 30: "Cancelled"}
-IN_PROGRESS_STATUSES = (1, 2, 3)
-TERMINAL_STATUSES = (10, 20, 30)
-SUCCESS_STATUS = 10
 
-# options.mode: what one invocation does.  "ping" reads the account once; "refresh" lists the
-# job's newest runs once (RECENT_OUTCOMES_LIMIT, the API's page maximum) to report how known runs ended.
-TRIGGER_MODE = "trigger"
-PING_MODE = "ping"
-REFRESH_MODE = "refresh"
-MODES = (TRIGGER_MODE, PING_MODE, REFRESH_MODE)
-DEFAULT_MODE = TRIGGER_MODE
+class RunStatus(StrEnum):
+    """A dbt Cloud run's status: the name the result shows, and the number the API sends (`code`)."""
+
+    def __new__(cls, name, code):
+        member = str.__new__(cls, name)
+        member._value_ = name
+        member.code = code
+        return member
+
+    QUEUED = ("Queued", 1)
+    STARTING = ("Starting", 2)
+    RUNNING = ("Running", 3)
+    SUCCESS = ("Success", 10)
+    ERROR = ("Error", 20)
+    CANCELLED = ("Cancelled", 30)
+
+    @property
+    def is_terminal(self):
+        return self in (RunStatus.SUCCESS, RunStatus.ERROR, RunStatus.CANCELLED)
+
+    @classmethod
+    def from_code(cls, code):
+        """The status the API's number stands for, or None for a number the API does not document."""
+        return next((status for status in cls if status.code == code), None)
+
+
+def _is_terminal_code(code):
+    """True when the API's status number is a finished run's; an unknown number counts as unfinished."""
+    status = RunStatus.from_code(code)
+    return status is not None and status.is_terminal
+
+
+class Mode(StrEnum):
+    """options.mode: what one invocation does.  PING reads the account once; REFRESH lists the job's newest
+    runs once (RECENT_OUTCOMES_LIMIT, the API's page maximum) to report how known runs ended."""
+
+    TRIGGER = "trigger"
+    PING = "ping"
+    REFRESH = "refresh"
+
+
 RECENT_OUTCOMES_LIMIT = 100
+
+
+class InvocationStatus(StrEnum):
+    """The result's `status`: OK is modes ping and refresh."""
+
+    TRIGGERED = "TRIGGERED"
+    ADOPTED = "ADOPTED"
+    SKIPPED = "SKIPPED"
+    ERROR = "ERROR"
+    OK = "OK"
+
+
+# The dependencies run_job takes (each defaults to the real thing): the wall clock (an aware datetime), the
+# sleep, the monotonic clock (seconds), and where a log line goes.
+WallClock = Callable[[], datetime]
+Sleep = Callable[[float], None]
+MonotonicClock = Callable[[], float]
+LogLine = Callable[[str], None]
+
+
+class HttpSession(Protocol):
+    """What the client uses of a requests.Session."""
+
+    def request(self, method: str, url: str, **kwargs: Any) -> requests.Response: ...
+
+    def close(self) -> None: ...
+
+
+class SqlSession(Protocol):
+    """What SnowflakeZone uses of the procedure's Snowpark session: `sql(query).collect()` (rows)."""
+
+    def sql(self, query: str) -> Any: ...
+
 
 _HHMM = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 _FRACTION = re.compile(r"(\.\d{6})\d+")
@@ -236,7 +302,7 @@ class PythonZone:
     """A zone from Python's zoneinfo (system zone files, else the tzdata package)."""
 
     name: str
-    tz: object
+    tz: tzinfo
 
     def to_local(self, moment):
         return moment.astimezone(self.tz)
@@ -253,7 +319,7 @@ class SnowflakeZone:
     """
 
     name: str
-    session: object
+    session: SqlSession
     source: str = "Snowflake CONVERT_TIMEZONE"
 
     def to_local(self, moment):
@@ -331,23 +397,41 @@ def _is_loopback(host):
         return False
 
 
-def normalize_args(args, session=None):
-    """Validate and coerce the procedure's arguments (a dict) into a config dict."""
-    cause = args.get("cause")
-    if not isinstance(cause, str) or cause.strip() == "":
-        raise HandlerError("argument cause is required and must be a non-empty string")
-    cause = cause.strip()
-    return {
-        "account_id": coerce_int(args.get("account_id"), "account_id", required=True, minimum=1),
-        "job_id": coerce_int(args.get("job_id"), "job_id", required=True, minimum=1),
-        "cause": cause,
-        "upstream_job_id": coerce_int(args.get("upstream_job_id"), "upstream_job_id", minimum=1),
-        "min_elapsed_seconds": coerce_int(args.get("min_elapsed_seconds"), "min_elapsed_seconds", minimum=0),
-        "min_start": parse_hhmm(args.get("min_start_time"), "min_start_time"),
-        "max_start": parse_hhmm(args.get("max_start_time"), "max_start_time"),
-        "days_of_week": coerce_days(args.get("days_of_week")),
-        "zone": load_timezone(args.get("timezone"), session),
-    }
+@dataclass(frozen=True)
+class JobArguments:
+    """The procedure's arguments for the job it triggers, validated (modes trigger and refresh).
+
+    min_start_minute/max_start_minute: the start window's ends in minutes since local midnight;
+    days_of_week: 0=Monday..6=Sunday; zone: a PythonZone or a SnowflakeZone.
+    """
+
+    account_id: int
+    job_id: int
+    cause: str
+    upstream_job_id: int | None
+    min_elapsed_seconds: int | None
+    min_start_minute: int | None
+    max_start_minute: int | None
+    days_of_week: frozenset | None
+    zone: PythonZone | SnowflakeZone
+
+    @classmethod
+    def parse(cls, args, session=None):
+        """Validate and coerce the procedure's arguments (a dict), in the order they are checked."""
+        cause = args.get("cause")
+        if not isinstance(cause, str) or cause.strip() == "":
+            raise HandlerError("argument cause is required and must be a non-empty string")
+        return cls(
+            account_id=coerce_int(args.get("account_id"), "account_id", required=True, minimum=1),
+            job_id=coerce_int(args.get("job_id"), "job_id", required=True, minimum=1),
+            cause=cause.strip(),
+            upstream_job_id=coerce_int(args.get("upstream_job_id"), "upstream_job_id", minimum=1),
+            min_elapsed_seconds=coerce_int(args.get("min_elapsed_seconds"), "min_elapsed_seconds", minimum=0),
+            min_start_minute=parse_hhmm(args.get("min_start_time"), "min_start_time"),
+            max_start_minute=parse_hhmm(args.get("max_start_time"), "max_start_time"),
+            days_of_week=coerce_days(args.get("days_of_week")),
+            zone=load_timezone(args.get("timezone"), session),
+        )
 
 
 def _options_object(value):
@@ -364,30 +448,53 @@ def _options_object(value):
     return value
 
 
-def _changed_source(item, index):
-    name = f"options.changed_sources[{index}]"
-    if not isinstance(item, dict):
-        raise HandlerError(f"argument {name} must be an object {{table, source}}")
-    table = item.get("table")
-    if not isinstance(table, str) or table.strip() == "":
-        raise HandlerError(f"argument {name}.table must be a table name")
-    source = item.get("source")
-    if source is not None and not isinstance(source, str):
-        raise HandlerError(f"argument {name}.source must be a dbt source name or null")
-    return {"table": table.strip(), "source": None if _is_blank(source) else source.strip()}
+@dataclass(frozen=True)
+class ChangedSource:
+    """A changed table the task named: `source` is its dbt source (`<source>.<table>`), None for a table
+    listed under `tables:`."""
+
+    table: str
+    source: str | None
+
+    @classmethod
+    def parse(cls, item, index):
+        name = f"options.changed_sources[{index}]"
+        if not isinstance(item, dict):
+            raise HandlerError(f"argument {name} must be an object {{table, source}}")
+        table = item.get("table")
+        if not isinstance(table, str) or table.strip() == "":
+            raise HandlerError(f"argument {name}.table must be a table name")
+        source = item.get("source")
+        if source is not None and not isinstance(source, str):
+            raise HandlerError(f"argument {name}.source must be a dbt source name or null")
+        return cls(table.strip(), None if _is_blank(source) else source.strip())
 
 
-def parse_options(value):
+@dataclass(frozen=True)
+class Options:
     """The procedure's `options` OBJECT, validated before any API call.
 
-    mode (trigger, ping, refresh), known_run_ids, select_changed, changed_sources; keys
+    mode (trigger, ping, refresh), known_run_ids, change_key, select_changed, changed_sources; keys
     this handler does not read are ignored (for newer callers).
     """
-    options = _options_object(value)
+
+    mode: Mode = Mode.TRIGGER
+    known_run_ids: tuple = ()
+    change_key: str | None = None
+    select_changed: bool = False
+    changed_sources: tuple = ()
+
+    @classmethod
+    def parse(cls, value):
+        return _parse_options(_options_object(value))
+
+
+def _parse_options(options):
+    modes = [mode.value for mode in Mode]
     mode = options.get("mode")
-    mode = DEFAULT_MODE if mode is None else mode
-    if not isinstance(mode, str) or mode.strip().lower() not in MODES:
-        raise HandlerError(f"options.mode {mode!r} is not a known mode (known: {', '.join(MODES)})")
+    mode = Mode.TRIGGER.value if mode is None else mode
+    if not isinstance(mode, str) or mode.strip().lower() not in modes:
+        raise HandlerError(f"options.mode {mode!r} is not a known mode (known: {', '.join(modes)})")
     known = options.get("known_run_ids")
     if known is None:
         known = []
@@ -409,13 +516,13 @@ def parse_options(value):
         changed = []
     if not isinstance(changed, list):
         raise HandlerError("argument options.changed_sources must be an array")
-    return {
-        "mode": mode.strip().lower(),
-        "known_run_ids": known_ids,
-        "change_key": change_key,
-        "select_changed": select_changed is True,
-        "changed_sources": [_changed_source(item, index) for index, item in enumerate(changed)],
-    }
+    return Options(
+        mode=Mode(mode.strip().lower()),
+        known_run_ids=tuple(known_ids),
+        change_key=change_key,
+        select_changed=select_changed is True,
+        changed_sources=tuple(ChangedSource.parse(item, index) for index, item in enumerate(changed)),
+    )
 
 
 # --------------------------------------------------------------------------- #
@@ -529,14 +636,19 @@ def _glob_literal(name):
 
 
 def changed_selection(changed_sources):
-    """The changed tables as dbt selectors, and the changed tables dbt cannot select by (with why)."""
+    """The changed tables as dbt selectors, and the changed tables dbt cannot select by (with why).
+
+    `changed_sources`: ChangedSource records, or the task's {table, source} objects (validated as the
+    options' changed_sources are).
+    """
     selectors = set()
     unselectable = []
-    for item in changed_sources:
-        source = item["source"]
+    for index, given in enumerate(changed_sources):
+        item = given if isinstance(given, ChangedSource) else ChangedSource.parse(given, index)
+        source = item.source
         if source is None:
             unselectable.append(
-                f"changed table {_printable(item['table'])} is listed under tables:, not as a dbt source: "
+                f"changed table {_printable(item.table)} is listed under tables:, not as a dbt source: "
                 "nothing tells dbt which nodes read it"
             )
             continue
@@ -1008,8 +1120,8 @@ class RateLimited(HandlerError):
 
 
 @dataclass
-class Answer:
-    """What one HTTP exchange told us.  `problem` is None when `payload` is a JSON object.
+class SingleRequestResult:
+    """What one HTTP request told us.  `problem` is None when `payload` is a JSON object.
 
     unprocessed: the server certainly did not act on the request (it was never sent).
     """
@@ -1028,16 +1140,16 @@ class Answer:
 
 @dataclass
 class DbtCloudClient:
-    """Minimal dbt Cloud API v2 client: one request per `send`, one policy, one budget."""
+    """Minimal dbt Cloud API v2 client: one request per `send_once`, one policy, one budget."""
 
     base_url: str
     token: str = field(repr=False)
     account_id: int
-    http: object
-    sleep: object
-    monotonic: object
-    wall_clock: object
-    log: object
+    http: HttpSession
+    sleep: Sleep
+    monotonic: MonotonicClock
+    wall_clock: WallClock
+    log: LogLine
     policy: RetryPolicy = DEFAULT_POLICY
     calls: int = 0
     rate_limited: str | None = None  # the 429 that ended the invocation's requests
@@ -1056,12 +1168,12 @@ class DbtCloudClient:
             headers["Content-Type"] = "application/json"
         return headers
 
-    def remaining(self):
+    def seconds_left(self):
         return self.deadline - self.monotonic()
 
-    def wait(self, seconds, what):
+    def sleep_within_budget(self, seconds, what):
         """Sleep `seconds`, or fail at once when that would overrun the time budget."""
-        remaining = self.remaining()
+        remaining = self.seconds_left()
         if seconds >= remaining:
             raise HandlerError(
                 f"{what}: giving up, waiting {seconds:.1f}s would exceed the remaining time "
@@ -1070,10 +1182,10 @@ class DbtCloudClient:
         if seconds > 0:
             self.sleep(seconds)
 
-    def send(self, method, path, *, params=None, body=None):
+    def send_once(self, method, path, *, params=None, body=None):
         """Send ONE request and classify the answer; raise HandlerError for a final refusal.
 
-        Returns an Answer for a 2xx, a 5xx and a transport failure (the caller decides
+        Returns a SingleRequestResult for a 2xx, a 5xx and a transport failure (the caller decides
         whether to retry).  Raises RateLimited for a 429, and for any request after one; raises
         for 3xx (the access URL moved), 401/403, 404 and other 4xx.
         """
@@ -1085,7 +1197,7 @@ class DbtCloudClient:
                 f"{what}: not sent, the invocation already made {self.calls} requests "
                 f"(the limit per invocation is {self.policy.max_requests})"
             )
-        remaining = self.remaining()
+        remaining = self.seconds_left()
         if remaining <= 0:
             raise HandlerError(f"{what}: time budget of {self.policy.budget_seconds:.0f}s exhausted")
         self.calls += 1
@@ -1108,7 +1220,7 @@ class DbtCloudClient:
             detail = "never reached the server" if never_sent else "it may have reached the server"
             cause = type(_root_cause(exc)).__name__
             problem = f"{what}: {attempt} {kind} ({type(exc).__name__}: {cause}; {detail})"
-            return Answer(what, problem, unprocessed=never_sent)
+            return SingleRequestResult(what, problem, unprocessed=never_sent)
         code = response.status_code
         elapsed_ms = (self.monotonic() - started) * 1000
         if 200 <= code < 300:
@@ -1116,10 +1228,10 @@ class DbtCloudClient:
             try:
                 payload = response.json()
             except ValueError:
-                return Answer(what, f"{what}: HTTP {code} but the body is not valid JSON", code=code)
+                return SingleRequestResult(what, f"{what}: HTTP {code} but the body is not valid JSON", code=code)
             if not isinstance(payload, dict):
-                return Answer(what, f"{what}: HTTP {code} but the body is not a JSON object", code=code)
-            return Answer(what, payload=payload, code=code)
+                return SingleRequestResult(what, f"{what}: HTTP {code} but the body is not a JSON object", code=code)
+            return SingleRequestResult(what, payload=payload, code=code)
         if code == 429:
             self.rate_limited = f"{what}: {attempt} got HTTP 429{_error_message(response)}"
             self.log(f"{self.rate_limited} ({elapsed_ms:.0f} ms)")
@@ -1127,7 +1239,7 @@ class DbtCloudClient:
         if code >= 500:
             retry_after = _retry_after_seconds(response.headers.get("Retry-After"), self.wall_clock())
             problem = f"{what}: {attempt} got HTTP {code}{_error_message(response)}"
-            return Answer(what, problem, code=code, retry_after=retry_after)
+            return SingleRequestResult(what, problem, code=code, retry_after=retry_after)
         if 300 <= code < 400:
             location = _printable(response.headers.get("Location") or "(no Location header)")
             raise HandlerError(
@@ -1149,12 +1261,13 @@ class DbtCloudClient:
     def pause_before_retry(self, attempt, answer):
         seconds, why = self.policy.wait_before_retry(attempt, answer.retry_after)
         self.log(f"{answer.problem}; retrying in {seconds:.1f}s ({why})")
-        self.wait(seconds, answer.problem)
+        self.sleep_within_budget(seconds, answer.problem)
 
-    def request(self, method, path, *, params=None):
-        """A read: retried on 5xx and transport failures per the policy; the JSON object."""
+    def get_json(self, path, *, params=None):
+        """A read (GET): retried on 5xx and transport failures per the policy; the JSON object."""
+        method = "GET"
         for attempt in range(1, self.policy.max_attempts + 1):
-            answer = self.send(method, path, params=params)
+            answer = self.send_once(method, path, params=params)
             if answer.problem is None:
                 return answer.payload
             if answer.accepted:  # a 2xx without a JSON object is not retried
@@ -1180,18 +1293,19 @@ class DbtCloudClient:
         params = self.runs_params(
             job_definition_id, order_by=order_by, limit=limit, status=status, with_trigger=with_trigger
         )
-        return runs_of(self.request("GET", self.runs_path(), params=params))
+        return runs_in_list(self.get_json(self.runs_path(), params=params))
 
     def send_trigger(self, job_id, cause, steps_override=None):
-        """ONE trigger POST (never retried here: see _trigger); `steps_override` for a selective build."""
+        """ONE trigger POST (never retried here: see _trigger_at_most_once_per_run); `steps_override` for a
+        selective build."""
         body = {"cause": cause}
         if steps_override is not None:
             body["steps_override"] = steps_override
-        return self.send("POST", f"/api/v2/accounts/{self.account_id}/jobs/{job_id}/run/", body=body)
+        return self.send_once("POST", f"/api/v2/accounts/{self.account_id}/jobs/{job_id}/run/", body=body)
 
     def job_steps(self, job_id):
         """The job definition's `execute_steps` (Retrieve Job), as a list of strings: a read, per the policy."""
-        payload = self.request("GET", f"/api/v2/accounts/{self.account_id}/jobs/{job_id}/")
+        payload = self.get_json(f"/api/v2/accounts/{self.account_id}/jobs/{job_id}/")
         job = payload.get("data")
         steps = job.get("execute_steps") if isinstance(job, dict) else None
         if not isinstance(steps, list) or not all(isinstance(step, str) for step in steps):
@@ -1200,10 +1314,11 @@ class DbtCloudClient:
 
     def job_artifact(self, job_id, path):
         """The job's latest artifact `path` (Retrieve Job Artifact), a JSON object: a read, per the policy."""
-        return self.request("GET", f"/api/v2/accounts/{self.account_id}/jobs/{job_id}/artifacts/{path}")
+        return self.get_json(f"/api/v2/accounts/{self.account_id}/jobs/{job_id}/artifacts/{path}")
 
 
-def runs_of(payload):
+def runs_in_list(payload):
+    """The runs of a List Runs answer, each checked to carry an integer id and status."""
     data = payload.get("data")
     if not isinstance(data, list):
         raise HandlerError("list runs: response has no 'data' array")
@@ -1221,8 +1336,9 @@ def _require_run_fields(run, what, fields):
             raise HandlerError(f"{what}: a run in the response lacks an integer '{name}'")
 
 
-def _status_name(status):
-    return STATUS_NAMES.get(status, f"unknown status {status}")
+def _status_name(code):
+    status = RunStatus.from_code(code)
+    return f"unknown status {code}" if status is None else status.value
 
 
 def run_outcome(run, log):
@@ -1237,7 +1353,7 @@ def run_outcome(run, log):
         "finished_at": None,
         "duration_seconds": None,
     }
-    if run["status"] not in TERMINAL_STATUSES or _is_blank(run.get("finished_at")):
+    if not _is_terminal_code(run["status"]) or _is_blank(run.get("finished_at")):
         return outcome
     try:
         finished = parse_timestamp(run["finished_at"], f"run {run['id']} finished_at")
@@ -1261,7 +1377,10 @@ def known_outcomes(runs, known_run_ids, log):
 # --------------------------------------------------------------------------- #
 
 
-class _Report:
+class InvocationReport:
+    """What one invocation has found so far (checks, log lines, runs, steps_override), the token scrubbed
+    from all of it; `result` is the procedure's returned object."""
+
     def __init__(self, token):
         self._token = token or ""
         self.checks = []
@@ -1289,7 +1408,7 @@ class _Report:
     def result(self, status, run_id=None, run_url=None):
         return _scrub_tree(
             {
-                "status": status,
+                "status": InvocationStatus(status).value,
                 "run_id": run_id,
                 "run_url": run_url,
                 "checks": self.checks,
@@ -1320,12 +1439,12 @@ def run_job(
     token,
     args,
     *,
-    clock=None,
-    http=None,
-    sleep=None,
-    monotonic=None,
-    session=None,
-    policy=DEFAULT_POLICY,
+    clock: WallClock | None = None,
+    http: HttpSession | None = None,
+    sleep: Sleep | None = None,
+    monotonic: MonotonicClock | None = None,
+    session: SqlSession | None = None,
+    policy: RetryPolicy = DEFAULT_POLICY,
 ):
     """Run the invocation (mode 'trigger', 'ping' or 'refresh'); return the result dict. Never raises.
 
@@ -1334,7 +1453,7 @@ def run_job(
     Python has no data for are converted through it); policy: the RetryPolicy.
     All default to the real thing.
     """
-    report = _Report(token if isinstance(token, str) else "")
+    report = InvocationReport(token if isinstance(token, str) else "")
     session_owned = False
     mode = None
     try:
@@ -1344,44 +1463,44 @@ def run_job(
         if not isinstance(token, str) or token.strip() == "":
             raise HandlerError(f"the secret '{SECRET_ALIAS}' holds no API token")
         token = token.strip()
-        report = _Report(token)
+        report = InvocationReport(token)
         args = args or {}
-        options = parse_options(args.get("options"))
-        mode = options["mode"]
+        options = Options.parse(args.get("options"))
+        mode = options.mode
         base = normalize_base_url(base_url)
-        if options["mode"] == PING_MODE:
+        if options.mode == Mode.PING:
             account_id = coerce_int(args.get("account_id"), "account_id", required=True, minimum=1)
         else:
-            cfg = normalize_args(args, session)
-            account_id = cfg["account_id"]
+            job = JobArguments.parse(args, session)
+            account_id = job.account_id
         if http is None:
             http = requests.Session()
             session_owned = True
         client = DbtCloudClient(
             base, token, account_id, http, sleep, monotonic, wall_clock=clock, log=report.log, policy=policy
         )
-        if options["mode"] == PING_MODE:
+        if options.mode == Mode.PING:
             return _ping(report, client)
-        if options["mode"] == REFRESH_MODE:
-            return _refresh_outcomes(report, client, cfg, options)
-        return _evaluate_and_trigger(report, client, base, cfg, _utc(clock()), options)
+        if options.mode == Mode.REFRESH:
+            return _refresh_outcomes(report, client, job, options)
+        return _evaluate_and_trigger(report, client, base, job, _utc(clock()), options)
     except RateLimited as exc:
-        if mode != TRIGGER_MODE:
+        if mode != Mode.TRIGGER:
             report.log(f"ERROR: {exc}")
-            return report.result("ERROR")
+            return report.result(InvocationStatus.ERROR)
         # Nothing was triggered (a 429 is refused before it is processed), or a run whose answer was lost
         # carries the change key, which the next wake adopts; the task rolls back, so no change is lost.
         report.log(
             f"SKIPPED: rate limited by dbt Cloud ({exc}); no further request in this invocation; "
             "nothing consumed, the next wake tries again"
         )
-        return report.result("SKIPPED")
+        return report.result(InvocationStatus.SKIPPED)
     except HandlerError as exc:
         report.log(f"ERROR: {exc}")
-        return report.result("ERROR")
+        return report.result(InvocationStatus.ERROR)
     except Exception as exc:  # never raise out of the procedure
         report.log(f"ERROR: unexpected {type(exc).__name__}: {exc}")
-        return report.result("ERROR")
+        return report.result(InvocationStatus.ERROR)
     finally:
         if session_owned:
             try:
@@ -1401,7 +1520,7 @@ def _ping(report, client):
     address = urlsplit(client.base_url)
     host, port = address.hostname, address.port or (443 if address.scheme == "https" else 80)
     try:
-        answer = client.send("GET", f"/api/v2/accounts/{client.account_id}/")
+        answer = client.send_once("GET", f"/api/v2/accounts/{client.account_id}/")
         if answer.problem is not None:
             if answer.code is None and answer.unprocessed:
                 raise HandlerError(
@@ -1421,7 +1540,7 @@ def _ping(report, client):
     except HandlerError as exc:
         report.check("dbt_cloud_account", False, str(exc))
         report.log(f"ERROR: {exc}")
-        return report.result("ERROR")
+        return report.result(InvocationStatus.ERROR)
     name = account.get("name")
     named = f" ({_printable(name, 80)})" if isinstance(name, str) and name.strip() else ""
     report.check(
@@ -1430,23 +1549,23 @@ def _ping(report, client):
         f"{host} answered HTTP {answer.code} for account {client.account_id}{named}: "
         "host, network rule and token work; nothing was triggered",
     )
-    return report.result("OK")
+    return report.result(InvocationStatus.OK)
 
 
-def _refresh_outcomes(report, client, cfg, options):
+def _refresh_outcomes(report, client, job, options):
     """Read-only: how the known runs ended, from one list of the job's newest runs (none if none known)."""
-    wanted = options["known_run_ids"]
+    wanted = options.known_run_ids
     if not wanted:
         report.log("refresh: no unfinished run to ask about; no API call made")
-        return report.result("OK")
-    runs = client.list_runs(cfg["job_id"], order_by="-created_at", limit=RECENT_OUTCOMES_LIMIT)
+        return report.result(InvocationStatus.OK)
+    runs = client.list_runs(job.job_id, order_by="-created_at", limit=RECENT_OUTCOMES_LIMIT)
     report.runs = known_outcomes(runs, wanted, report.log)
     found = {outcome["run_id"] for outcome in report.runs}
     missing = [run_id for run_id in wanted if run_id not in found]
     report.log(f"refresh: {len(found)} of {len(wanted)} run(s) found among the job's newest {len(runs)}")
     if missing:
         report.log(f"refresh: not among them (left as they are): {', '.join(str(run_id) for run_id in missing)}")
-    return report.result("OK")
+    return report.result(InvocationStatus.OK)
 
 
 def _selected_steps(report, client, job_id, changed_sources):
@@ -1493,45 +1612,45 @@ def _outside_warn_error(report, client, job_id):
     return outside
 
 
-def _evaluate_and_trigger(report, client, base, cfg, now_utc, options):
-    zone = cfg["zone"]
-    change_key = options["change_key"]
-    cause = cause_with_key(cfg["cause"], change_key)
-    if not cause.startswith(cfg["cause"]):
+def _evaluate_and_trigger(report, client, base, job, now_utc, options):
+    zone = job.zone
+    change_key = options.change_key
+    cause = cause_with_key(job.cause, change_key)
+    if not cause.startswith(job.cause):
         report.log(f"cause truncated to fit {CAUSE_MAX_LENGTH} characters")
     local_now = zone.to_local(now_utc)
     report.log(
-        f"job {cfg['job_id']} on account {cfg['account_id']}: now {local_now:%Y-%m-%d %H:%M:%S} "
+        f"job {job.job_id} on account {job.account_id}: now {local_now:%Y-%m-%d %H:%M:%S} "
         f"{zone.name} ({DAY_NAMES[local_now.weekday()]})"
         + (f", local time from {zone.source}" if isinstance(zone, SnowflakeZone) else "")
     )
     # 1. Cheap checks first: they cost no API call.
     cheap_ok = True
-    if cfg["min_start"] is not None or cfg["max_start"] is not None:
-        passed, detail = window_check(local_now, cfg["min_start"], cfg["max_start"])
+    if job.min_start_minute is not None or job.max_start_minute is not None:
+        passed, detail = window_check(local_now, job.min_start_minute, job.max_start_minute)
         cheap_ok &= report.check("time_window", passed, detail)
-    if cfg["days_of_week"] is not None:
+    if job.days_of_week is not None:
         weekday = local_now.weekday()
-        allowed = ", ".join(DAY_NAMES[d] for d in sorted(cfg["days_of_week"]))
-        passed = weekday in cfg["days_of_week"]
+        allowed = ", ".join(DAY_NAMES[d] for d in sorted(job.days_of_week))
+        passed = weekday in job.days_of_week
         detail = f"local day {DAY_NAMES[weekday]} ({weekday}) {'is' if passed else 'is not'} in [{allowed}]"
         cheap_ok &= report.check("days_of_week", passed, detail)
     if not cheap_ok:
         report.log("SKIPPED: a schedule check failed; no API call made")
-        return report.result("SKIPPED")
+        return report.result(InvocationStatus.SKIPPED)
 
     # 2. One list call: the job's newest runs -> in-progress check + min elapsed.
-    job_id = cfg["job_id"]
+    job_id = job.job_id
     with_trigger = change_key is not None
     runs = client.list_runs(job_id, order_by="-created_at", limit=RECENT_RUNS_LIMIT, with_trigger=with_trigger)
     known_ids = {run["id"] for run in runs}
     # Free: the outcomes of the runs the log table still has as unfinished, from this same list.
-    report.runs = known_outcomes(runs, options["known_run_ids"], report.log)
+    report.runs = known_outcomes(runs, options.known_run_ids, report.log)
     # Before any check that a run of its own would fail (in progress, min elapsed): a run already triggered for
     # these same changes is the one they get, whatever it is doing.
     adopted = run_for_changes(runs, change_key) if change_key is not None else None
     if adopted is not None:
-        run_id, run_url = _run_identity(report, base, cfg, adopted)
+        run_id, run_url = _run_identity(report, base, job, adopted)
         if run_id not in {outcome["run_id"] for outcome in report.runs}:
             report.runs.append(run_outcome(adopted, report.log))
         report.log(
@@ -1539,28 +1658,28 @@ def _evaluate_and_trigger(report, client, base, cfg, now_utc, options):
             f"cause carries these changes' key {change_key}, so an earlier invocation triggered it and did not "
             "commit; not triggering again" + (f": {run_url}" if run_url else "")
         )
-        return report.result("ADOPTED", run_id, run_url)
-    own_ok = _check_own_runs(report, runs, cfg, now_utc)
+        return report.result(InvocationStatus.ADOPTED, run_id, run_url)
+    own_ok = _check_own_runs(report, runs, job, now_utc)
     if not own_ok:
         report.log("SKIPPED: the job's own run history blocks a new run")
-        return report.result("SKIPPED")
+        return report.result(InvocationStatus.SKIPPED)
 
     # 3. Upstream job: a successful run that finished today (local time).
-    if cfg["upstream_job_id"] is not None:
-        upstream_ok = _check_upstream(report, client, cfg, local_now)
+    if job.upstream_job_id is not None:
+        upstream_ok = _check_upstream(report, client, job, local_now)
         if not upstream_ok:
             report.log("SKIPPED: upstream job has no successful run today")
-            return report.result("SKIPPED")
+            return report.result(InvocationStatus.SKIPPED)
 
     # 4. Selective build (one more call: the job's steps), then trigger.
-    steps = _selected_steps(report, client, job_id, options["changed_sources"]) if options["select_changed"] else None
+    steps = _selected_steps(report, client, job_id, options.changed_sources) if options.select_changed else None
     report.steps_override = steps
-    run = _trigger(report, client, cfg, cause, known_ids, steps)
-    run_id, run_url = _run_identity(report, base, cfg, run)
+    run = _trigger_at_most_once_per_run(report, client, job, cause, known_ids, steps)
+    run_id, run_url = _run_identity(report, base, job, run)
     if isinstance(run.get("status"), int) and not isinstance(run.get("status"), bool):
         report.runs.append(run_outcome(run, report.log))
     report.log(f"TRIGGERED run {run_id}" + (f": {run_url}" if run_url else ""))
-    return report.result("TRIGGERED", run_id, run_url)
+    return report.result(InvocationStatus.TRIGGERED, run_id, run_url)
 
 
 def change_mark(change_key):
@@ -1590,8 +1709,8 @@ def run_for_changes(runs, change_key):
     return None
 
 
-def _check_own_runs(report, runs, cfg, now_utc):
-    active = [run for run in runs if run["status"] not in TERMINAL_STATUSES or run.get("in_progress") is True]
+def _check_own_runs(report, runs, job, now_utc):
+    active = [run for run in runs if not _is_terminal_code(run["status"]) or run.get("in_progress") is True]
     if active:
         newest = active[0]
         detail = f"run {newest['id']} is {_status_name(newest['status'])}"
@@ -1602,7 +1721,7 @@ def _check_own_runs(report, runs, cfg, now_utc):
         ok = report.check(
             "no_run_in_progress", True, f"none of the job's {len(runs)} newest runs is queued, starting or running"
         )
-    minimum = cfg["min_elapsed_seconds"]
+    minimum = job.min_elapsed_seconds
     if minimum is not None:
         if not runs:
             ok &= report.check("min_elapsed_seconds", True, "the job has never run")
@@ -1619,36 +1738,36 @@ def _check_own_runs(report, runs, cfg, now_utc):
     return ok
 
 
-def _check_upstream(report, client, cfg, local_now):
-    upstream = cfg["upstream_job_id"]
-    runs = client.list_runs(upstream, status=SUCCESS_STATUS, order_by="-finished_at", limit=1)
+def _check_upstream(report, client, job, local_now):
+    upstream = job.upstream_job_id
+    runs = client.list_runs(upstream, status=RunStatus.SUCCESS.code, order_by="-finished_at", limit=1)
     finished = []
     for run in runs:
-        if run["status"] != SUCCESS_STATUS or run.get("finished_at") in (None, ""):
+        if run["status"] != RunStatus.SUCCESS.code or run.get("finished_at") in (None, ""):
             continue
         finished.append((parse_timestamp(run["finished_at"], f"run {run['id']} finished_at"), run))
     if not finished:
         return report.check("upstream_success_today", False, f"upstream job {upstream} has no successful run")
     finished_at, run = max(finished, key=lambda pair: pair[0])
-    local_finished = cfg["zone"].to_local(finished_at)
+    local_finished = job.zone.to_local(finished_at)
     passed = local_finished.date() == local_now.date()
     detail = (
         f"upstream job {upstream}: newest successful run {run['id']} finished "
-        f"{local_finished:%Y-%m-%d %H:%M:%S} {cfg['zone'].name}; today is {local_now:%Y-%m-%d}"
+        f"{local_finished:%Y-%m-%d %H:%M:%S} {job.zone.name}; today is {local_now:%Y-%m-%d}"
     )
     return report.check("upstream_success_today", passed, detail)
 
 
-def _trigger(report, client, cfg, cause, known_ids, steps_override=None):
+def _trigger_at_most_once_per_run(report, client, job, cause, known_ids, steps_override=None):
     """POST the trigger at most RetryPolicy.max_attempts times, never blindly twice.
 
     A POST is sent again only when the previous one provably created no run: it never
     reached the server (retried after the backoff), or its outcome was unknown (timeout
-    or reset after sending, 5xx) and `_settle` then saw no new run for the whole settle
+    or reset after sending, 5xx) and `_look_for_run_after_unknown_outcome` then saw no new run for the whole settle
     window.  A 429 ends the invocation (RateLimited).  A 2xx without a readable run is never re-sent.  Every
     POST carries the same body (the same `steps_override` for a selective build).
     """
-    job_id = cfg["job_id"]
+    job_id = job.job_id
     policy = client.policy
     for post in range(1, policy.max_attempts + 1):
         sent_at = client.wall_clock()
@@ -1667,7 +1786,7 @@ def _trigger(report, client, cfg, cause, known_ids, steps_override=None):
             continue
         answered = client.monotonic()
         report.log(f"{answer.problem}: a run may have been created - looking before any retry")
-        run = _settle(report, client, job_id, known_ids, answer, sent_at, answered)
+        run = _look_for_run_after_unknown_outcome(report, client, job_id, known_ids, answer, sent_at, answered)
         if run is not None:
             return run
         if post == policy.max_attempts:
@@ -1677,7 +1796,7 @@ def _trigger(report, client, cfg, cause, known_ids, steps_override=None):
         report.log(
             f"no run was created; sending the trigger again in {left:.1f}s ({why} {seconds:.1f}s from the answer)"
         )
-        client.wait(left, answer.problem)
+        client.sleep_within_budget(left, answer.problem)
     raise HandlerError("trigger: no attempt made")  # pragma: no cover
 
 
@@ -1685,7 +1804,7 @@ def _is_run(run):
     return isinstance(run, dict) and isinstance(run.get("id"), int) and not isinstance(run.get("id"), bool)
 
 
-def _settle(report, client, job_id, known_ids, answer, sent_at, answered):
+def _look_for_run_after_unknown_outcome(report, client, job_id, known_ids, answer, sent_at, answered):
     """After a trigger with an unknown outcome: the new run, None when proven absent; else raise.
 
     Re-lists the job's newest runs (by created_at) at the policy's settle offsets from the
@@ -1709,9 +1828,9 @@ def _settle(report, client, job_id, known_ids, answer, sent_at, answered):
             continue  # a Retry-After moved this look onto the previous one
         last_due = due
         wait = max(0.0, due - client.monotonic())
-        if wait >= client.remaining():
+        if wait >= client.seconds_left():
             reason = (
-                f"the time budget ({max(0.0, client.remaining()):.1f}s left) does not allow waiting "
+                f"the time budget ({max(0.0, client.seconds_left()):.1f}s left) does not allow waiting "
                 f"until {due - answered:.0f}s after the answer"
             )
             break
@@ -1719,8 +1838,8 @@ def _settle(report, client, job_id, known_ids, answer, sent_at, answered):
             client.sleep(wait)
         elapsed = client.monotonic() - answered
         try:
-            listed = client.send("GET", path, params=params)
-            runs = runs_of(listed.payload) if listed.problem is None else None
+            listed = client.send_once("GET", path, params=params)
+            runs = runs_in_list(listed.payload) if listed.problem is None else None
         except RateLimited:
             report.log(
                 f"a run may have been created: {answer.problem}; the re-list was rate limited: the next wake "
@@ -1760,14 +1879,14 @@ def _settle(report, client, job_id, known_ids, answer, sent_at, answered):
     )
 
 
-def _run_identity(report, base, cfg, run):
+def _run_identity(report, base, job, run):
     run_id = run["id"]
     href = run.get("href")
     if isinstance(href, str) and href.strip():
         return run_id, href.strip()
     project_id = run.get("project_id")
     if isinstance(project_id, int) and not isinstance(project_id, bool):
-        return run_id, f"{base}/deploy/{cfg['account_id']}/projects/{project_id}/runs/{run_id}/"
+        return run_id, f"{base}/deploy/{job.account_id}/projects/{project_id}/runs/{run_id}/"
     report.log("the run has neither 'href' nor 'project_id'; run_url left empty")
     return run_id, None
 
@@ -1802,7 +1921,7 @@ def main(
         token = _read_token()
     except Exception as exc:
         return {
-            "status": "ERROR",
+            "status": InvocationStatus.ERROR.value,
             "run_id": None,
             "run_url": None,
             "checks": [],

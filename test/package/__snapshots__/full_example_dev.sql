@@ -27,7 +27,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."ORCHESTRATION"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition f14f7d7f64b622536031f5f41ad1d7fb) [non-prod target dev]'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 197ce1ce1fd7633e8b9d02920cd44777) [non-prod target dev]'
 as
 $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>

@@ -27,7 +27,7 @@ packages = ('snowflake-snowpark-python', 'requests')
 handler = 'main'
 external_access_integrations = ("DBT_CLOUD_EXTERNAL_ACCESS_INTEGRATION")
 secrets = ('dbt_cloud_token' = "ANALYTICS"."ANALYTICS"."DBT_CLOUD_ACCESS_TOKEN")
-comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition dee6b0f8c2de22bbf277fef71791a33c) [prod target prod]'
+comment = 'Managed by the dbt_cloud_orchestration dbt package: checks a job''s conditions, then triggers it in dbt Cloud (definition 22f714b8d7a59a7ea72a989578ea7cd6) [prod target prod]'
 as
 $$
 <the text of macros-src/procedure/dbt_cloud_run_job.py>
