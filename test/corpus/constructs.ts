@@ -172,3 +172,11 @@ export function huge_pad_searched(s: string, width: number): number {
 export function halfway_fractions(x: number): string {
   return String(x + 0);
 }
+
+/**
+ * The floor of a negative zero is zero: `0 / -7` is -0.0, which dbt 2.x orders below 0, so a floor
+ * tested as `value < int(value)` gave -1 there. Found by the differential test.
+ */
+export function floor_of_negative_zero(n: number): number[] {
+  return [Math.floor(0 / n), Math.round(0 / n), Math.ceil(0 / n), Math.floor(-3 / n)];
+}

@@ -28,10 +28,14 @@ function roundedOperand(node: CallExpression, context: MacroContext): Expr {
   return pureOperand(argument, context, "the argument");
 }
 
-/** Python's int() and Rust's truncate toward zero, exactly, as Math.trunc does. */
+/**
+ * Python's int() and Rust's truncate toward zero, exactly, as Math.trunc does; one less where the value
+ * lies below that. Tested as `truncated - value > 0`, not `value < truncated`: dbt 2.x orders -0.0 below
+ * 0 (`0 / -7 < 0` holds there), and the difference is +0.0 either way (exact for every double, Sterbenz).
+ */
 function floorOf(value: Expr): Expr {
   const truncated = filter(value, "int");
-  return binary("-", truncated, conditional(binary("<", value, truncated), lit(1), lit(0)));
+  return binary("-", truncated, conditional(binary(">", binary("-", truncated, value), lit(0)), lit(1), lit(0)));
 }
 
 /** floor/ceil/trunc of `a / b`, or of a number, through truncation, which `int` does the same way in both engines. */

@@ -5,16 +5,17 @@
       "test/corpus/differences.ts:40:24: 'a / b' divides by zero, which is Infinity or NaN in JavaScript and an error in dbt"
     )) | int)
     - (1
-      if (((a / b)
+      if (((((a / b)
         if (b != 0)
         else exceptions.raise_compiler_error(
           "test/corpus/differences.ts:40:24: 'a / b' divides by zero, which is Infinity or NaN in JavaScript and an error in dbt"
-        ))
-        < (((a / b)
+        )) | int)
+        - ((a / b)
           if (b != 0)
           else exceptions.raise_compiler_error(
             "test/corpus/differences.ts:40:24: 'a / b' divides by zero, which is Infinity or NaN in JavaScript and an error in dbt"
-          )) | int))
+          )))
+        > 0)
       else 0))
     if ((((((a / b)
       if (b != 0)
@@ -22,16 +23,17 @@
         "test/corpus/differences.ts:40:24: 'a / b' divides by zero, which is Infinity or NaN in JavaScript and an error in dbt"
       )) | int)
       - (1
-        if (((a / b)
+        if (((((a / b)
           if (b != 0)
           else exceptions.raise_compiler_error(
             "test/corpus/differences.ts:40:24: 'a / b' divides by zero, which is Infinity or NaN in JavaScript and an error in dbt"
-          ))
-          < (((a / b)
+          )) | int)
+          - ((a / b)
             if (b != 0)
             else exceptions.raise_compiler_error(
               "test/corpus/differences.ts:40:24: 'a / b' divides by zero, which is Infinity or NaN in JavaScript and an error in dbt"
-            )) | int))
+            )))
+          > 0)
         else 0)) | abs)
       <= 9007199254740992)
     else exceptions.raise_compiler_error(
