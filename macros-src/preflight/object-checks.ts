@@ -9,9 +9,9 @@ import { quote_literal, quote_name } from "../sql/quoting.js";
 import {
   distinct_watched, enables_change_tracking, object_key, read_watched_objects, stream_problems, watched_object,
   type WatchedObject, type WatchedObjects,
-} from "../resources/watched-objects.js";
+} from "../live/watched-objects.js";
 import { failed, passed, rows_where, type CheckResult } from "./check.js";
-import { cell_text } from "../resources/live-state.js";
+import { cell_text } from "../sql/rows.js";
 
 /**
  * The DATABASE.SCHEMA keys of the watched schemas that exist (and the role can see): SHOW … LIKE per
