@@ -46,7 +46,7 @@ export function external_access_statements(config: OrchestrationConfig, token: s
         ` comment = ${secret_comment}`,
     },
     {
-      // The comment records which target stored the token (managed.ts), so a non-prod target never replaces prod's.
+      // The comment records which target stored the token (managed.ts, beside this file), so a non-prod target never replaces prod's.
       action: "update", object: secret_label,
       description: `store the current token in secret ${secret_label}`,
       secret: token,

@@ -1,6 +1,6 @@
 /**
  * The orchestration schema as it is: a constant number of queries (at most six), whatever
- * the number of jobs. Objects are recognised as ours by their COMMENT (see managed.ts).
+ * the number of jobs. Objects are recognised as ours by their COMMENT (see desired/managed.ts).
  */
 import { cell_text, is_true, named, text_of } from "../sql/rows.js";
 import type { OrchestrationConfig } from "../config/types.js";
@@ -32,7 +32,7 @@ export interface LiveObject {
   owner: string;
   /** The target that built it, from its comment ("" when not recorded). */
   owner_target: string;
-  /** Made by create_stream_generic or create_task_generic (managed.ts). */
+  /** Made by create_stream_generic or create_task_generic (desired/managed.ts). */
   original: boolean;
   /** Tasks: whether its body calls the package's procedure, which calls dbt Cloud. */
   calls_dbt_cloud: boolean;

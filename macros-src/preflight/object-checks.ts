@@ -1,6 +1,6 @@
 /**
  * Preflight checks of what the jobs watch (each object: exists, kind, change tracking, owner, and
- * for views their base tables and shape: the build's own reading and rules, watched-objects.ts) and
+ * for views their base tables and shape: the build's own reading and rules, live/watched-objects.ts) and
  * of the time zone, converted by Snowflake itself.
  */
 import type { OrchestrationConfig } from "../config/types.js";
