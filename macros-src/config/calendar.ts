@@ -3,7 +3,8 @@
  * 0 = Monday … 6 = Sunday (what the task body compares with dayofweekiso - 1), and may be written as
  * names, MON … SUN: a cron habit of 1-5 for Monday-Friday would mean Tuesday-Saturday here.
  */
-import { problem, shown } from "./checks.js";
+import { problem } from "./checks.js";
+import { shown } from "../text/messages.js";
 
 /** The weekday names, by number: 0 = Monday. */
 export const WEEKDAY_NAMES = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"];

@@ -1,16 +1,8 @@
 /** Small validators for values from `vars`: each returns the clean value, or records a problem. */
-import { toJson } from "../prelude/dbt.js";
+import { shown } from "../text/messages.js";
 import { is_plain_identifier } from "../sql/names.js";
 import { cron_problems } from "./cron.js";
 import { is_iana_timezone } from "./iana-timezones.js";
-
-/** A value as the user wrote it, for messages: strings quoted, everything else as JSON. */
-export function shown(value: unknown): string {
-  if (typeof value === "string") return `'${value}'`;
-  if (typeof value === "number") return String(value);
-  if (value == null) return "nothing";
-  return toJson(value);
-}
 
 export function problem(problems: string[], path: string, message: string): void {
   problems.push(`${path}: ${message}`);

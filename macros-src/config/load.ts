@@ -6,10 +6,8 @@
 import { stop_with_error } from "../errors.js";
 import { getVar, graph, isMapping, target } from "../prelude/dbt.js";
 import { display_name, job_stream_name, MAX_NAME_LENGTH, parse_object_name, profile_identifier, task_name, PACKAGE_NAME } from "../sql/names.js";
-import {
-  boolean_value, failure_count, is_timezone_name, non_empty_string, non_negative_integer, plain_identifier,
-  positive_integer, problem, schedule_text, shown,
-} from "./checks.js";
+import { boolean_value, failure_count, is_timezone_name, non_empty_string, non_negative_integer, plain_identifier, positive_integer, problem, schedule_text } from "./checks.js";
+import { shown } from "../text/messages.js";
 import { DEPLOYMENT_KEYS, deployment, deployment_schema, deployment_settings } from "./deployment.js";
 import { clock_time, days_of_week } from "./calendar.js";
 import { reported_problems, resolved_config, type Resolution } from "./resolve.js";

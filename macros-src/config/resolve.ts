@@ -6,7 +6,8 @@
  * does render, `{var: NAME}`.
  */
 import { envVar, getVar, isMapping } from "../prelude/dbt.js";
-import { problem, shown } from "./checks.js";
+import { problem } from "./checks.js";
+import { shown } from "../text/messages.js";
 
 /** What envVar and getVar return for a name that is not set (no config value can be this text). */
 const UNSET = "<dbt_cloud_orchestration: not set>";

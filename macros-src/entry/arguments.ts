@@ -5,7 +5,7 @@
  */
 import { target } from "../prelude/dbt.js";
 import { stop_with_error } from "../errors.js";
-import { shown } from "../config/checks.js";
+import { shown } from "../text/messages.js";
 import { PACKAGE_NAME } from "../sql/names.js";
 
 function squashed(name: string): string {

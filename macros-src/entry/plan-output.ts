@@ -1,7 +1,7 @@
 /** The plan-printing arguments that build and teardown share, checked before anything runs. */
 import { stop_with_error } from "../errors.js";
-import type { PlanOutput } from "../resources/run-plan.js";
-import { shown } from "../config/checks.js";
+import type { PlanOutput } from "../apply/run-plan.js";
+import { shown } from "../text/messages.js";
 import { check_flags } from "./arguments.js";
 
 const FORMATS = ["text", "json"];

@@ -11,10 +11,10 @@ import type { OrchestrationConfig } from "../config/types.js";
 import { fromJson, isMapping, runQuery, type QueryRow } from "../prelude/dbt.js";
 import { display_name, parse_object_name, PROCEDURE_NAME } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
-import { procedure_name } from "../resources/names.js";
+import { procedure_name } from "../desired/names.js";
 import { failed, passed, rows_where, type CheckResult } from "./check.js";
 import { held, through, type Grant, type RoleGrants } from "./grants.js";
-import { cell_text } from "../resources/live-state.js";
+import { cell_text } from "../sql/rows.js";
 
 const SETUP_COMMAND = "as a role with CREATE INTEGRATION: dbt run-operation create_dbt_cloud_external_access";
 

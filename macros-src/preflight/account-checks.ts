@@ -9,7 +9,7 @@ import { display_name } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import { failed, passed, rows_where, type CheckResult } from "./check.js";
 import { held, lacking, through, type RoleGrants } from "./grants.js";
-import { cell_text } from "../resources/live-state.js";
+import { cell_text } from "../sql/rows.js";
 
 const SCHEMA_PRIVILEGES = ["USAGE", "CREATE TABLE", "CREATE STREAM", "CREATE TASK", "CREATE PROCEDURE"];
 

@@ -1,6 +1,6 @@
 /** One preflight check: what was checked, whether it passed, what was found and the exact fix. */
 import type { QueryRow } from "../prelude/dbt.js";
-import { cell_text } from "../resources/live-state.js";
+import { cell_text } from "../sql/rows.js";
 
 export interface CheckResult {
   ok: boolean;

@@ -12,7 +12,7 @@
 import { runQuery, type QueryRow } from "../prelude/dbt.js";
 import { parse_object_name } from "../sql/names.js";
 import { quote_name } from "../sql/quoting.js";
-import { cell_text } from "../resources/live-state.js";
+import { cell_text } from "../sql/rows.js";
 
 export interface Grant {
   privilege: string;

@@ -1,6 +1,6 @@
 /**
  * Preflight checks of what the jobs watch (each object: exists, kind, change tracking, owner, and
- * for views their base tables and shape: the build's own reading and rules, watched-objects.ts) and
+ * for views their base tables and shape: the build's own reading and rules, live/watched-objects.ts) and
  * of the time zone, converted by Snowflake itself.
  */
 import type { OrchestrationConfig } from "../config/types.js";
@@ -9,9 +9,9 @@ import { quote_literal, quote_name } from "../sql/quoting.js";
 import {
   distinct_watched, enables_change_tracking, object_key, read_watched_objects, stream_problems, watched_object,
   type WatchedObject, type WatchedObjects,
-} from "../resources/watched-objects.js";
+} from "../live/watched-objects.js";
 import { failed, passed, rows_where, type CheckResult } from "./check.js";
-import { cell_text } from "../resources/live-state.js";
+import { cell_text } from "../sql/rows.js";
 
 /**
  * The DATABASE.SCHEMA keys of the watched schemas that exist (and the role can see): SHOW … LIKE per

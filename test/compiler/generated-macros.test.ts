@@ -80,14 +80,14 @@ describe("macros/ as a dbt user reads it", () => {
 
   it("names, above each macro, the line of the TypeScript function it comes from", () => {
     expect(misplacedSourceLines(packageFiles)).toEqual([]);
-    const sample = packageFiles.get("macros/resources/stream.sql")!;
-    const line = Number(/^\{#- macros-src\/resources\/stream\.ts:(\d+) -#\}\n\{%- macro _desired_stream\(/m.exec(sample)![1]);
-    expect(readFileSync(join(REPO_ROOT, "macros-src/resources/stream.ts"), "utf8").split("\n")[line - 1]).toMatch(/^export function desired_stream\(/);
+    const sample = packageFiles.get("macros/desired/stream.sql")!;
+    const line = Number(/^\{#- macros-src\/desired\/stream\.ts:(\d+) -#\}\n\{%- macro _desired_stream\(/m.exec(sample)![1]);
+    expect(readFileSync(join(REPO_ROOT, "macros-src/desired/stream.ts"), "utf8").split("\n")[line - 1]).toMatch(/^export function desired_stream\(/);
   });
 
   it("finds a source-line comment that points at the wrong line (negative control)", () => {
     const [path, text] = [...packageFiles].find(([, content]) => content.includes("{%- macro _desired_stream("))!;
-    const shifted = text.replace(/^(\{#- macros-src\/resources\/stream\.ts:)(\d+)( -#\}\n\{%- macro _desired_stream\()/m,
+    const shifted = text.replace(/^(\{#- macros-src\/desired\/stream\.ts:)(\d+)( -#\}\n\{%- macro _desired_stream\()/m,
       (_, head: string, line: string, tail: string) => `${head}${Number(line) + 1}${tail}`);
     expect(misplacedSourceLines(new Map([[path, shifted]]))).toEqual([expect.stringMatching(/^_desired_stream: /)]);
   });

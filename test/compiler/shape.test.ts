@@ -2,8 +2,10 @@
  * The compiler's layout (modelled on TypeScriptToLua): no import cycle between its
  * files, visitors that reach each other only through the context, IR built only by ir.ts's factories,
  * and every error thrown by a transform built by a named factory of diagnostics.ts.
+ * The package's layout: no import cycle in macros-src either, and each public macro in a file named
+ * after it, with its snowflake__ and default__ implementations (as dbt-utils keeps one macro per file).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Node, Project } from "ts-morph";
@@ -64,6 +66,60 @@ describe("import graph of scripts/compiler", () => {
     expect(helpers.length).toBeGreaterThan(10);
     expect(helpers.flatMap(([file, targets]) => targets.filter((t) => t.startsWith("transforms/visitors/")).map((t) => `${file} → ${t}`)))
       .toEqual([]);
+  });
+});
+
+describe("import graph of macros-src", () => {
+  const MACROS_SRC = join(REPO_ROOT, "macros-src");
+  const packageGraph = importGraph(MACROS_SRC);
+
+  it("is read from the sources: the entry points reach each stage of the pipeline", () => {
+    expect(packageGraph.get("public/build_orchestration_resources.ts")).toEqual(expect.arrayContaining([
+      "config/load.ts", "live/live-state.ts", "plan/reconcile.ts", "apply/run-plan.ts"]));
+    expect(packageGraph.get("plan/reconcile.ts")).toEqual(expect.arrayContaining(["desired/stream.ts", "desired/task.ts"]));
+    expect(packageGraph.get("legacy/create_stream_generic.ts")).toContain("apply/run-plan.ts");
+    expect([...packageGraph.values()].flat().length).toBeGreaterThan(100);
+  });
+
+  it("has no cycle", () => {
+    expect(importCycles(packageGraph)).toEqual([]);
+  });
+
+  it("negative control: a desired object's file that imports the plan runner again closes a cycle through the plan", () => {
+    const copy = join(mkdtempSync(join(scratch, "macros-src-")), "macros-src");
+    cpSync(MACROS_SRC, copy, { recursive: true });
+    const stream = join(copy, "desired", "stream.ts");
+    writeFileSync(stream, `import { run_plan } from "../apply/run-plan.js";\nexport const runner = run_plan;\n${readFileSync(stream, "utf8")}`);
+    const cycles = importCycles(importGraph(copy));
+    expect(cycles).toHaveLength(1);
+    expect(cycles[0]).toContain("desired/stream.ts → apply/run-plan.ts");
+    expect(cycles[0]).toContain("plan/reconcile.ts → desired/stream.ts");
+  });
+});
+
+describe("public macros of macros-src", () => {
+  const MACROS_SRC = join(REPO_ROOT, "macros-src");
+  const FOLDERS = ["public", "legacy"];
+  const filesOf = (folder: string): string[] => readdirSync(join(MACROS_SRC, folder)).filter((file) => file.endsWith(".ts"));
+  const publicMacros = (text: string): string[] => [...text.matchAll(/@public[\s\S]*?\*\/\s*export function (\w+)/g)].map((m) => m[1]!);
+
+  it("each in a file named after it, in public/ (the pipeline's) or legacy/ (the original package's), with its dispatch, snowflake__ and default__", () => {
+    const found = FOLDERS.flatMap((folder) => filesOf(folder).map((file) => {
+      const text = readFileSync(join(MACROS_SRC, folder, file), "utf8");
+      const name = file.replace(/\.ts$/, "");
+      return { file: `${folder}/${file}`, macros: publicMacros(text),
+        together: [`dispatch<`, `export function snowflake__${name}(`, `export function default__${name}(`].every((part) => text.includes(part)) };
+    }));
+    expect(found.length).toBe(11);
+    expect(found.filter(({ file, macros, together }) => macros.join() !== file.replace(/^\w+\/|\.ts$/g, "") || !together)).toEqual([]);
+  });
+
+  it("and nowhere else: no other file of macros-src declares a public macro or a snowflake__ implementation", () => {
+    const walk = (folder: string): string[] => readdirSync(join(MACROS_SRC, folder), { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory() ? walk(join(folder, entry.name)) : entry.name.endsWith(".ts") ? [join(folder, entry.name)] : []);
+    const elsewhere = walk(".").filter((file) => !FOLDERS.some((folder) => file.startsWith(`${folder}/`)))
+      .filter((file) => /@public|export function (snowflake|default)__/.test(readFileSync(join(MACROS_SRC, file), "utf8")));
+    expect(elsewhere).toEqual([]);
   });
 });
 

@@ -3,7 +3,9 @@
  * differ only by the generated Jinja's intended clean-ups. Each side is normalised the same way, and
  * every macro must then read the same, token for token:
  *
- * 1. source-line comments (`{#- macros-src/x.ts:12 -#}`) are dropped;
+ * 1. source-line comments (`{#- macros-src/x.ts:12 -#}`) are dropped, and source positions in messages
+ *    (`macros-src/x.ts:12:5`) read alike; a macro is compared by name wherever its file is (a source
+ *    file moved), docs entries too;
  * 2. a macro only BEFORE has it must be private (`_x`), and no macro AFTER may refer to it (its docs
  *    entry goes with it; a file left with no macro is absent);
  * 3. whitespace between tokens is dropped, so re-wrapped lines read the same;
@@ -25,6 +27,8 @@ import { join, relative } from "node:path";
 type Tokens = string[];
 
 const SOURCE_LINE = /^\{#- [\w./-]+\.ts:\d+ -#\}\n/gm;
+/** A source position in a generated message (a guard's error names the TypeScript it checks): it moves with its source. */
+const SOURCE_POSITION = /macros-src\/[\w./-]+\.ts:\d+:\d+/g;
 const TOKEN = /"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\{%-|-%\}|\{#-|-#\}|==|!=|<=|>=|[A-Za-z_][A-Za-z0-9_]*|\d+(?:\.\d+)?|\s+|./gs;
 const STRING = /^"(?:[^"\\]|\\.)*"$/;
 const WORD = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -153,6 +157,33 @@ function compareMacro(before: string, after: string): string[] | undefined {
   return STEPS.map(([label]) => label).filter((label) => !sameAfter(b, a, label));
 }
 
+/** The dump's part (package/, corpus/) a file is in, so a name is looked up within its own part. */
+const part = (directory: string, file: string): string => relative(directory, file).split(/[\\/]/)[0]!;
+
+/** `part/name` → file and text of every macro of a dump's .sql files: a macro is compared wherever its source file now is. */
+function macrosByName(directory: string): Map<string, { path: string; text: string }> {
+  const found = new Map<string, { path: string; text: string }>();
+  for (const file of filesUnder(directory).filter((f) => f.endsWith(".sql")).sort()) {
+    const text = readFileSync(file, "utf8").replace(SOURCE_LINE, "").replace(SOURCE_POSITION, "macros-src/…");
+    for (const [macroName, macroText] of macrosOf(text)) {
+      found.set(`${part(directory, file)}/${macroName}`, { path: relative(directory, file), text: macroText });
+    }
+  }
+  return found;
+}
+
+/** `part/name` → text of every docs entry (`  - name: x` and the lines under it) of a dump's .yml files. */
+function docsEntriesByName(directory: string): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const file of filesUnder(directory).filter((f) => f.endsWith(".yml"))) {
+    for (const entry of readFileSync(file, "utf8").split(/(?=^ {2}- name: )/m)) {
+      const entryName = /^ {2}- name: (\w+)/.exec(entry)?.[1];
+      if (entryName !== undefined) found.set(`${part(directory, file)}/${entryName}`, entry);
+    }
+  }
+  return found;
+}
+
 function main(): number {
   const [beforeDir, afterDir] = process.argv.slice(2);
   if (beforeDir === undefined || afterDir === undefined) throw new Error("usage: compare-dumps.ts BEFORE_DIR AFTER_DIR");
@@ -162,48 +193,47 @@ function main(): number {
   const read = (dir: string, path: string): string => (existsSync(join(dir, path)) ? readFileSync(join(dir, path), "utf8") : "");
 
   const afterText = filesUnder(afterDir).map((file) => readFileSync(file, "utf8")).join("\n");
-  const paths = new Set([...filesUnder(beforeDir), ...filesUnder(afterDir).map((f) => join(beforeDir, relative(afterDir, f)))].map((f) => relative(beforeDir, f)));
+  const [before, after] = [macrosByName(beforeDir), macrosByName(afterDir)];
   const dropped = new Set<string>();
   const added = new Set<string>();
-  for (const path of [...paths].sort().filter((p) => p.endsWith(".sql"))) {
-    const before = macrosOf(read(beforeDir, path));
-    const after = macrosOf(read(afterDir, path).replace(SOURCE_LINE, ""));
-    for (const [macroName, text] of before) {
-      const now = after.get(macroName);
-      if (now === undefined) {
-        const referenced = new RegExp(`\\b${macroName}\\b`).test(afterText);
-        if (!macroName.startsWith("_") || referenced) problems.push(`${path}: ${macroName} is gone but is ${referenced ? "referenced" : "not private"}`);
-        dropped.add(macroName);
-        count("uncalled private macro left out");
-        continue;
-      }
-      const steps = compareMacro(text, now);
-      if (steps === undefined) problems.push(`${path}: ${macroName} differs beyond the intended clean-ups`);
-      else count(steps.length === 0 ? "identical but for its source-line comment" : steps.join(" + "));
-      if (process.env.COMPARE_VERBOSE && steps !== undefined && steps.length > 0) console.log(`${path}: ${macroName}: ${steps.join(" + ")}`);
+  let moved = 0;
+  for (const [key, { path, text }] of [...before].sort(([a], [b]) => a.localeCompare(b))) {
+    const macroName = key.slice(key.indexOf("/") + 1);
+    const now = after.get(key);
+    if (now === undefined) {
+      const referenced = new RegExp(`\\b${macroName}\\b`).test(afterText);
+      if (!macroName.startsWith("_") || referenced) problems.push(`${path}: ${macroName} is gone but is ${referenced ? "referenced" : "not private"}`);
+      dropped.add(key);
+      count("uncalled private macro left out");
+      continue;
     }
-    // A macro only AFTER has comes from a function added to the sources: listed, not compared.
-    for (const macroName of after.keys()) {
-      if (before.has(macroName)) continue;
-      console.log(`new macro (its source was added): ${path}: ${macroName}`);
-      added.add(macroName);
-    }
-    const header = (text: string): string => text.slice(0, text.indexOf("-#}"));
-    const [beforeText, afterFile] = [read(beforeDir, path), read(afterDir, path)];
-    if (afterFile !== "" && header(beforeText) !== header(afterFile)) problems.push(`${path}: header differs`);
+    if (now.path !== path) moved += 1;
+    const steps = compareMacro(text, now.text);
+    if (steps === undefined) problems.push(`${path}: ${macroName} differs beyond the intended clean-ups`);
+    else count(steps.length === 0 ? "identical but for its source-line comment" : steps.join(" + "));
+    if (process.env.COMPARE_VERBOSE && steps !== undefined && steps.length > 0) console.log(`${path}: ${macroName}: ${steps.join(" + ")}`);
   }
-  for (const path of [...paths].filter((p) => !p.endsWith(".sql"))) {
-    // Docs entries (`  - name: x` and the lines under it) of macros left out or added are not compared.
-    const entries = (text: string): string =>
-      text.split(/(?=^ {2}- name: )/m).filter((entry) => {
-        const entryName = /^ {2}- name: (\w+)/.exec(entry)?.[1];
-        return entryName === undefined || !(dropped.has(entryName) || added.has(entryName));
-      }).join("");
-    const [before, after] = [entries(read(beforeDir, path)), entries(read(afterDir, path))];
-    const empty = /^# Generated[^\n]*\nversion: 2\nmacros:\n$/.test(before);
-    if (!(after === before || (after === "" && empty))) problems.push(`${path} differs`);
+  // A macro only AFTER has comes from a function added to the sources: listed, not compared.
+  for (const [key, { path }] of after) {
+    if (before.has(key)) continue;
+    console.log(`new macro (its source was added): ${path}: ${key.slice(key.indexOf("/") + 1)}`);
+    added.add(key);
+  }
+  // The header of a file both dumps have (a file whose source moved is compared macro by macro above).
+  const header = (text: string): string => text.slice(0, text.indexOf("-#}"));
+  for (const file of filesUnder(afterDir).filter((f) => f.endsWith(".sql"))) {
+    const path = relative(afterDir, file);
+    const beforeText = read(beforeDir, path);
+    if (beforeText !== "" && header(beforeText) !== header(read(afterDir, path))) problems.push(`${path}: header differs`);
+  }
+  // Docs entries, by name: those of macros left out or added are not compared.
+  const [beforeDocs, afterDocs] = [docsEntriesByName(beforeDir), docsEntriesByName(afterDir)];
+  for (const key of new Set([...beforeDocs.keys(), ...afterDocs.keys()])) {
+    if (dropped.has(key) || added.has(key)) continue;
+    if (beforeDocs.get(key) !== afterDocs.get(key)) problems.push(`docs entry of ${key} differs`);
   }
   for (const [label, n] of [...tally].sort()) console.log(`${String(n).padStart(4)}  ${label}`);
+  if (moved > 0) console.log(`${String(moved).padStart(4)}  of them in another file (their source file moved)`);
   for (const problem of problems) console.log(`DIFFERENT: ${problem}`);
   console.log(problems.length === 0 ? "the dumps differ only by the intended clean-ups" : `${problems.length} difference(s)`);
   return problems.length === 0 ? 0 : 1;

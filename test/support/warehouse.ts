@@ -88,7 +88,7 @@ function key(parts: string[]): string {
 }
 
 /**
- * What the build's watched-object queries return, in their order (watched-objects.ts): for the
+ * What the build's watched-object queries return, in their order (macros-src/live/watched-objects.ts): for the
  * objects of one level (the watched ones, then the objects under their views) SHOW TABLES and SHOW
  * VIEWS per schema not read yet, then per object SHOW DYNAMIC TABLES / SHOW ICEBERG TABLES LIKE its
  * name (dynamic and Iceberg tables) and GET_OBJECT_REFERENCES (views); then, when `role` is given,
