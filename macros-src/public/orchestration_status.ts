@@ -3,7 +3,7 @@ import { load_orchestration_config } from "../config/load.js";
 import { shown } from "../text/messages.js";
 import type { JobConfig, OrchestrationConfig } from "../config/types.js";
 import { stop_with_error } from "../errors.js";
-import { check_arguments, unsupported_adapter } from "../entry/arguments.js";
+import { check_arguments, check_flags, unsupported_adapter } from "../entry/arguments.js";
 import { asText, dispatch, extraKeywordArguments, printLine, runQuery, target, toJson, type QueryRow } from "../prelude/dbt.js";
 import { read_live_state, type LiveObject, type LiveState } from "../live/live-state.js";
 import { is_true } from "../sql/rows.js";
@@ -164,31 +164,35 @@ const FORMATS = ["text", "json"];
  * How every configured job stands: its task's state (and whether Snowflake suspended it after
  * failures) and schedule, whether its streams hold changes, are stale, and when they go stale, its last
  * invocation (time in UTC, status), its last dbt Cloud run with outcome and duration, and its last
- * success, from the log table. Unfinished runs are first asked of dbt Cloud
- * (refresh_orchestration_outcomes: one read-only request per job that has any). In a prod target, a
+ * success, from the log table, as last recorded: the status only reads. With refresh, unfinished runs
+ * are first asked of dbt Cloud and recorded (refresh_orchestration_outcomes: one read-only request per
+ * job that has any, and an update of the log rows). In a prod target, a
  * WARNING line for each task that does not trigger its job (suspended, or not calling dbt Cloud).
  * @public
  * @param format - 'text' (default: a few short lines per job), or 'json': one JSON document and nothing else on stdout (with --quiet)
+ * @param refresh - first ask dbt Cloud how unfinished runs ended and record it in the log table (calls the procedure)
  */
-export function orchestration_status(format = "text"): string[] {
-  check_arguments("orchestration_status", extraKeywordArguments(), ["format"]);
+export function orchestration_status(format = "text", refresh = false): string[] {
+  check_arguments("orchestration_status", extraKeywordArguments(), ["format", "refresh"]);
+  check_flags("orchestration_status", { refresh });
   if (!FORMATS.includes(format)) {
     stop_with_error(`orchestration_status: argument 'format' must be one of: ${FORMATS.join(", ")}; not ${shown(format)}.`);
   }
-  return dispatch<(format: string) => string[]>("orchestration_status", PACKAGE_NAME)(format);
+  return dispatch<(format: string, refresh: boolean) => string[]>("orchestration_status", PACKAGE_NAME)(format, refresh);
 }
 
 /** Any adapter but Snowflake. */
-export function default__orchestration_status(_format: string): string[] {
+export function default__orchestration_status(_format: string, _refresh: boolean): string[] {
   return unsupported_adapter("orchestration_status");
 }
 
 /** Snowflake implementation of orchestration_status. */
-export function snowflake__orchestration_status(format: string): string[] {
+export function snowflake__orchestration_status(format: string, refresh: boolean): string[] {
   const config = load_orchestration_config();
   const live = read_live_state(config);
   const has_data = stream_data(config, live);
-  refresh_outcomes(config, live, false);
+  // Read-only unless asked: refreshing calls the procedure (dbt Cloud) and updates log rows.
+  if (refresh) refresh_outcomes(config, live, false);
   const invocations = last_invocations(config, live);
   const lines = [`${PACKAGE_NAME} status of ${config.database}.${config.schema}, target '${target.name}'`,
     `  ${config.deployment.reason}`];

@@ -328,9 +328,10 @@
   }) -%}
 {%- endmacro -%}
 
-{#- macros-src/public/orchestration_status.ts:173 -#}
-{%- macro orchestration_status(format="text") -%}
-  {%- do dbt_cloud_orchestration._check_arguments("orchestration_status", kwargs, ["format"]) -%}
+{#- macros-src/public/orchestration_status.ts:175 -#}
+{%- macro orchestration_status(format="text", refresh=false) -%}
+  {%- do dbt_cloud_orchestration._check_arguments("orchestration_status", kwargs, ["format", "refresh"]) -%}
+  {%- do dbt_cloud_orchestration._check_flags("orchestration_status", {"refresh": refresh}) -%}
   {%- if not (format in ["text", "json"]) -%}
     {%- do dbt_cloud_orchestration._stop_with_error(
       "orchestration_status: argument 'format' must be one of: "
@@ -340,11 +341,11 @@
         ~ "."
     ) -%}
   {%- endif -%}
-  {%- do return(adapter.dispatch("orchestration_status", "dbt_cloud_orchestration")(format)) -%}
+  {%- do return(adapter.dispatch("orchestration_status", "dbt_cloud_orchestration")(format, refresh)) -%}
 {%- endmacro -%}
 
-{#- macros-src/public/orchestration_status.ts:182 -#}
-{%- macro default__orchestration_status(_format) -%}
+{#- macros-src/public/orchestration_status.ts:185 -#}
+{%- macro default__orchestration_status(_format, _refresh) -%}
   {%- do return(dbt_cloud_orchestration._stop_with_error(
     "orchestration_status: dbt_cloud_orchestration supports only Snowflake (streams, tasks and Python procedures); target '"
       ~ target["name"]
@@ -354,12 +355,14 @@
   )) -%}
 {%- endmacro -%}
 
-{#- macros-src/public/orchestration_status.ts:187 -#}
-{%- macro snowflake__orchestration_status(format) -%}
+{#- macros-src/public/orchestration_status.ts:190 -#}
+{%- macro snowflake__orchestration_status(format, refresh) -%}
   {%- set config = dbt_cloud_orchestration._load_orchestration_config() -%}
   {%- set live = dbt_cloud_orchestration._read_live_state(config) -%}
   {%- set has_data = dbt_cloud_orchestration._stream_data(config, live) -%}
-  {%- do dbt_cloud_orchestration._refresh_outcomes(config, live, false) -%}
+  {%- if refresh -%}
+    {%- do dbt_cloud_orchestration._refresh_outcomes(config, live, false) -%}
+  {%- endif -%}
   {%- set invocations = dbt_cloud_orchestration._last_invocations(config, live) -%}
   {%- set lines = [
     "dbt_cloud_orchestration status of "
@@ -387,7 +390,7 @@
               or (((job["job_id"] * 4194304) % 1) != 0)
               or ((job["job_id"] | round(15 - ((((job["job_id"] | abs) | int) | string) | length))) == job["job_id"])))
           else exceptions.raise_compiler_error(
-            "macros-src/public/orchestration_status.ts:198:79: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
+            "macros-src/public/orchestration_status.ts:202:79: 'job.job_id' prints differently in JavaScript and dbt (beyond ±2^53, below 0.0001, or a fraction exactly halfway between two shortest texts)"
           )) | string
       )
     ) -%}

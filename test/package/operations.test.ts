@@ -68,7 +68,6 @@ describe("orchestration_status", () => {
     const results = showResults(state, "ORCHESTRATION")!;
     results.push(
       { columns: ["S0", "S1", "S2", "S3"], rows: [[true, false, false, false]] },
-      { columns: ["JOB_ID", "RUN_IDS"], rows: [] },
       {
         columns: ["JOB_ID", "INVOKED_AT", "STATUS", "RUN_ID", "RUN_STATUS", "RUN_SECONDS", "LAST_SUCCESS_AT"],
         rows: [["67890", "2026-11-26 14:00:00", "TRIGGERED", "123456", "Running", null, null]],
@@ -77,10 +76,10 @@ describe("orchestration_status", () => {
     const run = await agreed("orchestration_status", { ...context(exampleVars(), { target: PROD_TARGET, args: {} }), query_results: results });
     expect(run.statements[4]).toContain("from table(result_scan(last_query_id()))");
     expect(run.statements[7]).toMatch(/^select system\$stream_has_data\('"ANALYTICS"\."ORCHESTRATION"\."ORCH_STREAM__67890__RAW__SALES__ORDERS"'\) as S0, /);
-    expect(run.statements[8]).toMatch(/^select job_id::varchar as JOB_ID, listagg\(run_id::varchar/);
-    // No unfinished run: dbt Cloud is not asked.
-    expect(run.statements[9]).toContain("row_number() over (partition by job_id order by invoked_at desc) as newest");
-    expect(run.statements).toHaveLength(10);
+    // Read-only by default: no unfinished run is looked up, dbt Cloud is not asked, no log row changes.
+    expect(run.statements[8]).toContain("row_number() over (partition by job_id order by invoked_at desc) as newest");
+    expect(run.statements).toHaveLength(9);
+    expect(run.statements.filter((sql) => /^(call|update|insert|delete|create|alter|drop) /i.test(sql))).toEqual([]);
     const lines = run.returned as string[];
     expect(lines).toEqual([
       "dbt_cloud_orchestration status of ANALYTICS.ORCHESTRATION, target 'prod'",

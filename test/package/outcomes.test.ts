@@ -169,7 +169,7 @@ describe("refresh_orchestration_outcomes", () => {
 });
 
 describe("orchestration_status with outcomes", () => {
-  it("refreshes first, then shows per job the last run's outcome and duration and the last success (three engines)", async () => {
+  it("with refresh: true, asks dbt Cloud first, then shows per job the last run's outcome and duration and the last success (three engines)", async () => {
     const state = structuredClone(live);
     const results = [
       ...showResults(state, "ORCHESTRATION")!,
@@ -185,7 +185,7 @@ describe("orchestration_status with outcomes", () => {
         ],
       },
     ];
-    const run = await allAgree("orchestration_status", { ...context(exampleVars(), { target: PROD_TARGET, args: {} }), query_results: results });
+    const run = await allAgree("orchestration_status", { ...context(exampleVars(), { target: PROD_TARGET, args: { refresh: true } }), query_results: results });
     expect(run.error).toBeNull();
     expect(run.statements[9]).toMatch(/^call "ANALYTICS"\."ORCHESTRATION"\."DBT_CLOUD_RUN_JOB"\(.*'known_run_ids', array_construct\(123456\)\)\)$/);
     expect(run.statements[10]).toMatch(/^update /);
