@@ -6,17 +6,15 @@ rule's host and with the token only through the procedure's SECRETS.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import snowflake.connector
-import yaml
+from example_config import create_watched_tables, deploy_to_prod
 from fake_dbt_cloud import FakeDbtCloud
 from snowflake_standin import DbtSession, clock
-from snowflake_standin.dbt_session import EXAMPLE_PROJECT
 from snowflake_standin.procedures import call_procedure
 
 PACKAGE = "dbt_cloud_orchestration"
@@ -25,35 +23,13 @@ SCHEMA = "ANALYTICS.ORCHESTRATION"
 PROCEDURE = f"{SCHEMA}.DBT_CLOUD_RUN_JOB"
 ACCESS_HOST = "ab123.us1.dbt.com"
 NOW = datetime(2026, 5, 20, 12, 0, tzinfo=UTC)  # a Wednesday
-WATCHED_TABLES = [
-    "RAW.SALES.ORDERS",
-    'RAW.SALES."Order Items"',
-    "RAW.SALES.CUSTOMERS",
-    "RAW.INVENTORY.STOCK_LEVELS",
-    "RAW.FINANCE.GENERAL_LEDGER",
-]
-
-
-def example_config() -> dict:
-    project = yaml.safe_load((EXAMPLE_PROJECT / "dbt_project.yml").read_text())
-    return copy.deepcopy(project["vars"][PACKAGE])
 
 
 @pytest.fixture(scope="module")
 def dbt(tmp_path_factory):
     with DbtSession(tmp_path_factory.mktemp("procedure-call")) as session:
-        connection = snowflake.connector.connect(database="RAW")
-        for table in WATCHED_TABLES:
-            database, schema, _ = table.split(".", 2)
-            connection.cursor().execute(f"create schema if not exists {database}.{schema}")
-            connection.cursor().execute(f"create table {table} (id int)")
-        connection.close()
-        access = session.run(
-            "run-operation", "create_dbt_cloud_external_access", target="prod", env={"DBT_CLOUD_API_TOKEN": TOKEN}
-        )
-        assert access.success, access.errors
-        build = session.run("run-operation", "build_orchestration_resources", target="prod")
-        assert build.success, build.errors
+        create_watched_tables()
+        deploy_to_prod(session, TOKEN)
         yield session
 
 

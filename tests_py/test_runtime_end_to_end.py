@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import snowflake.connector
+from example_config import create_watched_tables, deploy_to_prod
 from fake_dbt_cloud import FakeDbtCloud
 from snowflake_standin import DbtSession, clock
 
@@ -23,30 +24,13 @@ INVENTORY_TASK = "ORCH_TASK__INVENTORY_SNAPSHOT__67891"
 INVENTORY_STREAM = "ORCH_STREAM__67891__RAW__INVENTORY__STOCK_LEVELS"
 # Wednesday 20 May 2026, 23:00 in Chicago (UTC-5): inside inventory snapshot's window (22:00-02:00).
 EVENING = datetime(2026, 5, 21, 4, 0, tzinfo=UTC)
-WATCHED_TABLES = [
-    "RAW.SALES.ORDERS",
-    'RAW.SALES."Order Items"',
-    "RAW.SALES.CUSTOMERS",
-    "RAW.INVENTORY.STOCK_LEVELS",
-    "RAW.FINANCE.GENERAL_LEDGER",
-]
 
 
 @pytest.fixture(scope="module")
 def dbt(tmp_path_factory):
     with DbtSession(tmp_path_factory.mktemp("runtime-end-to-end")) as session:
-        connection = snowflake.connector.connect(database="RAW")
-        for table in WATCHED_TABLES:
-            database, schema, _ = table.split(".", 2)
-            connection.cursor().execute(f"create schema if not exists {database}.{schema}")
-            connection.cursor().execute(f"create table {table} (id int)")
-        connection.close()
-        access = session.run(
-            "run-operation", "create_dbt_cloud_external_access", target="prod", env={"DBT_CLOUD_API_TOKEN": TOKEN}
-        )
-        assert access.success, access.errors
-        build = session.run("run-operation", "build_orchestration_resources", target="prod")
-        assert build.success, build.errors
+        create_watched_tables()
+        deploy_to_prod(session, TOKEN)
         yield session
 
 

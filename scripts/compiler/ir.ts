@@ -129,7 +129,7 @@ export function isGuardRaise(expr: Expr): boolean {
 }
 
 /** The direct operands of an expression. */
-function operands(expr: Expr): Expr[] {
+export function operands(expr: Expr): Expr[] {
   switch (expr.kind) {
     case "literal":
     case "name":

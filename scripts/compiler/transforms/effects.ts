@@ -6,7 +6,7 @@
  * JavaScript runs first: `log(a) + xs.map((x) => f(x))`. That case is refused (context.hoist).
  */
 import { Node, SyntaxKind } from "ts-morph";
-import { isGuardRaise, isPure, type Expr, type Stmt } from "../ir.js";
+import { isGuardRaise, isPure, operands, type Expr, type Stmt } from "../ir.js";
 import { GENERATED_PREFIX } from "../prelude-map.js";
 
 /** The prelude's functions without effects: they compute a value from their arguments. */
@@ -90,37 +90,7 @@ function exprHasEffects(expr: Expr, effectFreeCallees: Set<string>): boolean {
     if (!onTemporary && !effectFreeMacro && !isPure(expr)) return true;
     return [...expr.args, ...expr.kwargs.map(([, value]) => value)].some((child) => exprHasEffects(child, effectFreeCallees));
   }
-  return childrenOf(expr).some((child) => exprHasEffects(child, effectFreeCallees));
-}
-
-function childrenOf(expr: Expr): Expr[] {
-  switch (expr.kind) {
-    case "literal":
-    case "name":
-      return [];
-    case "attr":
-      return [expr.object];
-    case "item":
-      return [expr.object, expr.key];
-    case "slice":
-      return [expr.object, ...[expr.start, expr.end, expr.step].filter((bound): bound is Expr => bound !== undefined)];
-    case "call":
-      return [expr.callee, ...expr.args];
-    case "binary":
-      return [expr.left, expr.right];
-    case "not":
-    case "negate":
-    case "test":
-      return [expr.operand];
-    case "conditional":
-      return [expr.test, expr.then, expr.otherwise];
-    case "list":
-      return expr.items;
-    case "dict":
-      return expr.entries.flat();
-    case "filter":
-      return [expr.operand, ...expr.args];
-  }
+  return operands(expr).some((child) => exprHasEffects(child, effectFreeCallees));
 }
 
 /**
