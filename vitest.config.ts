@@ -1,7 +1,10 @@
 import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // The prelude's module name, as tsconfig.json's paths map it for tsc, tsx and esbuild.
+  resolve: { alias: { "dbt-prelude": fileURLToPath(new URL("scripts/compiler/prelude/dbt.ts", import.meta.url)) } },
   test: {
     include: ["test/**/*.test.ts"],
     // One Jinja oracle for every test file (test/support/oracle-relay.ts).

@@ -1,5 +1,5 @@
 /** How the package stops with an error, so that the user always reads it. */
-import { printLine, raiseCompilerError } from "./prelude/dbt.js";
+import { printLine, raiseCompilerError } from "dbt-prelude";
 
 /**
  * Stops the macro with `message`, printed first (`print` shows even under `--quiet`). On dbt-core,

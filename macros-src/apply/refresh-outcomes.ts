@@ -4,7 +4,7 @@
  * those log rows with what it reported.
  */
 import type { OrchestrationConfig } from "../config/types.js";
-import { asText, fromJson, isMapping, log, runQuery, toJson, type QueryRow } from "../prelude/dbt.js";
+import { asText, fromJson, isMapping, log, runQuery, toJson, type QueryRow } from "dbt-prelude";
 import { quote_literal } from "../sql/quoting.js";
 import type { LiveState } from "../live/live-state.js";
 import { procedure_name } from "../desired/names.js";

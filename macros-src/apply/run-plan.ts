@@ -5,7 +5,7 @@
  */
 import { plain_table } from "../text/table.js";
 import { stop_with_error } from "../errors.js";
-import { log, printLine, raiseCompilerError, runQuery, runWithBindings, toJson, warn } from "../prelude/dbt.js";
+import { log, printLine, raiseCompilerError, runQuery, runWithBindings, toJson, warn } from "dbt-prelude";
 import { PACKAGE_NAME } from "../sql/names.js";
 import type { ConditionsSection } from "../plan/job-conditions.js";
 import { SECRET_PARAMETER, type PlannedStatement } from "../plan/plan-types.js";

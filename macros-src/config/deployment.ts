@@ -3,7 +3,7 @@
  * `prod_targets`, or a dbt Cloud run that dbt Cloud itself reports as a prod deployment; a non-prod
  * target builds in a schema of its own by default, so it never shares prod's objects.
  */
-import { envVar, target } from "../prelude/dbt.js";
+import { envVar, target } from "dbt-prelude";
 import { profile_identifier } from "../sql/names.js";
 import { boolean_value } from "./checks.js";
 

@@ -4,7 +4,7 @@
  * (printed too, so dbt-core shows it even when it cannot connect: entry/arguments.ts).
  */
 import { stop_with_error } from "../errors.js";
-import { getVar, graph, isMapping, target } from "../prelude/dbt.js";
+import { getVar, graph, isMapping, target } from "dbt-prelude";
 import { display_name, job_stream_name, MAX_NAME_LENGTH, parse_object_name, profile_identifier, task_name, PACKAGE_NAME } from "../sql/names.js";
 import { boolean_value, failure_count, is_timezone_name, non_empty_string, non_negative_integer, plain_identifier, positive_integer, problem, schedule_text } from "./checks.js";
 import { shown } from "../text/messages.js";

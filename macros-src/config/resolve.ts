@@ -5,7 +5,7 @@
  * environment variable, `{env_var: NAME}` (optionally `default:`), or from a top-level var, which dbt
  * does render, `{var: NAME}`.
  */
-import { envVar, getVar, isMapping } from "../prelude/dbt.js";
+import { envVar, getVar, isMapping } from "dbt-prelude";
 import { problem } from "./checks.js";
 import { shown } from "../text/messages.js";
 

@@ -4,7 +4,7 @@
  * rebuild can tell "unchanged" from "changed" from "not ours" with one SHOW per object kind.
  */
 import type { Deployment } from "../config/deployment.js";
-import { localMd5 } from "../prelude/dbt.js";
+import { localMd5 } from "dbt-prelude";
 
 export const MANAGED_PREFIX = "Managed by the dbt_cloud_orchestration dbt package";
 const FINGERPRINT_OPENING = " (definition ";

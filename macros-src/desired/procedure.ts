@@ -1,6 +1,6 @@
 /** The Python procedure that checks a job's conditions and triggers it through the dbt Cloud API. */
 import type { OrchestrationConfig } from "../config/types.js";
-import { embed } from "../prelude/dbt.js";
+import { embed } from "dbt-prelude";
 import { PROCEDURE_NAME } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import { fingerprint_of, fingerprinted_comment, type DesiredObject } from "./managed.js";

@@ -5,7 +5,7 @@
  * the changes, or when there were none, so no change is lost; a procedure ERROR fails the task run.
  */
 import type { JobConfig, OrchestrationConfig } from "../config/types.js";
-import { target } from "../prelude/dbt.js";
+import { target } from "dbt-prelude";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import { fingerprint_of, fingerprinted_comment, ORIGINAL_TASK_MARK, type DesiredObject } from "./managed.js";
 import { managed_label, managed_name, procedure_name } from "./names.js";

@@ -3,7 +3,7 @@
  * must never turn into a different run (dbt 2.x drops unknown keyword arguments silently), so each
  * public macro reads `kwargs` and refuses any keyword it does not know, by name.
  */
-import { target } from "../prelude/dbt.js";
+import { target } from "dbt-prelude";
 import { stop_with_error } from "../errors.js";
 import { shown } from "../text/messages.js";
 import { PACKAGE_NAME } from "../sql/names.js";

@@ -12,7 +12,7 @@ import { check_arguments, check_flags, check_texts, unsupported_adapter } from "
 import { stop_with_error } from "../errors.js";
 import { named, text_of } from "../sql/rows.js";
 import { check_prod_ownership } from "../plan/ownership.js";
-import { dispatch, envVar, extraKeywordArguments, printLine, runQuery } from "../prelude/dbt.js";
+import { dispatch, envVar, extraKeywordArguments, printLine, runQuery } from "dbt-prelude";
 import { PACKAGE_NAME } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 

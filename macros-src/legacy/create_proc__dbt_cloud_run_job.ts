@@ -8,7 +8,7 @@ import { desired_procedure, procedure_signature } from "../desired/procedure.js"
 import { check_arguments, check_flags, unsupported_adapter } from "../entry/arguments.js";
 import { read_live_state } from "../live/live-state.js";
 import { check_prod_ownership, prod_owned_changes } from "../plan/ownership.js";
-import { dispatch, extraKeywordArguments } from "../prelude/dbt.js";
+import { dispatch, extraKeywordArguments } from "dbt-prelude";
 import { PACKAGE_NAME } from "../sql/names.js";
 
 /**

@@ -8,7 +8,7 @@ import { stream_statement } from "../desired/stream.js";
 import { check_arguments, check_flags, check_texts, unsupported_adapter } from "../entry/arguments.js";
 import { stop_with_error } from "../errors.js";
 import { read_one_object, stream_problems, watched_object } from "../live/watched-objects.js";
-import { dispatch, extraKeywordArguments } from "../prelude/dbt.js";
+import { dispatch, extraKeywordArguments } from "dbt-prelude";
 import { PACKAGE_NAME, parse_object_name } from "../sql/names.js";
 
 /**

@@ -12,7 +12,7 @@ import { stop_with_error } from "../errors.js";
 import { read_live_state } from "../live/live-state.js";
 import { check_prod_ownership, prod_owned_changes } from "../plan/ownership.js";
 import type { PlannedStatement } from "../plan/plan-types.js";
-import { dispatch, extraKeywordArguments } from "../prelude/dbt.js";
+import { dispatch, extraKeywordArguments } from "dbt-prelude";
 import { PACKAGE_NAME, parse_object_name } from "../sql/names.js";
 
 /**

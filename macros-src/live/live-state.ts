@@ -4,7 +4,7 @@
  */
 import { cell_text, is_true, named, text_of } from "../sql/rows.js";
 import type { OrchestrationConfig } from "../config/types.js";
-import { runQuery, type QueryRow, type QueryTable } from "../prelude/dbt.js";
+import { runQuery, type QueryRow, type QueryTable } from "dbt-prelude";
 import { new_rows, next_page_from, show_all, show_page } from "../sql/show.js";
 import { PROCEDURE_NAME } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";

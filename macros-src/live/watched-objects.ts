@@ -14,7 +14,7 @@
  */
 import type { OrchestrationConfig } from "../config/types.js";
 import { stop_with_error } from "../errors.js";
-import { runQuery, type QueryRow } from "../prelude/dbt.js";
+import { runQuery, type QueryRow } from "dbt-prelude";
 import { PACKAGE_NAME } from "../sql/names.js";
 import { quote_identifier, quote_literal, quote_name } from "../sql/quoting.js";
 import { show_all } from "../sql/show.js";

@@ -5,7 +5,7 @@
  */
 import type { OrchestrationConfig } from "../config/types.js";
 import { stop_with_error } from "../errors.js";
-import { printLine, target } from "../prelude/dbt.js";
+import { printLine, target } from "dbt-prelude";
 import { PACKAGE_NAME, profile_identifier } from "../sql/names.js";
 import type { LiveObject, LiveState } from "../live/live-state.js";
 import type { PlanStep } from "./reconcile.js";

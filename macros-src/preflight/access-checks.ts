@@ -8,7 +8,7 @@
  * https://docs.snowflake.com/en/developer-guide/external-network-access/creating-using-external-network-access
  */
 import type { OrchestrationConfig } from "../config/types.js";
-import { fromJson, isMapping, runQuery, type QueryRow } from "../prelude/dbt.js";
+import { fromJson, isMapping, runQuery, type QueryRow } from "dbt-prelude";
 import { display_name, parse_object_name, PROCEDURE_NAME } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import { procedure_name } from "../desired/names.js";

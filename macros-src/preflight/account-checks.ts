@@ -4,7 +4,7 @@
  * when the build role holds them itself or through a role it inherits (grants.ts).
  */
 import type { OrchestrationConfig } from "../config/types.js";
-import { runQuery } from "../prelude/dbt.js";
+import { runQuery } from "dbt-prelude";
 import { display_name } from "../sql/names.js";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import { failed, passed, rows_where, type CheckResult } from "./check.js";

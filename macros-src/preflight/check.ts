@@ -1,5 +1,5 @@
 /** One preflight check: what was checked, whether it passed, what was found and the exact fix. */
-import type { QueryRow } from "../prelude/dbt.js";
+import type { QueryRow } from "dbt-prelude";
 import { cell_text } from "../sql/rows.js";
 
 export interface CheckResult {

@@ -9,7 +9,7 @@
  * role inherits, is read too. Tasks run with the privileges of their owner role, never a user's
  * secondary roles, so the walk starts from CURRENT_ROLE() alone.
  */
-import { runQuery, type QueryRow } from "../prelude/dbt.js";
+import { runQuery, type QueryRow } from "dbt-prelude";
 import { parse_object_name } from "../sql/names.js";
 import { quote_name } from "../sql/quoting.js";
 import { cell_text } from "../sql/rows.js";

@@ -4,7 +4,7 @@
  * of the time zone, converted by Snowflake itself.
  */
 import type { OrchestrationConfig } from "../config/types.js";
-import { runQuery } from "../prelude/dbt.js";
+import { runQuery } from "dbt-prelude";
 import { quote_literal, quote_name } from "../sql/quoting.js";
 import {
   distinct_watched, enables_change_tracking, object_key, read_watched_objects, stream_problems, watched_object,

@@ -3,7 +3,7 @@ import { stop_with_error } from "../errors.js";
 import { load_orchestration_config } from "../config/load.js";
 import { check_arguments, check_flags, unsupported_adapter } from "../entry/arguments.js"
 import { check_plan_output } from "../entry/plan-output.js";
-import { dispatch, extraKeywordArguments, target } from "../prelude/dbt.js";
+import { dispatch, extraKeywordArguments, target } from "dbt-prelude";
 import { job_conditions } from "../plan/job-conditions.js";
 import { empty_live_state, read_expired_log_rows, read_live_state } from "../live/live-state.js";
 import { plan_notes, plan_warnings, reconcile } from "../plan/reconcile.js";

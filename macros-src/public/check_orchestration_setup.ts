@@ -2,7 +2,7 @@
 import { load_orchestration_config } from "../config/load.js";
 import { check_arguments, unsupported_adapter } from "../entry/arguments.js";
 import { stop_with_error } from "../errors.js";
-import { dispatch, extraKeywordArguments, printLine, runQuery, target } from "../prelude/dbt.js";
+import { dispatch, extraKeywordArguments, printLine, runQuery, target } from "dbt-prelude";
 import { identifier_case_checks, privilege_checks, schema_checks, session_identity, warehouse_checks } from "../preflight/account-checks.js";
 import {
   error_integration_checks, host_checks, integration_checks, ping_checks, secret_checks, type IntegrationFacts,

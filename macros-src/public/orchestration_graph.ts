@@ -1,7 +1,7 @@
 /** `dbt run-operation orchestration_graph`: a Mermaid picture of tables → tasks → dbt Cloud jobs. */
 import { load_orchestration_config } from "../config/load.js";
 import { check_arguments, unsupported_adapter } from "../entry/arguments.js";
-import { dispatch, extraKeywordArguments, printLine } from "../prelude/dbt.js";
+import { dispatch, extraKeywordArguments, printLine } from "dbt-prelude";
 import { PACKAGE_NAME } from "../sql/names.js";
 
 function label(text: string): string {

@@ -4,7 +4,7 @@ import { shown } from "../text/messages.js";
 import type { JobConfig, OrchestrationConfig } from "../config/types.js";
 import { stop_with_error } from "../errors.js";
 import { check_arguments, check_flags, unsupported_adapter } from "../entry/arguments.js";
-import { asText, dispatch, extraKeywordArguments, printLine, runQuery, target, toJson, type QueryRow } from "../prelude/dbt.js";
+import { asText, dispatch, extraKeywordArguments, printLine, runQuery, target, toJson, type QueryRow } from "dbt-prelude";
 import { read_live_state, type LiveObject, type LiveState } from "../live/live-state.js";
 import { is_true } from "../sql/rows.js";
 import { managed_name } from "../desired/names.js";

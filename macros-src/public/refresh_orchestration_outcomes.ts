@@ -1,7 +1,7 @@
 /** `dbt run-operation refresh_orchestration_outcomes`: how the log table's unfinished runs ended, asked of dbt Cloud. */
 import { load_orchestration_config } from "../config/load.js";
 import { check_arguments, check_flags, unsupported_adapter } from "../entry/arguments.js";
-import { dispatch, extraKeywordArguments } from "../prelude/dbt.js";
+import { dispatch, extraKeywordArguments } from "dbt-prelude";
 import { read_live_state } from "../live/live-state.js";
 import { refresh_outcomes } from "../apply/refresh-outcomes.js";
 import { PACKAGE_NAME } from "../sql/names.js";

@@ -2,7 +2,7 @@
 import { load_orchestration_config } from "../config/load.js";
 import { check_arguments, check_flags, unsupported_adapter } from "../entry/arguments.js";
 import { check_plan_output } from "../entry/plan-output.js";
-import { dispatch, extraKeywordArguments, target } from "../prelude/dbt.js";
+import { dispatch, extraKeywordArguments, target } from "dbt-prelude";
 import { read_live_state } from "../live/live-state.js";
 import { managed_label, managed_name } from "../desired/names.js";
 import { check_prod_ownership, prod_owned_changes } from "../plan/ownership.js";

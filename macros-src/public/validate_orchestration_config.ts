@@ -1,7 +1,7 @@
 /** `dbt run-operation validate_orchestration_config`: the config check, for CI, with no warehouse. */
 import { load_orchestration_config } from "../config/load.js";
 import { check_arguments, unsupported_adapter } from "../entry/arguments.js";
-import { dispatch, extraKeywordArguments, printLine, target } from "../prelude/dbt.js";
+import { dispatch, extraKeywordArguments, printLine, target } from "dbt-prelude";
 import { PACKAGE_NAME } from "../sql/names.js";
 
 /**

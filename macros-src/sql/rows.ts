@@ -1,5 +1,5 @@
 /** Reading the rows of a query result (SHOW and SELECT alike), whatever types dbt handed over. */
-import { asText, type QueryRow } from "../prelude/dbt.js";
+import { asText, type QueryRow } from "dbt-prelude";
 
 /** A text column; dbt's agate tables turn empty strings into none. */
 export function text_of(row: QueryRow, column: string): string {

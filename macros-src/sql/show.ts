@@ -4,7 +4,7 @@
  * "LIMIT rows [ FROM 'name_string' ]"; pagination: https://docs.snowflake.com/en/release-notes/bcr-bundles/2023_05/bcr-1080).
  * Each page asks for the rows from the last name of the page before; a row two pages share is kept once.
  */
-import { runQuery, type QueryRow, type QueryTable } from "../prelude/dbt.js";
+import { runQuery, type QueryRow, type QueryTable } from "dbt-prelude";
 import { quote_literal } from "./quoting.js";
 
 /** The most rows one SHOW returns. */

@@ -1,5 +1,5 @@
 /** How values appear in messages. */
-import { toJson } from "../prelude/dbt.js";
+import { toJson } from "dbt-prelude";
 
 /** A value as the user wrote it, for messages: strings quoted, everything else as JSON. */
 export function shown(value: unknown): string {

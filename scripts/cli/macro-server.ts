@@ -6,7 +6,7 @@
  *   type-checked again; the Jinja and Fusion engines recompile changed sources on the next call;
  * - the TypeScript engine imports a source folder once. Node cannot forget an imported module, so
  *   when that folder's files change the server answers `stale` and exits, and the client starts a
- *   fresh one; it does the same when the tools themselves (scripts/, the prelude, the lock files) change.
+ *   fresh one; it does the same when the tools themselves (scripts/ with the compiler's prelude, tsconfig.json, the lock files) change.
  * It listens on a Unix socket named for the repository (or TSJ_MACRO_SOCKET), answers one JSON line per
  * request, and exits after ten idle minutes.
  */
@@ -50,8 +50,8 @@ const filesIfAny = (directory: string) => (existsSync(directory) ? filesUnder(di
 /** The tools this server runs: a change to any of them retires it. */
 const toolFiles = () => [
   ...["cli", "compiler", "runtime", "oracle"].flatMap((folder) => filesIfAny(join(REPO_ROOT, "scripts", folder))),
-  ...filesIfAny(join(REPO_ROOT, "macros-src", "prelude")),
-  join(REPO_ROOT, "package-lock.json"), join(REPO_ROOT, "requirements-dev.txt"),
+  // tsconfig.json names the prelude module ("dbt-prelude") the macros import.
+  join(REPO_ROOT, "tsconfig.json"), join(REPO_ROOT, "package-lock.json"), join(REPO_ROOT, "requirements-dev.txt"),
 ];
 const toolsAtStart = digestOf(toolFiles(), true);
 

@@ -24,7 +24,7 @@ import { checkModuleConstant } from "./transforms/identifiers.js";
 import { VISITORS } from "./transforms/visitors/index.js";
 import { macroDocs, type MacroDoc } from "./docs.js";
 import { macroVisibilities, type MacroVisibility, type Visibility } from "./visibility.js";
-import { packageNameFor, packageProjectFile, PRELUDE_FILE, REPO_ROOT } from "./repo.js";
+import { packageNameFor, packageProjectFile, PRELUDE_FILE, PRELUDE_MODULE, REPO_ROOT } from "./repo.js";
 import { dbtMeaningOf } from "./reserved-names.js";
 
 export { PRELUDE_FILE, REPO_ROOT } from "./repo.js";
@@ -67,6 +67,8 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
   noUncheckedIndexedAccess: true,
   noEmit: true,
   skipLibCheck: true,
+  // Macros import the prelude by its module name, as tsconfig.json maps it for tsc, tsx and esbuild.
+  paths: { [PRELUDE_MODULE]: [PRELUDE_FILE] },
   // Macros run in dbt, not Node: no @types/node (the prelude's Node side hides behind host.d.ts).
   types: [],
   // The parts of the standard library the macro language and the prelude use: loading all of ES2023

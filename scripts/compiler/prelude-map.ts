@@ -1,4 +1,4 @@
-/** How each export of macros-src/prelude/dbt.ts is spelled in dbt. One entry per export. */
+/** How each export of scripts/compiler/prelude/dbt.ts is spelled in dbt. One entry per export. */
 import { attr, lit, name, type Expr } from "./ir.js";
 
 export interface PreludeFunction {

@@ -6,7 +6,9 @@ import { parse } from "yaml";
 
 /** The repository: the nearest folder above this module (or above its bundle in .cache/cli) with package.json. */
 export const REPO_ROOT = findRepoRoot(fileURLToPath(new URL(".", import.meta.url)));
-export const PRELUDE_FILE = join(REPO_ROOT, "macros-src", "prelude", "dbt.ts");
+/** The prelude sits beside the compiler; macros import it by this module name (tsconfig.json's paths). */
+export const PRELUDE_FILE = join(REPO_ROOT, "scripts", "compiler", "prelude", "dbt.ts");
+export const PRELUDE_MODULE = "dbt-prelude";
 
 function findRepoRoot(start: string): string {
   for (let directory = start; ; directory = dirname(directory)) {

@@ -1,5 +1,5 @@
 /** The JSON contract every engine answers with, and the context every engine reads. */
-import type { Graph, ScriptedQueryResult, Target } from "../../macros-src/prelude/dbt.js";
+import type { Graph, ScriptedQueryResult, Target } from "../compiler/prelude/dbt.js";
 
 export interface MacroContextFile {
   target?: Target;

@@ -3,7 +3,7 @@
  * implementation, so its result can be compared with the compiled Jinja's.
  */
 import { pathToFileURL } from "node:url";
-import { CompilerError, setRuntime } from "../../macros-src/prelude/dbt.js";
+import { CompilerError, setRuntime } from "../compiler/prelude/dbt.js";
 import { compileCached } from "../compiler/cache.js";
 import { formatDiagnostic } from "../compiler/diagnostics.js";
 import { DEFAULT_TARGET, type MacroContextFile, type MacroRun } from "./macro-run.js";

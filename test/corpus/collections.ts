@@ -1,5 +1,5 @@
 /** Array and object helpers, type tests and callbacks. */
-import { isMapping } from "../../macros-src/prelude/dbt.js";
+import { isMapping } from "dbt-prelude";
 interface Column {
   name: string;
   type: string;

@@ -1,5 +1,5 @@
 /** Statements: declarations, reassignment, branches, loops, loop control, returns. */
-import { log, raiseCompilerError } from "../../macros-src/prelude/dbt.js";
+import { log, raiseCompilerError } from "dbt-prelude";
 
 export function classify(n: number): string {
   let label: string;

@@ -1,7 +1,7 @@
 /** The dbt prelude: vars, env vars, logs, queries, target, dispatch, JSON, execute, embed. */
 import {
   dispatch, embed, envVar, fromJson, getVar, isExecuting, log, runQuery, target, toJson, warn,
-} from "../../macros-src/prelude/dbt.js";
+} from "dbt-prelude";
 
 const EMBEDDED = "unused";
 

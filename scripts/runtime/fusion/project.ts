@@ -15,7 +15,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { REPO_ROOT } from "../../compiler/repo.js";
-import type { SourceNode, Target } from "../../../macros-src/prelude/dbt.js";
+import type { SourceNode, Target } from "../../compiler/prelude/dbt.js";
 import { DEFAULT_TARGET, type MacroContextFile } from "../macro-run.js";
 
 export const PACKAGE_NAME = "dbt_cloud_orchestration";

@@ -5,7 +5,9 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const PRELUDE_FILES = /[\\/]macros-src[\\/]prelude[\\/](host\.js|dbt\.[jt]s)$/;
+// This folder: wherever the prelude lives, its own frames are not the caller.
+const PRELUDE_DIRECTORY = dirname(fileURLToPath(import.meta.url));
+const isPreludeFile = (file) => dirname(file) === PRELUDE_DIRECTORY && /^(host\.js|dbt\.[jt]s)$/.test(file.slice(PRELUDE_DIRECTORY.length + 1));
 
 /** The first file on the call stack outside the prelude: the macro that called `embed`. */
 function callerFile() {
@@ -13,7 +15,7 @@ function callerFile() {
     const match = /\(?((?:file:\/\/)?\/[^:)]+):\d+:\d+\)?$/.exec(frame.trim());
     if (match === null) continue;
     const file = match[1].startsWith("file://") ? fileURLToPath(match[1]) : match[1];
-    if (!PRELUDE_FILES.test(file)) return file;
+    if (!isPreludeFile(file)) return file;
   }
   throw new Error("embed: could not tell which source file called it");
 }
