@@ -41,11 +41,11 @@ def dbt(tmp_path_factory):
 
 
 def test_the_offline_dry_run_of_an_invalid_config_prints_every_problem_and_exits_non_zero(tmp_path):
-    """As a user runs it: `dbt run-operation` in a terminal (scripts/dbt-example.sh), its exit code and output."""
+    """As a user runs it: `dbt run-operation` in a terminal (scripts/cli/dbt-example.sh), its exit code and output."""
     result = subprocess.run(
         [
             "bash",
-            str(REPO_ROOT / "scripts" / "dbt-example.sh"),
+            str(REPO_ROOT / "scripts" / "cli" / "dbt-example.sh"),
             "run-operation",
             "build_orchestration_resources",
             "--args",

@@ -24,7 +24,7 @@ MY_FILES = [
     "tests_py/test_ping.py",
     "tests_py/test_timezones.py",
     "tests_py/test_outcomes_and_selection.py",
-    "scripts/bench_handler.py",
+    "scripts/bench/handler.py",
 ]
 
 # --------------------------------------------------------------------------- #

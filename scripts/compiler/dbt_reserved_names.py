@@ -98,7 +98,7 @@ def dbt_core_macros() -> tuple[set[str], set[str]]:
 
 def dbt_2_macros() -> set[str]:
     if not os.path.exists(FUSION_DBT):
-        raise SystemExit(f"dbt 2.x is not installed at {FUSION_DBT}: run 'bash scripts/setup.sh'")
+        raise SystemExit(f"dbt 2.x is not installed at {FUSION_DBT}: run 'bash scripts/cli/setup.sh'")
     with open(FUSION_DBT, "rb") as handle:
         return {m.decode() for m in MACRO_DEFINITION.findall(handle.read())}
 

@@ -33,7 +33,7 @@ fusion_dbt() {
     HTTP_PROXY="$proxy" HTTPS_PROXY="$proxy" ALL_PROXY="$proxy" http_proxy="$proxy" https_proxy="$proxy" all_proxy="$proxy" \
     "$root/.venv-fusion/bin/dbt" "$@" --no-version-check --no-send-anonymous-usage-stats
 }
-# A new copy installs the package first, as scripts/dbt-example.sh does, so that no command's output
+# A new copy installs the package first, as scripts/cli/dbt-example.sh does, so that no command's output
 # starts with dbt 2.x's "Auto installing dependencies" line.
 if [ ! -f "$example/package-lock.yml" ]; then
   fusion_dbt deps --quiet >&2

@@ -1,4 +1,4 @@
-"""`npm run simulate -- --days N --seed S [--json]` (scripts/simulate.sh, run from tests_py/): a simulated week.
+"""`npm run simulate -- --days N --seed S [--json]` (scripts/cli/simulate.sh, run from tests_py/): a simulated week.
 
 Prints the summary table and each invariant's verdict; with --json, the event log on stdout and the rest on
 stderr. Exits 1 when an invariant is broken.

@@ -7,9 +7,9 @@
 # A warm clone reuses what is unchanged: compiles (scripts/compiler/cache.ts), dbt's partial-parse files
 # (.cache/dbt-partial-parse/, see tests_py/snowflake_standin/dbt_session.py) and tsc's build info.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
-bash scripts/setup.sh
+bash scripts/cli/setup.sh
 started=$(date +%s)
 
 step() { printf '\n== %s\n' "$*"; }
@@ -18,7 +18,7 @@ step "macros/ is a fresh build of macros-src/"
 node scripts/cli/launch.mjs build --check
 
 step "dbt parses the example project with the package installed, and its config is valid (validate_orchestration_config, no connection)"
-bash scripts/dbt-example.sh --quiet run-operation validate_orchestration_config
+bash scripts/cli/dbt-example.sh --quiet run-operation validate_orchestration_config
 
 logs="$root/.cache/test-logs"
 rm -rf "$logs"

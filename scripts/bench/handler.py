@@ -4,7 +4,7 @@ Every request to the stand-in gets an injected latency (default 100 ms), so the
 wall time per invocation is dominated by the number of sequential API calls.
 Prints a markdown table: scenario, result status, API calls, wall time.
 
-    .venv/bin/python scripts/bench_handler.py [--latency-ms 100] [--repeat 5]
+    .venv/bin/python scripts/bench/handler.py [--latency-ms 100] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT / "tests_py"))
 
 from conftest import TOKEN, load_handler  # noqa: E402

@@ -3,7 +3,7 @@
 # and .venv-fusion (dbt 2.x: the `dbt==2.0.0rc196` wheel, see scripts/fusion/install.sh and docs/development.md, "dbt engines").
 # A no-op (well under a second) when both are current, so every entry point can call it.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 
 stamp_of() { sha256sum "$@" | sha256sum | cut -c1-16; }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs dbt in the bundled example project (integration_tests/) with its dummy Snowflake profile.
-# Usage: scripts/dbt-example.sh <dbt arguments…>
+# Usage: scripts/cli/dbt-example.sh <dbt arguments…>
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root/integration_tests"
 export DBT_PROFILES_DIR="$root/integration_tests/profiles"
 export DO_NOT_TRACK=1 DBT_SEND_ANONYMOUS_USAGE_STATS=false DBT_USE_COLORS=false

@@ -5,7 +5,7 @@
 # fusion` (or DBT_ENGINE=fusion) uses dbt 2.x in a copy of the example project (scripts/fusion/example.sh).
 # `npm run plan -- --graph`: the example project's Mermaid diagram instead (tables → tasks → jobs).
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 engine="${DBT_ENGINE:-core}"
 graph=false
 args=()
@@ -18,11 +18,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$engine" in
-  core|dbt-core) dbt=("$root/scripts/dbt-example.sh") ;;
+  core|dbt-core) dbt=("$root/scripts/cli/dbt-example.sh") ;;
   fusion) dbt=("$root/scripts/fusion/example.sh") ;;
   *) echo "plan.sh: unknown engine '$engine' (core or fusion)" >&2; exit 2 ;;
 esac
-bash "$root/scripts/setup.sh"
+bash "$root/scripts/cli/setup.sh"
 if [ "$graph" = true ]; then
   exec bash "${dbt[@]}" --quiet run-operation orchestration_graph "${args[@]}"
 fi

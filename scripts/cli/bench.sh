@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `npm run bench`: the benchmarks whose numbers docs/development.md quotes.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
-bash scripts/setup.sh
+bash scripts/cli/setup.sh
 echo "## Compiler"
 npx tsx scripts/bench/compiler.ts
 echo
@@ -17,7 +17,7 @@ echo "## Reconciliation (unchanged rebuild)"
 npx tsx scripts/bench/reconcile.ts
 echo
 echo "## dbt_cloud_run_job handler (stand-in API with 100 ms latency)"
-.venv/bin/python scripts/bench_handler.py
+.venv/bin/python scripts/bench/handler.py
 echo
 echo "## A simulated week (npm run simulate -- --days 7 --seed 1 --timing): runs per necessary run, cost per invocation"
 (cd tests_py && ../.venv/bin/python -W ignore -m simulation --days 7 --seed 1 --timing)
