@@ -2,7 +2,7 @@
 
 Reads `{"vars": ..., "macros_dir": ...}` on stdin (plan-cost.ts sends its generated config) and renders
 `build_orchestration_resources(dry_run=true, offline=true, verbose=true)` in-process through the oracle
-(scripts/oracle: dbt-core's own Jinja, MacroGenerator and dispatch). Prints the CPU time per job (the
+(scripts/engines/oracle: dbt-core's own Jinja, MacroGenerator and dispatch). Prints the CPU time per job (the
 plan of every job minus the plan of the first job alone) and, per macro, its calls and its own time per
 job (time inside the macro, less the macros it calls; the timing itself adds to these). Every call of a
 package macro is a MacroGenerator round trip on dbt-core, which is why the call count matters.
@@ -18,7 +18,7 @@ import time
 
 # The oracle points fd 1 at stderr when imported (its protocol owns stdout): keep the real stdout for the report.
 REPORT = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "oracle"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "engines", "oracle"))
 import jinja_oracle  # noqa: E402
 from dbt.clients import jinja as dbt_jinja  # noqa: E402
 

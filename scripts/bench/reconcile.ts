@@ -8,9 +8,9 @@
  */
 import { join } from "node:path";
 import { REPO_ROOT } from "../compiler/repo.js";
-import { compileToScratch, JinjaOracle } from "../runtime/jinja-engine.js";
-import type { MacroContextFile, MacroRun } from "../runtime/macro-run.js";
-import { runTsMacro } from "../runtime/ts-engine.js";
+import { compileToScratch, JinjaOracle } from "../engines/jinja-engine.js";
+import type { MacroContextFile, MacroRun } from "../engines/macro-run.js";
+import { runTsMacro } from "../engines/ts-engine.js";
 import { liveStateAfter, showResults, watchedResults, type WatchedRow } from "../../test/support/warehouse.js";
 
 const runsFlag = process.argv.indexOf("--runs");

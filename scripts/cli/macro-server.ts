@@ -17,10 +17,10 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { compileCached, contentDigest, filesUnder } from "../compiler/cache.js";
 import { REPO_ROOT } from "../compiler/repo.js";
-import { FusionEngine } from "../runtime/fusion-engine.js";
-import { compileToScratch, JinjaOracle } from "../runtime/jinja-engine.js";
-import type { MacroContextFile, MacroRun } from "../runtime/macro-run.js";
-import { runTsMacro } from "../runtime/ts-engine.js";
+import { FusionEngine } from "../engines/fusion-engine.js";
+import { compileToScratch, JinjaOracle } from "../engines/jinja-engine.js";
+import type { MacroContextFile, MacroRun } from "../engines/macro-run.js";
+import { runTsMacro } from "../engines/ts-engine.js";
 import { macroServerSocket } from "./macro-socket.mjs";
 
 const IDLE_EXIT_MS = 10 * 60 * 1000;
@@ -49,7 +49,7 @@ const filesIfAny = (directory: string) => (existsSync(directory) ? filesUnder(di
 
 /** The tools this server runs: a change to any of them retires it. */
 const toolFiles = () => [
-  ...["cli", "compiler", "runtime", "oracle"].flatMap((folder) => filesIfAny(join(REPO_ROOT, "scripts", folder))),
+  ...["cli", "compiler", "engines"].flatMap((folder) => filesIfAny(join(REPO_ROOT, "scripts", folder))),
   // tsconfig.json names the prelude module ("dbt-prelude") the macros import.
   join(REPO_ROOT, "tsconfig.json"), join(REPO_ROOT, "package-lock.json"), join(REPO_ROOT, "requirements-dev.txt"),
 ];

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../scripts/compiler/repo.js";
-import { runTsMacro } from "../../scripts/runtime/ts-engine.js";
+import { runTsMacro } from "../../scripts/engines/ts-engine.js";
 import { CORPUS_DIR } from "../compiler/corpus-dir.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "macro-cli-"));

@@ -1,7 +1,7 @@
 /**
  * Every corpus case runs through three engines — the TypeScript in Node, the compiled Jinja in
  * dbt-core's Jinja environment, and the compiled Jinja in dbt 2.x (`dbt run-operation`, see
- * scripts/runtime/fusion-engine.ts) — and they must answer with identical JSON. dbt 2.x words
+ * scripts/engines/fusion-engine.ts) — and they must answer with identical JSON. dbt 2.x words
  * dbt's own errors differently (test/support/engines.ts); a case whose context dbt 2.x cannot
  * reproduce pins the difference in `fusion_expect` (see docs/development.md, "dbt engines").
  * A case file `test/corpus/<topic>.cases.json` lists runs of the macros in `<topic>.ts`:
@@ -11,10 +11,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileToScratch, JinjaOracle } from "../../scripts/runtime/jinja-engine.js";
-import type { MacroContextFile, MacroRun } from "../../scripts/runtime/macro-run.js";
-import { FusionEngine } from "../../scripts/runtime/fusion-engine.js";
-import { runTsMacro } from "../../scripts/runtime/ts-engine.js";
+import { compileToScratch, JinjaOracle } from "../../scripts/engines/jinja-engine.js";
+import type { MacroContextFile, MacroRun } from "../../scripts/engines/macro-run.js";
+import { FusionEngine } from "../../scripts/engines/fusion-engine.js";
+import { runTsMacro } from "../../scripts/engines/ts-engine.js";
 import { acrossEngines } from "../support/engines.js";
 import { CORPUS_DIR } from "./corpus-dir.js";
 

@@ -6,8 +6,8 @@
  * `npm run differential -- --programs 3000` runs thousands (docs/development.md).
  */
 import { afterAll, expect, it } from "vitest";
-import { FusionEngine } from "../../scripts/runtime/fusion-engine.js";
-import { JinjaOracle } from "../../scripts/runtime/jinja-engine.js";
+import { FusionEngine } from "../../scripts/engines/fusion-engine.js";
+import { JinjaOracle } from "../../scripts/engines/jinja-engine.js";
 import { samplePrograms } from "./differential/programs.js";
 import { describeMismatch, runBatch } from "./differential/run.js";
 

@@ -6,7 +6,7 @@
  * partial --vars mapping; and the plan's per-job conditions.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MacroContextFile, MacroRun } from "../../scripts/runtime/macro-run.js";
+import type { MacroContextFile, MacroRun } from "../../scripts/engines/macro-run.js";
 import { PackageEngines } from "../support/package-engines.js";
 import { context, minimalVars, PROD_TARGET, type Vars } from "./configs.js";
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { REPO_ROOT } from "../../scripts/compiler/repo.js";
 import { parse_object_name } from "../../macros-src/sql/names.js";
-import type { MacroContextFile } from "../../scripts/runtime/macro-run.js";
+import type { MacroContextFile } from "../../scripts/engines/macro-run.js";
 import { watchedResults, type WatchedRow } from "../support/warehouse.js";
 
 export const INTEGRATION_PROJECT = join(REPO_ROOT, "integration_tests");

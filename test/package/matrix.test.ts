@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MacroRun } from "../../scripts/runtime/macro-run.js";
+import type { MacroRun } from "../../scripts/engines/macro-run.js";
 import { PackageEngines } from "../support/package-engines.js";
 import { parseWithSqlfluff } from "../support/sql-parser.js";
 import { taskBody } from "../support/task-body.js";

@@ -5,8 +5,8 @@
  * character-by-character rules give, and TypeScript and dbt-core's Jinja must both give it.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { compileToScratch, JinjaOracle } from "../../scripts/runtime/jinja-engine.js";
-import { runTsMacro } from "../../scripts/runtime/ts-engine.js";
+import { compileToScratch, JinjaOracle } from "../../scripts/engines/jinja-engine.js";
+import { runTsMacro } from "../../scripts/engines/ts-engine.js";
 import { PackageEngines, PACKAGE_SOURCES } from "../support/package-engines.js";
 import { context, minimalVars, PROD_TARGET } from "./configs.js";
 

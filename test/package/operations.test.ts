@@ -1,6 +1,6 @@
 /** teardown_orchestration_resources, orchestration_status and orchestration_graph, on both engines. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MacroContextFile, MacroRun } from "../../scripts/runtime/macro-run.js";
+import type { MacroContextFile, MacroRun } from "../../scripts/engines/macro-run.js";
 import { PackageEngines } from "../support/package-engines.js";
 import { context, exampleVars, PROD_TARGET } from "./configs.js";
 import { liveStateAfter, showResults, type LiveSchema } from "../support/warehouse.js";

@@ -5,7 +5,7 @@
  * matrix (configs.ts: select_changed) runs dbt 2.x too and parses the task with sqlfluff.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MacroContextFile, MacroRun } from "../../scripts/runtime/macro-run.js";
+import type { MacroContextFile, MacroRun } from "../../scripts/engines/macro-run.js";
 import { PackageEngines } from "../support/package-engines.js";
 import { taskBody } from "../support/task-body.js";
 import { liveStateAfter, showResults, type LiveSchema } from "../support/warehouse.js";

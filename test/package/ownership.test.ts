@@ -5,7 +5,7 @@
  * Every case runs through the TypeScript and the compiled Jinja, which must agree.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MacroContextFile, MacroRun } from "../../scripts/runtime/macro-run.js";
+import type { MacroContextFile, MacroRun } from "../../scripts/engines/macro-run.js";
 import { PackageEngines } from "../support/package-engines.js";
 import { EXAMPLE_SCHEMAS, EXAMPLE_WATCHED, liveStateAfter, showResults, watchedResults, type LiveSchema } from "../support/warehouse.js";
 import { context, DEV_TARGET, exampleVars, PROD_TARGET, type Vars } from "./configs.js";

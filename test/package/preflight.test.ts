@@ -3,7 +3,7 @@
  * every check, and for every check an account that fails it, with the exact fix on its ✗ line.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MacroContextFile, MacroRun } from "../../scripts/runtime/macro-run.js";
+import type { MacroContextFile, MacroRun } from "../../scripts/engines/macro-run.js";
 import { PackageEngines } from "../support/package-engines.js";
 import { context, minimalVars, type Vars } from "./configs.js";
 import { watchedResults, type WatchedRow } from "../support/warehouse.js";

@@ -12,8 +12,8 @@ import { execa } from "execa";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { parse, stringify } from "yaml";
 import { REPO_ROOT } from "../../scripts/compiler/repo.js";
-import { FUSION_CACHE, FUSION_DBT } from "../../scripts/runtime/fusion/project.js";
-import { FUSION_SAFE_ENV, FUSION_SAFE_FLAGS } from "../../scripts/runtime/fusion-engine.js";
+import { FUSION_CACHE, FUSION_DBT } from "../../scripts/engines/fusion/project.js";
+import { FUSION_SAFE_ENV, FUSION_SAFE_FLAGS } from "../../scripts/engines/fusion-engine.js";
 import { INTEGRATION_PROJECT } from "./configs.js";
 
 // Each test starts whole dbt processes (see real-dbt.test.ts): the limit guards against a hang, not a speed.

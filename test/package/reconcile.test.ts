@@ -3,7 +3,7 @@
  * only what differs. Each scripted warehouse state asserts the exact plan, on both engines.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MacroRun } from "../../scripts/runtime/macro-run.js";
+import type { MacroRun } from "../../scripts/engines/macro-run.js";
 import { PackageEngines } from "../support/package-engines.js";
 import { context, exampleVars, PROD_TARGET, type Vars } from "./configs.js";
 import { buildResults, EXAMPLE_SCHEMAS, EXAMPLE_WATCHED, liveStateAfter, showResults, watchedResults, type LiveSchema } from "../support/warehouse.js";

@@ -10,7 +10,7 @@ import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileCached } from "../../scripts/compiler/cache.js";
 import { REPO_ROOT } from "../../scripts/compiler/repo.js";
-import type { MacroRun } from "../../scripts/runtime/macro-run.js";
+import type { MacroRun } from "../../scripts/engines/macro-run.js";
 import { PACKAGE_SOURCES, PackageEngines } from "../support/package-engines.js";
 import { liveStateAfter, showResults, type LiveSchema } from "../support/warehouse.js";
 import { context, exampleVars, minimalVars, PROD_TARGET, watchedTablesExist } from "./configs.js";

@@ -5,7 +5,7 @@
  * Every case runs on both engines with scripted query results.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MacroRun } from "../../scripts/runtime/macro-run.js";
+import type { MacroRun } from "../../scripts/engines/macro-run.js";
 import { PackageEngines } from "../support/package-engines.js";
 import { context, exampleVars, minimalVars, PROD_TARGET, type Vars } from "./configs.js";
 import {

@@ -1,5 +1,5 @@
 /** What the three engines are compared on. */
-import type { MacroRun } from "../../scripts/runtime/macro-run.js";
+import type { MacroRun } from "../../scripts/engines/macro-run.js";
 
 /**
  * Errors that dbt itself words (not `raise_compiler_error` messages, which must match exactly) are

@@ -1,6 +1,6 @@
 /**
- * vitest globalSetup: one Jinja oracle (scripts/oracle/jinja_oracle.py) for the whole run, shared by every
- * test file through a Unix socket (ORACLE_SOCKET, read by scripts/runtime/jinja-engine.ts), instead of
+ * vitest globalSetup: one Jinja oracle (scripts/engines/oracle/jinja_oracle.py) for the whole run, shared by every
+ * test file through a Unix socket (ORACLE_SOCKET, read by scripts/engines/jinja-engine.ts), instead of
  * one per file: each start imports dbt-core, about 2 s of CPU. The relay renumbers requests, so the
  * answers of files asking at the same time never mix.
  */
@@ -11,12 +11,12 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { execa } from "execa";
 import { REPO_ROOT } from "../../scripts/compiler/repo.js";
-import { VENV_PYTHON } from "../../scripts/runtime/jinja-engine.js";
+import { VENV_PYTHON } from "../../scripts/engines/jinja-engine.js";
 
 export default async function setup(): Promise<() => Promise<void>> {
   const directory = mkdtempSync(join(tmpdir(), "oracle-relay-"));
   const socketPath = join(directory, "oracle.sock");
-  const oracle = execa(VENV_PYTHON, [join(REPO_ROOT, "scripts", "oracle", "jinja_oracle.py")],
+  const oracle = execa(VENV_PYTHON, [join(REPO_ROOT, "scripts", "engines", "oracle", "jinja_oracle.py")],
     { stdin: "pipe", stdout: "pipe", stderr: "inherit", reject: false });
   const waiting = new Map<number, { socket: Socket; id: number }>();
   let nextId = 0;

@@ -1,10 +1,10 @@
 /** Runs the package's macros (macros-src/) through the engines (the Jinja oracle is shared by the whole vitest run); `all` adds dbt 2.x. */
 import { join } from "node:path";
 import { REPO_ROOT } from "../../scripts/compiler/repo.js";
-import { compileToScratch, JinjaOracle } from "../../scripts/runtime/jinja-engine.js";
-import type { MacroContextFile, MacroRun } from "../../scripts/runtime/macro-run.js";
-import { FusionEngine } from "../../scripts/runtime/fusion-engine.js";
-import { runTsMacro } from "../../scripts/runtime/ts-engine.js";
+import { compileToScratch, JinjaOracle } from "../../scripts/engines/jinja-engine.js";
+import type { MacroContextFile, MacroRun } from "../../scripts/engines/macro-run.js";
+import { FusionEngine } from "../../scripts/engines/fusion-engine.js";
+import { runTsMacro } from "../../scripts/engines/ts-engine.js";
 
 export const PACKAGE_SOURCES = join(REPO_ROOT, "macros-src");
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { execa } from "execa";
 import { REPO_ROOT } from "../../scripts/compiler/repo.js";
-import { VENV_PYTHON } from "../../scripts/runtime/jinja-engine.js";
+import { VENV_PYTHON } from "../../scripts/engines/jinja-engine.js";
 
 export interface ParseReport {
   statements: number;

@@ -2,7 +2,7 @@
  * Scripted warehouse states for the reconciliation tests: the rows SHOW SCHEMAS / TABLES /
  * PROCEDURES / STREAMS / TASKS would return, built from what an offline build creates.
  */
-import type { MacroContextFile, MacroRun } from "../../scripts/runtime/macro-run.js";
+import type { MacroContextFile, MacroRun } from "../../scripts/engines/macro-run.js";
 
 export interface LiveTask {
   name: string;

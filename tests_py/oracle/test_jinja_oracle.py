@@ -1,4 +1,4 @@
-"""Tests for scripts/oracle/jinja_oracle.py (dbt's own Jinja, scripted context)."""
+"""Tests for scripts/engines/oracle/jinja_oracle.py (dbt's own Jinja, scripted context)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-ORACLE = REPO / "scripts" / "oracle" / "jinja_oracle.py"
+ORACLE = REPO / "scripts" / "engines" / "oracle" / "jinja_oracle.py"
 
 FIXTURES = {
     "core.sql": """

@@ -3,7 +3,7 @@
  *
  * The compiler never compiles this file: it maps each export to its dbt name (see
  * scripts/compiler/prelude-map.ts). The Node implementation reads a runtime set by the
- * TypeScript engine (scripts/runtime/ts-engine.ts), so a macro runs unchanged in Node and in dbt.
+ * TypeScript engine (scripts/engines/ts-engine.ts), so a macro runs unchanged in Node and in dbt.
  */
 import { md5Hex, readFileNextToCaller } from "./host.js";
 

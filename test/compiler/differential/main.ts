@@ -4,8 +4,8 @@
  * --shrink, a mismatch is shrunk by fast-check to a smallest program that still differs.
  */
 import { parseArgs } from "node:util";
-import { FusionEngine } from "../../../scripts/runtime/fusion-engine.js";
-import { JinjaOracle } from "../../../scripts/runtime/jinja-engine.js";
+import { FusionEngine } from "../../../scripts/engines/fusion-engine.js";
+import { JinjaOracle } from "../../../scripts/engines/jinja-engine.js";
 import { samplePrograms, shrinkProgram } from "./programs.js";
 import { describeMismatch, runBatch, type BatchReport } from "./run.js";
 

@@ -11,10 +11,10 @@ import { isDeepStrictEqual } from "node:util";
 import { compileDirectory } from "../../../scripts/compiler/compile.js";
 import { formatDiagnostic } from "../../../scripts/compiler/diagnostics.js";
 import { REPO_ROOT } from "../../../scripts/compiler/repo.js";
-import { compileToScratch, type JinjaOracle } from "../../../scripts/runtime/jinja-engine.js";
-import type { FusionEngine } from "../../../scripts/runtime/fusion-engine.js";
-import type { MacroRun } from "../../../scripts/runtime/macro-run.js";
-import { runTsMacro } from "../../../scripts/runtime/ts-engine.js";
+import { compileToScratch, type JinjaOracle } from "../../../scripts/engines/jinja-engine.js";
+import type { FusionEngine } from "../../../scripts/engines/fusion-engine.js";
+import type { MacroRun } from "../../../scripts/engines/macro-run.js";
+import { runTsMacro } from "../../../scripts/engines/ts-engine.js";
 import type { Program } from "./programs.js";
 
 export const DIFFERENTIAL_DIR = join(REPO_ROOT, ".cache", "differential");

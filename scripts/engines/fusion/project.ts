@@ -197,7 +197,7 @@ function rootMacros(cases: BatchCase[]): string {
   {%- set n = 0 if previous is none else (previous["response"]["message"] | int) -%}
   {%- do store_result("fusion_engine_query_count_" ~ case, response=((n + 1) ~ "")) -%}
   {%- do print(${JSON.stringify(MARK.statement)} ~ tojson(sql ~ "")) -%}`;
-  return `{# Written by scripts/runtime/fusion/project.ts: the warehouse is scripted, nothing is executed. #}
+  return `{# Written by scripts/engines/fusion/project.ts: the warehouse is scripted, nothing is executed. #}
 {% macro run_query(sql) %}
   ${countQuery}
   ${jinjaJson("results", results)}

@@ -5,7 +5,7 @@ Long-lived mode (default): one JSON request per line on stdin, exactly one
 JSON response line per request on stdout (flushed). ``--once``: read a single
 (possibly multi-line) JSON request from stdin and print one response.
 
-See scripts/oracle/README.md for the protocol and the facts about dbt's
+See scripts/engines/oracle/README.md for the protocol and the facts about dbt's
 Jinja environment this relies on.
 """
 

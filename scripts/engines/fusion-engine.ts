@@ -4,7 +4,7 @@
  * asked for together that share a target, sources, vars and env (one per case when asked one by one;
  * a case that fails ends its run-operation, and the cases after it run in the next).
  *
- * Each batch gets a scratch root project (scripts/runtime/fusion/project.ts) that installs the
+ * Each batch gets a scratch root project (scripts/engines/fusion/project.ts) that installs the
  * compiled macros as the local package `dbt_cloud_orchestration`, with a dummy profile from the
  * context's `target`, `sources.yml` from `graph.sources`, `vars` through `--vars`, `env` through the
  * process environment and each case's macro and `args` through `--args` (the package's batch driver

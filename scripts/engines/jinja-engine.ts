@@ -1,6 +1,6 @@
 /**
  * The Jinja engine: compiles a source folder and renders the macro in dbt-core's own Jinja
- * environment, through the long-lived Python oracle (scripts/oracle/jinja_oracle.py).
+ * environment, through the long-lived Python oracle (scripts/engines/oracle/jinja_oracle.py).
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -14,7 +14,7 @@ import { formatDiagnostic } from "../compiler/diagnostics.js";
 import type { MacroContextFile, MacroRun } from "./macro-run.js";
 
 export const VENV_PYTHON = join(REPO_ROOT, ".venv", "bin", "python");
-const ORACLE = join(REPO_ROOT, "scripts", "oracle", "jinja_oracle.py");
+const ORACLE = join(REPO_ROOT, "scripts", "engines", "oracle", "jinja_oracle.py");
 
 /**
  * Compiles `srcDir` and returns a folder holding the compiled macros. The folder is named for what it
