@@ -385,11 +385,11 @@ def test_teardown_leaves_only_the_log_table_with_its_history(dbt):
 
 
 def start_fusion_plan(config: dict, target: str) -> subprocess.Popen:
-    """dbt 2.x cannot reach a warehouse here: its offline dry run (scripts/fusion/example.sh), in the background."""
+    """dbt 2.x cannot reach a warehouse here: its offline dry run (scripts/cli/fusion-example.sh), in the background."""
     return subprocess.Popen(
         [
             "bash",
-            str(REPO_ROOT / "scripts" / "fusion" / "example.sh"),
+            str(REPO_ROOT / "scripts" / "cli" / "fusion-example.sh"),
             "--log-format",
             "json",
             "--log-level",
@@ -422,7 +422,7 @@ def fusion_printed(process: subprocess.Popen) -> list[str]:
 
 def test_dbt_2_plans_each_step_offline_as_dbt_core_does(dbt):
     for step in (schedule_changed, job_removed, job_disabled):
-        # dbt 2.x runs while dbt-core plans the same step in this process (one at a time: example.sh has one copy).
+        # dbt 2.x runs while dbt-core plans the same step in this process (one at a time: its example has one copy).
         fusion = start_fusion_plan(step(), "prod")
         core = succeeded(
             dbt.run(

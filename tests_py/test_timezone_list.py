@@ -1,11 +1,11 @@
-"""The IANA time zone list compiled into the macros is what scripts/generate/timezones.py writes from pytz."""
+"""The IANA time zone list compiled into the macros is what scripts/cli/generate-timezones.py writes from pytz."""
 
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-GENERATOR = ROOT / "scripts" / "generate" / "timezones.py"
+GENERATOR = ROOT / "scripts" / "cli" / "generate-timezones.py"
 MODULE = ROOT / "macros-src" / "config" / "iana-timezones.ts"
 
 

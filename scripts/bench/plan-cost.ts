@@ -3,7 +3,7 @@
  * dbt. In the example project (integration_tests/), with a generated config of N jobs (default 300)
  * passed as `--vars`, it times `run-operation build_orchestration_resources --args '{dry_run: true,
  * offline: true}'` against a no-op `run-operation bench_noop` with the same vars, on dbt-core
- * (scripts/cli/dbt-example.sh) and dbt 2.x (scripts/fusion/example.sh), and prints the difference per job
+ * (scripts/cli/dbt-example.sh) and dbt 2.x (scripts/cli/fusion-example.sh), and prints the difference per job
  * (median of R runs each, default 3), in wall time and in CPU time (user + system of the process
  * tree; it hardly moves when other work shares the machine). Both commands parse the same project
  * with the same vars, so the difference is the package's own work.
@@ -36,7 +36,7 @@ export function generatedConfig(jobs: number): Record<string, unknown> {
 
 const ENGINES = [
   ["dbt-core", join(REPO_ROOT, "scripts", "cli", "dbt-example.sh")],
-  ["dbt 2.x", join(REPO_ROOT, "scripts", "fusion", "example.sh")],
+  ["dbt 2.x", join(REPO_ROOT, "scripts", "cli", "fusion-example.sh")],
 ] as const;
 
 interface Cost {

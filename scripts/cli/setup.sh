@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent set-up used by `npm test`, `npm run plan` and CI: node_modules, the Python venv (dbt-core)
-# and .venv-fusion (dbt 2.x: the `dbt==2.0.0rc196` wheel, see scripts/fusion/install.sh and docs/development.md, "dbt engines").
+# and .venv-fusion (dbt 2.x: the `dbt==2.0.0rc196` wheel, see scripts/engines/fusion/install.sh and docs/development.md, "dbt engines").
 # A no-op (well under a second) when both are current, so every entry point can call it.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -31,4 +31,4 @@ if [ ! -f .venv/.setup-stamp ] || [ "$(cat .venv/.setup-stamp)" != "$(stamp_of r
 fi
 
 # dbt 2.x ("Fusion") in its own venv: its wheel and dbt-core both install bin/dbt. A no-op when current.
-PYTHON="$python_bin" bash scripts/fusion/install.sh >/dev/null
+PYTHON="$python_bin" bash scripts/engines/fusion/install.sh >/dev/null

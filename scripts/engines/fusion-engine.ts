@@ -133,7 +133,7 @@ export class FusionEngine {
   private readonly gathering = new Map<string, { packageDir: string; cases: PendingCase[] }>();
 
   constructor(parallelism = Math.max(1, Math.min(8, availableParallelism()))) {
-    if (!existsSync(FUSION_DBT)) throw new Error(`fusion engine: ${FUSION_DBT} is missing; run bash scripts/fusion/install.sh`);
+    if (!existsSync(FUSION_DBT)) throw new Error(`fusion engine: ${FUSION_DBT} is missing; run bash scripts/engines/fusion/install.sh`);
     mkdirSync(this.home, { recursive: true });
     for (let index = 0; index < parallelism; index++) this.free.push(join(FUSION_CACHE, "slots", `${process.pid}-${index}`));
   }

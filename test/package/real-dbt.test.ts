@@ -27,7 +27,7 @@ interface DbtRun {
   stderr: string;
 }
 
-const ENGINES = { "dbt-core": ["scripts", "cli", "dbt-example.sh"], "dbt 2.x": ["scripts", "fusion", "example.sh"] } as const;
+const ENGINES = { "dbt-core": ["scripts", "cli", "dbt-example.sh"], "dbt 2.x": ["scripts", "cli", "fusion-example.sh"] } as const;
 type Engine = keyof typeof ENGINES;
 const BOTH = Object.keys(ENGINES) as Engine[];
 const DRY_RUN = "{dry_run: true, offline: true}";

@@ -7,7 +7,7 @@
 # public.cdn.getdbt.com (dbt) or github.com releases (dbt-oss) at install time, which fails here.
 # See "Which dbt 2.x, and why" in docs/development.md.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 venv="${FUSION_VENV:-$root/.venv-fusion}"
 want="dbt-fusion 2.0.0-preview.196"
 if [ -x "$venv/bin/dbt" ] && [ "$("$venv/bin/dbt" --version 2>/dev/null)" = "$want" ]; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs dbt 2.x ("Fusion", .venv-fusion) in a copy of the example project (integration_tests/).
-# Usage: scripts/fusion/example.sh <dbt arguments…>
+# Usage: scripts/cli/fusion-example.sh <dbt arguments…>
 #
 # The copy (.cache/fusion/example/, or FUSION_EXAMPLE_DIR) has integration_tests' dbt_project.yml, models/, macros/ and profile,
 # the package as `local: <repo root>`, and one addition: a root `run_query` that raises, so no dbt 2.x run
@@ -9,7 +9,7 @@
 # driver), HTTP(S) proxies point at a closed port on 127.0.0.1.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-bash "$root/scripts/fusion/install.sh" >/dev/null
+bash "$root/scripts/engines/fusion/install.sh" >/dev/null
 # FUSION_EXAMPLE_DIR: another copy, for callers that run at the same time as others (the test suites).
 example="${FUSION_EXAMPLE_DIR:-$root/.cache/fusion/example}"
 rm -rf "$example/models" "$example/profiles" "$example/macros"
@@ -22,7 +22,7 @@ rm -f "$example/profiles/.user.yml"
 printf 'packages:\n  - local: %s\n' "$root" > "$example/packages.yml"
 cat > "$example/macros/fusion_offline_guard.sql" <<'SQL'
 {% macro run_query(sql) %}
-  {{ exceptions.raise_compiler_error("scripts/fusion/example.sh runs offline: run_query is not allowed (use a dry run)") }}
+  {{ exceptions.raise_compiler_error("scripts/cli/fusion-example.sh runs offline: run_query is not allowed (use a dry run)") }}
 {% endmacro %}
 SQL
 cd "$example"
