@@ -7,20 +7,13 @@ import hashlib
 
 import pytest
 import snowflake.connector
-import yaml
+from example_config import shared_schema_vars
 from snowflake_standin import DbtRun, DbtSession
-from snowflake_standin.dbt_session import EXAMPLE_PROJECT
 
 SCHEMA = '"ANALYTICS"."ORCHESTRATION"'
 STREAM = "ORCH_STREAM__RAW__SALES__ORDERS"
 TASK = "ORCH_TASK__BY_MACRO__5"
 PACKAGE = "dbt_cloud_orchestration"
-
-
-def shared_schema() -> dict:
-    """The example config with every target in its one schema: these macros from dev, then prod, meet one object."""
-    project = yaml.safe_load((EXAMPLE_PROJECT / "dbt_project.yml").read_text())
-    return {PACKAGE: {**project["vars"][PACKAGE], "isolate_non_prod_schema": False}}
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +40,7 @@ def test_create_dbt_cloud_external_access(dbt):
     run = dbt.run(
         "run-operation",
         "create_dbt_cloud_external_access",
-        vars=shared_schema(),
+        vars=shared_schema_vars(),
         env={"DBT_CLOUD_API_TOKEN": "t0ken-value"},
     )
     # Each object in its documented syntax: CREATE OR ALTER NETWORK RULE, CREATE SECRET IF NOT EXISTS, and
@@ -70,7 +63,7 @@ def test_rerunning_external_access_rotates_the_token_in_place(dbt):
     run = dbt.run(
         "run-operation",
         "create_dbt_cloud_external_access",
-        vars=shared_schema(),
+        vars=shared_schema_vars(),
         env={"DBT_CLOUD_API_TOKEN": "r0tated-value"},
     )
     assert run.success, run.errors
@@ -90,7 +83,9 @@ def test_rerunning_external_access_rotates_the_token_in_place(dbt):
 def test_create_stream_generic(dbt):
     args = "{database: RAW, schema: SALES, table: ORDERS}"
     # The table is read first (its kind chooses the form); the build role owns it: its stream enables change tracking.
-    assert first_lines(dbt.run("run-operation", "create_stream_generic", "--args", args, vars=shared_schema())) == [
+    assert first_lines(
+        dbt.run("run-operation", "create_stream_generic", "--args", args, vars=shared_schema_vars())
+    ) == [
         'show tables in schema "RAW"."SALES" limit 10000',
         'show views in schema "RAW"."SALES" limit 10000',
         "select current_role() as BUILD_ROLE, is_role_in_session('TRANSFORMER') as OWNER_ROLE_0",
@@ -100,7 +95,7 @@ def test_create_stream_generic(dbt):
 
 
 def test_create_proc__dbt_cloud_run_job(dbt):
-    run = dbt.run("run-operation", "create_proc__dbt_cloud_run_job", vars=shared_schema())
+    run = dbt.run("run-operation", "create_proc__dbt_cloud_run_job", vars=shared_schema_vars())
     # From dev it first reads the schema: a procedure a prod target built is not its to replace.
     assert run.statements[0].reads_only
     assert changes_made(run) == [f'create or replace procedure {SCHEMA}."DBT_CLOUD_RUN_JOB"(']
@@ -115,7 +110,7 @@ def test_create_task_generic_suspends_alters_and_resumes_in_prod(dbt, target, st
         "create_task_generic",
         "--args",
         f"{{job_id: 5, job_name: 'by macro', streams: [{STREAM}], schedule: '5 MINUTE'}}",
-        vars=shared_schema(),
+        vars=shared_schema_vars(),
         target=target,
     )
     task = f'{SCHEMA}."{TASK}"'

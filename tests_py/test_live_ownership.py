@@ -7,14 +7,12 @@ prod deployment run with target `default` keeps prod running; the override; stat
 
 from __future__ import annotations
 
-import copy
 import json
 
 import pytest
 import snowflake.connector
-import yaml
+from example_config import example_config
 from snowflake_standin import DbtRun, DbtSession
-from snowflake_standin.dbt_session import EXAMPLE_PROJECT
 
 PACKAGE = "dbt_cloud_orchestration"
 WATCHED_TABLES = [
@@ -28,11 +26,6 @@ PROD_SCHEMA = "ANALYTICS.ORCHESTRATION"
 DEV_SCHEMA = "ANALYTICS.DBT_DEV_ORCHESTRATION"
 TASKS = ["ORCH_TASK__DAILY_SALES__67890", "ORCH_TASK__INVENTORY_SNAPSHOT__67891", "ORCH_TASK__FINANCE_CLOSE__67892"]
 DBT_CLOUD_PROD_RUN = {"DBT_CLOUD_ENVIRONMENT_TYPE": "prod", "DBT_CLOUD_INVOCATION_CONTEXT": "prod"}
-
-
-def example_config() -> dict:
-    project = yaml.safe_load((EXAMPLE_PROJECT / "dbt_project.yml").read_text())
-    return copy.deepcopy(project["vars"][PACKAGE])
 
 
 def shared_schema() -> dict:
