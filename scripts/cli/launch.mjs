@@ -49,12 +49,13 @@ if (!existsSync(bundle)) {
     if (!existsSync(bundle)) throw error;
   }
 }
-// Earlier folders of this CLI, once nothing can still be loading chunks from them (an hour on).
+// Earlier folders of this CLI, once nothing can still be loading chunks from them (an hour on). Another
+// CLI's staging folder may be renamed or removed between the listing and the stat: skip those.
 for (const entry of readdirSync(join(root, ".cache", "cli"))) {
   const path = join(root, ".cache", "cli", entry);
-  if (entry.startsWith(`${name}-`) && path !== bundleDir && Date.now() - statSync(path).mtimeMs > 3_600_000) {
-    rmSync(path, { recursive: true, force: true });
-  }
+  if (!entry.startsWith(`${name}-`) || entry.endsWith(".tmp") || path === bundleDir) continue;
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (stats !== undefined && Date.now() - stats.mtimeMs > 3_600_000) rmSync(path, { recursive: true, force: true });
 }
 process.argv = [process.argv[0], bundle, ...args];
 await import(pathToFileURL(bundle).href);
